@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** Environment variables the service reads, parsed once at boot. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  HOST: z.string().default("127.0.0.1"),
+  /** A Postgres server to use instead of the embedded one. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded Postgres, the CA and the signing keys are kept. */
+  DATA_DIR: z.string().default(".data"),
+  /** What kubeconfigs name when the service sits behind a TLS-terminating proxy. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Lifetime of login tokens and sandbox tokens, in seconds. */
+  TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Run the queue workers in this process (the default for `npm start`). */
+  WORKERS: z.enum(["0", "1"]).default("1"),
+});
+
+/** The service's configuration. */
+export type Config = z.infer<typeof EnvSchema>;
+
+/** Reads the configuration from the environment; a bad value stops start-up with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.ts";
+
+/** A postgres.js client: the raw SQL of the hot paths goes through it. */
+export type Sql = postgres.Sql;
+/** The drizzle view of the same connection pool, for ordinary queries. */
+export type Db = ReturnType<typeof makeDrizzle>;
+
+function makeDrizzle(sql: Sql) {
+  return drizzle(sql, { schema });
+}
+
+/** A pool of connections to the service's database, and its drizzle view. */
+export interface Database {
+  sql: Sql;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens a connection pool; nothing connects until the first query. */
+export function connect(url: string, max = 10): Database {
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    transform: { undefined: null },
+  });
+  return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 5 }) };
+}

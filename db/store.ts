@@ -1,0 +1,235 @@
+import type postgres from "postgres";
+import type { KubeObject } from "../kube/object.ts";
+import type { Sql } from "./connection.ts";
+
+/** Where an object lives: its sandbox, storage resource ("pods", "deployments.apps"), namespace ('' if none), name. */
+export interface ObjectKey {
+  resource: string;
+  namespace: string;
+  name: string;
+}
+
+/** A change-log event type, as watch events name them. */
+export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+
+/** The channel every commit notifies with "<sandbox>:<revision>"; watches listen on it. */
+export const changesChannel = "kubesandbox_changes";
+
+type Row = { resource_version: string | number; body: KubeObject };
+
+/** An object as served: the stored body with its resourceVersion filled in. */
+export function served(row: Row): KubeObject {
+  const body = row.body;
+  body.metadata = { ...body.metadata, resourceVersion: String(row.resource_version) };
+  return body;
+}
+
+/** The stored form: the object less its resourceVersion, which the row's column carries. */
+function storable(obj: KubeObject): KubeObject {
+  const { resourceVersion: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** Reads one object, or null. */
+export async function getObject(sql: Sql | postgres.TransactionSql, sandboxId: string, key: ObjectKey) {
+  const [row] = await sql<Row[]>`
+    SELECT resource_version, body FROM objects
+    WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
+      AND namespace = ${key.namespace} AND name = ${key.name}`;
+  return row ? served(row) : null;
+}
+
+/** A list's items and the sandbox revision they were read at, from one consistent statement. */
+export interface ListResult {
+  items: KubeObject[];
+  revision: number;
+}
+
+/**
+ * Lists the objects of one resource in a sandbox, in one namespace or all, ordered by namespace
+ * and name. Returns null when the sandbox does not exist.
+ */
+export async function listObjects(
+  sql: Sql,
+  sandboxId: string,
+  resource: string,
+  namespace: string | null,
+): Promise<ListResult | null> {
+  const rows = await sql<(Row & { revision: string })[]>`
+    SELECT s.revision, o.resource_version, o.body
+    FROM sandboxes s
+    LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
+      AND (${namespace}::text IS NULL OR o.namespace = ${namespace})
+    WHERE s.id = ${sandboxId}
+    ORDER BY o.namespace, o.name`;
+  const first = rows[0];
+  if (!first) return null;
+  const items = rows.filter((r) => r.body !== null).map(served);
+  return { items, revision: Number(first.revision) };
+}
+
+/** The sandbox's current revision, or null when it does not exist. */
+export async function currentRevision(sql: Sql, sandboxId: string): Promise<number | null> {
+  const [row] = await sql<{ revision: string }[]>`SELECT revision FROM sandboxes WHERE id = ${sandboxId}`;
+  return row ? Number(row.revision) : null;
+}
+
+/**
+ * The writes of one transaction on one sandbox. Opening it locks the sandbox row, so writes to a
+ * sandbox are serialized and commit in revision order, which is what lets a watch replay the
+ * change log by revision without missing a write. Every write is one statement that changes the
+ * object and appends the change log together.
+ */
+export class SandboxWriter {
+  readonly tx: postgres.TransactionSql;
+  readonly sandboxId: string;
+  private revision: number;
+  private readonly startRevision: number;
+
+  private constructor(tx: postgres.TransactionSql, sandboxId: string, revision: number) {
+    this.tx = tx;
+    this.sandboxId = sandboxId;
+    this.revision = revision;
+    this.startRevision = revision;
+  }
+
+  /** Locks the sandbox for this transaction; null when it does not exist. */
+  static async open(tx: postgres.TransactionSql, sandboxId: string): Promise<SandboxWriter | null> {
+    const [row] = await tx<{ revision: string }[]>`
+      SELECT revision FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`;
+    return row ? new SandboxWriter(tx, sandboxId, Number(row.revision)) : null;
+  }
+
+  /** Reads an object and locks its row until commit. */
+  async getForUpdate(key: ObjectKey): Promise<KubeObject | null> {
+    const [row] = await this.tx<Row[]>`
+      SELECT resource_version, body FROM objects
+      WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
+        AND namespace = ${key.namespace} AND name = ${key.name}
+      FOR UPDATE`;
+    return row ? served(row) : null;
+  }
+
+  /** Inserts a new object; false when the name is taken. The object gets its resourceVersion. */
+  async create(key: ObjectKey, obj: KubeObject): Promise<boolean> {
+    const rev = this.revision + 1;
+    const body = storable(obj);
+    const [row] = await this.tx`
+      WITH ins AS (
+        INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
+        VALUES (${this.sandboxId}, ${key.resource}, ${key.namespace}, ${key.name},
+                ${obj.metadata.uid ?? null}, ${rev}, ${this.tx.json(body as never)})
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      )
+      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'ADDED',
+             ${this.tx.json(body as never)}
+      FROM ins
+      RETURNING 1`;
+    if (!row) return false;
+    this.revision = rev;
+    obj.metadata.resourceVersion = String(rev);
+    return true;
+  }
+
+  /** Replaces an object locked by getForUpdate. The object gets its new resourceVersion. */
+  async update(key: ObjectKey, obj: KubeObject): Promise<void> {
+    const rev = this.revision + 1;
+    const body = storable(obj);
+    await this.tx`
+      WITH upd AS (
+        UPDATE objects SET body = ${this.tx.json(body as never)}, resource_version = ${rev}
+        WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
+          AND namespace = ${key.namespace} AND name = ${key.name}
+        RETURNING 1
+      )
+      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED',
+             ${this.tx.json(body as never)}
+      FROM upd`;
+    this.revision = rev;
+    obj.metadata.resourceVersion = String(rev);
+  }
+
+  /** Removes an object; the change log keeps it, as the DELETED event shows it. */
+  async delete(key: ObjectKey, last: KubeObject): Promise<void> {
+    const rev = this.revision + 1;
+    const body = storable(last);
+    await this.tx`
+      WITH del AS (
+        DELETE FROM objects
+        WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
+          AND namespace = ${key.namespace} AND name = ${key.name}
+        RETURNING 1
+      )
+      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'DELETED',
+             ${this.tx.json(body as never)}
+      FROM del`;
+    this.revision = rev;
+    last.metadata.resourceVersion = String(rev);
+  }
+
+  /** Records the new revision and notifies watchers (delivered at commit). Call once, last. */
+  async finish(): Promise<number> {
+    if (this.revision !== this.startRevision) {
+      await this.tx`
+        WITH s AS (UPDATE sandboxes SET revision = ${this.revision} WHERE id = ${this.sandboxId})
+        SELECT pg_notify(${changesChannel}, ${`${this.sandboxId}:${this.revision}`})`;
+    }
+    return this.revision;
+  }
+}
+
+/**
+ * Runs `fn` in one transaction holding the sandbox's write lock, then records the revision.
+ * Returns null (and runs nothing) when the sandbox does not exist.
+ */
+export async function writeSandbox<T>(
+  sql: Sql,
+  sandboxId: string,
+  fn: (w: SandboxWriter) => Promise<T>,
+): Promise<{ value: T } | null> {
+  return sql.begin(async (tx) => {
+    const w = await SandboxWriter.open(tx, sandboxId);
+    if (!w) return null;
+    const value = await fn(w);
+    await w.finish();
+    return { value };
+  }) as Promise<{ value: T } | null>;
+}
+
+/** One change-log row, as a watch replays it. */
+export interface Change {
+  revision: number;
+  resource: string;
+  namespace: string;
+  name: string;
+  type: ChangeType;
+  object: KubeObject;
+}
+
+/** Changes after `after` for one resource (one namespace or all), in revision order. */
+export async function changesAfter(
+  sql: Sql,
+  sandboxId: string,
+  resource: string,
+  namespace: string | null,
+  after: number,
+  limit = 500,
+): Promise<Change[]> {
+  const rows = await sql<
+    { revision: string; resource: string; namespace: string; name: string; type: ChangeType; object: KubeObject }[]
+  >`
+    SELECT revision, resource, namespace, name, type, object FROM changes
+    WHERE sandbox_id = ${sandboxId} AND revision > ${after} AND resource = ${resource}
+      AND (${namespace}::text IS NULL OR namespace = ${namespace})
+    ORDER BY revision LIMIT ${limit}`;
+  return rows.map((r) => {
+    const revision = Number(r.revision);
+    const object = r.object;
+    object.metadata = { ...object.metadata, resourceVersion: String(revision) };
+    return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
+  });
+}

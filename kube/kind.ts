@@ -1,0 +1,50 @@
+import type { FieldError } from "./errors.ts";
+import type { NameRule } from "./names.ts";
+import type { KubeObject } from "./object.ts";
+import type { Printer } from "./table.ts";
+
+/**
+ * What one kind brings to the generic store, after the kube-apiserver's registry strategies:
+ * identity for discovery, its name rule, hooks named for when they run, and its printer.
+ * Hooks mutate the object they are given; the generic code calls them in a fixed order:
+ * prepareForCreate → validate (create) or prepareForUpdate → validateUpdate (update).
+ */
+export interface Kind {
+  group: string;
+  version: string;
+  /** The plural, lower-case resource name: "namespaces". */
+  resource: string;
+  kind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  nameRule: NameRule;
+  /** Subresources served, e.g. ["status"]. */
+  subresources: string[];
+  /** Whether spec changes bump metadata.generation (kinds with a spec do). */
+  hasSpec: boolean;
+  printer: Printer;
+  /** Sets server-owned fields and defaults on a new object. */
+  prepareForCreate?(obj: KubeObject): void;
+  /** Carries over what a main-endpoint update may not change (status, for kinds with status). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  /** Kind-specific validation of a new object. */
+  validate?(obj: KubeObject): FieldError[];
+  /** Kind-specific validation of an update. */
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+}
+
+/** The verbs of an ordinary read-write resource. */
+export const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/** "apps/v1", or "v1" for the core group. */
+export function apiVersionOf(kind: Pick<Kind, "group" | "version">): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}
+
+/** The key objects of this kind are stored under: "namespaces", "deployments.apps". */
+export function storageResource(kind: Pick<Kind, "group" | "resource">): string {
+  return kind.group ? `${kind.resource}.${kind.group}` : kind.resource;
+}
