@@ -21,6 +21,7 @@ export const tokens = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     sandboxId: uuid("sandbox_id"),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },

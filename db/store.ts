@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { KubeObject } from "../kube/object.ts";
 import type { Sql } from "./connection.ts";
+import { filterCondition, noFilter, type ObjectFilter } from "./filters.ts";
 
 /** Where an object lives: its sandbox, storage resource ("pods", "deployments.apps"), namespace ('' if none), name. */
 export interface ObjectKey {
@@ -54,12 +55,14 @@ export async function listObjects(
   sandboxId: string,
   resource: string,
   namespace: string | null,
+  filter: ObjectFilter = noFilter,
 ): Promise<ListResult | null> {
   const rows = await sql<(Row & { revision: string })[]>`
     SELECT s.revision, o.resource_version, o.body
     FROM sandboxes s
     LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
       AND (${namespace}::text IS NULL OR o.namespace = ${namespace})
+      AND ${filterCondition(sql, filter)}
     WHERE s.id = ${sandboxId}
     ORDER BY o.namespace, o.name`;
   const first = rows[0];
@@ -100,14 +103,12 @@ export class SandboxWriter {
     return row ? new SandboxWriter(tx, sandboxId, Number(row.revision)) : null;
   }
 
-  /** Reads an object and locks its row until commit. */
-  async getForUpdate(key: ObjectKey): Promise<KubeObject | null> {
-    const [row] = await this.tx<Row[]>`
-      SELECT resource_version, body FROM objects
-      WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
-        AND namespace = ${key.namespace} AND name = ${key.name}
-      FOR UPDATE`;
-    return row ? served(row) : null;
+  /**
+   * Reads an object. No row lock is needed: every writer of the sandbox holds its lock, so what
+   * this reads stays current until commit.
+   */
+  get(key: ObjectKey): Promise<KubeObject | null> {
+    return getObject(this.tx, this.sandboxId, key);
   }
 
   /** Inserts a new object; false when the name is taken. The object gets its resourceVersion. */
@@ -118,13 +119,13 @@ export class SandboxWriter {
       WITH ins AS (
         INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
         VALUES (${this.sandboxId}, ${key.resource}, ${key.namespace}, ${key.name},
-                ${obj.metadata.uid ?? null}, ${rev}, ${this.tx.json(body as never)})
+                ${obj.metadata.uid ?? null}, ${rev}, ${JSON.stringify(body)}::jsonb)
         ON CONFLICT DO NOTHING
         RETURNING 1
       )
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
       SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'ADDED',
-             ${this.tx.json(body as never)}
+             ${JSON.stringify(body)}::jsonb
       FROM ins
       RETURNING 1`;
     if (!row) return false;
@@ -133,20 +134,20 @@ export class SandboxWriter {
     return true;
   }
 
-  /** Replaces an object locked by getForUpdate. The object gets its new resourceVersion. */
+  /** Replaces an object read in this transaction. The object gets its new resourceVersion. */
   async update(key: ObjectKey, obj: KubeObject): Promise<void> {
     const rev = this.revision + 1;
     const body = storable(obj);
     await this.tx`
       WITH upd AS (
-        UPDATE objects SET body = ${this.tx.json(body as never)}, resource_version = ${rev}
+        UPDATE objects SET body = ${JSON.stringify(body)}::jsonb, resource_version = ${rev}
         WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
           AND namespace = ${key.namespace} AND name = ${key.name}
         RETURNING 1
       )
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
       SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED',
-             ${this.tx.json(body as never)}
+             ${JSON.stringify(body)}::jsonb
       FROM upd`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
@@ -165,7 +166,7 @@ export class SandboxWriter {
       )
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
       SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'DELETED',
-             ${this.tx.json(body as never)}
+             ${JSON.stringify(body)}::jsonb
       FROM del`;
     this.revision = rev;
     last.metadata.resourceVersion = String(rev);

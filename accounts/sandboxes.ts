@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import type postgres from "postgres";
+import { signToken } from "../auth/tokens.ts";
+import type { Database } from "../db/connection.ts";
+import { SandboxWriter } from "../db/store.ts";
+import { dns1123LabelProblems } from "../kube/names.ts";
+import { bootstrapSandbox } from "../registry/bootstrap.ts";
+import { AccountError } from "./errors.ts";
+import { kubeconfigYaml } from "./kubeconfig.ts";
+import type { AuthSettings } from "./users.ts";
+
+/** Where kubeconfigs point: the public base URL (…/sandboxes/<id> is added) and the CA to trust. */
+export interface ServerIdentity {
+  baseUrl: string;
+  caPem: string;
+}
+
+/** A sandbox as GraphQL shows it. */
+export interface SandboxView {
+  id: string;
+  name: string;
+  server: string;
+  kubeconfig: string;
+  createdAt: string;
+}
+
+interface SandboxRow {
+  id: string;
+  name: string;
+  created_at: Date | string;
+  token_id: string | null;
+  issued_at: Date | string | null;
+  expires_at: Date | string | null;
+  owner_id: string;
+}
+
+function checkName(name: string): void {
+  const problems = dns1123LabelProblems(name);
+  if (problems.length) throw new AccountError("BAD_USER_INPUT", `name: ${problems.join("; ")}`);
+}
+
+/** The sandbox's kubeconfig token: re-signed from its stored id and times, never stored itself. */
+async function view(settings: AuthSettings, server: ServerIdentity, row: SandboxRow): Promise<SandboxView> {
+  const url = `${server.baseUrl}/sandboxes/${row.id}`;
+  const token =
+    row.token_id && row.issued_at && row.expires_at
+      ? await signToken(settings.signingKey, {
+          tokenId: row.token_id,
+          userId: row.owner_id,
+          sandboxId: row.id,
+          issuedAt: new Date(row.issued_at),
+          expiresAt: new Date(row.expires_at),
+        })
+      : "";
+  return {
+    id: row.id,
+    name: row.name,
+    server: url,
+    kubeconfig: kubeconfigYaml({ sandboxName: row.name, server: url, caPem: server.caPem, token }),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Inserts the sandbox's kubeconfig token in the transaction. */
+async function insertSandboxToken(tx: postgres.TransactionSql, settings: AuthSettings, userId: string, sandboxId: string) {
+  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
+  await tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
+           VALUES (${randomUUID()}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`;
+}
+
+const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql) => sql`
+  SELECT s.id, s.name, s.created_at, s.owner_id, t.id AS token_id, t.issued_at, t.expires_at
+  FROM sandboxes s
+  LEFT JOIN LATERAL (
+    SELECT id, issued_at, expires_at FROM tokens
+    WHERE sandbox_id = s.id AND revoked_at IS NULL AND expires_at > now()
+    ORDER BY expires_at DESC LIMIT 1
+  ) t ON true`;
+
+/**
+ * Creates a sandbox: its row, its kubeconfig token and its bootstrapped cluster, in one
+ * transaction. CONFLICT when the owner already has a sandbox of that name.
+ */
+export async function createSandbox(
+  database: Database,
+  settings: AuthSettings,
+  server: ServerIdentity,
+  userId: string,
+  name: string,
+): Promise<SandboxView> {
+  checkName(name);
+  const id = randomUUID();
+  const row = await database.sql.begin(async (tx) => {
+    const inserted = await tx`
+      INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name})
+      ON CONFLICT (owner_id, name) DO NOTHING RETURNING id`;
+    if (!inserted.length) throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
+    await insertSandboxToken(tx, settings, userId, id);
+    const w = await SandboxWriter.open(tx, id);
+    if (!w) throw new Error("sandbox row vanished inside its own transaction");
+    await bootstrapSandbox(w);
+    await w.finish();
+    const [r] = await tx<SandboxRow[]>`${selectSandboxes(tx)} WHERE s.id = ${id}`;
+    return r;
+  });
+  if (!row) throw new Error("sandbox not readable after create");
+  return view(settings, server, row);
+}
+
+/** The user's sandboxes, oldest first. */
+export async function listSandboxes(database: Database, settings: AuthSettings, server: ServerIdentity, userId: string) {
+  const rows = await database.sql<SandboxRow[]>`${selectSandboxes(database.sql)} WHERE s.owner_id = ${userId} ORDER BY s.created_at, s.id`;
+  return Promise.all(rows.map((r) => view(settings, server, r)));
+}
+
+/** One of the user's sandboxes; NOT_FOUND for a sandbox that is missing or someone else's. */
+export async function getSandbox(
+  database: Database,
+  settings: AuthSettings,
+  server: ServerIdentity,
+  userId: string,
+  id: string,
+): Promise<SandboxView> {
+  const rows = isUuid(id)
+    ? await database.sql<SandboxRow[]>`${selectSandboxes(database.sql)} WHERE s.id = ${id} AND s.owner_id = ${userId}`
+    : [];
+  const row = rows[0];
+  if (!row) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+  return view(settings, server, row);
+}
+
+/** Deletes a sandbox with all its objects, change log and tokens. */
+export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
+  if (!isUuid(id)) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+  return database.sql.begin(async (tx) => {
+    const gone = await tx`DELETE FROM sandboxes WHERE id = ${id} AND owner_id = ${userId} RETURNING id`;
+    if (!gone.length) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+    await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
+    await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
+    await tx`UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${id} AND revoked_at IS NULL`;
+    return true;
+  }) as Promise<boolean>;
+}
+
+/** Whether a string is a UUID (sandbox ids are), so a bad id is a 404 and never a SQL error. */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

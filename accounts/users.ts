@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { checkPassword, hashPassword } from "../auth/passwords.ts";
+import { signToken } from "../auth/tokens.ts";
+import type { Database } from "../db/connection.ts";
+import { tokens, users } from "../db/schema.ts";
+import { AccountError } from "./errors.ts";
+
+/** A signed-in user and the token that proves it. */
+export interface AuthPayload {
+  token: string;
+  user: { id: string; email: string };
+}
+
+/** What accounts need besides the database: the token signing key and token lifetime. */
+export interface AuthSettings {
+  signingKey: Uint8Array;
+  tokenTtlSeconds: number;
+}
+
+const Credentials = z.object({
+  email: z.string().trim().toLowerCase().email("email: must be a valid email address").max(254),
+  password: z
+    .string()
+    .min(8, "password: must be at least 8 characters")
+    .max(1024, "password: must be at most 1024 characters"),
+});
+
+function parseCredentials(email: string, password: string) {
+  const parsed = Credentials.safeParse({ email, password });
+  if (!parsed.success) throw new AccountError("BAD_USER_INPUT", parsed.error.issues.map((i) => i.message).join("; "));
+  return parsed.data;
+}
+
+/** Issues a login token (stored by id so it can be revoked). */
+async function issueLoginToken(database: Database, settings: AuthSettings, userId: string): Promise<string> {
+  const issuedAt = new Date();
+  const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
+  const tokenId = randomUUID();
+  await database.db.insert(tokens).values({ id: tokenId, userId, sandboxId: null, issuedAt, expiresAt });
+  return signToken(settings.signingKey, { tokenId, userId, sandboxId: null, issuedAt, expiresAt });
+}
+
+/** Creates an account; CONFLICT when the email is taken. */
+export async function signUp(database: Database, settings: AuthSettings, email: string, password: string): Promise<AuthPayload> {
+  const creds = parseCredentials(email, password);
+  const id = randomUUID();
+  const passwordHash = await hashPassword(creds.password);
+  const inserted = await database.db
+    .insert(users)
+    .values({ id, email: creds.email, passwordHash })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (!inserted.length) throw new AccountError("CONFLICT", "an account with this email already exists");
+  return { token: await issueLoginToken(database, settings, id), user: { id, email: creds.email } };
+}
+
+/** Checks a password; one answer for an unknown email and a wrong password alike. */
+export async function logIn(database: Database, settings: AuthSettings, email: string, password: string): Promise<AuthPayload> {
+  const normalized = email.trim().toLowerCase();
+  const [user] = await database.db.select().from(users).where(eq(users.email, normalized)).limit(1);
+  const ok = await checkPassword(user?.passwordHash ?? null, password);
+  if (!user || !ok) throw new AccountError("UNAUTHENTICATED", "invalid email or password");
+  return { token: await issueLoginToken(database, settings, user.id), user: { id: user.id, email: user.email } };
+}
+
+/** The user a login token names, if it is still valid (not revoked, not expired). */
+export async function userForToken(database: Database, tokenId: string, userId: string) {
+  const rows = await database.sql<{ id: string; email: string }[]>`
+    SELECT u.id, u.email FROM tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.id = ${tokenId} AND t.user_id = ${userId} AND t.sandbox_id IS NULL
+      AND t.revoked_at IS NULL AND t.expires_at > now()`;
+  return rows[0] ?? null;
+}

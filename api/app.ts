@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import type { ServerIdentity } from "../accounts/sandboxes.ts";
+import type { AuthSettings } from "../accounts/users.ts";
+import type { Database } from "../db/connection.ts";
+import type { ChangeFeed } from "../db/feed.ts";
+import { graphqlServer } from "./graphql/index.ts";
+import { kubeApi } from "./kube/index.ts";
+import { statusResponse } from "./kube/status.ts";
+
+/** Everything the HTTP surface needs; the Node entry point builds it. */
+export interface AppDeps {
+  database: Database;
+  feed: ChangeFeed;
+  auth: AuthSettings;
+  server: ServerIdentity;
+  /** Whether the service is ready to serve (migrations done, workers started). */
+  ready: () => boolean;
+}
+
+/**
+ * The whole HTTP surface as a Web-standard fetch handler: health, GraphQL at /graphql, the
+ * Kubernetes API under /sandboxes/<id>. The same app serves http and https.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const yoga = graphqlServer(deps);
+  app.get("/healthz", (c) => c.text("ok"));
+  app.get("/livez", (c) => c.text("ok"));
+  app.get("/readyz", (c) => (deps.ready() ? c.text("ok") : c.text("not ready", 503)));
+  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => yoga.fetch(c.req.raw, {}));
+  app.get("/", (c) =>
+    c.text(
+      "kubesandbox: Kubernetes sandboxes as a service.\nGraphQL: /graphql (signUp, logIn, createSandbox → kubeconfig)\nKubernetes API: /sandboxes/<id>\n",
+    ),
+  );
+  app.route("/", kubeApi({ database: deps.database, feed: deps.feed, signingKey: deps.auth.signingKey }));
+  app.onError((err) => statusResponse(err));
+  return app;
+}

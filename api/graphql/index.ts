@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createSchema, createYoga } from "graphql-yoga";
+import type { ServerIdentity } from "../../accounts/sandboxes.ts";
+import type { AuthSettings } from "../../accounts/users.ts";
+import type { Database } from "../../db/connection.ts";
+import { log } from "../../log.ts";
+import { type GraphQLContext, userFromRequest } from "./context.ts";
+import { resolvers } from "./resolvers.ts";
+
+const typeDefs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schema.graphql"), "utf8");
+
+/** What GraphQL needs from the service. */
+export interface GraphQLDeps {
+  database: Database;
+  auth: AuthSettings;
+  server: ServerIdentity;
+}
+
+/** The GraphQL endpoint (POST /graphql, GraphiQL on GET), SDL-first from schema.graphql. */
+export function graphqlServer(deps: GraphQLDeps) {
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema: createSchema<GraphQLContext>({ typeDefs, resolvers }),
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    logging: {
+      debug: (...a) => log.debug(a),
+      info: (...a) => log.info(a),
+      warn: (...a) => log.warn(a),
+      error: (...a) => log.error(a),
+    },
+    context: async ({ request }) => ({
+      database: deps.database,
+      auth: deps.auth,
+      server: deps.server,
+      user: await userFromRequest(deps.database, deps.auth, request),
+    }),
+  });
+}

@@ -1,0 +1,70 @@
+import { groupVersions, kinds } from "../../kube/kinds/index.ts";
+import { apiVersionOf } from "../../kube/kind.ts";
+
+/** What /version answers: Kubernetes 1.32, which kubectl's dispatcher picks its client by. */
+export const versionInfo = {
+  major: "1",
+  minor: "32",
+  gitVersion: "v1.32.0",
+  gitCommit: "70d3cc986aa8221cd1dfb1121852688902d3bf53",
+  gitTreeState: "clean",
+  buildDate: "2024-12-11T17:59:15Z",
+  goVersion: "go1.23.3",
+  compiler: "gc",
+  platform: "linux/amd64",
+};
+
+/** GET /api: the legacy core group's versions. */
+export function apiVersions(): Record<string, unknown> {
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1:8443" }],
+  };
+}
+
+/** GET /apis: every named group and its versions. */
+export function apiGroupList(): Record<string, unknown> {
+  const groups = new Map<string, string[]>();
+  for (const gv of groupVersions()) if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv.version]);
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: [...groups].map(([name, versions]) => {
+      const list = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+      return { name, versions: list, preferredVersion: list[0] };
+    }),
+  };
+}
+
+/** GET /apis/<group>: one group. */
+export function apiGroup(group: string): Record<string, unknown> | null {
+  const group_ = (apiGroupList().groups as { name: string }[]).find((g) => g.name === group);
+  return group_ ? { kind: "APIGroup", apiVersion: "v1", ...group_ } : null;
+}
+
+/** GET /api/v1 or /apis/<group>/<version>: the resources of one group version, subresources included. */
+export function apiResourceList(group: string, version: string): Record<string, unknown> | null {
+  const served = kinds.filter((k) => k.group === group && k.version === version);
+  if (!served.length) return null;
+  const resources = served.flatMap((k) => [
+    {
+      name: k.resource,
+      singularName: k.singular,
+      namespaced: k.namespaced,
+      kind: k.kind,
+      verbs: k.verbs,
+      ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
+      ...(k.categories.length ? { categories: k.categories } : {}),
+    },
+    ...k.subresources.map((sub) => ({
+      name: `${k.resource}/${sub}`,
+      singularName: "",
+      namespaced: k.namespaced,
+      kind: sub === "scale" ? "Scale" : k.kind,
+      ...(sub === "scale" ? { group: "autoscaling", version: "v1" } : {}),
+      verbs: sub === "log" ? ["get"] : sub === "exec" ? ["create", "get"] : ["get", "patch", "update"],
+    })),
+  ]);
+  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf({ group, version }), resources };
+}

@@ -1,0 +1,158 @@
+import type { Database } from "../../db/connection.ts";
+import { noFilter, type ObjectFilter } from "../../db/filters.ts";
+import type { ChangeFeed } from "../../db/feed.ts";
+import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
+import { fieldPaths } from "../../kube/fields.ts";
+import { apiVersionOf, type Kind, storageResource } from "../../kube/kind.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch.ts";
+import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
+import { toTable } from "../../kube/table.ts";
+import { createObject } from "../../registry/create.ts";
+import { type DeleteOptions, deleteObject } from "../../registry/delete.ts";
+import { listKind, readObject } from "../../registry/read.ts";
+import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
+import { readBody } from "./body.ts";
+import { includeObject, isDryRun, wantsTable } from "./negotiate.ts";
+import type { ResourcePath } from "./path.ts";
+import { json } from "./status.ts";
+import { watchResponse } from "./watch.ts";
+
+/** What a resource request acts on: the database, the sandbox, and the change feed for watches. */
+export interface KubeRequestContext {
+  database: Database;
+  feed: ChangeFeed;
+  sandboxId: string;
+}
+
+/** The label and field selectors of a list or watch, parsed and checked. */
+export function parseFilter(kind: Kind, url: URL): ObjectFilter {
+  const labels = parseLabelSelector(url.searchParams.get("labelSelector") ?? "");
+  const fieldReqs = parseFieldSelector(url.searchParams.get("fieldSelector") ?? "");
+  if (!labels.length && !fieldReqs.length) return noFilter;
+  const paths = fieldPaths(storageResource(kind), fieldReqs);
+  return { labels, fields: fieldReqs.map((requirement, i) => ({ requirement, path: paths[i] ?? [] })) };
+}
+
+/** An object, or a one-row Table of it when the client asked for one. */
+function objectResponse(req: Request, url: URL, kind: Kind, obj: KubeObject, status = 200): Response {
+  if (wantsTable(req))
+    return json(toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", includeObject(url)), status);
+  return json(obj, status);
+}
+
+async function list(ctx: KubeRequestContext, req: Request, url: URL, path: ResourcePath): Promise<Response> {
+  const filter = parseFilter(path.kind, url);
+  const { items, revision } = await listKind(ctx.database, ctx.sandboxId, path.kind, path.namespace, filter);
+  if (wantsTable(req)) return json(toTable(path.kind.printer, items, String(revision), includeObject(url)));
+  return json({
+    kind: `${path.kind.kind}List`,
+    apiVersion: apiVersionOf(path.kind),
+    metadata: { resourceVersion: String(revision) },
+    items,
+  });
+}
+
+function target(path: ResourcePath): Target {
+  return { namespace: path.namespace, name: path.name ?? "" };
+}
+
+function subresourceOf(path: ResourcePath): Subresource {
+  if (path.subresource === null) return "";
+  if (path.subresource === "status" && path.kind.subresources.includes("status")) return "status";
+  throw methodNotAllowed();
+}
+
+async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: ResourcePath): Promise<Response> {
+  const type = patchTypeOf(req.headers.get("content-type") ?? "");
+  if (!type) throw new StatusError(415, "UnsupportedMediaType", `the server does not support patch type ${req.headers.get("content-type") ?? ""}`);
+  if (type === patchTypes.strategic || type === patchTypes.apply)
+    throw new StatusError(415, "UnsupportedMediaType", `patch type ${type} is not supported yet for ${path.kind.resource}`);
+  const body = await readJsonPatchBody(req);
+  const change = (current: KubeObject) =>
+    type === patchTypes.json ? applyJsonPatch(current, body) : applyMergePatch(current, body);
+  const obj = await modifyObject(ctx.database, ctx.sandboxId, path.kind, target(path), subresourceOf(path), change, {
+    dryRun: isDryRun(url),
+  });
+  return objectResponse(req, url, path.kind, obj);
+}
+
+/** Patch bodies are JSON whatever the patch type (apply's YAML aside). */
+async function readJsonPatchBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+}
+
+/** DeleteOptions from the JSON body, or from query parameters. */
+async function deleteOptions(req: Request, url: URL): Promise<DeleteOptions> {
+  const text = await req.text();
+  let body: Record<string, unknown> = {};
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw badRequest(`couldn't decode DeleteOptions: ${(err as Error).message}`);
+    }
+  }
+  const policy = (body.propagationPolicy ?? url.searchParams.get("propagationPolicy") ?? undefined) as
+    | DeleteOptions["propagationPolicy"]
+    | undefined;
+  if (policy !== undefined && !["Background", "Foreground", "Orphan"].includes(policy))
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
+  const grace = body.gracePeriodSeconds ?? url.searchParams.get("gracePeriodSeconds") ?? undefined;
+  const dryRun = isDryRun(url) || (Array.isArray(body.dryRun) && body.dryRun.includes("All"));
+  return {
+    ...(policy ? { propagationPolicy: policy } : {}),
+    ...(grace !== undefined ? { gracePeriodSeconds: Number(grace) } : {}),
+    ...(body.preconditions ? { preconditions: body.preconditions as DeleteOptions["preconditions"] } : {}),
+    dryRun,
+  };
+}
+
+/** Serves one request on a resource path, by method and the presence of a name. */
+export async function handleResource(
+  ctx: KubeRequestContext,
+  req: Request,
+  url: URL,
+  path: ResourcePath,
+): Promise<Response> {
+  const method = req.method.toUpperCase();
+  const dryRun = isDryRun(url);
+  if (path.name === null) {
+    if (method === "GET") {
+      const watch = url.searchParams.get("watch");
+      if (watch === "1" || watch === "true") return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
+      return list(ctx, req, url, path);
+    }
+    if (method === "POST") {
+      const obj = await createObject(ctx.database, ctx.sandboxId, path.kind, path.namespace, await readBody(req), { dryRun });
+      return objectResponse(req, url, path.kind, obj, 201);
+    }
+    throw methodNotAllowed();
+  }
+  switch (method) {
+    case "GET":
+      if (path.subresource !== null) subresourceOf(path);
+      return objectResponse(req, url, path.kind, await readObject(ctx.database, ctx.sandboxId, path.kind, target(path)));
+    case "PUT": {
+      const body = await readBody(req);
+      const obj = await modifyObject(ctx.database, ctx.sandboxId, path.kind, target(path), subresourceOf(path), () => body, {
+        dryRun,
+      });
+      return objectResponse(req, url, path.kind, obj);
+    }
+    case "PATCH":
+      return patch(ctx, req, url, path);
+    case "DELETE": {
+      if (path.subresource !== null) throw methodNotAllowed();
+      const { object } = await deleteObject(ctx.database, ctx.sandboxId, path.kind, target(path), await deleteOptions(req, url));
+      return json(object);
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}

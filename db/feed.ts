@@ -1,0 +1,55 @@
+import type { Sql } from "./connection.ts";
+import { changesChannel } from "./store.ts";
+
+/**
+ * Wakes this process's watchers when a sandbox commits a write. One LISTEN connection per
+ * process; a notification carries "<sandbox>:<revision>" and only that sandbox's watchers wake.
+ * The feed says only "look again": watchers read what changed from the change log.
+ */
+export class ChangeFeed {
+  private readonly listeners = new Map<string, Set<(revision: number) => void>>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly sql: Sql;
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
+
+  /** Starts listening; resolves once the LISTEN is in place. */
+  async start(): Promise<void> {
+    const { unlisten } = await this.sql.listen(changesChannel, (payload) => {
+      const sep = payload.lastIndexOf(":");
+      const sandboxId = payload.slice(0, sep);
+      const revision = Number(payload.slice(sep + 1));
+      for (const fn of this.listeners.get(sandboxId) ?? []) fn(revision);
+    });
+    this.unlisten = unlisten;
+  }
+
+  /** Calls `fn` after each commit to the sandbox; returns the function that stops it. */
+  subscribe(sandboxId: string, fn: (revision: number) => void): () => void {
+    let set = this.listeners.get(sandboxId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(sandboxId, set);
+    }
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.listeners.delete(sandboxId);
+    };
+  }
+
+  /** How many watchers are waiting, for metrics and tests. */
+  get size(): number {
+    let n = 0;
+    for (const s of this.listeners.values()) n += s.size;
+    return n;
+  }
+
+  /** Stops listening. */
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+}

@@ -1,0 +1,41 @@
+import type postgres from "postgres";
+import type { FieldRequirement, LabelRequirement } from "../kube/selectors.ts";
+import type { Sql } from "./connection.ts";
+
+/** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */
+export interface ObjectFilter {
+  labels: LabelRequirement[];
+  fields: { requirement: FieldRequirement; path: string[] }[];
+}
+
+/** A filter that keeps everything. */
+export const noFilter: ObjectFilter = { labels: [], fields: [] };
+
+/**
+ * The filter as one SQL condition on `o.body`. Equality uses jsonb containment (`@>`), which the
+ * GIN index on labels serves; the rest are plain jsonb operators.
+ */
+export function filterCondition(sql: Sql, filter: ObjectFilter): postgres.PendingQuery<postgres.Row[]> {
+  const labels = sql`coalesce(o.body -> 'metadata' -> 'labels', '{}'::jsonb)`;
+  const parts = filter.labels.map((r) => {
+    switch (r.op) {
+      case "eq":
+        return sql`${labels} @> ${JSON.stringify({ [r.key]: r.value })}::jsonb`;
+      case "neq":
+        return sql`NOT (${labels} @> ${JSON.stringify({ [r.key]: r.value })}::jsonb)`;
+      case "exists":
+        return sql`${labels} ? ${r.key}`;
+      case "notexists":
+        return sql`NOT (${labels} ? ${r.key})`;
+      case "in":
+        return sql`(${labels} ->> ${r.key}) = ANY(${r.values}::text[])`;
+      case "notin":
+        return sql`coalesce((${labels} ->> ${r.key}) <> ALL(${r.values}::text[]), true)`;
+    }
+  });
+  for (const { requirement, path } of filter.fields) {
+    const value = sql`coalesce(o.body #>> ${path}::text[], '')`;
+    parts.push(requirement.op === "eq" ? sql`${value} = ${requirement.value}` : sql`${value} <> ${requirement.value}`);
+  }
+  return parts.reduce((acc, p) => sql`${acc} AND ${p}`, sql`true`);
+}

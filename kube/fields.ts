@@ -1,0 +1,43 @@
+import type { KubeObject } from "./object.ts";
+import { badRequest } from "./errors.ts";
+import type { FieldRequirement } from "./selectors.ts";
+
+/** Field selectors every kind supports, and the JSON path each reads. */
+const commonFields: Record<string, string[]> = {
+  "metadata.name": ["metadata", "name"],
+  "metadata.namespace": ["metadata", "namespace"],
+};
+
+/** Extra field selectors per storage resource, as each kind's GetAttrs offers them. */
+const kindFields: Record<string, Record<string, string[]>> = {
+  namespaces: { "status.phase": ["status", "phase"] },
+  nodes: { "spec.unschedulable": ["spec", "unschedulable"] },
+};
+
+/**
+ * The JSON path of each selector field, or a 400 as the API server gives for an unsupported
+ * field (`field label not supported: x`).
+ */
+export function fieldPaths(resource: string, requirements: FieldRequirement[]): string[][] {
+  const known = { ...commonFields, ...kindFields[resource] };
+  return requirements.map((r) => {
+    const path = known[r.field];
+    if (!path) throw badRequest(`field label not supported: ${r.field}`);
+    return path;
+  });
+}
+
+/** Reads a selector field from an object as a string ("" when absent), for in-memory checks. */
+export function fieldValue(obj: KubeObject, path: string[]): string {
+  let cur: unknown = obj;
+  for (const p of path) cur = (cur as Record<string, unknown> | undefined)?.[p];
+  return cur === undefined || cur === null ? "" : String(cur);
+}
+
+/** Whether an object satisfies a field selector. */
+export function fieldsMatch(obj: KubeObject, requirements: FieldRequirement[], paths: string[][]): boolean {
+  return requirements.every((r, i) => {
+    const v = fieldValue(obj, paths[i] ?? []);
+    return r.op === "eq" ? v === r.value : v !== r.value;
+  });
+}

@@ -1,0 +1,94 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { badRequest, type FieldError, required } from "./errors.ts";
+import { apiVersionOf, type Kind } from "./kind.ts";
+import { validateName } from "./names.ts";
+import { isPlainObject, type KubeObject, timestamp } from "./object.ts";
+
+const stringFields = ["name", "generateName", "namespace", "uid", "resourceVersion"] as const;
+
+/** Go's "cannot be handled as" decode error, which the API server answers with 400. */
+function decodeError(kind: Kind, detail: string): Error {
+  return badRequest(`${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`);
+}
+
+/**
+ * Checks a request body's shape the way decoding into the Go type would: a JSON object whose
+ * apiVersion and kind (when given) name this endpoint's kind, with a well-typed metadata.
+ */
+export function decodeObject(kind: Kind, body: unknown): KubeObject {
+  if (!isPlainObject(body)) throw decodeError(kind, "json: cannot unmarshal non-object into Go value");
+  const want = apiVersionOf(kind);
+  if (body.apiVersion !== undefined && body.apiVersion !== want)
+    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`);
+  if (body.kind !== undefined && body.kind !== kind.kind)
+    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${kind.kind})`);
+  const metadata = body.metadata ?? {};
+  if (!isPlainObject(metadata))
+    throw decodeError(kind, `json: cannot unmarshal ${typeof metadata} into Go struct field ${kind.kind}.metadata of type v1.ObjectMeta`);
+  for (const f of stringFields)
+    if (metadata[f] !== undefined && metadata[f] !== null && typeof metadata[f] !== "string")
+      throw decodeError(kind, `json: cannot unmarshal ${typeof metadata[f]} into Go struct field ObjectMeta.metadata.${f} of type string`);
+  for (const f of ["labels", "annotations"] as const) {
+    const m = metadata[f];
+    if (m === undefined || m === null) continue;
+    if (!isPlainObject(m) || Object.values(m).some((v) => typeof v !== "string"))
+      throw decodeError(kind, `json: cannot unmarshal into Go struct field ObjectMeta.metadata.${f} of type map[string]string`);
+  }
+  return { ...body, apiVersion: want, kind: kind.kind, metadata } as KubeObject;
+}
+
+const generateNameChars = "bcdfghjklmnpqrstvwxz2456789";
+
+/** The 5 random characters the API server appends to generateName. */
+export function randomSuffix(n = 5): string {
+  const bytes = randomBytes(n);
+  return Array.from(bytes, (b) => generateNameChars[b % generateNameChars.length]).join("");
+}
+
+/**
+ * Sets what the server owns on a new object (rest.BeforeCreate): uid, creationTimestamp,
+ * generation, a generated name; clears deletion state. The namespace comes from the URL.
+ */
+export function prepareMetaForCreate(kind: Kind, obj: KubeObject, namespace: string | null): void {
+  const m = obj.metadata;
+  if (m.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
+  if (kind.namespaced) {
+    if (m.namespace && namespace && m.namespace !== namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    m.namespace = namespace ?? m.namespace;
+  } else delete m.namespace;
+  if (!m.name && m.generateName) m.name = `${m.generateName}${randomSuffix()}`;
+  m.uid = randomUUID();
+  m.creationTimestamp = timestamp();
+  if (kind.hasSpec) m.generation = 1;
+  else delete m.generation;
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  for (const key of ["labels", "annotations"] as const) if (m[key] === null) delete m[key];
+}
+
+/**
+ * Carries server-owned metadata from the stored object to its replacement (rest.BeforeUpdate):
+ * uid, creationTimestamp, deletion state; generation moves when the spec changed.
+ */
+export function prepareMetaForUpdate(kind: Kind, obj: KubeObject, old: KubeObject): void {
+  const m = obj.metadata;
+  const o = old.metadata;
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  if (o.namespace) m.namespace = o.namespace;
+  else delete m.namespace;
+  for (const key of ["deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
+    if (o[key] === undefined) delete m[key];
+    else (m as Record<string, unknown>)[key] = o[key];
+  }
+  if (kind.hasSpec && JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) m.generation = (o.generation ?? 0) + 1;
+  for (const key of ["labels", "annotations"] as const) if (m[key] === null) delete m[key];
+}
+
+/** ValidateObjectMeta: the name is present and follows the kind's rule. */
+export function validateObjectMeta(kind: Kind, obj: KubeObject): FieldError[] {
+  const name = obj.metadata.name;
+  if (!name) return [required("metadata.name", "name or generateName is required")];
+  return validateName(name, kind.nameRule);
+}

@@ -1,0 +1,108 @@
+import { createServer as createHttpsServer } from "node:https";
+import { serve } from "@hono/node-server";
+import { createApp } from "./api/app.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { connect } from "./db/connection.ts";
+import { startEmbeddedPostgres } from "./db/embedded.ts";
+import { ChangeFeed } from "./db/feed.ts";
+import { migrateDatabase } from "./db/migrate.ts";
+import { log } from "./log.ts";
+import { ensureTls } from "./server/certs.ts";
+import { tokenSigningKey } from "./server/secrets.ts";
+import { migrateQueue, startWorkers } from "./workers/runner.ts";
+
+/**
+ * The Node entry point (`npm start`): the database (embedded unless DATABASE_URL), migrations,
+ * TLS material, the app on http and https, and the workers, all in one process. Ctrl-C stops
+ * each in reverse order.
+ */
+async function main(config: Config): Promise<void> {
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.warn({ err }, "error while stopping");
+      }
+    }
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  let url = config.DATABASE_URL;
+  if (!url) {
+    log.info({ dir: config.DATA_DIR }, "starting embedded Postgres");
+    const pg = await startEmbeddedPostgres(config.DATA_DIR, (line) => log.debug({ postgres: line.trim() }));
+    stops.push(() => pg.stop());
+    url = pg.url;
+  }
+  const database = connect(url, 20);
+  stops.push(() => database.close());
+  await migrateDatabase(database);
+  await migrateQueue(url);
+
+  const publicHost = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).hostname : null;
+  const tls = await ensureTls(config.DATA_DIR, publicHost ? [publicHost] : []);
+  if (tls.created) log.info({ dir: `${config.DATA_DIR}/tls` }, "made a new CA and serving certificate");
+  const signingKey = await tokenSigningKey(config.DATA_DIR);
+  const feed = new ChangeFeed(database.sql);
+  await feed.start();
+  stops.push(() => feed.stop());
+
+  let ready = false;
+  const baseUrl = (config.PUBLIC_URL ?? `https://${config.HOST}:${config.HTTPS_PORT}`).replace(/\/+$/, "");
+  const app = createApp({
+    database,
+    feed,
+    auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
+    server: { baseUrl, caPem: tls.caPem },
+    ready: () => ready,
+  });
+
+  const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  const https = serve({
+    fetch: app.fetch,
+    port: config.HTTPS_PORT,
+    hostname: config.HOST,
+    createServer: createHttpsServer,
+    serverOptions: { cert: tls.certPem, key: tls.keyPem },
+  });
+  for (const server of [http, https])
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          // Open watches would keep the server from closing: end them.
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+
+  if (config.WORKERS === "1") {
+    const runner = await startWorkers(database);
+    stops.push(() => runner.stop());
+  }
+  ready = true;
+  const httpUrl = `http://${config.HOST}:${config.PORT}`;
+  console.log(`kubesandbox is up
+  GraphQL and web:   ${httpUrl}/graphql
+  Kubernetes API:    ${baseUrl}/sandboxes/<id>   (kubectl, over TLS)
+  Database:          ${config.DATABASE_URL ? "DATABASE_URL" : `embedded Postgres under ${config.DATA_DIR}/pg`}
+Get a kubeconfig:
+  curl -s ${httpUrl}/graphql -H 'content-type: application/json' \\
+    -d '{"query":"mutation{signUp(email:\\"me@example.com\\",password:\\"a-long-password\\"){token}}"}'
+  curl -s ${httpUrl}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
+    -d '{"query":"mutation{createSandbox(name:\\"demo\\"){kubeconfig}}"}' | jq -r .data.createSandbox.kubeconfig > kubeconfig
+  KUBECONFIG=kubeconfig kubectl get nodes`);
+}
+
+main(loadConfig()).catch((err) => {
+  log.fatal({ err }, "failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import type { SandboxWriter } from "../db/store.ts";
+import { bootstrapObjects } from "../kube/bootstrap.ts";
+import { storageResource } from "../kube/kind.ts";
+import { prepareMetaForCreate } from "../kube/meta.ts";
+import { timestamp } from "../kube/object.ts";
+
+/** Writes a new cluster's system objects in the caller's transaction (namespaces, nodes, service accounts). */
+export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
+  for (const { kind, namespace, object } of bootstrapObjects(timestamp())) {
+    prepareMetaForCreate(kind, object, namespace);
+    kind.prepareForCreate?.(object);
+    const key = { resource: storageResource(kind), namespace: namespace ?? "", name: object.metadata.name ?? "" };
+    await w.create(key, object);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Database } from "../db/connection.ts";
+import type { ObjectFilter } from "../db/filters.ts";
+import { getObject, type ListResult, listObjects } from "../db/store.ts";
+import { notFound } from "../kube/errors.ts";
+import { type Kind, storageResource } from "../kube/kind.ts";
+import type { KubeObject } from "../kube/object.ts";
+import { sandboxGone } from "./errors.ts";
+import type { Target } from "./update.ts";
+
+/** GET of one object; 404 NotFound with the API server's message when absent. */
+export async function readObject(database: Database, sandboxId: string, kind: Kind, target: Target): Promise<KubeObject> {
+  const obj = await getObject(database.sql, sandboxId, {
+    resource: storageResource(kind),
+    namespace: target.namespace ?? "",
+    name: target.name,
+  });
+  if (!obj) throw notFound(kind.group, kind.resource, target.name);
+  return obj;
+}
+
+/** LIST of a kind, in one namespace (or all when null), filtered in SQL. */
+export async function listKind(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  namespace: string | null,
+  filter: ObjectFilter,
+): Promise<ListResult> {
+  const result = await listObjects(database.sql, sandboxId, storageResource(kind), namespace, filter);
+  if (!result) throw sandboxGone();
+  return result;
+}

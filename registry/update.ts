@@ -1,0 +1,74 @@
+import type { Database } from "../db/connection.ts";
+import { type SandboxWriter, writeSandbox } from "../db/store.ts";
+import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
+import { type Kind, storageResource } from "../kube/kind.ts";
+import { decodeObject, prepareMetaForUpdate, validateObjectMeta } from "../kube/meta.ts";
+import type { KubeObject } from "../kube/object.ts";
+import type { WriteOptions } from "./create.ts";
+import { sandboxGone } from "./errors.ts";
+
+/** Where the object is: its namespace (null if cluster-scoped) and name, as the URL names them. */
+export interface Target {
+  namespace: string | null;
+  name: string;
+}
+
+/** Which part of the object a write may change: the main endpoint, or the status subresource. */
+export type Subresource = "" | "status";
+
+/**
+ * Turns a proposed object into the stored one and writes it, in the caller's transaction:
+ * optimistic concurrency on resourceVersion, server-owned metadata kept, kind hooks, validation.
+ * A write that changes nothing is not stored (no new resourceVersion, as the API server does).
+ */
+export async function replaceObject(
+  w: SandboxWriter,
+  kind: Kind,
+  old: KubeObject,
+  next: KubeObject,
+  subresource: Subresource,
+  options: WriteOptions,
+): Promise<KubeObject> {
+  const name = old.metadata.name ?? "";
+  const wantVersion = next.metadata.resourceVersion;
+  if (wantVersion && wantVersion !== old.metadata.resourceVersion) throw conflict(kind.group, kind.resource, name);
+  if (next.metadata.name !== name)
+    throw badRequest(`the name of the object (${next.metadata.name ?? ""}) does not match the name on the URL (${name})`);
+  if (subresource === "status") {
+    // The status endpoint changes status only; everything else stays as stored.
+    next = { ...old, metadata: old.metadata, status: next.status };
+  } else {
+    prepareMetaForUpdate(kind, next, old);
+    kind.prepareForUpdate?.(next, old);
+  }
+  next.metadata.resourceVersion = old.metadata.resourceVersion;
+  const errors = [...validateObjectMeta(kind, next), ...(kind.validateUpdate?.(next, old) ?? [])];
+  if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
+  if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
+  await w.update({ resource: storageResource(kind), namespace: old.metadata.namespace ?? "", name }, next);
+  return next;
+}
+
+/**
+ * Runs `change` on the current object inside one transaction and stores the result through
+ * replaceObject. Used by PUT (change = take the body) and every PATCH type.
+ */
+export async function modifyObject(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  target: Target,
+  subresource: Subresource,
+  change: (current: KubeObject) => unknown,
+  options: WriteOptions = {},
+): Promise<KubeObject> {
+  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+    const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
+    const old = await w.get(key);
+    if (!old) throw notFound(kind.group, kind.resource, target.name);
+    const next = decodeObject(kind, change(structuredClone(old)));
+    return replaceObject(w, kind, old, next, subresource, options);
+  });
+  if (!result) throw sandboxGone();
+  return result.value;
+}

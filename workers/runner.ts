@@ -1,0 +1,37 @@
+import { Logger, type Runner, run, runMigrations, type Task } from "graphile-worker";
+import type { Database } from "../db/connection.ts";
+import { log } from "../log.ts";
+import { type NamespaceJob, reconcileNamespace } from "./tasks/namespace.ts";
+
+/** graphile-worker's log lines, through the service's logger (its debug chatter at debug). */
+const queueLogger = new Logger(() => (level, message, meta) => {
+  const method = level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "debug" : "trace";
+  log[method]({ queue: meta }, message);
+});
+
+/** The task list: one entry per task, each a controller keyed by the object it reconciles. */
+export function taskList(database: Database): Record<string, Task> {
+  return {
+    namespace: async (payload) => reconcileNamespace(database, payload as NamespaceJob),
+  };
+}
+
+/** Installs or upgrades graphile-worker's own schema (jobs can then be enqueued in any transaction). */
+export function migrateQueue(connectionString: string): Promise<void> {
+  return runMigrations({ connectionString, logger: queueLogger });
+}
+
+/** Starts the queue workers on the same database; stop them with `runner.stop()`. */
+export function startWorkers(database: Database, concurrency = 4): Promise<Runner> {
+  return run({
+    connectionString: database.url,
+    concurrency,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: taskList(database),
+    logger: queueLogger,
+  }).then((runner) => {
+    log.info({ concurrency }, "workers started");
+    return runner;
+  });
+}
