@@ -3,7 +3,8 @@
  * coarser the older it gets.
  */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Go truncates toward zero: -1.5 s is -1 s, which still counts as "now".
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return "<invalid>";
   if (seconds < 0) return "0s";
   if (seconds < 120) return `${seconds}s`;

@@ -1,0 +1,17 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, inject } from "vitest";
+import { type Database, connect } from "../../db/connection.ts";
+
+/** A connection pool to the suite's database, closed after the file's tests. */
+export function testDatabase(): Database {
+  const database = connect(inject("databaseUrl"), 5);
+  afterAll(() => database.close());
+  return database;
+}
+
+/** A user row to own sandboxes in tests (no password needed). */
+export async function testUser(database: Database): Promise<string> {
+  const id = randomUUID();
+  await database.sql`INSERT INTO users (id, email, password_hash) VALUES (${id}, ${`${id}@example.com`}, 'x')`;
+  return id;
+}

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { connect } from "../../db/connection.ts";
+import { type EmbeddedServer, startEmbeddedPostgres } from "../../db/embedded.ts";
+import { migrateDatabase } from "../../db/migrate.ts";
+import { migrateQueue } from "../../workers/runner.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/**
+ * Gives the suite a new, migrated database: on the server named by DATABASE_URL when set (as
+ * in CI), otherwise on an embedded Postgres started for this run. Dropped afterwards.
+ */
+export default async function setup(project: TestProject) {
+  let embedded: EmbeddedServer | null = null;
+  let dataDir: string | null = null;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-test-"));
+    embedded = await startEmbeddedPostgres(dataDir);
+    serverUrl = embedded.url;
+  }
+  const name = `kubesandbox_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = connect(url.toString(), 2);
+  await migrateDatabase(database);
+  await database.close();
+  await migrateQueue(url.toString());
+  project.provide("databaseUrl", url.toString());
+
+  return async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await embedded?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+}
