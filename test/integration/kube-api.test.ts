@@ -1,0 +1,323 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { reconcileNamespace } from "../../workers/tasks/namespace.ts";
+import { testApp } from "../support/app.ts";
+
+const t = testApp();
+let sb: Awaited<ReturnType<typeof t.newSandbox>>;
+const table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+function kube(path: string, init: RequestInit = {}) {
+  return t.kube(sb.sandboxId, sb.sandboxToken, path, init);
+}
+function post(path: string, body: unknown, contentType = "application/json") {
+  return kube(path, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+const ns = (name: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+
+beforeAll(async () => {
+  sb = await t.newSandbox("api");
+});
+
+describe("version and discovery", () => {
+  it("reports Kubernetes 1.32 without credentials", async () => {
+    const res = await t.app.request(`/sandboxes/${sb.sandboxId}/version`);
+    expect(await res.json()).toMatchObject({ major: "1", minor: "32", gitVersion: "v1.32.0" });
+  });
+
+  it("lists core resources with short names and verbs", async () => {
+    const api = await (await kube("/api")).json();
+    expect(api.versions).toEqual(["v1"]);
+    const v1 = await (await kube("/api/v1")).json();
+    const namespaces = v1.resources.find((r: { name: string }) => r.name === "namespaces");
+    expect(namespaces).toMatchObject({ namespaced: false, kind: "Namespace", shortNames: ["ns"] });
+    expect(namespaces.verbs).toContain("watch");
+    expect(v1.resources.map((r: { name: string }) => r.name)).toEqual(
+      expect.arrayContaining(["nodes", "nodes/status", "serviceaccounts", "namespaces/status"]),
+    );
+    expect((await kube("/apis")).status).toBe(200);
+    expect((await kube("/apis/nope/v1")).status).toBe(404);
+  });
+
+  it("serves OpenAPI v3 with fieldValidation on PATCH, so kubectl validates on the server", async () => {
+    const index = await (await kube("/openapi/v3")).json();
+    const url = index.paths["api/v1"].serverRelativeURL as string;
+    expect(url).toMatch(/^\/openapi\/v3\/api\/v1\?hash=/);
+    const doc = await (await kube(url)).json();
+    const patch = doc.paths["/api/v1/namespaces/{name}"].patch;
+    expect(patch["x-kubernetes-group-version-kind"]).toEqual({ group: "", version: "v1", kind: "Namespace" });
+    expect(patch.parameters.map((p: { name: string }) => p.name)).toContain("fieldValidation");
+  });
+});
+
+describe("authorization", () => {
+  it("answers 401 Status without a token or with a bad one", async () => {
+    const none = await t.app.request(`/sandboxes/${sb.sandboxId}/api/v1/namespaces`);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+    const bad = await t.kube(sb.sandboxId, "not.a.jwt", "/api/v1/namespaces");
+    expect(bad.status).toBe(401);
+  });
+
+  it("refuses another sandbox's token with the same 403 whether or not the sandbox exists", async () => {
+    const other = await t.newSandbox("other");
+    const res = await t.kube(sb.sandboxId, other.sandboxToken, "/api/v1/namespaces");
+    expect(res.status).toBe(403);
+    const body = await res.json();
+    expect(JSON.stringify(body)).not.toContain("default");
+    const missing = await t.kube("00000000-0000-0000-0000-000000000000", other.sandboxToken, "/api/v1/namespaces");
+    expect(missing.status).toBe(403);
+    const garbage = await t.kube("not-a-uuid", other.sandboxToken, "/api/v1/namespaces");
+    expect(garbage.status).toBe(403);
+  });
+
+  it("accepts the owner's login token too", async () => {
+    expect((await t.kube(sb.sandboxId, sb.userToken, "/api/v1/nodes")).status).toBe(200);
+  });
+});
+
+describe("a new sandbox is a bootstrapped cluster", () => {
+  it("has the system namespaces, Active", async () => {
+    const list = await (await kube("/api/v1/namespaces")).json();
+    expect(list.kind).toBe("NamespaceList");
+    expect(list.items.map((n: { metadata: { name: string } }) => n.metadata.name)).toEqual([
+      "default",
+      "kube-node-lease",
+      "kube-public",
+      "kube-system",
+    ]);
+    for (const n of list.items) expect(n.status.phase).toBe("Active");
+  });
+
+  it("has three Ready nodes with capacity and addresses", async () => {
+    const list = await (await kube("/api/v1/nodes")).json();
+    expect(list.items).toHaveLength(3);
+    for (const n of list.items) {
+      expect(n.status.conditions.find((c: { type: string }) => c.type === "Ready").status).toBe("True");
+      expect(n.status.capacity).toMatchObject({ cpu: "2", pods: "110" });
+      expect(n.status.addresses[0].type).toBe("InternalIP");
+    }
+  });
+
+  it("has a default service account in each namespace", async () => {
+    const list = await (await kube("/api/v1/serviceaccounts")).json();
+    expect(list.items.map((s: { metadata: { namespace: string; name: string } }) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([
+      "default/default",
+      "kube-node-lease/default",
+      "kube-public/default",
+      "kube-system/default",
+    ]);
+  });
+
+  it("prints nodes as a Table with the real columns", async () => {
+    const res = await kube("/api/v1/nodes", { headers: { accept: table } });
+    const body = await res.json();
+    expect(body.kind).toBe("Table");
+    expect(body.columnDefinitions.map((c: { name: string }) => c.name)).toEqual([
+      "Name",
+      "Status",
+      "Roles",
+      "Age",
+      "Version",
+      "Internal-IP",
+      "External-IP",
+      "OS-Image",
+      "Kernel-Version",
+      "Container-Runtime",
+    ]);
+    expect(body.rows[0].cells.slice(0, 3)).toEqual(["node-1", "Ready", "<none>"]);
+    expect(body.rows[0].cells[4]).toBe("v1.32.0");
+    expect(body.rows[0].object.kind).toBe("PartialObjectMetadata");
+  });
+});
+
+describe("the object store through namespaces", () => {
+  it("creates with server-owned metadata and refuses a duplicate", async () => {
+    const res = await post("/api/v1/namespaces", ns("team-a"));
+    expect(res.status).toBe(201);
+    const created = await res.json();
+    expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.metadata.resourceVersion).toMatch(/^\d+$/);
+    expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(created.status.phase).toBe("Active");
+    expect(created.spec.finalizers).toEqual(["kubernetes"]);
+    const dup = await post("/api/v1/namespaces", ns("team-a"));
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ reason: "AlreadyExists", message: 'namespaces "team-a" already exists' });
+  });
+
+  it("reads YAML bodies", async () => {
+    const res = await post("/api/v1/namespaces", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-yaml\n", "application/yaml");
+    expect(res.status).toBe(201);
+  });
+
+  it("rejects bad names with 422 and the API server's message, storing nothing", async () => {
+    const before = await t.database.sql`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`;
+    const res = await post("/api/v1/namespaces", ns("Bad_Name"));
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.reason).toBe("Invalid");
+    expect(body.message).toBe(
+      `Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    );
+    expect(body.details.causes[0]).toMatchObject({ reason: "FieldValueInvalid", field: "metadata.name" });
+    expect((await post("/api/v1/namespaces", ns("a".repeat(64)))).status).toBe(422);
+    expect((await post("/api/v1/namespaces", { metadata: {} })).status).toBe(422);
+    const after = await t.database.sql`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`;
+    expect(after[0]?.revision).toBe(before[0]?.revision);
+  });
+
+  it.each([
+    ["malformed JSON", "{not json", "application/json", 400],
+    ["malformed YAML", "a: [b", "application/yaml", 400],
+    ["wrong kind", JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }), "application/json", 400],
+    ["wrong apiVersion", JSON.stringify({ apiVersion: "apps/v1", kind: "Namespace", metadata: { name: "x" } }), "application/json", 400],
+    ["a number as name", JSON.stringify({ kind: "Namespace", metadata: { name: 7 } }), "application/json", 400],
+    ["labels that are not strings", JSON.stringify({ kind: "Namespace", metadata: { name: "x", labels: { a: 1 } } }), "application/json", 400],
+    ["an array", "[]", "application/json", 400],
+    ["an unknown media type", "x", "text/plain", 415],
+    ["an oversized body", JSON.stringify({ kind: "Namespace", metadata: { name: "big", annotations: { a: "x".repeat(3_200_000) } } }), "application/json", 413],
+  ])("answers %s with a Status, never a 500", async (_name, body, type, code) => {
+    const res = await post("/api/v1/namespaces", body, type);
+    expect(res.status).toBe(code);
+    const status = await res.json();
+    expect(status).toMatchObject({ kind: "Status", status: "Failure", code });
+  });
+
+  it("answers an unknown name with 404 NotFound", async () => {
+    const res = await kube("/api/v1/namespaces/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ message: 'namespaces "nope" not found', reason: "NotFound", details: { name: "nope", kind: "namespaces" } });
+    expect((await kube("/api/v1/foos")).status).toBe(404);
+  });
+
+  it("refuses a stale resourceVersion with 409 Conflict", async () => {
+    const current = await (await kube("/api/v1/namespaces/team-a")).json();
+    const update = { ...current, metadata: { ...current.metadata, labels: { team: "a" } } };
+    const ok = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+    expect(ok.status).toBe(200);
+    const updated = await ok.json();
+    expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(Number(current.metadata.resourceVersion));
+    expect(updated.metadata.labels).toEqual({ team: "a", "kubernetes.io/metadata.name": "team-a" });
+    const stale = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).reason).toBe("Conflict");
+  });
+
+  it("keeps server-owned fields on update and does not store a no-op", async () => {
+    const current = await (await kube("/api/v1/namespaces/team-a")).json();
+    const tampered = { ...current, metadata: { ...current.metadata, uid: "x", creationTimestamp: "2000-01-01T00:00:00Z" }, status: { phase: "Terminating" } };
+    const res = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(tampered) });
+    const body = await res.json();
+    expect(body.metadata.uid).toBe(current.metadata.uid);
+    expect(body.metadata.creationTimestamp).toBe(current.metadata.creationTimestamp);
+    expect(body.status.phase).toBe("Active");
+    expect(body.metadata.resourceVersion).toBe(current.metadata.resourceVersion);
+  });
+
+  it("applies merge patches and JSON patches", async () => {
+    const merge = await kube("/api/v1/namespaces/team-a", {
+      method: "PATCH",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ metadata: { labels: { team: null, tier: "gold" } } }),
+    });
+    expect((await merge.json()).metadata.labels).toEqual({ tier: "gold", "kubernetes.io/metadata.name": "team-a" });
+    const jsonPatch = await kube("/api/v1/namespaces/team-a", {
+      method: "PATCH",
+      headers: { "content-type": "application/json-patch+json" },
+      body: JSON.stringify([{ op: "add", path: "/metadata/annotations", value: { note: "hi" } }]),
+    });
+    expect((await jsonPatch.json()).metadata.annotations).toEqual({ note: "hi" });
+    const failing = await kube("/api/v1/namespaces/team-a", {
+      method: "PATCH",
+      headers: { "content-type": "application/json-patch+json" },
+      body: JSON.stringify([{ op: "test", path: "/metadata/name", value: "other" }]),
+    });
+    expect(failing.status).toBe(422);
+  });
+
+  it("lists with label and field selectors", async () => {
+    const byLabel = await (await kube("/api/v1/namespaces?labelSelector=tier%3Dgold")).json();
+    expect(byLabel.items.map((n: { metadata: { name: string } }) => n.metadata.name)).toEqual(["team-a"]);
+    const notIn = await (await kube("/api/v1/namespaces?labelSelector=tier%20notin%20(gold)")).json();
+    expect(notIn.items.map((n: { metadata: { name: string } }) => n.metadata.name)).not.toContain("team-a");
+    const byName = await (await kube("/api/v1/namespaces?fieldSelector=metadata.name%3Ddefault")).json();
+    expect(byName.items).toHaveLength(1);
+    const bad = await kube("/api/v1/namespaces?fieldSelector=spec.nope%3Dx");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toBe("field label not supported: spec.nope");
+  });
+
+  it("refuses to delete the system namespaces", async () => {
+    const res = await kube("/api/v1/namespaces/default", { method: "DELETE" });
+    expect(res.status).toBe(403);
+    expect((await res.json()).message).toBe('namespaces "default" is forbidden: this namespace may not be deleted');
+  });
+
+  it("deletes a namespace: Terminating, then the controller empties and removes it", async () => {
+    await post("/api/v1/namespaces", ns("doomed"));
+    const sa = await post("/api/v1/namespaces/doomed/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } });
+    expect(sa.status).toBe(201);
+    const del = await kube("/api/v1/namespaces/doomed", { method: "DELETE", body: JSON.stringify({ propagationPolicy: "Background" }) });
+    expect(del.status).toBe(200);
+    const terminating = await del.json();
+    expect(terminating.status.phase).toBe("Terminating");
+    expect(terminating.metadata.deletionTimestamp).toBeTruthy();
+    const refused = await post("/api/v1/namespaces/doomed/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "late" } });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).message).toBe("unable to create new content in namespace doomed because it is being terminated");
+    const [job] = await t.database.sql`SELECT task_identifier, key FROM graphile_worker.jobs WHERE key = ${`${sb.sandboxId}:namespace:doomed`}`;
+    expect(job?.task_identifier).toBe("namespace");
+    await reconcileNamespace(t.database, { sandbox: sb.sandboxId, name: "doomed" });
+    expect((await kube("/api/v1/namespaces/doomed")).status).toBe(404);
+    expect((await kube("/api/v1/namespaces/doomed/serviceaccounts/robot")).status).toBe(404);
+    // Idempotent: a second run finds nothing to do.
+    await reconcileNamespace(t.database, { sandbox: sb.sandboxId, name: "doomed" });
+  });
+
+  it("refuses to create in a namespace that does not exist", async () => {
+    const res = await post("/api/v1/namespaces/ghost/serviceaccounts", { metadata: { name: "x" } });
+    expect(res.status).toBe(404);
+    expect((await res.json()).message).toBe('namespaces "ghost" not found');
+  });
+
+  it("appends every write to the change log, one revision each", async () => {
+    const rows = await t.database.sql<{ revision: string }[]>`
+      SELECT revision FROM changes WHERE sandbox_id = ${sb.sandboxId} ORDER BY revision`;
+    const [s] = await t.database.sql<{ revision: string }[]>`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`;
+    expect(rows.map((r) => Number(r.revision))).toEqual(Array.from({ length: Number(s?.revision) }, (_, i) => i + 1));
+  });
+});
+
+describe("watch", () => {
+  it("streams changes after a resourceVersion, filtered, as JSON lines", async () => {
+    const list = await (await kube("/api/v1/namespaces")).json();
+    const rv = list.metadata.resourceVersion;
+    const res = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await post("/api/v1/namespaces", ns("unwatched"));
+    await post("/api/v1/namespaces", ns("watched"));
+    const { value } = await reader.read();
+    const event = JSON.parse(new TextDecoder().decode(value).split("\n")[0]!);
+    expect(event.type).toBe("ADDED");
+    expect(event.object).toMatchObject({ kind: "Namespace", apiVersion: "v1", metadata: { name: "watched" } });
+    expect(Number(event.object.metadata.resourceVersion)).toBeGreaterThan(Number(rv));
+    await reader.cancel();
+  });
+
+  it("starts with the current objects when no resourceVersion is given, as Table rows when asked", async () => {
+    const res = await kube("/api/v1/nodes?watch=1", { headers: { accept: table } });
+    const reader = res.body!.getReader();
+    let text = "";
+    while (text.split("\n").length < 4) text += new TextDecoder().decode((await reader.read()).value);
+    const events = text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(["ADDED", "ADDED", "ADDED"]);
+    expect(events[0].object.kind).toBe("Table");
+    expect(events[0].object.rows[0].cells[0]).toBe("node-1");
+    await reader.cancel();
+  });
+});
