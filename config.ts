@@ -12,7 +12,11 @@ const EnvSchema = z.object({
   /** What kubeconfigs name when the service sits behind a TLS-terminating proxy. */
   PUBLIC_URL: z.string().url().optional(),
   /** Lifetime of login tokens and sandbox tokens, in seconds. */
-  TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Run the queue workers in this process (the default for `npm start`). */
   WORKERS: z.enum(["0", "1"]).default("1"),

@@ -4,5 +4,8 @@ import pino from "pino";
 export const log = pino({
   level: process.env.LOG_LEVEL ?? "info",
   base: undefined,
-  redact: { paths: ["password", "token", "*.password", "*.token", "headers.authorization"], censor: "[redacted]" },
+  redact: {
+    paths: ["password", "token", "*.password", "*.token", "headers.authorization"],
+    censor: "[redacted]",
+  },
 });

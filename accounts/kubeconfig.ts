@@ -20,7 +20,10 @@ export function kubeconfigYaml(spec: KubeconfigSpec): string {
     clusters: [
       {
         name,
-        cluster: { server: spec.server, "certificate-authority-data": Buffer.from(spec.caPem).toString("base64") },
+        cluster: {
+          server: spec.server,
+          "certificate-authority-data": Buffer.from(spec.caPem).toString("base64"),
+        },
       },
     ],
     users: [{ name, user: { token: spec.token } }],

@@ -62,7 +62,12 @@ async function view(settings: AuthSettings, server: ServerIdentity, row: Sandbox
 }
 
 /** Inserts the sandbox's kubeconfig token in the transaction. */
-async function insertSandboxToken(tx: postgres.TransactionSql, settings: AuthSettings, userId: string, sandboxId: string) {
+async function insertSandboxToken(
+  tx: postgres.TransactionSql,
+  settings: AuthSettings,
+  userId: string,
+  sandboxId: string,
+) {
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
   await tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
@@ -109,8 +114,15 @@ export async function createSandbox(
 }
 
 /** The user's sandboxes, oldest first. */
-export async function listSandboxes(database: Database, settings: AuthSettings, server: ServerIdentity, userId: string) {
-  const rows = await database.sql<SandboxRow[]>`${selectSandboxes(database.sql)} WHERE s.owner_id = ${userId} ORDER BY s.created_at, s.id`;
+export async function listSandboxes(
+  database: Database,
+  settings: AuthSettings,
+  server: ServerIdentity,
+  userId: string,
+) {
+  const rows = await database.sql<
+    SandboxRow[]
+  >`${selectSandboxes(database.sql)} WHERE s.owner_id = ${userId} ORDER BY s.created_at, s.id`;
   return Promise.all(rows.map((r) => view(settings, server, r)));
 }
 
@@ -123,7 +135,9 @@ export async function getSandbox(
   id: string,
 ): Promise<SandboxView> {
   const rows = isUuid(id)
-    ? await database.sql<SandboxRow[]>`${selectSandboxes(database.sql)} WHERE s.id = ${id} AND s.owner_id = ${userId}`
+    ? await database.sql<
+        SandboxRow[]
+      >`${selectSandboxes(database.sql)} WHERE s.id = ${id} AND s.owner_id = ${userId}`
     : [];
   const row = rows[0];
   if (!row) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);

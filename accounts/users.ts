@@ -29,7 +29,8 @@ const Credentials = z.object({
 
 function parseCredentials(email: string, password: string) {
   const parsed = Credentials.safeParse({ email, password });
-  if (!parsed.success) throw new AccountError("BAD_USER_INPUT", parsed.error.issues.map((i) => i.message).join("; "));
+  if (!parsed.success)
+    throw new AccountError("BAD_USER_INPUT", parsed.error.issues.map((i) => i.message).join("; "));
   return parsed.data;
 }
 
@@ -43,7 +44,12 @@ async function issueLoginToken(database: Database, settings: AuthSettings, userI
 }
 
 /** Creates an account; CONFLICT when the email is taken. */
-export async function signUp(database: Database, settings: AuthSettings, email: string, password: string): Promise<AuthPayload> {
+export async function signUp(
+  database: Database,
+  settings: AuthSettings,
+  email: string,
+  password: string,
+): Promise<AuthPayload> {
   const creds = parseCredentials(email, password);
   const id = randomUUID();
   const passwordHash = await hashPassword(creds.password);
@@ -57,12 +63,20 @@ export async function signUp(database: Database, settings: AuthSettings, email: 
 }
 
 /** Checks a password; one answer for an unknown email and a wrong password alike. */
-export async function logIn(database: Database, settings: AuthSettings, email: string, password: string): Promise<AuthPayload> {
+export async function logIn(
+  database: Database,
+  settings: AuthSettings,
+  email: string,
+  password: string,
+): Promise<AuthPayload> {
   const normalized = email.trim().toLowerCase();
   const [user] = await database.db.select().from(users).where(eq(users.email, normalized)).limit(1);
   const ok = await checkPassword(user?.passwordHash ?? null, password);
   if (!user || !ok) throw new AccountError("UNAUTHENTICATED", "invalid email or password");
-  return { token: await issueLoginToken(database, settings, user.id), user: { id: user.id, email: user.email } };
+  return {
+    token: await issueLoginToken(database, settings, user.id),
+    user: { id: user.id, email: user.email },
+  };
 }
 
 /** The user a login token names, if it is still valid (not revoked, not expired). */

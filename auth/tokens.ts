@@ -39,7 +39,11 @@ export function signToken(key: Uint8Array, spec: TokenSpec): Promise<string> {
 }
 
 /** Verifies signature, issuer, audience and expiry; null for anything that is not our valid token. */
-export async function verifyToken(key: Uint8Array, token: string, audience: string[]): Promise<TokenClaims | null> {
+export async function verifyToken(
+  key: Uint8Array,
+  token: string,
+  audience: string[],
+): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { issuer, audience, algorithms: ["HS256"] });
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return null;

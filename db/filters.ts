@@ -29,13 +29,15 @@ export function filterCondition(sql: Sql, filter: ObjectFilter): postgres.Pendin
         return sql`NOT (${labels} ? ${r.key})`;
       case "in":
         return sql`(${labels} ->> ${r.key}) = ANY(${r.values}::text[])`;
-      case "notin":
+      default:
         return sql`coalesce((${labels} ->> ${r.key}) <> ALL(${r.values}::text[]), true)`;
     }
   });
   for (const { requirement, path } of filter.fields) {
     const value = sql`coalesce(o.body #>> ${path}::text[], '')`;
-    parts.push(requirement.op === "eq" ? sql`${value} = ${requirement.value}` : sql`${value} <> ${requirement.value}`);
+    parts.push(
+      requirement.op === "eq" ? sql`${value} = ${requirement.value}` : sql`${value} <> ${requirement.value}`,
+    );
   }
   return parts.reduce((acc, p) => sql`${acc} AND ${p}`, sql`true`);
 }

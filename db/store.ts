@@ -221,7 +221,14 @@ export async function changesAfter(
   limit = 500,
 ): Promise<Change[]> {
   const rows = await sql<
-    { revision: string; resource: string; namespace: string; name: string; type: ChangeType; object: KubeObject }[]
+    {
+      revision: string;
+      resource: string;
+      namespace: string;
+      name: string;
+      type: ChangeType;
+      object: KubeObject;
+    }[]
   >`
     SELECT revision, resource, namespace, name, type, object FROM changes
     WHERE sandbox_id = ${sandboxId} AND revision > ${after} AND resource = ${resource}

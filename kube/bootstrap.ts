@@ -10,8 +10,20 @@ export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-
 
 /** How many nodes a sandbox gets, and what each offers. */
 const nodeCount = 3;
-const nodeCapacity = { cpu: "2", memory: "4025360Ki", pods: "110", "ephemeral-storage": "61202244Ki", "hugepages-2Mi": "0" };
-const nodeAllocatable = { cpu: "2", memory: "3922960Ki", pods: "110", "ephemeral-storage": "56403987978", "hugepages-2Mi": "0" };
+const nodeCapacity = {
+  cpu: "2",
+  memory: "4025360Ki",
+  pods: "110",
+  "ephemeral-storage": "61202244Ki",
+  "hugepages-2Mi": "0",
+};
+const nodeAllocatable = {
+  cpu: "2",
+  memory: "3922960Ki",
+  pods: "110",
+  "ephemeral-storage": "56403987978",
+  "hugepages-2Mi": "0",
+};
 
 function node(i: number, created: string): KubeObject {
   const name = `node-${i}`;
@@ -35,14 +47,22 @@ function node(i: number, created: string): KubeObject {
         "kubernetes.io/hostname": name,
         "kubernetes.io/os": "linux",
       },
-      annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" },
+      annotations: {
+        "node.alpha.kubernetes.io/ttl": "0",
+        "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+      },
     },
     spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },
     status: {
       capacity: nodeCapacity,
       allocatable: nodeAllocatable,
       conditions: [
-        condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        condition(
+          "MemoryPressure",
+          "False",
+          "KubeletHasSufficientMemory",
+          "kubelet has sufficient memory available",
+        ),
         condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
         condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
         condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -72,11 +92,18 @@ function node(i: number, created: string): KubeObject {
  * The objects of a new cluster, in creation order: the system namespaces, three Ready nodes,
  * and a `default` service account in each namespace.
  */
-export function bootstrapObjects(created: string): { kind: Kind; namespace: string | null; object: KubeObject }[] {
+export function bootstrapObjects(
+  created: string,
+): { kind: Kind; namespace: string | null; object: KubeObject }[] {
   const out: { kind: Kind; namespace: string | null; object: KubeObject }[] = [];
   for (const name of systemNamespaces)
-    out.push({ kind: namespaceKind, namespace: null, object: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
-  for (let i = 1; i <= nodeCount; i++) out.push({ kind: nodeKind, namespace: null, object: node(i, created) });
+    out.push({
+      kind: namespaceKind,
+      namespace: null,
+      object: { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+    });
+  for (let i = 1; i <= nodeCount; i++)
+    out.push({ kind: nodeKind, namespace: null, object: node(i, created) });
   for (const ns of systemNamespaces)
     out.push({
       kind: serviceAccountKind,

@@ -129,7 +129,9 @@ export function unauthorized(): StatusError {
 }
 
 /** 405 MethodNotAllowed. */
-export function methodNotAllowed(message = "the server does not allow this method on the requested resource"): StatusError {
+export function methodNotAllowed(
+  message = "the server does not allow this method on the requested resource",
+): StatusError {
   return new StatusError(405, "MethodNotAllowed", message);
 }
 
@@ -154,7 +156,11 @@ export function required(field: string, detail = ""): FieldError {
 
 /** A FieldError of type Invalid, the value quoted as Go's %q (strings) or printed plainly. */
 export function invalidValue(field: string, value: unknown, detail: string): FieldError {
-  return { type: "FieldValueInvalid", field, body: `Invalid value: ${renderValue(value)}${detail ? `: ${detail}` : ""}` };
+  return {
+    type: "FieldValueInvalid",
+    field,
+    body: `Invalid value: ${renderValue(value)}${detail ? `: ${detail}` : ""}`,
+  };
 }
 
 /** A FieldError of type Forbidden. */

@@ -1,5 +1,5 @@
-import type { KubeObject } from "./object.ts";
 import { badRequest } from "./errors.ts";
+import type { KubeObject } from "./object.ts";
 import type { FieldRequirement } from "./selectors.ts";
 
 /** Field selectors every kind supports, and the JSON path each reads. */

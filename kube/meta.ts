@@ -8,7 +8,9 @@ const stringFields = ["name", "generateName", "namespace", "uid", "resourceVersi
 
 /** Go's "cannot be handled as" decode error, which the API server answers with 400. */
 function decodeError(kind: Kind, detail: string): Error {
-  return badRequest(`${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`);
+  return badRequest(
+    `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`,
+  );
 }
 
 /**
@@ -19,20 +21,33 @@ export function decodeObject(kind: Kind, body: unknown): KubeObject {
   if (!isPlainObject(body)) throw decodeError(kind, "json: cannot unmarshal non-object into Go value");
   const want = apiVersionOf(kind);
   if (body.apiVersion !== undefined && body.apiVersion !== want)
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`);
+    throw badRequest(
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`,
+    );
   if (body.kind !== undefined && body.kind !== kind.kind)
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${kind.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (${kind.kind})`,
+    );
   const metadata = body.metadata ?? {};
   if (!isPlainObject(metadata))
-    throw decodeError(kind, `json: cannot unmarshal ${typeof metadata} into Go struct field ${kind.kind}.metadata of type v1.ObjectMeta`);
+    throw decodeError(
+      kind,
+      `json: cannot unmarshal ${typeof metadata} into Go struct field ${kind.kind}.metadata of type v1.ObjectMeta`,
+    );
   for (const f of stringFields)
     if (metadata[f] !== undefined && metadata[f] !== null && typeof metadata[f] !== "string")
-      throw decodeError(kind, `json: cannot unmarshal ${typeof metadata[f]} into Go struct field ObjectMeta.metadata.${f} of type string`);
+      throw decodeError(
+        kind,
+        `json: cannot unmarshal ${typeof metadata[f]} into Go struct field ObjectMeta.metadata.${f} of type string`,
+      );
   for (const f of ["labels", "annotations"] as const) {
     const m = metadata[f];
     if (m === undefined || m === null) continue;
     if (!isPlainObject(m) || Object.values(m).some((v) => typeof v !== "string"))
-      throw decodeError(kind, `json: cannot unmarshal into Go struct field ObjectMeta.metadata.${f} of type map[string]string`);
+      throw decodeError(
+        kind,
+        `json: cannot unmarshal into Go struct field ObjectMeta.metadata.${f} of type map[string]string`,
+      );
   }
   return { ...body, apiVersion: want, kind: kind.kind, metadata } as KubeObject;
 }
@@ -54,7 +69,9 @@ export function prepareMetaForCreate(kind: Kind, obj: KubeObject, namespace: str
   if (m.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
   if (kind.namespaced) {
     if (m.namespace && namespace && m.namespace !== namespace)
-      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      throw badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
     m.namespace = namespace ?? m.namespace;
   } else delete m.namespace;
   if (!m.name && m.generateName) m.name = `${m.generateName}${randomSuffix()}`;
@@ -82,7 +99,8 @@ export function prepareMetaForUpdate(kind: Kind, obj: KubeObject, old: KubeObjec
     if (o[key] === undefined) delete m[key];
     else (m as Record<string, unknown>)[key] = o[key];
   }
-  if (kind.hasSpec && JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) m.generation = (o.generation ?? 0) + 1;
+  if (kind.hasSpec && JSON.stringify(obj.spec) !== JSON.stringify(old.spec))
+    m.generation = (o.generation ?? 0) + 1;
   for (const key of ["labels", "annotations"] as const) if (m[key] === null) delete m[key];
 }
 

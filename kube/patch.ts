@@ -34,10 +34,14 @@ export function applyMergePatch(current: KubeObject, patch: unknown): unknown {
 export function applyJsonPatch(current: KubeObject, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw badRequest("the patch must be a JSON array of operations");
   const problem = jsonpatch.validate(patch as jsonpatch.Operation[], current);
-  if (problem) throw unprocessable(`the server rejected our request due to an error in our request: ${problem.message}`);
+  if (problem)
+    throw unprocessable(`the server rejected our request due to an error in our request: ${problem.message}`);
   try {
-    return jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], false, false).newDocument;
+    return jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], false, false)
+      .newDocument;
   } catch (err) {
-    throw unprocessable(`the server rejected our request due to an error in our request: ${(err as Error).message}`);
+    throw unprocessable(
+      `the server rejected our request due to an error in our request: ${(err as Error).message}`,
+    );
   }
 }

@@ -33,17 +33,17 @@ function splitTopLevel(input: string): string[] {
   return parts;
 }
 
-function parseError(selector: string, detail: string): Error {
+function parseError(detail: string): Error {
   return badRequest(`unable to parse requirement: ${detail}`);
 }
 
-function checkKey(selector: string, key: string): string {
-  if (!key || !keyChars.test(key)) throw parseError(selector, `invalid label key "${key}"`);
+function checkKey(key: string): string {
+  if (!key || !keyChars.test(key)) throw parseError(`invalid label key "${key}"`);
   return key;
 }
 
-function checkValue(selector: string, value: string): string {
-  if (!valueChars.test(value) || value.length > 63) throw parseError(selector, `invalid label value: "${value}"`);
+function checkValue(value: string): string {
+  if (!valueChars.test(value) || value.length > 63) throw parseError(`invalid label value: "${value}"`);
   return value;
 }
 
@@ -55,19 +55,19 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
   if (selector.trim() === "") return [];
   return splitTopLevel(selector).map((raw) => {
     const part = raw.trim();
-    if (!part) throw parseError(selector, "found '', expected: identifier");
+    if (!part) throw parseError("found '', expected: identifier");
     const setMatch = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(part);
     if (setMatch) {
-      const values = (setMatch[3] ?? "").split(",").map((v) => checkValue(selector, v.trim()));
-      return { op: setMatch[2] as "in" | "notin", key: checkKey(selector, setMatch[1] ?? ""), values };
+      const values = (setMatch[3] ?? "").split(",").map((v) => checkValue(v.trim()));
+      return { op: setMatch[2] as "in" | "notin", key: checkKey(setMatch[1] ?? ""), values };
     }
     const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (eq) {
       const op = eq[2] === "!=" ? "neq" : "eq";
-      return { op, key: checkKey(selector, eq[1] ?? ""), value: checkValue(selector, (eq[3] ?? "").trim()) };
+      return { op, key: checkKey(eq[1] ?? ""), value: checkValue((eq[3] ?? "").trim()) };
     }
-    if (part.startsWith("!")) return { op: "notexists", key: checkKey(selector, part.slice(1).trim()) };
-    return { op: "exists", key: checkKey(selector, part) };
+    if (part.startsWith("!")) return { op: "notexists", key: checkKey(part.slice(1).trim()) };
+    return { op: "exists", key: checkKey(part) };
   });
 }
 
@@ -97,7 +97,7 @@ export function labelsMatch(requirements: LabelRequirement[], labels: Record<str
         return !has || v !== r.value;
       case "in":
         return has && r.values.includes(v as string);
-      case "notin":
+      default:
         return !has || !r.values.includes(v as string);
     }
   });

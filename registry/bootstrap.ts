@@ -9,7 +9,11 @@ export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
   for (const { kind, namespace, object } of bootstrapObjects(timestamp())) {
     prepareMetaForCreate(kind, object, namespace);
     kind.prepareForCreate?.(object);
-    const key = { resource: storageResource(kind), namespace: namespace ?? "", name: object.metadata.name ?? "" };
+    const key = {
+      resource: storageResource(kind),
+      namespace: namespace ?? "",
+      name: object.metadata.name ?? "",
+    };
     await w.create(key, object);
   }
 }

@@ -2,9 +2,9 @@ import type { Database } from "../db/connection.ts";
 import { getObject, writeSandbox } from "../db/store.ts";
 import { alreadyExists, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
+import { namespaceKind } from "../kube/kinds/namespace.ts";
 import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { namespaceKind } from "../kube/kinds/namespace.ts";
 import { sandboxGone } from "./errors.ts";
 
 /** Options of a create: `dryRun=All` validates and answers without storing. */
@@ -30,10 +30,15 @@ export async function createObject(
   kind.prepareForCreate?.(obj);
   const errors = [...validateObjectMeta(kind, obj), ...(kind.validate?.(obj) ?? [])];
   if (errors.length) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
-  const key = { resource: storageResource(kind), namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
+  const key = {
+    resource: storageResource(kind),
+    namespace: obj.metadata.namespace ?? "",
+    name: obj.metadata.name ?? "",
+  };
   if (options.dryRun) {
     await checkNamespace(database, sandboxId, kind, key.namespace);
-    if (await getObject(database.sql, sandboxId, key)) throw alreadyExists(kind.group, kind.resource, key.name);
+    if (await getObject(database.sql, sandboxId, key))
+      throw alreadyExists(kind.group, kind.resource, key.name);
     return obj;
   }
   const result = await writeSandbox(database.sql, sandboxId, async (w) => {
@@ -50,7 +55,11 @@ export async function createObject(
 
 async function checkNamespace(database: Database, sandboxId: string, kind: Kind, namespace: string) {
   if (!kind.namespaced) return;
-  const ns = await getObject(database.sql, sandboxId, { resource: "namespaces", namespace: "", name: namespace });
+  const ns = await getObject(database.sql, sandboxId, {
+    resource: "namespaces",
+    namespace: "",
+    name: namespace,
+  });
   assertNamespaceOpen(namespace, ns, kind);
 }
 

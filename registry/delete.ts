@@ -49,7 +49,10 @@ export async function deleteInTransaction(
   const key = { resource: storageResource(kind), namespace: obj.metadata.namespace ?? "", name };
   if (kind === namespaceKind) {
     if (immortalNamespaces.has(name))
-      throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: "namespaces" });
+      throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+        name,
+        kind: "namespaces",
+      });
     if (obj.metadata.deletionTimestamp || options.dryRun) return { object: obj, removed: false };
     obj.metadata.deletionTimestamp = timestamp();
     obj.metadata.deletionGracePeriodSeconds = 0;
@@ -80,7 +83,11 @@ export async function deleteObject(
   options: DeleteOptions = {},
 ): Promise<DeleteResult> {
   const result = await writeSandbox(database.sql, sandboxId, async (w) => {
-    const obj = await w.get({ resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name });
+    const obj = await w.get({
+      resource: storageResource(kind),
+      namespace: target.namespace ?? "",
+      name: target.name,
+    });
     if (!obj) throw notFound(kind.group, kind.resource, target.name);
     return deleteInTransaction(w, kind, obj, options);
   });

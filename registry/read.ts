@@ -8,7 +8,12 @@ import { sandboxGone } from "./errors.ts";
 import type { Target } from "./update.ts";
 
 /** GET of one object; 404 NotFound with the API server's message when absent. */
-export async function readObject(database: Database, sandboxId: string, kind: Kind, target: Target): Promise<KubeObject> {
+export async function readObject(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  target: Target,
+): Promise<KubeObject> {
   const obj = await getObject(database.sql, sandboxId, {
     resource: storageResource(kind),
     namespace: target.namespace ?? "",

@@ -31,9 +31,12 @@ export async function replaceObject(
 ): Promise<KubeObject> {
   const name = old.metadata.name ?? "";
   const wantVersion = next.metadata.resourceVersion;
-  if (wantVersion && wantVersion !== old.metadata.resourceVersion) throw conflict(kind.group, kind.resource, name);
+  if (wantVersion && wantVersion !== old.metadata.resourceVersion)
+    throw conflict(kind.group, kind.resource, name);
   if (next.metadata.name !== name)
-    throw badRequest(`the name of the object (${next.metadata.name ?? ""}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${next.metadata.name ?? ""}) does not match the name on the URL (${name})`,
+    );
   if (subresource === "status") {
     // The status endpoint changes status only; everything else stays as stored.
     next = { ...old, metadata: old.metadata, status: next.status };

@@ -18,7 +18,9 @@ export interface TlsMaterial {
 const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 
 function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n");
   return `-----BEGIN ${label}-----\n${b64.trim()}\n-----END ${label}-----\n`;
 }
 
@@ -43,7 +45,10 @@ async function makeCa(): Promise<{ caPem: string; caKeyPem: string }> {
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -64,9 +69,14 @@ async function makeServingCert(caPem: string, caKeyPem: string, hosts: string[])
     signingKey: await importKey(caKeyPem),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(hosts.map((h) => ({ type: isIP(h) ? "ip" : "dns", value: h }))),
+      new x509.SubjectAlternativeNameExtension(
+        hosts.map((h) => ({ type: isIP(h) ? ("ip" as const) : ("dns" as const), value: h })),
+      ),
       await x509.AuthorityKeyIdentifierExtension.create(ca),
     ],
   });
@@ -85,10 +95,18 @@ function sanNames(certPem: string): string[] {
  * serving certificate is remade (by the same CA, so kubeconfigs stay valid) when a host it must
  * name is missing: 127.0.0.1, localhost, and the host of PUBLIC_URL.
  */
-export async function ensureTls(dataDir: string, extraHosts: string[]): Promise<TlsMaterial & { created: boolean }> {
+export async function ensureTls(
+  dataDir: string,
+  extraHosts: string[],
+): Promise<TlsMaterial & { created: boolean }> {
   const dir = join(dataDir, "tls");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const files = { ca: join(dir, "ca.crt"), caKey: join(dir, "ca.key"), cert: join(dir, "server.crt"), key: join(dir, "server.key") };
+  const files = {
+    ca: join(dir, "ca.crt"),
+    caKey: join(dir, "ca.key"),
+    cert: join(dir, "server.crt"),
+    key: join(dir, "server.key"),
+  };
   const hosts = [...new Set(["127.0.0.1", "localhost", "::1", ...extraHosts])];
   let created = false;
   if (!existsSync(files.ca) || !existsSync(files.caKey)) {
@@ -98,13 +116,21 @@ export async function ensureTls(dataDir: string, extraHosts: string[]): Promise<
     created = true;
   }
   const caPem = await readFile(files.ca, "utf8");
-  const stale = !existsSync(files.cert) || !existsSync(files.key) || hosts.some((h) => !sanNames(readFileSyncSafe(files.cert)).includes(h));
+  const stale =
+    !existsSync(files.cert) ||
+    !existsSync(files.key) ||
+    hosts.some((h) => !sanNames(readFileSyncSafe(files.cert)).includes(h));
   if (created || stale) {
     const { certPem, keyPem } = await makeServingCert(caPem, await readFile(files.caKey, "utf8"), hosts);
     await writeFile(files.key, keyPem, { mode: 0o600 });
     await writeFile(files.cert, certPem);
   }
-  return { caPem, certPem: await readFile(files.cert, "utf8"), keyPem: await readFile(files.key, "utf8"), created };
+  return {
+    caPem,
+    certPem: await readFile(files.cert, "utf8"),
+    keyPem: await readFile(files.key, "utf8"),
+    created,
+  };
 }
 
 function readFileSyncSafe(path: string): string {

@@ -5,7 +5,8 @@ import { type NamespaceJob, reconcileNamespace } from "./tasks/namespace.ts";
 
 /** graphile-worker's log lines, through the service's logger (its debug chatter at debug). */
 const queueLogger = new Logger(() => (level, message, meta) => {
-  const method = level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "debug" : "trace";
+  const method =
+    level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "debug" : "trace";
   log[method]({ queue: meta }, message);
 });
 

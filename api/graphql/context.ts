@@ -1,9 +1,9 @@
-import { userAudience, verifyToken } from "../../auth/tokens.ts";
+import { GraphQLError } from "graphql";
+import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import { userForToken } from "../../accounts/users.ts";
-import type { ServerIdentity } from "../../accounts/sandboxes.ts";
+import { userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
-import { GraphQLError } from "graphql";
 
 /** What resolvers get: the service's parts and the signed-in user, if any. */
 export interface GraphQLContext {

@@ -9,7 +9,10 @@ import { log } from "../../log.ts";
 import { type GraphQLContext, userFromRequest } from "./context.ts";
 import { resolvers } from "./resolvers.ts";
 
-const typeDefs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schema.graphql"), "utf8");
+const typeDefs = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schema.graphql"),
+  "utf8",
+);
 
 /** What GraphQL needs from the service. */
 export interface GraphQLDeps {
@@ -20,7 +23,7 @@ export interface GraphQLDeps {
 
 /** The GraphQL endpoint (POST /graphql, GraphiQL on GET), SDL-first from schema.graphql. */
 export function graphqlServer(deps: GraphQLDeps) {
-  return createYoga<Record<string, unknown>, GraphQLContext>({
+  return createYoga<object, GraphQLContext>({
     schema: createSchema<GraphQLContext>({ typeDefs, resolvers }),
     graphqlEndpoint: "/graphql",
     landingPage: false,

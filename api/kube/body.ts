@@ -14,7 +14,8 @@ export async function readBody(req: Request): Promise<unknown> {
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBodyBytes) throw tooLarge();
   if (text.trim() === "") throw badRequest("the body of the request was empty");
-  const type = (req.headers.get("content-type") ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
+  const type =
+    (req.headers.get("content-type") ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type.endsWith("yaml")) {
     try {
       return parse(text, { maxAliasCount: 100 });

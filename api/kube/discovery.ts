@@ -1,5 +1,5 @@
-import { groupVersions, kinds } from "../../kube/kinds/index.ts";
 import { apiVersionOf } from "../../kube/kind.ts";
+import { groupVersions, kinds } from "../../kube/kinds/index.ts";
 
 /** What /version answers: Kubernetes 1.32, which kubectl's dispatcher picks its client by. */
 export const versionInfo = {
@@ -26,7 +26,8 @@ export function apiVersions(): Record<string, unknown> {
 /** GET /apis: every named group and its versions. */
 export function apiGroupList(): Record<string, unknown> {
   const groups = new Map<string, string[]>();
-  for (const gv of groupVersions()) if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv.version]);
+  for (const gv of groupVersions())
+    if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv.version]);
   return {
     kind: "APIGroupList",
     apiVersion: "v1",
@@ -66,5 +67,10 @@ export function apiResourceList(group: string, version: string): Record<string, 
       verbs: sub === "log" ? ["get"] : sub === "exec" ? ["create", "get"] : ["get", "patch", "update"],
     })),
   ]);
-  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf({ group, version }), resources };
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: apiVersionOf({ group, version }),
+    resources,
+  };
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { authorizeSandbox } from "../../accounts/access.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
-import { notFound, StatusError } from "../../kube/errors.ts";
+import { StatusError } from "../../kube/errors.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./path.ts";
@@ -17,7 +17,7 @@ export interface KubeApiDeps {
 }
 
 /** The API server's answer to a path it does not serve. */
-function pathNotFound(path: string): StatusError {
+function pathNotFound(): StatusError {
   return new StatusError(404, "NotFound", "the server could not find the requested resource", {});
 }
 
@@ -40,7 +40,10 @@ export function kubeApi(deps: KubeApiDeps): Hono {
     const sandboxId = c.req.param("sandbox");
     const url = new URL(c.req.url);
     const prefix = `/sandboxes/${sandboxId}`;
-    const rest = decodeURIComponent(url.pathname.slice(url.pathname.indexOf(prefix) + prefix.length)).replace(/\/+$/, "");
+    const rest = decodeURIComponent(url.pathname.slice(url.pathname.indexOf(prefix) + prefix.length)).replace(
+      /\/+$/,
+      "",
+    );
     try {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       await authorizeSandbox(deps.database, deps.signingKey, bearer(c.req.raw), sandboxId);
@@ -63,32 +66,32 @@ async function route(
   if (top === "api") {
     if (more.length === 0) return json(apiVersions());
     const [version, ...resource] = more;
-    if (resource.length === 0) return discoveryOr404(apiResourceList("", version ?? ""), rest);
-    return resourceRequest(ctx, req, url, "", version ?? "", resource, rest);
+    if (resource.length === 0) return discoveryOr404(apiResourceList("", version ?? ""));
+    return resourceRequest(ctx, req, url, "", version ?? "", resource);
   }
   if (top === "apis") {
     if (more.length === 0) return json(apiGroupList());
     const [group, version, ...resource] = more;
-    if (!version) return discoveryOr404(apiGroup(group ?? ""), rest);
-    if (resource.length === 0) return discoveryOr404(apiResourceList(group ?? "", version), rest);
-    return resourceRequest(ctx, req, url, group ?? "", version, resource, rest);
+    if (!version) return discoveryOr404(apiGroup(group ?? ""));
+    if (resource.length === 0) return discoveryOr404(apiResourceList(group ?? "", version));
+    return resourceRequest(ctx, req, url, group ?? "", version, resource);
   }
   if (top === "openapi") {
     if (rest === "/openapi/v3") return json(openapiV3Index());
     if (rest === "/openapi/v2") {
       const accept = req.headers.get("accept") ?? "";
-      if (accept.includes("protobuf") && !accept.includes("json")) throw pathNotFound(rest);
+      if (accept.includes("protobuf") && !accept.includes("json")) throw pathNotFound();
       return json(openapiV2());
     }
     const m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/(.+\/.+))$/.exec(rest);
     const doc = m ? openapiV3Document(m[1] ?? m[2] ?? "") : null;
-    return discoveryOr404(doc, rest);
+    return discoveryOr404(doc);
   }
-  throw pathNotFound(rest);
+  throw pathNotFound();
 }
 
-function discoveryOr404(body: Record<string, unknown> | null, path: string): Response {
-  if (!body) throw pathNotFound(path);
+function discoveryOr404(body: Record<string, unknown> | null): Response {
+  if (!body) throw pathNotFound();
   return json(body);
 }
 
@@ -99,11 +102,8 @@ async function resourceRequest(
   group: string,
   version: string,
   segments: string[],
-  rest: string,
 ): Promise<Response> {
   const parsed = parseResourcePath(group, version, segments);
-  if ("unknown" in parsed) throw pathNotFound(rest);
+  if ("unknown" in parsed) throw pathNotFound();
   return handleResource(ctx, req, url, parsed);
 }
-
-export { notFound };

@@ -1,5 +1,5 @@
-import { kindByResource } from "../../kube/kinds/index.ts";
 import type { Kind } from "../../kube/kind.ts";
+import { kindByResource } from "../../kube/kinds/index.ts";
 
 /** A request for a resource: which kind, where, which object and which subresource. */
 export interface ResourcePath {
@@ -23,7 +23,11 @@ export interface UnknownResource {
  * `<resource>[/<name>[/<sub>]]` and `namespaces/<ns>/<resource>[/<name>[/<sub>]]`, where
  * `namespaces/<name>/<sub>` is the namespace's own subresource when <sub> is not a resource.
  */
-export function parseResourcePath(group: string, version: string, segments: string[]): ResourcePath | UnknownResource {
+export function parseResourcePath(
+  group: string,
+  version: string,
+  segments: string[],
+): ResourcePath | UnknownResource {
   const unknown = (resource: string): UnknownResource => ({ unknown: true, group, version, resource });
   const [first, second, third, fourth, fifth, ...rest] = segments;
   if (!first) return unknown("");
@@ -35,7 +39,8 @@ export function parseResourcePath(group: string, version: string, segments: stri
     }
     if (group === "" && !fourth) {
       const ns = kindByResource("", "v1", "namespaces");
-      if (ns?.subresources.includes(third)) return { kind: ns, namespace: null, name: second, subresource: third };
+      if (ns?.subresources.includes(third))
+        return { kind: ns, namespace: null, name: second, subresource: third };
     }
     return unknown(third);
   }

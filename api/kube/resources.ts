@@ -1,6 +1,6 @@
 import type { Database } from "../../db/connection.ts";
-import { noFilter, type ObjectFilter } from "../../db/filters.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
+import { noFilter, type ObjectFilter } from "../../db/filters.ts";
 import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
 import { fieldPaths } from "../../kube/fields.ts";
 import { apiVersionOf, type Kind, storageResource } from "../../kube/kind.ts";
@@ -65,15 +65,32 @@ function subresourceOf(path: ResourcePath): Subresource {
 
 async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: ResourcePath): Promise<Response> {
   const type = patchTypeOf(req.headers.get("content-type") ?? "");
-  if (!type) throw new StatusError(415, "UnsupportedMediaType", `the server does not support patch type ${req.headers.get("content-type") ?? ""}`);
+  if (!type)
+    throw new StatusError(
+      415,
+      "UnsupportedMediaType",
+      `the server does not support patch type ${req.headers.get("content-type") ?? ""}`,
+    );
   if (type === patchTypes.strategic || type === patchTypes.apply)
-    throw new StatusError(415, "UnsupportedMediaType", `patch type ${type} is not supported yet for ${path.kind.resource}`);
+    throw new StatusError(
+      415,
+      "UnsupportedMediaType",
+      `patch type ${type} is not supported yet for ${path.kind.resource}`,
+    );
   const body = await readJsonPatchBody(req);
   const change = (current: KubeObject) =>
     type === patchTypes.json ? applyJsonPatch(current, body) : applyMergePatch(current, body);
-  const obj = await modifyObject(ctx.database, ctx.sandboxId, path.kind, target(path), subresourceOf(path), change, {
-    dryRun: isDryRun(url),
-  });
+  const obj = await modifyObject(
+    ctx.database,
+    ctx.sandboxId,
+    path.kind,
+    target(path),
+    subresourceOf(path),
+    change,
+    {
+      dryRun: isDryRun(url),
+    },
+  );
   return objectResponse(req, url, path.kind, obj);
 }
 
@@ -125,11 +142,19 @@ export async function handleResource(
   if (path.name === null) {
     if (method === "GET") {
       const watch = url.searchParams.get("watch");
-      if (watch === "1" || watch === "true") return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
+      if (watch === "1" || watch === "true")
+        return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
       return list(ctx, req, url, path);
     }
     if (method === "POST") {
-      const obj = await createObject(ctx.database, ctx.sandboxId, path.kind, path.namespace, await readBody(req), { dryRun });
+      const obj = await createObject(
+        ctx.database,
+        ctx.sandboxId,
+        path.kind,
+        path.namespace,
+        await readBody(req),
+        { dryRun },
+      );
       return objectResponse(req, url, path.kind, obj, 201);
     }
     throw methodNotAllowed();
@@ -137,19 +162,38 @@ export async function handleResource(
   switch (method) {
     case "GET":
       if (path.subresource !== null) subresourceOf(path);
-      return objectResponse(req, url, path.kind, await readObject(ctx.database, ctx.sandboxId, path.kind, target(path)));
+      return objectResponse(
+        req,
+        url,
+        path.kind,
+        await readObject(ctx.database, ctx.sandboxId, path.kind, target(path)),
+      );
     case "PUT": {
       const body = await readBody(req);
-      const obj = await modifyObject(ctx.database, ctx.sandboxId, path.kind, target(path), subresourceOf(path), () => body, {
-        dryRun,
-      });
+      const obj = await modifyObject(
+        ctx.database,
+        ctx.sandboxId,
+        path.kind,
+        target(path),
+        subresourceOf(path),
+        () => body,
+        {
+          dryRun,
+        },
+      );
       return objectResponse(req, url, path.kind, obj);
     }
     case "PATCH":
       return patch(ctx, req, url, path);
     case "DELETE": {
       if (path.subresource !== null) throw methodNotAllowed();
-      const { object } = await deleteObject(ctx.database, ctx.sandboxId, path.kind, target(path), await deleteOptions(req, url));
+      const { object } = await deleteObject(
+        ctx.database,
+        ctx.sandboxId,
+        path.kind,
+        target(path),
+        await deleteOptions(req, url),
+      );
       return json(object);
     }
     default:

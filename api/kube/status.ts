@@ -16,6 +16,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export function statusResponse(err: unknown, context: Record<string, unknown> = {}): Response {
   if (err instanceof StatusError) return json(err.toStatus(), err.code);
   log.error({ ...context, err }, "unexpected error");
-  const status = new StatusError(500, "InternalError", "Internal error occurred: the server could not handle the request");
+  const status = new StatusError(
+    500,
+    "InternalError",
+    "Internal error occurred: the server could not handle the request",
+  );
   return json(status.toStatus(), 500);
 }

@@ -1,5 +1,5 @@
 import type { ObjectFilter } from "../../db/filters.ts";
-import { changesAfter, type Change } from "../../db/store.ts";
+import { type Change, changesAfter } from "../../db/store.ts";
 import { badRequest } from "../../kube/errors.ts";
 import { fieldsMatch } from "../../kube/fields.ts";
 import { apiVersionOf, storageResource } from "../../kube/kind.ts";
@@ -40,9 +40,11 @@ export async function watchResponse(
   filter: ObjectFilter,
 ): Promise<Response> {
   const rvParam = url.searchParams.get("resourceVersion") ?? "";
-  if (rvParam !== "" && !/^\d+$/.test(rvParam)) throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a number`);
+  if (rvParam !== "" && !/^\d+$/.test(rvParam))
+    throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a number`);
   const timeoutParam = Number(url.searchParams.get("timeoutSeconds") ?? defaultTimeoutSeconds);
-  const timeoutMs = (Number.isFinite(timeoutParam) && timeoutParam > 0 ? timeoutParam : defaultTimeoutSeconds) * 1000;
+  const timeoutMs =
+    (Number.isFinite(timeoutParam) && timeoutParam > 0 ? timeoutParam : defaultTimeoutSeconds) * 1000;
   const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
   const table = wantsTable(req);
   const include = includeObject(url);
@@ -50,7 +52,8 @@ export async function watchResponse(
   const resource = storageResource(kind);
   const encoder = new TextEncoder();
 
-  const render = (type: string, object: unknown): Uint8Array => encoder.encode(`${JSON.stringify({ type, object })}\n`);
+  const render = (type: string, object: unknown): Uint8Array =>
+    encoder.encode(`${JSON.stringify({ type, object })}\n`);
 
   let revision = rvParam === "" || rvParam === "0" ? -1 : Number(rvParam);
   let initial: KubeObject[] = [];
@@ -68,7 +71,10 @@ export async function watchResponse(
       let again = false;
       const send = (type: string, obj: KubeObject) =>
         controller.enqueue(
-          render(type, table ? toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include) : obj),
+          render(
+            type,
+            table ? toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include) : obj,
+          ),
         );
       const finish = () => {
         if (closed) return;
@@ -130,6 +136,10 @@ export async function watchResponse(
   });
   return new Response(stream, {
     status: 200,
-    headers: { "content-type": "application/json", "transfer-encoding": "chunked", "cache-control": "no-cache" },
+    headers: {
+      "content-type": "application/json",
+      "transfer-encoding": "chunked",
+      "cache-control": "no-cache",
+    },
   });
 }

@@ -16,7 +16,15 @@ function status(obj: KubeObject): NodeStatus {
 /** The STATUS cell: Ready / NotReady / Unknown, plus SchedulingDisabled when cordoned. */
 function nodeStatus(obj: KubeObject): string {
   const ready = status(obj).conditions?.find((c) => c.type === "Ready");
-  const parts = [ready ? (ready.status === "True" ? "Ready" : ready.status === "False" ? "NotReady" : "Unknown") : "Unknown"];
+  const parts = [
+    ready
+      ? ready.status === "True"
+        ? "Ready"
+        : ready.status === "False"
+          ? "NotReady"
+          : "Unknown"
+      : "Unknown",
+  ];
   if ((obj.spec as { unschedulable?: boolean } | undefined)?.unschedulable) parts.push("SchedulingDisabled");
   return parts.join(",");
 }
@@ -66,9 +74,21 @@ export const nodeKind: Kind = {
       column("Version", "Kubelet Version reported by the node."),
       column("Internal-IP", "List of internal IPs in the node.", 1),
       column("External-IP", "List of external IPs in the node.", 1),
-      column("OS-Image", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
-      column("Kernel-Version", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-      column("Container-Runtime", "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+      column(
+        "OS-Image",
+        "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+        1,
+      ),
+      column(
+        "Kernel-Version",
+        "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+        1,
+      ),
+      column(
+        "Container-Runtime",
+        "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+        1,
+      ),
     ],
     cells: (obj, now) => [
       obj.metadata.name,

@@ -19,7 +19,13 @@ export const serviceAccountKind: Kind = {
   printer: {
     columns: [
       nameColumn,
-      { name: "Secrets", type: "string", description: "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", priority: 0 },
+      {
+        name: "Secrets",
+        type: "string",
+        description:
+          "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.",
+        priority: 0,
+      },
       ageColumn,
     ],
     cells: (obj, now) => [

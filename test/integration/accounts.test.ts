@@ -49,9 +49,9 @@ describe("sandboxes", () => {
     const config = parse(kubeconfig);
     expect(config.kind).toBe("Config");
     expect(config.clusters[0].cluster.server).toBe(`https://127.0.0.1:1/sandboxes/${sandboxId}`);
-    expect(Buffer.from(config.clusters[0].cluster["certificate-authority-data"], "base64").toString()).toContain(
-      "BEGIN CERTIFICATE",
-    );
+    expect(
+      Buffer.from(config.clusters[0].cluster["certificate-authority-data"], "base64").toString(),
+    ).toContain("BEGIN CERTIFICATE");
     expect(config.contexts[0].context.namespace).toBe("default");
     expect(config["current-context"]).toBe(config.contexts[0].name);
 
@@ -70,7 +70,8 @@ describe("sandboxes", () => {
     const del = await t.gql(`mutation($id:ID!){deleteSandbox(id:$id)}`, { id: sandboxId }, userToken);
     expect(del.data.deleteSandbox).toBe(true);
     expect((await t.kube(sandboxId, sandboxToken, "/api/v1/nodes")).status).toBe(401);
-    const [{ count }] = (await t.database.sql`SELECT count(*)::int AS count FROM objects WHERE sandbox_id = ${sandboxId}`) as never as [
+    const [{ count }] = (await t.database
+      .sql`SELECT count(*)::int AS count FROM objects WHERE sandbox_id = ${sandboxId}`) as never as [
       { count: number },
     ];
     expect(count).toBe(0);

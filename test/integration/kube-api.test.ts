@@ -68,7 +68,11 @@ describe("authorization", () => {
     expect(res.status).toBe(403);
     const body = await res.json();
     expect(JSON.stringify(body)).not.toContain("default");
-    const missing = await t.kube("00000000-0000-0000-0000-000000000000", other.sandboxToken, "/api/v1/namespaces");
+    const missing = await t.kube(
+      "00000000-0000-0000-0000-000000000000",
+      other.sandboxToken,
+      "/api/v1/namespaces",
+    );
     expect(missing.status).toBe(403);
     const garbage = await t.kube("not-a-uuid", other.sandboxToken, "/api/v1/namespaces");
     expect(garbage.status).toBe(403);
@@ -104,12 +108,12 @@ describe("a new sandbox is a bootstrapped cluster", () => {
 
   it("has a default service account in each namespace", async () => {
     const list = await (await kube("/api/v1/serviceaccounts")).json();
-    expect(list.items.map((s: { metadata: { namespace: string; name: string } }) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([
-      "default/default",
-      "kube-node-lease/default",
-      "kube-public/default",
-      "kube-system/default",
-    ]);
+    expect(
+      list.items.map(
+        (s: { metadata: { namespace: string; name: string } }) =>
+          `${s.metadata.namespace}/${s.metadata.name}`,
+      ),
+    ).toEqual(["default/default", "kube-node-lease/default", "kube-public/default", "kube-system/default"]);
   });
 
   it("prints nodes as a Table with the real columns", async () => {
@@ -146,11 +150,18 @@ describe("the object store through namespaces", () => {
     expect(created.spec.finalizers).toEqual(["kubernetes"]);
     const dup = await post("/api/v1/namespaces", ns("team-a"));
     expect(dup.status).toBe(409);
-    expect(await dup.json()).toMatchObject({ reason: "AlreadyExists", message: 'namespaces "team-a" already exists' });
+    expect(await dup.json()).toMatchObject({
+      reason: "AlreadyExists",
+      message: 'namespaces "team-a" already exists',
+    });
   });
 
   it("reads YAML bodies", async () => {
-    const res = await post("/api/v1/namespaces", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-yaml\n", "application/yaml");
+    const res = await post(
+      "/api/v1/namespaces",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-yaml\n",
+      "application/yaml",
+    );
     expect(res.status).toBe(201);
   });
 
@@ -173,13 +184,41 @@ describe("the object store through namespaces", () => {
   it.each([
     ["malformed JSON", "{not json", "application/json", 400],
     ["malformed YAML", "a: [b", "application/yaml", 400],
-    ["wrong kind", JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }), "application/json", 400],
-    ["wrong apiVersion", JSON.stringify({ apiVersion: "apps/v1", kind: "Namespace", metadata: { name: "x" } }), "application/json", 400],
-    ["a number as name", JSON.stringify({ kind: "Namespace", metadata: { name: 7 } }), "application/json", 400],
-    ["labels that are not strings", JSON.stringify({ kind: "Namespace", metadata: { name: "x", labels: { a: 1 } } }), "application/json", 400],
+    [
+      "wrong kind",
+      JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }),
+      "application/json",
+      400,
+    ],
+    [
+      "wrong apiVersion",
+      JSON.stringify({ apiVersion: "apps/v1", kind: "Namespace", metadata: { name: "x" } }),
+      "application/json",
+      400,
+    ],
+    [
+      "a number as name",
+      JSON.stringify({ kind: "Namespace", metadata: { name: 7 } }),
+      "application/json",
+      400,
+    ],
+    [
+      "labels that are not strings",
+      JSON.stringify({ kind: "Namespace", metadata: { name: "x", labels: { a: 1 } } }),
+      "application/json",
+      400,
+    ],
     ["an array", "[]", "application/json", 400],
     ["an unknown media type", "x", "text/plain", 415],
-    ["an oversized body", JSON.stringify({ kind: "Namespace", metadata: { name: "big", annotations: { a: "x".repeat(3_200_000) } } }), "application/json", 413],
+    [
+      "an oversized body",
+      JSON.stringify({
+        kind: "Namespace",
+        metadata: { name: "big", annotations: { a: "x".repeat(3_200_000) } },
+      }),
+      "application/json",
+      413,
+    ],
   ])("answers %s with a Status, never a 500", async (_name, body, type, code) => {
     const res = await post("/api/v1/namespaces", body, type);
     expect(res.status).toBe(code);
@@ -190,27 +229,49 @@ describe("the object store through namespaces", () => {
   it("answers an unknown name with 404 NotFound", async () => {
     const res = await kube("/api/v1/namespaces/nope");
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ message: 'namespaces "nope" not found', reason: "NotFound", details: { name: "nope", kind: "namespaces" } });
+    expect(await res.json()).toMatchObject({
+      message: 'namespaces "nope" not found',
+      reason: "NotFound",
+      details: { name: "nope", kind: "namespaces" },
+    });
     expect((await kube("/api/v1/foos")).status).toBe(404);
   });
 
   it("refuses a stale resourceVersion with 409 Conflict", async () => {
     const current = await (await kube("/api/v1/namespaces/team-a")).json();
     const update = { ...current, metadata: { ...current.metadata, labels: { team: "a" } } };
-    const ok = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+    const ok = await kube("/api/v1/namespaces/team-a", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(update),
+    });
     expect(ok.status).toBe(200);
     const updated = await ok.json();
-    expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(Number(current.metadata.resourceVersion));
+    expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(
+      Number(current.metadata.resourceVersion),
+    );
     expect(updated.metadata.labels).toEqual({ team: "a", "kubernetes.io/metadata.name": "team-a" });
-    const stale = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+    const stale = await kube("/api/v1/namespaces/team-a", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(update),
+    });
     expect(stale.status).toBe(409);
     expect((await stale.json()).reason).toBe("Conflict");
   });
 
   it("keeps server-owned fields on update and does not store a no-op", async () => {
     const current = await (await kube("/api/v1/namespaces/team-a")).json();
-    const tampered = { ...current, metadata: { ...current.metadata, uid: "x", creationTimestamp: "2000-01-01T00:00:00Z" }, status: { phase: "Terminating" } };
-    const res = await kube("/api/v1/namespaces/team-a", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(tampered) });
+    const tampered = {
+      ...current,
+      metadata: { ...current.metadata, uid: "x", creationTimestamp: "2000-01-01T00:00:00Z" },
+      status: { phase: "Terminating" },
+    };
+    const res = await kube("/api/v1/namespaces/team-a", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(tampered),
+    });
     const body = await res.json();
     expect(body.metadata.uid).toBe(current.metadata.uid);
     expect(body.metadata.creationTimestamp).toBe(current.metadata.creationTimestamp);
@@ -224,7 +285,10 @@ describe("the object store through namespaces", () => {
       headers: { "content-type": "application/merge-patch+json" },
       body: JSON.stringify({ metadata: { labels: { team: null, tier: "gold" } } }),
     });
-    expect((await merge.json()).metadata.labels).toEqual({ tier: "gold", "kubernetes.io/metadata.name": "team-a" });
+    expect((await merge.json()).metadata.labels).toEqual({
+      tier: "gold",
+      "kubernetes.io/metadata.name": "team-a",
+    });
     const jsonPatch = await kube("/api/v1/namespaces/team-a", {
       method: "PATCH",
       headers: { "content-type": "application/json-patch+json" },
@@ -254,22 +318,38 @@ describe("the object store through namespaces", () => {
   it("refuses to delete the system namespaces", async () => {
     const res = await kube("/api/v1/namespaces/default", { method: "DELETE" });
     expect(res.status).toBe(403);
-    expect((await res.json()).message).toBe('namespaces "default" is forbidden: this namespace may not be deleted');
+    expect((await res.json()).message).toBe(
+      'namespaces "default" is forbidden: this namespace may not be deleted',
+    );
   });
 
   it("deletes a namespace: Terminating, then the controller empties and removes it", async () => {
     await post("/api/v1/namespaces", ns("doomed"));
-    const sa = await post("/api/v1/namespaces/doomed/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } });
+    const sa = await post("/api/v1/namespaces/doomed/serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "robot" },
+    });
     expect(sa.status).toBe(201);
-    const del = await kube("/api/v1/namespaces/doomed", { method: "DELETE", body: JSON.stringify({ propagationPolicy: "Background" }) });
+    const del = await kube("/api/v1/namespaces/doomed", {
+      method: "DELETE",
+      body: JSON.stringify({ propagationPolicy: "Background" }),
+    });
     expect(del.status).toBe(200);
     const terminating = await del.json();
     expect(terminating.status.phase).toBe("Terminating");
     expect(terminating.metadata.deletionTimestamp).toBeTruthy();
-    const refused = await post("/api/v1/namespaces/doomed/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "late" } });
+    const refused = await post("/api/v1/namespaces/doomed/serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "late" },
+    });
     expect(refused.status).toBe(403);
-    expect((await refused.json()).message).toBe("unable to create new content in namespace doomed because it is being terminated");
-    const [job] = await t.database.sql`SELECT task_identifier, key FROM graphile_worker.jobs WHERE key = ${`${sb.sandboxId}:namespace:doomed`}`;
+    expect((await refused.json()).message).toBe(
+      "unable to create new content in namespace doomed because it is being terminated",
+    );
+    const [job] = await t.database
+      .sql`SELECT task_identifier, key FROM graphile_worker.jobs WHERE key = ${`${sb.sandboxId}:namespace:doomed`}`;
     expect(job?.task_identifier).toBe("namespace");
     await reconcileNamespace(t.database, { sandbox: sb.sandboxId, name: "doomed" });
     expect((await kube("/api/v1/namespaces/doomed")).status).toBe(404);
@@ -287,8 +367,12 @@ describe("the object store through namespaces", () => {
   it("appends every write to the change log, one revision each", async () => {
     const rows = await t.database.sql<{ revision: string }[]>`
       SELECT revision FROM changes WHERE sandbox_id = ${sb.sandboxId} ORDER BY revision`;
-    const [s] = await t.database.sql<{ revision: string }[]>`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`;
-    expect(rows.map((r) => Number(r.revision))).toEqual(Array.from({ length: Number(s?.revision) }, (_, i) => i + 1));
+    const [s] = await t.database.sql<
+      { revision: string }[]
+    >`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`;
+    expect(rows.map((r) => Number(r.revision))).toEqual(
+      Array.from({ length: Number(s?.revision) }, (_, i) => i + 1),
+    );
   });
 });
 
@@ -296,7 +380,9 @@ describe("watch", () => {
   it("streams changes after a resourceVersion, filtered, as JSON lines", async () => {
     const list = await (await kube("/api/v1/namespaces")).json();
     const rv = list.metadata.resourceVersion;
-    const res = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`);
+    const res = await kube(
+      `/api/v1/namespaces?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`,
+    );
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     await post("/api/v1/namespaces", ns("unwatched"));
@@ -304,7 +390,11 @@ describe("watch", () => {
     const { value } = await reader.read();
     const event = JSON.parse(new TextDecoder().decode(value).split("\n")[0]!);
     expect(event.type).toBe("ADDED");
-    expect(event.object).toMatchObject({ kind: "Namespace", apiVersion: "v1", metadata: { name: "watched" } });
+    expect(event.object).toMatchObject({
+      kind: "Namespace",
+      apiVersion: "v1",
+      metadata: { name: "watched" },
+    });
     expect(Number(event.object.metadata.resourceVersion)).toBeGreaterThan(Number(rv));
     await reader.cancel();
   });
@@ -314,7 +404,10 @@ describe("watch", () => {
     const reader = res.body!.getReader();
     let text = "";
     while (text.split("\n").length < 4) text += new TextDecoder().decode((await reader.read()).value);
-    const events = text.trim().split("\n").map((l) => JSON.parse(l));
+    const events = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(["ADDED", "ADDED", "ADDED"]);
     expect(events[0].object.kind).toBe("Table");
     expect(events[0].object.rows[0].cells[0]).toBe("node-1");

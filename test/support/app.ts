@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
 import type { Hono } from "hono";
+import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../../api/app.ts";
 import type { Database } from "../../db/connection.ts";
 import { ChangeFeed } from "../../db/feed.ts";
@@ -12,9 +12,15 @@ export interface TestApp {
   database: Database;
   feed: ChangeFeed;
   /** Runs a GraphQL operation; returns the parsed response. */
-  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: any; errors?: any[] }>;
+  gql(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ data?: any; errors?: any[] }>;
   /** Signs up a new user and creates a sandbox; returns both tokens and the sandbox id. */
-  newSandbox(name?: string): Promise<{ userToken: string; sandboxToken: string; sandboxId: string; kubeconfig: string }>;
+  newSandbox(
+    name?: string,
+  ): Promise<{ userToken: string; sandboxToken: string; sandboxId: string; kubeconfig: string }>;
   /** A request to the sandbox's Kubernetes API with its token. */
   kube(sandboxId: string, token: string, path: string, init?: RequestInit): Promise<Response>;
 }
@@ -29,7 +35,10 @@ export function testApp(): TestApp {
     database,
     feed,
     auth: { signingKey: randomBytes(32), tokenTtlSeconds: 3600 },
-    server: { baseUrl: "https://127.0.0.1:1", caPem: "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n" },
+    server: {
+      baseUrl: "https://127.0.0.1:1",
+      caPem: "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n",
+    },
     ready: () => true,
   });
   const gql: TestApp["gql"] = async (query, variables = {}, token) => {
@@ -48,14 +57,20 @@ export function testApp(): TestApp {
     gql,
     async newSandbox(name = `sb${++n}`) {
       const email = `${name}-${randomBytes(6).toString("hex")}@example.com`;
-      const up = await gql(`mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token}}`, { e: email });
+      const up = await gql(`mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token}}`, {
+        e: email,
+      });
       const userToken = up.data.signUp.token as string;
-      const sb = await gql(`mutation($n:String!){createSandbox(name:$n){id kubeconfig}}`, { n: name }, userToken);
+      const sb = await gql(
+        `mutation($n:String!){createSandbox(name:$n){id kubeconfig}}`,
+        { n: name },
+        userToken,
+      );
       const kubeconfig = sb.data.createSandbox.kubeconfig as string;
       const sandboxToken = /token: (\S+)/.exec(kubeconfig)?.[1] ?? "";
       return { userToken, sandboxToken, sandboxId: sb.data.createSandbox.id, kubeconfig };
     },
-    kube(sandboxId, token, path, init = {}) {
+    async kube(sandboxId, token, path, init = {}) {
       const headers = new Headers(init.headers);
       headers.set("authorization", `Bearer ${token}`);
       return app.request(`/sandboxes/${sandboxId}${path}`, { ...init, headers });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, inject } from "vitest";
-import { type Database, connect } from "../../db/connection.ts";
+import { connect, type Database } from "../../db/connection.ts";
 
 /** A connection pool to the suite's database, closed after the file's tests. */
 export function testDatabase(): Database {

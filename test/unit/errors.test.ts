@@ -27,8 +27,13 @@ describe("Status errors carry the API server's words", () => {
     const one = invalid("", "Namespace", "Bad", [invalidValue("metadata.name", "Bad", "nope")]);
     expect(one.code).toBe(422);
     expect(one.message).toBe('Namespace "Bad" is invalid: metadata.name: Invalid value: "Bad": nope');
-    const two = invalid("", "Pod", "p", [required("spec.containers"), invalidValue("metadata.name", "p", "x")]);
-    expect(two.message).toBe('Pod "p" is invalid: [spec.containers: Required value, metadata.name: Invalid value: "p": x]');
+    const two = invalid("", "Pod", "p", [
+      required("spec.containers"),
+      invalidValue("metadata.name", "p", "x"),
+    ]);
+    expect(two.message).toBe(
+      'Pod "p" is invalid: [spec.containers: Required value, metadata.name: Invalid value: "p": x]',
+    );
     expect(two.details?.causes).toEqual([
       { reason: "FieldValueRequired", message: "Required value", field: "spec.containers" },
       { reason: "FieldValueInvalid", message: 'Invalid value: "p": x', field: "metadata.name" },

@@ -24,7 +24,9 @@ describe("DNS-1123 names", () => {
 
   it("allows dots in subdomains up to 253 characters", () => {
     expect(dns1123SubdomainProblems("example.com")).toEqual([]);
-    expect(dns1123SubdomainProblems(`${"a.".repeat(126)}ab`)).toEqual(["must be no more than 253 characters"]);
+    expect(dns1123SubdomainProblems(`${"a.".repeat(126)}ab`)).toEqual([
+      "must be no more than 253 characters",
+    ]);
     expect(dns1123SubdomainProblems("-x")[0]).toContain("a lowercase RFC 1123 subdomain must consist of");
   });
 

@@ -18,7 +18,9 @@ export async function reconcileNamespace(database: Database, job: NamespaceJob):
     const key = { resource: "namespaces", namespace: "", name: job.name };
     const ns = await w.get(key);
     if (!ns?.metadata.deletionTimestamp) return;
-    const contents = await w.tx<{ resource: string; name: string; body: KubeObject; resource_version: string }[]>`
+    const contents = await w.tx<
+      { resource: string; name: string; body: KubeObject; resource_version: string }[]
+    >`
       SELECT resource, name, body, resource_version FROM objects
       WHERE sandbox_id = ${w.sandboxId} AND namespace = ${job.name}
       ORDER BY resource, name`;

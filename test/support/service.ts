@@ -1,0 +1,144 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "../../db/embedded.ts";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "..", "..");
+
+/** The real kubectl: /usr/bin/kubectl, or whatever is first on PATH. */
+export const kubectlPath = existsSync("/usr/bin/kubectl") ? "/usr/bin/kubectl" : "kubectl";
+
+/** A running `node main.ts`, as `npm start` runs it. */
+export interface Service {
+  http: string;
+  https: string;
+  dataDir: string;
+  output: () => string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+  process: ChildProcess;
+}
+
+/**
+ * Starts the service on free ports (or those of an earlier run, with its data directory); with
+ * `databaseUrl` null it runs on its embedded Postgres.
+ */
+export async function startService(
+  databaseUrl: string | null,
+  reuse?: { dataDir: string; http: string; https: string },
+): Promise<Service> {
+  const dir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), "kubesandbox-e2e-")));
+  const [port, httpsPort] = reuse
+    ? [Number(new URL(reuse.http).port), Number(new URL(reuse.https).port)]
+    : [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HTTPS_PORT: String(httpsPort),
+    DATA_DIR: dir,
+    LOG_LEVEL: "warn",
+  };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [join(root, "main.ts")], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (out += d));
+  const http = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited: ${out}`);
+    const ok = await fetch(`${http}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    http,
+    https: `https://127.0.0.1:${httpsPort}`,
+    dataDir: dir,
+    output: () => out,
+    process: child,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once("exit", (code) => done(code));
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+/** Removes a data directory made by startService. */
+export function removeDataDir(dir: string) {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/** A GraphQL call to a running service. */
+export async function graphql(
+  http: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+) {
+  const res = await fetch(`${http}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/** Signs up a new user on a running service and creates a sandbox; returns the kubeconfig path. */
+export async function sandboxKubeconfig(
+  service: Service,
+  name: string,
+): Promise<{ path: string; id: string; userToken: string }> {
+  const email = `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const up = await graphql(
+    service.http,
+    `mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token}}`,
+    { e: email },
+  );
+  const userToken = up.data.signUp.token;
+  const sb = await graphql(
+    service.http,
+    `mutation($n:String!){createSandbox(name:$n){id kubeconfig}}`,
+    { n: name },
+    userToken,
+  );
+  const path = join(service.dataDir, `kubeconfig-${name}`);
+  await writeFile(path, sb.data.createSandbox.kubeconfig);
+  return { path, id: sb.data.createSandbox.id, userToken };
+}
+
+/** The output of one kubectl run: exit code, stdout, stderr. */
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real kubectl with a kubeconfig (and its own cache dir); never throws on a non-zero exit. */
+export async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
+  const cache = join(tmpdir(), "kubesandbox-kubectl-cache");
+  try {
+    const { stdout, stderr } = await run(kubectlPath, [...args, `--cache-dir=${cache}`], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}

@@ -1,0 +1,28 @@
+import { loadConfig } from "../config.ts";
+import { connect } from "../db/connection.ts";
+import { log } from "../log.ts";
+import { migrateQueue, startWorkers } from "./runner.ts";
+
+/**
+ * `npm run worker`: queue workers alone, against DATABASE_URL (the API processes run
+ * elsewhere). Several such processes share the work through the queue.
+ */
+async function main() {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
+  const database = connect(config.DATABASE_URL, 10);
+  await migrateQueue(config.DATABASE_URL);
+  const runner = await startWorkers(database);
+  const stop = async () => {
+    await runner.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((err) => {
+  log.fatal({ err }, "worker failed to start");
+  process.exit(1);
+});
