@@ -18,11 +18,20 @@ export const changesChannel = "kubesandbox_changes";
 
 type Row = { resource_version: string | number; body: KubeObject };
 
-/** An object as served: the stored body with its resourceVersion filled in. */
+/**
+ * An object as served: the stored body with its resourceVersion filled in, and its top-level
+ * fields back in the API's order (jsonb keeps keys sorted its own way).
+ */
 export function served(row: Row): KubeObject {
-  const body = row.body;
-  body.metadata = { ...body.metadata, resourceVersion: String(row.resource_version) };
-  return body;
+  const { apiVersion, kind, metadata, spec, status, ...rest } = row.body;
+  return {
+    apiVersion,
+    kind,
+    metadata: { ...metadata, resourceVersion: String(row.resource_version) },
+    ...(spec === undefined ? {} : { spec }),
+    ...(status === undefined ? {} : { status }),
+    ...rest,
+  };
 }
 
 /** The stored form: the object less its resourceVersion, which the row's column carries. */
@@ -236,8 +245,7 @@ export async function changesAfter(
     ORDER BY revision LIMIT ${limit}`;
   return rows.map((r) => {
     const revision = Number(r.revision);
-    const object = r.object;
-    object.metadata = { ...object.metadata, resourceVersion: String(revision) };
+    const object = served({ resource_version: revision, body: r.object });
     return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
   });
 }

@@ -140,7 +140,7 @@ export function unsupportedMediaType(): StatusError {
   return new StatusError(
     415,
     "UnsupportedMediaType",
-    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
   );
 }
 

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { authorizeSandbox } from "../../accounts/access.ts";
+import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
-import { StatusError } from "../../kube/errors.ts";
+import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./path.ts";
@@ -30,29 +31,65 @@ function bearer(req: Request): string | null {
 /** Paths anyone may read, as the API server's system:public-info-viewer role allows. */
 const publicPaths = new Set(["/version", "/healthz", "/readyz", "/livez"]);
 
+/** The path after a prefix, percent-decoded, without a trailing slash; 400 when malformed. */
+function restOf(pathname: string, prefix: string): string {
+  try {
+    return decodeURIComponent(pathname.slice(prefix.length)).replace(/\/+$/, "");
+  } catch {
+    throw badRequest(`malformed path: ${pathname}`);
+  }
+}
+
 /**
  * The Kubernetes REST API of every sandbox, under /sandboxes/<id>: version, discovery, OpenAPI
- * and the resources. Every request but the public ones is authorized against its sandbox.
+ * and the resources. The same API answers at the root for a sandbox token, which names its
+ * sandbox, so that `kubectl proxy` (which drops the server's path) works. Every request but the
+ * public ones is authorized against its sandbox.
  */
 export function kubeApi(deps: KubeApiDeps): Hono {
   const app = new Hono();
-  app.all("/sandboxes/:sandbox/*", async (c) => {
-    const sandboxId = c.req.param("sandbox");
-    const url = new URL(c.req.url);
-    const prefix = `/sandboxes/${sandboxId}`;
-    const rest = decodeURIComponent(url.pathname.slice(url.pathname.indexOf(prefix) + prefix.length)).replace(
-      /\/+$/,
-      "",
-    );
+  const serve = async (req: Request, sandboxId: string | null, rest: string) => {
+    const url = new URL(req.url);
     try {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
-      await authorizeSandbox(deps.database, deps.signingKey, bearer(c.req.raw), sandboxId);
-      return await route({ ...deps, sandboxId }, c.req.raw, url, rest);
+      const token = bearer(req);
+      const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
+      await authorizeSandbox(deps.database, deps.signingKey, token, id);
+      return await route({ ...deps, sandboxId: id }, req, url, rest);
     } catch (err) {
-      return statusResponse(err, { sandbox: sandboxId, method: c.req.method, path: rest });
+      return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
+    }
+  };
+  app.all("/sandboxes/:sandbox/*", (c) => {
+    const sandboxId = c.req.param("sandbox");
+    const pathname = new URL(c.req.url).pathname;
+    try {
+      return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${sandboxId}`));
+    } catch (err) {
+      return statusResponse(err);
     }
   });
+  for (const root of ["/version", "/api", "/api/*", "/apis", "/apis/*", "/openapi/*"])
+    app.all(root, (c) => {
+      try {
+        return serve(c.req.raw, null, restOf(new URL(c.req.url).pathname, ""));
+      } catch (err) {
+        return statusResponse(err);
+      }
+    });
   return app;
+}
+
+/** The sandbox a sandbox token is for (root paths); a login token names none, so 401 there. */
+async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Promise<string> {
+  if (!token) throw unauthorized();
+  const claims = await verifyToken(signingKey, token, [sandboxAudience, userAudience]);
+  if (!claims) throw unauthorized();
+  if (!claims.sandboxId)
+    throw forbidden(
+      "a login token names no sandbox: use the sandbox's URL, /sandboxes/<id>/..., or its kubeconfig token",
+    );
+  return claims.sandboxId;
 }
 
 async function route(

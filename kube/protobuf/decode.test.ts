@@ -7,11 +7,22 @@ import { decodeProtobufObject, isProtobufContentType, loadRoot } from "./decode.
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", `${name}.pb`));
 
 /** Encodes `object` as proto message `type` and wraps it like Kubernetes: "k8s\0" + runtime.Unknown. */
-function envelope(apiVersion: string, kind: string, object: Record<string, unknown>, type = `core.v1.${kind}`) {
+function envelope(
+  apiVersion: string,
+  kind: string,
+  object: Record<string, unknown>,
+  type = `core.v1.${kind}`,
+) {
   const root = loadRoot();
   const raw = root.lookupType(`k8s.io.api.${type}`).encode(object).finish();
   const unknown = root.lookupType("k8s.io.apimachinery.pkg.runtime.Unknown");
-  return new Uint8Array([0x6b, 0x38, 0x73, 0x00, ...unknown.encode({ typeMeta: { apiVersion, kind }, raw }).finish()]);
+  return new Uint8Array([
+    0x6b,
+    0x38,
+    0x73,
+    0x00,
+    ...unknown.encode({ typeMeta: { apiVersion, kind }, raw }).finish(),
+  ]);
 }
 
 describe("isProtobufContentType", () => {
@@ -81,7 +92,10 @@ describe("decodeProtobufObject on bodies captured from kubectl 1.32", () => {
 
 describe("decodeProtobufObject conversions", () => {
   it("keeps a false pointer bool and drops unset fields", () => {
-    const body = envelope("v1", "ServiceAccount", { metadata: { name: "a" }, automountServiceAccountToken: false });
+    const body = envelope("v1", "ServiceAccount", {
+      metadata: { name: "a" },
+      automountServiceAccountToken: false,
+    });
     expect(decodeProtobufObject(body)).toStrictEqual({
       apiVersion: "v1",
       kind: "ServiceAccount",
@@ -119,7 +133,9 @@ describe("decodeProtobufObject conversions", () => {
               resources: { limits: { cpu: { string: "500m" } } },
               livenessProbe: { handler: { httpGet: { port: { type: 1, strVal: "http" } } } },
               readinessProbe: { handler: { tcpSocket: { port: { type: 0, intVal: 8080 } } } },
-              env: [{ name: "A", valueFrom: { secretKeyRef: { localObjectReference: { name: "s" }, key: "k" } } }],
+              env: [
+                { name: "A", valueFrom: { secretKeyRef: { localObjectReference: { name: "s" }, key: "k" } } },
+              ],
             },
           ],
           volumes: [{ name: "v", volumeSource: { configMap: { localObjectReference: { name: "cm" } } } }],
@@ -145,12 +161,22 @@ describe("decodeProtobufObject conversions", () => {
     });
 
     const lease = decodeProtobufObject(
-      envelope("coordination.k8s.io/v1", "Lease", { spec: { renewTime: { seconds: 1704164645, nanos: 123456789 } } }, "coordination.v1.Lease"),
+      envelope(
+        "coordination.k8s.io/v1",
+        "Lease",
+        { spec: { renewTime: { seconds: 1704164645, nanos: 123456789 } } },
+        "coordination.v1.Lease",
+      ),
     );
     expect(lease.spec).toStrictEqual({ renewTime: "2024-01-02T03:04:05.123456Z" });
 
     const revision = decodeProtobufObject(
-      envelope("apps/v1", "ControllerRevision", { data: { raw: json.encode('{"spec":{"a":1}}') }, revision: 3 }, "apps.v1.ControllerRevision"),
+      envelope(
+        "apps/v1",
+        "ControllerRevision",
+        { data: { raw: json.encode('{"spec":{"a":1}}') }, revision: 3 },
+        "apps.v1.ControllerRevision",
+      ),
     );
     expect(revision).toStrictEqual({
       apiVersion: "apps/v1",
@@ -196,45 +222,58 @@ describe("decodeProtobufObject errors", () => {
 
 const kubectlPath = "/usr/bin/kubectl";
 
-describe.skipIf(!existsSync(kubectlPath))("decoded bodies equal kubectl's own JSON (--dry-run=client -o json)", () => {
-  let server: FakeApiServer;
-  beforeAll(async () => {
-    server = await startFakeApiServer(kubectlPath);
-  });
-  afterAll(() => server?.close());
+describe.skipIf(!existsSync(kubectlPath))(
+  "decoded bodies equal kubectl's own JSON (--dry-run=client -o json)",
+  () => {
+    let server: FakeApiServer;
+    beforeAll(async () => {
+      server = await startFakeApiServer(kubectlPath);
+    });
+    afterAll(() => server?.close());
 
-  const withoutNulls = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v === null ? undefined : v)));
+    const withoutNulls = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v === null ? undefined : v)));
 
-  const commands: Record<string, string[]> = {
-    ...fixtureCommands,
-    "docker-registry secret": [
-      "create",
-      "secret",
-      "docker-registry",
-      "r",
-      "--docker-server=example.com",
-      "--docker-username=u",
-      "--docker-password=p",
-    ],
-    quota: ["create", "quota", "q", "--hard=cpu=1,memory=1G,pods=2", "--scopes=BestEffort"],
-    "clusterip service": ["create", "service", "clusterip", "s", "--tcp=80:8080"],
-    "nodeport service": ["create", "service", "nodeport", "s", "--tcp=80:8080", "--node-port=30080"],
-    "deployment with port": ["create", "deployment", "d", "--image=nginx", "--port=80", "--", "sleep", "1"],
-    job: ["create", "job", "j", "--image=busybox", "--", "sleep", "1"],
-    cronjob: ["create", "cronjob", "cj", "--image=busybox", "--schedule=*/1 * * * *", "--", "date"],
-    role: ["create", "role", "r", "--verb=get,list", "--resource=pods", "--resource-name=a"],
-    rolebinding: ["create", "rolebinding", "rb", "--role=r", "--user=u", "--serviceaccount=default:sa"],
-    clusterrole: ["create", "clusterrole", "cr", "--verb=get", "--non-resource-url=/logs/*"],
-    pdb: ["create", "pdb", "p", "--selector=app=x", "--min-available=0"],
-    ingress: ["create", "ingress", "i", "--rule=foo.com/bar=svc1:8080,tls=my-cert", "--class=nginx"],
-    priorityclass: ["create", "priorityclass", "p0", "--value=0"],
-  };
+    const commands: Record<string, string[]> = {
+      ...fixtureCommands,
+      "docker-registry secret": [
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        "--docker-server=example.com",
+        "--docker-username=u",
+        "--docker-password=p",
+      ],
+      quota: ["create", "quota", "q", "--hard=cpu=1,memory=1G,pods=2", "--scopes=BestEffort"],
+      "clusterip service": ["create", "service", "clusterip", "s", "--tcp=80:8080"],
+      "nodeport service": ["create", "service", "nodeport", "s", "--tcp=80:8080", "--node-port=30080"],
+      "deployment with port": ["create", "deployment", "d", "--image=nginx", "--port=80", "--", "sleep", "1"],
+      job: ["create", "job", "j", "--image=busybox", "--", "sleep", "1"],
+      cronjob: ["create", "cronjob", "cj", "--image=busybox", "--schedule=*/1 * * * *", "--", "date"],
+      role: ["create", "role", "r", "--verb=get,list", "--resource=pods", "--resource-name=a"],
+      rolebinding: ["create", "rolebinding", "rb", "--role=r", "--user=u", "--serviceaccount=default:sa"],
+      clusterrole: ["create", "clusterrole", "cr", "--verb=get", "--non-resource-url=/logs/*"],
+      pdb: ["create", "pdb", "p", "--selector=app=x", "--min-available=0"],
+      ingress: ["create", "ingress", "i", "--rule=foo.com/bar=svc1:8080,tls=my-cert", "--class=nginx"],
+      priorityclass: ["create", "priorityclass", "p0", "--value=0"],
+    };
 
-  it.each(Object.entries(commands))("%s", async (_name, args) => {
-    const { posted } = await server.kubectl(args);
-    expect(posted && isProtobufContentType(posted.contentType)).toBe(true);
-    const { stdout } = await server.kubectl([...args, "--dry-run=client", "-o", "json"]);
-    expect(decodeProtobufObject(posted?.body ?? new Uint8Array())).toStrictEqual(withoutNulls(JSON.parse(stdout)));
-  });
-});
+    it.each(Object.entries(commands))("%s", async (_name, args) => {
+      const { posted } = await server.kubectl(args);
+      expect(posted && isProtobufContentType(posted.contentType)).toBe(true);
+      const dryRun = [...args];
+      dryRun.splice(
+        args.includes("--") ? args.indexOf("--") : args.length,
+        0,
+        "--dry-run=client",
+        "-o",
+        "json",
+      );
+      const { stdout } = await server.kubectl(dryRun);
+      expect(decodeProtobufObject(posted?.body ?? new Uint8Array())).toStrictEqual(
+        withoutNulls(JSON.parse(stdout)),
+      );
+    });
+  },
+);

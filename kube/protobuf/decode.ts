@@ -69,24 +69,32 @@ export function decodeProtobufObject(bytes: Uint8Array): Record<string, unknown>
   const typeMeta = unknown.typeMeta as { apiVersion?: string; kind?: string } | undefined;
   const apiVersion = typeMeta?.apiVersion ?? "";
   const kind = typeMeta?.kind ?? "";
-  if (!apiVersion || !kind) throw new Error("invalid protobuf body: apiVersion and kind are required");
-  if (unknown.contentEncoding)
-    throw new Error(`unsupported protobuf contentEncoding "${unknown.contentEncoding}"`);
-  const folder = apiFolders[apiVersion];
-  const pkg = `k8s.io.api.${folder?.replace("/", ".")}`;
-  const type = folder && (types.lookup(`${pkg}.${kind}`) ?? types.lookup(`${meta}.${kind}`));
-  if (!(type instanceof protobuf.Type)) {
-    throw new Error(`protobuf decoding is not supported for apiVersion "${apiVersion}", kind "${kind}"`);
+  if (!apiVersion || !/^[A-Za-z]\w*$/.test(kind)) {
+    throw new Error("invalid protobuf body: apiVersion and kind are required");
   }
-  const raw = (unknown.raw as Uint8Array | undefined) ?? new Uint8Array();
-  return { apiVersion, kind, ...messageToJSON(type, decode(type, raw)) };
+  if (unknown.contentEncoding) {
+    throw new Error(`unsupported protobuf contentEncoding "${unknown.contentEncoding}"`);
+  }
+  const unsupported = `protobuf decoding is not supported for apiVersion "${apiVersion}", kind "${kind}"`;
+  const folder = apiFolders[apiVersion];
+  // Kinds of the group, or meta kinds every group version has (DeleteOptions, Status, ...).
+  const type =
+    folder &&
+    (types.lookup(`k8s.io.api.${folder.replace("/", ".")}.${kind}`) ?? types.lookup(`${meta}.${kind}`));
+  if (!(type instanceof protobuf.Type)) throw new Error(unsupported);
+  const object = messageToJSON(
+    type,
+    decode(type, (unknown.raw as Uint8Array | undefined) ?? new Uint8Array()),
+  );
+  if (typeof object !== "object" || object === null || Array.isArray(object)) throw new Error(unsupported);
+  return { apiVersion, kind, ...object };
 }
 
 function decode(type: protobuf.Type, bytes: Uint8Array): protobuf.Message & Record<string, unknown> {
   try {
     return type.decode(bytes) as protobuf.Message & Record<string, unknown>;
   } catch (error) {
-    throw new Error(`invalid protobuf body for ${type.name}: ${(error as Error).message}`);
+    throw new Error(`invalid protobuf body: cannot decode ${type.name}: ${(error as Error).message}`);
   }
 }
 
@@ -111,8 +119,9 @@ function messageToJSON(type: protobuf.Type, message: Record<string, unknown>): u
     case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
       return toNumber(message.type ?? 0) === 1 ? (message.strVal ?? "") : toNumber(message.intVal ?? 0);
   }
-  if (listMessages.has(type.fullName.slice(1)))
+  if (listMessages.has(type.fullName.slice(1))) {
     return (message.items as unknown[]).map((item) => toJSON(type.fields.items as protobuf.Field, item));
+  }
   const json: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
     if (!has(field.name)) continue;
@@ -139,8 +148,9 @@ function messageToJSON(type: protobuf.Type, message: Record<string, unknown>): u
 
 /** One value (a field, a list item or a map value) in its JSON form. */
 function toJSON(field: protobuf.Field, value: unknown): unknown {
-  if (field.resolvedType instanceof protobuf.Type)
+  if (field.resolvedType instanceof protobuf.Type) {
     return messageToJSON(field.resolvedType, value as Record<string, unknown>);
+  }
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   if (typeof value === "object" && value !== null) return toNumber(value); // Long
   return value;
@@ -167,7 +177,10 @@ function parseRaw(raw: unknown): unknown {
 
 /** RFC 3339 in UTC, like metav1.Time (seconds) and metav1.MicroTime (microseconds). */
 function formatTime(seconds: number, nanos: number, micro: boolean): string {
-  const iso = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const date = new Date(seconds * 1000);
+  const year = date.getUTCFullYear(); // NaN when out of Date's range
+  if (!(year >= 0 && year <= 9999)) throw new Error(`invalid protobuf body: time ${seconds} out of range`);
+  const iso = date.toISOString().slice(0, 19);
   return micro ? `${iso}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z` : `${iso}Z`;
 }
 

@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { freePort } from "../../db/embedded.ts";
 import {
   graphql,
   kubectl,
+  kubectlPath,
   removeDataDir,
   type Service,
   sandboxKubeconfig,
@@ -90,8 +93,16 @@ describe("the real kubectl against a sandbox", () => {
     expect(r.stderr).toContain(
       'The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label',
     );
+    const imperative = await k("create", "namespace", "Bad_Name");
+    expect(imperative.stderr).toContain('The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"');
     const missing = await k("get", "namespace", "nope");
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): namespaces "nope" not found');
+  });
+
+  it("creates namespaces and service accounts imperatively (kubectl sends protobuf)", async () => {
+    expect((await k("create", "namespace", "imperative")).stdout.trim()).toBe("namespace/imperative created");
+    expect((await k("create", "serviceaccount", "robot", "-n", "imperative")).stdout.trim()).toBe("serviceaccount/robot created");
+    expect((await k("get", "sa", "-n", "imperative")).stdout).toMatch(/^robot\s+0\s+\d+s$/m);
   });
 
   it("labels a namespace and selects it", async () => {
@@ -138,6 +149,32 @@ describe("the real kubectl against a sandbox", () => {
       "ns",
     ]);
     expect(r.stderr).toMatch(/You must be logged in to the server|Unauthorized/);
+  });
+});
+
+describe("kubectl proxy", () => {
+  it("proxies REST and version to the sandbox (it drops the server path; the token names the sandbox)", async () => {
+    const port = await freePort();
+    const proxy = spawn(kubectlPath, ["proxy", `--port=${port}`], {
+      env: { ...process.env, KUBECONFIG: a.path },
+    });
+    try {
+      let body = "";
+      for (let i = 0; i < 50 && !body.includes("kube-system"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces`).then(
+          (r) => r.text(),
+          () => "",
+        );
+      }
+      expect(JSON.parse(body).items.map((n: { metadata: { name: string } }) => n.metadata.name)).toContain(
+        "kube-system",
+      );
+      const version = await (await fetch(`http://127.0.0.1:${port}/version`)).json();
+      expect(version.minor).toBe("32");
+    } finally {
+      proxy.kill();
+    }
   });
 });
 

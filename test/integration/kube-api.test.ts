@@ -78,6 +78,19 @@ describe("authorization", () => {
     expect(garbage.status).toBe(403);
   });
 
+  it("serves the API at the root for a sandbox token, as kubectl proxy sends it", async () => {
+    const root = (token?: string) =>
+      t.app.request("/api/v1/namespaces", { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const ok = await root(sb.sandboxToken);
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).items.map((n: { metadata: { name: string } }) => n.metadata.name)).toContain(
+      "kube-system",
+    );
+    expect((await root()).status).toBe(401);
+    expect((await root(sb.userToken)).status).toBe(403);
+    expect((await (await t.app.request("/version")).json()).minor).toBe("32");
+  });
+
   it("accepts the owner's login token too", async () => {
     expect((await t.kube(sb.sandboxId, sb.userToken, "/api/v1/nodes")).status).toBe(200);
   });
@@ -143,6 +156,7 @@ describe("the object store through namespaces", () => {
     const res = await post("/api/v1/namespaces", ns("team-a"));
     expect(res.status).toBe(201);
     const created = await res.json();
+    expect(Object.keys(created)).toEqual(["apiVersion", "kind", "metadata", "spec", "status"]);
     expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata.resourceVersion).toMatch(/^\d+$/);
     expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
