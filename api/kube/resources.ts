@@ -7,6 +7,7 @@ import { apiVersionOf, type Kind, storageResource } from "../../kube/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch.ts";
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
+import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
 import { toTable } from "../../kube/table.ts";
 import { createObject } from "../../registry/create.ts";
 import { type DeleteOptions, deleteObject } from "../../registry/delete.ts";
@@ -71,15 +72,14 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
       "UnsupportedMediaType",
       `the server does not support patch type ${req.headers.get("content-type") ?? ""}`,
     );
-  if (type === patchTypes.strategic || type === patchTypes.apply)
-    throw new StatusError(
-      415,
-      "UnsupportedMediaType",
-      `patch type ${type} is not supported yet for ${path.kind.resource}`,
-    );
+  if (type === patchTypes.apply)
+    throw new StatusError(415, "UnsupportedMediaType", `the server does not support patch type ${type} yet`);
   const body = await readJsonPatchBody(req);
-  const change = (current: KubeObject) =>
-    type === patchTypes.json ? applyJsonPatch(current, body) : applyMergePatch(current, body);
+  const change = (current: KubeObject) => {
+    if (type === patchTypes.json) return applyJsonPatch(current, body);
+    if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body);
+    return applyMergePatch(current, body);
+  };
   const obj = await modifyObject(
     ctx.database,
     ctx.sandboxId,

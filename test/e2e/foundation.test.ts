@@ -94,15 +94,36 @@ describe("the real kubectl against a sandbox", () => {
       'The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label',
     );
     const imperative = await k("create", "namespace", "Bad_Name");
-    expect(imperative.stderr).toContain('The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"');
+    expect(imperative.stderr).toContain(
+      'The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"',
+    );
     const missing = await k("get", "namespace", "nope");
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): namespaces "nope" not found');
   });
 
   it("creates namespaces and service accounts imperatively (kubectl sends protobuf)", async () => {
     expect((await k("create", "namespace", "imperative")).stdout.trim()).toBe("namespace/imperative created");
-    expect((await k("create", "serviceaccount", "robot", "-n", "imperative")).stdout.trim()).toBe("serviceaccount/robot created");
+    expect((await k("create", "serviceaccount", "robot", "-n", "imperative")).stdout.trim()).toBe(
+      "serviceaccount/robot created",
+    );
     expect((await k("get", "sa", "-n", "imperative")).stdout).toMatch(/^robot\s+0\s+\d+s$/m);
+  });
+
+  it("applies a namespace manifest (create, unchanged, configured) and edits it", async () => {
+    const file = join(service.dataDir, "applied.yaml");
+    const manifest = (team: string) =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: applied\n  labels:\n    team: ${team}\n`;
+    await writeFile(file, manifest("a"));
+    expect((await k("apply", "-f", file)).stdout.trim()).toBe("namespace/applied created");
+    expect((await k("apply", "-f", file)).stdout.trim()).toBe("namespace/applied unchanged");
+    await writeFile(file, manifest("b"));
+    expect((await k("apply", "-f", file)).stdout.trim()).toBe("namespace/applied configured");
+    expect((await k("get", "ns", "applied", "-o", "jsonpath={.metadata.labels.team}")).stdout).toBe("b");
+    const edited = await kubectl(a.path, ["edit", "ns", "applied"], {
+      EDITOR: "sed -i s/team:\\ b/team:\\ c/",
+    });
+    expect(edited.stdout.trim()).toBe("namespace/applied edited");
+    expect((await k("get", "ns", "applied", "-o", "jsonpath={.metadata.labels.team}")).stdout).toBe("c");
   });
 
   it("labels a namespace and selects it", async () => {

@@ -129,11 +129,15 @@ export interface KubectlResult {
 }
 
 /** Runs the real kubectl with a kubeconfig (and its own cache dir); never throws on a non-zero exit. */
-export async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
+export async function kubectl(
+  kubeconfig: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<KubectlResult> {
   const cache = join(tmpdir(), "kubesandbox-kubectl-cache");
   try {
     const { stdout, stderr } = await run(kubectlPath, [...args, `--cache-dir=${cache}`], {
-      env: { ...process.env, KUBECONFIG: kubeconfig },
+      env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };
