@@ -1,6 +1,8 @@
 import { createServer as createHttpsServer } from "node:https";
 import { serve } from "@hono/node-server";
+import { collectDefaultMetrics } from "prom-client";
 import { createApp } from "./api/app.ts";
+import { registry } from "./api/metrics.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { connect } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
@@ -17,6 +19,10 @@ import { migrateQueue, startWorkers } from "./workers/runner.ts";
  * each in reverse order.
  */
 async function main(config: Config): Promise<void> {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < 24)
+    throw new Error(`kubesandbox needs Node 24 or later (this is ${process.version}): run it with npm start`);
+  collectDefaultMetrics({ register: registry });
   const stops: (() => Promise<unknown> | unknown)[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -87,3 +87,11 @@ export async function userForToken(database: Database, tokenId: string, userId: 
       AND t.revoked_at IS NULL AND t.expires_at > now()`;
   return rows[0] ?? null;
 }
+
+/** Revokes one of the user's tokens by id; true when it was live. */
+export async function revokeToken(database: Database, userId: string, tokenId: string): Promise<boolean> {
+  const rows = await database.sql`
+    UPDATE tokens SET revoked_at = now()
+    WHERE id = ${tokenId} AND user_id = ${userId} AND revoked_at IS NULL RETURNING id`;
+  return rows.length > 0;
+}

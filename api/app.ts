@@ -6,6 +6,7 @@ import type { ChangeFeed } from "../db/feed.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { kubeApi } from "./kube/index.ts";
 import { statusResponse } from "./kube/status.ts";
+import { metricsMiddleware, registry } from "./metrics.ts";
 
 /** Everything the HTTP surface needs; the Node entry point builds it. */
 export interface AppDeps {
@@ -18,12 +19,16 @@ export interface AppDeps {
 }
 
 /**
- * The whole HTTP surface as a Web-standard fetch handler: health, GraphQL at /graphql, the
+ * The whole HTTP surface as a Web-standard fetch handler: health, metrics, GraphQL at /graphql, the
  * Kubernetes API under /sandboxes/<id>. The same app serves http and https.
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const yoga = graphqlServer(deps);
+  app.use(metricsMiddleware);
+  app.get("/metrics", async (c) =>
+    c.text(await registry.metrics(), 200, { "content-type": registry.contentType }),
+  );
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", (c) => (deps.ready() ? c.text("ok") : c.text("not ready", 503)));

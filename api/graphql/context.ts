@@ -11,6 +11,8 @@ export interface GraphQLContext {
   auth: AuthSettings;
   server: ServerIdentity;
   user: { id: string; email: string } | null;
+  /** The id of the login token the request carries, when valid. */
+  tokenId: string | null;
 }
 
 /** The signed-in user, or an UNAUTHENTICATED error. */
@@ -22,11 +24,13 @@ export function requireUser(ctx: GraphQLContext): { id: string; email: string } 
   return ctx.user;
 }
 
-/** Reads the login token from the request; an invalid token is treated as none. */
+/** Reads the login token from the request; an invalid, expired or revoked token is treated as none. */
 export async function userFromRequest(database: Database, auth: AuthSettings, req: Request) {
+  const none = { user: null, tokenId: null };
   const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
-  if (!m?.[1]) return null;
+  if (!m?.[1]) return none;
   const claims = await verifyToken(auth.signingKey, m[1].trim(), [userAudience]);
-  if (!claims) return null;
-  return userForToken(database, claims.tokenId, claims.userId);
+  if (!claims) return none;
+  const user = await userForToken(database, claims.tokenId, claims.userId);
+  return user ? { user, tokenId: claims.tokenId } : none;
 }

@@ -37,7 +37,7 @@ export function graphqlServer(deps: GraphQLDeps) {
       database: deps.database,
       auth: deps.auth,
       server: deps.server,
-      user: await userFromRequest(deps.database, deps.auth, request),
+      ...(await userFromRequest(deps.database, deps.auth, request)),
     }),
   });
 }

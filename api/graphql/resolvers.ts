@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { AccountError } from "../../accounts/errors.ts";
 import { createSandbox, deleteSandbox, getSandbox, listSandboxes } from "../../accounts/sandboxes.ts";
-import { logIn, signUp } from "../../accounts/users.ts";
+import { logIn, revokeToken, signUp } from "../../accounts/users.ts";
 import { type GraphQLContext, requireUser } from "./context.ts";
 
 /** Turns the domain's expected failures into typed GraphQL errors; anything else stays masked. */
@@ -38,6 +38,11 @@ export const resolvers = {
       typed(() => signUp(ctx.database, ctx.auth, args.email, args.password)),
     logIn: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
       typed(() => logIn(ctx.database, ctx.auth, args.email, args.password)),
+    logOut: (_: unknown, __: unknown, ctx: GraphQLContext) =>
+      typed(async () => {
+        const user = requireUser(ctx);
+        return revokeToken(ctx.database, user.id, ctx.tokenId ?? "");
+      }),
     createSandbox: (_: unknown, args: Args<{ name: string }>, ctx: GraphQLContext) =>
       typed(() => createSandbox(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id, args.name)),
     deleteSandbox: (_: unknown, args: Args<{ id: string }>, ctx: GraphQLContext) =>

@@ -22,6 +22,24 @@ describe("accounts", () => {
     expect(unknown.errors?.[0].message).toBe(bad.errors?.[0].message);
   });
 
+  it("revokes a token on logOut", async () => {
+    const email = `out-${Date.now()}@example.com`;
+    const up = await t.gql(signUp, { e: email, p: "correct-horse-9" });
+    const token = up.data.signUp.token;
+    expect((await t.gql("{me{email}}", {}, token)).data.me.email).toBe(email);
+    expect((await t.gql("mutation{logOut}", {}, token)).data.logOut).toBe(true);
+    expect((await t.gql("{me{email}}", {}, token)).data.me).toBeNull();
+    const after = await t.gql("{sandboxes{id}}", {}, token);
+    expect(after.errors?.[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("rejects a token signed with another key or for another audience", async () => {
+    const { sandboxToken } = await t.newSandbox("aud");
+    expect((await t.gql("{me{email}}", {}, sandboxToken)).data.me).toBeNull();
+    const forged = `${sandboxToken.split(".").slice(0, 2).join(".")}.AAAA`;
+    expect((await t.gql("{me{email}}", {}, forged)).data.me).toBeNull();
+  });
+
   it("rejects bad input with BAD_USER_INPUT", async () => {
     const r1 = await t.gql(signUp, { e: "not-an-email", p: "correct-horse-9" });
     expect(r1.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");
