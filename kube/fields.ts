@@ -1,4 +1,5 @@
 import { badRequest } from "./errors.ts";
+import type { Kind } from "./kind.ts";
 import type { KubeObject } from "./object.ts";
 import type { FieldRequirement } from "./selectors.ts";
 
@@ -8,18 +9,15 @@ const commonFields: Record<string, string[]> = {
   "metadata.namespace": ["metadata", "namespace"],
 };
 
-/** Extra field selectors per storage resource, as each kind's GetAttrs offers them. */
-const kindFields: Record<string, Record<string, string[]>> = {
-  namespaces: { "status.phase": ["status", "phase"] },
-  nodes: { "spec.unschedulable": ["spec", "unschedulable"] },
-};
-
 /**
  * The JSON path of each selector field, or a 400 as the API server gives for an unsupported
- * field (`field label not supported: x`).
+ * field (`field label not supported: x`). Kinds name their extra fields in selectableFields.
  */
-export function fieldPaths(resource: string, requirements: FieldRequirement[]): string[][] {
-  const known = { ...commonFields, ...kindFields[resource] };
+export function fieldPaths(
+  kind: Pick<Kind, "selectableFields">,
+  requirements: FieldRequirement[],
+): string[][] {
+  const known = { ...commonFields, ...kind.selectableFields };
   return requirements.map((r) => {
     const path = known[r.field];
     if (!path) throw badRequest(`field label not supported: ${r.field}`);

@@ -7,7 +7,8 @@ import type { Printer } from "./table.ts";
  * What one kind brings to the generic store, after the kube-apiserver's registry strategies:
  * identity for discovery, its name rule, hooks named for when they run, and its printer.
  * Hooks mutate the object they are given; the generic code calls them in a fixed order:
- * prepareForCreate → validate (create) or prepareForUpdate → validateUpdate (update).
+ * defaults → prepareForCreate → validate (create), or defaults → prepareForUpdate →
+ * validateUpdate (update); admission plugins and storage follow (registry/).
  */
 export interface Kind {
   group: string;
@@ -26,7 +27,13 @@ export interface Kind {
   /** Whether spec changes bump metadata.generation (kinds with a spec do). */
   hasSpec: boolean;
   printer: Printer;
-  /** Sets server-owned fields and defaults on a new object. */
+  /** Field selectors beyond metadata.name and metadata.namespace, and the JSON path each reads. */
+  selectableFields?: Record<string, string[]>;
+  /** For kinds with a scale subresource: where the replica counts and the selector live. */
+  scale?: ScaleSpec;
+  /** The API server's defaulting, run on every write's decoded object (create and update). */
+  defaults?(obj: KubeObject): void;
+  /** Sets server-owned fields on a new object (status, for kinds with status). */
   prepareForCreate?(obj: KubeObject): void;
   /** Carries over what a main-endpoint update may not change (status, for kinds with status). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
@@ -34,6 +41,18 @@ export interface Kind {
   validate?(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+}
+
+/** Where a scalable kind keeps what the autoscaling/v1 Scale subresource shows. */
+export interface ScaleSpec {
+  /** Reads spec.replicas (defaulted). */
+  specReplicas(obj: KubeObject): number;
+  /** Writes spec.replicas. */
+  setSpecReplicas(obj: KubeObject, replicas: number): void;
+  /** Reads status.replicas. */
+  statusReplicas(obj: KubeObject): number;
+  /** The selector as a label selector string ("app=nginx"). */
+  selector(obj: KubeObject): string;
 }
 
 /** The verbs of an ordinary read-write resource. */

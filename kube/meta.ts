@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { badRequest, type FieldError, required } from "./errors.ts";
 import { apiVersionOf, type Kind } from "./kind.ts";
+import { validateAnnotations, validateLabels } from "./labels.ts";
 import { validateName } from "./names.ts";
 import { isPlainObject, type KubeObject, timestamp } from "./object.ts";
 
@@ -104,9 +105,16 @@ export function prepareMetaForUpdate(kind: Kind, obj: KubeObject, old: KubeObjec
   for (const key of ["labels", "annotations"] as const) if (m[key] === null) delete m[key];
 }
 
-/** ValidateObjectMeta: the name is present and follows the kind's rule. */
+/**
+ * ValidateObjectMeta: the name is present and follows the kind's rule (a generated name is
+ * checked once generated), and labels and annotations are well-formed.
+ */
 export function validateObjectMeta(kind: Kind, obj: KubeObject): FieldError[] {
-  const name = obj.metadata.name;
-  if (!name) return [required("metadata.name", "name or generateName is required")];
-  return validateName(name, kind.nameRule);
+  const m = obj.metadata;
+  const errors: FieldError[] = [];
+  if (!m.name) errors.push(required("metadata.name", "name or generateName is required"));
+  else errors.push(...validateName(m.name, kind.nameRule));
+  errors.push(...validateLabels(m.labels, "metadata.labels"));
+  errors.push(...validateAnnotations(m.annotations, "metadata.annotations"));
+  return errors;
 }

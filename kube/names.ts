@@ -6,7 +6,7 @@ const dns1123Label = new RegExp(`^${dns1123LabelFmt}$`);
 const dns1123Subdomain = new RegExp(`^${dns1123SubdomainFmt}$`);
 
 /** Go's validation.RegexError: the message, examples, then the regex. */
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
+export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
   return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${fmt}')`;
 }

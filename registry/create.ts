@@ -1,21 +1,29 @@
 import type { Database } from "../db/connection.ts";
-import { getObject, writeSandbox } from "../db/store.ts";
-import { alreadyExists, forbidden, invalid, notFound } from "../kube/errors.ts";
+import { writeSandbox } from "../db/store.ts";
+import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace.ts";
 import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { sandboxGone } from "./errors.ts";
+import { mutate, validate } from "./admission.ts";
+import { DryRun, sandboxGone } from "./errors.ts";
 
-/** Options of a create: `dryRun=All` validates and answers without storing. */
+/** Options of a write: `dryRun=All` runs everything, then rolls back; the field manager's name. */
 export interface WriteOptions {
   dryRun?: boolean;
+  fieldManager?: string;
+}
+
+/** The kind's own checks of a new object, as one list of field errors. */
+export function validateNew(kind: Kind, obj: KubeObject): FieldError[] {
+  return [...validateObjectMeta(kind, obj), ...(kind.validate?.(obj) ?? [])];
 }
 
 /**
- * The create path, in the kube-apiserver's order: decode → server-owned metadata → kind
- * defaults → validation → (namespace must exist and not be terminating) → store, all in one
- * transaction with the change-log entry.
+ * The create path, in the kube-apiserver's order: decode → defaults → server-owned metadata →
+ * the kind's prepare and validation; then, in one transaction holding the sandbox's write lock:
+ * namespace lifecycle → mutating admission (and validation again if it changed anything) →
+ * validating admission → store with its change-log entry. A dry run does all of it and rolls back.
  */
 export async function createObject(
   database: Database,
@@ -26,41 +34,38 @@ export async function createObject(
   options: WriteOptions = {},
 ): Promise<KubeObject> {
   const obj = decodeObject(kind, body);
+  kind.defaults?.(obj);
   prepareMetaForCreate(kind, obj, namespace);
   kind.prepareForCreate?.(obj);
-  const errors = [...validateObjectMeta(kind, obj), ...(kind.validate?.(obj) ?? [])];
-  if (errors.length) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
-  const key = {
-    resource: storageResource(kind),
-    namespace: obj.metadata.namespace ?? "",
-    name: obj.metadata.name ?? "",
-  };
-  if (options.dryRun) {
-    await checkNamespace(database, sandboxId, kind, key.namespace);
-    if (await getObject(database.sql, sandboxId, key))
-      throw alreadyExists(kind.group, kind.resource, key.name);
-    return obj;
+  const name = obj.metadata.name ?? "";
+  const errors = validateNew(kind, obj);
+  if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
+  const resource = storageResource(kind);
+  const key = { resource, namespace: obj.metadata.namespace ?? "", name };
+  try {
+    const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+      if (kind.namespaced)
+        assertNamespaceOpen(
+          key.namespace,
+          await w.get({ resource: "namespaces", namespace: "", name: key.namespace }),
+          kind,
+        );
+      const req = { w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
+      if (await mutate(req, resource, obj)) {
+        const again = validateNew(kind, obj);
+        if (again.length) throw invalid(kind.group, kind.kind, name, again);
+      }
+      await validate(req, resource, obj);
+      if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
+      if (options.dryRun) throw new DryRun(obj);
+      return obj;
+    });
+    if (!result) throw sandboxGone();
+    return result.value;
+  } catch (err) {
+    if (err instanceof DryRun) return err.object;
+    throw err;
   }
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
-    if (kind.namespaced) {
-      const ns = await w.get({ resource: "namespaces", namespace: "", name: key.namespace });
-      assertNamespaceOpen(key.namespace, ns, kind);
-    }
-    if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, key.name);
-    return obj;
-  });
-  if (!result) throw sandboxGone();
-  return result.value;
-}
-
-async function checkNamespace(database: Database, sandboxId: string, kind: Kind, namespace: string) {
-  if (!kind.namespaced) return;
-  const ns = await getObject(database.sql, sandboxId, {
-    resource: "namespaces",
-    namespace: "",
-    name: namespace,
-  });
-  assertNamespaceOpen(namespace, ns, kind);
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */

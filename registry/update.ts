@@ -2,9 +2,10 @@ import type { Database } from "../db/connection.ts";
 import { type SandboxWriter, writeSandbox } from "../db/store.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
-import { decodeObject, prepareMetaForUpdate, validateObjectMeta } from "../kube/meta.ts";
+import { decodeObject, prepareMetaForUpdate } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import type { WriteOptions } from "./create.ts";
+import { mutate, validate } from "./admission.ts";
+import { validateNew, type WriteOptions } from "./create.ts";
 import { sandboxGone } from "./errors.ts";
 
 /** Where the object is: its namespace (null if cluster-scoped) and name, as the URL names them. */
@@ -18,7 +19,8 @@ export type Subresource = "" | "status";
 
 /**
  * Turns a proposed object into the stored one and writes it, in the caller's transaction:
- * optimistic concurrency on resourceVersion, server-owned metadata kept, kind hooks, validation.
+ * optimistic concurrency on resourceVersion, server-owned metadata kept, kind hooks, validation,
+ * admission.
  * A write that changes nothing is not stored (no new resourceVersion, as the API server does).
  */
 export async function replaceObject(
@@ -41,14 +43,22 @@ export async function replaceObject(
     // The status endpoint changes status only; everything else stays as stored.
     next = { ...old, metadata: old.metadata, status: next.status };
   } else {
+    kind.defaults?.(next);
     prepareMetaForUpdate(kind, next, old);
     kind.prepareForUpdate?.(next, old);
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
-  const errors = [...validateObjectMeta(kind, next), ...(kind.validateUpdate?.(next, old) ?? [])];
-  if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
+  const check = () => {
+    const errors = [...validateNew(kind, next), ...(kind.validateUpdate?.(next, old) ?? [])];
+    if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
+  };
+  check();
+  const resource = storageResource(kind);
+  const req = { w, kind, operation: "UPDATE" as const, old, dryRun: !!options.dryRun, subresource };
+  if (await mutate(req, resource, next)) check();
+  await validate(req, resource, next);
   if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
-  await w.update({ resource: storageResource(kind), namespace: old.metadata.namespace ?? "", name }, next);
+  await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next);
   return next;
 }
 

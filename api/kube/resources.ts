@@ -3,7 +3,7 @@ import type { ChangeFeed } from "../../db/feed.ts";
 import { noFilter, type ObjectFilter } from "../../db/filters.ts";
 import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
 import { fieldPaths } from "../../kube/fields.ts";
-import { apiVersionOf, type Kind, storageResource } from "../../kube/kind.ts";
+import { apiVersionOf, type Kind } from "../../kube/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch.ts";
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
@@ -31,7 +31,7 @@ export function parseFilter(kind: Kind, url: URL): ObjectFilter {
   const labels = parseLabelSelector(url.searchParams.get("labelSelector") ?? "");
   const fieldReqs = parseFieldSelector(url.searchParams.get("fieldSelector") ?? "");
   if (!labels.length && !fieldReqs.length) return noFilter;
-  const paths = fieldPaths(storageResource(kind), fieldReqs);
+  const paths = fieldPaths(kind, fieldReqs);
   return { labels, fields: fieldReqs.map((requirement, i) => ({ requirement, path: paths[i] ?? [] })) };
 }
 

@@ -25,6 +25,7 @@ export const namespaceKind: Kind = {
   nameRule: "dns1123Label",
   subresources: ["status", "finalize"],
   hasSpec: false,
+  selectableFields: { "status.phase": ["status", "phase"] },
   printer: {
     columns: [
       nameColumn,

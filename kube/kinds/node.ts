@@ -65,6 +65,7 @@ export const nodeKind: Kind = {
   nameRule: "dns1123Subdomain",
   subresources: ["status"],
   hasSpec: true,
+  selectableFields: { "spec.unschedulable": ["spec", "unschedulable"] },
   printer: {
     columns: [
       nameColumn,
