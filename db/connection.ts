@@ -4,6 +4,8 @@ import * as schema from "./schema.ts";
 
 /** A postgres.js client: the raw SQL of the hot paths goes through it. */
 export type Sql = postgres.Sql;
+/** Anything raw SQL runs on: the pool or a transaction. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 /** The drizzle view of the same connection pool, for ordinary queries. */
 export type Db = ReturnType<typeof makeDrizzle>;
 

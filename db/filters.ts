@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import type { FieldRequirement, LabelRequirement } from "../kube/selectors.ts";
-import type { Sql } from "./connection.ts";
+import type { Queryable } from "./connection.ts";
 
 /** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */
 export interface ObjectFilter {
@@ -15,7 +15,7 @@ export const noFilter: ObjectFilter = { labels: [], fields: [] };
  * The filter as one SQL condition on `o.body`. Equality uses jsonb containment (`@>`), which the
  * GIN index on labels serves; the rest are plain jsonb operators.
  */
-export function filterCondition(sql: Sql, filter: ObjectFilter): postgres.PendingQuery<postgres.Row[]> {
+export function filterCondition(sql: Queryable, filter: ObjectFilter): postgres.PendingQuery<postgres.Row[]> {
   const labels = sql`coalesce(o.body -> 'metadata' -> 'labels', '{}'::jsonb)`;
   const parts = filter.labels.map((r) => {
     switch (r.op) {

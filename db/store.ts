@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import type { KubeObject } from "../kube/object.ts";
-import type { Sql } from "./connection.ts";
+import type { Queryable, Sql } from "./connection.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "./filters.ts";
 
 /** Where an object lives: its sandbox, storage resource ("pods", "deployments.apps"), namespace ('' if none), name. */
@@ -41,7 +41,7 @@ function storable(obj: KubeObject): KubeObject {
 }
 
 /** Reads one object, or null. */
-export async function getObject(sql: Sql | postgres.TransactionSql, sandboxId: string, key: ObjectKey) {
+export async function getObject(sql: Queryable, sandboxId: string, key: ObjectKey) {
   const [row] = await sql<Row[]>`
     SELECT resource_version, body FROM objects
     WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
@@ -49,35 +49,54 @@ export async function getObject(sql: Sql | postgres.TransactionSql, sandboxId: s
   return row ? served(row) : null;
 }
 
-/** A list's items and the sandbox revision they were read at, from one consistent statement. */
+/** A list's items, the sandbox revision they were read at, and where the next page starts. */
 export interface ListResult {
   items: KubeObject[];
   revision: number;
+  /** The key of the last item when more items follow (a page was cut at the limit). */
+  next: { namespace: string; name: string } | null;
+}
+
+/** A page of a list: at most `limit` items after the key `after` (namespace, name order). */
+export interface Page {
+  limit?: number;
+  after?: { namespace: string; name: string };
 }
 
 /**
  * Lists the objects of one resource in a sandbox, in one namespace or all, ordered by namespace
- * and name. Returns null when the sandbox does not exist.
+ * and name, filtered in SQL, one page at a time when a limit is given. Returns null when the
+ * sandbox does not exist.
  */
 export async function listObjects(
-  sql: Sql,
+  sql: Queryable,
   sandboxId: string,
   resource: string,
   namespace: string | null,
   filter: ObjectFilter = noFilter,
+  page: Page = {},
 ): Promise<ListResult | null> {
-  const rows = await sql<(Row & { revision: string })[]>`
-    SELECT s.revision, o.resource_version, o.body
+  const after = page.after ? sql`AND (o.namespace, o.name) > (${page.after.namespace}, ${page.after.name})` : sql``;
+  const limit = page.limit ? sql`LIMIT ${page.limit + 1}` : sql``;
+  const rows = await sql<(Row & { revision: string; namespace: string; name: string })[]>`
+    SELECT s.revision, o.resource_version, o.body, o.namespace, o.name
     FROM sandboxes s
     LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
       AND (${namespace}::text IS NULL OR o.namespace = ${namespace})
-      AND ${filterCondition(sql, filter)}
+      AND ${filterCondition(sql, filter)} ${after}
     WHERE s.id = ${sandboxId}
-    ORDER BY o.namespace, o.name`;
+    ORDER BY o.namespace, o.name ${limit}`;
   const first = rows[0];
   if (!first) return null;
-  const items = rows.filter((r) => r.body !== null).map(served);
-  return { items, revision: Number(first.revision) };
+  const found = rows.filter((r) => r.body !== null);
+  const more = page.limit !== undefined && found.length > page.limit;
+  const kept = more ? found.slice(0, page.limit) : found;
+  const last = kept[kept.length - 1];
+  return {
+    items: kept.map(served),
+    revision: Number(first.revision),
+    next: more && last ? { namespace: last.namespace, name: last.name } : null,
+  };
 }
 
 /** The sandbox's current revision, or null when it does not exist. */

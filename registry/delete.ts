@@ -1,6 +1,7 @@
 import type { Database } from "../db/connection.ts";
+import type { ObjectFilter } from "../db/filters.ts";
 import { enqueue } from "../db/queue.ts";
-import { type SandboxWriter, writeSandbox } from "../db/store.ts";
+import { listObjects, type SandboxWriter, writeSandbox } from "../db/store.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace.ts";
@@ -90,6 +91,29 @@ export async function deleteObject(
     });
     if (!obj) throw notFound(kind.group, kind.resource, target.name);
     return deleteInTransaction(w, kind, obj, options);
+  });
+  if (!result) throw sandboxGone();
+  return result.value;
+}
+
+/**
+ * DELETE of a collection (deletecollection): every object of the kind in the namespace (or
+ * all) that matches the filter, in one transaction. Returns what was deleted or marked.
+ */
+export async function deleteCollection(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  namespace: string | null,
+  filter: ObjectFilter,
+  options: DeleteOptions = {},
+): Promise<KubeObject[]> {
+  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+    const listed = await listObjects(w.tx, sandboxId, storageResource(kind), namespace, filter);
+    const out: KubeObject[] = [];
+    for (const obj of listed?.items ?? [])
+      out.push((await deleteInTransaction(w, kind, obj, options)).object);
+    return out;
   });
   if (!result) throw sandboxGone();
   return result.value;

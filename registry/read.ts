@@ -1,6 +1,6 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
-import { getObject, type ListResult, listObjects } from "../db/store.ts";
+import { getObject, type ListResult, listObjects, type Page } from "../db/store.ts";
 import { notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
@@ -30,8 +30,9 @@ export async function listKind(
   kind: Kind,
   namespace: string | null,
   filter: ObjectFilter,
+  page: Page = {},
 ): Promise<ListResult> {
-  const result = await listObjects(database.sql, sandboxId, storageResource(kind), namespace, filter);
+  const result = await listObjects(database.sql, sandboxId, storageResource(kind), namespace, filter, page);
   if (!result) throw sandboxGone();
   return result;
 }

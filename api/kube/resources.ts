@@ -9,13 +9,16 @@ import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
 import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
 import { toTable } from "../../kube/table.ts";
+import { bindPod } from "../../registry/binding.ts";
 import { createObject } from "../../registry/create.ts";
-import { type DeleteOptions, deleteObject } from "../../registry/delete.ts";
+import { type DeleteOptions, deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
 import { includeObject, isDryRun, wantsTable } from "./negotiate.ts";
+import { continueToken, pageOf } from "./paging.ts";
 import type { ResourcePath } from "./path.ts";
+import { handleScale } from "./scale.ts";
 import { json } from "./status.ts";
 import { watchResponse } from "./watch.ts";
 
@@ -44,14 +47,27 @@ function objectResponse(req: Request, url: URL, kind: Kind, obj: KubeObject, sta
 
 async function list(ctx: KubeRequestContext, req: Request, url: URL, path: ResourcePath): Promise<Response> {
   const filter = parseFilter(path.kind, url);
-  const { items, revision } = await listKind(ctx.database, ctx.sandboxId, path.kind, path.namespace, filter);
-  if (wantsTable(req)) return json(toTable(path.kind.printer, items, String(revision), includeObject(url)));
-  return json({
-    kind: `${path.kind.kind}List`,
-    apiVersion: apiVersionOf(path.kind),
-    metadata: { resourceVersion: String(revision) },
-    items,
-  });
+  const { items, revision, next } = await listKind(
+    ctx.database,
+    ctx.sandboxId,
+    path.kind,
+    path.namespace,
+    filter,
+    pageOf(url),
+  );
+  const metadata = { resourceVersion: String(revision), ...(next ? { continue: continueToken(next) } : {}) };
+  if (wantsTable(req))
+    return json(
+      toTable(
+        path.kind.printer,
+        items,
+        String(revision),
+        includeObject(url),
+        Date.now(),
+        next ? { continue: continueToken(next) } : {},
+      ),
+    );
+  return json({ kind: `${path.kind.kind}List`, apiVersion: apiVersionOf(path.kind), metadata, items });
 }
 
 function target(path: ResourcePath): Target {
@@ -139,12 +155,34 @@ export async function handleResource(
 ): Promise<Response> {
   const method = req.method.toUpperCase();
   const dryRun = isDryRun(url);
+  if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
+  if (path.subresource === "binding" && path.kind.resource === "pods" && path.name) {
+    if (method !== "POST") throw methodNotAllowed();
+    await bindPod(ctx.database, ctx.sandboxId, path.namespace ?? "", path.name, await readBody(req));
+    return json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
+  }
   if (path.name === null) {
     if (method === "GET") {
       const watch = url.searchParams.get("watch");
       if (watch === "1" || watch === "true")
         return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
       return list(ctx, req, url, path);
+    }
+    if (method === "DELETE") {
+      const deleted = await deleteCollection(
+        ctx.database,
+        ctx.sandboxId,
+        path.kind,
+        path.namespace,
+        parseFilter(path.kind, url),
+        await deleteOptions(req, url),
+      );
+      return json({
+        kind: `${path.kind.kind}List`,
+        apiVersion: apiVersionOf(path.kind),
+        metadata: {},
+        items: deleted,
+      });
     }
     if (method === "POST") {
       const obj = await createObject(

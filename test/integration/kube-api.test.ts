@@ -428,3 +428,40 @@ describe("watch", () => {
     await reader.cancel();
   });
 });
+
+describe("lists in pages, and deleting a collection", () => {
+  it("pages with limit and continue, in name order, and refuses a bad token", async () => {
+    for (const n of ["p1", "p2", "p3", "p4", "p5"])
+      await post("/api/v1/namespaces/default/serviceaccounts", {
+        metadata: { name: n, labels: { batch: "pages" } },
+      });
+    const names: string[] = [];
+    let token = "";
+    let pages = 0;
+    do {
+      const res = await kube(
+        `/api/v1/namespaces/default/serviceaccounts?labelSelector=batch%3Dpages&limit=2${token ? `&continue=${token}` : ""}`,
+      );
+      const body = await res.json();
+      names.push(...body.items.map((s: { metadata: { name: string } }) => s.metadata.name));
+      token = body.metadata.continue ?? "";
+      pages++;
+    } while (token);
+    expect(names).toEqual(["p1", "p2", "p3", "p4", "p5"]);
+    expect(pages).toBe(3);
+    const bad = await kube("/api/v1/namespaces/default/serviceaccounts?limit=2&continue=garbage!");
+    expect(bad.status).toBe(400);
+  });
+
+  it("deletes the matching objects of a collection in one request", async () => {
+    const res = await kube("/api/v1/namespaces/default/serviceaccounts?labelSelector=batch%3Dpages", {
+      method: "DELETE",
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.kind).toBe("ServiceAccountList");
+    expect(body.items).toHaveLength(5);
+    const left = await (await kube("/api/v1/namespaces/default/serviceaccounts")).json();
+    expect(left.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(["default"]);
+  });
+});

@@ -1,0 +1,67 @@
+import type { Database } from "../db/connection.ts";
+import { writeSandbox } from "../db/store.ts";
+import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
+import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
+import { sandboxGone } from "./errors.ts";
+
+function bindingConflict(name: string, reason: string): StatusError {
+  return new StatusError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on pods/binding "${name}": ${reason}`,
+    {
+      name,
+      kind: "pods/binding",
+    },
+  );
+}
+
+/** ValidatePodBinding: a target node name, and a target kind that is Node or empty. */
+function validateBinding(body: unknown, name: string): string {
+  const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : {};
+  const errors: FieldError[] = [];
+  if (target.kind !== undefined && target.kind !== "" && target.kind !== "Node")
+    errors.push(invalidValue("target.kind", target.kind, "must be empty or 'Node'"));
+  if (typeof target.name !== "string" || !target.name) errors.push(required("target.name"));
+  if (errors.length) throw invalid("", "Binding", name, errors);
+  return target.name as string;
+}
+
+/**
+ * POST pods/<name>/binding: assigns a pod to a node, as the scheduler does. Sets spec.nodeName
+ * and the PodScheduled condition in one write; a pod already bound, or being deleted, is a 409
+ * with the API server's words.
+ */
+export async function bindPod(
+  database: Database,
+  sandboxId: string,
+  namespace: string,
+  name: string,
+  body: unknown,
+): Promise<KubeObject> {
+  const node = validateBinding(body, name);
+  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+    const key = { resource: "pods", namespace, name };
+    const pod = await w.get(key);
+    if (!pod) throw notFound("", "pods", name);
+    const spec = (pod.spec ?? {}) as { nodeName?: string };
+    if (spec.nodeName)
+      throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+    if (pod.metadata.deletionTimestamp)
+      throw bindingConflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    pod.spec = { ...spec, nodeName: node };
+    const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
+    const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+    conditions.unshift({
+      type: "PodScheduled",
+      status: "True",
+      lastProbeTime: null,
+      lastTransitionTime: timestamp(),
+    } as never);
+    pod.status = { ...status, conditions };
+    await w.update(key, pod);
+    return pod;
+  });
+  if (!result) throw sandboxGone();
+  return result.value;
+}
