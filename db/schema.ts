@@ -51,6 +51,8 @@ export const sandboxes = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     revision: bigint("revision", { mode: "number" }).notNull().default(0),
+    /** The change log holds revisions after this one; older watches get 410 Gone. */
+    compactedRevision: bigint("compacted_revision", { mode: "number" }).notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("sandboxes_owner_name_key").on(t.ownerId, t.name)],
@@ -94,5 +96,8 @@ export const changes = pgTable(
     object: jsonb("object").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.sandboxId, t.revision] })],
+  (t) => [
+    primaryKey({ columns: [t.sandboxId, t.revision] }),
+    index("changes_created_at_idx").on(t.createdAt),
+  ],
 );

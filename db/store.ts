@@ -76,7 +76,9 @@ export async function listObjects(
   filter: ObjectFilter = noFilter,
   page: Page = {},
 ): Promise<ListResult | null> {
-  const after = page.after ? sql`AND (o.namespace, o.name) > (${page.after.namespace}, ${page.after.name})` : sql``;
+  const after = page.after
+    ? sql`AND (o.namespace, o.name) > (${page.after.namespace}, ${page.after.name})`
+    : sql``;
   const limit = page.limit ? sql`LIMIT ${page.limit + 1}` : sql``;
   const rows = await sql<(Row & { revision: string; namespace: string; name: string })[]>`
     SELECT s.revision, o.resource_version, o.body, o.namespace, o.name
@@ -239,7 +241,17 @@ export interface Change {
   object: KubeObject;
 }
 
-/** Changes after `after` for one resource (one namespace or all), in revision order. */
+/** A stretch of the change log, and the revision below which the log was compacted away. */
+export interface ChangeBatch {
+  changes: Change[];
+  /** Changes up to this revision are gone; a watch from before it must start over (410). */
+  compacted: number;
+}
+
+/**
+ * Changes after `after` for one resource (one namespace or all), in revision order, with the
+ * sandbox's compaction mark, in one statement. Null when the sandbox no longer exists.
+ */
 export async function changesAfter(
   sql: Sql,
   sandboxId: string,
@@ -247,10 +259,11 @@ export async function changesAfter(
   namespace: string | null,
   after: number,
   limit = 500,
-): Promise<Change[]> {
+): Promise<ChangeBatch | null> {
   const rows = await sql<
     {
-      revision: string;
+      compacted_revision: string;
+      revision: string | null;
       resource: string;
       namespace: string;
       name: string;
@@ -258,13 +271,23 @@ export async function changesAfter(
       object: KubeObject;
     }[]
   >`
-    SELECT revision, resource, namespace, name, type, object FROM changes
-    WHERE sandbox_id = ${sandboxId} AND revision > ${after} AND resource = ${resource}
-      AND (${namespace}::text IS NULL OR namespace = ${namespace})
-    ORDER BY revision LIMIT ${limit}`;
-  return rows.map((r) => {
-    const revision = Number(r.revision);
-    const object = served({ resource_version: revision, body: r.object });
-    return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
-  });
+    SELECT s.compacted_revision, c.revision, c.resource, c.namespace, c.name, c.type, c.object
+    FROM sandboxes s
+    LEFT JOIN LATERAL (
+      SELECT revision, resource, namespace, name, type, object FROM changes
+      WHERE sandbox_id = s.id AND revision > ${after} AND resource = ${resource}
+        AND (${namespace}::text IS NULL OR namespace = ${namespace})
+      ORDER BY revision LIMIT ${limit}
+    ) c ON true
+    WHERE s.id = ${sandboxId}`;
+  const first = rows[0];
+  if (!first) return null;
+  const changes = rows
+    .filter((r) => r.revision !== null)
+    .map((r) => {
+      const revision = Number(r.revision);
+      const object = served({ resource_version: revision, body: r.object });
+      return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
+    });
+  return { changes, compacted: Number(first.compacted_revision) };
 }

@@ -1,6 +1,7 @@
 import { Logger, type Runner, run, runMigrations, type Task } from "graphile-worker";
 import type { Database } from "../db/connection.ts";
 import { log } from "../log.ts";
+import { compactChanges } from "./tasks/compact-changes.ts";
 import { type NamespaceJob, reconcileNamespace } from "./tasks/namespace.ts";
 
 /** graphile-worker's log lines, through the service's logger (its debug chatter at debug). */
@@ -14,8 +15,17 @@ const queueLogger = new Logger(() => (level, message, meta) => {
 export function taskList(database: Database): Record<string, Task> {
   return {
     namespace: async (payload) => reconcileNamespace(database, payload as NamespaceJob),
+    compact_changes: async () => {
+      await compactChanges(database, changeLogRetentionSeconds);
+    },
   };
 }
+
+/** How long the change log keeps a change (etcd keeps 5 minutes; watches older get 410). */
+const changeLogRetentionSeconds = Number(process.env.CHANGE_LOG_RETENTION_SECONDS ?? 900);
+
+/** Jobs that run on a schedule, for the whole database at once. */
+const crontab = "*/5 * * * * compact_changes ?max=1";
 
 /** Installs or upgrades graphile-worker's own schema (jobs can then be enqueued in any transaction). */
 export function migrateQueue(connectionString: string): Promise<void> {
@@ -30,6 +40,7 @@ export function startWorkers(database: Database, concurrency = 4): Promise<Runne
     noHandleSignals: true,
     pollInterval: 1000,
     taskList: taskList(database),
+    crontab,
     logger: queueLogger,
   }).then((runner) => {
     log.info({ concurrency }, "workers started");

@@ -1,6 +1,6 @@
 import type { ObjectFilter } from "../../db/filters.ts";
-import { type Change, changesAfter } from "../../db/store.ts";
-import { badRequest } from "../../kube/errors.ts";
+import { type ChangeBatch, changesAfter } from "../../db/store.ts";
+import { badRequest, gone } from "../../kube/errors.ts";
 import { fieldsMatch } from "../../kube/fields.ts";
 import { apiVersionOf, storageResource } from "../../kube/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -99,14 +99,25 @@ export async function watchResponse(
         try {
           do {
             again = false;
-            let batch: Change[];
+            let batch: ChangeBatch | null;
             do {
               batch = await changesAfter(ctx.database.sql, ctx.sandboxId, resource, path.namespace, revision);
-              for (const change of batch) {
+              if (!batch) return finish();
+              if (revision < batch.compacted) {
+                // As the API server does: an ERROR event with 410 Expired, then the end.
+                controller.enqueue(
+                  render(
+                    "ERROR",
+                    gone(`too old resource version: ${revision} (${batch.compacted})`).toStatus(),
+                  ),
+                );
+                return finish();
+              }
+              for (const change of batch.changes) {
                 revision = change.revision;
                 if (!closed && matches(filter, change.object)) send(change.type, change.object);
               }
-            } while (batch.length === 500 && !closed);
+            } while (batch.changes.length === 500 && !closed);
           } while (again && !closed);
         } catch {
           finish();

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { compactChanges } from "../../workers/tasks/compact-changes.ts";
 import { reconcileNamespace } from "../../workers/tasks/namespace.ts";
 import { testApp } from "../support/app.ts";
 
@@ -463,5 +464,31 @@ describe("lists in pages, and deleting a collection", () => {
     expect(body.items).toHaveLength(5);
     const left = await (await kube("/api/v1/namespaces/default/serviceaccounts")).json();
     expect(left.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(["default"]);
+  });
+});
+
+describe("change log compaction", () => {
+  it("answers a watch from a compacted revision with an ERROR event: 410 Expired", async () => {
+    const list = await (await kube("/api/v1/namespaces")).json();
+    const old = Number(list.metadata.resourceVersion);
+    await post("/api/v1/namespaces", ns("after-compaction"));
+    // Age the log, then compact it as the crontab job does.
+    await t.database.sql`UPDATE changes SET created_at = now() - interval '1 hour' WHERE sandbox_id = ${sb.sandboxId}`;
+    const deleted = await compactChanges(t.database, 900);
+    expect(deleted).toBeGreaterThan(0);
+    const res = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${old}`);
+    const text = await res.text();
+    const event = JSON.parse(text.trim().split("\n")[0]!);
+    expect(event.type).toBe("ERROR");
+    expect(event.object).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
+    expect(event.object.message).toMatch(/^too old resource version: \d+ \(\d+\)$/);
+    // A fresh list and watch from its revision work again.
+    const fresh = await (await kube("/api/v1/namespaces")).json();
+    const watch = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${fresh.metadata.resourceVersion}`);
+    const reader = watch.body!.getReader();
+    await post("/api/v1/namespaces", ns("after-relist"));
+    const { value } = await reader.read();
+    expect(JSON.parse(new TextDecoder().decode(value).split("\n")[0]!).object.metadata.name).toBe("after-relist");
+    await reader.cancel();
   });
 });
