@@ -107,6 +107,12 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
   return row ? Number(row.revision) : null;
 }
 
+/** One write of a transaction: its type, where, and the object after it (before it, for DELETED). */
+export interface Written extends ObjectKey {
+  type: ChangeType;
+  object: KubeObject;
+}
+
 /**
  * The writes of one transaction on one sandbox. Opening it locks the sandbox row, so writes to a
  * sandbox are serialized and commit in revision order, which is what lets a watch replay the
@@ -116,6 +122,8 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
 export class SandboxWriter {
   readonly tx: postgres.TransactionSql;
   readonly sandboxId: string;
+  /** What this transaction wrote, in order: the controllers to wake are derived from it. */
+  readonly written: Written[] = [];
   private revision: number;
   private readonly startRevision: number;
 
@@ -161,6 +169,7 @@ export class SandboxWriter {
     if (!row) return false;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
+    this.written.push({ ...key, type: "ADDED", object: obj });
     return true;
   }
 
@@ -181,6 +190,7 @@ export class SandboxWriter {
       FROM upd`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
+    this.written.push({ ...key, type: "MODIFIED", object: obj });
   }
 
   /** Removes an object; the change log keeps it, as the DELETED event shows it. */
@@ -200,6 +210,7 @@ export class SandboxWriter {
       FROM del`;
     this.revision = rev;
     last.metadata.resourceVersion = String(rev);
+    this.written.push({ ...key, type: "DELETED", object: last });
   }
 
   /** Records the new revision and notifies watchers (delivered at commit). Call once, last. */

@@ -1,8 +1,7 @@
 import type { Database } from "../db/connection.ts";
-import { writeSandbox } from "../db/store.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
 import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
-import { sandboxGone } from "./errors.ts";
+import { inSandbox } from "./transaction.ts";
 
 function bindingConflict(name: string, reason: string): StatusError {
   return new StatusError(
@@ -40,7 +39,7 @@ export async function bindPod(
   body: unknown,
 ): Promise<KubeObject> {
   const node = validateBinding(body, name);
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+  return inSandbox(database, sandboxId, async (w) => {
     const key = { resource: "pods", namespace, name };
     const pod = await w.get(key);
     if (!pod) throw notFound("", "pods", name);
@@ -62,6 +61,4 @@ export async function bindPod(
     await w.update(key, pod);
     return pod;
   });
-  if (!result) throw sandboxGone();
-  return result.value;
 }

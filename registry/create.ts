@@ -1,12 +1,12 @@
 import type { Database } from "../db/connection.ts";
-import { writeSandbox } from "../db/store.ts";
 import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace.ts";
 import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
-import { DryRun, sandboxGone } from "./errors.ts";
+import { DryRun } from "./errors.ts";
+import { inSandbox } from "./transaction.ts";
 
 /** Options of a write: `dryRun=All` runs everything, then rolls back; the field manager's name. */
 export interface WriteOptions {
@@ -43,7 +43,7 @@ export async function createObject(
   const resource = storageResource(kind);
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   try {
-    const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+    return inSandbox(database, sandboxId, async (w) => {
       if (kind.namespaced)
         assertNamespaceOpen(
           key.namespace,
@@ -60,8 +60,6 @@ export async function createObject(
       if (options.dryRun) throw new DryRun(obj);
       return obj;
     });
-    if (!result) throw sandboxGone();
-    return result.value;
   } catch (err) {
     if (err instanceof DryRun) return err.object;
     throw err;

@@ -1,12 +1,11 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
-import { enqueue } from "../db/queue.ts";
-import { listObjects, type SandboxWriter, writeSandbox } from "../db/store.ts";
+import { listObjects, type SandboxWriter } from "../db/store.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
-import { sandboxGone } from "./errors.ts";
+import { inSandbox } from "./transaction.ts";
 import type { Target } from "./update.ts";
 
 /** metav1.DeleteOptions, as far as the server acts on them. */
@@ -59,7 +58,6 @@ export async function deleteInTransaction(
     obj.metadata.deletionGracePeriodSeconds = 0;
     obj.status = { ...(obj.status as object), phase: "Terminating" };
     await w.update(key, obj);
-    await enqueue(w.tx, "namespace", w.sandboxId, name, { name });
     return { object: obj, removed: false };
   }
   if (options.dryRun) return { object: obj, removed: false };
@@ -83,7 +81,7 @@ export async function deleteObject(
   target: Target,
   options: DeleteOptions = {},
 ): Promise<DeleteResult> {
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+  return inSandbox(database, sandboxId, async (w) => {
     const obj = await w.get({
       resource: storageResource(kind),
       namespace: target.namespace ?? "",
@@ -92,8 +90,6 @@ export async function deleteObject(
     if (!obj) throw notFound(kind.group, kind.resource, target.name);
     return deleteInTransaction(w, kind, obj, options);
   });
-  if (!result) throw sandboxGone();
-  return result.value;
 }
 
 /**
@@ -108,13 +104,11 @@ export async function deleteCollection(
   filter: ObjectFilter,
   options: DeleteOptions = {},
 ): Promise<KubeObject[]> {
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+  return inSandbox(database, sandboxId, async (w) => {
     const listed = await listObjects(w.tx, sandboxId, storageResource(kind), namespace, filter);
     const out: KubeObject[] = [];
     for (const obj of listed?.items ?? [])
       out.push((await deleteInTransaction(w, kind, obj, options)).object);
     return out;
   });
-  if (!result) throw sandboxGone();
-  return result.value;
 }

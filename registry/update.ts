@@ -1,12 +1,12 @@
 import type { Database } from "../db/connection.ts";
-import { type SandboxWriter, writeSandbox } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { decodeObject, prepareMetaForUpdate } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
 import { validateNew, type WriteOptions } from "./create.ts";
-import { sandboxGone } from "./errors.ts";
+import { inSandbox } from "./transaction.ts";
 
 /** Where the object is: its namespace (null if cluster-scoped) and name, as the URL names them. */
 export interface Target {
@@ -75,13 +75,11 @@ export async function modifyObject(
   change: (current: KubeObject) => unknown,
   options: WriteOptions = {},
 ): Promise<KubeObject> {
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+  return inSandbox(database, sandboxId, async (w) => {
     const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
     const old = await w.get(key);
     if (!old) throw notFound(kind.group, kind.resource, target.name);
     const next = decodeObject(kind, change(structuredClone(old)));
     return replaceObject(w, kind, old, next, subresource, options);
   });
-  if (!result) throw sandboxGone();
-  return result.value;
 }

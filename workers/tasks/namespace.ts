@@ -1,6 +1,7 @@
 import type { Database } from "../../db/connection.ts";
-import { writeSandbox } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { doneIfSandboxGone } from "../done.ts";
 
 /** The job's payload: which namespace of which sandbox to look at. */
 export interface NamespaceJob {
@@ -14,20 +15,25 @@ export interface NamespaceJob {
  * that is gone or not terminating means there is nothing to do.
  */
 export async function reconcileNamespace(database: Database, job: NamespaceJob): Promise<void> {
-  await writeSandbox(database.sql, job.sandbox, async (w) => {
-    const key = { resource: "namespaces", namespace: "", name: job.name };
-    const ns = await w.get(key);
-    if (!ns?.metadata.deletionTimestamp) return;
-    const contents = await w.tx<
-      { resource: string; name: string; body: KubeObject; resource_version: string }[]
-    >`
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      const key = { resource: "namespaces", namespace: "", name: job.name };
+      const ns = await w.get(key);
+      if (!ns?.metadata.deletionTimestamp) return;
+      const contents = await w.tx<
+        { resource: string; name: string; body: KubeObject; resource_version: string }[]
+      >`
       SELECT resource, name, body, resource_version FROM objects
       WHERE sandbox_id = ${w.sandboxId} AND namespace = ${job.name}
       ORDER BY resource, name`;
-    for (const row of contents) {
-      const obj = { ...row.body, metadata: { ...row.body.metadata, resourceVersion: row.resource_version } };
-      await w.delete({ resource: row.resource, namespace: job.name, name: row.name }, obj);
-    }
-    await w.delete(key, ns);
-  });
+      for (const row of contents) {
+        const obj = {
+          ...row.body,
+          metadata: { ...row.body.metadata, resourceVersion: row.resource_version },
+        };
+        await w.delete({ resource: row.resource, namespace: job.name, name: row.name }, obj);
+      }
+      await w.delete(key, ns);
+    }),
+  );
 }

@@ -1,0 +1,24 @@
+import type { Database } from "../db/connection.ts";
+import { type SandboxWriter, writeSandbox } from "../db/store.ts";
+import { sandboxGone } from "./errors.ts";
+import { enqueueTriggered } from "./triggers.ts";
+
+/**
+ * The registry's one way to write: a transaction holding the sandbox's write lock, in which
+ * `fn` writes through the store; then the controllers its writes call for are enqueued in the
+ * same transaction, so a job exists exactly when the write that needs it commits. A missing
+ * sandbox is a 404.
+ */
+export async function inSandbox<T>(
+  database: Database,
+  sandboxId: string,
+  fn: (w: SandboxWriter) => Promise<T>,
+): Promise<T> {
+  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
+    const value = await fn(w);
+    await enqueueTriggered(w);
+    return value;
+  });
+  if (!result) throw sandboxGone();
+  return result.value;
+}

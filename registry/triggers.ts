@@ -1,0 +1,38 @@
+import { enqueue } from "../db/queue.ts";
+import type { SandboxWriter, Written } from "../db/store.ts";
+
+/** A job to enqueue: the task, the key it is debounced by (sandbox-scoped), and its payload. */
+export interface Job {
+  task: string;
+  key: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Which controllers a write wakes, by storage resource. Each rule reads only the written object
+ * (no queries): level-triggered controllers re-read the state they need when they run.
+ */
+export type Trigger = (written: Written) => Job[];
+
+/** The rules, keyed by storage resource; issues that add controllers add their rules here. */
+export const triggers: Record<string, Trigger[]> = {
+  namespaces: [
+    // A namespace being deleted wakes the namespace controller, which empties and removes it.
+    (w) =>
+      w.type !== "DELETED" && w.object.metadata.deletionTimestamp
+        ? [{ task: "namespace", key: w.name, payload: { name: w.name } }]
+        : [],
+  ],
+};
+
+/**
+ * Enqueues, in the writer's transaction, the jobs every write of it calls for, once per job key
+ * (a burst of writes to one object becomes one job).
+ */
+export async function enqueueTriggered(w: SandboxWriter): Promise<void> {
+  const jobs = new Map<string, Job>();
+  for (const written of w.written)
+    for (const rule of triggers[written.resource] ?? [])
+      for (const job of rule(written)) jobs.set(`${job.task}:${job.key}`, job);
+  for (const job of jobs.values()) await enqueue(w.tx, job.task, w.sandboxId, job.key, job.payload);
+}
