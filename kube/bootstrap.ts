@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { apiServerAddress, kubernetesServiceObjects } from "./bootstrap-services.ts";
 import type { Kind } from "./kind.ts";
 import { namespaceKind } from "./kinds/namespace.ts";
 import { nodeKind } from "./kinds/node.ts";
@@ -90,7 +91,7 @@ function node(i: number, created: string): KubeObject {
 
 /**
  * The objects of a new cluster, in creation order: the system namespaces, three Ready nodes,
- * and a `default` service account in each namespace.
+ * a `default` service account in each namespace, and the `kubernetes` service with its endpoints.
  */
 export function bootstrapObjects(
   created: string,
@@ -110,5 +111,6 @@ export function bootstrapObjects(
       namespace: ns,
       object: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } },
     });
+  out.push(...kubernetesServiceObjects(apiServerAddress(out)));
   return out;
 }

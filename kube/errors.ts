@@ -6,6 +6,7 @@ export interface FieldError {
     | "FieldValueNotSupported"
     | "FieldValueForbidden"
     | "FieldValueDuplicate"
+    | "FieldValueNotFound"
     | "FieldValueTooLong"
     | "FieldValueTypeInvalid";
   field: string;

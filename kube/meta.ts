@@ -1,56 +1,20 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { type DecodeOptions, decodeTyped } from "./decode.ts";
 import { badRequest, type FieldError, required } from "./errors.ts";
 import { apiVersionOf, type Kind } from "./kind.ts";
 import { validateAnnotations, validateLabels } from "./labels.ts";
 import { validateName } from "./names.ts";
 import { isPlainObject, type KubeObject, timestamp } from "./object.ts";
 
-const stringFields = ["name", "generateName", "namespace", "uid", "resourceVersion"] as const;
-
-/** Go's "cannot be handled as" decode error, which the API server answers with 400. */
-function decodeError(kind: Kind, detail: string): Error {
-  return badRequest(
-    `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`,
-  );
-}
-
 /**
- * Checks a request body's shape the way decoding into the Go type would: a JSON object whose
- * apiVersion and kind (when given) name this endpoint's kind, with a well-typed metadata.
+ * Decodes a request body (or a patch result) the way decoding into the Go type would (kube/decode.ts):
+ * an object whose apiVersion and kind (when given) name this endpoint's kind, every field of its
+ * Go type; unknown fields dropped, or refused or warned about as the fieldValidation directive says.
  */
-export function decodeObject(kind: Kind, body: unknown): KubeObject {
-  if (!isPlainObject(body)) throw decodeError(kind, "json: cannot unmarshal non-object into Go value");
-  const want = apiVersionOf(kind);
-  if (body.apiVersion !== undefined && body.apiVersion !== want)
-    throw badRequest(
-      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${want})`,
-    );
-  if (body.kind !== undefined && body.kind !== kind.kind)
-    throw badRequest(
-      `the kind in the data (${String(body.kind)}) does not match the expected kind (${kind.kind})`,
-    );
-  const metadata = body.metadata ?? {};
-  if (!isPlainObject(metadata))
-    throw decodeError(
-      kind,
-      `json: cannot unmarshal ${typeof metadata} into Go struct field ${kind.kind}.metadata of type v1.ObjectMeta`,
-    );
-  for (const f of stringFields)
-    if (metadata[f] !== undefined && metadata[f] !== null && typeof metadata[f] !== "string")
-      throw decodeError(
-        kind,
-        `json: cannot unmarshal ${typeof metadata[f]} into Go struct field ObjectMeta.metadata.${f} of type string`,
-      );
-  for (const f of ["labels", "annotations"] as const) {
-    const m = metadata[f];
-    if (m === undefined || m === null) continue;
-    if (!isPlainObject(m) || Object.values(m).some((v) => typeof v !== "string"))
-      throw decodeError(
-        kind,
-        `json: cannot unmarshal into Go struct field ObjectMeta.metadata.${f} of type map[string]string`,
-      );
-  }
-  return { ...body, apiVersion: want, kind: kind.kind, metadata } as KubeObject;
+export function decodeObject(kind: Kind, body: unknown, options: DecodeOptions = {}): KubeObject {
+  const obj = decodeTyped(kind, body, options);
+  const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
+  return { ...obj, apiVersion: apiVersionOf(kind), kind: kind.kind, metadata } as KubeObject;
 }
 
 const generateNameChars = "bcdfghjklmnpqrstvwxz2456789";

@@ -45,8 +45,33 @@ export function dns1123SubdomainProblems(value: string): string[] {
   return problems;
 }
 
+const dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const dns1035Label = new RegExp(`^${dns1035LabelFmt}$`);
+
+/** Problems with a DNS-1035 label (service names, max 63): must start with a letter. */
+export function dns1035LabelProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (value.length > 63) problems.push("must be no more than 63 characters");
+  if (!dns1035Label.test(value))
+    problems.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        dns1035LabelFmt,
+        "my-name",
+        "abc-123",
+      ),
+    );
+  return problems;
+}
+
 /** How a kind's names are checked. */
-export type NameRule = "dns1123Label" | "dns1123Subdomain";
+export type NameRule = "dns1123Label" | "dns1123Subdomain" | "dns1035Label";
+
+const nameProblems: Record<NameRule, (value: string) => string[]> = {
+  dns1123Label: dns1123LabelProblems,
+  dns1123Subdomain: dns1123SubdomainProblems,
+  dns1035Label: dns1035LabelProblems,
+};
 
 /**
  * Validates an object name as ValidateObjectMeta does: the path segment rules first (names are
@@ -56,6 +81,6 @@ export function validateName(name: string, rule: NameRule, field = "metadata.nam
   for (const bad of [".", ".."]) if (name === bad) return [invalidValue(field, name, `may not be '${bad}'`)];
   for (const bad of ["/", "%"])
     if (name.includes(bad)) return [invalidValue(field, name, `may not contain '${bad}'`)];
-  const problems = rule === "dns1123Label" ? dns1123LabelProblems(name) : dns1123SubdomainProblems(name);
+  const problems = nameProblems[rule](name);
   return problems.map((p) => invalidValue(field, name, p));
 }

@@ -1,6 +1,9 @@
 import type { SandboxWriter } from "../db/store.ts";
 import type { Kind } from "../kube/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
+import { limitRanger } from "./admission/limitranger.ts";
+import { resourceQuota, resourceQuotaStatus } from "./admission/resourcequota.ts";
+import { serviceAllocation } from "./admission/service-allocation.ts";
 
 /** What an admission plugin sees: the write's transaction, the kind, and the object before it. */
 export interface AdmissionRequest {
@@ -28,7 +31,13 @@ export interface AdmissionPlugin {
 }
 
 /** The plugins, in the order the API server runs them. Issues add theirs here. */
-export const admissionPlugins: AdmissionPlugin[] = [];
+export const admissionPlugins: AdmissionPlugin[] = [
+  serviceAllocation,
+  limitRanger,
+  resourceQuotaStatus,
+  // ResourceQuota stays last: it charges what the plugins before it let through.
+  resourceQuota,
+];
 
 function applies(plugin: AdmissionPlugin, resource: string): boolean {
   return plugin.resources === "*" || plugin.resources.includes(resource);

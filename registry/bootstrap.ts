@@ -7,6 +7,7 @@ import { timestamp } from "../kube/object.ts";
 /** Writes a new cluster's system objects in the caller's transaction (namespaces, nodes, service accounts). */
 export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
   for (const { kind, namespace, object } of bootstrapObjects(timestamp())) {
+    kind.defaults?.(object);
     prepareMetaForCreate(kind, object, namespace);
     kind.prepareForCreate?.(object);
     const key = {

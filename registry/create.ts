@@ -1,7 +1,9 @@
 import type { Database } from "../db/connection.ts";
+import type { DecodeOptions } from "../kube/decode.ts";
 import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace.ts";
+import { recordUpdate } from "../kube/managed-fields.ts";
 import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
@@ -9,9 +11,11 @@ import { DryRun } from "./errors.ts";
 import { inSandbox } from "./transaction.ts";
 
 /** Options of a write: `dryRun=All` runs everything, then rolls back; the field manager's name. */
-export interface WriteOptions {
+export interface WriteOptions extends DecodeOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /** Set by server-side apply, which records managedFields itself; other writes record an Update. */
+  managedByApply?: boolean;
 }
 
 /** The kind's own checks of a new object, as one list of field errors. */
@@ -33,8 +37,9 @@ export async function createObject(
   body: unknown,
   options: WriteOptions = {},
 ): Promise<KubeObject> {
-  const obj = decodeObject(kind, body);
+  const obj = decodeObject(kind, body, options);
   kind.defaults?.(obj);
+  if (!options.managedByApply) recordUpdate({ kind, subresource: "" }, null, obj, options.fieldManager);
   prepareMetaForCreate(kind, obj, namespace);
   kind.prepareForCreate?.(obj);
   const name = obj.metadata.name ?? "";
@@ -43,7 +48,7 @@ export async function createObject(
   const resource = storageResource(kind);
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   try {
-    return inSandbox(database, sandboxId, async (w) => {
+    return await inSandbox(database, sandboxId, async (w) => {
       if (kind.namespaced)
         assertNamespaceOpen(
           key.namespace,

@@ -5,6 +5,7 @@ import { forbidden, notFound, StatusError } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
+import { recomputeQuotaUsage } from "./quota.ts";
 import { inSandbox } from "./transaction.ts";
 import type { Target } from "./update.ts";
 
@@ -70,6 +71,8 @@ export async function deleteInTransaction(
     return { object: obj, removed: false };
   }
   await w.delete(key, obj);
+  // What the object held of its namespace's quotas is free again.
+  if (kind.namespaced) await recomputeQuotaUsage(w, key.namespace);
   return { object: obj, removed: true };
 }
 

@@ -2,6 +2,7 @@ import type { Database } from "../db/connection.ts";
 import type { SandboxWriter } from "../db/store.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
+import { recordUpdate } from "../kube/managed-fields.ts";
 import { decodeObject, prepareMetaForUpdate } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
@@ -39,11 +40,16 @@ export async function replaceObject(
     throw badRequest(
       `the name of the object (${next.metadata.name ?? ""}) does not match the name on the URL (${name})`,
     );
+  const track = () =>
+    !options.managedByApply && recordUpdate({ kind, subresource }, old, next, options.fieldManager);
   if (subresource === "status") {
     // The status endpoint changes status only; everything else stays as stored.
-    next = { ...old, metadata: old.metadata, status: next.status };
+    const metadata = { ...old.metadata, managedFields: next.metadata.managedFields };
+    next = { ...old, metadata, status: next.status };
+    track();
   } else {
     kind.defaults?.(next);
+    track();
     prepareMetaForUpdate(kind, next, old);
     kind.prepareForUpdate?.(next, old);
   }
@@ -79,7 +85,7 @@ export async function modifyObject(
     const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
     const old = await w.get(key);
     if (!old) throw notFound(kind.group, kind.resource, target.name);
-    const next = decodeObject(kind, change(structuredClone(old)));
+    const next = decodeObject(kind, change(structuredClone(old)), options);
     return replaceObject(w, kind, old, next, subresource, options);
   });
 }

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { badRequest, StatusError, unsupportedMediaType } from "../../kube/errors.ts";
 import { decodeProtobufObject, isProtobufContentType } from "../../kube/protobuf/decode.ts";
+import { parseJsonBody } from "../../kube/typecheck/json-node.ts";
 
 /** The API server's request body limit (3 MiB). */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -34,7 +35,7 @@ export async function readBody(req: Request): Promise<unknown> {
   }
   if (type.endsWith("json") || type === "" || type === "*/*") {
     try {
-      return JSON.parse(text);
+      return parseJsonBody(text);
     } catch (err) {
       throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
     }

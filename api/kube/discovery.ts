@@ -44,6 +44,30 @@ export function apiGroup(group: string): Record<string, unknown> | null {
   return group_ ? { kind: "APIGroup", apiVersion: "v1", ...group_ } : null;
 }
 
+/** The verbs of each subresource, as the API server lists them (status, scale: get patch update). */
+const subresourceVerbs: Record<string, string[]> = {
+  log: ["get"],
+  exec: ["create", "get"],
+  attach: ["create", "get"],
+  portforward: ["create", "get"],
+  proxy: ["create", "delete", "get", "patch", "update"],
+  binding: ["create"],
+  eviction: ["create"],
+  token: ["create"],
+  finalize: ["update"],
+};
+
+/** The kind a subresource speaks, where it is not the parent's. */
+const subresourceKinds: Record<string, string> = {
+  scale: "Scale",
+  binding: "Binding",
+  eviction: "Eviction",
+  token: "TokenRequest",
+  log: "Pod",
+  exec: "PodExecOptions",
+  proxy: "PodProxyOptions",
+};
+
 /** GET /api/v1 or /apis/<group>/<version>: the resources of one group version, subresources included. */
 export function apiResourceList(group: string, version: string): Record<string, unknown> | null {
   const served = kinds.filter((k) => k.group === group && k.version === version);
@@ -62,9 +86,11 @@ export function apiResourceList(group: string, version: string): Record<string, 
       name: `${k.resource}/${sub}`,
       singularName: "",
       namespaced: k.namespaced,
-      kind: sub === "scale" ? "Scale" : k.kind,
+      kind: subresourceKinds[sub] ?? k.kind,
       ...(sub === "scale" ? { group: "autoscaling", version: "v1" } : {}),
-      verbs: sub === "log" ? ["get"] : sub === "exec" ? ["create", "get"] : ["get", "patch", "update"],
+      ...(sub === "eviction" ? { group: "policy", version: "v1" } : {}),
+      ...(sub === "token" ? { group: "authentication.k8s.io", version: "v1" } : {}),
+      verbs: subresourceVerbs[sub] ?? ["get", "patch", "update"],
     })),
   ]);
   return {

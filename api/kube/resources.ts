@@ -9,12 +9,16 @@ import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
 import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
 import { toTable } from "../../kube/table.ts";
+import { parseJsonBody } from "../../kube/typecheck/json-node.ts";
+import { applyObject } from "../../registry/apply.ts";
 import { bindPod } from "../../registry/binding.ts";
 import { createObject } from "../../registry/create.ts";
 import { type DeleteOptions, deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
+import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
+import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { includeObject, isDryRun, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
 import type { ResourcePath } from "./path.ts";
@@ -88,9 +92,24 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
       "UnsupportedMediaType",
       `the server does not support patch type ${req.headers.get("content-type") ?? ""}`,
     );
-  if (type === patchTypes.apply)
-    throw new StatusError(415, "UnsupportedMediaType", `the server does not support patch type ${type} yet`);
+  const { fieldManager, force } = patchFieldOptions(req, url, type);
+  if (type === patchTypes.apply) {
+    const options = { fieldManager, force, dryRun: isDryRun(url) };
+    const body = await readApplyBody(req);
+    const { object, created } = await applyObject(
+      ctx.database,
+      ctx.sandboxId,
+      path.kind,
+      target(path),
+      subresourceOf(path),
+      body,
+      options,
+    );
+    return objectResponse(req, url, path.kind, object, created ? 201 : 200);
+  }
   const body = await readJsonPatchBody(req);
+  const decode = writeDecodeOptions(url, "PatchOptions");
+  const patchType = type === patchTypes.json ? "json" : type === patchTypes.strategic ? "strategic" : "merge";
   const change = (current: KubeObject) => {
     if (type === patchTypes.json) return applyJsonPatch(current, body);
     if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body);
@@ -105,16 +124,19 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
     change,
     {
       dryRun: isDryRun(url),
+      fieldManager,
+      ...decode,
+      patch: { type: patchType, body },
     },
   );
-  return objectResponse(req, url, path.kind, obj);
+  return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
 }
 
 /** Patch bodies are JSON whatever the patch type (apply's YAML aside). */
 async function readJsonPatchBody(req: Request): Promise<unknown> {
   const text = await req.text();
   try {
-    return JSON.parse(text);
+    return parseJsonBody(text);
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
@@ -185,15 +207,16 @@ export async function handleResource(
       });
     }
     if (method === "POST") {
+      const decode = writeDecodeOptions(url, "CreateOptions");
       const obj = await createObject(
         ctx.database,
         ctx.sandboxId,
         path.kind,
         path.namespace,
         await readBody(req),
-        { dryRun },
+        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
       );
-      return objectResponse(req, url, path.kind, obj, 201);
+      return withWarnings(objectResponse(req, url, path.kind, obj, 201), decode.warnings);
     }
     throw methodNotAllowed();
   }
@@ -207,6 +230,7 @@ export async function handleResource(
         await readObject(ctx.database, ctx.sandboxId, path.kind, target(path)),
       );
     case "PUT": {
+      const decode = writeDecodeOptions(url, "UpdateOptions");
       const body = await readBody(req);
       const obj = await modifyObject(
         ctx.database,
@@ -215,11 +239,9 @@ export async function handleResource(
         target(path),
         subresourceOf(path),
         () => body,
-        {
-          dryRun,
-        },
+        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
       );
-      return objectResponse(req, url, path.kind, obj);
+      return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
     }
     case "PATCH":
       return patch(ctx, req, url, path);

@@ -6,6 +6,7 @@ import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
+import { fieldManagerOf } from "./field-manager.ts";
 import { isDryRun } from "./negotiate.ts";
 import type { ResourcePath } from "./path.ts";
 import type { KubeRequestContext } from "./resources.ts";
@@ -63,7 +64,7 @@ export async function handleScale(
       spec.setSpecReplicas(current, replicasFromScale(wanted, target.name));
       return current;
     },
-    { dryRun: isDryRun(url) },
+    { dryRun: isDryRun(url), fieldManager: fieldManagerOf(req, url) },
   );
   return json(scaleOf(kind, updated));
 }

@@ -1,10 +1,36 @@
 import { apiVersionOf, type Kind } from "../kind.ts";
+import { configMapKind } from "./configmap.ts";
+import { deploymentKind } from "./deployment.ts";
+import { endpointsKind } from "./endpoints.ts";
+import { endpointSliceKind } from "./endpointslice.ts";
+import { eventKind } from "./event.ts";
+import { limitRangeKind } from "./limitrange.ts";
 import { namespaceKind } from "./namespace.ts";
 import { nodeKind } from "./node.ts";
+import { podKind } from "./pod.ts";
+import { replicaSetKind } from "./replicaset.ts";
+import { replicationControllerKind } from "./replicationcontroller.ts";
+import { resourceQuotaKind } from "./resourcequota.ts";
+import { serviceKind } from "./service.ts";
 import { serviceAccountKind } from "./serviceaccount.ts";
 
 /** Every kind the API serves. Adding a kind means adding its file and listing it here. */
-export const kinds: Kind[] = [namespaceKind, nodeKind, serviceAccountKind];
+export const kinds: Kind[] = [
+  namespaceKind,
+  nodeKind,
+  serviceAccountKind,
+  serviceKind,
+  endpointsKind,
+  endpointSliceKind,
+  configMapKind,
+  limitRangeKind,
+  resourceQuotaKind,
+  eventKind,
+  podKind,
+  replicationControllerKind,
+  replicaSetKind,
+  deploymentKind,
+];
 
 /** The group versions served, in discovery order: "v1" first. */
 export function groupVersions(): { group: string; version: string }[] {

@@ -44,12 +44,14 @@ export const namespaceKind: Kind = {
     if (!finalizers.includes("kubernetes")) finalizers.push("kubernetes");
     s.finalizers = finalizers;
     obj.status = { phase: "Active" };
-    // The API server labels every namespace with its own name.
+  },
+  defaults(obj) {
+    // The API server labels every namespace with its own name, as a default (so the field
+    // manager of the write owns the label).
     obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name ?? "" };
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
     spec(obj).finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name ?? "" };
   },
 };

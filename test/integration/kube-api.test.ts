@@ -473,7 +473,8 @@ describe("change log compaction", () => {
     const old = Number(list.metadata.resourceVersion);
     await post("/api/v1/namespaces", ns("after-compaction"));
     // Age the log, then compact it as the crontab job does.
-    await t.database.sql`UPDATE changes SET created_at = now() - interval '1 hour' WHERE sandbox_id = ${sb.sandboxId}`;
+    await t.database
+      .sql`UPDATE changes SET created_at = now() - interval '1 hour' WHERE sandbox_id = ${sb.sandboxId}`;
     const deleted = await compactChanges(t.database, 900);
     expect(deleted).toBeGreaterThan(0);
     const res = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${old}`);
@@ -488,7 +489,9 @@ describe("change log compaction", () => {
     const reader = watch.body!.getReader();
     await post("/api/v1/namespaces", ns("after-relist"));
     const { value } = await reader.read();
-    expect(JSON.parse(new TextDecoder().decode(value).split("\n")[0]!).object.metadata.name).toBe("after-relist");
+    expect(JSON.parse(new TextDecoder().decode(value).split("\n")[0]!).object.metadata.name).toBe(
+      "after-relist",
+    );
     await reader.cancel();
   });
 });

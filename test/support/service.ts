@@ -146,3 +146,6 @@ export async function kubectl(
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
   }
 }
+
+/** The folder of the tutorial's manifests (test/fixtures/tutorial). */
+export const tutorialManifests = resolve(root, "test", "fixtures", "tutorial");

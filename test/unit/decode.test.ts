@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { type DecodeOptions, decodeTyped } from "../../kube/decode.ts";
+import { StatusError } from "../../kube/errors.ts";
+import type { Kind } from "../../kube/kind.ts";
+import { namespaceKind } from "../../kube/kinds/namespace.ts";
+import { parseJsonBody } from "../../kube/typecheck/json-node.ts";
+
+const widget: Kind = {
+  ...namespaceKind,
+  group: "example.com",
+  version: "v1",
+  kind: "Widget",
+  resource: "widgets",
+};
+
+/** The StatusError decodeTyped throws, as code and message. */
+function failure(kind: Kind, body: unknown, options: DecodeOptions = {}): [number, string] {
+  try {
+    decodeTyped(kind, body, options);
+  } catch (err) {
+    if (err instanceof StatusError) return [err.code, err.message];
+    throw err;
+  }
+  throw new Error("decoded");
+}
+
+describe("decodeTyped", () => {
+  const refused: [string, Kind, unknown, [number, string]][] = [
+    [
+      "a kind that is not a string",
+      namespaceKind,
+      parseJsonBody('{"kind":5}'),
+      [
+        400,
+        'the object provided is unrecognized (must be of type Namespace): couldn\'t get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string ({"kind":5})',
+      ],
+    ],
+    [
+      "an apiVersion with too many slashes",
+      namespaceKind,
+      { apiVersion: "a/b/c" },
+      [
+        400,
+        'the object provided is unrecognized (must be of type Namespace): unexpected GroupVersion string: a/b/c ({"apiVersion":"a/b/c"})',
+      ],
+    ],
+    [
+      "another kind's apiVersion",
+      namespaceKind,
+      { apiVersion: "apps/v1", kind: "Namespace" },
+      [400, "the API version in the data (apps/v1) does not match the expected API version (v1)"],
+    ],
+    [
+      "a kind without a message still has a typed metadata",
+      widget,
+      { metadata: { name: 1 } },
+      [
+        400,
+        'Widget in version "v1" cannot be handled as a Widget: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string',
+      ],
+    ],
+  ];
+  it.each(refused)("refuses %s", (_name, kind, body, want) => {
+    expect(failure(kind, body)).toEqual(want);
+  });
+
+  it("keeps what a kind without a message adds, and never calls it unknown", () => {
+    const warnings: string[] = [];
+    const body = { apiVersion: "example.com/v1", metadata: { name: "w" }, spec: { size: 3 } };
+    expect(decodeTyped(widget, body, { fieldValidation: "Strict", warnings })).toEqual(body);
+    expect(warnings).toEqual([]);
+  });
+
+  it("warns about a JSON patch's own unknown fields, as json patch errors", () => {
+    const warnings: string[] = [];
+    const body = parseJsonBody('[{"op":"add","path":"/metadata/labels","valeu":{}}]');
+    decodeTyped(namespaceKind, { metadata: { name: "n" } }, { warnings, patch: { type: "json", body } });
+    expect(warnings).toEqual(['json patch unknown field "[0].valeu"']);
+  });
+
+  it("leaves strict errors alone under Ignore", () => {
+    const warnings: string[] = [];
+    const obj = decodeTyped(
+      namespaceKind,
+      { metadata: { name: "n" }, spek: 1 },
+      { fieldValidation: "Ignore", warnings },
+    );
+    expect(obj).toEqual({ metadata: { name: "n" } });
+    expect(warnings).toEqual([]);
+  });
+});

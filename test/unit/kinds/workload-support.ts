@@ -1,0 +1,19 @@
+import type { Kind } from "../../../kube/kind.ts";
+import type { KubeObject } from "../../../kube/object.ts";
+
+/** Runs a kind's create hooks on a manifest as the registry does (defaults, prepare), without storage. */
+export function created(kind: Kind, manifest: Record<string, unknown>): KubeObject {
+  const obj = structuredClone({ metadata: { name: "x", namespace: "default" }, ...manifest }) as KubeObject;
+  kind.defaults?.(obj);
+  kind.prepareForCreate?.(obj);
+  return obj;
+}
+
+/** The kind's validation of a new object, as `field: message` lines. */
+export function problems(kind: Kind, manifest: Record<string, unknown>): string[] {
+  const obj = created(kind, manifest);
+  return (kind.validate?.(obj) ?? []).map((e) => `${e.field}: ${e.body}`);
+}
+
+/** A minimal valid container. */
+export const nginx = { name: "nginx", image: "nginx" };
