@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import type { SandboxWriter } from "../db/store.ts";
 import type { DecodeOptions } from "../kube/decode.ts";
 import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
@@ -37,31 +38,10 @@ export async function createObject(
   body: unknown,
   options: WriteOptions = {},
 ): Promise<KubeObject> {
-  const obj = decodeObject(kind, body, options);
-  kind.defaults?.(obj);
-  if (!options.managedByApply) recordUpdate({ kind, subresource: "" }, null, obj, options.fieldManager);
-  prepareMetaForCreate(kind, obj, namespace);
-  kind.prepareForCreate?.(obj);
-  const name = obj.metadata.name ?? "";
-  const errors = validateNew(kind, obj);
-  if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
-  const resource = storageResource(kind);
-  const key = { resource, namespace: obj.metadata.namespace ?? "", name };
+  const obj = prepareNew(kind, namespace, body, options);
   try {
     return await inSandbox(database, sandboxId, async (w) => {
-      if (kind.namespaced)
-        assertNamespaceOpen(
-          key.namespace,
-          await w.get({ resource: "namespaces", namespace: "", name: key.namespace }),
-          kind,
-        );
-      const req = { w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
-      if (await mutate(req, resource, obj)) {
-        const again = validateNew(kind, obj);
-        if (again.length) throw invalid(kind.group, kind.kind, name, again);
-      }
-      await validate(req, resource, obj);
-      if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
+      await storeNew(w, kind, obj, options);
       if (options.dryRun) throw new DryRun(obj);
       return obj;
     });
@@ -69,6 +49,54 @@ export async function createObject(
     if (err instanceof DryRun) return err.object;
     throw err;
   }
+}
+
+/**
+ * Creates an object inside the caller's transaction, through the same steps as a client's
+ * create (defaults, validation, admission): how controllers create pods and replica sets.
+ */
+export async function createInTransaction(
+  w: SandboxWriter,
+  kind: Kind,
+  namespace: string | null,
+  body: unknown,
+  options: WriteOptions = {},
+): Promise<KubeObject> {
+  const obj = prepareNew(kind, namespace, body, options);
+  await storeNew(w, kind, obj, options);
+  return obj;
+}
+
+/** The steps of a create that need no database: decode, defaults, metadata, prepare, validate. */
+function prepareNew(kind: Kind, namespace: string | null, body: unknown, options: WriteOptions): KubeObject {
+  const obj = decodeObject(kind, body, options);
+  kind.defaults?.(obj);
+  if (!options.managedByApply) recordUpdate({ kind, subresource: "" }, null, obj, options.fieldManager);
+  prepareMetaForCreate(kind, obj, namespace);
+  kind.prepareForCreate?.(obj);
+  const errors = validateNew(kind, obj);
+  if (errors.length) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
+  return obj;
+}
+
+/** The steps of a create inside the transaction: namespace lifecycle, admission, store. */
+async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: WriteOptions): Promise<void> {
+  const resource = storageResource(kind);
+  const name = obj.metadata.name ?? "";
+  const key = { resource, namespace: obj.metadata.namespace ?? "", name };
+  if (kind.namespaced)
+    assertNamespaceOpen(
+      key.namespace,
+      await w.get({ resource: "namespaces", namespace: "", name: key.namespace }),
+      kind,
+    );
+  const req = { w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
+  if (await mutate(req, resource, obj)) {
+    const again = validateNew(kind, obj);
+    if (again.length) throw invalid(kind.group, kind.kind, name, again);
+  }
+  await validate(req, resource, obj);
+  if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */

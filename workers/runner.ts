@@ -1,8 +1,7 @@
 import { Logger, type Runner, run, runMigrations, type Task } from "graphile-worker";
 import type { Database } from "../db/connection.ts";
 import { log } from "../log.ts";
-import { compactChanges } from "./tasks/compact-changes.ts";
-import { type NamespaceJob, reconcileNamespace } from "./tasks/namespace.ts";
+import { tasks } from "./tasks/index.ts";
 
 /** graphile-worker's log lines, through the service's logger (its debug chatter at debug). */
 const queueLogger = new Logger(() => (level, message, meta) => {
@@ -11,18 +10,15 @@ const queueLogger = new Logger(() => (level, message, meta) => {
   log[method]({ queue: meta }, message);
 });
 
-/** The task list: one entry per task, each a controller keyed by the object it reconciles. */
+/** graphile-worker's task list: every task of workers/tasks/index.ts, bound to the database. */
 export function taskList(database: Database): Record<string, Task> {
-  return {
-    namespace: async (payload) => reconcileNamespace(database, payload as NamespaceJob),
-    compact_changes: async () => {
-      await compactChanges(database, changeLogRetentionSeconds);
-    },
-  };
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]) => [
+      name,
+      (payload: unknown) => task(database, (payload ?? {}) as Record<string, unknown>),
+    ]),
+  );
 }
-
-/** How long the change log keeps a change (etcd keeps 5 minutes; watches older get 410). */
-const changeLogRetentionSeconds = Number(process.env.CHANGE_LOG_RETENTION_SECONDS ?? 900);
 
 /** Jobs that run on a schedule, for the whole database at once. */
 const crontab = "*/5 * * * * compact_changes ?max=1";
