@@ -19,3 +19,8 @@ export function includeObject(url: URL): IncludeObject {
 export function isDryRun(url: URL): boolean {
   return url.searchParams.getAll("dryRun").includes("All");
 }
+
+/** A boolean query parameter as Go's strconv.ParseBool reads it ("1", "t", "true", "True", …). */
+export function queryBool(url: URL, name: string): boolean {
+  return ["1", "t", "T", "true", "TRUE", "True"].includes(url.searchParams.get(name) ?? "");
+}

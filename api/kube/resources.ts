@@ -19,7 +19,7 @@ import { modifyObject, type Subresource, type Target } from "../../registry/upda
 import { readBody } from "./body.ts";
 import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
-import { includeObject, isDryRun, wantsTable } from "./negotiate.ts";
+import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
 import type { ResourcePath } from "./path.ts";
 import { handleScale } from "./scale.ts";
@@ -185,8 +185,7 @@ export async function handleResource(
   }
   if (path.name === null) {
     if (method === "GET") {
-      const watch = url.searchParams.get("watch");
-      if (watch === "1" || watch === "true")
+      if (queryBool(url, "watch"))
         return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
       return list(ctx, req, url, path);
     }

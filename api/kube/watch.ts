@@ -7,7 +7,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import { labelsMatch } from "../../kube/selectors.ts";
 import { toTable } from "../../kube/table.ts";
 import { listKind } from "../../registry/read.ts";
-import { includeObject, wantsTable } from "./negotiate.ts";
+import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
 import type { ResourcePath } from "./path.ts";
 import type { KubeRequestContext } from "./resources.ts";
 
@@ -45,7 +45,7 @@ export async function watchResponse(
   const timeoutParam = Number(url.searchParams.get("timeoutSeconds") ?? defaultTimeoutSeconds);
   const timeoutMs =
     (Number.isFinite(timeoutParam) && timeoutParam > 0 ? timeoutParam : defaultTimeoutSeconds) * 1000;
-  const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
+  const bookmarks = queryBool(url, "allowWatchBookmarks");
   const table = wantsTable(req);
   const include = includeObject(url);
   const kind = path.kind;
