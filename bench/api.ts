@@ -1,0 +1,133 @@
+import { type BenchSandbox, benchPod, kube } from "./client.ts";
+import type { BenchService as Service } from "./service.ts";
+import { type Summary, summarize, timeEach } from "./stats.ts";
+
+/** The API figures for one sandbox. */
+export interface ApiFigures {
+  getPod: Summary;
+  listPods100BySelector: Summary;
+  createPod: Summary;
+  serverSideApply: Summary;
+  watchDelivery100Watches: Summary;
+}
+
+/** Fills a sandbox with 100 pods labelled app=bench and 100 labelled app=other. */
+export async function populate(service: Service, sb: BenchSandbox): Promise<void> {
+  for (let i = 0; i < 200; i += 20)
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) => {
+        const n = i + j;
+        const pod = benchPod(`seed-${n}`, { app: n < 100 ? "bench" : "other" });
+        return kube(service, sb, "/api/v1/namespaces/default/pods", {
+          method: "POST",
+          body: JSON.stringify(pod),
+        });
+      }),
+    );
+}
+
+/** Reads lines of a watch stream, calling `onEvent` with each event's arrival time. */
+async function readWatch(body: ReadableStream<Uint8Array>, onEvent: (name: string, at: number) => void) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    const at = performance.now();
+    buffer += decoder.decode(value, { stream: true });
+    let nl = buffer.indexOf("\n");
+    while (nl >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) onEvent(JSON.parse(line).object?.metadata?.name ?? "", at);
+      nl = buffer.indexOf("\n");
+    }
+  }
+}
+
+/** Watch delivery: 100 open watches on configmaps; time from write start to each watch's event. */
+async function watchDelivery(service: Service, sb: BenchSandbox, writes: number): Promise<number[]> {
+  const list = (await kube(service, sb, "/api/v1/namespaces/default/configmaps")) as {
+    metadata: { resourceVersion: string };
+  };
+  const aborts = new AbortController();
+  const started = new Map<string, number>();
+  const samples: number[] = [];
+  const streams = await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      const res = await fetch(
+        `${service.http}/sandboxes/${sb.id}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+        { headers: { authorization: `Bearer ${sb.token}` }, signal: aborts.signal },
+      );
+      if (!res.body) throw new Error("watch without a body");
+      // Wrapped, so that opening all watches does not wait for them to end.
+      return {
+        done: readWatch(res.body, (name, at) => {
+          const t0 = started.get(name);
+          if (t0 !== undefined) samples.push(at - t0);
+        }).catch(() => {}),
+      };
+    }),
+  );
+  for (let i = 0; i < writes; i++) {
+    const name = `watched-${i}`;
+    started.set(name, performance.now());
+    await kube(service, sb, "/api/v1/namespaces/default/configmaps", {
+      method: "POST",
+      body: JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name },
+        data: { i: String(i) },
+      }),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  aborts.abort();
+  await Promise.all(streams.map((s) => s.done));
+  return samples;
+}
+
+/** Measures the API figures against one populated sandbox; `tag` keeps object names apart between runs. */
+export async function apiFigures(service: Service, sb: BenchSandbox, tag: string): Promise<ApiFigures> {
+  const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]   ${what}`);
+  step("get");
+  const getPod = await timeEach(300, (i) =>
+    kube(service, sb, `/api/v1/namespaces/default/pods/seed-${i % 200}`),
+  );
+  step("list");
+  const listPods = await timeEach(100, () =>
+    kube(service, sb, "/api/v1/namespaces/default/pods?labelSelector=app%3Dbench"),
+  );
+  step("create");
+  const createPod = await timeEach(200, (i) =>
+    kube(service, sb, "/api/v1/namespaces/default/pods", {
+      method: "POST",
+      body: JSON.stringify(benchPod(`created-${tag}-${i}`, { app: "created" })),
+    }),
+  );
+  step("apply");
+  const apply = await timeEach(100, (i) =>
+    kube(service, sb, `/api/v1/namespaces/default/configmaps/applied-${tag}?fieldManager=bench&force=true`, {
+      method: "PATCH",
+      headers: { "content-type": "application/apply-patch+yaml" },
+      body: JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `applied-${tag}` },
+        data: { n: String(i) },
+      }),
+    }),
+  );
+  step("watch");
+  const watch = await watchDelivery(service, sb, 20);
+  return {
+    getPod: summarize(getPod),
+    listPods100BySelector: summarize(listPods),
+    createPod: summarize(createPod),
+    serverSideApply: summarize(apply),
+    watchDelivery100Watches: summarize(watch),
+  };
+}

@@ -1,0 +1,117 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { apiFigures, populate } from "./api.ts";
+import { benchSandbox, benchUser, kube } from "./client.ts";
+import { benchDatabase } from "./database.ts";
+import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
+import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
+import { startBenchService } from "./service.ts";
+import { summarize, timeEach } from "./stats.ts";
+
+/**
+ * `npm run bench`: starts the service on a fresh database (DATABASE_URL's server, else an
+ * embedded Postgres), measures what users feel, prints one table and writes bench/results.json.
+ * SCALE_SANDBOXES (default 10000) sets the size of the scale run.
+ */
+/** Progress on stderr, so a slow stage shows where the time goes. */
+function step(what: string) {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
+}
+
+async function main() {
+  const started = Date.now();
+  const scaleCount = Number(process.env.SCALE_SANDBOXES ?? 10_000);
+  const db = await benchDatabase();
+  const service = await startBenchService(db.url);
+  const results: Record<string, unknown> = { machine: { cpus: (await import("node:os")).cpus().length } };
+  try {
+    const user = await benchUser(service);
+
+    // Sandbox: createSandbox → first `GET nodes` answers; storage per idle sandbox.
+    step("sandbox ready");
+    const sizeBefore = await databaseBytes(db.url);
+    const ready = await timeEach(200, async (i) => {
+      const sb = await benchSandbox(service, user, `ready-${i}`);
+      await kube(service, sb, "/api/v1/nodes");
+    });
+    const sizeAfter = await databaseBytes(db.url);
+    const idle = await benchSandbox(service, user, "idle");
+    results.sandbox = {
+      createToFirstGetNodes: summarize(ready),
+      idleSandboxRowBytes: await sandboxRowBytes(db.url, idle.id),
+      idleSandboxDiskBytes: Math.round((sizeAfter - sizeBefore) / 200),
+    };
+
+    // API figures with one busy sandbox.
+    step("api figures, one sandbox");
+    const sb = await benchSandbox(service, user, "api");
+    await populate(service, sb);
+    results.api1 = await apiFigures(service, sb, "one");
+
+    // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
+    step("raw inserts vs pod creates");
+    const concurrency = 16;
+    const rateSandboxes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)),
+    );
+    const raw = await rawInsertsPerSecond(db.url, concurrency, 5);
+    const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, 5);
+    results.limit = {
+      concurrency,
+      rawInsertCommitPerSecond: raw,
+      podCreatesPerSecond: creates,
+      ratio: Math.round((creates / raw) * 100) / 100,
+    };
+
+    // Scale: the same API figures with many more sandboxes of 10 pods each in the database.
+    step(`scale: cloning ${scaleCount} sandboxes`);
+    const template = await benchSandbox(service, user, "template");
+    for (let i = 0; i < 10; i++)
+      await kube(service, template, "/api/v1/namespaces/default/pods", {
+        method: "POST",
+        body: JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: `p${i}`, labels: { app: "t" } },
+          spec: { containers: [{ name: "c", image: "nginx" }] },
+        }),
+      });
+    const cloneStart = Date.now();
+    await cloneSandboxes(db.url, template.id, scaleCount);
+    results.scaleSetup = { sandboxes: scaleCount, seconds: Math.round((Date.now() - cloneStart) / 100) / 10 };
+    step("api figures among many sandboxes");
+    results.apiMany = await apiFigures(service, sb, "many");
+    const one = results.api1 as Record<string, { p99: number }>;
+    const many = results.apiMany as Record<string, { p99: number }>;
+    results.scaleRatioP99 = Object.fromEntries(
+      Object.keys(one).map((k) => [k, Math.round(((many[k]?.p99 ?? 0) / (one[k]?.p99 ?? 1)) * 100) / 100]),
+    );
+    results.seconds = Math.round((Date.now() - started) / 1000);
+  } finally {
+    await service.stop();
+    await db.drop();
+  }
+  await mkdir(join(import.meta.dirname), { recursive: true });
+  await writeFile(join(import.meta.dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+function printTable(results: Record<string, unknown>) {
+  const rows: [string, string][] = [];
+  const walk = (prefix: string, value: unknown) => {
+    if (value && typeof value === "object" && !("p50" in (value as object))) {
+      for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);
+    } else if (value && typeof value === "object") {
+      const s = value as { n: number; p50: number; p99: number };
+      rows.push([prefix, `p50 ${s.p50} ms  p99 ${s.p99} ms  (n=${s.n})`]);
+    } else rows.push([prefix, String(value)]);
+  };
+  walk("", results);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
