@@ -29,6 +29,14 @@ export async function startBenchService(databaseUrl: string): Promise<BenchServi
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });
+  // If the bench itself is stopped (Ctrl-C, a timeout), the service goes with it.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      child.kill("SIGKILL");
+      process.exit(130);
+    });
   const http = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   while (
