@@ -18,6 +18,10 @@ const EnvSchema = z.object({
     .positive()
     .default(30 * 24 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The key-encryption key(s) of Secrets: base64 of 32 bytes; several, comma-separated, the active first. */
+  KUBESANDBOX_KEK: z.string().min(1).optional(),
+  /** A keyring file instead (one base64 key per line, the active first); default `DATA_DIR/kek`. */
+  KUBESANDBOX_KEK_FILE: z.string().min(1).optional(),
   /** Run the queue workers in this process (the default for `npm start`). */
   WORKERS: z.enum(["0", "1"]).default("1"),
 });

@@ -10,6 +10,7 @@ import { ChangeFeed } from "./db/feed.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
+import { startKeyring } from "./server/keyring.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { migrateQueue, startWorkers } from "./workers/runner.ts";
 
@@ -53,6 +54,8 @@ async function main(config: Config): Promise<void> {
   stops.push(() => database.close());
   await migrateDatabase(database);
   await migrateQueue(url);
+  // Secrets are encrypted at rest: no keys, or the wrong ones, and the service does not start.
+  await startKeyring(database, config, true);
 
   const publicHost = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).hostname : null;
   const tls = await ensureTls(config.DATA_DIR, publicHost ? [publicHost] : []);

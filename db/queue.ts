@@ -18,7 +18,7 @@ export async function enqueue(
       ${task},
       ${JSON.stringify({ sandbox: sandboxId, ...payload })}::json,
       job_key => ${`${sandboxId}:${task}:${key}`},
-      run_at => ${runAt ?? null}::timestamptz,
+      run_at => ${runAt?.toISOString() ?? null}::timestamptz,
       max_attempts => 25
     )`;
 }

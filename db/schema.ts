@@ -101,3 +101,34 @@ export const changes = pgTable(
     index("changes_created_at_idx").on(t.createdAt),
   ],
 );
+
+/**
+ * Key-encryption keys (KEKs) the database has been used with, by `kid` (the key's JWK
+ * thumbprint). The keys themselves never come here: `check` is a JWE of a fixed text under the
+ * KEK, which proves at start-up that the configured KEK is the one the data was wrapped with.
+ * A row is removed when its KEK is retired.
+ */
+export const keyEncryptionKeys = pgTable("key_encryption_keys", {
+  kid: text("kid").primaryKey(),
+  check: text("check").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Each sandbox's data keys (envelope encryption of Secrets): `wrapped` is the data key as a
+ * compact JWE under the KEK named by `kek_kid` (also its `kid` header). A sandbox normally has
+ * one; re-encryption adds a fresh one and removes the old in the same transaction.
+ */
+export const sandboxKeys = pgTable(
+  "sandbox_keys",
+  {
+    sandboxId: uuid("sandbox_id")
+      .notNull()
+      .references(() => sandboxes.id, { onDelete: "cascade" }),
+    kid: text("kid").notNull(),
+    kekKid: text("kek_kid").notNull(),
+    wrapped: text("wrapped").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sandboxId, t.kid] }), index("sandbox_keys_kek_idx").on(t.kekKid)],
+);

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import type { KubeObject } from "../kube/object.ts";
+import { isSealed, openBody, sealBody } from "./body-sealing.ts";
 import type { Queryable, Sql } from "./connection.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "./filters.ts";
 
@@ -34,6 +35,16 @@ export function served(row: Row): KubeObject {
   };
 }
 
+/** A stored row as served, its body opened first (Secrets are stored encrypted: db/body-sealing.ts). */
+async function servedOpen(
+  sql: Queryable,
+  sandboxId: string,
+  resource: string,
+  row: Row,
+): Promise<KubeObject> {
+  return served({ ...row, body: await openBody(sql, sandboxId, resource, row.body) });
+}
+
 /** The stored form: the object less its resourceVersion, which the row's column carries. */
 function storable(obj: KubeObject): KubeObject {
   const { resourceVersion: _, ...metadata } = obj.metadata;
@@ -46,7 +57,7 @@ export async function getObject(sql: Queryable, sandboxId: string, key: ObjectKe
     SELECT resource_version, body FROM objects
     WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
       AND namespace = ${key.namespace} AND name = ${key.name}`;
-  return row ? served(row) : null;
+  return row ? servedOpen(sql, sandboxId, key.resource, row) : null;
 }
 
 /** A list's items, the sandbox revision they were read at, and where the next page starts. */
@@ -95,7 +106,9 @@ export async function listObjects(
   const kept = more ? found.slice(0, page.limit) : found;
   const last = kept[kept.length - 1];
   return {
-    items: kept.map(served),
+    items: isSealed(resource)
+      ? await Promise.all(kept.map((r) => servedOpen(sql, sandboxId, resource, r)))
+      : kept.map(served),
     revision: Number(first.revision),
     next: more && last ? { namespace: last.namespace, name: last.name } : null,
   };
@@ -152,7 +165,7 @@ export class SandboxWriter {
   /** Inserts a new object; false when the name is taken. The object gets its resourceVersion. */
   async create(key: ObjectKey, obj: KubeObject): Promise<boolean> {
     const rev = this.revision + 1;
-    const body = storable(obj);
+    const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(obj));
     const [row] = await this.tx`
       WITH ins AS (
         INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
@@ -176,7 +189,7 @@ export class SandboxWriter {
   /** Replaces an object read in this transaction. The object gets its new resourceVersion. */
   async update(key: ObjectKey, obj: KubeObject): Promise<void> {
     const rev = this.revision + 1;
-    const body = storable(obj);
+    const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(obj));
     await this.tx`
       WITH upd AS (
         UPDATE objects SET body = ${JSON.stringify(body)}::jsonb, resource_version = ${rev}
@@ -196,7 +209,7 @@ export class SandboxWriter {
   /** Removes an object; the change log keeps it, as the DELETED event shows it. */
   async delete(key: ObjectKey, last: KubeObject): Promise<void> {
     const rev = this.revision + 1;
-    const body = storable(last);
+    const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(last));
     await this.tx`
       WITH del AS (
         DELETE FROM objects
@@ -293,12 +306,15 @@ export async function changesAfter(
     WHERE s.id = ${sandboxId}`;
   const first = rows[0];
   if (!first) return null;
-  const changes = rows
-    .filter((r) => r.revision !== null)
-    .map((r) => {
-      const revision = Number(r.revision);
-      const object = served({ resource_version: revision, body: r.object });
-      return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
-    });
+  const changes = await Promise.all(
+    rows
+      .filter((r) => r.revision !== null)
+      .map(async (r) => {
+        const revision = Number(r.revision);
+        const row = { resource_version: revision, body: r.object };
+        const object = await servedOpen(sql, sandboxId, r.resource, row);
+        return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
+      }),
+  );
   return { changes, compacted: Number(first.compacted_revision) };
 }

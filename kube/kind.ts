@@ -41,6 +41,13 @@ export interface Kind {
   validate?(obj: KubeObject): FieldError[];
   /** Kind-specific validation of an update. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * For kinds deleted gracefully (pods), CheckGracefulDelete: the grace period a DELETE gives
+   * the object, from the one requested (if any). Kinds without it are removed at once.
+   */
+  gracefulDeletePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** DefaultGarbageCollectionPolicy: what a DELETE naming no propagation policy does to dependents (Background when absent). */
+  defaultGarbageCollectionPolicy?: "OrphanDependents" | "DeleteDependents";
 }
 
 /** Where a scalable kind keeps what the autoscaling/v1 Scale subresource shows. */

@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import type { SandboxWriter } from "../db/store.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
 import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
 import { inSandbox } from "./transaction.ts";
@@ -27,10 +28,39 @@ function validateBinding(body: unknown, name: string): string {
 }
 
 /**
- * POST pods/<name>/binding: assigns a pod to a node, as the scheduler does. Sets spec.nodeName
- * and the PodScheduled condition in one write; a pod already bound, or being deleted, is a 409
- * with the API server's words.
+ * The binding's store step inside the caller's transaction, shared by POST pods/<name>/binding
+ * and the scheduler: sets spec.nodeName and the PodScheduled condition in one write; a pod
+ * already bound, or being deleted, is a 409 with the API server's words.
  */
+export async function bindInTransaction(
+  w: SandboxWriter,
+  namespace: string,
+  name: string,
+  node: string,
+): Promise<KubeObject> {
+  const key = { resource: "pods", namespace, name };
+  const pod = await w.get(key);
+  if (!pod) throw notFound("", "pods", name);
+  const spec = (pod.spec ?? {}) as { nodeName?: string };
+  if (spec.nodeName)
+    throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+  if (pod.metadata.deletionTimestamp)
+    throw bindingConflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  pod.spec = { ...spec, nodeName: node };
+  const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+  conditions.unshift({
+    type: "PodScheduled",
+    status: "True",
+    lastProbeTime: null,
+    lastTransitionTime: timestamp(),
+  } as never);
+  pod.status = { ...status, conditions };
+  await w.update(key, pod);
+  return pod;
+}
+
+/** POST pods/<name>/binding: assigns a pod to a node, as the scheduler does. */
 export async function bindPod(
   database: Database,
   sandboxId: string,
@@ -39,26 +69,5 @@ export async function bindPod(
   body: unknown,
 ): Promise<KubeObject> {
   const node = validateBinding(body, name);
-  return inSandbox(database, sandboxId, async (w) => {
-    const key = { resource: "pods", namespace, name };
-    const pod = await w.get(key);
-    if (!pod) throw notFound("", "pods", name);
-    const spec = (pod.spec ?? {}) as { nodeName?: string };
-    if (spec.nodeName)
-      throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-    if (pod.metadata.deletionTimestamp)
-      throw bindingConflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
-    pod.spec = { ...spec, nodeName: node };
-    const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
-    const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
-    conditions.unshift({
-      type: "PodScheduled",
-      status: "True",
-      lastProbeTime: null,
-      lastTransitionTime: timestamp(),
-    } as never);
-    pod.status = { ...status, conditions };
-    await w.update(key, pod);
-    return pod;
-  });
+  return inSandbox(database, sandboxId, (w) => bindInTransaction(w, namespace, name, node));
 }

@@ -3,6 +3,7 @@ import { bootstrapObjects } from "../kube/bootstrap.ts";
 import { storageResource } from "../kube/kind.ts";
 import { prepareMetaForCreate } from "../kube/meta.ts";
 import { timestamp } from "../kube/object.ts";
+import { enqueueTriggered } from "./triggers.ts";
 
 /** Writes a new cluster's system objects in the caller's transaction (namespaces, nodes, service accounts). */
 export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
@@ -17,4 +18,6 @@ export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
     };
     await w.create(key, object);
   }
+  // The controllers a new cluster's objects call for (the root CA ConfigMap of each namespace).
+  await enqueueTriggered(w);
 }

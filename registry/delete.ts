@@ -1,6 +1,7 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
 import { listObjects, type SandboxWriter } from "../db/store.ts";
+import { type DeleteOptions, planDeletion } from "../kube/deletion.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace.ts";
@@ -9,15 +10,10 @@ import { recomputeQuotaUsage } from "./quota.ts";
 import { inSandbox } from "./transaction.ts";
 import type { Target } from "./update.ts";
 
-/** metav1.DeleteOptions, as far as the server acts on them. */
-export interface DeleteOptions {
-  propagationPolicy?: "Background" | "Foreground" | "Orphan";
-  gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
-}
+/** The DeleteOptions the API parses, defined with the deletion rules they steer. */
+export type { DeleteOptions } from "../kube/deletion.ts";
 
-/** What a delete did: removed the object now, or marked it for deletion (finalizers pending). */
+/** What a delete did: removed the object now, or marked it for deletion (grace period or finalizers pending). */
 export interface DeleteResult {
   object: KubeObject;
   removed: boolean;
@@ -31,10 +27,32 @@ function preconditionFailed(field: string, want: string, have: string | undefine
   );
 }
 
+function keyOf(kind: Kind, obj: KubeObject) {
+  return {
+    resource: storageResource(kind),
+    namespace: obj.metadata.namespace ?? "",
+    name: obj.metadata.name ?? "",
+  };
+}
+
+/**
+ * Removes a stored object now, as its last state (what the DELETED event shows), and frees what
+ * it held of its namespace's quotas. The end of every deletion, and of an update that removes
+ * the last finalizer of an object being deleted.
+ */
+export async function removeObject(w: SandboxWriter, kind: Kind, obj: KubeObject): Promise<void> {
+  const key = keyOf(kind, obj);
+  await w.delete(key, obj);
+  if (kind.namespaced) await recomputeQuotaUsage(w, key.namespace);
+}
+
 /**
  * Deletes one object inside the caller's transaction. A namespace turns Terminating and the
- * namespace controller empties and removes it; an object with finalizers gets a
- * deletionTimestamp and stays until they are gone; anything else is removed at once.
+ * namespace controller empties and removes it. Anything else follows the API server's Delete
+ * (kube/deletion.ts): a pod on a node gets a grace period and the kubelet removes it; an Orphan
+ * or Foreground propagation policy (or the kind's default) adds the garbage collector's
+ * finalizer; an object with finalizers gets a deletionTimestamp and stays until they are gone;
+ * the rest is removed at once, and the garbage collector is woken for its dependents.
  */
 export async function deleteInTransaction(
   w: SandboxWriter,
@@ -47,7 +65,7 @@ export async function deleteInTransaction(
   if (pre?.uid && pre.uid !== obj.metadata.uid) throw preconditionFailed("UID", pre.uid, obj.metadata.uid);
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion)
     throw preconditionFailed("ResourceVersion", pre.resourceVersion, obj.metadata.resourceVersion);
-  const key = { resource: storageResource(kind), namespace: obj.metadata.namespace ?? "", name };
+  const key = keyOf(kind, obj);
   if (kind === namespaceKind) {
     if (immortalNamespaces.has(name))
       throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
@@ -61,19 +79,16 @@ export async function deleteInTransaction(
     await w.update(key, obj);
     return { object: obj, removed: false };
   }
-  if (options.dryRun) return { object: obj, removed: false };
-  if (obj.metadata.finalizers?.length) {
-    if (!obj.metadata.deletionTimestamp) {
-      obj.metadata.deletionTimestamp = timestamp();
-      obj.metadata.deletionGracePeriodSeconds = 0;
-      await w.update(key, obj);
-    }
-    return { object: obj, removed: false };
+  const plan = planDeletion(kind, obj, options);
+  if (options.dryRun) return { object: plan.object, removed: false };
+  if (plan.action === "remove") {
+    await removeObject(w, kind, plan.object);
+    return { object: plan.object, removed: true };
   }
-  await w.delete(key, obj);
-  // What the object held of its namespace's quotas is free again.
-  if (kind.namespaced) await recomputeQuotaUsage(w, key.namespace);
-  return { object: obj, removed: true };
+  // A repeated DELETE that changes nothing stores nothing.
+  if (plan.action === "mark" && JSON.stringify(plan.object) !== JSON.stringify(obj))
+    await w.update(key, plan.object);
+  return { object: plan.object, removed: false };
 }
 
 /** DELETE of one object by name. */

@@ -13,6 +13,8 @@ export interface EventSpec {
   host?: string;
   /** e.g. "spec.containers{nginx}" for container-level kubelet events. */
   fieldPath?: string;
+  /** When it happened, if not now (a component that computes its state for a given time). */
+  time?: Date;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface EventSpec {
  */
 export async function recordEvent(w: SandboxWriter, obj: KubeObject, spec: EventSpec): Promise<void> {
   const namespace = obj.metadata.namespace ?? "default";
-  const now = timestamp();
+  const now = timestamp(spec.time);
   const [existing] = await w.tx<{ name: string }[]>`
     SELECT name FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${namespace}

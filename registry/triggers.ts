@@ -1,5 +1,20 @@
 import { enqueue } from "../db/queue.ts";
 import type { SandboxWriter, Written } from "../db/store.ts";
+import {
+  deploymentPodDeleted,
+  deploymentReplicaSetWritten,
+  deploymentWritten,
+} from "./triggers/deployment.ts";
+import {
+  endpointSliceDeleted,
+  endpointsDeleted,
+  endpointsPodWritten,
+  serviceWritten,
+} from "./triggers/endpoints.ts";
+import { garbageCollectionWritten } from "./triggers/garbage-collector.ts";
+import { controllerWritten, podWritten, replicationTasks } from "./triggers/replication.ts";
+import { nodeTriggers, podTriggers } from "./triggers/scheduling.ts";
+import { configMapWritten, namespaceAdded, serviceAccountWritten } from "./triggers/serviceaccount.ts";
 
 /** A job to enqueue: the task, the key it is debounced by (sandbox-scoped), and its payload. */
 export interface Job {
@@ -14,7 +29,10 @@ export interface Job {
  */
 export type Trigger = (written: Written) => Job[];
 
-/** The rules, keyed by storage resource; issues that add controllers add their rules here. */
+/**
+ * The rules, keyed by storage resource ("*": every resource); issues that add controllers add
+ * their rules here.
+ */
 export const triggers: Record<string, Trigger[]> = {
   namespaces: [
     // A namespace being deleted wakes the namespace controller, which empties and removes it.
@@ -22,7 +40,19 @@ export const triggers: Record<string, Trigger[]> = {
       w.type !== "DELETED" && w.object.metadata.deletionTimestamp
         ? [{ task: "namespace", key: w.name, payload: { name: w.name } }]
         : [],
+    namespaceAdded,
   ],
+  replicationcontrollers: [controllerWritten(replicationTasks.replicationcontrollers)],
+  "replicasets.apps": [controllerWritten(replicationTasks["replicasets.apps"]), deploymentReplicaSetWritten],
+  pods: [podWritten, deploymentPodDeleted, endpointsPodWritten, ...podTriggers],
+  nodes: nodeTriggers,
+  "deployments.apps": [deploymentWritten],
+  services: [serviceWritten],
+  endpoints: [endpointsDeleted],
+  "endpointslices.discovery.k8s.io": [endpointSliceDeleted],
+  serviceaccounts: [serviceAccountWritten],
+  configmaps: [configMapWritten],
+  "*": [garbageCollectionWritten],
 };
 
 /**
@@ -32,7 +62,7 @@ export const triggers: Record<string, Trigger[]> = {
 export async function enqueueTriggered(w: SandboxWriter): Promise<void> {
   const jobs = new Map<string, Job>();
   for (const written of w.written)
-    for (const rule of triggers[written.resource] ?? [])
+    for (const rule of [...(triggers[written.resource] ?? []), ...(triggers["*"] ?? [])])
       for (const job of rule(written)) jobs.set(`${job.task}:${job.key}`, job);
   for (const job of jobs.values()) await enqueue(w.tx, job.task, w.sandboxId, job.key, job.payload);
 }

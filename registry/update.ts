@@ -1,5 +1,6 @@
 import type { Database } from "../db/connection.ts";
 import type { SandboxWriter } from "../db/store.ts";
+import { shouldDeleteDuringUpdate } from "../kube/deletion.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
 import { recordUpdate } from "../kube/managed-fields.ts";
@@ -7,6 +8,7 @@ import { decodeObject, prepareMetaForUpdate } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
 import { validateNew, type WriteOptions } from "./create.ts";
+import { removeObject } from "./delete.ts";
 import { inSandbox } from "./transaction.ts";
 
 /** Where the object is: its namespace (null if cluster-scoped) and name, as the URL names them. */
@@ -64,7 +66,9 @@ export async function replaceObject(
   if (await mutate(req, resource, next)) check();
   await validate(req, resource, next);
   if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
-  await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next);
+  // Removing the last finalizer of an object being deleted removes it (ShouldDeleteDuringUpdate).
+  if (shouldDeleteDuringUpdate(old, next)) await removeObject(w, kind, next);
+  else await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next);
   return next;
 }
 

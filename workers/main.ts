@@ -1,6 +1,7 @@
 import { loadConfig } from "../config.ts";
 import { connect } from "../db/connection.ts";
 import { log } from "../log.ts";
+import { startKeyring } from "../server/keyring.ts";
 import { migrateQueue, startWorkers } from "./runner.ts";
 
 /**
@@ -12,6 +13,8 @@ async function main() {
   if (!config.DATABASE_URL) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
   const database = connect(config.DATABASE_URL, 10);
   await migrateQueue(config.DATABASE_URL);
+  // Controllers read and write Secrets through the same store: they need the same keys.
+  await startKeyring(database, config, false);
   const runner = await startWorkers(database);
   const stop = async () => {
     await runner.stop();

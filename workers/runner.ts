@@ -1,6 +1,7 @@
 import { Logger, type Runner, run, runMigrations, type Task } from "graphile-worker";
 import type { Database } from "../db/connection.ts";
 import { log } from "../log.ts";
+import { poolLiveness } from "./liveness.ts";
 import { tasks } from "./tasks/index.ts";
 
 /** graphile-worker's log lines, through the service's logger (its debug chatter at debug). */
@@ -30,6 +31,8 @@ export function migrateQueue(connectionString: string): Promise<void> {
 
 /** Starts the queue workers on the same database; stop them with `runner.stop()`. */
 export function startWorkers(database: Database, concurrency = 4): Promise<Runner> {
+  // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
+  const liveness = poolLiveness(database);
   return run({
     connectionString: database.url,
     concurrency,
@@ -38,8 +41,15 @@ export function startWorkers(database: Database, concurrency = 4): Promise<Runne
     taskList: taskList(database),
     crontab,
     logger: queueLogger,
-  }).then((runner) => {
-    log.info({ concurrency }, "workers started");
-    return runner;
-  });
+    events: liveness.events,
+  }).then(
+    (runner) => {
+      log.info({ concurrency }, "workers started");
+      return { ...runner, stop: (reason?: string) => runner.stop(reason).finally(() => liveness.stop()) };
+    },
+    async (err) => {
+      await liveness.stop();
+      throw err;
+    },
+  );
 }

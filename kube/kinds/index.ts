@@ -11,6 +11,7 @@ import { podKind } from "./pod.ts";
 import { replicaSetKind } from "./replicaset.ts";
 import { replicationControllerKind } from "./replicationcontroller.ts";
 import { resourceQuotaKind } from "./resourcequota.ts";
+import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
 import { serviceAccountKind } from "./serviceaccount.ts";
 
@@ -23,6 +24,7 @@ export const kinds: Kind[] = [
   endpointsKind,
   endpointSliceKind,
   configMapKind,
+  secretKind,
   limitRangeKind,
   resourceQuotaKind,
   eventKind,

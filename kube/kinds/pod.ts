@@ -7,6 +7,7 @@ import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "../validation/p
 import { validatePodSpecUpdate } from "../validation/pod-update.ts";
 import { podQOSClass } from "../validation/resources.ts";
 import { addDefaultTolerations } from "../validation/tolerations.ts";
+import { podGracePeriod } from "./pod-deletion.ts";
 import { podPrinter } from "./pod-printer.ts";
 
 /** The PriorityClasses every cluster has, and their values. */
@@ -133,4 +134,5 @@ export const podKind: Kind = {
   validateUpdate(obj, old) {
     return validatePodSpecUpdate(obj.spec, old.spec);
   },
+  gracefulDeletePeriod: podGracePeriod,
 };

@@ -85,6 +85,8 @@ export const replicationControllerKind: Kind = {
   nameRule: "dns1123Subdomain",
   subresources: ["status", "scale"],
   hasSpec: true,
+  // core/v1 keeps the behaviour from before server-side garbage collection: orphan the pods.
+  defaultGarbageCollectionPolicy: "OrphanDependents",
   scale: replicaScale(selectorString),
   printer: {
     columns: [

@@ -140,15 +140,16 @@ describe("the tutorial's LimitRange section with the real kubectl", () => {
       "Namespace: limit-example",
       "Resource Used Hard",
       "-------- ---- ----",
-      "configmaps 1 3",
+      // kube-root-ca.crt, which every namespace gets, counts too.
+      "configmaps 2 3",
       "pods 0 2",
       "",
     ]);
     const get = await k("get", "quota", "-n", "limit-example");
-    expect(get.stdout).toMatch(/^NAME\s+REQUEST\s+LIMIT\s+AGE\nq\s+configmaps: 1\/3, pods: 0\/2\s+\d+s\n$/);
+    expect(get.stdout).toMatch(/^NAME\s+REQUEST\s+LIMIT\s+AGE\nq\s+configmaps: 2\/3, pods: 0\/2\s+\d+s\n$/);
     expect(rows((await k("get", "cm", "game", "-n", "limit-example")).stdout)[1]).toMatch(/^game 1 \d+s$/);
     const ns = rows((await k("describe", "namespace", "limit-example")).stdout);
-    expect(ns).toEqual(expect.arrayContaining(["Resource Quotas", "Name: q", "configmaps 1 3", "pods 0 2"]));
+    expect(ns).toEqual(expect.arrayContaining(["Resource Quotas", "Name: q", "configmaps 2 3", "pods 0 2"]));
   });
 
   it.runIf(kindByResource("", "v1", "pods") !== undefined)(

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Hono } from "hono";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createApp } from "../../api/app.ts";
 import type { Database } from "../../db/connection.ts";
 import { ChangeFeed } from "../../db/feed.ts";
+import { startKeyring } from "../../server/keyring.ts";
 import { testDatabase } from "./db.ts";
 
 /** The app in process over the suite's database, as tests call it with `app.request(...)`. */
@@ -29,6 +30,8 @@ export interface TestApp {
 export function testApp(): TestApp {
   const database = testDatabase();
   const feed = new ChangeFeed(database.sql);
+  // Secrets are encrypted at rest under the suite's KEK, as `npm start` encrypts them under its own.
+  beforeAll(() => startKeyring(database, { KUBESANDBOX_KEK: inject("kek"), DATA_DIR: "" }, false));
   beforeAll(() => feed.start());
   afterAll(() => feed.stop());
   const app = createApp({

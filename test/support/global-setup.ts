@@ -4,6 +4,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { connect } from "../../db/connection.ts";
+import { newKekText } from "../../db/crypto/kek.ts";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../../db/embedded.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { migrateQueue } from "../../workers/runner.ts";
@@ -11,6 +12,8 @@ import { migrateQueue } from "../../workers/runner.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The suite's key-encryption key (base64): every app and service on the suite's database uses it. */
+    kek: string;
   }
 }
 
@@ -37,6 +40,7 @@ export default async function setup(project: TestProject) {
   await database.close();
   await migrateQueue(url.toString());
   project.provide("databaseUrl", url.toString());
+  project.provide("kek", newKekText());
 
   return async () => {
     await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 import { freePort } from "../../db/embedded.ts";
 
 const run = promisify(execFile);
@@ -42,8 +43,15 @@ export async function startService(
     DATA_DIR: dir,
     LOG_LEVEL: "warn",
   };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  else delete env.DATABASE_URL;
+  // On the suite's database, the suite's KEK; on its own embedded one, the service makes its own.
+  delete env.KUBESANDBOX_KEK_FILE;
+  if (databaseUrl) {
+    env.DATABASE_URL = databaseUrl;
+    env.KUBESANDBOX_KEK = inject("kek");
+  } else {
+    delete env.DATABASE_URL;
+    delete env.KUBESANDBOX_KEK;
+  }
   const child = spawn(process.execPath, [join(root, "main.ts")], {
     cwd: root,
     env,

@@ -1,0 +1,82 @@
+import type { KubeObject } from "../../kube/object.ts";
+import { type BodySealer, useSealer } from "../body-sealing.ts";
+import type { Queryable } from "../connection.ts";
+import { currentDataKey, dataKey } from "./data-keys.ts";
+import { decryptJson, encryptJson } from "./jwe.ts";
+import type { Keyring } from "./keyring.ts";
+
+/** The field of a stored Secret that holds its encrypted part, as one compact JWE. */
+export const sealedField = "$sealed";
+
+/** kubectl apply keeps the whole manifest here, data included: it is sealed with the data. */
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+/** What a Secret's JWE holds: its data map, any stringData, and kubectl apply's copy of both. */
+interface Sealed {
+  data?: unknown;
+  stringData?: unknown;
+  lastApplied?: string;
+}
+
+function withoutLastApplied(obj: KubeObject): KubeObject["metadata"] {
+  const { [lastApplied]: _, ...annotations } = obj.metadata.annotations ?? {};
+  const { annotations: __, ...metadata } = obj.metadata;
+  return Object.keys(annotations).length ? { ...metadata, annotations } : metadata;
+}
+
+/**
+ * Seals a Secret: `data` (and `stringData`, and the last-applied annotation) leave the body and
+ * go into one JWE under the sandbox's current data key, named by its kid. A body with nothing to
+ * seal (no data, or already sealed) is stored as it is.
+ */
+async function seal(
+  keyring: Keyring,
+  tx: Queryable,
+  sandboxId: string,
+  body: KubeObject,
+): Promise<KubeObject> {
+  const { data, stringData, ...rest } = body;
+  const applied = body.metadata.annotations?.[lastApplied];
+  if (data === undefined && stringData === undefined && applied === undefined) return body;
+  const payload: Sealed = { data, stringData, lastApplied: applied };
+  const key = await currentDataKey(tx, sandboxId, keyring);
+  return {
+    ...rest,
+    metadata: applied === undefined ? body.metadata : withoutLastApplied(body),
+    [sealedField]: await encryptJson(key.key, key.kid, payload),
+  };
+}
+
+/** Opens a sealed Secret body: its data (and what else was sealed) back in place. */
+async function open(
+  keyring: Keyring,
+  sql: Queryable,
+  sandboxId: string,
+  body: KubeObject,
+): Promise<KubeObject> {
+  const { [sealedField]: sealed, ...rest } = body;
+  if (typeof sealed !== "string") return body;
+  const payload = (await decryptJson(sealed, (kid) => dataKey(sql, sandboxId, kid, keyring))) as Sealed;
+  const out: KubeObject = { ...rest };
+  if (payload.data !== undefined) out.data = payload.data;
+  if (payload.stringData !== undefined) out.stringData = payload.stringData;
+  if (payload.lastApplied !== undefined)
+    out.metadata = {
+      ...rest.metadata,
+      annotations: { ...rest.metadata.annotations, [lastApplied]: payload.lastApplied },
+    };
+  return out;
+}
+
+/** The sealer of Secrets under a keyring. */
+export function secretSealer(keyring: Keyring): BodySealer {
+  return {
+    seal: (tx, sandboxId, body) => seal(keyring, tx, sandboxId, body),
+    open: (sql, sandboxId, body) => open(keyring, sql, sandboxId, body),
+  };
+}
+
+/** Makes the store encrypt Secrets under this keyring (at start-up, after verifyKeyring). */
+export function sealSecretsWith(keyring: Keyring): void {
+  useSealer("secrets", secretSealer(keyring));
+}

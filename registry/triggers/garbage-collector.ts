@@ -1,0 +1,37 @@
+import type { Written } from "../../db/store.ts";
+import { foregroundFinalizer, orphanFinalizer } from "../../kube/deletion.ts";
+import { ownerReferences } from "../../kube/owners.ts";
+import type { Job } from "../triggers.ts";
+
+/** The garbage collector's task; its key is the uid of an owner whose dependents need a look. */
+export const garbageCollectorTask = "garbage_collector";
+
+function collect(uid: string): Job {
+  return { task: garbageCollectorTask, key: uid, payload: { uid } };
+}
+
+/**
+ * Any object written, as the garbage collector's graph builder sees it: an object gone leaves
+ * its dependents without that owner; an object marked for orphan or foreground deletion waits
+ * for the collector; a new object may name an owner that is already gone; a dependent gone may
+ * be the last one a foreground deletion waited for.
+ */
+export function garbageCollectionWritten(w: Written): Job[] {
+  if (w.resource === "events") return [];
+  const meta = w.object.metadata;
+  const jobs: Job[] = [];
+  if (meta.uid && w.type === "DELETED") jobs.push(collect(meta.uid));
+  const finalizers = meta.finalizers ?? [];
+  if (
+    meta.uid &&
+    w.type !== "DELETED" &&
+    meta.deletionTimestamp &&
+    (finalizers.includes(orphanFinalizer) || finalizers.includes(foregroundFinalizer))
+  )
+    jobs.push(collect(meta.uid));
+  for (const ref of ownerReferences(w.object)) {
+    if (w.type === "ADDED" || (w.type === "DELETED" && ref.blockOwnerDeletion === true))
+      jobs.push(collect(ref.uid));
+  }
+  return jobs;
+}

@@ -1,0 +1,33 @@
+import { isTerminal, kubeletShouldLook, wantsScheduling } from "../../kube/pod-state.ts";
+import { record, text } from "../../kube/validation/json.ts";
+import type { Trigger } from "../triggers.ts";
+
+/**
+ * The scheduler's and the kubelet's trigger rules. A pod waiting for the scheduler gets a
+ * scheduling job; a bound pod its kubelet has something new to do with gets a kubelet job;
+ * and whatever may let pending pods fit now — a node written, a bound pod removed or finished —
+ * gets one retry of the sandbox's pending pods.
+ */
+
+const podKey = (w: Parameters<Trigger>[0]) => `${w.namespace}/${w.name}`;
+const retry = { task: "schedule_pending", key: "pending", payload: {} };
+
+/** On pods: schedule, wake the kubelet, retry pending pods when resources free up. */
+export const podTriggers: Trigger[] = [
+  (w) =>
+    w.type !== "DELETED" && wantsScheduling(w.object)
+      ? [{ task: "scheduler", key: podKey(w), payload: { namespace: w.namespace, name: w.name } }]
+      : [],
+  (w) =>
+    w.type !== "DELETED" && kubeletShouldLook(w.object)
+      ? [{ task: "kubelet", key: podKey(w), payload: { namespace: w.namespace, name: w.name } }]
+      : [],
+  (w) => {
+    if (!text(record(w.object.spec).nodeName)) return [];
+    const freed = w.type === "DELETED" ? !isTerminal(w.object) : isTerminal(w.object);
+    return freed ? [retry] : [];
+  },
+];
+
+/** On nodes: any change to a node may let pending pods fit. */
+export const nodeTriggers: Trigger[] = [() => [retry]];

@@ -1,0 +1,477 @@
+import { describe, expect, it } from "vitest";
+import { bootstrapObjects } from "../../../kube/bootstrap.ts";
+import { summarizePod } from "../../../kube/kinds/pod-printer.ts";
+import type { KubeObject } from "../../../kube/object.ts";
+import type { Json } from "../../../kube/validation/json.ts";
+import type { KubeletContext } from "../../../workers/kubelet/context.ts";
+import { firstSync, type SyncResult, sync } from "../../../workers/kubelet/lifecycle.ts";
+import { terminate } from "../../../workers/kubelet/termination.ts";
+
+const t0 = Date.parse("2025-03-01T10:00:00Z");
+const node = bootstrapObjects("2025-01-01T00:00:00Z").find((o) => o.object.kind === "Node")
+  ?.object as KubeObject;
+
+function newPod(spec: Json): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p", namespace: "default", uid: "11111111-2222-3333-4444-555555555555" },
+    spec: { restartPolicy: "Always", nodeName: "node-1", ...spec },
+    status: {
+      phase: "Pending",
+      qosClass: "BestEffort",
+      conditions: [
+        {
+          type: "PodScheduled",
+          status: "True",
+          lastProbeTime: null,
+          lastTransitionTime: "2025-03-01T10:00:00Z",
+        },
+      ],
+    },
+  };
+}
+
+/** A kubelet driven by hand: its node memory persists between syncs, as a real kubelet's would. */
+function kubelet(spec: Json, present: string[] = []) {
+  let pod = newPod(spec);
+  let ids = 0;
+  const memory = {
+    present: new Set(present),
+    pullFailures: new Map<string, { count: number; lastMs: number }>(),
+  };
+  const ctx = (now: number): KubeletContext => ({
+    pod,
+    node,
+    now,
+    ...memory,
+    newContainerID: () => `containerd://${String(++ids).padStart(64, "0")}`,
+  });
+  const apply = (r: SyncResult) => {
+    pod = { ...pod, status: r.status };
+    return r;
+  };
+  apply(firstSync(ctx(t0), "10.244.1.2"));
+  return {
+    pod: () => pod,
+    at: (ms: number) => apply(sync(ctx(t0 + ms))),
+    terminate: (ms: number) => terminate(ctx(t0 + ms)),
+    setPod: (p: KubeObject) => {
+      pod = p;
+    },
+  };
+}
+
+const containers = (pod: KubeObject) => (pod.status as Json).containerStatuses as Json[];
+const statusColumn = (pod: KubeObject) => summarizePod(pod).reason;
+
+describe("the first sync", () => {
+  it("takes the pod on: Pending, ContainerCreating, its IPs and start time", () => {
+    const k = kubelet({ containers: [{ name: "nginx", image: "nginx" }] });
+    const status = k.pod().status as Json;
+    expect(status).toMatchObject({
+      phase: "Pending",
+      hostIP: "192.168.49.2",
+      hostIPs: [{ ip: "192.168.49.2" }],
+      podIP: "10.244.1.2",
+      podIPs: [{ ip: "10.244.1.2" }],
+      startTime: "2025-03-01T10:00:00Z",
+      qosClass: "BestEffort",
+      containerStatuses: [
+        {
+          name: "nginx",
+          state: { waiting: { reason: "ContainerCreating" } },
+          lastState: {},
+          ready: false,
+          restartCount: 0,
+          image: "nginx",
+          imageID: "",
+          started: false,
+        },
+      ],
+    });
+    expect((status.conditions as Json[]).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
+      ["PodReadyToStartContainers", "False", ""],
+      ["Initialized", "True", ""],
+      ["Ready", "False", "ContainersNotReady"],
+      ["ContainersReady", "False", "ContainersNotReady"],
+      ["PodScheduled", "True", ""],
+    ]);
+    expect((status.conditions as Json[])[2]?.message).toBe("containers with unready status: [nginx]");
+    expect(statusColumn(k.pod())).toBe("ContainerCreating");
+  });
+});
+
+describe("starting containers", () => {
+  it("is not due before the ContainerCreating delay", () => {
+    const k = kubelet({ containers: [{ name: "nginx", image: "nginx" }] });
+    const r = k.at(10);
+    expect(statusColumn(k.pod())).toBe("ContainerCreating");
+    expect(r.next).toBe(t0 + 30);
+  });
+
+  it("pulls, creates and starts them, then they run and are ready", () => {
+    const k = kubelet({ containers: [{ name: "nginx", image: "nginx" }] });
+    const r = k.at(30);
+    expect(r.next).toBeNull();
+    expect(r.events.map((e) => [e.reason, e.message, e.fieldPath])).toEqual([
+      ["Pulling", 'Pulling image "nginx"', "spec.containers{nginx}"],
+      [
+        "Pulled",
+        'Successfully pulled image "nginx" in 1.403s (1.403s including waiting). Image size: 72200345 bytes.',
+        "spec.containers{nginx}",
+      ],
+      ["Created", "Created container: nginx", "spec.containers{nginx}"],
+      ["Started", "Started container nginx", "spec.containers{nginx}"],
+    ]);
+    const [c] = containers(k.pod());
+    expect(c).toMatchObject({
+      name: "nginx",
+      state: { running: { startedAt: "2025-03-01T10:00:00Z" } },
+      ready: true,
+      restartCount: 0,
+      image: "docker.io/library/nginx:latest",
+      started: true,
+    });
+    expect(c?.imageID).toMatch(/^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+    expect(c?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    expect((k.pod().status as Json).phase).toBe("Running");
+    expect(((k.pod().status as Json).conditions as Json[]).every((c) => c.status === "True")).toBe(true);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 1, total: 1, reason: "Running" });
+  });
+
+  it("runs the tutorial's two containers side by side", () => {
+    const k = kubelet({
+      containers: [
+        { name: "my-nginx", image: "nginx" },
+        {
+          name: "my-centos",
+          image: "centos",
+          command: ["/bin/sh", "-c", "while : ; do curl http://localhost:80/; sleep 3; done"],
+        },
+      ],
+    });
+    k.at(30);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 2, total: 2, reason: "Running" });
+  });
+
+  const pulls: [string, Json, string[], string][] = [
+    [
+      "IfNotPresent, image on the node",
+      { image: "nginx:1.25", imagePullPolicy: "IfNotPresent" },
+      ["docker.io/library/nginx:1.25"],
+      'Container image "nginx:1.25" already present on machine',
+    ],
+    [
+      "IfNotPresent, image not on the node",
+      { image: "nginx:1.25", imagePullPolicy: "IfNotPresent" },
+      [],
+      'Pulling image "nginx:1.25"',
+    ],
+    [
+      "Always pulls even so",
+      { image: "nginx", imagePullPolicy: "Always" },
+      ["docker.io/library/nginx:latest"],
+      'Pulling image "nginx"',
+    ],
+    [
+      "Never, image not on the node",
+      { image: "nginx:1.25", imagePullPolicy: "Never" },
+      [],
+      'Container image "nginx:1.25" is not present with pull policy of Never',
+    ],
+  ];
+  it.each(pulls)("pull policy %s", (_name, container, present, message) => {
+    const k = kubelet({ containers: [{ name: "web", ...container }] }, present);
+    expect(k.at(30).events[0]?.message).toBe(message);
+  });
+
+  it("waits for a readiness probe's initial delay before the container is ready", () => {
+    const k = kubelet({
+      containers: [
+        {
+          name: "web",
+          image: "nginx",
+          readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 5 },
+        },
+      ],
+    });
+    expect(k.at(30).next).toBe(t0 + 5000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 0, reason: "Running" });
+    k.at(5000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 1, reason: "Running" });
+  });
+});
+
+describe("containers that exit", () => {
+  type Row = [ms: number, column: string, restarts: number, message?: string];
+  const backOff = (d: string) =>
+    `back-off ${d} restarting failed container=crash pod=p_default(11111111-2222-3333-4444-555555555555)`;
+  const crashLoop: Row[] = [
+    [500, "Error", 0],
+    [1500, "Error", 1],
+    [2500, "CrashLoopBackOff", 1, backOff("10s")],
+    [11500, "Error", 2],
+    [12500, "CrashLoopBackOff", 2, backOff("20s")],
+    [40_000, "CrashLoopBackOff", 3, backOff("40s")],
+    [400_000, "CrashLoopBackOff", 6, backOff("5m0s")],
+  ];
+  const spec = { containers: [{ name: "crash", image: "busybox", command: ["sh", "-c", "exit 1"] }] };
+
+  it.each(crashLoop)("a crash loop at %d ms: %s, %d restarts", (ms, column, restarts, message) => {
+    // Straight from the first sync to `ms`: a late job lands where a punctual one would.
+    const k = kubelet(spec);
+    k.at(ms);
+    expect(statusColumn(k.pod())).toBe(column);
+    expect(summarizePod(k.pod()).restarts).toBe(restarts);
+    const [c] = containers(k.pod());
+    if (message) expect((c as Json).state).toEqual({ waiting: { reason: "CrashLoopBackOff", message } });
+    if (!message) expect((c as Json).state).not.toHaveProperty("waiting");
+  });
+
+  it("steps through the crash loop as its delayed jobs would", () => {
+    const k = kubelet(spec);
+    const seen: string[] = [];
+    let next: number | null = t0 + 30;
+    while (next !== null && next - t0 <= 72_000) {
+      k.at(next - t0);
+      seen.push(`${statusColumn(k.pod())}/${summarizePod(k.pod()).restarts}`);
+      next = k.at(next - t0).next;
+    }
+    expect(seen).toEqual([
+      "Error/0",
+      "Error/1",
+      "CrashLoopBackOff/1",
+      "Error/2",
+      "CrashLoopBackOff/2",
+      "Error/3",
+      "CrashLoopBackOff/3",
+      "Error/4",
+      "CrashLoopBackOff/4",
+    ]);
+    const [c] = containers(k.pod());
+    expect(c?.lastState).toMatchObject({ terminated: { exitCode: 1, reason: "Error" } });
+  });
+
+  it("records the back-off events", () => {
+    const k = kubelet(spec);
+    k.at(1500);
+    const r = k.at(2500);
+    expect(r.events).toEqual([
+      {
+        type: "Warning",
+        reason: "BackOff",
+        message:
+          "Back-off restarting failed container crash in pod p_default(11111111-2222-3333-4444-555555555555)",
+        fieldPath: "spec.containers{crash}",
+      },
+    ]);
+  });
+
+  const finished: [string, Json, number, string, string, number][] = [
+    ["Never, exit 3 after 5 s: Failed", { restartPolicy: "Never" }, 5000, "Failed", "Error", 3],
+    ["OnFailure, exit 0: Succeeded", { restartPolicy: "OnFailure" }, 5000, "Succeeded", "Completed", 0],
+  ];
+  it.each(finished)("%s", (_name, policy, at, phase, column, exitCode) => {
+    const script = exitCode ? "sleep 5; exit 3" : "sleep 5";
+    const k = kubelet({
+      ...policy,
+      containers: [{ name: "job", image: "busybox", command: ["sh", "-c", script] }],
+    });
+    k.at(4000);
+    expect((k.pod().status as Json).phase).toBe("Running");
+    const r = k.at(at);
+    expect(r.next).toBeNull();
+    const status = k.pod().status as Json;
+    expect(status.phase).toBe(phase);
+    expect(statusColumn(k.pod())).toBe(column);
+    expect(containers(k.pod())[0]?.state).toEqual({
+      terminated: {
+        exitCode,
+        reason: column,
+        startedAt: "2025-03-01T10:00:00Z",
+        finishedAt: "2025-03-01T10:00:05Z",
+        containerID: containers(k.pod())[0]?.containerID,
+      },
+    });
+    const reason = phase === "Failed" ? "PodFailed" : "PodCompleted";
+    expect((status.conditions as Json[]).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
+      ["PodReadyToStartContainers", "False", ""],
+      ["Initialized", "True", phase === "Succeeded" ? "PodCompleted" : ""],
+      ["Ready", "False", reason],
+      ["ContainersReady", "False", reason],
+      ["PodScheduled", "True", ""],
+    ]);
+  });
+});
+
+describe("images that cannot be pulled", () => {
+  const spec = { containers: [{ name: "bad", image: "nginx:doesnotexist" }] };
+  const error =
+    'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:doesnotexist": failed to resolve reference "docker.io/library/nginx:doesnotexist": docker.io/library/nginx:doesnotexist: not found';
+
+  it("fail with ErrImagePull, then back off with ImagePullBackOff, and retry after 10 s", () => {
+    const k = kubelet(spec);
+    const first = k.at(30);
+    expect(first.events.map((e) => [e.type, e.reason, e.message])).toEqual([
+      ["Normal", "Pulling", 'Pulling image "nginx:doesnotexist"'],
+      ["Warning", "Failed", `Failed to pull image "nginx:doesnotexist": ${error}`],
+      ["Warning", "Failed", "Error: ErrImagePull"],
+    ]);
+    expect(containers(k.pod())[0]?.state).toEqual({ waiting: { reason: "ErrImagePull", message: error } });
+    expect(first.next).toBe(t0 + 30 + 1000);
+    const backOff = k.at(1030);
+    expect(backOff.events.map((e) => [e.type, e.reason, e.message])).toEqual([
+      ["Normal", "BackOff", 'Back-off pulling image "nginx:doesnotexist"'],
+      ["Warning", "Failed", "Error: ImagePullBackOff"],
+    ]);
+    expect(containers(k.pod())[0]?.state).toEqual({
+      waiting: {
+        reason: "ImagePullBackOff",
+        message: `Back-off pulling image "nginx:doesnotexist": ErrImagePull: ${error}`,
+      },
+    });
+    expect(backOff.next).toBe(t0 + 30 + 10_000);
+    expect(k.at(10_030).events[0]?.reason).toBe("Pulling");
+    expect(statusColumn(k.pod())).toBe("ErrImagePull");
+    expect(k.at(11_030).next).toBe(t0 + 10_030 + 20_000);
+    expect((k.pod().status as Json).phase).toBe("Pending");
+  });
+
+  it("stay InvalidImageName for a name that does not parse", () => {
+    const k = kubelet({ containers: [{ name: "bad", image: "Nginx" }] });
+    const r = k.at(30);
+    expect(statusColumn(k.pod())).toBe("InvalidImageName");
+    expect(r.events.map((e) => e.reason)).toEqual(["InspectFailed", "Failed"]);
+    expect(r.next).toBeNull();
+  });
+});
+
+describe("init containers", () => {
+  it("run one after another before the app", () => {
+    const k = kubelet({
+      initContainers: [
+        { name: "wait", image: "busybox", command: ["sh", "-c", "sleep 2"] },
+        { name: "setup", image: "busybox", command: ["sh", "-c", "sleep 1"] },
+      ],
+      containers: [{ name: "app", image: "nginx" }],
+    });
+    expect(statusColumn(k.pod())).toBe("Init:0/2");
+    k.at(30);
+    expect(statusColumn(k.pod())).toBe("Init:0/2");
+    const initialized = ((k.pod().status as Json).conditions as Json[])[1];
+    expect(initialized).toMatchObject({
+      type: "Initialized",
+      status: "False",
+      reason: "ContainersNotInitialized",
+      message: "containers with incomplete status: [wait setup]",
+    });
+    k.at(2100);
+    expect(statusColumn(k.pod())).toBe("Init:1/2");
+    k.at(3100);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 1, reason: "Running" });
+    expect(
+      ((k.pod().status as Json).initContainerStatuses as Json[]).map((s) => [
+        s.name,
+        (s.state as Json).terminated && "done",
+        s.ready,
+      ]),
+    ).toEqual([
+      ["wait", "done", true],
+      ["setup", "done", true],
+    ]);
+  });
+
+  it("fail the pod when one fails under restartPolicy Never", () => {
+    const k = kubelet({
+      restartPolicy: "Never",
+      initContainers: [{ name: "check", image: "busybox", command: ["sh", "-c", "exit 2"] }],
+      containers: [{ name: "app", image: "nginx" }],
+    });
+    k.at(30);
+    expect((k.pod().status as Json).phase).toBe("Failed");
+    expect(statusColumn(k.pod())).toBe("Init:Error");
+  });
+});
+
+describe("deletion", () => {
+  const deleted = (pod: KubeObject, grace: number): KubeObject => ({
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      deletionTimestamp: new Date(t0 + 60_000 + grace * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+      deletionGracePeriodSeconds: grace,
+    },
+  });
+
+  it("stops the containers within a second of a 30 s grace period, then removes the pod", () => {
+    const k = kubelet({
+      containers: [
+        { name: "nginx", image: "nginx" },
+        { name: "sleeper", image: "busybox", command: ["sleep", "3600"] },
+      ],
+    });
+    k.at(30);
+    k.setPod(deleted(k.pod(), 30));
+    const early = k.terminate(60_100);
+    expect(early).toMatchObject({ remove: false, status: null, next: t0 + 61_000 });
+    expect(early.events.map((e) => e.message)).toEqual([
+      "Stopping container nginx",
+      "Stopping container sleeper",
+    ]);
+    const done = k.terminate(61_000);
+    expect(done.remove).toBe(true);
+    const states = ((done.status as Json).containerStatuses as Json[]).map(
+      (c) => (c.state as Json).terminated as Json,
+    );
+    expect(states.map((s) => [s.exitCode, s.reason, s.finishedAt])).toEqual([
+      [0, "Completed", "2025-03-01T10:01:01Z"],
+      [137, "Error", "2025-03-01T10:01:01Z"],
+    ]);
+    expect((done.status as Json).phase).toBe("Failed");
+  });
+
+  it("removes a pod whose containers never started at once", () => {
+    const k = kubelet({ containers: [{ name: "bad", image: "nginx:doesnotexist" }] });
+    k.at(30);
+    k.setPod(deleted(k.pod(), 30));
+    expect(k.terminate(60_100)).toMatchObject({ remove: true, status: null, events: [] });
+  });
+});
+
+describe("a container whose image is changed", () => {
+  const withImage = (pod: KubeObject, image: string): KubeObject => {
+    const spec = structuredClone(pod.spec) as Json;
+    ((spec.containers as Json[])[0] as Json).image = image;
+    return { ...pod, spec };
+  };
+
+  it("is restarted with the new image when running", () => {
+    const k = kubelet({ containers: [{ name: "web", image: "nginx:1.24" }] });
+    k.at(30);
+    k.setPod(withImage(k.pod(), "nginx:1.25"));
+    const r = k.at(5000);
+    expect(r.events.map((e) => e.message)).toEqual([
+      "Container web definition changed, will be restarted",
+      'Pulling image "nginx:1.25"',
+      'Successfully pulled image "nginx:1.25" in 1.403s (1.403s including waiting). Image size: 72200345 bytes.',
+      "Created container: web",
+      "Started container web",
+    ]);
+    expect(containers(k.pod())[0]).toMatchObject({
+      image: "docker.io/library/nginx:1.25",
+      restartCount: 1,
+      state: { running: { startedAt: "2025-03-01T10:00:05Z" } },
+      lastState: { terminated: { exitCode: 0, reason: "Completed" } },
+    });
+  });
+
+  it("starts at once when the old image never pulled", () => {
+    const k = kubelet({ containers: [{ name: "web", image: "nginx:doesnotexist" }] });
+    k.at(2000);
+    expect(statusColumn(k.pod())).toBe("ImagePullBackOff");
+    k.setPod(withImage(k.pod(), "nginx"));
+    k.at(3000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 1, reason: "Running", restarts: 0 });
+  });
+});

@@ -1,0 +1,60 @@
+import type { SandboxWriter } from "../../db/store.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { record } from "../../kube/validation/json.ts";
+import { selectorMatches } from "../../kube/validation/label-selector.ts";
+import { replaceObject } from "../../registry/update.ts";
+import { listInNamespace } from "../list.ts";
+import { manager } from "./sync.ts";
+import { controllerRef } from "./view.ts";
+
+/** The controller reference a deployment puts on its ReplicaSets. */
+export function ownerRefTo(d: KubeObject): Record<string, unknown> {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    name: d.metadata.name,
+    uid: d.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/**
+ * getReplicaSetsForDeployment: the ReplicaSets this deployment controls, after the
+ * ControllerRefManager's claim: its own that still match the selector are kept, its own that
+ * no longer match are released, orphans that match are adopted (not while either side is being
+ * deleted). ReplicaSets controlled by anything else are left alone.
+ */
+export async function claimReplicaSets(w: SandboxWriter, d: KubeObject): Promise<Map<string, KubeObject>> {
+  const namespace = d.metadata.namespace ?? "";
+  const selector = record(d.spec).selector;
+  const owned = new Map<string, KubeObject>();
+  for (const rs of await listInNamespace(w, "replicasets.apps", namespace)) {
+    const ref = controllerRef(rs);
+    const matches = selectorMatches(selector, rs.metadata.labels ?? {});
+    if (ref && ref.uid === d.metadata.uid) {
+      if (matches) owned.set(rs.metadata.name ?? "", rs);
+      else if (!d.metadata.deletionTimestamp) await release(w, d, rs);
+    } else if (!ref && matches && !d.metadata.deletionTimestamp && !rs.metadata.deletionTimestamp) {
+      owned.set(rs.metadata.name ?? "", await adopt(w, d, rs));
+    }
+  }
+  return owned;
+}
+
+/** Adds the deployment as the ReplicaSet's controller. */
+function adopt(w: SandboxWriter, d: KubeObject, rs: KubeObject): Promise<KubeObject> {
+  const next = structuredClone(rs);
+  next.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ownerRefTo(d)];
+  return replaceObject(w, replicaSetKind, rs, next, "", manager);
+}
+
+/** Removes the deployment's controller reference from a ReplicaSet it no longer selects. */
+async function release(w: SandboxWriter, d: KubeObject, rs: KubeObject): Promise<void> {
+  const next = structuredClone(rs);
+  const kept = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid);
+  if (kept.length) next.metadata.ownerReferences = kept;
+  else delete next.metadata.ownerReferences;
+  await replaceObject(w, replicaSetKind, rs, next, "", manager);
+}

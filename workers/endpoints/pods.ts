@@ -1,0 +1,98 @@
+import type { KubeObject } from "../../kube/object.ts";
+import type { ServicePort, ServiceSpec } from "../../kube/service/spec.ts";
+import { record, records, text } from "../../kube/validation/json.ts";
+
+/** What the endpoint controllers read of a pod, once. */
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  uid: string;
+  labels: Record<string, string>;
+  nodeName: string;
+  hostname: string;
+  subdomain: string;
+  ips: string[];
+  ready: boolean;
+  terminating: boolean;
+  terminal: boolean;
+  /** Ports by name and protocol: regular containers, then restartable init containers (sidecars). */
+  namedPorts: { name: string; protocol: string; port: number }[];
+}
+
+/** The pod as the endpoint controllers see it. */
+export function podInfo(pod: KubeObject): PodInfo {
+  const spec = record(pod.spec);
+  const status = record(pod.status);
+  const podIPs = records(status.podIPs)
+    .map((p) => text(p.ip))
+    .filter(Boolean);
+  const ips = podIPs.length ? podIPs : text(status.podIP) ? [text(status.podIP)] : [];
+  const phase = text(status.phase);
+  const sidecars = records(spec.initContainers).filter((c) => c.restartPolicy === "Always");
+  const namedPorts = [...records(spec.containers), ...sidecars].flatMap((c) =>
+    records(c.ports)
+      .filter((p) => text(p.name))
+      .map((p) => ({
+        name: text(p.name),
+        protocol: text(p.protocol) || "TCP",
+        port: Number(p.containerPort),
+      })),
+  );
+  return {
+    name: pod.metadata.name ?? "",
+    namespace: pod.metadata.namespace ?? "",
+    uid: pod.metadata.uid ?? "",
+    labels: pod.metadata.labels ?? {},
+    nodeName: text(spec.nodeName),
+    hostname: text(spec.hostname),
+    subdomain: text(spec.subdomain),
+    ips,
+    ready: records(status.conditions).some((c) => c.type === "Ready" && c.status === "True"),
+    terminating: !!pod.metadata.deletionTimestamp,
+    terminal: phase === "Succeeded" || phase === "Failed",
+    namedPorts,
+  };
+}
+
+/**
+ * ShouldPodBeInEndpoints: not finished, has an IP, and not terminating unless terminating
+ * pods are wanted (EndpointSlices keep them, marked; Endpoints only with publishNotReadyAddresses).
+ */
+export function shouldBeInEndpoints(pod: PodInfo, includeTerminating: boolean): boolean {
+  if (pod.terminal || pod.ips.length === 0) return false;
+  return includeTerminating || !pod.terminating;
+}
+
+/** The service's IP family: its first ipFamilies entry, else its cluster IP's. */
+export function serviceFamily(spec: ServiceSpec, pod?: PodInfo): "IPv4" | "IPv6" {
+  const first = spec.ipFamilies?.[0];
+  if (first === "IPv4" || first === "IPv6") return first;
+  const ip = spec.clusterIP && spec.clusterIP !== "None" ? spec.clusterIP : (pod?.ips[0] ?? "");
+  return ip.includes(":") ? "IPv6" : "IPv4";
+}
+
+/** The pod's IP of the service's family (podToEndpointAddressForService), or null. */
+export function podIPFor(spec: ServiceSpec, pod: PodInfo): string | null {
+  const v6 = serviceFamily(spec, pod) === "IPv6";
+  return pod.ips.find((ip) => ip.includes(":") === v6) ?? null;
+}
+
+/**
+ * podutil.FindPort: a numeric targetPort as is; a named one is the container port of that name
+ * and the service port's protocol, or null when the pod has none (the pod is then left out).
+ */
+export function findPort(pod: PodInfo, port: ServicePort): number | null {
+  const target = port.targetPort ?? port.port ?? 0;
+  if (typeof target === "number") return target;
+  const protocol = port.protocol || "TCP";
+  return pod.namedPorts.find((p) => p.name === target && p.protocol === protocol)?.port ?? null;
+}
+
+/** ShouldSetHostname: the pod names this service as its subdomain and has a hostname. */
+export function shouldSetHostname(pod: PodInfo, service: KubeObject): boolean {
+  return (
+    pod.hostname !== "" &&
+    pod.subdomain === service.metadata.name &&
+    pod.namespace === service.metadata.namespace
+  );
+}

@@ -1,0 +1,33 @@
+import type { KubeObject } from "../../kube/object.ts";
+import type { Json } from "../../kube/validation/json.ts";
+import type { KubeletEvent } from "./messages.ts";
+
+/** What a kubelet sync knows besides the pod: the time, its node, and its node-local memory. */
+export interface KubeletContext {
+  pod: KubeObject;
+  node: KubeObject;
+  /** The time of this sync, in ms. */
+  now: number;
+  /** Images already on the node, normalized ("docker.io/library/nginx:1.25"). */
+  present: Set<string>;
+  /** This pod's failed pulls by image (as the spec names it): how many, and when the last was. */
+  pullFailures: Map<string, { count: number; lastMs: number }>;
+  /** Makes a new container ID ("containerd://<64 hex>"). */
+  newContainerID: () => string;
+}
+
+/** A sync in progress: the status being built and the events it records. */
+export interface Work {
+  ctx: KubeletContext;
+  spec: Json;
+  status: Json;
+  events: KubeletEvent[];
+}
+
+/** One container of the pod: its spec, which list it is in, and the fieldPath its events name. */
+export interface ContainerRef {
+  spec: Json;
+  kind: "init" | "sidecar" | "main";
+  list: "initContainerStatuses" | "containerStatuses";
+  fieldPath: string;
+}

@@ -1,0 +1,41 @@
+import type { KubeObject } from "../../kube/object.ts";
+import { goDuration } from "../../kube/runtime/go-duration.ts";
+
+/**
+ * The kubelet's event and status texts (pkg/kubelet/images, kuberuntime, events), word for
+ * word as 1.32 writes them.
+ */
+
+/** An event the kubelet records about a pod, for one container when fieldPath is set. */
+export interface KubeletEvent {
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  fieldPath?: string;
+}
+
+/** format.Pod: "name_namespace(uid)". */
+export function podRef(pod: KubeObject): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+}
+
+/** The kubelet's messages, by what happened. */
+export const messages = {
+  pulling: (image: string) => `Pulling image "${image}"`,
+  pulled: (image: string, ms: number, size: number) =>
+    `Successfully pulled image "${image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${size} bytes.`,
+  present: (image: string) => `Container image "${image}" already present on machine`,
+  neverPull: (image: string) => `Container image "${image}" is not present with pull policy of Never`,
+  pullFailed: (image: string, error: string) => `Failed to pull image "${image}": ${error}`,
+  pullBackOff: (image: string) => `Back-off pulling image "${image}"`,
+  pullBackOffWaiting: (image: string, error: string) =>
+    `Back-off pulling image "${image}": ErrImagePull: ${error}`,
+  error: (reason: string) => `Error: ${reason}`,
+  created: (name: string) => `Created container: ${name}`,
+  started: (name: string) => `Started container ${name}`,
+  killing: (name: string) => `Stopping container ${name}`,
+  crashBackOffEvent: (name: string, pod: KubeObject) =>
+    `Back-off restarting failed container ${name} in pod ${podRef(pod)}`,
+  crashBackOffWaiting: (ms: number, name: string, pod: KubeObject) =>
+    `back-off ${goDuration(ms)} restarting failed container=${name} pod=${podRef(pod)}`,
+};

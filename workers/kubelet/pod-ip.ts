@@ -1,0 +1,31 @@
+import type { SandboxWriter } from "../../db/store.ts";
+import { formatIPv4, parseIPv4 } from "../../kube/ip.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { record, text } from "../../kube/validation/json.ts";
+
+/**
+ * The pod network's address for a pod, as the node's CNI (host-local IPAM) hands it out: the
+ * lowest free address of the node's podCIDR after the gateway (.1), unique among the node's
+ * pods that still hold one. Pods on the host network share the node's IP. "" when the range is
+ * full.
+ */
+export async function allocatePodIP(w: SandboxWriter, node: KubeObject, pod: KubeObject, hostIP: string) {
+  if (record(pod.spec).hostNetwork === true) return hostIP;
+  const [base, bits] = text(record(node.spec).podCIDR).split("/");
+  const network = parseIPv4(base ?? "");
+  const prefix = Number(bits);
+  if (network === null || !(prefix >= 8 && prefix <= 30)) return "";
+  const rows = await w.tx<{ ip: string }[]>`
+    SELECT body -> 'status' ->> 'podIP' AS ip FROM objects
+    WHERE sandbox_id = ${w.sandboxId} AND resource = 'pods'
+      AND body -> 'spec' ->> 'nodeName' = ${node.metadata.name ?? ""}
+      AND coalesce(body -> 'status' ->> 'podIP', '') <> ''
+      AND coalesce(body -> 'status' ->> 'phase', '') NOT IN ('Succeeded', 'Failed')`;
+  const used = new Set(rows.map((r) => r.ip));
+  const size = 2 ** (32 - prefix);
+  for (let i = 2; i < size - 1; i++) {
+    const ip = formatIPv4(network + i);
+    if (!used.has(ip)) return ip;
+  }
+  return "";
+}

@@ -1,0 +1,57 @@
+import { apiVersionOf, type Kind } from "../../kube/kind.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
+import { replicationControllerKind } from "../../kube/kinds/replicationcontroller.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import type { OwnerReference } from "../../kube/owners.ts";
+import { isRecord, record } from "../../kube/validation/json.ts";
+import { selectorMatches } from "../../kube/validation/label-selector.ts";
+import { replicationTasks } from "../../registry/triggers/replication.ts";
+
+/**
+ * What differs between the replication controller and the replica-set controller (in 1.32 one
+ * implementation behind adapters): the kind, the event source, and the selector's shape.
+ */
+export interface ReplicaFlavour {
+  kind: Kind;
+  /** The queue task that syncs one controller of the kind. */
+  task: string;
+  /** The event source component: "replication-controller", "replicaset-controller". */
+  component: string;
+  /** Whether the controller's selector selects these labels. */
+  selects(controller: KubeObject, labels: Record<string, string>): boolean;
+}
+
+/** core/v1 ReplicationController: a plain map selector (empty selects everything). */
+export const replicationControllerFlavour: ReplicaFlavour = {
+  kind: replicationControllerKind,
+  task: replicationTasks.replicationcontrollers,
+  component: "replication-controller",
+  selects(controller, labels) {
+    return Object.entries(record(record(controller.spec).selector)).every(
+      ([k, v]) => Object.hasOwn(labels, k) && labels[k] === String(v),
+    );
+  },
+};
+
+/** apps/v1 ReplicaSet: a metav1.LabelSelector (a missing one selects nothing). */
+export const replicaSetFlavour: ReplicaFlavour = {
+  kind: replicaSetKind,
+  task: replicationTasks["replicasets.apps"],
+  component: "replicaset-controller",
+  selects(controller, labels) {
+    const selector = record(controller.spec).selector;
+    return isRecord(selector) && selectorMatches(selector, labels);
+  },
+};
+
+/** The controller reference a controller puts on the pods it makes or adopts. */
+export function controllerRef(flavour: ReplicaFlavour, controller: KubeObject): OwnerReference {
+  return {
+    apiVersion: apiVersionOf(flavour.kind),
+    kind: flavour.kind.kind,
+    name: controller.metadata.name ?? "",
+    uid: controller.metadata.uid ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}

@@ -1,0 +1,167 @@
+import { listObjects, type SandboxWriter } from "../../db/store.ts";
+import { StatusError } from "../../kube/errors.ts";
+import { storageResource } from "../../kube/kind.ts";
+import { podKind } from "../../kube/kinds/pod.ts";
+import { specReplicas } from "../../kube/kinds/workload.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/owners.ts";
+import { record } from "../../kube/validation/json.ts";
+import { jsonEqual } from "../../kube/validation/pod-update.ts";
+import { createInTransaction } from "../../registry/create.ts";
+import { deleteInTransaction } from "../../registry/delete.ts";
+import { recordEvent } from "../../registry/events.ts";
+import { replaceObject } from "../../registry/update.ts";
+import { claimPods } from "./claim.ts";
+import { controllerRef, type ReplicaFlavour } from "./flavours.ts";
+import { isPodActive, isPodAvailable, isPodReady } from "./pods.ts";
+import { podsToDelete } from "./ranking.ts";
+import { calculateStatus, minReadySeconds } from "./status.ts";
+import { podFromTemplate } from "./template.ts";
+
+/** Who the controllers write as, in managedFields. */
+const fieldManager = "kube-controller-manager";
+/** burstReplicas: the most pods one sync creates or deletes. */
+const burstReplicas = 500;
+
+/** How a sync ended: whether managing replicas failed, and when to look again (seconds), if at all. */
+export interface SyncOutcome {
+  failed: boolean;
+  requeueAfterSeconds: number | null;
+}
+
+/** Stores the pod with new ownerReferences, through the update path (as the controller's patch does). */
+async function setOwnerReferences(
+  w: SandboxWriter,
+  pod: KubeObject,
+  refs: OwnerReference[],
+): Promise<KubeObject> {
+  const next = structuredClone(pod);
+  if (refs.length) next.metadata.ownerReferences = refs as unknown as Record<string, unknown>[];
+  else delete next.metadata.ownerReferences;
+  return replaceObject(w, podKind, pod, next, "", { fieldManager });
+}
+
+/** The active pods of the controller's siblings (the ReplicaSets of its Deployment), or its own. */
+async function relatedPods(
+  w: SandboxWriter,
+  flavour: ReplicaFlavour,
+  controller: KubeObject,
+  all: KubeObject[],
+  own: KubeObject[],
+): Promise<KubeObject[]> {
+  const parent = controllerOf(controller);
+  if (!parent) return own;
+  const namespace = controller.metadata.namespace ?? "";
+  const siblings = await listObjects(w.tx, w.sandboxId, storageResource(flavour.kind), namespace);
+  const uids = new Set(
+    (siblings?.items ?? []).filter((s) => controllerOf(s)?.uid === parent.uid).map((s) => s.metadata.uid),
+  );
+  return all.filter((p) => isPodActive(p) && uids.has(controllerOf(p)?.uid));
+}
+
+/** Creates up to `count` pods from the template; the first refusal stops it and is returned. */
+async function createPods(
+  w: SandboxWriter,
+  flavour: ReplicaFlavour,
+  controller: KubeObject,
+  count: number,
+): Promise<Error | null> {
+  const namespace = controller.metadata.namespace ?? "";
+  const ns = await w.get({ resource: "namespaces", namespace: "", name: namespace });
+  // A namespace being deleted takes no new pods; that is no failure of ours.
+  if (!ns || record(ns.status).phase === "Terminating") return null;
+  const ref = controllerRef(flavour, controller);
+  for (let i = 0; i < count; i++) {
+    try {
+      const pod = await createInTransaction(w, podKind, namespace, podFromTemplate(controller, ref), {
+        fieldManager,
+      });
+      await recordEvent(w, controller, {
+        type: "Normal",
+        reason: "SuccessfulCreate",
+        message: `Created pod: ${pod.metadata.name}`,
+        component: flavour.component,
+      });
+    } catch (err) {
+      if (!(err instanceof StatusError)) throw err;
+      await recordEvent(w, controller, {
+        type: "Warning",
+        reason: "FailedCreate",
+        message: `Error creating: ${err.message}`,
+        component: flavour.component,
+      });
+      return err;
+    }
+  }
+  return null;
+}
+
+/**
+ * manageReplicas: creates pods from the template while fewer than spec.replicas are active, or
+ * deletes the ones ActivePodsWithRanks prefers while more are; at most burstReplicas at a time.
+ */
+async function manageReplicas(
+  w: SandboxWriter,
+  flavour: ReplicaFlavour,
+  controller: KubeObject,
+  pods: KubeObject[],
+  all: KubeObject[],
+  now: number,
+): Promise<Error | null> {
+  const diff = pods.length - specReplicas(controller);
+  if (diff < 0) return createPods(w, flavour, controller, Math.min(-diff, burstReplicas));
+  if (diff === 0) return null;
+  const related = await relatedPods(w, flavour, controller, all, pods);
+  for (const pod of podsToDelete(pods, Math.min(diff, burstReplicas), related, now)) {
+    await deleteInTransaction(w, podKind, pod, {});
+    await recordEvent(w, controller, {
+      type: "Normal",
+      reason: "SuccessfulDelete",
+      message: `Deleted pod: ${pod.metadata.name}`,
+      component: flavour.component,
+    });
+  }
+  return null;
+}
+
+/**
+ * One sync of a ReplicationController or ReplicaSet (syncReplicaSet), in the caller's
+ * transaction: claim the namespace's active pods (adopt matching orphans, release pods that no
+ * longer match), create or delete pods toward spec.replicas unless the controller is being
+ * deleted, and store the status it observed. The sandbox lock serializes syncs, so what it
+ * reads is what it acts on, and a repeated or concurrent job finds nothing left to do.
+ */
+export async function syncReplicas(
+  w: SandboxWriter,
+  flavour: ReplicaFlavour,
+  controller: KubeObject,
+  now = Date.now(),
+): Promise<SyncOutcome> {
+  const namespace = controller.metadata.namespace ?? "";
+  const all = (await listObjects(w.tx, w.sandboxId, "pods", namespace))?.items ?? [];
+  const claim = claimPods(controller, all.filter(isPodActive), (labels) =>
+    flavour.selects(controller, labels),
+  );
+  const uid = controller.metadata.uid;
+  for (const pod of claim.release)
+    await setOwnerReferences(
+      w,
+      pod,
+      ownerReferences(pod).filter((r) => r.uid !== uid),
+    );
+  const owned = [...claim.owned];
+  for (const pod of claim.adopt)
+    owned.push(
+      await setOwnerReferences(w, pod, [...ownerReferences(pod), controllerRef(flavour, controller)]),
+    );
+  const failure = controller.metadata.deletionTimestamp
+    ? null
+    : await manageReplicas(w, flavour, controller, owned, all, now);
+  const status = calculateStatus(controller, owned, failure, now);
+  if (!jsonEqual(status, controller.status))
+    await replaceObject(w, flavour.kind, controller, { ...controller, status }, "status", { fieldManager });
+  // Pods ready but not yet available for minReadySeconds become available with time alone.
+  const minReady = minReadySeconds(controller);
+  const waiting = minReady > 0 && owned.some((p) => isPodReady(p) && !isPodAvailable(p, minReady, now));
+  return { failed: failure !== null, requeueAfterSeconds: waiting ? minReady : null };
+}

@@ -1,0 +1,91 @@
+import { listObjects, type SandboxWriter } from "../../db/store.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { quantityValue } from "../../kube/quantity.ts";
+import { readResourceList } from "../../kube/resource-list.ts";
+import { num, record, records, text } from "../../kube/validation/json.ts";
+import {
+  addInto,
+  emptyResources,
+  nonZeroRequests,
+  podRequestResources,
+  type Resources,
+  toResources,
+} from "./resources.ts";
+
+/**
+ * The scheduler's view of one node (framework.NodeInfo): what it offers, what the pods bound
+ * to it ask for, which host ports they hold, and the pods themselves (for spreading).
+ */
+export interface NodeInfo {
+  node: KubeObject;
+  name: string;
+  allocatable: Resources;
+  allowedPods: number;
+  requested: Resources;
+  nonZeroRequested: { milliCPU: bigint; memory: bigint };
+  pods: KubeObject[];
+  /** "<protocol>/<hostIP>/<port>" of every host port taken. */
+  usedPorts: Set<string>;
+}
+
+/** A pod's host ports, as the NodePorts plugin reads them. */
+export function hostPorts(pod: KubeObject): { protocol: string; hostIP: string; port: number }[] {
+  const spec = record(pod.spec);
+  return [...records(spec.initContainers), ...records(spec.containers)].flatMap((c) =>
+    records(c.ports)
+      .filter((p) => (num(p.hostPort) ?? 0) > 0)
+      .map((p) => ({
+        protocol: text(p.protocol) || "TCP",
+        hostIP: text(p.hostIP) || "0.0.0.0",
+        port: num(p.hostPort) as number,
+      })),
+  );
+}
+
+/** Counts a pod bound to the node (NodeInfo.AddPod). */
+export function addPod(info: NodeInfo, pod: KubeObject): void {
+  addInto(info.requested, podRequestResources(pod));
+  const nz = nonZeroRequests(pod);
+  info.nonZeroRequested.milliCPU += nz.milliCPU;
+  info.nonZeroRequested.memory += nz.memory;
+  info.pods.push(pod);
+  for (const p of hostPorts(pod)) info.usedPorts.add(`${p.protocol}/${p.hostIP}/${p.port}`);
+}
+
+/** A node with no pods counted yet. */
+export function nodeInfoOf(node: KubeObject): NodeInfo {
+  const allocatable = readResourceList(record(node.status).allocatable);
+  const pods = allocatable.get("pods");
+  return {
+    node,
+    name: node.metadata.name ?? "",
+    allocatable: toResources(allocatable),
+    allowedPods: pods ? Number(quantityValue(pods)) : 0,
+    requested: emptyResources(),
+    nonZeroRequested: { milliCPU: 0n, memory: 0n },
+    pods: [],
+    usedPorts: new Set(),
+  };
+}
+
+/**
+ * The cluster as the scheduler sees it: every node with the pods bound to it that still hold
+ * resources (terminal pods do not, as the scheduler's informer filters them out).
+ */
+export async function loadNodeInfos(w: SandboxWriter): Promise<NodeInfo[]> {
+  const nodes = await listObjects(w.tx, w.sandboxId, "nodes", null);
+  const infos = new Map((nodes?.items ?? []).map((n) => [n.metadata.name ?? "", nodeInfoOf(n)]));
+  const bound = await listObjects(w.tx, w.sandboxId, "pods", null, {
+    labels: [],
+    fields: [
+      { requirement: { field: "spec.nodeName", op: "neq", value: "" }, path: ["spec", "nodeName"] },
+      { requirement: { field: "status.phase", op: "neq", value: "Succeeded" }, path: ["status", "phase"] },
+      { requirement: { field: "status.phase", op: "neq", value: "Failed" }, path: ["status", "phase"] },
+    ],
+  });
+  for (const pod of bound?.items ?? []) {
+    const info = infos.get(text(record(pod.spec).nodeName));
+    if (info) addPod(info, pod);
+  }
+  return [...infos.values()];
+}

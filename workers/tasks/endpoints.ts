@@ -1,0 +1,32 @@
+import type { Database } from "../../db/connection.ts";
+import { timestamp } from "../../kube/object.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { doneIfSandboxGone } from "../done.ts";
+import { reconcileNamespace, reconcileService } from "../endpoints/reconcile.ts";
+
+/** The payload of a service's job: which service of which sandbox. */
+export interface ServiceEndpointsJob {
+  sandbox: string;
+  namespace: string;
+  name: string;
+}
+
+/** The payload of a namespace's job, after pod changes there. */
+export interface NamespaceEndpointsJob {
+  sandbox: string;
+  namespace: string;
+}
+
+/** The endpoints and endpointslice controllers for one service, in one transaction. */
+export async function syncServiceEndpoints(database: Database, job: ServiceEndpointsJob): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, (w) => reconcileService(w, job.namespace, job.name, timestamp())),
+  );
+}
+
+/** The same for every service with a selector in a namespace whose pods changed. */
+export async function syncNamespaceEndpoints(database: Database, job: NamespaceEndpointsJob): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, (w) => reconcileNamespace(w, job.namespace, timestamp())),
+  );
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import type { Database } from "../../db/connection.ts";
+import { enqueue } from "../../db/queue.ts";
+import type { SandboxWriter } from "../../db/store.ts";
+import { podKind } from "../../kube/kinds/pod.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { isTerminal } from "../../kube/pod-state.ts";
+import { type Json, record, text } from "../../kube/validation/json.ts";
+import { deleteInTransaction } from "../../registry/delete.ts";
+import { recordEvent } from "../../registry/events.ts";
+import { recomputeQuotaUsage } from "../../registry/quota.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { replaceObject } from "../../registry/update.ts";
+import { commitWithoutFlushWait } from "../async-commit.ts";
+import { doneIfSandboxGone } from "../done.ts";
+import type { KubeletContext } from "../kubelet/context.ts";
+import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
+import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "../kubelet/memory.ts";
+import type { KubeletEvent } from "../kubelet/messages.ts";
+import { allocatePodIP } from "../kubelet/pod-ip.ts";
+import { terminate } from "../kubelet/termination.ts";
+import { containerCreatingMs } from "../kubelet/timing.ts";
+import { wakeAt } from "../wakeup.ts";
+
+/** A kubelet job: the pod to sync. */
+export interface KubeletJob {
+  sandbox: string;
+  namespace: string;
+  name: string;
+}
+
+function newContainerID(): string {
+  return `containerd://${randomBytes(32).toString("hex")}`;
+}
+
+/** Writes the pod's new status through the status subresource, as the kubelet's status manager does. */
+async function writeStatus(w: SandboxWriter, pod: KubeObject, status: Json): Promise<KubeObject> {
+  if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
+  return replaceObject(w, podKind, pod, { ...pod, status }, "status", { fieldManager: "kubelet" });
+}
+
+async function recordAll(
+  w: SandboxWriter,
+  pod: KubeObject,
+  node: string,
+  events: KubeletEvent[],
+  now: number,
+) {
+  const time = new Date(now);
+  for (const e of events) await recordEvent(w, pod, { ...e, component: "kubelet", host: node, time });
+}
+
+/** Schedules this pod's next sync at `at` (a delayed job, so the state before it stays visible). */
+async function syncAt(w: SandboxWriter, pod: KubeObject, at: number): Promise<number> {
+  const namespace = pod.metadata.namespace ?? "";
+  const name = pod.metadata.name ?? "";
+  await enqueue(w.tx, "kubelet", w.sandboxId, `${namespace}/${name}`, { namespace, name }, new Date(at));
+  return at;
+}
+
+/** The kubelet's final DELETE, grace period 0: removes the pod, unless a finalizer still holds it. */
+async function remove(w: SandboxWriter, pod: KubeObject): Promise<void> {
+  await deleteInTransaction(w, podKind, pod, {
+    gracePeriodSeconds: 0,
+    preconditions: { uid: pod.metadata.uid },
+  });
+}
+
+/**
+ * The simulated kubelet of the pod's node, one sync: re-reads the pod and its node, and moves
+ * the pod along its lifecycle to where it is by `now` — taking it on (Pending,
+ * ContainerCreating), starting, exiting and restarting containers, or stopping and removing a
+ * deleted pod — writing status through the status path, recording the kubelet's events, and
+ * scheduling its next sync as a delayed job when a transition lies ahead. A pod bound to a node
+ * that does not exist stays Pending, as no kubelet claims it; a finished pod is left alone.
+ */
+export async function syncPod(database: Database, job: KubeletJob, now = Date.now()): Promise<void> {
+  let next: number | null = null;
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      await commitWithoutFlushWait(w);
+      let pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
+      const nodeName = text(record(pod?.spec).nodeName);
+      if (!pod || !nodeName) return;
+      const node = await w.get({ resource: "nodes", namespace: "", name: nodeName });
+      const ctx = (n: KubeObject): KubeletContext => ({
+        pod: pod as KubeObject,
+        node: n,
+        now,
+        present: new Set(),
+        pullFailures: new Map(),
+        newContainerID,
+      });
+      if (pod.metadata.deletionTimestamp) {
+        // Without a node nobody stops the pod; the pod garbage collector removes it.
+        if (!node) return remove(w, pod);
+        const result = terminate(ctx(node));
+        await recordAll(w, pod, nodeName, result.events, now);
+        if (result.status) pod = await writeStatus(w, pod, result.status);
+        if (result.remove) await remove(w, pod);
+        else if (result.next !== null) next = await syncAt(w, pod, result.next);
+        return;
+      }
+      if (!node || isTerminal(pod)) return;
+      const context = ctx(node);
+      if (!text(record(pod.status).hostIP)) {
+        const podIP = await allocatePodIP(w, node, pod, nodeIP(context));
+        const first = firstSync(context, podIP);
+        await writeStatus(w, pod, first.status);
+        next = await syncAt(w, pod, now + containerCreatingMs);
+        return;
+      }
+      if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
+      if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
+      const result = sync(context);
+      const written = await writeStatus(w, pod, result.status);
+      await recordAll(w, written, nodeName, result.events, now);
+      if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
+      else if (result.next !== null) next = await syncAt(w, written, result.next);
+    }),
+  );
+  if (next !== null) wakeAt(database, next);
+}

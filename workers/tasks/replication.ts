@@ -1,0 +1,91 @@
+import type { Database } from "../../db/connection.ts";
+import { enqueue } from "../../db/queue.ts";
+import { listObjects } from "../../db/store.ts";
+import { storageResource } from "../../kube/kind.ts";
+import { controllerOf } from "../../kube/owners.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { doneIfSandboxGone } from "../done.ts";
+import {
+  type ReplicaFlavour,
+  replicaSetFlavour,
+  replicationControllerFlavour,
+} from "../replication/flavours.ts";
+import { isPodActive } from "../replication/pods.ts";
+import { syncReplicas } from "../replication/reconcile.ts";
+
+/** The job's payload: which controller of which sandbox, and how many syncs in a row failed. */
+export interface ReplicationJob {
+  sandbox: string;
+  namespace: string;
+  name: string;
+  attempt?: number;
+}
+
+/** The job's payload for an adoption check: the namespace whose orphan pods to look at. */
+export interface AdoptionJob {
+  sandbox: string;
+  namespace: string;
+}
+
+/** Seconds before retrying a sync that could not create or delete pods: 1, 2, 4, … up to 5 minutes. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(2 ** Math.max(0, attempt - 1), 300);
+}
+
+/**
+ * The task of one replica-keeping kind: re-reads the controller (gone: nothing to do), syncs
+ * it, and schedules the next look when time alone will change something: a retry after a
+ * failed create (with back-off), or the moment pods become available after minReadySeconds.
+ */
+export function replicationTask(
+  flavour: ReplicaFlavour,
+): (database: Database, job: ReplicationJob) => Promise<void> {
+  return (database, job) =>
+    doneIfSandboxGone(
+      inSandbox(database, job.sandbox, async (w) => {
+        const key = { resource: storageResource(flavour.kind), namespace: job.namespace, name: job.name };
+        const controller = await w.get(key);
+        if (!controller) return;
+        const outcome = await syncReplicas(w, flavour, controller);
+        const attempt = outcome.failed ? (job.attempt ?? 0) + 1 : 0;
+        const delay = outcome.failed ? retryDelaySeconds(attempt) : outcome.requeueAfterSeconds;
+        if (delay === null) return;
+        const payload = { namespace: job.namespace, name: job.name, ...(attempt ? { attempt } : {}) };
+        const runAt = new Date(Date.now() + delay * 1000);
+        await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${job.name}`, payload, runAt);
+      }),
+    );
+}
+
+/** The replication controller's task. */
+export const reconcileReplicationController = replicationTask(replicationControllerFlavour);
+
+/** The replica-set controller's task. */
+export const reconcileReplicaSet = replicationTask(replicaSetFlavour);
+
+/**
+ * The controllers' answer to a pod nobody controls (their pod add and update handlers): every
+ * ReplicationController and ReplicaSet of the namespace whose selector matches one of its
+ * orphans is woken, and its sync adopts it.
+ */
+export async function adoptOrphans(database: Database, job: AdoptionJob): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      const pods = (await listObjects(w.tx, w.sandboxId, "pods", job.namespace))?.items ?? [];
+      const orphans = pods.filter((p) => isPodActive(p) && !controllerOf(p));
+      if (!orphans.length) return;
+      for (const flavour of [replicationControllerFlavour, replicaSetFlavour]) {
+        const listed = await listObjects(w.tx, w.sandboxId, storageResource(flavour.kind), job.namespace);
+        for (const controller of listed?.items ?? []) {
+          if (controller.metadata.deletionTimestamp) continue;
+          if (!orphans.some((p) => flavour.selects(controller, p.metadata.labels ?? {}))) continue;
+          const name = controller.metadata.name ?? "";
+          await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${name}`, {
+            namespace: job.namespace,
+            name,
+          });
+        }
+      }
+    }),
+  );
+}

@@ -1,0 +1,77 @@
+import type { Database } from "../../db/connection.ts";
+import { enqueue } from "../../db/queue.ts";
+import { listObjects } from "../../db/store.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { isTerminal, wantsScheduling } from "../../kube/pod-state.ts";
+import { num, record, text } from "../../kube/validation/json.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { commitWithoutFlushWait } from "../async-commit.ts";
+import { doneIfSandboxGone } from "../done.ts";
+import { loadNodeInfos } from "../scheduler/node-info.ts";
+import { scheduleOne } from "../scheduler/schedule.ts";
+
+/** A scheduler job: the pod to place. */
+export interface SchedulerJob {
+  sandbox: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The scheduler, woken by a write to an unscheduled pod: re-reads the pod and, if it still waits
+ * for the default scheduler, runs one scheduling cycle for it.
+ */
+export async function schedulePod(database: Database, job: SchedulerJob): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      await commitWithoutFlushWait(w);
+      const pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
+      if (!pod || !wantsScheduling(pod)) return;
+      await scheduleOne(w, await loadNodeInfos(w), pod, { repeatEvents: false });
+    }),
+  );
+}
+
+/** The scheduling queue's order: higher priority first, then older first. */
+function queueOrder(a: KubeObject, b: KubeObject): number {
+  const priority = (pod: KubeObject) => num(record(pod.spec).priority) ?? 0;
+  const key = (pod: KubeObject) =>
+    `${text(pod.metadata.creationTimestamp)} ${pod.metadata.namespace}/${pod.metadata.name}`;
+  return priority(b) - priority(a) || key(a).localeCompare(key(b));
+}
+
+/**
+ * The retry of a sandbox's pending pods, woken when something that may let them fit changed (a
+ * node written, a pod deleted or finished): schedules every unscheduled pod again, in queue
+ * order, and hands pods bound to a node that has appeared since to that node's kubelet.
+ */
+export async function schedulePending(database: Database, job: { sandbox: string }): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      await commitWithoutFlushWait(w);
+      const unbound = await listObjects(w.tx, w.sandboxId, "pods", null, {
+        labels: [],
+        fields: [
+          { requirement: { field: "spec.nodeName", op: "eq", value: "" }, path: ["spec", "nodeName"] },
+        ],
+      });
+      const pending = (unbound?.items ?? []).filter(wantsScheduling).sort(queueOrder);
+      const infos = await loadNodeInfos(w);
+      for (const pod of pending) await scheduleOne(w, infos, pod, { repeatEvents: true });
+      const nodes = new Set(infos.map((i) => i.name));
+      const waiting = await listObjects(w.tx, w.sandboxId, "pods", null, {
+        labels: [],
+        fields: [
+          { requirement: { field: "spec.nodeName", op: "neq", value: "" }, path: ["spec", "nodeName"] },
+          { requirement: { field: "status.hostIP", op: "eq", value: "" }, path: ["status", "hostIP"] },
+        ],
+      });
+      for (const pod of waiting?.items ?? [])
+        if (nodes.has(text(record(pod.spec).nodeName)) && !isTerminal(pod)) {
+          const namespace = pod.metadata.namespace ?? "";
+          const name = pod.metadata.name ?? "";
+          await enqueue(w.tx, "kubelet", w.sandboxId, `${namespace}/${name}`, { namespace, name });
+        }
+    }),
+  );
+}

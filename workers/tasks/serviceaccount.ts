@@ -1,0 +1,71 @@
+import type { Database } from "../../db/connection.ts";
+import type { SandboxWriter } from "../../db/store.ts";
+import { configMapKind } from "../../kube/kinds/configmap.ts";
+import { serviceAccountKind } from "../../kube/kinds/serviceaccount.ts";
+import { record } from "../../kube/validation/json.ts";
+import { jsonEqual } from "../../kube/validation/pod-update.ts";
+import { createInTransaction } from "../../registry/create.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { rootCaConfigMap } from "../../registry/triggers/serviceaccount.ts";
+import { replaceObject } from "../../registry/update.ts";
+import { doneIfSandboxGone } from "../done.ts";
+import { clusterCaPem } from "../serviceaccount/root-ca.ts";
+
+/** The job's payload: the namespace to look at. */
+export interface ServiceAccountJob {
+  sandbox: string;
+  namespace: string;
+}
+
+/** Who these controllers write as, in managedFields. */
+const fieldManager = "kube-controller-manager";
+const descriptionAnnotation = "kubernetes.io/description";
+const description =
+  "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+
+/** The service account controller: the namespace's `default` ServiceAccount exists. */
+async function ensureDefaultServiceAccount(w: SandboxWriter, namespace: string): Promise<void> {
+  if (await w.get({ resource: "serviceaccounts", namespace, name: "default" })) return;
+  const body = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } };
+  await createInTransaction(w, serviceAccountKind, namespace, body, { fieldManager });
+}
+
+/** The root CA publisher: `kube-root-ca.crt` holds the cluster's CA and its description. */
+async function ensureRootCa(w: SandboxWriter, namespace: string): Promise<void> {
+  const data = { "ca.crt": clusterCaPem() };
+  const current = await w.get({ resource: "configmaps", namespace, name: rootCaConfigMap });
+  if (!current) {
+    const metadata = { name: rootCaConfigMap, annotations: { [descriptionAnnotation]: description } };
+    await createInTransaction(
+      w,
+      configMapKind,
+      namespace,
+      { apiVersion: "v1", kind: "ConfigMap", metadata, data },
+      {
+        fieldManager,
+      },
+    );
+    return;
+  }
+  if (jsonEqual(current.data, data) && current.metadata.annotations?.[descriptionAnnotation]) return;
+  const next = structuredClone(current);
+  next.data = data;
+  next.metadata.annotations = { ...next.metadata.annotations, [descriptionAnnotation]: description };
+  await replaceObject(w, configMapKind, current, next, "", { fieldManager });
+}
+
+/**
+ * The service account controller and the root CA publisher, for one namespace: what every
+ * namespace of a real cluster has, made again when deleted. A namespace that is gone or
+ * terminating gets nothing.
+ */
+export async function reconcileServiceAccounts(database: Database, job: ServiceAccountJob): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      const ns = await w.get({ resource: "namespaces", namespace: "", name: job.namespace });
+      if (!ns || ns.metadata.deletionTimestamp || record(ns.status).phase === "Terminating") return;
+      await ensureDefaultServiceAccount(w, job.namespace);
+      await ensureRootCa(w, job.namespace);
+    }),
+  );
+}
