@@ -185,8 +185,7 @@ export async function handleResource(
   }
   if (path.name === null) {
     if (method === "GET") {
-      if (queryBool(url, "watch"))
-        return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
+      if (queryBool(url, "watch")) return watchResponse(ctx, req, url, path, parseFilter(path.kind, url));
       return list(ctx, req, url, path);
     }
     if (method === "DELETE") {

@@ -200,6 +200,7 @@ function infoOf(ref: ImageRef): ImageInfo | null {
   const found = library !== null ? official[library] : known[repo];
   if (found) {
     const [entrypoint, cmd, mb, requiresEnv] = found;
+    // A few hundred bytes of the name's hash, so sizes read like real ones rather than round numbers.
     return {
       entrypoint,
       cmd,

