@@ -77,6 +77,12 @@ export const objects = pgTable(
   (t) => [
     primaryKey({ columns: [t.sandboxId, t.resource, t.namespace, t.name] }),
     index("objects_labels_idx").using("gin", sql`(${t.body} -> 'metadata' -> 'labels') jsonb_path_ops`),
+    // Events by the object they are about: the recorder's aggregation and `kubectl describe`.
+    index("objects_event_subject_idx")
+      .on(t.sandboxId, sql`(${t.body} -> 'involvedObject' ->> 'uid')`)
+      .where(sql`${t.resource} = 'events'`),
+    // Dependents by owner uid, for the garbage collector.
+    index("objects_owner_refs_idx").using("gin", sql`(${t.body} -> 'metadata' -> 'ownerReferences') jsonb_path_ops`),
   ],
 );
 

@@ -124,6 +124,12 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
 export interface Written extends ObjectKey {
   type: ChangeType;
   object: KubeObject;
+  /**
+   * The object as stored before an update (null for ADDED and DELETED), read by the same
+   * statement, so trigger rules can wake controllers only for the changes they care about.
+   * Stored form: a sealed kind's data stays sealed.
+   */
+  previous: KubeObject | null;
 }
 
 /**
@@ -182,7 +188,7 @@ export class SandboxWriter {
     if (!row) return false;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
-    this.written.push({ ...key, type: "ADDED", object: obj });
+    this.written.push({ ...key, type: "ADDED", object: obj, previous: null });
     return true;
   }
 
@@ -190,20 +196,27 @@ export class SandboxWriter {
   async update(key: ObjectKey, obj: KubeObject): Promise<void> {
     const rev = this.revision + 1;
     const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(obj));
-    await this.tx`
-      WITH upd AS (
+    // Every part of one statement sees the same snapshot: `prev` is the row before the update.
+    const [row] = await this.tx<{ previous: KubeObject | null }[]>`
+      WITH prev AS (
+        SELECT body FROM objects
+        WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
+          AND namespace = ${key.namespace} AND name = ${key.name}
+      ), upd AS (
         UPDATE objects SET body = ${JSON.stringify(body)}::jsonb, resource_version = ${rev}
         WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
           AND namespace = ${key.namespace} AND name = ${key.name}
         RETURNING 1
+      ), ins AS (
+        INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+        SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED',
+               ${JSON.stringify(body)}::jsonb
+        FROM upd
       )
-      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED',
-             ${JSON.stringify(body)}::jsonb
-      FROM upd`;
+      SELECT (SELECT body FROM prev) AS previous`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
-    this.written.push({ ...key, type: "MODIFIED", object: obj });
+    this.written.push({ ...key, type: "MODIFIED", object: obj, previous: row?.previous ?? null });
   }
 
   /** Removes an object; the change log keeps it, as the DELETED event shows it. */
@@ -223,7 +236,7 @@ export class SandboxWriter {
       FROM del`;
     this.revision = rev;
     last.metadata.resourceVersion = String(rev);
-    this.written.push({ ...key, type: "DELETED", object: last });
+    this.written.push({ ...key, type: "DELETED", object: last, previous: null });
   }
 
   /** Records the new revision and notifies watchers (delivered at commit). Call once, last. */

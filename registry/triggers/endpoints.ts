@@ -19,14 +19,41 @@ export function serviceWritten(w: Written): Job[] {
   return w.type === "DELETED" || selects ? [service(w.namespace, w.name)] : [];
 }
 
+/** What a pod contributes to endpoints: its address, readiness, labels, ports and liveness. */
+function endpointView(pod: Written["object"]): string {
+  const status = record(pod.status);
+  const ready = Array.isArray(status.conditions)
+    ? status.conditions.find((c) => record(c).type === "Ready")
+    : undefined;
+  const spec = record(pod.spec);
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  return JSON.stringify([
+    status.podIP ?? null,
+    status.podIPs ?? null,
+    status.phase ?? null,
+    record(ready).status ?? null,
+    pod.metadata.labels ?? null,
+    pod.metadata.deletionTimestamp ?? null,
+    spec.nodeName ?? null,
+    containers.map((c) => record(c).ports ?? null),
+  ]);
+}
+
+function hasIP(pod: Written["object"]): boolean {
+  const status = record(pod.status);
+  return !!status.podIP || (Array.isArray(status.podIPs) && status.podIPs.length > 0);
+}
+
 /**
- * A pod with an IP written or deleted: the services of its namespace look again. A pod without
- * an IP is in no endpoints (yet), so its writes wake nobody.
+ * A pod with an IP written or deleted: the services of its namespace look again, when something
+ * endpoints show changed (address, readiness, labels, ports, termination). A pod without an IP
+ * is in no endpoints (yet), so its writes wake nobody; nor does a write that changed none of it.
  */
 export function endpointsPodWritten(w: Written): Job[] {
-  const status = record(w.object.status);
-  const hasIP = !!status.podIP || (Array.isArray(status.podIPs) && status.podIPs.length > 0);
-  return hasIP
+  const relevant = w.previous
+    ? (hasIP(w.object) || hasIP(w.previous)) && endpointView(w.previous) !== endpointView(w.object)
+    : hasIP(w.object);
+  return relevant
     ? [{ task: namespaceEndpointsTask, key: w.namespace, payload: { namespace: w.namespace } }]
     : [];
 }

@@ -34,7 +34,8 @@ export function controllerWritten(task: string): (w: Written) => Job[] {
 /**
  * A pod written: the controller that owns it counts again (a deleted or changed pod may need a
  * replacement, a status change moves readyReplicas); a live pod that nobody controls may be
- * adopted by a controller of its namespace whose selector matches it.
+ * adopted by a controller of its namespace whose selector matches it — looked for when the pod
+ * appears or its labels or owners change, not on every status write of the kubelet.
  */
 export function podWritten(w: Written): Job[] {
   const owner = controllerOf(w.object);
@@ -52,5 +53,15 @@ export function podWritten(w: Written): Job[] {
     phase === "Failed"
   )
     return [];
+  if (w.previous && !labelsOrOwnersChanged(w.previous, w.object)) return [];
   return [{ task: adoptionTask, key: w.namespace, payload: { namespace: w.namespace } }];
+}
+
+/** Whether a write changed what adoption depends on: the labels or the owner references. */
+function labelsOrOwnersChanged(before: Written["object"], after: Written["object"]): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return (
+    !same(before.metadata.labels, after.metadata.labels) ||
+    !same(before.metadata.ownerReferences, after.metadata.ownerReferences)
+  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Written } from "../../../db/store.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { endpointsPodWritten } from "../../../registry/triggers/endpoints.ts";
 import { garbageCollectionWritten } from "../../../registry/triggers/garbage-collector.ts";
 import { controllerWritten, podWritten } from "../../../registry/triggers/replication.ts";
 import {
@@ -13,6 +14,7 @@ function written(
   type: Written["type"],
   resource: string,
   object: Partial<KubeObject> & { metadata: KubeObject["metadata"] },
+  previous: KubeObject | null = null,
 ): Written {
   return {
     type,
@@ -20,6 +22,7 @@ function written(
     namespace: object.metadata.namespace ?? "",
     name: object.metadata.name ?? "",
     object,
+    previous,
   };
 }
 const rcRef = {
@@ -225,5 +228,54 @@ describe("which writes wake the service account controller", () => {
     },
   ])("$name", ({ rule, w, want }) => {
     expect(keys(rule(w))).toEqual(want);
+  });
+});
+
+describe("pod writes wake adoption and endpoints only for changes they care about", () => {
+  const pod = (labels: Record<string, string>, status: Record<string, unknown>) =>
+    ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "d", labels },
+      spec: { nodeName: "node-1", containers: [{ name: "c" }] },
+      status,
+    }) as KubeObject;
+  const running = { phase: "Running", podIP: "10.244.1.2", conditions: [{ type: "Ready", status: "True" }] };
+
+  it("adoption: on a new orphan and on a label change, not on a status write", () => {
+    expect(keys(podWritten(written("ADDED", "pods", pod({ app: "a" }, {}))))).toEqual([
+      "replication_adopt:d",
+    ]);
+    const statusOnly = written("MODIFIED", "pods", pod({ app: "a" }, running), pod({ app: "a" }, {}));
+    expect(podWritten(statusOnly)).toEqual([]);
+    const relabelled = written("MODIFIED", "pods", pod({ app: "b" }, running), pod({ app: "a" }, running));
+    expect(keys(podWritten(relabelled))).toEqual(["replication_adopt:d"]);
+  });
+
+  it("endpoints: when the address, readiness or labels change, not otherwise", () => {
+    const same = written(
+      "MODIFIED",
+      "pods",
+      pod({ app: "a" }, { ...running, startTime: "x" }),
+      pod({ app: "a" }, running),
+    );
+    expect(endpointsPodWritten(same)).toEqual([]);
+    const gotIP = written(
+      "MODIFIED",
+      "pods",
+      pod({ app: "a" }, running),
+      pod({ app: "a" }, { phase: "Pending" }),
+    );
+    expect(keys(endpointsPodWritten(gotIP))).toEqual(["endpoints_namespace:d"]);
+    const unready = written(
+      "MODIFIED",
+      "pods",
+      pod({ app: "a" }, { ...running, conditions: [{ type: "Ready", status: "False" }] }),
+      pod({ app: "a" }, running),
+    );
+    expect(keys(endpointsPodWritten(unready))).toEqual(["endpoints_namespace:d"]);
+    expect(
+      endpointsPodWritten(written("MODIFIED", "pods", pod({ app: "a" }, {}), pod({ app: "a" }, {}))),
+    ).toEqual([]);
   });
 });

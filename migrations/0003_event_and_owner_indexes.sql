@@ -1,0 +1,2 @@
+CREATE INDEX "objects_event_subject_idx" ON "objects" USING btree ("sandbox_id",("body" -> 'involvedObject' ->> 'uid')) WHERE "objects"."resource" = 'events';--> statement-breakpoint
+CREATE INDEX "objects_owner_refs_idx" ON "objects" USING gin (("body" -> 'metadata' -> 'ownerReferences') jsonb_path_ops);
