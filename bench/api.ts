@@ -47,7 +47,12 @@ async function readWatch(body: ReadableStream<Uint8Array>, onEvent: (name: strin
 }
 
 /** Watch delivery: 100 open watches on configmaps; time from write start to each watch's event. */
-async function watchDelivery(service: Service, sb: BenchSandbox, writes: number): Promise<number[]> {
+async function watchDelivery(
+  service: Service,
+  sb: BenchSandbox,
+  writes: number,
+  tag: string,
+): Promise<number[]> {
   const list = (await kube(service, sb, "/api/v1/namespaces/default/configmaps")) as {
     metadata: { resourceVersion: string };
   };
@@ -71,7 +76,7 @@ async function watchDelivery(service: Service, sb: BenchSandbox, writes: number)
     }),
   );
   for (let i = 0; i < writes; i++) {
-    const name = `watched-${i}`;
+    const name = `watched-${tag}-${i}`;
     started.set(name, performance.now());
     await kube(service, sb, "/api/v1/namespaces/default/configmaps", {
       method: "POST",
@@ -122,7 +127,7 @@ export async function apiFigures(service: Service, sb: BenchSandbox, tag: string
     }),
   );
   step("watch");
-  const watch = await watchDelivery(service, sb, 20);
+  const watch = await watchDelivery(service, sb, 20, tag);
   return {
     getPod: summarize(getPod),
     listPods100BySelector: summarize(listPods),

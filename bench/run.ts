@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { apiFigures, populate } from "./api.ts";
 import { benchSandbox, benchUser, kube } from "./client.ts";
+import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase } from "./database.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
@@ -49,6 +50,25 @@ async function main() {
     results.api1 = await apiFigures(service, sb, "one");
 
     // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
+    step("control plane: pod → Running, RC ready, replacement");
+    const cpSandboxes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => benchSandbox(service, user, `cp-${i}`)),
+    );
+    const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, 50, "slow");
+    const jobsBefore = await jobsCompleted(db.url);
+    const cpStart = performance.now();
+    const steady100 = await podToRunning(service, cpSandboxes, 100, 500, "fast");
+    const cpSeconds = (performance.now() - cpStart) / 1000;
+    await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
+    const jobs = (await jobsCompleted(db.url)) - jobsBefore;
+    const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], 10);
+    results.controlPlane = {
+      podCreateToRunning_10perSecond_1sandbox: steady10,
+      podCreateToRunning_100perSecond_10sandboxes: steady100,
+      ...rc,
+      reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
+    };
+
     step("raw inserts vs pod creates");
     const concurrency = 16;
     const rateSandboxes = await Promise.all(
