@@ -82,7 +82,10 @@ export const objects = pgTable(
       .on(t.sandboxId, sql`(${t.body} -> 'involvedObject' ->> 'uid')`)
       .where(sql`${t.resource} = 'events'`),
     // Dependents by owner uid, for the garbage collector.
-    index("objects_owner_refs_idx").using("gin", sql`(${t.body} -> 'metadata' -> 'ownerReferences') jsonb_path_ops`),
+    index("objects_owner_refs_idx").using(
+      "gin",
+      sql`(${t.body} -> 'metadata' -> 'ownerReferences') jsonb_path_ops`,
+    ),
   ],
 );
 
