@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   KUBESANDBOX_KEK_FILE: z.string().min(1).optional(),
   /** Run the queue workers in this process (the default for `npm start`). */
   WORKERS: z.enum(["0", "1"]).default("1"),
+  /** Jobs one worker process runs at once (each a short transaction on one sandbox). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 /** The service's configuration. */

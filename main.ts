@@ -94,7 +94,7 @@ async function main(config: Config): Promise<void> {
     );
 
   if (config.WORKERS === "1") {
-    const runner = await startWorkers(database);
+    const runner = await startWorkers(database, config.WORKER_CONCURRENCY);
     stops.push(() => runner.stop());
   }
   ready = true;

@@ -15,7 +15,7 @@ async function main() {
   await migrateQueue(config.DATABASE_URL);
   // Controllers read and write Secrets through the same store: they need the same keys.
   await startKeyring(database, config, false);
-  const runner = await startWorkers(database);
+  const runner = await startWorkers(database, config.WORKER_CONCURRENCY);
   const stop = async () => {
     await runner.stop();
     await database.close();
