@@ -23,9 +23,26 @@ export async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
   }
 }
 
-/** Encrypts bytes under `key`, naming it `kid` in the protected header. */
-export function encryptCompact(key: CryptoKey, kid: string, plaintext: Uint8Array): Promise<string> {
-  return new CompactEncrypt(plaintext).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid }).encrypt(key);
+/**
+ * Encrypts bytes under `key`, naming it `kid` in the protected header, and optionally the object
+ * the value belongs to (`obj`): the protected header is authenticated with the ciphertext, so a
+ * value moved to another object no longer opens as that object's.
+ */
+export function encryptCompact(
+  key: CryptoKey,
+  kid: string,
+  plaintext: Uint8Array,
+  obj?: string,
+): Promise<string> {
+  return new CompactEncrypt(plaintext)
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid, ...(obj === undefined ? {} : { obj }) })
+    .encrypt(key);
+}
+
+/** The object a compact JWE was sealed for (its authenticated `obj` header), if any. */
+export function boundTo(jwe: string): string | undefined {
+  const { obj } = decodeProtectedHeader(jwe);
+  return typeof obj === "string" ? obj : undefined;
 }
 
 /** Decrypts a compact JWE with the key its `kid` names; throws when it does not decrypt. */
@@ -45,9 +62,9 @@ export function kidOf(jwe: string): string {
   return kid;
 }
 
-/** Encrypts a JSON value. */
-export function encryptJson(key: CryptoKey, kid: string, value: unknown): Promise<string> {
-  return encryptCompact(key, kid, new TextEncoder().encode(JSON.stringify(value)));
+/** Encrypts a JSON value, bound to an object when `obj` is given. */
+export function encryptJson(key: CryptoKey, kid: string, value: unknown, obj?: string): Promise<string> {
+  return encryptCompact(key, kid, new TextEncoder().encode(JSON.stringify(value)), obj);
 }
 
 /** Decrypts a JSON value. */

@@ -1,6 +1,6 @@
 import type { Queryable, Sql } from "../connection.ts";
 import { createDataKey, dataKey } from "./data-keys.ts";
-import { decryptJson, encryptJson } from "./jwe.ts";
+import { boundTo, decryptJson, encryptJson } from "./jwe.ts";
 import type { Keyring } from "./keyring.ts";
 import { sealedField } from "./secret-sealer.ts";
 
@@ -27,7 +27,7 @@ async function reseal(
   key: { kid: string; key: CryptoKey },
 ): Promise<string> {
   const payload = await decryptJson(sealed, (kid) => dataKey(tx, sandboxId, kid, keyring));
-  return encryptJson(key.key, key.kid, payload);
+  return encryptJson(key.key, key.kid, payload, boundTo(sealed));
 }
 
 /**

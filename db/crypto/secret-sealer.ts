@@ -2,7 +2,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import { type BodySealer, useSealer } from "../body-sealing.ts";
 import type { Queryable } from "../connection.ts";
 import { currentDataKey, dataKey } from "./data-keys.ts";
-import { decryptJson, encryptJson } from "./jwe.ts";
+import { boundTo, decryptJson, encryptJson } from "./jwe.ts";
 import type { Keyring } from "./keyring.ts";
 
 /** The field of a stored Secret that holds its encrypted part, as one compact JWE. */
@@ -16,6 +16,11 @@ interface Sealed {
   data?: unknown;
   stringData?: unknown;
   lastApplied?: string;
+}
+
+/** Which object a Secret's sealed data belongs to: bound into the JWE's authenticated header. */
+function identity(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
 }
 
 function withoutLastApplied(obj: KubeObject): KubeObject["metadata"] {
@@ -43,7 +48,7 @@ async function seal(
   return {
     ...rest,
     metadata: applied === undefined ? body.metadata : withoutLastApplied(body),
-    [sealedField]: await encryptJson(key.key, key.kid, payload),
+    [sealedField]: await encryptJson(key.key, key.kid, payload, identity(body)),
   };
 }
 
@@ -56,6 +61,9 @@ async function open(
 ): Promise<KubeObject> {
   const { [sealedField]: sealed, ...rest } = body;
   if (typeof sealed !== "string") return body;
+  // Data sealed for another object (moved by someone with database access) is never served.
+  if (boundTo(sealed) !== identity(body))
+    throw new Error(`sealed data of secret ${identity(body)} belongs to another object`);
   const payload = (await decryptJson(sealed, (kid) => dataKey(sql, sandboxId, kid, keyring))) as Sealed;
   const out: KubeObject = { ...rest };
   if (payload.data !== undefined) out.data = payload.data;

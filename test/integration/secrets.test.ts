@@ -141,7 +141,7 @@ describe("Secrets through the API, encrypted at rest", () => {
     const jwe = row!.body[sealedField] as string;
     expect(jwe.split(".")).toHaveLength(5);
     const header = decodeProtectedHeader(jwe);
-    expect(header).toMatchObject({ alg: "dir", enc: "A256GCM" });
+    expect(header).toMatchObject({ alg: "dir", enc: "A256GCM", obj: "default/s1" });
     const keys = await t.database.sql<{ kid: string; kek_kid: string; wrapped: string }[]>`
       SELECT kid, kek_kid, wrapped FROM sandbox_keys WHERE sandbox_id = ${sb.sandboxId}`;
     expect(keys.map((k) => k.kid)).toEqual([header.kid]);
@@ -152,6 +152,22 @@ describe("Secrets through the API, encrypted at rest", () => {
       enc: "A256GCM",
       kid: kek.kid,
     });
+  });
+
+  it("never serves one secret's sealed data as another's (the JWE is bound to its object)", async () => {
+    expect((await send("POST", base, secret("bound-a", { stringData: { v: "a-value" } }))).status).toBe(201);
+    expect((await send("POST", base, secret("bound-b", { stringData: { v: "b-value" } }))).status).toBe(201);
+    // Someone with database access moves a's ciphertext onto b.
+    await t.database.sql`
+      UPDATE objects SET body = jsonb_set(body, ${[sealedField]}::text[],
+        (SELECT body -> ${sealedField} FROM objects WHERE sandbox_id = ${sb.sandboxId} AND resource = 'secrets' AND name = 'bound-a'))
+      WHERE sandbox_id = ${sb.sandboxId} AND resource = 'secrets' AND name = 'bound-b'`;
+    const res = await kube(`${base}/bound-b`);
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain(b64("a-value"));
+    expect((await (await kube(`${base}/bound-a`)).json()).data).toEqual({ v: b64("a-value") });
+    await t.database
+      .sql`DELETE FROM objects WHERE sandbox_id = ${sb.sandboxId} AND resource = 'secrets' AND name = 'bound-b'`;
   });
 
   it("leaves no plaintext in a pg_dump of the database", async () => {
