@@ -1,6 +1,6 @@
 import { type BenchSandbox, benchPod, kube } from "./client.ts";
 import type { BenchService as Service } from "./service.ts";
-import { type Summary, summarize, timeEach } from "./stats.ts";
+import { type Summary, samples, summarize, timeEach } from "./stats.ts";
 
 /** The API figures for one sandbox. */
 export interface ApiFigures {
@@ -58,9 +58,9 @@ async function watchDelivery(
   };
   const aborts = new AbortController();
   const started = new Map<string, number>();
-  const samples: number[] = [];
+  const latencies: number[] = [];
   const streams = await Promise.all(
-    Array.from({ length: 100 }, async () => {
+    Array.from({ length: samples(100) }, async () => {
       const res = await fetch(
         `${service.http}/sandboxes/${sb.id}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
         { headers: { authorization: `Bearer ${sb.token}` }, signal: aborts.signal },
@@ -70,7 +70,7 @@ async function watchDelivery(
       return {
         done: readWatch(res.body, (name, at) => {
           const t0 = started.get(name);
-          if (t0 !== undefined) samples.push(at - t0);
+          if (t0 !== undefined) latencies.push(at - t0);
         }).catch(() => {}),
       };
     }),
@@ -92,29 +92,29 @@ async function watchDelivery(
   await new Promise((r) => setTimeout(r, 500));
   aborts.abort();
   await Promise.all(streams.map((s) => s.done));
-  return samples;
+  return latencies;
 }
 
 /** Measures the API figures against one populated sandbox; `tag` keeps object names apart between runs. */
 export async function apiFigures(service: Service, sb: BenchSandbox, tag: string): Promise<ApiFigures> {
   const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]   ${what}`);
   step("get");
-  const getPod = await timeEach(300, (i) =>
+  const getPod = await timeEach(samples(300), (i) =>
     kube(service, sb, `/api/v1/namespaces/default/pods/seed-${i % 200}`),
   );
   step("list");
-  const listPods = await timeEach(100, () =>
+  const listPods = await timeEach(samples(100), () =>
     kube(service, sb, "/api/v1/namespaces/default/pods?labelSelector=app%3Dbench"),
   );
   step("create");
-  const createPod = await timeEach(200, (i) =>
+  const createPod = await timeEach(samples(200), (i) =>
     kube(service, sb, "/api/v1/namespaces/default/pods", {
       method: "POST",
       body: JSON.stringify(benchPod(`created-${tag}-${i}`, { app: "created" })),
     }),
   );
   step("apply");
-  const apply = await timeEach(100, (i) =>
+  const apply = await timeEach(samples(100), (i) =>
     kube(service, sb, `/api/v1/namespaces/default/configmaps/applied-${tag}?fieldManager=bench&force=true`, {
       method: "PATCH",
       headers: { "content-type": "application/apply-patch+yaml" },
@@ -127,7 +127,7 @@ export async function apiFigures(service: Service, sb: BenchSandbox, tag: string
     }),
   );
   step("watch");
-  const watch = await watchDelivery(service, sb, 20, tag);
+  const watch = await watchDelivery(service, sb, samples(20), tag);
   return {
     getPod: summarize(getPod),
     listPods100BySelector: summarize(listPods),

@@ -7,7 +7,7 @@ import { benchDatabase } from "./database.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
 import { startBenchService } from "./service.ts";
-import { summarize, timeEach } from "./stats.ts";
+import { quick, samples, summarize, timeEach } from "./stats.ts";
 
 /**
  * `npm run bench`: starts the service on a fresh database (DATABASE_URL's server, else an
@@ -18,6 +18,9 @@ import { summarize, timeEach } from "./stats.ts";
 function step(what: string) {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 }
+
+/** Where the figures go: bench/results.json, or BENCH_RESULTS. */
+const resultsFile = process.env.BENCH_RESULTS ?? join(import.meta.dirname, "results.json");
 
 async function main() {
   const started = Date.now();
@@ -31,7 +34,7 @@ async function main() {
     // Sandbox: createSandbox → first `GET nodes` answers; storage per idle sandbox.
     step("sandbox ready");
     const sizeBefore = await databaseBytes(db.url);
-    const ready = await timeEach(200, async (i) => {
+    const ready = await timeEach(samples(200), async (i) => {
       const sb = await benchSandbox(service, user, `ready-${i}`);
       await kube(service, sb, "/api/v1/nodes");
     });
@@ -40,7 +43,7 @@ async function main() {
     results.sandbox = {
       createToFirstGetNodes: summarize(ready),
       idleSandboxRowBytes: await sandboxRowBytes(db.url, idle.id),
-      idleSandboxDiskBytes: Math.round((sizeAfter - sizeBefore) / 200),
+      idleSandboxDiskBytes: Math.round((sizeAfter - sizeBefore) / samples(200)),
     };
 
     // API figures with one busy sandbox.
@@ -54,14 +57,14 @@ async function main() {
     const cpSandboxes = await Promise.all(
       Array.from({ length: 10 }, (_, i) => benchSandbox(service, user, `cp-${i}`)),
     );
-    const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, 50, "slow");
+    const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, samples(50), "slow");
     const jobsBefore = await jobsCompleted(db.url);
     const cpStart = performance.now();
-    const steady100 = await podToRunning(service, cpSandboxes, 100, 500, "fast");
+    const steady100 = await podToRunning(service, cpSandboxes, 100, samples(500), "fast");
     const cpSeconds = (performance.now() - cpStart) / 1000;
     await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
     const jobs = (await jobsCompleted(db.url)) - jobsBefore;
-    const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], 10);
+    const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], samples(10));
     results.controlPlane = {
       podCreateToRunning_10perSecond_1sandbox: steady10,
       podCreateToRunning_100perSecond_10sandboxes: steady100,
@@ -74,8 +77,8 @@ async function main() {
     const rateSandboxes = await Promise.all(
       Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)),
     );
-    const raw = await rawInsertsPerSecond(db.url, concurrency, 5);
-    const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, 5);
+    const raw = await rawInsertsPerSecond(db.url, concurrency, quick ? 1 : 5);
+    const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, quick ? 1 : 5);
     results.limit = {
       concurrency,
       rawInsertCommitPerSecond: raw,
@@ -112,7 +115,7 @@ async function main() {
     await db.drop();
   }
   await mkdir(join(import.meta.dirname), { recursive: true });
-  await writeFile(join(import.meta.dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
 }
 

@@ -48,3 +48,11 @@ export async function throughput(
   );
   return Math.round(done / seconds);
 }
+
+/** BENCH_QUICK=1: a smoke run with few samples, to check the bench works, not to measure. */
+export const quick = process.env.BENCH_QUICK === "1";
+
+/** How many samples to take: `full`, or a handful in a quick run. */
+export function samples(full: number): number {
+  return quick ? Math.max(3, Math.ceil(full / 25)) : full;
+}

@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, inject, it } from "vitest";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "..", "..");
+
+// The bench never runs in the suite; this only checks that `npm run bench` still works end to
+// end (BENCH_QUICK=1: a handful of samples, a small scale run) and writes every figure.
+describe("npm run bench, as a smoke run", () => {
+  it("runs and writes its figures", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kubesandbox-bench-smoke-"));
+    const results = join(dir, "results.json");
+    try {
+      await run(process.execPath, [join(root, "bench", "run.ts")], {
+        cwd: root,
+        env: {
+          ...process.env,
+          BENCH_QUICK: "1",
+          SCALE_SANDBOXES: "20",
+          BENCH_RESULTS: results,
+          DATABASE_URL: inject("databaseUrl"),
+        },
+        timeout: 240_000,
+      });
+      const figures = JSON.parse(await readFile(results, "utf8"));
+      for (const path of [
+        "sandbox.createToFirstGetNodes",
+        "api1.getPod",
+        "api1.watchDelivery100Watches",
+        "controlPlane.podCreateToRunning_100perSecond_10sandboxes",
+        "controlPlane.rcOf3Ready",
+        "apiMany.createPod",
+      ]) {
+        const summary = path.split(".").reduce((o, k) => o?.[k], figures);
+        expect(summary, path).toMatchObject({ p50: expect.any(Number), p99: expect.any(Number) });
+        expect(summary.p50, path).toBeGreaterThan(0);
+      }
+      expect(figures.limit.rawInsertCommitPerSecond).toBeGreaterThan(0);
+      expect(figures.limit.podCreatesPerSecond).toBeGreaterThan(0);
+      expect(figures.scaleSetup.sandboxes).toBe(20);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
