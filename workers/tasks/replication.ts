@@ -2,6 +2,7 @@ import type { Database } from "../../db/connection.ts";
 import { enqueue } from "../../db/queue.ts";
 import { listObjects } from "../../db/store.ts";
 import { storageResource } from "../../kube/kind.ts";
+import type { KubeObject } from "../../kube/object.ts";
 import { controllerOf } from "../../kube/owners.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { doneIfSandboxGone } from "../done.ts";
@@ -71,20 +72,24 @@ export const reconcileReplicaSet = replicationTask(replicaSetFlavour);
 export async function adoptOrphans(database: Database, job: AdoptionJob): Promise<void> {
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      const pods = (await listObjects(w.tx, w.sandboxId, "pods", job.namespace))?.items ?? [];
-      const orphans = pods.filter((p) => isPodActive(p) && !controllerOf(p));
-      if (!orphans.length) return;
+      // Controllers first: most namespaces with orphan pods have none, and then the pods (which
+      // may be many) need not be read at all.
+      const candidates: { flavour: typeof replicationControllerFlavour; controller: KubeObject }[] = [];
       for (const flavour of [replicationControllerFlavour, replicaSetFlavour]) {
         const listed = await listObjects(w.tx, w.sandboxId, storageResource(flavour.kind), job.namespace);
-        for (const controller of listed?.items ?? []) {
-          if (controller.metadata.deletionTimestamp) continue;
-          if (!orphans.some((p) => flavour.selects(controller, p.metadata.labels ?? {}))) continue;
-          const name = controller.metadata.name ?? "";
-          await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${name}`, {
-            namespace: job.namespace,
-            name,
-          });
-        }
+        for (const controller of listed?.items ?? [])
+          if (!controller.metadata.deletionTimestamp) candidates.push({ flavour, controller });
+      }
+      if (!candidates.length) return;
+      const pods = (await listObjects(w.tx, w.sandboxId, "pods", job.namespace))?.items ?? [];
+      const orphans = pods.filter((p) => isPodActive(p) && !controllerOf(p));
+      for (const { flavour, controller } of candidates) {
+        if (!orphans.some((p) => flavour.selects(controller, p.metadata.labels ?? {}))) continue;
+        const name = controller.metadata.name ?? "";
+        await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${name}`, {
+          namespace: job.namespace,
+          name,
+        });
       }
     }),
   );
