@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
 import { freePort } from "../../db/embedded.ts";
+import { graphql, type ServiceProcess, spawnService } from "./process.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..", "..");
@@ -13,15 +14,10 @@ const root = resolve(import.meta.dirname, "..", "..");
 /** The real kubectl: /usr/bin/kubectl, or whatever is first on PATH. */
 export const kubectlPath = existsSync("/usr/bin/kubectl") ? "/usr/bin/kubectl" : "kubectl";
 
-/** A running `node main.ts`, as `npm start` runs it. */
-export interface Service {
-  http: string;
+/** A running `node main.ts` for a test: its process, https address and data directory. */
+export interface Service extends ServiceProcess {
   https: string;
   dataDir: string;
-  output: () => string;
-  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
-  stop(): Promise<number | null>;
-  process: ChildProcess;
 }
 
 /**
@@ -52,38 +48,8 @@ export async function startService(
     delete env.DATABASE_URL;
     delete env.KUBESANDBOX_KEK;
   }
-  const child = spawn(process.execPath, [join(root, "main.ts")], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d) => (out += d));
-  child.stderr?.on("data", (d) => (out += d));
-  const http = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited: ${out}`);
-    const ok = await fetch(`${http}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    http,
-    https: `https://127.0.0.1:${httpsPort}`,
-    dataDir: dir,
-    output: () => out,
-    process: child,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done(child.exitCode);
-        child.once("exit", (code) => done(code));
-        child.kill("SIGINT");
-      }),
-  };
+  const started = await spawnService(env, port);
+  return { ...started, https: `https://127.0.0.1:${httpsPort}`, dataDir: dir };
 }
 
 /** Removes a data directory made by startService. */
@@ -91,20 +57,7 @@ export function removeDataDir(dir: string) {
   return rm(dir, { recursive: true, force: true });
 }
 
-/** A GraphQL call to a running service. */
-export async function graphql(
-  http: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-) {
-  const res = await fetch(`${http}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: any; errors?: any[] };
-}
+export { graphql };
 
 /** Signs up a new user on a running service and creates a sandbox; returns the kubeconfig path. */
 export async function sandboxKubeconfig(

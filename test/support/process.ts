@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..", "..");
+
+/** A running `node main.ts`, as `npm start` runs it, and how to stop it. */
+export interface ServiceProcess {
+  http: string;
+  process: ChildProcess;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node main.ts` with `env` (which names PORT, HTTPS_PORT, DATA_DIR, …) and waits until
+ * /readyz answers. Shared by the end-to-end tests and the bench; it needs nothing of vitest.
+ */
+export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [join(root, "main.ts")], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (out += d));
+  const http = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited: ${out}`);
+    if (Date.now() > deadline) throw new Error(`service not ready in 90 s: ${out}`);
+    const ok = await fetch(`${http}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    http,
+    process: child,
+    output: () => out,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once("exit", (code) => done(code));
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+/** A GraphQL call to a running service. */
+export async function graphql(
+  http: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+) {
+  const res = await fetch(`${http}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
