@@ -4,6 +4,31 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 
+/**
+ * BENCH_STATEMENTS=1 (embedded Postgres only): the server keeps pg_stat_statements, and the
+ * bench prints the statements that took the most time — where a figure's time goes.
+ */
+export const statementStats = !!process.env.BENCH_STATEMENTS && !process.env.DATABASE_URL;
+const statementFlags = statementStats
+  ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"]
+  : [];
+
+/** The statements that took the most server time since the database was made (BENCH_STATEMENTS). */
+export async function topStatements(url: string, count = 20): Promise<string[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+    const rows = await sql<{ ms: string; calls: string; q: string }[]>`
+      SELECT round(total_exec_time::numeric, 1) AS ms, calls,
+             left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 140) AS q
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT ${count}`;
+    return rows.map((r) => `${r.ms.padStart(9)} ms ${String(r.calls).padStart(7)} calls  ${r.q}`);
+  } finally {
+    await sql.end();
+  }
+}
+
 /** A fresh database for one bench run, and how to drop it. */
 export interface BenchDatabase {
   url: string;
@@ -19,7 +44,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   let stopEmbedded = async () => {};
   if (!serverUrl) {
     const dir = await mkdtemp(join(tmpdir(), "kubesandbox-bench-"));
-    const pg = await startEmbeddedPostgres(dir);
+    const pg = await startEmbeddedPostgres(dir, () => {}, statementFlags);
     serverUrl = pg.url;
     stopEmbedded = async () => {
       await pg.stop();

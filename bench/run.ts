@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { apiFigures, populate } from "./api.ts";
 import { benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
-import { benchDatabase } from "./database.ts";
+import { benchDatabase, statementStats, topStatements } from "./database.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
 import { startBenchService } from "./service.ts";
@@ -19,6 +19,13 @@ function step(what: string) {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 }
 
+/**
+ * Which sections run: BENCH_ONLY=controlPlane,limit (comma-separated: sandbox, api,
+ * controlPlane, limit, scale), for iterating on one figure; all of them by default.
+ */
+const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
+const runs = (section: string) => only.size === 0 || only.has(section);
+
 /** Where the figures go: bench/results.json, or BENCH_RESULTS. */
 const resultsFile = process.env.BENCH_RESULTS ?? join(import.meta.dirname, "results.json");
 
@@ -32,84 +39,98 @@ async function main() {
     const user = await benchUser(service);
 
     // Sandbox: createSandbox → first `GET nodes` answers; storage per idle sandbox.
-    step("sandbox ready");
-    const sizeBefore = await databaseBytes(db.url);
-    const ready = await timeEach(samples(200), async (i) => {
-      const sb = await benchSandbox(service, user, `ready-${i}`);
-      await kube(service, sb, "/api/v1/nodes");
-    });
-    const sizeAfter = await databaseBytes(db.url);
-    const idle = await benchSandbox(service, user, "idle");
-    results.sandbox = {
-      createToFirstGetNodes: summarize(ready),
-      idleSandboxRowBytes: await sandboxRowBytes(db.url, idle.id),
-      idleSandboxDiskBytes: Math.round((sizeAfter - sizeBefore) / samples(200)),
-    };
+    if (runs("sandbox")) {
+      step("sandbox ready");
+      const sizeBefore = await databaseBytes(db.url);
+      const ready = await timeEach(samples(200), async (i) => {
+        const sb = await benchSandbox(service, user, `ready-${i}`);
+        await kube(service, sb, "/api/v1/nodes");
+      });
+      const sizeAfter = await databaseBytes(db.url);
+      const idle = await benchSandbox(service, user, "idle");
+      results.sandbox = {
+        createToFirstGetNodes: summarize(ready),
+        idleSandboxRowBytes: await sandboxRowBytes(db.url, idle.id),
+        idleSandboxDiskBytes: Math.round((sizeAfter - sizeBefore) / samples(200)),
+      };
+    }
 
     // API figures with one busy sandbox.
-    step("api figures, one sandbox");
     const sb = await benchSandbox(service, user, "api");
-    await populate(service, sb);
-    results.api1 = await apiFigures(service, sb, "one");
+    if (runs("api") || runs("scale")) {
+      step("api figures, one sandbox");
+      await populate(service, sb);
+      results.api1 = await apiFigures(service, sb, "one");
+    }
 
     // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
-    step("control plane: pod → Running, RC ready, replacement");
-    const cpSandboxes = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => benchSandbox(service, user, `cp-${i}`)),
-    );
-    const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, samples(50), "slow");
-    const jobsBefore = await jobsCompleted(db.url);
-    const cpStart = performance.now();
-    const steady100 = await podToRunning(service, cpSandboxes, 100, samples(500), "fast");
-    const cpSeconds = (performance.now() - cpStart) / 1000;
-    await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
-    const jobs = (await jobsCompleted(db.url)) - jobsBefore;
-    const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], samples(10));
-    results.controlPlane = {
-      podCreateToRunning_10perSecond_1sandbox: steady10,
-      podCreateToRunning_100perSecond_10sandboxes: steady100,
-      ...rc,
-      reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
-    };
+    if (runs("controlPlane")) {
+      step("control plane: pod → Running, RC ready, replacement");
+      const cpSandboxes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => benchSandbox(service, user, `cp-${i}`)),
+      );
+      const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, samples(50), "slow");
+      const jobsBefore = await jobsCompleted(db.url);
+      const cpStart = performance.now();
+      const steady100 = await podToRunning(service, cpSandboxes, 100, samples(500), "fast");
+      const cpSeconds = (performance.now() - cpStart) / 1000;
+      await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
+      const jobs = (await jobsCompleted(db.url)) - jobsBefore;
+      const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], samples(10));
+      results.controlPlane = {
+        podCreateToRunning_10perSecond_1sandbox: steady10,
+        podCreateToRunning_100perSecond_10sandboxes: steady100,
+        ...rc,
+        reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
+      };
+    }
 
-    step("raw inserts vs pod creates");
-    const concurrency = 16;
-    const rateSandboxes = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)),
-    );
-    const raw = await rawInsertsPerSecond(db.url, concurrency, quick ? 1 : 5);
-    const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, quick ? 1 : 5);
-    results.limit = {
-      concurrency,
-      rawInsertCommitPerSecond: raw,
-      podCreatesPerSecond: creates,
-      ratio: Math.round((creates / raw) * 100) / 100,
-    };
+    if (runs("limit")) {
+      step("raw inserts vs pod creates");
+      const concurrency = 16;
+      const rateSandboxes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)),
+      );
+      const raw = await rawInsertsPerSecond(db.url, concurrency, quick ? 1 : 5);
+      const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, quick ? 1 : 5);
+      results.limit = {
+        concurrency,
+        rawInsertCommitPerSecond: raw,
+        podCreatesPerSecond: creates,
+        ratio: Math.round((creates / raw) * 100) / 100,
+      };
+    }
 
     // Scale: the same API figures with many more sandboxes of 10 pods each in the database.
-    step(`scale: cloning ${scaleCount} sandboxes`);
-    const template = await benchSandbox(service, user, "template");
-    for (let i = 0; i < 10; i++)
-      await kube(service, template, "/api/v1/namespaces/default/pods", {
-        method: "POST",
-        body: JSON.stringify({
-          apiVersion: "v1",
-          kind: "Pod",
-          metadata: { name: `p${i}`, labels: { app: "t" } },
-          spec: { containers: [{ name: "c", image: "nginx" }] },
-        }),
-      });
-    const cloneStart = Date.now();
-    await cloneSandboxes(db.url, template.id, scaleCount);
-    results.scaleSetup = { sandboxes: scaleCount, seconds: Math.round((Date.now() - cloneStart) / 100) / 10 };
-    step("api figures among many sandboxes");
-    results.apiMany = await apiFigures(service, sb, "many");
-    const one = results.api1 as Record<string, { p99: number }>;
-    const many = results.apiMany as Record<string, { p99: number }>;
-    results.scaleRatioP99 = Object.fromEntries(
-      Object.keys(one).map((k) => [k, Math.round(((many[k]?.p99 ?? 0) / (one[k]?.p99 ?? 1)) * 100) / 100]),
-    );
+    if (runs("scale")) {
+      step(`scale: cloning ${scaleCount} sandboxes`);
+      const template = await benchSandbox(service, user, "template");
+      for (let i = 0; i < 10; i++)
+        await kube(service, template, "/api/v1/namespaces/default/pods", {
+          method: "POST",
+          body: JSON.stringify({
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: `p${i}`, labels: { app: "t" } },
+            spec: { containers: [{ name: "c", image: "nginx" }] },
+          }),
+        });
+      const cloneStart = Date.now();
+      await cloneSandboxes(db.url, template.id, scaleCount);
+      results.scaleSetup = {
+        sandboxes: scaleCount,
+        seconds: Math.round((Date.now() - cloneStart) / 100) / 10,
+      };
+      step("api figures among many sandboxes");
+      results.apiMany = await apiFigures(service, sb, "many");
+      const one = results.api1 as Record<string, { p99: number }>;
+      const many = results.apiMany as Record<string, { p99: number }>;
+      results.scaleRatioP99 = Object.fromEntries(
+        Object.keys(one).map((k) => [k, Math.round(((many[k]?.p99 ?? 0) / (one[k]?.p99 ?? 1)) * 100) / 100]),
+      );
+    }
     results.seconds = Math.round((Date.now() - started) / 1000);
+    if (statementStats) console.error((await topStatements(db.url)).join("\n"));
   } finally {
     await service.stop();
     await db.drop();

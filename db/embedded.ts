@@ -52,6 +52,8 @@ async function clusterPassword(dir: string): Promise<string> {
 export async function startEmbeddedPostgres(
   dataDir: string,
   onLog: (line: string) => void = () => {},
+  /** More server settings, as `-c name=value` pairs (the bench's statement statistics). */
+  extraFlags: string[] = [],
 ): Promise<EmbeddedServer> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
@@ -69,7 +71,7 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // initdb refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...extraFlags],
     onLog,
     onError: (e) => onLog(String(e)),
   });

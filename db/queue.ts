@@ -1,24 +1,63 @@
 import type postgres from "postgres";
 
 /**
- * Enqueues a graphile-worker job inside the caller's transaction, so it exists exactly when the
- * write that needs it commits. The job key (sandbox first, then the task) folds a burst of
- * changes to one object into one run.
+ * A job that is only worth running if its namespace holds an object of one of `resources`
+ * with a non-empty `spec.selector` (a service that selects pods, a controller that could adopt
+ * them). Checked in the enqueueing statement, under the sandbox's write lock, so it is exact: an
+ * object like that created later wakes its own controller, which sees everything there.
  */
-export async function enqueue(
+export interface SelectorGuard {
+  resources: string[];
+  namespace: string;
+}
+
+/**
+ * A graphile-worker job of a sandbox: the task, the key it is debounced by (scoped to the
+ * sandbox and task, so a burst of changes to one object becomes one run), its payload, when
+ * it is due (now by default), and optionally a guard.
+ */
+export interface QueuedJob {
+  task: string;
+  key: string;
+  payload: Record<string, unknown>;
+  runAt?: Date;
+  onlyIfSelecting?: SelectorGuard;
+}
+
+/**
+ * Enqueues a transaction's jobs in one statement and one call of graphile-worker's `add_jobs`
+ * (its per-call work — task and queue upserts, the NOTIFY — is paid once, not per job), so
+ * they exist exactly when the writes that call for them commit. Jobs whose guard finds
+ * nothing are left out. Keys must be distinct (the caller folds them).
+ */
+export async function enqueueMany(
   tx: postgres.TransactionSql,
-  task: string,
   sandboxId: string,
-  key: string,
-  payload: Record<string, unknown>,
-  runAt?: Date,
+  jobs: QueuedJob[],
 ): Promise<void> {
+  if (!jobs.length) return;
+  const rows = jobs.map((j) => ({
+    task: j.task,
+    payload: { sandbox: sandboxId, ...j.payload },
+    job_key: `${sandboxId}:${j.task}:${j.key}`,
+    run_at: j.runAt?.toISOString() ?? null,
+    guard_resources: j.onlyIfSelecting?.resources ?? null,
+    guard_namespace: j.onlyIfSelecting?.namespace ?? null,
+  }));
   await tx`
-    SELECT graphile_worker.add_job(
-      ${task},
-      ${JSON.stringify({ sandbox: sandboxId, ...payload })}::json,
-      job_key => ${`${sandboxId}:${task}:${key}`},
-      run_at => ${runAt?.toISOString() ?? null}::timestamptz,
-      max_attempts => 25
-    )`;
+    SELECT count(*) FROM (
+      SELECT array_agg(
+        (j.task, j.payload, NULL, j.run_at, 25, j.job_key, NULL, NULL)::graphile_worker.job_spec) AS specs
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(
+        task text, payload json, job_key text, run_at timestamptz,
+        guard_resources text[], guard_namespace text)
+      WHERE j.guard_resources IS NULL OR EXISTS (
+        SELECT 1 FROM objects o
+        WHERE o.sandbox_id = ${sandboxId} AND o.resource = ANY (j.guard_resources)
+          AND o.namespace = j.guard_namespace
+          AND jsonb_typeof(o.body -> 'spec' -> 'selector') = 'object'
+          AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
+      )
+    ) batch, LATERAL graphile_worker.add_jobs(batch.specs)
+    WHERE batch.specs IS NOT NULL`;
 }

@@ -3,6 +3,7 @@ import type { KubeObject } from "../kube/object.ts";
 import { isSealed, openBody, sealBody } from "./body-sealing.ts";
 import type { Queryable, Sql } from "./connection.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "./filters.ts";
+import type { QueuedJob } from "./queue.ts";
 
 /** Where an object lives: its sandbox, storage resource ("pods", "deployments.apps"), namespace ('' if none), name. */
 export interface ObjectKey {
@@ -143,6 +144,12 @@ export class SandboxWriter {
   readonly sandboxId: string;
   /** What this transaction wrote, in order: the controllers to wake are derived from it. */
   readonly written: Written[] = [];
+  /**
+   * Jobs asked for explicitly (a delayed next step, a retry), enqueued with the triggered ones
+   * in one statement before commit; a later job with the same task and key replaces an earlier
+   * one, and wins over a triggered one.
+   */
+  readonly jobs = new Map<string, QueuedJob>();
   private revision: number;
   private readonly startRevision: number;
 
@@ -192,6 +199,39 @@ export class SandboxWriter {
     return true;
   }
 
+  /**
+   * Inserts new objects whose names are known to be free (generated ones, like events'), all in
+   * one statement; a taken name fails the transaction. Each gets its resourceVersion.
+   */
+  async createAll(items: { key: ObjectKey; obj: KubeObject }[]): Promise<void> {
+    if (!items.length) return;
+    const rows = await Promise.all(
+      items.map(async ({ key, obj }, i) => ({
+        resource: key.resource,
+        namespace: key.namespace,
+        name: key.name,
+        uid: obj.metadata.uid ?? null,
+        rv: this.revision + 1 + i,
+        body: await sealBody(this.tx, this.sandboxId, key.resource, storable(obj)),
+      })),
+    );
+    await this.tx`
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS r(resource text, namespace text, name text, uid uuid, rv bigint, body jsonb)
+      ), ins AS (
+        INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
+        SELECT ${this.sandboxId}, resource, namespace, name, uid, rv, body FROM input
+      )
+      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+      SELECT ${this.sandboxId}, rv, resource, namespace, name, 'ADDED', body FROM input`;
+    items.forEach(({ key, obj }, i) => {
+      obj.metadata.resourceVersion = String(this.revision + 1 + i);
+      this.written.push({ ...key, type: "ADDED", object: obj, previous: null });
+    });
+    this.revision += items.length;
+  }
+
   /** Replaces an object read in this transaction. The object gets its new resourceVersion. */
   async update(key: ObjectKey, obj: KubeObject): Promise<void> {
     const rev = this.revision + 1;
@@ -237,6 +277,13 @@ export class SandboxWriter {
     this.revision = rev;
     last.metadata.resourceVersion = String(rev);
     this.written.push({ ...key, type: "DELETED", object: last, previous: null });
+  }
+
+  /** Asks for a job, enqueued in this transaction before it commits. */
+  enqueue(job: QueuedJob): void {
+    const id = `${job.task}:${job.key}`;
+    this.jobs.delete(id);
+    this.jobs.set(id, job);
   }
 
   /** Records the new revision and notifies watchers (delivered at commit). Call once, last. */

@@ -23,30 +23,57 @@ export interface EventSpec {
  * object bumps the count and lastTimestamp of the existing event instead, as the recorder's
  * aggregation does.
  */
-export async function recordEvent(w: SandboxWriter, obj: KubeObject, spec: EventSpec): Promise<void> {
+export function recordEvent(w: SandboxWriter, obj: KubeObject, spec: EventSpec): Promise<void> {
+  return recordEvents(w, obj, [spec]);
+}
+
+/**
+ * Records several events about one object, in order: one query finds the ones that repeat, and
+ * the new ones are written in one statement (a kubelet's start of a pod records four).
+ */
+export async function recordEvents(w: SandboxWriter, obj: KubeObject, specs: EventSpec[]): Promise<void> {
+  if (!specs.length) return;
   const namespace = obj.metadata.namespace ?? "default";
-  const now = timestamp(spec.time);
-  const [existing] = await w.tx<{ name: string }[]>`
-    SELECT name FROM objects
+  const rows = await w.tx<{ name: string; reason: string; message: string }[]>`
+    SELECT name, body ->> 'reason' AS reason, body ->> 'message' AS message FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${namespace}
       AND body -> 'involvedObject' ->> 'uid' = ${obj.metadata.uid ?? ""}
-      AND body ->> 'reason' = ${spec.reason} AND body ->> 'message' = ${spec.message}
-    LIMIT 1`;
-  if (existing) {
-    const key = { resource: "events", namespace, name: existing.name };
-    const event = await w.get(key);
+      AND body ->> 'reason' = ANY (${specs.map((s) => s.reason)})`;
+  const existing = new Map(rows.map((r) => [`${r.reason}\n${r.message}`, r.name]));
+  const fresh = new Map<string, KubeObject>();
+  for (const spec of specs) {
+    const id = `${spec.reason}\n${spec.message}`;
+    const now = timestamp(spec.time);
+    const name = existing.get(id);
+    // A repeat within the batch counts on the event it is about to create.
+    const event = fresh.get(id) ?? (name ? await w.get({ resource: "events", namespace, name }) : null);
     if (event) {
       event.count = (typeof event.count === "number" ? event.count : 1) + 1;
       event.lastTimestamp = now;
-      await w.update(key, event);
-      return;
+      if (!fresh.has(id))
+        await w.update({ resource: "events", namespace, name: event.metadata.name ?? "" }, event);
+      continue;
     }
+    fresh.set(id, newEvent(obj, namespace, spec, now));
   }
-  const name = `${obj.metadata.name}.${randomBytes(8).toString("hex")}`;
-  const event: KubeObject = {
+  await w.createAll(
+    [...fresh.values()].map((event) => ({
+      key: { resource: "events", namespace, name: event.metadata.name ?? "" },
+      obj: event,
+    })),
+  );
+}
+
+function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: string): KubeObject {
+  return {
     apiVersion: "v1",
     kind: "Event",
-    metadata: { name, namespace, uid: randomUUID(), creationTimestamp: now },
+    metadata: {
+      name: `${obj.metadata.name}.${randomBytes(8).toString("hex")}`,
+      namespace,
+      uid: randomUUID(),
+      creationTimestamp: now,
+    },
     involvedObject: {
       kind: obj.kind,
       namespace: obj.metadata.namespace,
@@ -67,5 +94,4 @@ export async function recordEvent(w: SandboxWriter, obj: KubeObject, spec: Event
     reportingComponent: spec.component,
     reportingInstance: spec.host ?? "",
   };
-  await w.create({ resource: "events", namespace, name }, event);
 }

@@ -1,4 +1,4 @@
-import { enqueue } from "../db/queue.ts";
+import { enqueueMany, type QueuedJob } from "../db/queue.ts";
 import type { SandboxWriter, Written } from "../db/store.ts";
 import {
   deploymentPodDeleted,
@@ -16,12 +16,11 @@ import { controllerWritten, podWritten, replicationTasks } from "./triggers/repl
 import { nodeTriggers, podTriggers } from "./triggers/scheduling.ts";
 import { configMapWritten, namespaceAdded, serviceAccountWritten } from "./triggers/serviceaccount.ts";
 
-/** A job to enqueue: the task, the key it is debounced by (sandbox-scoped), and its payload. */
-export interface Job {
-  task: string;
-  key: string;
-  payload: Record<string, unknown>;
-}
+/**
+ * A job to enqueue: the task, the key it is debounced by (sandbox-scoped), its payload, and
+ * optionally a guard that skips it where nothing in the namespace selects pods.
+ */
+export type Job = QueuedJob;
 
 /**
  * Which controllers a write wakes, by storage resource. Each rule reads only the written object
@@ -56,13 +55,16 @@ export const triggers: Record<string, Trigger[]> = {
 };
 
 /**
- * Enqueues, in the writer's transaction, the jobs every write of it calls for, once per job key
- * (a burst of writes to one object becomes one job).
+ * Enqueues, in the writer's transaction and one statement, the jobs every write of it calls for
+ * and the jobs it asked for, once per task and key (a burst of writes to one object becomes one
+ * job). A job the transaction asked for wins over one its own writes trigger: the controller
+ * that wrote them has already acted on them and knows when it wants to look next.
  */
 export async function enqueueTriggered(w: SandboxWriter): Promise<void> {
   const jobs = new Map<string, Job>();
   for (const written of w.written)
     for (const rule of [...(triggers[written.resource] ?? []), ...(triggers["*"] ?? [])])
       for (const job of rule(written)) jobs.set(`${job.task}:${job.key}`, job);
-  for (const job of jobs.values()) await enqueue(w.tx, job.task, w.sandboxId, job.key, job.payload);
+  for (const [id, job] of w.jobs) jobs.set(id, job);
+  await enqueueMany(w.tx, w.sandboxId, [...jobs.values()]);
 }

@@ -42,6 +42,14 @@ export function startWorkers(database: Database, concurrency = 4): Promise<Runne
     crontab,
     logger: queueLogger,
     events: liveness.events,
+    preset: {
+      worker: {
+        // Jobs are fetched a few at a time and completions sent together: at a burst's rate the
+        // queue's own statements otherwise cost as much as the jobs.
+        localQueue: { size: concurrency * 2 },
+        completeJobBatchDelay: 0,
+      },
+    },
   }).then(
     (runner) => {
       log.info({ concurrency }, "workers started");

@@ -53,9 +53,16 @@ export function endpointsPodWritten(w: Written): Job[] {
   const relevant = w.previous
     ? (hasIP(w.object) || hasIP(w.previous)) && endpointView(w.previous) !== endpointView(w.object)
     : hasIP(w.object);
-  return relevant
-    ? [{ task: namespaceEndpointsTask, key: w.namespace, payload: { namespace: w.namespace } }]
-    : [];
+  if (!relevant) return [];
+  return [
+    {
+      task: namespaceEndpointsTask,
+      key: w.namespace,
+      payload: { namespace: w.namespace },
+      // Most pods live where no service selects anything: then nobody needs waking.
+      onlyIfSelecting: { resources: ["services"], namespace: w.namespace },
+    },
+  ];
 }
 
 /** Endpoints deleted by someone: the service's controller puts them back if it still selects pods. */

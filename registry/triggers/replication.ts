@@ -54,7 +54,15 @@ export function podWritten(w: Written): Job[] {
   )
     return [];
   if (w.previous && !labelsOrOwnersChanged(w.previous, w.object)) return [];
-  return [{ task: adoptionTask, key: w.namespace, payload: { namespace: w.namespace } }];
+  return [
+    {
+      task: adoptionTask,
+      key: w.namespace,
+      payload: { namespace: w.namespace },
+      // Only a controller of the pod's namespace could adopt it.
+      onlyIfSelecting: { resources: Object.keys(replicationTasks), namespace: w.namespace },
+    },
+  ];
 }
 
 /** Whether a write changed what adoption depends on: the labels or the owner references. */

@@ -23,10 +23,10 @@ const get = async (name: string) => (await kube(`${pods}/${name}`)).json();
 const job = (name: string) => ({ sandbox: sb.sandboxId, namespace: "default", name });
 const kubelet = (name: string, now: number) => syncPod(t.database, job(name), now);
 
-/** Creates a pod and lets the scheduler bind it. */
-async function run(name: string, spec: Record<string, unknown>) {
+/** Creates a pod and lets the scheduler bind it at `now`; the kubelet takes it on in the same job. */
+async function run(name: string, spec: Record<string, unknown>, now = Date.now()) {
   await send("POST", pods, { apiVersion: "v1", kind: "Pod", metadata: { name }, spec });
-  await schedulePod(t.database, job(name));
+  await schedulePod(t.database, job(name), now);
   return get(name);
 }
 
@@ -53,9 +53,8 @@ beforeAll(async () => {
 
 describe("the kubelet", () => {
   it("takes a bound pod on, then starts it in a delayed sync", async () => {
-    const bound = await run("nginx", { containers: [{ name: "nginx", image: "nginx" }] });
     const now = Date.now();
-    await kubelet("nginx", now);
+    const bound = await run("nginx", { containers: [{ name: "nginx", image: "nginx" }] }, now);
     const creating = await get("nginx");
     expect(creating.status).toMatchObject({
       phase: "Pending",
@@ -100,11 +99,11 @@ describe("the kubelet", () => {
     const now = Date.now();
     const ips: string[] = [];
     for (const name of ["ip-a", "ip-b", "ip-c"]) {
-      await run(name, {
-        nodeSelector: { "kubernetes.io/hostname": "node-2" },
-        containers: [{ name: "c", image: "nginx" }],
-      });
-      await kubelet(name, now);
+      await run(
+        name,
+        { nodeSelector: { "kubernetes.io/hostname": "node-2" }, containers: [{ name: "c", image: "nginx" }] },
+        now,
+      );
       ips.push((await get(name)).status.podIP);
     }
     expect(ips).toEqual(["10.244.2.2", "10.244.2.3", "10.244.2.4"]);
@@ -125,11 +124,12 @@ describe("the kubelet", () => {
   });
 
   it("restarts a crashing container with back-off, each step a delayed job at its time", async () => {
-    await run("crash", {
-      containers: [{ name: "crash", image: "busybox", command: ["sh", "-c", "exit 1"] }],
-    });
     const t0 = Math.ceil(Date.now() / 1000) * 1000;
-    await kubelet("crash", t0);
+    await run(
+      "crash",
+      { containers: [{ name: "crash", image: "busybox", command: ["sh", "-c", "exit 1"] }] },
+      t0,
+    );
     const steps: [number, string, number, number | null][] = [
       // [when, waiting/terminated reason, restarts, next sync]
       [30, "Error", 0, t0 + 1000],
@@ -152,9 +152,8 @@ describe("the kubelet", () => {
   });
 
   it("backs off pulling an image that does not exist, remembering failures in its events", async () => {
-    await run("bad", { containers: [{ name: "bad", image: "nginx:doesnotexist" }] });
     const t0 = Date.now();
-    await kubelet("bad", t0);
+    await run("bad", { containers: [{ name: "bad", image: "nginx:doesnotexist" }] }, t0);
     await kubelet("bad", t0 + 30);
     const reason = async () => (await get("bad")).status.containerStatuses[0].state.waiting.reason;
     expect(await reason()).toBe("ErrImagePull");
@@ -178,12 +177,12 @@ describe("the kubelet", () => {
   });
 
   it("runs a job to completion and frees its resources for pending pods", async () => {
-    await run("once", {
-      restartPolicy: "Never",
-      containers: [{ name: "once", image: "busybox", command: ["sleep", "2"] }],
-    });
     const t0 = Date.now();
-    await kubelet("once", t0);
+    await run(
+      "once",
+      { restartPolicy: "Never", containers: [{ name: "once", image: "busybox", command: ["sleep", "2"] }] },
+      t0,
+    );
     await kubelet("once", t0 + 30);
     expect((await get("once")).status.phase).toBe("Running");
     await t.database
@@ -203,9 +202,8 @@ describe("the kubelet", () => {
   });
 
   it("stops a deleted pod's containers, then removes it", async () => {
-    await run("doomed", { containers: [{ name: "web", image: "nginx" }] });
     const t0 = Date.now();
-    await kubelet("doomed", t0);
+    await run("doomed", { containers: [{ name: "web", image: "nginx" }] }, t0);
     await kubelet("doomed", t0 + 30);
     const marked = await send("DELETE", `${pods}/doomed`);
     expect(marked.metadata.deletionGracePeriodSeconds).toBe(30);

@@ -65,9 +65,12 @@ describe("the scheduler", () => {
     await schedule("web");
     const bound = await get("web");
     expect(bound.spec.nodeName).toBe("node-1");
-    expect(bound.status.conditions).toEqual([
-      { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: expect.any(String) },
-    ]);
+    expect(bound.status.conditions).toContainEqual({
+      type: "PodScheduled",
+      status: "True",
+      lastProbeTime: null,
+      lastTransitionTime: expect.any(String),
+    });
     expect(await events("web")).toEqual([
       {
         type: "Normal",
@@ -77,7 +80,13 @@ describe("the scheduler", () => {
         from: "default-scheduler",
       },
     ]);
-    // Binding hands the pod to its node's kubelet.
+    // The node's kubelet takes the bound pod on in the same job (ContainerCreating, an IP),
+    // and queues the pod's start.
+    expect(bound.status).toMatchObject({
+      phase: "Pending",
+      hostIP: "192.168.49.2",
+      containerStatuses: [{ state: { waiting: { reason: "ContainerCreating" } } }],
+    });
     expect(await jobs("kubelet")).toEqual(["default/web"]);
   });
 

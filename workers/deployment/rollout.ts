@@ -1,4 +1,3 @@
-import { enqueue } from "../../db/queue.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record, records } from "../../kube/validation/json.ts";
 import { replicaSetsToDelete } from "./cleanup.ts";
@@ -52,14 +51,16 @@ export async function syncRolloutStatus(s: Sync, newRS: KubeObject | null, old: 
   if (canonicalJson(status) !== canonicalJson(s.d.status ?? {})) {
     await saveStatus(s, status);
     // A finished rollout needs no deadline check: leave no job behind in an idle sandbox.
-    if (deploymentComplete(s.d, status))
+    if (deploymentComplete(s.d, status)) {
+      s.w.jobs.delete(`deployment:${key}`);
       await s.w.tx`SELECT graphile_worker.remove_job(${`${s.w.sandboxId}:deployment:${key}`})`;
+    }
     return;
   }
   const at = stuckCheckAt(s.d, status);
   if (!at) return;
   const soon = new Date(s.now.getTime() + 1000);
-  await enqueue(s.w.tx, "deployment", s.w.sandboxId, key, { namespace, name }, at < soon ? soon : at);
+  s.w.enqueue({ task: "deployment", key, payload: { namespace, name }, runAt: at < soon ? soon : at });
 }
 
 /** syncDeploymentStatus: counts and availability only (scaling, paused, deleting). */

@@ -75,15 +75,14 @@ export function nodeInfoOf(node: KubeObject): NodeInfo {
 export async function loadNodeInfos(w: SandboxWriter): Promise<NodeInfo[]> {
   const nodes = await listObjects(w.tx, w.sandboxId, "nodes", null);
   const infos = new Map((nodes?.items ?? []).map((n) => [n.metadata.name ?? "", nodeInfoOf(n)]));
-  const bound = await listObjects(w.tx, w.sandboxId, "pods", null, {
-    labels: [],
-    fields: [
-      { requirement: { field: "spec.nodeName", op: "neq", value: "" }, path: ["spec", "nodeName"] },
-      { requirement: { field: "status.phase", op: "neq", value: "Succeeded" }, path: ["status", "phase"] },
-      { requirement: { field: "status.phase", op: "neq", value: "Failed" }, path: ["status", "phase"] },
-    ],
-  });
-  for (const pod of bound?.items ?? []) {
+  // Without managedFields, which are most of a pod's bytes and nothing the scheduler reads.
+  const bound = await w.tx<{ body: KubeObject }[]>`
+    SELECT body #- '{metadata,managedFields}' AS body FROM objects
+    WHERE sandbox_id = ${w.sandboxId} AND resource = 'pods'
+      AND coalesce(body -> 'spec' ->> 'nodeName', '') <> ''
+      AND coalesce(body -> 'status' ->> 'phase', '') NOT IN ('Succeeded', 'Failed')
+    ORDER BY namespace, name`;
+  for (const { body: pod } of bound) {
     const info = infos.get(text(record(pod.spec).nodeName));
     if (info) addPod(info, pod);
   }

@@ -20,7 +20,7 @@ export interface ScheduleOptions {
 }
 
 /** The outcome of one attempt. */
-export type ScheduleResult = { bound: string } | { unschedulable: string };
+export type ScheduleResult = { bound: KubeObject; node: NodeInfo } | { unschedulable: string };
 
 const component = "default-scheduler";
 
@@ -98,5 +98,5 @@ export async function scheduleOne(
     message: `Successfully assigned ${namespace}/${name} to ${host.name}`,
     component,
   });
-  return { bound: host.name };
+  return { bound, node: host };
 }

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
-import { enqueue } from "../../db/queue.ts";
 import type { SandboxWriter } from "../../db/store.ts";
 import { podKind } from "../../kube/kinds/pod.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal } from "../../kube/pod-state.ts";
 import { type Json, record, text } from "../../kube/validation/json.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
-import { recordEvent } from "../../registry/events.ts";
+import { recordEvents } from "../../registry/events.ts";
 import { recomputeQuotaUsage } from "../../registry/quota.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -47,14 +46,23 @@ async function recordAll(
   now: number,
 ) {
   const time = new Date(now);
-  for (const e of events) await recordEvent(w, pod, { ...e, component: "kubelet", host: node, time });
+  await recordEvents(
+    w,
+    pod,
+    events.map((e) => ({ ...e, component: "kubelet", host: node, time })),
+  );
 }
 
 /** Schedules this pod's next sync at `at` (a delayed job, so the state before it stays visible). */
 async function syncAt(w: SandboxWriter, pod: KubeObject, at: number): Promise<number> {
   const namespace = pod.metadata.namespace ?? "";
   const name = pod.metadata.name ?? "";
-  await enqueue(w.tx, "kubelet", w.sandboxId, `${namespace}/${name}`, { namespace, name }, new Date(at));
+  w.enqueue({
+    task: "kubelet",
+    key: `${namespace}/${name}`,
+    payload: { namespace, name },
+    runAt: new Date(at),
+  });
   return at;
 }
 
@@ -64,6 +72,28 @@ async function remove(w: SandboxWriter, pod: KubeObject): Promise<void> {
     gracePeriodSeconds: 0,
     preconditions: { uid: pod.metadata.uid },
   });
+}
+
+function kubeletContext(pod: KubeObject, node: KubeObject, now: number): KubeletContext {
+  return { pod, node, now, present: new Set(), pullFailures: new Map(), newContainerID };
+}
+
+/**
+ * The kubelet's first sync of a pod bound to its node: an IP from the node's pod CIDR, the
+ * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync.
+ * Returns when that is due. `nodePods`: the node's live pods, if the caller has them.
+ */
+export async function takeOn(
+  w: SandboxWriter,
+  pod: KubeObject,
+  node: KubeObject,
+  now: number,
+  nodePods?: KubeObject[],
+): Promise<number> {
+  const ctx = kubeletContext(pod, node, now);
+  const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), nodePods);
+  await writeStatus(w, pod, firstSync(ctx, podIP).status);
+  return syncAt(w, pod, now + containerCreatingMs);
 }
 
 /**
@@ -83,18 +113,10 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
       const nodeName = text(record(pod?.spec).nodeName);
       if (!pod || !nodeName) return;
       const node = await w.get({ resource: "nodes", namespace: "", name: nodeName });
-      const ctx = (n: KubeObject): KubeletContext => ({
-        pod: pod as KubeObject,
-        node: n,
-        now,
-        present: new Set(),
-        pullFailures: new Map(),
-        newContainerID,
-      });
       if (pod.metadata.deletionTimestamp) {
         // Without a node nobody stops the pod; the pod garbage collector removes it.
         if (!node) return remove(w, pod);
-        const result = terminate(ctx(node));
+        const result = terminate(kubeletContext(pod, node, now));
         await recordAll(w, pod, nodeName, result.events, now);
         if (result.status) pod = await writeStatus(w, pod, result.status);
         if (result.remove) await remove(w, pod);
@@ -102,14 +124,11 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         return;
       }
       if (!node || isTerminal(pod)) return;
-      const context = ctx(node);
       if (!text(record(pod.status).hostIP)) {
-        const podIP = await allocatePodIP(w, node, pod, nodeIP(context));
-        const first = firstSync(context, podIP);
-        await writeStatus(w, pod, first.status);
-        next = await syncAt(w, pod, now + containerCreatingMs);
+        next = await takeOn(w, pod, node, now);
         return;
       }
+      const context = kubeletContext(pod, node, now);
       if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
       if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
       const result = sync(context);

@@ -1,5 +1,4 @@
 import type { Database } from "../../db/connection.ts";
-import { enqueue } from "../../db/queue.ts";
 import { listObjects } from "../../db/store.ts";
 import { storageResource } from "../../kube/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -53,7 +52,7 @@ export function replicationTask(
         if (delay === null) return;
         const payload = { namespace: job.namespace, name: job.name, ...(attempt ? { attempt } : {}) };
         const runAt = new Date(Date.now() + delay * 1000);
-        await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${job.name}`, payload, runAt);
+        w.enqueue({ task: flavour.task, key: `${job.namespace}/${job.name}`, payload, runAt });
       }),
     );
 }
@@ -86,9 +85,10 @@ export async function adoptOrphans(database: Database, job: AdoptionJob): Promis
       for (const { flavour, controller } of candidates) {
         if (!orphans.some((p) => flavour.selects(controller, p.metadata.labels ?? {}))) continue;
         const name = controller.metadata.name ?? "";
-        await enqueue(w.tx, flavour.task, w.sandboxId, `${job.namespace}/${name}`, {
-          namespace: job.namespace,
-          name,
+        w.enqueue({
+          task: flavour.task,
+          key: `${job.namespace}/${name}`,
+          payload: { namespace: job.namespace, name },
         });
       }
     }),

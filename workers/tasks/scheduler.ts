@@ -1,5 +1,4 @@
 import type { Database } from "../../db/connection.ts";
-import { enqueue } from "../../db/queue.ts";
 import { listObjects } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal, wantsScheduling } from "../../kube/pod-state.ts";
@@ -9,6 +8,8 @@ import { commitWithoutFlushWait } from "../async-commit.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { loadNodeInfos } from "../scheduler/node-info.ts";
 import { scheduleOne } from "../scheduler/schedule.ts";
+import { wakeAt } from "../wakeup.ts";
+import { takeOn } from "./kubelet.ts";
 
 /** A scheduler job: the pod to place. */
 export interface SchedulerJob {
@@ -21,15 +22,21 @@ export interface SchedulerJob {
  * The scheduler, woken by a write to an unscheduled pod: re-reads the pod and, if it still waits
  * for the default scheduler, runs one scheduling cycle for it.
  */
-export async function schedulePod(database: Database, job: SchedulerJob): Promise<void> {
+export async function schedulePod(database: Database, job: SchedulerJob, now = Date.now()): Promise<void> {
+  let next: number | null = null;
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
       await commitWithoutFlushWait(w);
       const pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
       if (!pod || !wantsScheduling(pod)) return;
-      await scheduleOne(w, await loadNodeInfos(w), pod, { repeatEvents: false });
+      const result = await scheduleOne(w, await loadNodeInfos(w), pod, { repeatEvents: false });
+      // The node's kubelet sees the binding at once and takes the pod on: done here, in the
+      // same transaction (after the binding's own write), it saves a queue job per pod.
+      if (result && "bound" in result)
+        next = await takeOn(w, result.bound, result.node.node, now, result.node.pods);
     }),
   );
+  if (next !== null) wakeAt(database, next);
 }
 
 /** The scheduling queue's order: higher priority first, then older first. */
@@ -70,7 +77,7 @@ export async function schedulePending(database: Database, job: { sandbox: string
         if (nodes.has(text(record(pod.spec).nodeName)) && !isTerminal(pod)) {
           const namespace = pod.metadata.namespace ?? "";
           const name = pod.metadata.name ?? "";
-          await enqueue(w.tx, "kubelet", w.sandboxId, `${namespace}/${name}`, { namespace, name });
+          w.enqueue({ task: "kubelet", key: `${namespace}/${name}`, payload: { namespace, name } });
         }
     }),
   );
