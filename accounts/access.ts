@@ -1,6 +1,7 @@
 import { sandboxAudience, userAudience, verifyToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { forbidden, unauthorized } from "../kube/errors.ts";
+import { cachedGrant, listenForRevocations, rememberGrant } from "./access-cache.ts";
 import { isUuid } from "./sandboxes.ts";
 
 /** Who is acting on a sandbox. */
@@ -23,9 +24,13 @@ export async function authorizeSandbox(
   if (!bearer) throw unauthorized();
   const claims = await verifyToken(signingKey, bearer, [sandboxAudience, userAudience]);
   if (!claims) throw unauthorized();
+  const caller = { userId: claims.userId, tokenId: claims.tokenId };
+  await listenForRevocations(database);
+  if (cachedGrant(claims.tokenId, sandboxId)) return caller;
   const denied = forbidden(`this token is not allowed to use sandbox "${sandboxId}"`);
-  const [row] = await database.sql<{ live: boolean; allowed: boolean }[]>`
+  const [row] = await database.sql<{ live: boolean; allowed: boolean; expires_ms: number }[]>`
     SELECT (t.revoked_at IS NULL AND t.expires_at > now()) AS live,
+           (extract(epoch FROM t.expires_at) * 1000)::float8 AS expires_ms,
            EXISTS (
              SELECT 1 FROM sandboxes s
              WHERE ${isUuid(sandboxId)} AND s.id = ${isUuid(sandboxId) ? sandboxId : null}::uuid
@@ -34,5 +39,6 @@ export async function authorizeSandbox(
     FROM tokens t WHERE t.id = ${claims.tokenId} AND t.user_id = ${claims.userId}`;
   if (!row?.live) throw unauthorized();
   if (!row.allowed) throw denied;
-  return { userId: claims.userId, tokenId: claims.tokenId };
+  rememberGrant(claims.tokenId, sandboxId, row.expires_ms);
+  return caller;
 }

@@ -5,6 +5,7 @@ import type { Database } from "../db/connection.ts";
 import { SandboxWriter } from "../db/store.ts";
 import { dns1123LabelProblems } from "../kube/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
+import { accessChannel, forgetGrants } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import type { AuthSettings } from "./users.ts";
@@ -147,14 +148,20 @@ export async function getSandbox(
 /** Deletes a sandbox with all its objects, change log and tokens. */
 export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
-  return database.sql.begin(async (tx) => {
-    const gone = await tx`DELETE FROM sandboxes WHERE id = ${id} AND owner_id = ${userId} RETURNING id`;
-    if (!gone.length) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
-    await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
-    await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
-    await tx`UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${id} AND revoked_at IS NULL`;
-    return true;
-  }) as Promise<boolean>;
+  return database.sql
+    .begin(async (tx) => {
+      const gone = await tx`DELETE FROM sandboxes WHERE id = ${id} AND owner_id = ${userId} RETURNING id`;
+      if (!gone.length) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+      await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
+      await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
+      await tx`UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${id} AND revoked_at IS NULL`;
+      await tx`SELECT pg_notify(${accessChannel}, ${`sandbox:${id}`})`;
+      return true;
+    })
+    .then((done) => {
+      forgetGrants(`sandbox:${id}`);
+      return done as boolean;
+    });
 }
 
 /** Whether a string is a UUID (sandbox ids are), so a bad id is a 404 and never a SQL error. */

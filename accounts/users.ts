@@ -5,6 +5,7 @@ import { checkPassword, hashPassword } from "../auth/passwords.ts";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { tokens, users } from "../db/schema.ts";
+import { accessChannel, forgetGrants } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 
 /** A signed-in user and the token that proves it. */
@@ -91,7 +92,11 @@ export async function userForToken(database: Database, tokenId: string, userId: 
 /** Revokes one of the user's tokens by id; true when it was live. */
 export async function revokeToken(database: Database, userId: string, tokenId: string): Promise<boolean> {
   const rows = await database.sql`
-    UPDATE tokens SET revoked_at = now()
-    WHERE id = ${tokenId} AND user_id = ${userId} AND revoked_at IS NULL RETURNING id`;
+    WITH revoked AS (
+      UPDATE tokens SET revoked_at = now()
+      WHERE id = ${tokenId} AND user_id = ${userId} AND revoked_at IS NULL RETURNING id
+    )
+    SELECT id, pg_notify(${accessChannel}, 'token:' || id) FROM revoked`;
+  forgetGrants(`token:${tokenId}`);
   return rows.length > 0;
 }

@@ -25,17 +25,16 @@ export interface QueuedJob {
 }
 
 /**
- * Enqueues a transaction's jobs in one statement and one call of graphile-worker's `add_jobs`
- * (its per-call work — task and queue upserts, the NOTIFY — is paid once, not per job), so
- * they exist exactly when the writes that call for them commit. Jobs whose guard finds
- * nothing are left out. Keys must be distinct (the caller folds them).
+ * The part of a statement that enqueues a transaction's jobs with one call of graphile-worker's
+ * `add_jobs` (its per-call work — task and queue upserts, the NOTIFY — is paid once, not per
+ * job), leaving out those whose guard finds nothing; a scalar subquery (the count added), so
+ * the caller can fold it into a statement it sends anyway. Keys must be distinct.
  */
-export async function enqueueMany(
+export function enqueueFragment(
   tx: postgres.TransactionSql,
   sandboxId: string,
   jobs: QueuedJob[],
-): Promise<void> {
-  if (!jobs.length) return;
+): postgres.PendingQuery<postgres.Row[]> {
   const rows = jobs.map((j) => ({
     task: j.task,
     payload: { sandbox: sandboxId, ...j.payload },
@@ -44,7 +43,7 @@ export async function enqueueMany(
     guard_resources: j.onlyIfSelecting?.resources ?? null,
     guard_namespace: j.onlyIfSelecting?.namespace ?? null,
   }));
-  await tx`
+  return tx`(
     SELECT count(*) FROM (
       SELECT array_agg(
         (j.task, j.payload, NULL, j.run_at, 25, j.job_key, NULL, NULL)::graphile_worker.job_spec) AS specs
@@ -59,5 +58,6 @@ export async function enqueueMany(
           AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
       )
     ) batch, LATERAL graphile_worker.add_jobs(batch.specs)
-    WHERE batch.specs IS NOT NULL`;
+    WHERE batch.specs IS NOT NULL
+  )`;
 }

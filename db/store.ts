@@ -3,7 +3,7 @@ import type { KubeObject } from "../kube/object.ts";
 import { isSealed, openBody, sealBody } from "./body-sealing.ts";
 import type { Queryable, Sql } from "./connection.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "./filters.ts";
-import type { QueuedJob } from "./queue.ts";
+import { enqueueFragment, type QueuedJob } from "./queue.ts";
 
 /** Where an object lives: its sandbox, storage resource ("pods", "deployments.apps"), namespace ('' if none), name. */
 export interface ObjectKey {
@@ -286,13 +286,20 @@ export class SandboxWriter {
     this.jobs.set(id, job);
   }
 
-  /** Records the new revision and notifies watchers (delivered at commit). Call once, last. */
+  /**
+   * Records the new revision, notifies watchers (delivered at commit) and enqueues the jobs
+   * asked for, in one statement. Call once, last.
+   */
   async finish(): Promise<number> {
-    if (this.revision !== this.startRevision) {
+    const changed = this.revision !== this.startRevision;
+    const jobs = [...this.jobs.values()];
+    if (changed) {
+      const notify = `${this.sandboxId}:${this.revision}`;
       await this.tx`
         WITH s AS (UPDATE sandboxes SET revision = ${this.revision} WHERE id = ${this.sandboxId})
-        SELECT pg_notify(${changesChannel}, ${`${this.sandboxId}:${this.revision}`})`;
-    }
+        SELECT pg_notify(${changesChannel}, ${notify})
+          ${jobs.length ? this.tx`, ${enqueueFragment(this.tx, this.sandboxId, jobs)}` : this.tx``}`;
+    } else if (jobs.length) await this.tx`SELECT ${enqueueFragment(this.tx, this.sandboxId, jobs)}`;
     return this.revision;
   }
 }

@@ -37,9 +37,11 @@ export async function bindInTransaction(
   namespace: string,
   name: string,
   node: string,
+  /** The pod as read in this transaction already (the scheduler has it), to spare a read. */
+  current?: KubeObject,
 ): Promise<KubeObject> {
   const key = { resource: "pods", namespace, name };
-  const pod = await w.get(key);
+  const pod = current ? structuredClone(current) : await w.get(key);
   if (!pod) throw notFound("", "pods", name);
   const spec = (pod.spec ?? {}) as { nodeName?: string };
   if (spec.nodeName)

@@ -19,5 +19,5 @@ export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
     await w.create(key, object);
   }
   // The controllers a new cluster's objects call for (the root CA ConfigMap of each namespace).
-  await enqueueTriggered(w);
+  enqueueTriggered(w);
 }

@@ -16,7 +16,7 @@ export async function inSandbox<T>(
 ): Promise<T> {
   const result = await writeSandbox(database.sql, sandboxId, async (w) => {
     const value = await fn(w);
-    await enqueueTriggered(w);
+    enqueueTriggered(w);
     return value;
   });
   if (!result) throw sandboxGone();

@@ -1,4 +1,4 @@
-import { enqueueMany, type QueuedJob } from "../db/queue.ts";
+import type { QueuedJob } from "../db/queue.ts";
 import type { SandboxWriter, Written } from "../db/store.ts";
 import {
   deploymentPodDeleted,
@@ -55,16 +55,17 @@ export const triggers: Record<string, Trigger[]> = {
 };
 
 /**
- * Enqueues, in the writer's transaction and one statement, the jobs every write of it calls for
- * and the jobs it asked for, once per task and key (a burst of writes to one object becomes one
+ * Adds to the writer's jobs (enqueued with its last statement, before commit) the ones every
+ * write of it calls for, once per task and key (a burst of writes to one object becomes one
  * job). A job the transaction asked for wins over one its own writes trigger: the controller
  * that wrote them has already acted on them and knows when it wants to look next.
  */
-export async function enqueueTriggered(w: SandboxWriter): Promise<void> {
+export function enqueueTriggered(w: SandboxWriter): void {
   const jobs = new Map<string, Job>();
   for (const written of w.written)
     for (const rule of [...(triggers[written.resource] ?? []), ...(triggers["*"] ?? [])])
       for (const job of rule(written)) jobs.set(`${job.task}:${job.key}`, job);
   for (const [id, job] of w.jobs) jobs.set(id, job);
-  await enqueueMany(w.tx, w.sandboxId, [...jobs.values()]);
+  w.jobs.clear();
+  for (const [id, job] of jobs) w.jobs.set(id, job);
 }

@@ -95,6 +95,21 @@ describe("sandboxes", () => {
     expect(count).toBe(0);
   });
 
+  it("stops a token revoked by another process within moments, though it was just allowed", async () => {
+    const { sandboxId, sandboxToken } = await t.newSandbox("revoked-elsewhere");
+    expect((await t.kube(sandboxId, sandboxToken, "/api/v1/nodes")).status).toBe(200);
+    // What another process's revocation sends: the update and its notice, nothing in this one.
+    await t.database.sql`
+      WITH r AS (UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${sandboxId} RETURNING id)
+      SELECT pg_notify('kubesandbox_access', 'token:' || id) FROM r`;
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 401; i++) {
+      status = (await t.kube(sandboxId, sandboxToken, "/api/v1/nodes")).status;
+      if (status !== 401) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
+  });
+
   it("does not show one user's sandbox to another", async () => {
     const a = await t.newSandbox("mine");
     const b = await t.newSandbox("theirs");

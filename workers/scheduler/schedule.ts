@@ -90,7 +90,7 @@ export async function scheduleOne(
     await markUnschedulable(w, pod, "Unschedulable", message, options);
     return { unschedulable: message };
   }
-  const bound = await bindInTransaction(w, namespace, name, host.name);
+  const bound = await bindInTransaction(w, namespace, name, host.name, pod);
   addPod(host, bound);
   await recordEvent(w, bound, {
     type: "Normal",

@@ -16,6 +16,7 @@ import type { KubeletContext } from "../kubelet/context.ts";
 import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "../kubelet/memory.ts";
 import type { KubeletEvent } from "../kubelet/messages.ts";
+import { podAndNode } from "../kubelet/pod-and-node.ts";
 import { allocatePodIP } from "../kubelet/pod-ip.ts";
 import { terminate } from "../kubelet/termination.ts";
 import { containerCreatingMs } from "../kubelet/timing.ts";
@@ -109,10 +110,11 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
       await commitWithoutFlushWait(w);
-      let pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
+      const read = await podAndNode(w, job.namespace, job.name);
+      let pod = read?.pod;
       const nodeName = text(record(pod?.spec).nodeName);
-      if (!pod || !nodeName) return;
-      const node = await w.get({ resource: "nodes", namespace: "", name: nodeName });
+      if (!read || !pod || !nodeName) return;
+      const node = read.node;
       if (pod.metadata.deletionTimestamp) {
         // Without a node nobody stops the pod; the pod garbage collector removes it.
         if (!node) return remove(w, pod);

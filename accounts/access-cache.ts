@@ -1,0 +1,65 @@
+import type { Database } from "../db/connection.ts";
+
+/**
+ * Recently authorized (token, sandbox) pairs, so that a burst of kubectl calls does not look its
+ * token up each time — the API server caches token reviews the same way. An entry lives at most
+ * `ttlMs` and never past the token's expiry; revoking a token or deleting a sandbox NOTIFYs every
+ * process (`accessChannel`), which forgets the entries at once, and the process that revokes
+ * forgets them before it answers. Only grants are cached: a refusal is always looked up again.
+ */
+export const accessChannel = "kubesandbox_access";
+
+const ttlMs = 10_000;
+/** Entries kept at most; past it the oldest go (a Map iterates in insertion order). */
+const maxEntries = 10_000;
+
+interface Grant {
+  tokenId: string;
+  sandboxId: string;
+  until: number;
+}
+
+const grants = new Map<string, Grant>();
+const listening = new WeakMap<Database, Promise<void>>();
+
+const keyOf = (tokenId: string, sandboxId: string) => `${tokenId}/${sandboxId}`;
+
+/** Whether this token was allowed into this sandbox moments ago. */
+export function cachedGrant(tokenId: string, sandboxId: string): boolean {
+  const grant = grants.get(keyOf(tokenId, sandboxId));
+  if (!grant) return false;
+  if (grant.until > Date.now()) return true;
+  grants.delete(keyOf(tokenId, sandboxId));
+  return false;
+}
+
+/** Remembers a grant, for at most `ttlMs` and never past `expiresAt` (ms). */
+export function rememberGrant(tokenId: string, sandboxId: string, expiresAt: number): void {
+  if (grants.size >= maxEntries) grants.delete(grants.keys().next().value as string);
+  grants.set(keyOf(tokenId, sandboxId), {
+    tokenId,
+    sandboxId,
+    until: Math.min(Date.now() + ttlMs, expiresAt),
+  });
+}
+
+/** Forgets what a revocation notice names: "token:<id>" or "sandbox:<id>". */
+export function forgetGrants(notice: string): void {
+  const [what, id] = [notice.slice(0, notice.indexOf(":")), notice.slice(notice.indexOf(":") + 1)];
+  for (const [key, grant] of grants)
+    if ((what === "token" && grant.tokenId === id) || (what === "sandbox" && grant.sandboxId === id))
+      grants.delete(key);
+}
+
+/**
+ * Starts (once per database) listening for revocations from every process. Until the LISTEN is
+ * in place, and whenever it reconnects (notices may have been missed), nothing cached is trusted.
+ */
+export function listenForRevocations(database: Database): Promise<void> {
+  let started = listening.get(database);
+  if (!started) {
+    started = database.sql.listen(accessChannel, forgetGrants, () => grants.clear()).then(() => undefined);
+    listening.set(database, started);
+  }
+  return started;
+}

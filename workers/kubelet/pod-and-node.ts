@@ -1,0 +1,27 @@
+import { type SandboxWriter, served } from "../../db/store.ts";
+import type { KubeObject } from "../../kube/object.ts";
+
+/**
+ * A kubelet sync's first read, in one query: the pod, and the node it is bound to (null when
+ * it names none, or one that does not exist). Null when the pod is gone.
+ */
+export async function podAndNode(
+  w: SandboxWriter,
+  namespace: string,
+  name: string,
+): Promise<{ pod: KubeObject; node: KubeObject | null } | null> {
+  const [row] = await w.tx<
+    { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null }[]
+  >`
+    SELECT p.resource_version AS pod_rv, p.body AS pod, n.resource_version AS node_rv, n.body AS node
+    FROM objects p
+    LEFT JOIN objects n ON n.sandbox_id = p.sandbox_id AND n.resource = 'nodes' AND n.namespace = ''
+      AND n.name = p.body -> 'spec' ->> 'nodeName'
+    WHERE p.sandbox_id = ${w.sandboxId} AND p.resource = 'pods'
+      AND p.namespace = ${namespace} AND p.name = ${name}`;
+  if (!row) return null;
+  return {
+    pod: served({ resource_version: row.pod_rv, body: row.pod }),
+    node: row.node && row.node_rv !== null ? served({ resource_version: row.node_rv, body: row.node }) : null,
+  };
+}
