@@ -22,6 +22,11 @@ export interface QueuedJob {
   payload: Record<string, unknown>;
   runAt?: Date;
   onlyIfSelecting?: SelectorGuard;
+  /**
+   * Only if this namespace has a pod its kubelet took on but could not start for want of a
+   * Secret or ConfigMap (no pod IP yet, or a container in CreateContainerConfigError).
+   */
+  onlyIfPodsWaitingIn?: string;
 }
 
 /**
@@ -42,6 +47,7 @@ export function enqueueFragment(
     run_at: j.runAt?.toISOString() ?? null,
     guard_resources: j.onlyIfSelecting?.resources ?? null,
     guard_namespace: j.onlyIfSelecting?.namespace ?? null,
+    waiting_namespace: j.onlyIfPodsWaitingIn ?? null,
   }));
   return tx`(
     SELECT count(*) FROM (
@@ -49,14 +55,22 @@ export function enqueueFragment(
         (j.task, j.payload, NULL, j.run_at, 25, j.job_key, NULL, NULL)::graphile_worker.job_spec) AS specs
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(
         task text, payload json, job_key text, run_at timestamptz,
-        guard_resources text[], guard_namespace text)
-      WHERE j.guard_resources IS NULL OR EXISTS (
+        guard_resources text[], guard_namespace text, waiting_namespace text)
+      WHERE (j.guard_resources IS NULL OR EXISTS (
         SELECT 1 FROM objects o
         WHERE o.sandbox_id = ${sandboxId} AND o.resource = ANY (j.guard_resources)
           AND o.namespace = j.guard_namespace
           AND jsonb_typeof(o.body -> 'spec' -> 'selector') = 'object'
           AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
-      )
+      )) AND (j.waiting_namespace IS NULL OR EXISTS (
+        SELECT 1 FROM objects p
+        WHERE p.sandbox_id = ${sandboxId} AND p.resource = 'pods' AND p.namespace = j.waiting_namespace
+          AND p.body -> 'status' ->> 'phase' = 'Pending' AND p.body -> 'status' ? 'hostIP'
+          AND (NOT p.body -> 'status' ? 'podIP' OR p.body -> 'status' -> 'containerStatuses'
+               @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]'
+               OR p.body -> 'status' -> 'initContainerStatuses'
+               @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]')
+      ))
     ) batch, LATERAL graphile_worker.add_jobs(batch.specs)
     WHERE batch.specs IS NOT NULL
   )`;

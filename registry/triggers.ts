@@ -13,7 +13,7 @@ import {
 } from "./triggers/endpoints.ts";
 import { garbageCollectionWritten } from "./triggers/garbage-collector.ts";
 import { controllerWritten, podWritten, replicationTasks } from "./triggers/replication.ts";
-import { nodeTriggers, podTriggers } from "./triggers/scheduling.ts";
+import { nodeTriggers, podTriggers, referencedWritten } from "./triggers/scheduling.ts";
 import { configMapWritten, namespaceAdded, serviceAccountWritten } from "./triggers/serviceaccount.ts";
 
 /**
@@ -50,7 +50,8 @@ export const triggers: Record<string, Trigger[]> = {
   endpoints: [endpointsDeleted],
   "endpointslices.discovery.k8s.io": [endpointSliceDeleted],
   serviceaccounts: [serviceAccountWritten],
-  configmaps: [configMapWritten],
+  configmaps: [configMapWritten, referencedWritten],
+  secrets: [referencedWritten],
   "*": [garbageCollectionWritten],
 };
 

@@ -29,5 +29,25 @@ export const podTriggers: Trigger[] = [
   },
 ];
 
+/** The task that wakes a namespace's pods waiting for a Secret or ConfigMap; key the namespace. */
+export const waitingPodsTask = "kubelet_waiting";
+
+/**
+ * On Secrets and ConfigMaps: one written may be what a pod of its namespace waits for (to
+ * mount it, or to make a container's env from it); its kubelet looks again now rather than at
+ * its next retry. Only where such a pod exists.
+ */
+export const referencedWritten: Trigger = (w) =>
+  w.type === "DELETED"
+    ? []
+    : [
+        {
+          task: waitingPodsTask,
+          key: w.namespace,
+          payload: { namespace: w.namespace },
+          onlyIfPodsWaitingIn: w.namespace,
+        },
+      ];
+
 /** On nodes: any change to a node may let pending pods fit. */
 export const nodeTriggers: Trigger[] = [() => [retry]];

@@ -238,6 +238,13 @@ export function nextStep(work: Work, ref: ContainerRef): Step | null {
     }
     case "CrashLoopBackOff":
       return afterExit(work, ref, s);
+    case "CreateContainerConfigError": {
+      // Tried again at every sync (the task plans one every few seconds while it lasts): the
+      // image is pulled, then the config made, or refused once more.
+      if (work.configTried?.has(text(ref.spec.name))) return null;
+      const at = work.ctx.now;
+      return { at, run: () => startContainer(work, ref, at, lastTermination(s) !== null) };
+    }
     default:
       return null;
   }

@@ -14,6 +14,11 @@ export interface KubeletContext {
   pullFailures: Map<string, { count: number; lastMs: number }>;
   /** Makes a new container ID ("containerd://<64 hex>"). */
   newContainerID: () => string;
+  /**
+   * Containers whose config cannot be made (a Secret or ConfigMap their env names is missing),
+   * with the kubelet's reason; they wait in CreateContainerConfigError.
+   */
+  configErrors?: Map<string, string>;
 }
 
 /** A sync in progress: the status being built and the events it records. */
@@ -22,6 +27,8 @@ export interface Work {
   spec: Json;
   status: Json;
   events: KubeletEvent[];
+  /** Containers this sync already tried to make a config for (one try per sync). */
+  configTried?: Set<string>;
 }
 
 /** One container of the pod: its spec, which list it is in, and the fieldPath its events name. */

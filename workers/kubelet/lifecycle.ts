@@ -64,19 +64,22 @@ function finish(work: Work, sandboxReady: boolean): Json {
 /**
  * The kubelet's first status for a pod it takes on: Pending, its node's IP and its own, the
  * start time, and every container waiting (ContainerCreating, or PodInitializing behind init
- * containers). The containers start in a later sync, so watchers see this state.
+ * containers). The containers start in a later sync, so watchers see this state. A null
+ * `podIP`: the pod's volumes cannot be set up yet, so it has no sandbox, and no IP, yet.
  */
-export function firstSync(ctx: KubeletContext, podIP: string): SyncResult {
+export function firstSync(ctx: KubeletContext, podIP: string | null): SyncResult {
   const spec = record(ctx.pod.spec);
   const hostIP = nodeIP(ctx);
+  const { podIP: _, podIPs: __, ...before } = record(ctx.pod.status);
   const status: Json = {
-    ...record(ctx.pod.status),
+    ...before,
     phase: "Pending",
     hostIP,
     hostIPs: [{ ip: hostIP }],
-    podIP,
-    podIPs: [{ ip: podIP }],
-    startTime: timestamp(new Date(ctx.now)),
+    ...(podIP === null ? {} : { podIP, podIPs: [{ ip: podIP }] }),
+    // Kept while volumes keep failing; set anew when the sandbox comes up, so the containers'
+    // start times follow it (a real kubelet keeps the first one).
+    startTime: podIP === null && before.startTime ? before.startTime : timestamp(new Date(ctx.now)),
   };
   const inits = records(spec.initContainers);
   if (inits.length) status.initContainerStatuses = inits.map((c) => waiting(c, {}, "PodInitializing"));

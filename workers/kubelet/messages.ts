@@ -31,6 +31,8 @@ export const messages = {
   pullBackOffWaiting: (image: string, error: string) =>
     `Back-off pulling image "${image}": ErrImagePull: ${error}`,
   error: (reason: string) => `Error: ${reason}`,
+  /** The waiting reason of a container whose config (env from Secrets, ConfigMaps) cannot be made. */
+  configError: "CreateContainerConfigError",
   created: (name: string) => `Created container: ${name}`,
   started: (name: string) => `Started container ${name}`,
   killing: (name: string) => `Stopping container ${name}`,

@@ -91,6 +91,14 @@ export function startContainer(work: Work, ref: ContainerRef, at: number, restar
   }
   if (!pull.ok) return false;
   work.ctx.present.add(normalized);
+  // The image is there; the container's config (its env) is made next, and may not be.
+  const configError = work.ctx.configErrors?.get(text(ref.spec.name));
+  if (configError) {
+    work.configTried = (work.configTried ?? new Set()).add(text(ref.spec.name));
+    emit(work, ref, "Warning", "Failed", messages.error(configError));
+    setStatus(work, ref, waiting(ref.spec, { ...prev, image }, messages.configError, configError));
+    return false;
+  }
   emit(work, ref, "Normal", "Created", messages.created(text(ref.spec.name)));
   emit(work, ref, "Normal", "Started", messages.started(text(ref.spec.name)));
   const last = restart ? lastTermination(prev) : null;

@@ -18,3 +18,12 @@ export const stopMs = 1000;
 
 /** At most this many transitions are applied in one run; the rest follow in the next job. */
 export const maxStepsPerRun = 200;
+
+/**
+ * How often a pod whose volumes cannot be set up (a missing Secret or ConfigMap) tries again;
+ * writing a Secret or ConfigMap in its namespace wakes it at once.
+ */
+export const mountRetryMs = 10_000;
+
+/** The same for a container whose config cannot be made (CreateContainerConfigError). */
+export const configRetryMs = 10_000;

@@ -9,6 +9,7 @@ import {
 } from "./endpoints.ts";
 import { type GarbageCollectorJob, reconcileGarbage } from "./garbage-collector.ts";
 import { type KubeletJob, syncPod } from "./kubelet.ts";
+import { type WaitingPodsJob, wakeWaitingPods } from "./kubelet-waiting.ts";
 import { type NamespaceJob, reconcileNamespace } from "./namespace.ts";
 import {
   type AdoptionJob,
@@ -50,4 +51,5 @@ export const tasks: Record<string, ControllerTask> = {
   scheduler: (database, payload) => schedulePod(database, payload as unknown as SchedulerJob),
   schedule_pending: (database, payload) => schedulePending(database, payload as { sandbox: string }),
   kubelet: (database, payload) => syncPod(database, payload as unknown as KubeletJob),
+  kubelet_waiting: (database, payload) => wakeWaitingPods(database, payload as unknown as WaitingPodsJob),
 };

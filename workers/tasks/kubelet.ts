@@ -4,7 +4,7 @@ import type { SandboxWriter } from "../../db/store.ts";
 import { podKind } from "../../kube/kinds/pod.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal } from "../../kube/pod-state.ts";
-import { type Json, record, text } from "../../kube/validation/json.ts";
+import { type Json, record, records, text } from "../../kube/validation/json.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { recomputeQuotaUsage } from "../../registry/quota.ts";
@@ -15,11 +15,12 @@ import { doneIfSandboxGone } from "../done.ts";
 import type { KubeletContext } from "../kubelet/context.ts";
 import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "../kubelet/memory.ts";
-import type { KubeletEvent } from "../kubelet/messages.ts";
+import { type KubeletEvent, messages } from "../kubelet/messages.ts";
 import { podAndNode } from "../kubelet/pod-and-node.ts";
 import { allocatePodIP } from "../kubelet/pod-ip.ts";
+import { checkReferences } from "../kubelet/references.ts";
 import { terminate } from "../kubelet/termination.ts";
-import { containerCreatingMs } from "../kubelet/timing.ts";
+import { configRetryMs, containerCreatingMs, mountRetryMs } from "../kubelet/timing.ts";
 import { wakeAt } from "../wakeup.ts";
 
 /** A kubelet job: the pod to sync. */
@@ -79,6 +80,31 @@ function kubeletContext(pod: KubeObject, node: KubeObject, now: number): Kubelet
   return { pod, node, now, present: new Set(), pullFailures: new Map(), newContainerID };
 }
 
+/** Whether the kubelet has set the pod's sandbox up (it has its IP): else it takes it on (again). */
+function hasSandbox(pod: KubeObject): boolean {
+  const status = record(pod.status);
+  return !!text(status.hostIP) && status.podIP !== undefined;
+}
+
+function containerStatuses(pod: KubeObject) {
+  const status = record(pod.status);
+  return [...records(status.initContainerStatuses), ...records(status.containerStatuses)];
+}
+
+function inConfigError(pod: KubeObject): boolean {
+  return containerStatuses(pod).some(
+    (s) => text(record(record(s.state).waiting).reason) === messages.configError,
+  );
+}
+
+/** Whether a sync may make a container's config: one not yet started, or refused before. */
+function waitsForConfig(pod: KubeObject): boolean {
+  return containerStatuses(pod).some((s) => {
+    const reason = text(record(record(s.state).waiting).reason);
+    return reason === "ContainerCreating" || reason === "PodInitializing" || reason === messages.configError;
+  });
+}
+
 /**
  * The kubelet's first sync of a pod bound to its node: an IP from the node's pod CIDR, the
  * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync.
@@ -92,6 +118,19 @@ export async function takeOn(
   nodePods?: KubeObject[],
 ): Promise<number> {
   const ctx = kubeletContext(pod, node, now);
+  const { failedMounts } = await checkReferences(w, pod);
+  if (failedMounts.length) {
+    // No sandbox, so no IP, until every volume can be set up; tried again in a while, or as
+    // soon as a Secret or ConfigMap of the namespace is written.
+    const written = await writeStatus(w, pod, firstSync(ctx, null).status);
+    const events = failedMounts.map((message) => ({
+      type: "Warning" as const,
+      reason: "FailedMount",
+      message,
+    }));
+    await recordAll(w, written, text(node.metadata.name), events, now);
+    return syncAt(w, written, now + mountRetryMs);
+  }
   const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), nodePods);
   await writeStatus(w, pod, firstSync(ctx, podIP).status);
   return syncAt(w, pod, now + containerCreatingMs);
@@ -126,18 +165,25 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         return;
       }
       if (!node || isTerminal(pod)) return;
-      if (!text(record(pod.status).hostIP)) {
+      if (!hasSandbox(pod)) {
         next = await takeOn(w, pod, node, now);
         return;
       }
       const context = kubeletContext(pod, node, now);
+      if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
       if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
       if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
       const result = sync(context);
       const written = await writeStatus(w, pod, result.status);
       await recordAll(w, written, nodeName, result.events, now);
       if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
-      else if (result.next !== null) next = await syncAt(w, written, result.next);
+      else {
+        // A container refused its config is tried again every while (and when a Secret or
+        // ConfigMap of the namespace is written).
+        const retry = inConfigError(written) ? now + configRetryMs : null;
+        const at = [result.next, retry].filter((t): t is number => t !== null);
+        if (at.length) next = await syncAt(w, written, Math.min(...at));
+      }
     }),
   );
   if (next !== null) wakeAt(database, next);
