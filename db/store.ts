@@ -153,6 +153,15 @@ export class SandboxWriter {
   private revision: number;
   private readonly startRevision: number;
 
+  /**
+   * The sandbox's revision when this transaction took its lock: every change up to it is
+   * committed (writers commit in revision order under the lock), none after it but this
+   * transaction's own.
+   */
+  get lockedRevision(): number {
+    return this.startRevision;
+  }
+
   private constructor(tx: postgres.TransactionSql, sandboxId: string, revision: number) {
     this.tx = tx;
     this.sandboxId = sandboxId;

@@ -1,4 +1,4 @@
-import { listObjects, type SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { quantityValue } from "../../kube/quantity.ts";
 import { readResourceList } from "../../kube/resource-list.ts";
@@ -11,6 +11,7 @@ import {
   type Resources,
   toResources,
 } from "./resources.ts";
+import { schedulerSnapshot } from "./snapshot.ts";
 
 /**
  * The scheduler's view of one node (framework.NodeInfo): what it offers, what the pods bound
@@ -73,16 +74,9 @@ export function nodeInfoOf(node: KubeObject): NodeInfo {
  * resources (terminal pods do not, as the scheduler's informer filters them out).
  */
 export async function loadNodeInfos(w: SandboxWriter): Promise<NodeInfo[]> {
-  const nodes = await listObjects(w.tx, w.sandboxId, "nodes", null);
-  const infos = new Map((nodes?.items ?? []).map((n) => [n.metadata.name ?? "", nodeInfoOf(n)]));
-  // Without managedFields, which are most of a pod's bytes and nothing the scheduler reads.
-  const bound = await w.tx<{ body: KubeObject }[]>`
-    SELECT body #- '{metadata,managedFields}' AS body FROM objects
-    WHERE sandbox_id = ${w.sandboxId} AND resource = 'pods'
-      AND coalesce(body -> 'spec' ->> 'nodeName', '') <> ''
-      AND coalesce(body -> 'status' ->> 'phase', '') NOT IN ('Succeeded', 'Failed')
-    ORDER BY namespace, name`;
-  for (const { body: pod } of bound) {
+  const { nodes, pods } = await schedulerSnapshot(w);
+  const infos = new Map(nodes.map((n) => [n.metadata.name ?? "", nodeInfoOf(n)]));
+  for (const pod of pods) {
     const info = infos.get(text(record(pod.spec).nodeName));
     if (info) addPod(info, pod);
   }
