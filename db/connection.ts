@@ -21,12 +21,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** How a pool's transactions commit. */
+export interface PoolOptions {
+  /**
+   * Commit without waiting for the WAL to reach disk (synchronous_commit off on every
+   * connection): for the controllers' pool. Safe for level-triggered controllers — a crash can
+   * lose only the last few milliseconds of their commits, and what was lost is recomputed from
+   * the state that remains — and it keeps the flush wait out of the sandbox lock they hold.
+   */
+  asyncCommit?: boolean;
+}
+
 /** Opens a connection pool; nothing connects until the first query. */
-export function connect(url: string, max = 10): Database {
+export function connect(url: string, max = 10, options: PoolOptions = {}): Database {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
     transform: { undefined: null },
+    ...(options.asyncCommit ? { connection: { synchronous_commit: "off" } } : {}),
   });
   return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 5 }) };
 }

@@ -150,6 +150,11 @@ export class SandboxWriter {
    * one, and wins over a triggered one.
    */
   readonly jobs = new Map<string, QueuedJob>();
+  /**
+   * Jobs ("task:key") this transaction's own code does the work of, so its writes need not
+   * trigger them (the scheduler that takes a pod on for its kubelet and starts it itself).
+   */
+  readonly handled = new Set<string>();
   private revision: number;
   private readonly startRevision: number;
 

@@ -59,13 +59,15 @@ export const triggers: Record<string, Trigger[]> = {
  * Adds to the writer's jobs (enqueued with its last statement, before commit) the ones every
  * write of it calls for, once per task and key (a burst of writes to one object becomes one
  * job). A job the transaction asked for wins over one its own writes trigger: the controller
- * that wrote them has already acted on them and knows when it wants to look next.
+ * that wrote them has already acted on them and knows when it wants to look next; and a job it
+ * does the work of itself (`w.handled`) is not triggered at all.
  */
 export function enqueueTriggered(w: SandboxWriter): void {
   const jobs = new Map<string, Job>();
   for (const written of w.written)
     for (const rule of [...(triggers[written.resource] ?? []), ...(triggers["*"] ?? [])])
-      for (const job of rule(written)) jobs.set(`${job.task}:${job.key}`, job);
+      for (const job of rule(written))
+        if (!w.handled.has(`${job.task}:${job.key}`)) jobs.set(`${job.task}:${job.key}`, job);
   for (const [id, job] of w.jobs) jobs.set(id, job);
   w.jobs.clear();
   for (const [id, job] of jobs) w.jobs.set(id, job);

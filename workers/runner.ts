@@ -1,5 +1,5 @@
 import { Logger, type Runner, run, runMigrations, type Task } from "graphile-worker";
-import type { Database } from "../db/connection.ts";
+import { connect, type Database } from "../db/connection.ts";
 import { log } from "../log.ts";
 import { poolLiveness } from "./liveness.ts";
 import { tasks } from "./tasks/index.ts";
@@ -29,16 +29,31 @@ export function migrateQueue(connectionString: string): Promise<void> {
   return runMigrations({ connectionString, logger: queueLogger });
 }
 
-/** Starts the queue workers on the same database; stop them with `runner.stop()`. */
+/** The queue's own connections commit asynchronously too: a lost completion only reruns a job. */
+function asyncCommitUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set("options", "-c synchronous_commit=off");
+  return parsed.toString();
+}
+
+/**
+ * Starts the queue workers on the same database; stop them with `runner.stop()`. The tasks get a
+ * pool of their own whose commits do not wait for the disk (db/connection.ts, asyncCommit).
+ */
 export function startWorkers(database: Database, concurrency = 4): Promise<Runner> {
   // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
   const liveness = poolLiveness(database);
+  const controllers = connect(database.url, concurrency + 2, { asyncCommit: true });
+  const stopAll = async () => {
+    await liveness.stop();
+    await controllers.close();
+  };
   return run({
-    connectionString: database.url,
+    connectionString: asyncCommitUrl(database.url),
     concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: taskList(database),
+    taskList: taskList(controllers),
     crontab,
     logger: queueLogger,
     events: liveness.events,
@@ -53,10 +68,10 @@ export function startWorkers(database: Database, concurrency = 4): Promise<Runne
   }).then(
     (runner) => {
       log.info({ concurrency }, "workers started");
-      return { ...runner, stop: (reason?: string) => runner.stop(reason).finally(() => liveness.stop()) };
+      return { ...runner, stop: (reason?: string) => runner.stop(reason).finally(stopAll) };
     },
     async (err) => {
-      await liveness.stop();
+      await stopAll();
       throw err;
     },
   );

@@ -29,7 +29,7 @@ const waiting = (pod: any) => pod.status.containerStatuses[0].state.waiting;
 
 async function run(name: string, spec: Record<string, unknown>, now: number) {
   await send("POST", `${ns}/pods`, { apiVersion: "v1", kind: "Pod", metadata: { name }, spec });
-  await schedulePod(t.database, job(name), now);
+  await schedulePod(t.database, job(name), { now });
   return get(name);
 }
 async function events(name: string, reason: string) {

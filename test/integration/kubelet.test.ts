@@ -26,7 +26,7 @@ const kubelet = (name: string, now: number) => syncPod(t.database, job(name), no
 /** Creates a pod and lets the scheduler bind it at `now`; the kubelet takes it on in the same job. */
 async function run(name: string, spec: Record<string, unknown>, now = Date.now()) {
   await send("POST", pods, { apiVersion: "v1", kind: "Pod", metadata: { name }, spec });
-  await schedulePod(t.database, job(name), now);
+  await schedulePod(t.database, job(name), { now });
   return get(name);
 }
 

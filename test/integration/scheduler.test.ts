@@ -90,6 +90,39 @@ describe("the scheduler", () => {
     expect(await jobs("kubelet")).toEqual(["default/web"]);
   });
 
+  it("starts the pod it binds itself when the queue runs it, with no kubelet job left", async () => {
+    await clearJobs();
+    await send("POST", pods, pod("inline"));
+    await schedulePod(
+      t.database,
+      { sandbox: sb.sandboxId, namespace: "default", name: "inline" },
+      {
+        startInline: true,
+      },
+    );
+    const started = await get("inline");
+    expect(started.status.phase).toBe("Running");
+    expect(started.status.containerStatuses[0].state.running).toBeDefined();
+    expect(await jobs("kubelet")).toEqual([]);
+  });
+
+  it("syncs the kubelet of a pod bound before a crash when its job runs again", async () => {
+    await send("POST", pods, pod("crashed"));
+    // The first run bound it and took it on, then died before starting it.
+    await schedulePod(t.database, { sandbox: sb.sandboxId, namespace: "default", name: "crashed" });
+    await clearJobs();
+    expect((await get("crashed")).status.containerStatuses[0].state.waiting.reason).toBe("ContainerCreating");
+    await new Promise((r) => setTimeout(r, 40));
+    await schedulePod(
+      t.database,
+      { sandbox: sb.sandboxId, namespace: "default", name: "crashed" },
+      {
+        startInline: true,
+      },
+    );
+    expect((await get("crashed")).status.phase).toBe("Running");
+  });
+
   it("leaves pods for another scheduler, or gated, alone", async () => {
     await clearJobs();
     await send("POST", pods, pod("custom", { schedulerName: "my-scheduler" }));

@@ -48,7 +48,8 @@ export const tasks: Record<string, ControllerTask> = {
     reconcileGarbage(database, payload as unknown as GarbageCollectorJob),
   serviceaccount: (database, payload) =>
     reconcileServiceAccounts(database, payload as unknown as ServiceAccountJob),
-  scheduler: (database, payload) => schedulePod(database, payload as unknown as SchedulerJob),
+  scheduler: (database, payload) =>
+    schedulePod(database, payload as unknown as SchedulerJob, { startInline: true }),
   schedule_pending: (database, payload) => schedulePending(database, payload as { sandbox: string }),
   kubelet: (database, payload) => syncPod(database, payload as unknown as KubeletJob),
   kubelet_waiting: (database, payload) => wakeWaitingPods(database, payload as unknown as WaitingPodsJob),

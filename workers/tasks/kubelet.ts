@@ -10,7 +10,6 @@ import { recordEvents } from "../../registry/events.ts";
 import { recomputeQuotaUsage } from "../../registry/quota.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { replaceObject } from "../../registry/update.ts";
-import { commitWithoutFlushWait } from "../async-commit.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import type { KubeletContext } from "../kubelet/context.ts";
 import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
@@ -107,16 +106,18 @@ function waitsForConfig(pod: KubeObject): boolean {
 
 /**
  * The kubelet's first sync of a pod bound to its node: an IP from the node's pod CIDR, the
- * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync.
- * Returns when that is due. `nodePods`: the node's live pods, if the caller has them.
+ * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync —
+ * or, with `startInline`, is left to the caller, which runs `syncPod` itself when it is due
+ * (`inline` says so; a pod whose volumes fail waits for its retry job either way). `next`: when
+ * the next step is due. `nodePods`: the node's live pods, if the caller has them.
  */
 export async function takeOn(
   w: SandboxWriter,
   pod: KubeObject,
   node: KubeObject,
   now: number,
-  nodePods?: KubeObject[],
-): Promise<number> {
+  options: { nodePods?: KubeObject[]; startInline?: boolean } = {},
+): Promise<{ next: number; inline: boolean }> {
   const ctx = kubeletContext(pod, node, now);
   const { failedMounts } = await checkReferences(w, pod);
   if (failedMounts.length) {
@@ -129,11 +130,14 @@ export async function takeOn(
       message,
     }));
     await recordAll(w, written, text(node.metadata.name), events, now);
-    return syncAt(w, written, now + mountRetryMs);
+    return { next: await syncAt(w, written, now + mountRetryMs), inline: false };
   }
-  const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), nodePods);
+  const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), options.nodePods);
   await writeStatus(w, pod, firstSync(ctx, podIP).status);
-  return syncAt(w, pod, now + containerCreatingMs);
+  const next = now + containerCreatingMs;
+  if (!options.startInline) return { next: await syncAt(w, pod, next), inline: false };
+  w.handled.add(`kubelet:${pod.metadata.namespace ?? ""}/${pod.metadata.name ?? ""}`);
+  return { next, inline: true };
 }
 
 /**
@@ -148,7 +152,6 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
   let next: number | null = null;
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      await commitWithoutFlushWait(w);
       const read = await podAndNode(w, job.namespace, job.name);
       let pod = read?.pod;
       const nodeName = text(record(pod?.spec).nodeName);
@@ -166,7 +169,7 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
       }
       if (!node || isTerminal(pod)) return;
       if (!hasSandbox(pod)) {
-        next = await takeOn(w, pod, node, now);
+        next = (await takeOn(w, pod, node, now)).next;
         return;
       }
       const context = kubeletContext(pod, node, now);

@@ -4,12 +4,11 @@ import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal, wantsScheduling } from "../../kube/pod-state.ts";
 import { num, record, text } from "../../kube/validation/json.ts";
 import { inSandbox } from "../../registry/transaction.ts";
-import { commitWithoutFlushWait } from "../async-commit.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { loadNodeInfos } from "../scheduler/node-info.ts";
 import { scheduleOne } from "../scheduler/schedule.ts";
 import { wakeAt } from "../wakeup.ts";
-import { takeOn } from "./kubelet.ts";
+import { syncPod, takeOn } from "./kubelet.ts";
 
 /** A scheduler job: the pod to place. */
 export interface SchedulerJob {
@@ -18,25 +17,60 @@ export interface SchedulerJob {
   name: string;
 }
 
+/** How a scheduler job runs: at what time, and whether it starts the pod it binds itself. */
+export interface SchedulePodOptions {
+  now?: number;
+  /**
+   * The node's kubelet takes the pod on in the binding's transaction; with this (the queue's
+   * default) the job then waits the few milliseconds of ContainerCreating and runs the start
+   * itself, instead of a delayed kubelet job — one queue trip less per pod. Should the process
+   * die meanwhile, the job is run again (it is not done until then), finds the pod bound, and
+   * syncs its kubelet.
+   */
+  startInline?: boolean;
+}
+
 /**
  * The scheduler, woken by a write to an unscheduled pod: re-reads the pod and, if it still waits
  * for the default scheduler, runs one scheduling cycle for it.
  */
-export async function schedulePod(database: Database, job: SchedulerJob, now = Date.now()): Promise<void> {
+export async function schedulePod(
+  database: Database,
+  job: SchedulerJob,
+  options: SchedulePodOptions = {},
+): Promise<void> {
+  const now = options.now ?? Date.now();
   let next: number | null = null;
+  let inline = false;
+  let alreadyBound = false;
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      await commitWithoutFlushWait(w);
       const pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
-      if (!pod || !wantsScheduling(pod)) return;
+      if (!pod) return;
+      if (!wantsScheduling(pod)) {
+        alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
+        return;
+      }
       const result = await scheduleOne(w, await loadNodeInfos(w), pod, { repeatEvents: false });
       // The node's kubelet sees the binding at once and takes the pod on: done here, in the
       // same transaction (after the binding's own write), it saves a queue job per pod.
-      if (result && "bound" in result)
-        next = await takeOn(w, result.bound, result.node.node, now, result.node.pods);
+      if (result && "bound" in result) {
+        const taken = await takeOn(w, result.bound, result.node.node, now, {
+          nodePods: result.node.pods,
+          startInline: options.startInline,
+        });
+        next = taken.next;
+        inline = taken.inline;
+      }
     }),
   );
-  if (next !== null) wakeAt(database, next);
+  if (next !== null && inline) {
+    const wait = next - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await syncPod(database, job, Math.max(next, Date.now()));
+  } else if (next !== null) wakeAt(database, next);
+  // Run again after a crash, or the pod was bound by someone else: its kubelet looks now.
+  else if (alreadyBound && options.startInline) await syncPod(database, job, now);
 }
 
 /** The scheduling queue's order: higher priority first, then older first. */
@@ -55,7 +89,6 @@ function queueOrder(a: KubeObject, b: KubeObject): number {
 export async function schedulePending(database: Database, job: { sandbox: string }): Promise<void> {
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      await commitWithoutFlushWait(w);
       const unbound = await listObjects(w.tx, w.sandboxId, "pods", null, {
         labels: [],
         fields: [
