@@ -7,17 +7,20 @@ import { enqueueTriggered } from "./triggers.ts";
 
 /** Writes a new cluster's system objects in the caller's transaction (namespaces, nodes, service accounts). */
 export async function bootstrapSandbox(w: SandboxWriter): Promise<void> {
-  for (const { kind, namespace, object } of bootstrapObjects(timestamp())) {
-    kind.defaults?.(object);
-    prepareMetaForCreate(kind, object, namespace);
-    kind.prepareForCreate?.(object);
-    const key = {
-      resource: storageResource(kind),
-      namespace: namespace ?? "",
-      name: object.metadata.name ?? "",
-    };
-    await w.create(key, object);
-  }
+  // A new sandbox holds nothing to conflict with: every object in one statement.
+  await w.createAll(
+    bootstrapObjects(timestamp()).map(({ kind, namespace, object }) => {
+      kind.defaults?.(object);
+      prepareMetaForCreate(kind, object, namespace);
+      kind.prepareForCreate?.(object);
+      const key = {
+        resource: storageResource(kind),
+        namespace: namespace ?? "",
+        name: object.metadata.name ?? "",
+      };
+      return { key, obj: object };
+    }),
+  );
   // The controllers a new cluster's objects call for (the root CA ConfigMap of each namespace).
   enqueueTriggered(w);
 }

@@ -31,10 +31,18 @@ export function recordEvent(w: SandboxWriter, obj: KubeObject, spec: EventSpec):
  * Records several events about one object, in order: one query finds the ones that repeat, and
  * the new ones are written in one statement (a kubelet's start of a pod records four).
  */
-export async function recordEvents(w: SandboxWriter, obj: KubeObject, specs: EventSpec[]): Promise<void> {
+export async function recordEvents(
+  w: SandboxWriter,
+  obj: KubeObject,
+  specs: EventSpec[],
+  /** The caller knows no event with these reasons exists for `obj` yet: no need to look. */
+  options: { noneBefore?: boolean } = {},
+): Promise<void> {
   if (!specs.length) return;
   const namespace = obj.metadata.namespace ?? "default";
-  const rows = await w.tx<{ name: string; reason: string; message: string }[]>`
+  const rows = options.noneBefore
+    ? []
+    : await w.tx<{ name: string; reason: string; message: string }[]>`
     SELECT name, body ->> 'reason' AS reason, body ->> 'message' AS message FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${namespace}
       AND body -> 'involvedObject' ->> 'uid' = ${obj.metadata.uid ?? ""}

@@ -3,7 +3,7 @@ import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { wantsScheduling } from "../../kube/pod-state.ts";
 import { record, records } from "../../kube/validation/json.ts";
 import { bindInTransaction } from "../../registry/binding.ts";
-import { recordEvent } from "../../registry/events.ts";
+import { recordEvent, recordEvents } from "../../registry/events.ts";
 import { type FilterStatus, runFilters } from "./filters.ts";
 import { fitErrorMessage } from "./fit-error.ts";
 import { addPod, type NodeInfo } from "./node-info.ts";
@@ -92,11 +92,19 @@ export async function scheduleOne(
   }
   const bound = await bindInTransaction(w, namespace, name, host.name, pod);
   addPod(host, bound);
-  await recordEvent(w, bound, {
-    type: "Normal",
-    reason: "Scheduled",
-    message: `Successfully assigned ${namespace}/${name} to ${host.name}`,
-    component,
-  });
+  // A pod is bound once: its Scheduled event is never a repeat.
+  await recordEvents(
+    w,
+    bound,
+    [
+      {
+        type: "Normal",
+        reason: "Scheduled",
+        message: `Successfully assigned ${namespace}/${name} to ${host.name}`,
+        component,
+      },
+    ],
+    { noneBefore: true },
+  );
   return { bound, node: host };
 }

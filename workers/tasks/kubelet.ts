@@ -45,13 +45,31 @@ async function recordAll(
   node: string,
   events: KubeletEvent[],
   now: number,
+  options: { noneBefore?: boolean } = {},
 ) {
   const time = new Date(now);
   await recordEvents(
     w,
     pod,
     events.map((e) => ({ ...e, component: "kubelet", host: node, time })),
+    options,
   );
+}
+
+/**
+ * Whether none of the pod's containers has done anything yet (all still being created, none
+ * pulled or run): then the kubelet has recorded no container event for it, and the ones this
+ * sync records are all new.
+ */
+function untouched(pod: KubeObject): boolean {
+  return containerStatuses(pod).every((s) => {
+    const reason = text(record(record(s.state).waiting).reason);
+    return (
+      (reason === "ContainerCreating" || reason === "PodInitializing") &&
+      !text(s.imageID) &&
+      !Object.keys(record(s.lastState)).length
+    );
+  });
 }
 
 /** Schedules this pod's next sync at `at` (a delayed job, so the state before it stays visible). */
@@ -177,8 +195,9 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
       if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
       if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
       const result = sync(context);
+      const fresh = untouched(pod);
       const written = await writeStatus(w, pod, result.status);
-      await recordAll(w, written, nodeName, result.events, now);
+      await recordAll(w, written, nodeName, result.events, now, { noneBefore: fresh });
       if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
       else {
         // A container refused its config is tried again every while (and when a Secret or
