@@ -199,11 +199,10 @@ export class SandboxWriter {
         VALUES (${this.sandboxId}, ${key.resource}, ${key.namespace}, ${key.name},
                 ${obj.metadata.uid ?? null}, ${rev}, ${JSON.stringify(body)}::jsonb)
         ON CONFLICT DO NOTHING
-        RETURNING 1
+        RETURNING body
       )
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'ADDED',
-             ${JSON.stringify(body)}::jsonb
+      SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'ADDED', ins.body
       FROM ins
       RETURNING 1`;
     if (!row) return false;
@@ -246,31 +245,36 @@ export class SandboxWriter {
     this.revision += items.length;
   }
 
-  /** Replaces an object read in this transaction. The object gets its new resourceVersion. */
-  async update(key: ObjectKey, obj: KubeObject): Promise<void> {
+  /**
+   * Replaces an object read in this transaction. The object gets its new resourceVersion.
+   * `previous`: the object as the caller read it in this transaction, when it has it, which
+   * spares reading it back (a sealed kind's is read back all the same: it is kept sealed).
+   */
+  async update(key: ObjectKey, obj: KubeObject, previous?: KubeObject): Promise<void> {
     const rev = this.revision + 1;
-    const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(obj));
+    const body = JSON.stringify(await sealBody(this.tx, this.sandboxId, key.resource, storable(obj)));
+    const known = previous && !isSealed(key.resource) ? storable(previous) : null;
     // Every part of one statement sees the same snapshot: `prev` is the row before the update.
+    // The body is sent once and used twice.
     const [row] = await this.tx<{ previous: KubeObject | null }[]>`
-      WITH prev AS (
+      WITH b AS (SELECT ${body}::jsonb AS body), prev AS (
         SELECT body FROM objects
-        WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
+        WHERE ${known === null} AND sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
           AND namespace = ${key.namespace} AND name = ${key.name}
       ), upd AS (
-        UPDATE objects SET body = ${JSON.stringify(body)}::jsonb, resource_version = ${rev}
+        UPDATE objects SET body = (SELECT body FROM b), resource_version = ${rev}
         WHERE sandbox_id = ${this.sandboxId} AND resource = ${key.resource}
           AND namespace = ${key.namespace} AND name = ${key.name}
         RETURNING 1
       ), ins AS (
         INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-        SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED',
-               ${JSON.stringify(body)}::jsonb
-        FROM upd
+        SELECT ${this.sandboxId}, ${rev}, ${key.resource}, ${key.namespace}, ${key.name}, 'MODIFIED', b.body
+        FROM upd, b
       )
       SELECT (SELECT body FROM prev) AS previous`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
-    this.written.push({ ...key, type: "MODIFIED", object: obj, previous: row?.previous ?? null });
+    this.written.push({ ...key, type: "MODIFIED", object: obj, previous: known ?? row?.previous ?? null });
   }
 
   /** Removes an object; the change log keeps it, as the DELETED event shows it. */

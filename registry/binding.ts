@@ -41,8 +41,9 @@ export async function bindInTransaction(
   current?: KubeObject,
 ): Promise<KubeObject> {
   const key = { resource: "pods", namespace, name };
-  const pod = current ? structuredClone(current) : await w.get(key);
-  if (!pod) throw notFound("", "pods", name);
+  const before = current ?? (await w.get(key));
+  if (!before) throw notFound("", "pods", name);
+  const pod = structuredClone(before);
   const spec = (pod.spec ?? {}) as { nodeName?: string };
   if (spec.nodeName)
     throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
@@ -58,7 +59,7 @@ export async function bindInTransaction(
     lastTransitionTime: timestamp(),
   } as never);
   pod.status = { ...status, conditions };
-  await w.update(key, pod);
+  await w.update(key, pod, before);
   return pod;
 }
 

@@ -68,7 +68,7 @@ export async function replaceObject(
   if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
   // Removing the last finalizer of an object being deleted removes it (ShouldDeleteDuringUpdate).
   if (shouldDeleteDuringUpdate(old, next)) await removeObject(w, kind, next);
-  else await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next);
+  else await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next, old);
   return next;
 }
 
