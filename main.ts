@@ -42,13 +42,27 @@ async function main(config: Config): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("uncaughtException", (err) => {
+    // When Postgres stops under us, the clients throw from timers and events: postgres.js
+    // (3.4.9) a TypeError writing to the closed socket, pg (the queue's) an unhandled
+    // "terminating connection" error. That happens most often together with our own stop, as a
+    // Ctrl-C in a terminal reaches Postgres too, and the signal may come a moment after the
+    // error: give it that moment. While stopping, it is expected. Anything else is a crash.
+    const connectionLost =
+      (err instanceof TypeError && /postgres[/\\]src[/\\]connection\.js/.test(err.stack ?? "")) ||
+      (err as { code?: string }).code === "57P01";
+    if (stopping) return log.warn({ err }, "error from a closing connection while stopping");
+    log.fatal({ err }, "uncaught exception");
+    if (!connectionLost) process.exit(1);
+    setTimeout(() => stopping || process.exit(1), 1_000);
+  });
 
   let url = config.DATABASE_URL;
   if (!url) {
     log.info({ dir: config.DATA_DIR }, "starting embedded Postgres");
     const pg = await startEmbeddedPostgres(config.DATA_DIR, (line) => log.debug({ postgres: line.trim() }));
     stops.push(() => pg.stop());
-    url = pg.url;
+    url = pg.socketUrl;
   }
   const database = connect(url, 20);
   stops.push(() => database.close());
@@ -95,7 +109,9 @@ async function main(config: Config): Promise<void> {
 
   if (config.WORKERS === "1") {
     const runner = await startWorkers(database, config.WORKER_CONCURRENCY);
-    stops.push(() => runner.stop());
+    // Bounded: with Postgres gone already (a Ctrl-C reaches it too) the queue may wait for it.
+    // A job it leaves locked is freed by the liveness sweep of whichever process runs next.
+    stops.push(() => Promise.race([runner.stop(), new Promise((done) => setTimeout(done, 3_000).unref())]));
   }
   ready = true;
   const httpUrl = `http://${config.HOST}:${config.PORT}`;

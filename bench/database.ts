@@ -31,7 +31,10 @@ export async function topStatements(url: string, count = 20): Promise<string[]> 
 
 /** A fresh database for one bench run, and how to drop it. */
 export interface BenchDatabase {
+  /** Over TCP, for the bench's own queries. */
   url: string;
+  /** What the service is given: the embedded server's unix socket, as `npm start` uses it. */
+  serviceUrl: string;
   drop(): Promise<void>;
 }
 
@@ -41,11 +44,13 @@ export interface BenchDatabase {
  */
 export async function benchDatabase(): Promise<BenchDatabase> {
   let serverUrl = process.env.DATABASE_URL;
+  let socketDir: string | null = null;
   let stopEmbedded = async () => {};
   if (!serverUrl) {
     const dir = await mkdtemp(join(tmpdir(), "kubesandbox-bench-"));
     const pg = await startEmbeddedPostgres(dir, () => {}, statementFlags);
     serverUrl = pg.url;
+    socketDir = new URL(pg.socketUrl).searchParams.get("host");
     stopEmbedded = async () => {
       await pg.stop();
       await rm(dir, { recursive: true, force: true });
@@ -56,8 +61,11 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   await admin.unsafe(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const serviceUrl = new URL(url);
+  if (socketDir) serviceUrl.searchParams.set("host", socketDir);
   return {
     url: url.toString(),
+    serviceUrl: serviceUrl.toString(),
     drop: async () => {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

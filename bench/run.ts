@@ -33,7 +33,7 @@ async function main() {
   const started = Date.now();
   const scaleCount = Number(process.env.SCALE_SANDBOXES ?? 10_000);
   const db = await benchDatabase();
-  const service = await startBenchService(db.url);
+  const service = await startBenchService(db.serviceUrl);
   const results: Record<string, unknown> = { machine: { cpus: (await import("node:os")).cpus().length } };
   try {
     const user = await benchUser(service);

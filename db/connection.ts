@@ -32,13 +32,27 @@ export interface PoolOptions {
   asyncCommit?: boolean;
 }
 
+/**
+ * postgres.js's view of a URL: libpq's `?host=/directory` (a unix socket, as the embedded
+ * server's socketUrl and many DATABASE_URLs name one) becomes its `path` option.
+ */
+function socketOptions(url: string): { url: string; path?: string } {
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get("host");
+  if (!host?.startsWith("/")) return { url };
+  parsed.searchParams.delete("host");
+  return { url: parsed.toString(), path: `${host}/.s.PGSQL.${parsed.port || "5432"}` };
+}
+
 /** Opens a connection pool; nothing connects until the first query. */
 export function connect(url: string, max = 10, options: PoolOptions = {}): Database {
-  const sql = postgres(url, {
+  const target = socketOptions(url);
+  const sql = postgres(target.url, {
+    ...(target.path ? { path: target.path } : {}),
     max,
     onnotice: () => {},
     transform: { undefined: null },
     ...(options.asyncCommit ? { connection: { synchronous_commit: "off" } } : {}),
   });
-  return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 5 }) };
+  return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 2 }) };
 }

