@@ -36,7 +36,7 @@ export interface PoolOptions {
  * postgres.js's view of a URL: libpq's `?host=/directory` (a unix socket, as the embedded
  * server's socketUrl and many DATABASE_URLs name one) becomes its `path` option.
  */
-function socketOptions(url: string): { url: string; path?: string } {
+export function socketOptions(url: string): { url: string; path?: string } {
   const parsed = new URL(url);
   const host = parsed.searchParams.get("host");
   if (!host?.startsWith("/")) return { url };
