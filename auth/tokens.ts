@@ -38,6 +38,23 @@ export function signToken(key: Uint8Array, spec: TokenSpec): Promise<string> {
     .sign(key);
 }
 
+/**
+ * The signing key as WebCrypto holds it, imported once per key: jose given raw bytes imports
+ * them anew on every verification, which every API request makes.
+ */
+const imported = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(key: Uint8Array): Promise<CryptoKey> {
+  let found = imported.get(key);
+  if (!found) {
+    found = crypto.subtle.importKey("raw", new Uint8Array(key), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    imported.set(key, found);
+  }
+  return found;
+}
+
 /** Verifies signature, issuer, audience and expiry; null for anything that is not our valid token. */
 export async function verifyToken(
   key: Uint8Array,
@@ -45,7 +62,11 @@ export async function verifyToken(
   audience: string[],
 ): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer, audience, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, await hmacKey(key), {
+      issuer,
+      audience,
+      algorithms: ["HS256"],
+    });
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return null;
     const sandboxId = typeof payload.sbx === "string" ? payload.sbx : null;
     if ((payload.aud === sandboxAudience) !== (sandboxId !== null)) return null;

@@ -11,7 +11,26 @@ export interface ApiFigures {
   watchDelivery100Watches: Summary;
 }
 
-/** Fills a sandbox with 100 pods labelled app=bench and 100 labelled app=other. */
+/**
+ * Waits until no pod of the sandbox's default namespace is on its way anywhere: each Running, or
+ * Pending for want of a node (three nodes hold 110 pods each). At most `ms`.
+ */
+async function settled(service: Service, sb: BenchSandbox, ms = 60_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const list = (await kube(service, sb, "/api/v1/namespaces/default/pods")) as {
+      items: { spec?: { nodeName?: string }; status?: { phase?: string } }[];
+    };
+    if (list.items.every((p) => p.status?.phase === "Running" || !p.spec?.nodeName)) return;
+    if (performance.now() > deadline) throw new Error("the populated sandbox's pods never all ran");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Fills a sandbox with 100 pods labelled app=bench and 100 labelled app=other, and waits until
+ * they all run: the API figures are taken on a sandbox at rest, not against its own start-up.
+ */
 export async function populate(service: Service, sb: BenchSandbox): Promise<void> {
   for (let i = 0; i < 200; i += 20)
     await Promise.all(
@@ -24,6 +43,7 @@ export async function populate(service: Service, sb: BenchSandbox): Promise<void
         });
       }),
     );
+  await settled(service, sb);
 }
 
 /** Reads lines of a watch stream, calling `onEvent` with each event's arrival time. */
@@ -113,6 +133,8 @@ export async function apiFigures(service: Service, sb: BenchSandbox, tag: string
       body: JSON.stringify(benchPod(`created-${tag}-${i}`, { app: "created" })),
     }),
   );
+  // The pods just made start up; the next figures are taken once they have.
+  await settled(service, sb);
   step("apply");
   const apply = await timeEach(samples(100), (i) =>
     kube(service, sb, `/api/v1/namespaces/default/configmaps/applied-${tag}?fieldManager=bench&force=true`, {
