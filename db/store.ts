@@ -331,13 +331,26 @@ export async function writeSandbox<T>(
   sandboxId: string,
   fn: (w: SandboxWriter) => Promise<T>,
 ): Promise<{ value: T } | null> {
-  return sql.begin(async (tx) => {
-    const w = await SandboxWriter.open(tx, sandboxId);
-    if (!w) return null;
+  // sql.begin waits for BEGIN's answer before sending anything else; on a connection of our
+  // own, BEGIN travels with the lock's SELECT: one round trip less for every write.
+  const conn = await sql.reserve();
+  const tx = conn as unknown as postgres.TransactionSql;
+  try {
+    const [, w] = await Promise.all([conn`BEGIN`.execute(), SandboxWriter.open(tx, sandboxId)]);
+    if (!w) {
+      await conn`ROLLBACK`;
+      return null;
+    }
     const value = await fn(w);
     await w.finish();
+    await conn`COMMIT`;
     return { value };
-  }) as Promise<{ value: T } | null>;
+  } catch (err) {
+    await conn`ROLLBACK`.catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
 }
 
 /** One change-log row, as a watch replays it. */
