@@ -23,22 +23,6 @@ export interface TokenSpec {
 }
 
 /**
- * Signs a JWT (HS256). Signing the same spec twice gives the same token, so a sandbox's
- * kubeconfig can be handed out again without storing the token itself.
- */
-export function signToken(key: Uint8Array, spec: TokenSpec): Promise<string> {
-  return new SignJWT(spec.sandboxId ? { sbx: spec.sandboxId } : {})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(issuer)
-    .setAudience(spec.sandboxId ? sandboxAudience : userAudience)
-    .setSubject(spec.userId)
-    .setJti(spec.tokenId)
-    .setIssuedAt(Math.floor(spec.issuedAt.getTime() / 1000))
-    .setExpirationTime(Math.floor(spec.expiresAt.getTime() / 1000))
-    .sign(key);
-}
-
-/**
  * The signing key as WebCrypto holds it, imported once per key: jose given raw bytes imports
  * them anew on every verification, which every API request makes.
  */
@@ -53,6 +37,22 @@ function hmacKey(key: Uint8Array): Promise<CryptoKey> {
     imported.set(key, found);
   }
   return found;
+}
+
+/**
+ * Signs a JWT (HS256). Signing the same spec twice gives the same token, so a sandbox's
+ * kubeconfig can be handed out again without storing the token itself.
+ */
+export async function signToken(key: Uint8Array, spec: TokenSpec): Promise<string> {
+  return new SignJWT(spec.sandboxId ? { sbx: spec.sandboxId } : {})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(issuer)
+    .setAudience(spec.sandboxId ? sandboxAudience : userAudience)
+    .setSubject(spec.userId)
+    .setJti(spec.tokenId)
+    .setIssuedAt(Math.floor(spec.issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor(spec.expiresAt.getTime() / 1000))
+    .sign(await hmacKey(key));
 }
 
 /** Verifies signature, issuer, audience and expiry; null for anything that is not our valid token. */

@@ -68,7 +68,12 @@ export async function createInTransaction(
 }
 
 /** The steps of a create that need no database: decode, defaults, metadata, prepare, validate. */
-function prepareNew(kind: Kind, namespace: string | null, body: unknown, options: WriteOptions): KubeObject {
+export function prepareNew(
+  kind: Kind,
+  namespace: string | null,
+  body: unknown,
+  options: WriteOptions,
+): KubeObject {
   const obj = decodeObject(kind, body, options);
   kind.defaults?.(obj);
   if (!options.managedByApply) recordUpdate({ kind, subresource: "" }, null, obj, options.fieldManager);

@@ -1,11 +1,9 @@
 import type { Written } from "../../db/store.ts";
+import { rootCaConfigMap } from "../root-ca.ts";
 import type { Job } from "../triggers.ts";
 
 /** The task that keeps a namespace's `default` ServiceAccount and `kube-root-ca.crt` ConfigMap. */
 export const serviceAccountTask = "serviceaccount";
-
-/** The ConfigMap with the cluster's CA that every namespace gets (the root CA publisher's). */
-export const rootCaConfigMap = "kube-root-ca.crt";
 
 function namespaceJob(namespace: string): Job {
   return { task: serviceAccountTask, key: namespace, payload: { namespace } };

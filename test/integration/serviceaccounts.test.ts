@@ -23,6 +23,22 @@ describe("what every namespace gets", () => {
     );
   });
 
+  it("are in a new sandbox's namespaces from the start, written as the controllers write them, with no job", async () => {
+    const fresh = await c.t.newSandbox("sa-fresh");
+    const get = async (path: string) => (await c.t.kube(fresh.sandboxId, fresh.sandboxToken, path)).json();
+    for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+      expect((await get(sa(ns))).metadata.name).toBe("default");
+      const cm = await get(rootCa(ns));
+      expect(cm.data["ca.crt"]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(cm.metadata.managedFields.map((f: any) => [f.manager, f.operation])).toEqual([
+        ["kube-controller-manager", "Update"],
+      ]);
+    }
+    const jobs = await c.t.database.sql`
+      SELECT key FROM graphile_worker.jobs WHERE key LIKE ${`${fresh.sandboxId}:serviceaccount:%`}`;
+    expect(jobs).toEqual([]);
+  });
+
   it("makes them again when deleted, and puts back changed CA data", async () => {
     const ns = await c.namespace();
     await sync(ns);

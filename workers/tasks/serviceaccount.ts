@@ -5,11 +5,15 @@ import { serviceAccountKind } from "../../kube/kinds/serviceaccount.ts";
 import { record } from "../../kube/validation/json.ts";
 import { jsonEqual } from "../../kube/validation/pod-update.ts";
 import { createInTransaction } from "../../registry/create.ts";
+import {
+  descriptionAnnotation,
+  rootCaConfigMap,
+  rootCaConfigMapBody,
+  rootCaDescription,
+} from "../../registry/root-ca.ts";
 import { inSandbox } from "../../registry/transaction.ts";
-import { rootCaConfigMap } from "../../registry/triggers/serviceaccount.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { doneIfSandboxGone } from "../done.ts";
-import { clusterCaPem } from "../serviceaccount/root-ca.ts";
 
 /** The job's payload: the namespace to look at. */
 export interface ServiceAccountJob {
@@ -18,10 +22,7 @@ export interface ServiceAccountJob {
 }
 
 /** Who these controllers write as, in managedFields. */
-const fieldManager = "kube-controller-manager";
-const descriptionAnnotation = "kubernetes.io/description";
-const description =
-  "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+export const fieldManager = "kube-controller-manager";
 
 /** The service account controller: the namespace's `default` ServiceAccount exists. */
 async function ensureDefaultServiceAccount(w: SandboxWriter, namespace: string): Promise<void> {
@@ -32,25 +33,16 @@ async function ensureDefaultServiceAccount(w: SandboxWriter, namespace: string):
 
 /** The root CA publisher: `kube-root-ca.crt` holds the cluster's CA and its description. */
 async function ensureRootCa(w: SandboxWriter, namespace: string): Promise<void> {
-  const data = { "ca.crt": clusterCaPem() };
+  const body = rootCaConfigMapBody();
   const current = await w.get({ resource: "configmaps", namespace, name: rootCaConfigMap });
   if (!current) {
-    const metadata = { name: rootCaConfigMap, annotations: { [descriptionAnnotation]: description } };
-    await createInTransaction(
-      w,
-      configMapKind,
-      namespace,
-      { apiVersion: "v1", kind: "ConfigMap", metadata, data },
-      {
-        fieldManager,
-      },
-    );
+    await createInTransaction(w, configMapKind, namespace, body, { fieldManager });
     return;
   }
-  if (jsonEqual(current.data, data) && current.metadata.annotations?.[descriptionAnnotation]) return;
+  if (jsonEqual(current.data, body.data) && current.metadata.annotations?.[descriptionAnnotation]) return;
   const next = structuredClone(current);
-  next.data = data;
-  next.metadata.annotations = { ...next.metadata.annotations, [descriptionAnnotation]: description };
+  next.data = body.data;
+  next.metadata.annotations = { ...next.metadata.annotations, [descriptionAnnotation]: rootCaDescription };
   await replaceObject(w, configMapKind, current, next, "", { fieldManager });
 }
 
