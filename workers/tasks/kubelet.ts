@@ -114,6 +114,17 @@ function inConfigError(pod: KubeObject): boolean {
   );
 }
 
+/**
+ * A pod its kubelet took on but could not start for want of a Secret or ConfigMap: its volumes
+ * not set up (no sandbox, no IP), or a container's config refused. (db/queue.ts's
+ * onlyIfPodsWaitingIn asks the same in SQL.)
+ */
+export function waitsForReferences(pod: KubeObject): boolean {
+  const status = record(pod.status);
+  if (status.phase !== "Pending" || !text(status.hostIP)) return false;
+  return !hasSandbox(pod) || inConfigError(pod);
+}
+
 /** Whether a sync may make a container's config: one not yet started, or refused before. */
 function waitsForConfig(pod: KubeObject): boolean {
   return containerStatuses(pod).some((s) => {
