@@ -31,8 +31,8 @@ export async function namespaceObjects(
   resource: string,
   namespace: string,
 ): Promise<KubeObject[]> {
-  let cache = reads.get(w);
-  if (!cache) reads.set(w, (cache = new Map()));
+  const cache = reads.get(w) ?? new Map<string, Cached>();
+  reads.set(w, cache);
   const hit = cache.get(`${resource}/${namespace}`);
   // Copies: a caller may change what it gets before it writes it.
   if (hit && !writtenSince(w, hit.writes, resource, namespace)) return structuredClone(hit.objects);

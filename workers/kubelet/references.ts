@@ -75,7 +75,7 @@ async function envError(container: Json, namespace: string, lookup: Lookup): Pro
       const ref = record(source === "secret" ? valueFrom.secretKeyRef : valueFrom.configMapKeyRef);
       if (!Object.keys(ref).length) continue;
       const keys = await lookup(source, text(ref.name));
-      if (ref.optional === true && (!keys || !keys.has(text(ref.key)))) continue;
+      if (ref.optional === true && !keys?.has(text(ref.key))) continue;
       if (!keys) return `${source} "${text(ref.name)}" not found`;
       if (!keys.has(text(ref.key)))
         return `couldn't find key ${text(ref.key)} in ${kindOf[source]} ${namespace}/${text(ref.name)}`;
