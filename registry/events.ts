@@ -72,12 +72,27 @@ export async function recordEvents(
   );
 }
 
+let lastNanos = 0n;
+
+/**
+ * client-go's event name: "<object>.<hex of the time in nanoseconds>", so that a list by name is
+ * a list by time (kubectl describe keeps that order among events of the same second). Made
+ * strictly increasing in this process, and kept apart from other processes' by random low bits.
+ */
+function eventName(object: string, time?: Date): string {
+  const random = BigInt(randomBytes(2).readUInt16BE(0) % 1000);
+  let nanos = BigInt((time ?? new Date()).getTime()) * 1_000_000n + random;
+  if (nanos <= lastNanos) nanos = lastNanos + 1n;
+  lastNanos = nanos;
+  return `${object}.${nanos.toString(16)}`;
+}
+
 function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: string): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Event",
     metadata: {
-      name: `${obj.metadata.name}.${randomBytes(8).toString("hex")}`,
+      name: eventName(obj.metadata.name ?? "", spec.time),
       namespace,
       uid: randomUUID(),
       creationTimestamp: now,

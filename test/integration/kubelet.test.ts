@@ -93,6 +93,10 @@ describe("the kubelet", () => {
       ["Created", "Created container: nginx", "spec.containers{nginx}", "node-1"],
       ["Started", "Started container nginx", "spec.containers{nginx}", "node-1"],
     ]);
+    // Named as client-go names them, "<pod>.<hex nanoseconds>": by name is by time.
+    const names = (await events("nginx")).map((e) => e.metadata.name as string);
+    expect(names.every((n) => /^nginx\.[0-9a-f]{16}$/.test(n))).toBe(true);
+    expect([...names].sort()).toEqual(names);
   });
 
   it("gives each pod on a node its own IP from the node's range", async () => {

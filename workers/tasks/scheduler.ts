@@ -55,7 +55,8 @@ export async function schedulePod(
       // The node's kubelet sees the binding at once and takes the pod on: done here, in the
       // same transaction (after the binding's own write), it saves a queue job per pod.
       if (result && "bound" in result) {
-        const taken = await takeOn(w, result.bound, result.node.node, now, {
+        // The kubelet acts after the binding (its events follow the Scheduled one).
+        const taken = await takeOn(w, result.bound, result.node.node, options.now ?? Date.now(), {
           nodePods: result.node.pods,
           startInline: options.startInline,
         });
