@@ -40,6 +40,8 @@ export async function recordEvents(
 ): Promise<void> {
   if (!specs.length) return;
   const namespace = obj.metadata.namespace ?? "default";
+  // What this transaction holds unsent must be in the table the lookup reads.
+  if (!options.noneBefore) await w.flush();
   const rows = options.noneBefore
     ? []
     : await w.tx<{ name: string; reason: string; message: string }[]>`

@@ -207,8 +207,12 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
       if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
       const result = sync(context);
       const fresh = untouched(pod);
-      const written = await writeStatus(w, pod, result.status);
-      await recordAll(w, written, nodeName, result.events, now, { noneBefore: fresh });
+      // The status and the events it comes with go as one statement.
+      const written = await w.batch(async () => {
+        const after = await writeStatus(w, pod as KubeObject, result.status);
+        await recordAll(w, after, nodeName, result.events, now, { noneBefore: fresh });
+        return after;
+      });
       if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
       else {
         // A container refused its config is tried again every while (and when a Secret or

@@ -51,18 +51,22 @@ export async function schedulePod(
         alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
         return;
       }
-      const result = await scheduleOne(w, await loadNodeInfos(w), pod, { repeatEvents: false });
-      // The node's kubelet sees the binding at once and takes the pod on: done here, in the
-      // same transaction (after the binding's own write), it saves a queue job per pod.
-      if (result && "bound" in result) {
-        // The kubelet acts after the binding (its events follow the Scheduled one).
-        const taken = await takeOn(w, result.bound, result.node.node, options.now ?? Date.now(), {
-          nodePods: result.node.pods,
-          startInline: options.startInline,
-        });
-        next = taken.next;
-        inline = taken.inline;
-      }
+      const infos = await loadNodeInfos(w);
+      // The binding, the Scheduled event and the kubelet's first status go as one statement.
+      await w.batch(async () => {
+        const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
+        // The node's kubelet sees the binding at once and takes the pod on: done here, in the
+        // same transaction (after the binding's own write), it saves a queue job per pod.
+        if (result && "bound" in result) {
+          // The kubelet acts after the binding (its events follow the Scheduled one).
+          const taken = await takeOn(w, result.bound, result.node.node, options.now ?? Date.now(), {
+            nodePods: result.node.pods,
+            startInline: options.startInline,
+          });
+          next = taken.next;
+          inline = taken.inline;
+        }
+      });
     }),
   );
   if (next !== null && inline) {
