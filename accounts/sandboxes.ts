@@ -5,7 +5,7 @@ import type { Database } from "../db/connection.ts";
 import { SandboxWriter } from "../db/store.ts";
 import { dns1123LabelProblems } from "../kube/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
-import { accessChannel, forgetGrants } from "./access-cache.ts";
+import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import type { AuthSettings } from "./users.ts";
@@ -71,8 +71,10 @@ async function insertSandboxToken(
 ) {
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
+  const id = randomUUID();
   await tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
-           VALUES (${randomUUID()}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`;
+           VALUES (${id}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`;
+  return { id, expiresAt };
 }
 
 const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql) => sql`
@@ -97,20 +99,22 @@ export async function createSandbox(
 ): Promise<SandboxView> {
   checkName(name);
   const id = randomUUID();
+  const made: { token?: { id: string; expiresAt: Date } } = {};
   const row = await database.sql.begin(async (tx) => {
     const inserted = await tx`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name})
       ON CONFLICT (owner_id, name) DO NOTHING RETURNING id`;
     if (!inserted.length) throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
-    await insertSandboxToken(tx, settings, userId, id);
-    const w = await SandboxWriter.open(tx, id);
-    if (!w) throw new Error("sandbox row vanished inside its own transaction");
+    made.token = await insertSandboxToken(tx, settings, userId, id);
+    const w = SandboxWriter.forNew(tx, id);
     await bootstrapSandbox(w);
     await w.finish();
     const [r] = await tx<SandboxRow[]>`${selectSandboxes(tx)} WHERE s.id = ${id}`;
     return r;
   });
   if (!row) throw new Error("sandbox not readable after create");
+  // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
+  if (made.token) rememberGrant(made.token.id, id, made.token.expiresAt.getTime());
   return view(settings, server, row);
 }
 

@@ -178,6 +178,14 @@ export class SandboxWriter {
     this.startRevision = revision;
   }
 
+  /**
+   * The writer of a sandbox this transaction has just inserted (at revision 0): nobody else can
+   * see the row before commit, so there is nothing to lock or read.
+   */
+  static forNew(tx: postgres.TransactionSql, sandboxId: string): SandboxWriter {
+    return new SandboxWriter(tx, sandboxId, 0);
+  }
+
   /** Locks the sandbox for this transaction; null when it does not exist. */
   static async open(tx: postgres.TransactionSql, sandboxId: string): Promise<SandboxWriter | null> {
     const [row] = await tx<{ revision: string }[]>`
