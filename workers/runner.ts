@@ -29,10 +29,14 @@ export function migrateQueue(connectionString: string): Promise<void> {
   return runMigrations({ connectionString, logger: queueLogger });
 }
 
-/** The queue's own connections commit asynchronously too: a lost completion only reruns a job. */
-function asyncCommitUrl(url: string): string {
+/**
+ * The queue's own connections commit asynchronously too: a lost completion only reruns a job.
+ * Added to whatever server options the URL already sets.
+ */
+export function asyncCommitUrl(url: string): string {
   const parsed = new URL(url);
-  parsed.searchParams.set("options", "-c synchronous_commit=off");
+  const options = [parsed.searchParams.get("options"), "-c synchronous_commit=off"].filter(Boolean);
+  parsed.searchParams.set("options", options.join(" "));
   return parsed.toString();
 }
 

@@ -22,3 +22,16 @@ describe("a database URL naming a unix socket", () => {
     });
   });
 });
+
+describe("the queue's connection URL", () => {
+  it("asks for asynchronous commits on top of the server options the URL already sets", async () => {
+    const { asyncCommitUrl } = await import("../../workers/runner.ts");
+    const plain = new URL(asyncCommitUrl("postgres://u@127.0.0.1:5432/test"));
+    expect(plain.searchParams.get("options")).toBe("-c synchronous_commit=off");
+    const kept = new URL(
+      asyncCommitUrl("postgres://u@127.0.0.1:5432/test?options=-c%20search_path%3Dapp&host=/tmp"),
+    );
+    expect(kept.searchParams.get("options")).toBe("-c search_path=app -c synchronous_commit=off");
+    expect(kept.searchParams.get("host")).toBe("/tmp");
+  });
+});
