@@ -1,23 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useSandbox } from "../support/service.ts";
 
-let service: Service;
+const cluster = useSandbox("client-node");
 let core: CoreV1Api;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  const sandbox = await sandboxKubeconfig(service, "client-node");
   kc = new KubeConfig();
-  kc.loadFromString(await readFile(sandbox.path, "utf8"));
+  kc.loadFromString(await readFile(cluster.sandbox.path, "utf8"));
   core = kc.makeApiClient(CoreV1Api);
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await removeDataDir(service.dataDir);
 });
 
 describe("@kubernetes/client-node against a sandbox, with the kubeconfig as handed out", () => {

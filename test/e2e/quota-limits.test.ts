@@ -1,15 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { kindByResource } from "../../kube/kinds/index.ts";
-import {
-  kubectl,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { tutorialManifests, useSandbox } from "../support/service.ts";
 
 const manifests = tutorialManifests;
 /** The limit example of the Kubernetes docs the tutorial follows: Pod and Container bounds. */
@@ -41,19 +34,8 @@ spec:
     type: Container
 `;
 
-let service: Service;
-let config: string;
-const k = (...args: string[]) => kubectl(config, args);
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  config = (await sandboxKubeconfig(service, "quota-e2e")).path;
-});
-
-afterAll(async () => {
-  expect(await service?.stop()).toBe(0);
-  await removeDataDir(service.dataDir);
-});
+const cluster = useSandbox("quota-e2e");
+const k = cluster.kubectl;
 
 /** The lines of a describe table, runs of spaces collapsed. */
 function rows(text: string): string[] {
@@ -97,7 +79,7 @@ describe("the tutorial's LimitRange section with the real kubectl", () => {
     );
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain('does not match the namespace "limit-example"');
-    const file = join(service.dataDir, "limits.yaml");
+    const file = join(cluster.service.dataDir, "limits.yaml");
     await writeFile(file, myLimits);
     expect((await k("create", "-f", file, "--namespace=limit-example")).stdout.trim()).toBe(
       "limitrange/mylimits created",

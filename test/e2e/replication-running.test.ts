@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  kubectl,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { tutorialManifests, useSandbox } from "../support/service.ts";
 
 // The tutorial's replication controllers as `kubectl get` shows them on a real cluster, pods
 // Running. This needs the scheduler and the simulated kubelet as well as the replication
 // controller and the garbage collector (the acceptance walk's control-plane section).
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("replication-running");
+const k = cluster.kubectl;
 
 /** The NAME of each pod `kubectl get pods -l` prints as Running. */
 async function running(selector: string): Promise<string[]> {
@@ -32,17 +24,6 @@ async function waitFor(check: () => Promise<boolean>, seconds: number): Promise<
   return check();
 }
 const runningCount = (selector: string, n: number) => async () => (await running(selector)).length === n;
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "replication-running");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
 
 describe("replication controllers whose pods run", () => {
   it("runs the tutorial RC's two pods and counts them ready", async () => {

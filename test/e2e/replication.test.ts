@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  kubectl,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { tutorialManifests, useSandbox } from "../support/service.ts";
 
 // The control plane with the real kubectl: replication controllers keep their count, cascading
 // deletes, the service account controller. None of it needs pods to run (see
 // replication-running.test.ts for what the scheduler and kubelet add).
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("replication");
+const k = cluster.kubectl;
 
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string; ownerReferences?: Record<string, unknown>[] };
@@ -35,17 +27,6 @@ async function eventually<T>(get: () => Promise<T>, check: (value: T) => boolean
   return value;
 }
 const count = (n: number) => (pods: Pod[]) => pods.length === n;
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "replication");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
 
 describe("replication controllers with the real kubectl", () => {
   it("creates the tutorial RC's two pods, named after it and owned by it", async () => {
@@ -141,7 +122,7 @@ describe("replication controllers with the real kubectl", () => {
         },
       },
     };
-    const file = `${service.dataDir}/fg.json`;
+    const file = `${cluster.service.dataDir}/fg.json`;
     await import("node:fs/promises").then((fs) => fs.writeFile(file, JSON.stringify(rc)));
     expect((await k("create", "-f", file)).code).toBe(0);
     expect(await eventually(() => livePods("app=fg"), count(2))).toHaveLength(2);

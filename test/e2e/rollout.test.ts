@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { useSandbox } from "../support/service.ts";
 
 // Deployments, rollouts and service endpoints with the real kubectl against the real service.
 // The "empty" deployment (0 replicas) needs only the deployment controller; the "web" one needs
 // the whole control plane: the ReplicaSet controller, the scheduler and the simulated kubelet
 // (pods Running, Ready, with IPs), and the endpoints controllers.
 
-let service: Service;
-let sb: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sb.path, args);
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sb = await sandboxKubeconfig(service, "rollout");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
+const cluster = useSandbox("rollout");
+const k = cluster.kubectl;
 
 /** Polls `fn` until it returns a truthy value or the deadline passes (then returns the last value). */
 async function until<T>(fn: () => Promise<T>, ms: number): Promise<T> {

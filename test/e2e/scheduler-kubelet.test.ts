@@ -1,19 +1,10 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  kubectl,
-  kubectlPath,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { kubectlPath, sandboxKubeconfig, tutorialManifests, useSandbox } from "../support/service.ts";
 
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("cluster");
+const k = cluster.kubectl;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns something truthy or the deadline passes; returns the last value. */
@@ -27,20 +18,10 @@ async function eventually<T>(check: () => Promise<T>, ms: number): Promise<T> {
 }
 const row = async (name: string) => (await k("get", "pod", name, "--no-headers")).stdout.trim();
 
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "cluster");
-});
-
-afterAll(async () => {
-  expect(await service?.stop()).toBe(0);
-  await removeDataDir(service.dataDir);
-});
-
 describe("pods run on the simulated cluster, seen through kubectl", () => {
   it("runs nginx: ContainerCreating then Running on the watch, with an IP and a node", async () => {
     const watch = spawn(kubectlPath, ["get", "pods", "-w"], {
-      env: { ...process.env, KUBECONFIG: sandbox.path },
+      env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
     });
     let seen = "";
     watch.stdout.on("data", (d) => {
@@ -136,9 +117,9 @@ function percentile(values: number[], p: number): number {
 describe("latency", () => {
   it("takes a few dozen pods from create to Running quickly", async () => {
     const count = 40;
-    const other = await sandboxKubeconfig(service, "latency");
+    const other = await sandboxKubeconfig(cluster.service, "latency");
     const token = /token: (\S+)/.exec(await readFile(other.path, "utf8"))?.[1] ?? "";
-    const base = `${service.http}/sandboxes/${other.id}/api/v1/namespaces/default/pods`;
+    const base = `${cluster.service.http}/sandboxes/${other.id}/api/v1/namespaces/default/pods`;
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     // When each pod was created, then first seen bound, taken on by its kubelet, and Running.
     const seen = {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { connect } from "../../db/connection.ts";
 import { newKekText } from "../../db/crypto/kek.ts";
 import { freePort } from "../../db/embedded.ts";
@@ -15,26 +15,15 @@ import {
   sandboxKubeconfig,
   startService,
   tutorialManifests,
+  useSandbox,
 } from "../support/service.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..", "..");
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("secrets");
+const k = cluster.kubectl;
 const marker = randomBytes(6).toString("hex");
 const b64 = (s: string) => Buffer.from(s).toString("base64");
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "secrets");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
 
 describe("Secrets with the real kubectl", () => {
   it("creates the tutorial's secret from YAML; describe shows byte counts, jsonpath the value", async () => {
@@ -81,8 +70,8 @@ describe("Secrets with the real kubectl", () => {
     const config = JSON.parse(Buffer.from(reg.data[".dockerconfigjson"], "base64").toString());
     expect(config.auths["registry.example.com"].password).toBe(`reg-${marker}`);
 
-    const cert = join(service.dataDir, "tls.crt");
-    const key = join(service.dataDir, "tls.key");
+    const cert = join(cluster.service.dataDir, "tls.crt");
+    const key = join(cluster.service.dataDir, "tls.key");
     await run("openssl", [
       "req",
       "-x509",
@@ -113,7 +102,7 @@ describe("Secrets with the real kubectl", () => {
   });
 
   it("refuses a manifest whose data is not base64, and stores nothing", async () => {
-    const bad = join(service.dataDir, "bad-secret.yaml");
+    const bad = join(cluster.service.dataDir, "bad-secret.yaml");
     await writeFile(
       bad,
       "apiVersion: v1\nkind: Secret\nmetadata:\n  name: bad\ndata:\n  password: abc$def\n",
@@ -129,7 +118,7 @@ describe("Secrets with the real kubectl", () => {
   });
 
   it("keeps kubectl apply's copy of the manifest encrypted too: no value in any table", async () => {
-    const applied = join(service.dataDir, "applied.yaml");
+    const applied = join(cluster.service.dataDir, "applied.yaml");
     await writeFile(
       applied,
       `apiVersion: v1\nkind: Secret\nmetadata:\n  name: applied\nstringData:\n  token: applied-${marker}\n`,
@@ -170,7 +159,7 @@ describe("the key-encryption key of a service", () => {
       KUBESANDBOX_KEK: newKekText(),
       PORT: String(await freePort()),
       HTTPS_PORT: String(await freePort()),
-      DATA_DIR: service.dataDir,
+      DATA_DIR: cluster.service.dataDir,
       WORKERS: "0",
     };
     const child = spawn(process.execPath, [join(root, "main.ts")], {

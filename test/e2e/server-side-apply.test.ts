@@ -1,25 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
+import { useSandbox } from "../support/service.ts";
 
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "ssa-e2e");
-});
-
-afterAll(async () => {
-  expect(await service?.stop()).toBe(0);
-  await removeDataDir(service.dataDir);
-});
+const cluster = useSandbox("ssa-e2e");
+const k = cluster.kubectl;
 
 async function manifest(labels: Record<string, string>): Promise<string> {
-  const file = join(service.dataDir, "ssa-namespace.yaml");
+  const file = join(cluster.service.dataDir, "ssa-namespace.yaml");
   const lines = Object.entries(labels).map(([key, v]) => `    ${key}: ${v}\n`);
   await writeFile(
     file,
@@ -101,7 +90,7 @@ describe("kubectl apply --server-side", () => {
   });
 
   it("applies a service account into a namespace and shows both managers after kubectl label", async () => {
-    const file = join(service.dataDir, "ssa-sa.yaml");
+    const file = join(cluster.service.dataDir, "ssa-sa.yaml");
     await writeFile(
       file,
       "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: ssa\n  labels:\n    app: robot\n",
@@ -119,7 +108,7 @@ describe("kubectl apply --server-side", () => {
   });
 
   it("applies a deployment, then conflicts on replicas kubectl patch changed until forced", async () => {
-    const file = join(service.dataDir, "ssa-deploy.yaml");
+    const file = join(cluster.service.dataDir, "ssa-deploy.yaml");
     const deployment = (replicas: number) =>
       [
         "apiVersion: apps/v1",

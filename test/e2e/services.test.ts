@@ -1,22 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { useSandbox } from "../support/service.ts";
 
-let service: Service;
-let sb: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sb.path, args);
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sb = await sandboxKubeconfig(service, "services");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
+const cluster = useSandbox("services");
+const k = cluster.kubectl;
 
 describe("services with the real kubectl", () => {
   it("shows the kubernetes service in a new sandbox", async () => {
@@ -91,7 +79,7 @@ describe("services with the real kubectl", () => {
         "    nodePort: 30080",
         "",
       ].join("\n");
-    const file = join(service.dataDir, "nodeport.yaml");
+    const file = join(cluster.service.dataDir, "nodeport.yaml");
     await writeFile(file, manifest("web"));
     expect((await k("create", "-f", file)).stdout.trim()).toBe("service/web created");
     expect((await k("get", "svc", "web")).stdout).toMatch(
@@ -101,7 +89,7 @@ describe("services with the real kubectl", () => {
     expect((await k("apply", "-f", file)).stderr).not.toMatch(/error/i);
     expect((await k("apply", "-f", file)).stdout.trim()).toBe("service/web unchanged");
     expect((await k("get", "svc", "web", "-o", "jsonpath={.spec.clusterIP}")).stdout).toBe(clusterIP);
-    const other = join(service.dataDir, "nodeport-2.yaml");
+    const other = join(cluster.service.dataDir, "nodeport-2.yaml");
     await writeFile(other, manifest("web2"));
     const refused = await k("create", "-f", other);
     expect(refused.code).toBe(1);
@@ -111,7 +99,7 @@ describe("services with the real kubectl", () => {
   });
 
   it("serves manual Endpoints and an EndpointSlice for a service without a selector", async () => {
-    const file = join(service.dataDir, "manual.yaml");
+    const file = join(cluster.service.dataDir, "manual.yaml");
     await writeFile(
       file,
       [

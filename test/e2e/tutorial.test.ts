@@ -1,19 +1,11 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  kubectl,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { kubectl, tutorialManifests, useSandbox } from "../support/service.ts";
 
 // The tutorial's sections that the other e2e files do not walk: names, labels and selectors,
 // annotations, namespaces and contexts, and volumes, with the real kubectl and its output.
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("tutorial");
+const k = cluster.kubectl;
 const manifest = (name: string) => join(tutorialManifests, name);
 /** The names of the pods a selector picks, sorted. */
 const names = async (...args: string[]) =>
@@ -23,16 +15,6 @@ const names = async (...args: string[]) =>
     .filter(Boolean)
     .map((l) => l.split(/\s+/)[0])
     .sort();
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "tutorial");
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await removeDataDir(service.dataDir);
-});
 
 describe("labels and selectors", () => {
   it("selects by equality, sets, inequality and existence", async () => {
@@ -125,7 +107,7 @@ describe("volumes", () => {
   });
 
   it("refuses a mount of a volume that does not exist", async () => {
-    const r = await kubectl(sandbox.path, [
+    const r = await kubectl(cluster.sandbox.path, [
       "run",
       "badmount",
       "--image=nginx",

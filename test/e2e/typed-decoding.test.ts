@@ -1,22 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { useSandbox } from "../support/service.ts";
 
-let service: Service;
-let config: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(config.path, args);
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  config = await sandboxKubeconfig(service, "decoding");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
+const cluster = useSandbox("decoding");
+const k = cluster.kubectl;
 
 /** A pod manifest with a misspelled container field. */
 const misspelled = (name: string) => `apiVersion: v1
@@ -32,7 +20,7 @@ spec:
 
 describe("kubectl and the server's field validation", () => {
   it("refuses a misspelled field on create, with the API server's words", async () => {
-    const file = join(service.dataDir, "f.yaml");
+    const file = join(cluster.service.dataDir, "f.yaml");
     await writeFile(file, misspelled("typo"));
     const r = await k("create", "-f", file);
     expect(r.code).toBe(1);
@@ -43,7 +31,7 @@ describe("kubectl and the server's field validation", () => {
   });
 
   it("creates it with --validate=warn, printing the warning", async () => {
-    const file = join(service.dataDir, "warn.yaml");
+    const file = join(cluster.service.dataDir, "warn.yaml");
     await writeFile(file, misspelled("typo-warn"));
     const r = await k("create", "--validate=warn", "-f", file);
     expect(r.code).toBe(0);

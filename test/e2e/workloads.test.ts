@@ -1,19 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  kubectl,
-  removeDataDir,
-  type Service,
-  sandboxKubeconfig,
-  startService,
-  tutorialManifests,
-} from "../support/service.ts";
+import { describe, expect, it } from "vitest";
+import { tutorialManifests, useSandbox } from "../support/service.ts";
 
 const manifests = tutorialManifests;
-let service: Service;
-let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
-const k = (...args: string[]) => kubectl(sandbox.path, args);
+const cluster = useSandbox("workloads");
+const k = cluster.kubectl;
 /** The output's lines without the header, each split on runs of spaces. */
 const rows = (stdout: string) =>
   stdout
@@ -33,17 +25,6 @@ async function until(args: string[], pattern: RegExp, seconds = 15): Promise<str
   }
   throw new Error(`kubectl ${args.join(" ")} never matched ${pattern}; last output:\n${last}`);
 }
-
-beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
-  sandbox = await sandboxKubeconfig(service, "workloads");
-});
-
-afterAll(async () => {
-  const code = await service?.stop();
-  expect(code).toBe(0);
-  await removeDataDir(service.dataDir);
-});
 
 describe("pods with the real kubectl", () => {
   it("runs a pod, which the scheduler and kubelet bring to Running, with the real columns", async () => {
@@ -87,7 +68,7 @@ describe("pods with the real kubectl", () => {
   });
 
   it("refuses a bad pod with kubectl's exact message", async () => {
-    const file = join(service.dataDir, "bad-pod.yaml");
+    const file = join(cluster.service.dataDir, "bad-pod.yaml");
     await writeFile(
       file,
       "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad-pod\nspec:\n  containers:\n  - name: web\n    ports:\n    - containerPort: 80\n",
@@ -95,7 +76,7 @@ describe("pods with the real kubectl", () => {
     const r = await k("create", "-f", file);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe('The Pod "bad-pod" is invalid: spec.containers[0].image: Required value');
-    const two = join(service.dataDir, "bad-pod-2.yaml");
+    const two = join(cluster.service.dataDir, "bad-pod-2.yaml");
     await writeFile(
       two,
       "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad-pod\nspec:\n  restartPolicy: Sometimes\n  containers:\n  - name: Web\n    image: nginx\n",

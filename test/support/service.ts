@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { freePort } from "../../db/embedded.ts";
 import { graphql, type ServiceProcess, spawnService } from "./process.ts";
 
@@ -110,3 +110,43 @@ export async function kubectl(
 
 /** The folder of the tutorial's manifests (test/fixtures/tutorial). */
 export const tutorialManifests = resolve(root, "test", "fixtures", "tutorial");
+
+/** A test file's service and sandbox, as useSandbox hands them out (set once its beforeAll ran). */
+export interface SandboxFixture {
+  readonly service: Service;
+  readonly sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;
+  /** The real kubectl with the sandbox's kubeconfig. */
+  kubectl(...args: string[]): Promise<KubectlResult>;
+}
+
+/**
+ * The set-up most end-to-end files share: before their tests, `npm start`'s service on the
+ * suite's database and a new sandbox `name` with its kubeconfig; after them, a Ctrl-C that must
+ * exit 0, and the data directory removed.
+ */
+export function useSandbox(name: string): SandboxFixture {
+  let service: Service | undefined;
+  let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>> | undefined;
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useSandbox: used before its beforeAll ran");
+    return value;
+  };
+  beforeAll(async () => {
+    service = await startService(inject("databaseUrl"));
+    sandbox = await sandboxKubeconfig(service, name);
+  });
+  afterAll(async () => {
+    if (!service) return;
+    expect(await service.stop()).toBe(0);
+    await removeDataDir(service.dataDir);
+  });
+  return {
+    get service() {
+      return ready(service);
+    },
+    get sandbox() {
+      return ready(sandbox);
+    },
+    kubectl: (...args) => kubectl(ready(sandbox).path, args),
+  };
+}
