@@ -1,3 +1,4 @@
+import type { KubeObject } from "../../kube/object.ts";
 import { type Json, list, record, records, text } from "../../kube/validation/json.ts";
 
 /**
@@ -46,6 +47,12 @@ export function stateKind(status: Json): "waiting" | "running" | "terminated" | 
   if (state.terminated) return "terminated";
   if (state.waiting) return "waiting";
   return "none";
+}
+
+/** A pod's container statuses, init containers' first. */
+export function allStatuses(pod: KubeObject): Json[] {
+  const status = record(pod.status);
+  return [...records(status.initContainerStatuses), ...records(status.containerStatuses)];
 }
 
 /** The waiting reason, or "". */

@@ -1,19 +1,14 @@
 import type { SandboxWriter } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { defaultPullPolicy } from "../../kube/validation/image.ts";
-import { type Json, record, records, text } from "../../kube/validation/json.ts";
-import { millis } from "./container-status.ts";
+import { record, records, text } from "../../kube/validation/json.ts";
+import { allStatuses, millis } from "./container-status.ts";
 
 /**
  * What a real kubelet keeps in memory, read back from the cluster: which images its node has
  * pulled (any pod on the node that ran them), and how often and when a pod's image pulls
  * failed (its "Failed to pull image" events, whose count and lastTimestamp say exactly that).
  */
-
-function allStatuses(pod: KubeObject): Json[] {
-  const status = record(pod.status);
-  return [...records(status.initContainerStatuses), ...records(status.containerStatuses)];
-}
 
 /** Whether a sync may need to know the node's images: a container that may pull without having run. */
 export function needsNodeImages(pod: KubeObject): boolean {

@@ -4,13 +4,14 @@ import type { SandboxWriter } from "../../db/store.ts";
 import { podKind } from "../../kube/kinds/pod.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal } from "../../kube/pod-state.ts";
-import { type Json, record, records, text } from "../../kube/validation/json.ts";
+import { type Json, record, text } from "../../kube/validation/json.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { recomputeQuotaUsage } from "../../registry/quota.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { doneIfSandboxGone } from "../done.ts";
+import { allStatuses, waitingReason } from "../kubelet/container-status.ts";
 import type { KubeletContext } from "../kubelet/context.ts";
 import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "../kubelet/memory.ts";
@@ -62,8 +63,8 @@ async function recordAll(
  * sync records are all new.
  */
 function untouched(pod: KubeObject): boolean {
-  return containerStatuses(pod).every((s) => {
-    const reason = text(record(record(s.state).waiting).reason);
+  return allStatuses(pod).every((s) => {
+    const reason = waitingReason(s);
     return (
       (reason === "ContainerCreating" || reason === "PodInitializing") &&
       !text(s.imageID) &&
@@ -103,15 +104,8 @@ function hasSandbox(pod: KubeObject): boolean {
   return !!text(status.hostIP) && status.podIP !== undefined;
 }
 
-function containerStatuses(pod: KubeObject) {
-  const status = record(pod.status);
-  return [...records(status.initContainerStatuses), ...records(status.containerStatuses)];
-}
-
 function inConfigError(pod: KubeObject): boolean {
-  return containerStatuses(pod).some(
-    (s) => text(record(record(s.state).waiting).reason) === messages.configError,
-  );
+  return allStatuses(pod).some((s) => waitingReason(s) === messages.configError);
 }
 
 /**
@@ -127,8 +121,8 @@ export function waitsForReferences(pod: KubeObject): boolean {
 
 /** Whether a sync may make a container's config: one not yet started, or refused before. */
 function waitsForConfig(pod: KubeObject): boolean {
-  return containerStatuses(pod).some((s) => {
-    const reason = text(record(record(s.state).waiting).reason);
+  return allStatuses(pod).some((s) => {
+    const reason = waitingReason(s);
     return reason === "ContainerCreating" || reason === "PodInitializing" || reason === messages.configError;
   });
 }
