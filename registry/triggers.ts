@@ -18,7 +18,7 @@ import { configMapWritten, namespaceAdded, serviceAccountWritten } from "./trigg
 
 /**
  * A job to enqueue: the task, the key it is debounced by (sandbox-scoped), its payload, and
- * optionally a guard that skips it where nothing in the namespace selects pods.
+ * optionally a guard that leaves it out where it would find nothing to do (db/queue.ts).
  */
 export type Job = QueuedJob;
 

@@ -24,24 +24,9 @@ export async function syncServiceEndpoints(database: Database, job: ServiceEndpo
   );
 }
 
-/**
- * Whether the namespace has a service with a selector, read without the sandbox's write lock.
- * A service created after this read wakes its own job, so skipping here loses nothing.
- */
-async function anySelectingService(database: Database, job: NamespaceEndpointsJob): Promise<boolean> {
-  const [row] = await database.sql<{ any: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM objects
-      WHERE sandbox_id = ${job.sandbox} AND resource = 'services' AND namespace = ${job.namespace}
-        AND jsonb_typeof(body -> 'spec' -> 'selector') = 'object' AND body -> 'spec' -> 'selector' <> '{}'::jsonb
-    ) AS any`;
-  return !!row?.any;
-}
-
 /** The same for every service with a selector in a namespace whose pods changed. */
 export async function syncNamespaceEndpoints(database: Database, job: NamespaceEndpointsJob): Promise<void> {
-  // Most pod writes happen where no service selects anything: no lock, no transaction then.
-  if (!(await anySelectingService(database, job))) return;
+  // Enqueued only where a service selects pods (its trigger's guard), so no check here.
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, (w) => reconcileNamespace(w, job.namespace, timestamp())),
   );
