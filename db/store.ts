@@ -207,7 +207,7 @@ export class SandboxWriter {
    * state held, and sends them in one statement when it is done: a controller's step that writes
    * a pod twice and records its events costs one round trip, not five. `get`, `create` and
    * `delete` send what is held first; raw queries (`w.tx`) do not, so `fn` must not read
-   * through them what it wrote. Sealed kinds are never held.
+   * through them what it wrote. A sealed kind's update is never held (its previous state must stay sealed).
    */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
     this.holding++;
@@ -288,36 +288,13 @@ export class SandboxWriter {
    */
   async createAll(items: { key: ObjectKey; obj: KubeObject }[]): Promise<void> {
     if (!items.length) return;
-    if (this.holding && !items.some(({ key }) => isSealed(key.resource))) {
-      for (const { key, obj } of items) this.hold(key, obj, "ADDED", null);
-      return;
-    }
-    await this.flush();
-    const rows = await Promise.all(
-      items.map(async ({ key, obj }, i) => ({
-        resource: key.resource,
-        namespace: key.namespace,
-        name: key.name,
-        uid: obj.metadata.uid ?? null,
-        rv: this.revision + 1 + i,
-        body: await sealBody(this.tx, this.sandboxId, key.resource, storable(obj)),
-      })),
+    // Sealed kinds are sealed first; then the writes are held like a batch's, and sent now
+    // unless a batch is open.
+    const bodies = await Promise.all(
+      items.map(({ key, obj }) => sealBody(this.tx, this.sandboxId, key.resource, storable(obj))),
     );
-    await this.tx`
-      WITH input AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS r(resource text, namespace text, name text, uid uuid, rv bigint, body jsonb)
-      ), ins AS (
-        INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
-        SELECT ${this.sandboxId}, resource, namespace, name, uid, rv, body FROM input
-      )
-      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-      SELECT ${this.sandboxId}, rv, resource, namespace, name, 'ADDED', body FROM input`;
-    items.forEach(({ key, obj }, i) => {
-      obj.metadata.resourceVersion = String(this.revision + 1 + i);
-      this.written.push({ ...key, type: "ADDED", object: obj, previous: null });
-    });
-    this.revision += items.length;
+    items.forEach(({ key, obj }, i) => this.hold(key, obj, "ADDED", null, bodies[i]));
+    if (!this.holding) await this.flush();
   }
 
   /**
@@ -377,7 +354,14 @@ export class SandboxWriter {
   }
 
   /** Holds a write for `flush`: its revision now, its body as it is now. */
-  private hold(key: ObjectKey, obj: KubeObject, type: ChangeType, previous: KubeObject | null): void {
+  private hold(
+    key: ObjectKey,
+    obj: KubeObject,
+    type: ChangeType,
+    previous: KubeObject | null,
+    /** The stored form, when it is not the object's own (a sealed kind's). */
+    stored?: KubeObject,
+  ): void {
     const rev = ++this.revision;
     obj.metadata.resourceVersion = String(rev);
     this.held.push({
@@ -385,7 +369,7 @@ export class SandboxWriter {
       uid: obj.metadata.uid ?? null,
       rv: rev,
       type,
-      body: JSON.stringify(storable(obj)),
+      body: JSON.stringify(stored ?? storable(obj)),
     });
     this.written.push({ ...key, type, object: obj, previous });
   }
