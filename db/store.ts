@@ -207,7 +207,8 @@ export class SandboxWriter {
    * state held, and sends them in one statement when it is done: a controller's step that writes
    * a pod twice and records its events costs one round trip, not five. `get`, `create` and
    * `delete` send what is held first; raw queries (`w.tx`) do not, so `fn` must not read
-   * through them what it wrote. A sealed kind's update is never held (its previous state must stay sealed).
+   * through them what it wrote. A sealed kind's update is never held (its previous state must
+   * stay sealed).
    */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
     this.holding++;
@@ -293,7 +294,9 @@ export class SandboxWriter {
     const bodies = await Promise.all(
       items.map(({ key, obj }) => sealBody(this.tx, this.sandboxId, key.resource, storable(obj))),
     );
-    items.forEach(({ key, obj }, i) => this.hold(key, obj, "ADDED", null, bodies[i]));
+    items.forEach(({ key, obj }, i) => {
+      this.hold(key, obj, "ADDED", null, bodies[i]);
+    });
     if (!this.holding) await this.flush();
   }
 
