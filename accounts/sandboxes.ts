@@ -108,8 +108,7 @@ export async function createSandbox(
     made.token = await insertSandboxToken(tx, settings, userId, id);
     const w = SandboxWriter.forNew(tx, id);
     await bootstrapSandbox(w);
-    await w.finish();
-    const [r] = await tx<SandboxRow[]>`${selectSandboxes(tx)} WHERE s.id = ${id}`;
+    const [r] = (await w.finish(() => tx<SandboxRow[]>`${selectSandboxes(tx)} WHERE s.id = ${id}`)) ?? [];
     return r;
   });
   if (!row) throw new Error("sandbox not readable after create");

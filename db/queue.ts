@@ -56,20 +56,28 @@ export function enqueueFragment(
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(
         task text, payload json, job_key text, run_at timestamptz,
         guard_resources text[], guard_namespace text, waiting_namespace text)
+      -- Each guard looks up its objects by the whole key prefix (sandbox, resource, namespace),
+      -- as scalar subqueries the planner cannot turn into joins: left a choice, it scanned every
+      -- object of the namespace (its pods and events too), opening each body.
       WHERE (j.guard_resources IS NULL OR EXISTS (
-        SELECT 1 FROM objects o
-        WHERE o.sandbox_id = ${sandboxId} AND o.resource = ANY (j.guard_resources)
-          AND o.namespace = j.guard_namespace
-          AND jsonb_typeof(o.body -> 'spec' -> 'selector') = 'object'
-          AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
-      )) AND (j.waiting_namespace IS NULL OR EXISTS (
-        SELECT 1 FROM objects p
+        SELECT 1 FROM unnest(j.guard_resources) AS g(resource)
+        WHERE (
+          SELECT true FROM objects o
+          WHERE o.sandbox_id = ${sandboxId} AND o.resource = g.resource AND o.namespace = j.guard_namespace
+            AND jsonb_typeof(o.body -> 'spec' -> 'selector') = 'object'
+            AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
+          LIMIT 1
+        )
+      )) AND (j.waiting_namespace IS NULL OR (
+        -- Through objects_waiting_pods_idx: only the pods taken on but not yet running.
+        SELECT true FROM objects p
         WHERE p.sandbox_id = ${sandboxId} AND p.resource = 'pods' AND p.namespace = j.waiting_namespace
           AND p.body -> 'status' ->> 'phase' = 'Pending' AND p.body -> 'status' ? 'hostIP'
           AND (NOT p.body -> 'status' ? 'podIP' OR p.body -> 'status' -> 'containerStatuses'
                @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]'
                OR p.body -> 'status' -> 'initContainerStatuses'
                @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]')
+        LIMIT 1
       ))
     ) batch, LATERAL graphile_worker.add_jobs(batch.specs)
     WHERE batch.specs IS NOT NULL

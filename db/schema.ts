@@ -81,6 +81,13 @@ export const objects = pgTable(
     index("objects_event_subject_idx")
       .on(t.sandboxId, sql`(${t.body} -> 'involvedObject' ->> 'uid')`)
       .where(sql`${t.resource} = 'events'`),
+    // Pods a kubelet took on and has not started (a Secret or ConfigMap they need may be
+    // missing): every Secret and ConfigMap write asks whether its namespace has one.
+    index("objects_waiting_pods_idx")
+      .on(t.sandboxId, t.namespace)
+      .where(
+        sql`${t.resource} = 'pods' AND ${t.body} -> 'status' ->> 'phase' = 'Pending' AND ${t.body} -> 'status' ? 'hostIP'`,
+      ),
     // Dependents by owner uid, for the garbage collector.
     index("objects_owner_refs_idx").using(
       "gin",

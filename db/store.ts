@@ -69,6 +69,9 @@ export interface ListResult {
   next: { namespace: string; name: string } | null;
 }
 
+/** An object key as one string. */
+const objectId = (k: ObjectKey) => `${k.resource}/${k.namespace}/${k.name}`;
+
 /** A page of a list: at most `limit` items after the key `after` (namespace, name order). */
 export interface Page {
   limit?: number;
@@ -121,6 +124,15 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
   return row ? Number(row.revision) : null;
 }
 
+/**
+ * Whether a write failed because its object's name is taken (a unique violation on the objects
+ * table): how a held create (`createAll`) that met an existing object shows at commit.
+ */
+export function isNameTaken(err: unknown): boolean {
+  const e = err as { code?: string; table_name?: string } | null;
+  return e?.code === "23505" && e.table_name === "objects";
+}
+
 /** One write of a transaction: its type, where, and the object after it (before it, for DELETED). */
 export interface Written extends ObjectKey {
   type: ChangeType;
@@ -160,7 +172,9 @@ export class SandboxWriter {
   /** Writes held by `batch`: their change rows and bodies (serialized when made). */
   private held: { key: ObjectKey; uid: string | null; rv: number; type: ChangeType; body: string }[] = [];
   private revision: number;
-  private readonly startRevision: number;
+  private startRevision: number;
+  /** Reads sent with the lock (`prefetch`), each taken by the first `get` of its key. */
+  private early = new Map<string, Promise<KubeObject | null>>();
 
   /**
    * The sandbox's revision when this transaction took its lock: every change up to it is
@@ -186,11 +200,36 @@ export class SandboxWriter {
     return new SandboxWriter(tx, sandboxId, 0);
   }
 
-  /** Locks the sandbox for this transaction; null when it does not exist. */
-  static async open(tx: postgres.TransactionSql, sandboxId: string): Promise<SandboxWriter | null> {
-    const [row] = await tx<{ revision: string }[]>`
-      SELECT revision FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`;
-    return row ? new SandboxWriter(tx, sandboxId, Number(row.revision)) : null;
+  /**
+   * Locks the sandbox for this transaction; null when it does not exist. `early` may send reads
+   * the transaction will make (`prefetch`, or a reader's own): they travel behind the lock's
+   * SELECT, run once it is granted, and answer in the same round trip.
+   */
+  static async open(
+    tx: postgres.TransactionSql,
+    sandboxId: string,
+    early?: (w: SandboxWriter) => void,
+  ): Promise<SandboxWriter | null> {
+    const lock = tx<{ revision: string }[]>`
+      SELECT revision FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`.execute();
+    // The revision is known once the lock answers; nothing reads it before.
+    const w = new SandboxWriter(tx, sandboxId, Number.NaN);
+    early?.(w);
+    const [row] = await lock;
+    if (!row) return null;
+    w.revision = w.startRevision = Number(row.revision);
+    return w;
+  }
+
+  /**
+   * Sends the read of an object now (see `open`); the first `get` of it takes the answer, if
+   * nothing has been written in between.
+   */
+  prefetch(key: ObjectKey): void {
+    const read = getObject(this.tx, this.sandboxId, key);
+    // Taken or not, a failed read must not go unhandled; whoever takes it still sees the error.
+    read.catch(() => {});
+    this.early.set(objectId(key), read);
   }
 
   /**
@@ -198,6 +237,11 @@ export class SandboxWriter {
    * this reads stays current until commit.
    */
   async get(key: ObjectKey): Promise<KubeObject | null> {
+    const early = this.early.get(objectId(key));
+    if (early) {
+      this.early.delete(objectId(key));
+      return early;
+    }
     await this.flush();
     return getObject(this.tx, this.sandboxId, key);
   }
@@ -208,9 +252,11 @@ export class SandboxWriter {
    * a pod twice and records its events costs one round trip, not five. `get`, `create` and
    * `delete` send what is held first; raw queries (`w.tx`) do not, so `fn` must not read
    * through them what it wrote. A sealed kind's update is never held (its previous state must
-   * stay sealed).
+   * stay sealed). `untilCommit`: the writes stay held after `fn`, to travel with the
+   * transaction's last statements (`finish`) — for a step after which the transaction reads
+   * nothing it wrote through raw queries.
    */
-  async batch<T>(fn: () => Promise<T>): Promise<T> {
+  async batch<T>(fn: () => Promise<T>, options: { untilCommit?: boolean } = {}): Promise<T> {
     this.holding++;
     let value: T;
     try {
@@ -218,7 +264,7 @@ export class SandboxWriter {
     } finally {
       this.holding--;
     }
-    if (!this.holding) await this.flush();
+    if (!this.holding && !options.untilCommit) await this.flush();
     return value;
   }
 
@@ -227,23 +273,32 @@ export class SandboxWriter {
    * state — inserted when its first held write created it, else updated.
    */
   async flush(): Promise<void> {
-    if (!this.held.length) return;
+    await this.flushStatement();
+  }
+
+  /** The statement that sends the held writes, sent now; null when nothing is held. */
+  private flushStatement(): postgres.PendingQuery<postgres.Row[]> | null {
+    if (!this.held.length) return null;
     const writes = this.held;
     this.held = [];
-    const id = (k: ObjectKey) => `${k.resource}/${k.namespace}/${k.name}`;
     const last = new Map<string, number>();
     const first = new Map<string, ChangeType>();
     writes.forEach((h, i) => {
-      last.set(id(h.key), i);
-      if (!first.has(id(h.key))) first.set(id(h.key), h.type);
+      last.set(objectId(h.key), i);
+      if (!first.has(objectId(h.key))) first.set(objectId(h.key), h.type);
     });
     // Bodies are spliced in as they were serialized when written (a caller may change its copy since).
     const rows = writes.map((h, i) => {
-      const op = last.get(id(h.key)) === i ? (first.get(id(h.key)) === "ADDED" ? "insert" : "update") : null;
+      const op =
+        last.get(objectId(h.key)) === i
+          ? first.get(objectId(h.key)) === "ADDED"
+            ? "insert"
+            : "update"
+          : null;
       const meta = { ...h.key, uid: h.uid, rv: h.rv, type: h.type, op };
       return `${JSON.stringify(meta).slice(0, -1)},"body":${h.body}}`;
     });
-    await this.tx`
+    return this.tx`
       WITH input AS (
         SELECT * FROM jsonb_to_recordset(${`[${rows.join(",")}]`}::jsonb)
           AS r(resource text, namespace text, name text, uid uuid, rv bigint, type text, op text, body jsonb)
@@ -256,11 +311,12 @@ export class SandboxWriter {
           AND o.namespace = i.namespace AND o.name = i.name
       )
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-      SELECT ${this.sandboxId}, rv, resource, namespace, name, type, body FROM input`;
+      SELECT ${this.sandboxId}, rv, resource, namespace, name, type, body FROM input`.execute();
   }
 
   /** Inserts a new object; false when the name is taken. The object gets its resourceVersion. */
   async create(key: ObjectKey, obj: KubeObject): Promise<boolean> {
+    this.early.clear();
     await this.flush();
     const rev = this.revision + 1;
     const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(obj));
@@ -306,6 +362,7 @@ export class SandboxWriter {
    * spares reading it back (a sealed kind's is read back all the same: it is kept sealed).
    */
   async update(key: ObjectKey, obj: KubeObject, previous?: KubeObject): Promise<void> {
+    this.early.clear();
     if (this.holding && previous && !isSealed(key.resource))
       return this.hold(key, obj, "MODIFIED", storable(previous));
     await this.flush();
@@ -337,6 +394,7 @@ export class SandboxWriter {
 
   /** Removes an object; the change log keeps it, as the DELETED event shows it. */
   async delete(key: ObjectKey, last: KubeObject): Promise<void> {
+    this.early.clear();
     await this.flush();
     const rev = this.revision + 1;
     const body = await sealBody(this.tx, this.sandboxId, key.resource, storable(last));
@@ -365,6 +423,7 @@ export class SandboxWriter {
     /** The stored form, when it is not the object's own (a sealed kind's). */
     stored?: KubeObject,
   ): void {
+    this.early.clear();
     const rev = ++this.revision;
     obj.metadata.resourceVersion = String(rev);
     this.held.push({
@@ -385,21 +444,33 @@ export class SandboxWriter {
   }
 
   /**
-   * Records the new revision, notifies watchers (delivered at commit) and enqueues the jobs
-   * asked for, in one statement. Call once, last.
+   * Sends the transaction's last statements in one round trip: the held writes, then one
+   * statement that records the new revision, notifies watchers (delivered at commit) and
+   * enqueues the jobs asked for, then `last` (the COMMIT, or a read the caller wants back),
+   * whose rows it returns. None waits for the one before: should one fail, Postgres refuses
+   * the rest of the transaction (and answers a COMMIT with a rollback), so nothing of it lands.
+   * Call once, last.
    */
-  async finish(): Promise<number> {
-    await this.flush();
-    const changed = this.revision !== this.startRevision;
+  async finish<T extends postgres.Row[] = postgres.Row[]>(
+    last?: () => postgres.PendingQuery<T>,
+  ): Promise<T | undefined> {
+    const statements: Promise<unknown>[] = [];
+    const held = this.flushStatement();
+    if (held) statements.push(held);
     const jobs = [...this.jobs.values()];
-    if (changed) {
+    if (this.revision !== this.startRevision) {
       const notify = `${this.sandboxId}:${this.revision}`;
-      await this.tx`
+      statements.push(
+        this.tx`
         WITH s AS (UPDATE sandboxes SET revision = ${this.revision} WHERE id = ${this.sandboxId})
         SELECT pg_notify(${changesChannel}, ${notify})
-          ${jobs.length ? this.tx`, ${enqueueFragment(this.tx, this.sandboxId, jobs)}` : this.tx``}`;
-    } else if (jobs.length) await this.tx`SELECT ${enqueueFragment(this.tx, this.sandboxId, jobs)}`;
-    return this.revision;
+          ${jobs.length ? this.tx`, ${enqueueFragment(this.tx, this.sandboxId, jobs)}` : this.tx``}`.execute(),
+      );
+    } else if (jobs.length)
+      statements.push(this.tx`SELECT ${enqueueFragment(this.tx, this.sandboxId, jobs)}`.execute());
+    const tail = last?.().execute();
+    const [answer] = await Promise.all([tail, ...statements]);
+    return answer;
   }
 }
 
@@ -411,20 +482,21 @@ export async function writeSandbox<T>(
   sql: Sql,
   sandboxId: string,
   fn: (w: SandboxWriter) => Promise<T>,
+  /** Reads to send with the lock: see SandboxWriter.open. */
+  early?: (w: SandboxWriter) => void,
 ): Promise<{ value: T } | null> {
   // sql.begin waits for BEGIN's answer before sending anything else; on a connection of our
   // own, BEGIN travels with the lock's SELECT: one round trip less for every write.
   const conn = await sql.reserve();
   const tx = conn as unknown as postgres.TransactionSql;
   try {
-    const [, w] = await Promise.all([conn`BEGIN`.execute(), SandboxWriter.open(tx, sandboxId)]);
+    const [, w] = await Promise.all([conn`BEGIN`.execute(), SandboxWriter.open(tx, sandboxId, early)]);
     if (!w) {
       await conn`ROLLBACK`;
       return null;
     }
     const value = await fn(w);
-    await w.finish();
-    await conn`COMMIT`;
+    await w.finish(() => conn`COMMIT`);
     return { value };
   } catch (err) {
     await conn`ROLLBACK`.catch(() => {});

@@ -28,6 +28,11 @@ export interface AdmissionPlugin {
   resources: string[] | "*";
   mutate?(req: AdmissionRequest, obj: KubeObject): Promise<void>;
   validate?(req: AdmissionRequest, obj: KubeObject): Promise<void>;
+  /**
+   * Sends the reads `mutate` and `validate` will make of a create, before the transaction
+   * needs them, so that they travel with the sandbox's lock (SandboxWriter.open).
+   */
+  earlyReadsOnCreate?(w: SandboxWriter, kind: Kind, obj: KubeObject): void;
 }
 
 /** The plugins, in the order the API server runs them. Issues add theirs here. */
@@ -52,6 +57,11 @@ export async function mutate(req: AdmissionRequest, resource: string, obj: KubeO
       ran = true;
     }
   return ran;
+}
+
+/** Sends the reads the plugins that apply will make of this create (see earlyReadsOnCreate). */
+export function earlyReadsOnCreate(w: SandboxWriter, kind: Kind, resource: string, obj: KubeObject): void {
+  for (const p of admissionPlugins) if (applies(p, resource)) p.earlyReadsOnCreate?.(w, kind, obj);
 }
 
 /** Runs every validating plugin that applies. */

@@ -1,5 +1,5 @@
 import type { Database } from "../db/connection.ts";
-import type { SandboxWriter } from "../db/store.ts";
+import { isNameTaken, type SandboxWriter } from "../db/store.ts";
 import type { DecodeOptions } from "../kube/decode.ts";
 import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kind.ts";
@@ -7,7 +7,7 @@ import { namespaceKind } from "../kube/kinds/namespace.ts";
 import { recordUpdate } from "../kube/managed-fields.ts";
 import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { mutate, validate } from "./admission.ts";
+import { earlyReadsOnCreate, mutate, validate } from "./admission.ts";
 import { DryRun } from "./errors.ts";
 import { inSandbox } from "./transaction.ts";
 
@@ -29,6 +29,10 @@ export function validateNew(kind: Kind, obj: KubeObject): FieldError[] {
  * the kind's prepare and validation; then, in one transaction holding the sandbox's write lock:
  * namespace lifecycle → mutating admission (and validation again if it changed anything) →
  * validating admission → store with its change-log entry. A dry run does all of it and rolls back.
+ *
+ * Two round trips in all: the namespace and what admission reads travel with the lock, and the
+ * insert with the commit. A name already taken then fails the insert, and with it the
+ * transaction, and is answered as the API server does.
  */
 export async function createObject(
   database: Database,
@@ -39,17 +43,33 @@ export async function createObject(
   options: WriteOptions = {},
 ): Promise<KubeObject> {
   const obj = prepareNew(kind, namespace, body, options);
+  const resource = storageResource(kind);
   try {
-    return await inSandbox(database, sandboxId, async (w) => {
-      await storeNew(w, kind, obj, options);
-      if (options.dryRun) throw new DryRun(obj);
-      return obj;
-    });
+    return await inSandbox(
+      database,
+      sandboxId,
+      async (w) => {
+        if (options.dryRun) {
+          await storeNew(w, kind, obj, options);
+          throw new DryRun(obj);
+        }
+        await w.batch(() => storeNew(w, kind, obj, options, { held: true }), { untilCommit: true });
+        return obj;
+      },
+      (w) => {
+        if (kind.namespaced) w.prefetch(namespaceKey(obj.metadata.namespace ?? ""));
+        earlyReadsOnCreate(w, kind, resource, obj);
+      },
+    );
   } catch (err) {
     if (err instanceof DryRun) return err.object;
+    if (isNameTaken(err)) throw alreadyExists(kind.group, kind.resource, obj.metadata.name ?? "");
     throw err;
   }
 }
+
+/** The key of a namespace object. */
+const namespaceKey = (name: string) => ({ resource: "namespaces", namespace: "", name });
 
 /**
  * Creates an object inside the caller's transaction, through the same steps as a client's
@@ -84,24 +104,30 @@ export function prepareNew(
   return obj;
 }
 
-/** The steps of a create inside the transaction: namespace lifecycle, admission, store. */
-async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: WriteOptions): Promise<void> {
+/**
+ * The steps of a create inside the transaction: namespace lifecycle, admission, store. `held`:
+ * the insert waits for the transaction's last statements (its caller holds writes, and maps a
+ * taken name, which then fails the transaction, with isNameTaken).
+ */
+async function storeNew(
+  w: SandboxWriter,
+  kind: Kind,
+  obj: KubeObject,
+  options: WriteOptions,
+  { held = false } = {},
+): Promise<void> {
   const resource = storageResource(kind);
   const name = obj.metadata.name ?? "";
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
-  if (kind.namespaced)
-    assertNamespaceOpen(
-      key.namespace,
-      await w.get({ resource: "namespaces", namespace: "", name: key.namespace }),
-      kind,
-    );
+  if (kind.namespaced) assertNamespaceOpen(key.namespace, await w.get(namespaceKey(key.namespace)), kind);
   const req = { w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
   if (await mutate(req, resource, obj)) {
     const again = validateNew(kind, obj);
     if (again.length) throw invalid(kind.group, kind.kind, name, again);
   }
   await validate(req, resource, obj);
-  if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
+  if (held) await w.createAll([{ key, obj }]);
+  else if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */

@@ -13,12 +13,19 @@ export async function inSandbox<T>(
   database: Database,
   sandboxId: string,
   fn: (w: SandboxWriter) => Promise<T>,
+  /** Reads to send with the lock, in its round trip (SandboxWriter.open). */
+  early?: (w: SandboxWriter) => void,
 ): Promise<T> {
-  const result = await writeSandbox(database.sql, sandboxId, async (w) => {
-    const value = await fn(w);
-    enqueueTriggered(w);
-    return value;
-  });
+  const result = await writeSandbox(
+    database.sql,
+    sandboxId,
+    async (w) => {
+      const value = await fn(w);
+      enqueueTriggered(w);
+      return value;
+    },
+    early,
+  );
   if (!result) throw sandboxGone();
   return result.value;
 }

@@ -6,7 +6,7 @@ import type { ResourceList } from "../../kube/resource-list.ts";
 import { type LimitItem, limitItems } from "../../kube/validation/limitrange.ts";
 import { podQOSClass } from "../../kube/validation/resources.ts";
 import type { AdmissionPlugin, AdmissionRequest } from "../admission.ts";
-import { namespaceObjects } from "./namespace-objects.ts";
+import { namespaceObjects, prefetchNamespaceObjects } from "./namespace-objects.ts";
 
 const annotation = "kubernetes.io/limit-ranger";
 
@@ -170,6 +170,9 @@ export function aggregate(messages: string[]): string {
 export const limitRanger: AdmissionPlugin = {
   name: "LimitRanger",
   resources: ["pods"],
+  earlyReadsOnCreate(w, _kind, pod) {
+    prefetchNamespaceObjects(w, "limitranges", pod.metadata.namespace ?? "");
+  },
   async mutate(req, pod) {
     if (!handles(req)) return;
     const ranges = await limitRanges(req, pod);

@@ -15,7 +15,7 @@ import {
 } from "../../kube/resource-list.ts";
 import type { AdmissionPlugin } from "../admission.ts";
 import { quotaStatus, sameStatus } from "../quota.ts";
-import { namespaceObjects } from "./namespace-objects.ts";
+import { namespaceObjects, prefetchNamespaceObjects } from "./namespace-objects.ts";
 
 /** Resources the quota admission leaves alone (quota's DefaultIgnoredResources). */
 const ignored = new Set(["events"]);
@@ -94,6 +94,10 @@ async function charge(w: SandboxWriter, resource: string, obj: KubeObject): Prom
 export const resourceQuota: AdmissionPlugin = {
   name: "ResourceQuota",
   resources: "*",
+  earlyReadsOnCreate(w, kind, obj) {
+    if (kind.namespaced && !ignored.has(storageResource(kind)))
+      prefetchNamespaceObjects(w, "resourcequotas", obj.metadata.namespace ?? "");
+  },
   async validate(req, obj) {
     const resource = storageResource(req.kind);
     if (req.operation !== "CREATE" || req.subresource || !req.kind.namespaced || ignored.has(resource))

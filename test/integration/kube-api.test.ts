@@ -163,12 +163,19 @@ describe("the object store through namespaces", () => {
     expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(created.status.phase).toBe("Active");
     expect(created.spec.finalizers).toEqual(["kubernetes"]);
+    const revision = async () =>
+      (await t.database.sql`SELECT revision FROM sandboxes WHERE id = ${sb.sandboxId}`)[0]?.revision;
+    const before = await revision();
     const dup = await post("/api/v1/namespaces", ns("team-a"));
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({
       reason: "AlreadyExists",
       message: 'namespaces "team-a" already exists',
     });
+    // A dry run checks the name too; neither changes anything.
+    const dry = await post("/api/v1/namespaces?dryRun=All", ns("team-a"));
+    expect(dry.status).toBe(409);
+    expect(await revision()).toBe(before);
   });
 
   it("reads YAML bodies", async () => {

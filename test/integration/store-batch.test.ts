@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { isNameTaken } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { testApp } from "../support/app.ts";
@@ -92,5 +93,100 @@ describe("held writes", () => {
     ).rejects.toThrow("changed my mind");
     expect(await stored("held-gone")).toBeUndefined();
     expect(await changes("held-gone")).toEqual([]);
+  });
+});
+
+async function revision(): Promise<number> {
+  const [row] = await t.database.sql<
+    { revision: string }[]
+  >`SELECT revision FROM sandboxes WHERE id = ${sandbox}`;
+  return Number(row?.revision);
+}
+async function queued(key: string): Promise<number> {
+  const [row] = await t.database.sql<{ n: string }[]>`
+    SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE key = ${`${sandbox}:scheduler:${key}`}`;
+  return Number(row?.n);
+}
+
+describe("the last round trip (held writes, revision and jobs, commit, sent together)", () => {
+  it("lands nothing when a held create meets a taken name, and says the name is taken", async () => {
+    await inSandbox(t.database, sandbox, (w) =>
+      w.createAll([{ key: key("taken"), obj: cm("taken", "first") }]),
+    );
+    const before = await revision();
+    const err = await inSandbox(t.database, sandbox, async (w) => {
+      await w.batch(
+        async () => {
+          await w.createAll([{ key: key("fresh-beside-taken"), obj: cm("fresh-beside-taken", "1") }]);
+          await w.createAll([{ key: key("taken"), obj: cm("taken", "second") }]);
+        },
+        { untilCommit: true },
+      );
+      w.enqueue({ task: "scheduler", key: "default/would-be", payload: {} });
+    }).catch((e: unknown) => e);
+    expect(isNameTaken(err)).toBe(true);
+    expect(await revision()).toBe(before);
+    expect(await stored("fresh-beside-taken")).toBeUndefined();
+    expect(await changes("fresh-beside-taken")).toEqual([]);
+    expect((await stored("taken"))?.value).toBe("first");
+    expect(await queued("default/would-be")).toBe(0);
+  });
+
+  it("commits held writes, the revision and the jobs together when all goes well", async () => {
+    const before = await revision();
+    await inSandbox(t.database, sandbox, async (w) => {
+      await w.batch(() => w.createAll([{ key: key("sent-last"), obj: cm("sent-last", "1") }]), {
+        untilCommit: true,
+      });
+      w.enqueue({ task: "scheduler", key: "default/sent-last", payload: {} });
+    });
+    expect(await revision()).toBe(before + 1);
+    expect(await stored("sent-last")).toEqual({ rv: String(before + 1), value: "1" });
+    expect(await queued("default/sent-last")).toBe(1);
+  });
+
+  it("keeps writes held past the batch until a read through the writer needs them", async () => {
+    const seen = await inSandbox(t.database, sandbox, async (w) => {
+      await w.batch(() => w.createAll([{ key: key("read-back"), obj: cm("read-back", "1") }]), {
+        untilCommit: true,
+      });
+      return (await w.get(key("read-back")))?.data;
+    });
+    expect(seen).toEqual({ value: "1" });
+  });
+});
+
+describe("early reads (sent with the lock)", () => {
+  it("answer the first get of their key, and a write in between makes the get read again", async () => {
+    await inSandbox(t.database, sandbox, (w) => w.createAll([{ key: key("early"), obj: cm("early", "1") }]));
+    const seen = await inSandbox(
+      t.database,
+      sandbox,
+      async (w) => {
+        // Behind the writer's back (no lock), after the early read: its get shows the row as
+        // read with the lock, not as it is now.
+        await t.database.sql`
+          UPDATE objects SET body = jsonb_set(body, '{data,value}', '"behind"')
+          WHERE sandbox_id = ${sandbox} AND resource = 'configmaps' AND name = 'early'`;
+        const first = await w.get(key("early"));
+        if (!first) throw new Error("early missing");
+        const next = { ...structuredClone(first), data: { value: "2" } };
+        await w.update(key("early"), next, first);
+        return [first.data, (await w.get(key("early")))?.data];
+      },
+      (w) => w.prefetch(key("early")),
+    );
+    expect(seen).toEqual([{ value: "1" }, { value: "2" }]);
+  });
+
+  it("of a sandbox that does not exist run nothing and fail nothing", async () => {
+    await expect(
+      inSandbox(
+        t.database,
+        crypto.randomUUID(),
+        async () => "never",
+        (w) => w.prefetch(key("anything")),
+      ),
+    ).rejects.toThrow("the sandbox no longer exists");
   });
 });

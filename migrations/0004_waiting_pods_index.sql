@@ -1,0 +1,1 @@
+CREATE INDEX "objects_waiting_pods_idx" ON "objects" USING btree ("sandbox_id","namespace") WHERE "objects"."resource" = 'pods' AND "objects"."body" -> 'status' ->> 'phase' = 'Pending' AND "objects"."body" -> 'status' ? 'hostIP';
