@@ -51,6 +51,33 @@ describe("the scheduler's snapshot", () => {
     expect(await place("after-delete", "500m", onNode1)).toBe("node-1");
   });
 
+  it("sees what a run that held the lock first placed, though both read early", async () => {
+    const node = await send("GET", "/api/v1/nodes/node-2");
+    const millis = Number.parseInt(node.status.allocatable.cpu, 10) * 1000;
+    const half = `${Math.floor(millis / 2) + 1}m`;
+    const onNode2 = { "kubernetes.io/hostname": "node-2" };
+    for (const name of ["twin-a", "twin-b"])
+      await send("POST", pods, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name },
+        spec: {
+          nodeSelector: onNode2,
+          containers: [{ name: "c", image: "nginx", resources: { requests: { cpu: half } } }],
+        },
+      });
+    // Both send their reads with their lock; the second's runs once the first has committed.
+    await Promise.all(
+      ["twin-a", "twin-b"].map((name) =>
+        schedulePod(t.database, { sandbox: sb.sandboxId, namespace: "default", name }),
+      ),
+    );
+    const placed = await Promise.all(
+      ["twin-a", "twin-b"].map(async (name) => (await send("GET", `${pods}/${name}`)).spec.nodeName ?? ""),
+    );
+    expect(placed.sort()).toEqual(["", "node-2"]);
+  });
+
   it("sees a node changed, and reads everything again when the log was compacted", async () => {
     await send(
       "PATCH",

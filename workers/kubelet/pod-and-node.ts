@@ -1,6 +1,34 @@
 import { type SandboxWriter, served } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
 
+type Row = { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null };
+
+/** Reads sent early (prefetchPodAndNode), by transaction and "<namespace>/<name>". */
+const early = new WeakMap<SandboxWriter, Map<string, Promise<Row[]>>>();
+
+function read(w: SandboxWriter, namespace: string, name: string): Promise<Row[]> {
+  return w.tx<Row[]>`
+    SELECT p.resource_version AS pod_rv, p.body AS pod, n.resource_version AS node_rv, n.body AS node
+    FROM objects p
+    LEFT JOIN objects n ON n.sandbox_id = p.sandbox_id AND n.resource = 'nodes' AND n.namespace = ''
+      AND n.name = p.body -> 'spec' ->> 'nodeName'
+    WHERE p.sandbox_id = ${w.sandboxId} AND p.resource = 'pods'
+      AND p.namespace = ${namespace} AND p.name = ${name}`.execute();
+}
+
+/**
+ * Sends the read of `podAndNode` now, as an early read of the transaction (it travels with the
+ * lock); taken by the transaction's first `podAndNode` of the pod, before it writes anything.
+ */
+export function prefetchPodAndNode(w: SandboxWriter, namespace: string, name: string): void {
+  const rows = read(w, namespace, name);
+  // Used or not, a failed read must not go unhandled; whoever uses it still sees the error.
+  rows.catch(() => {});
+  const reads = early.get(w) ?? new Map<string, Promise<Row[]>>();
+  reads.set(`${namespace}/${name}`, rows);
+  early.set(w, reads);
+}
+
 /**
  * A kubelet sync's first read, in one query: the pod, and the node it is bound to (null when
  * it names none, or one that does not exist). Null when the pod is gone.
@@ -10,15 +38,11 @@ export async function podAndNode(
   namespace: string,
   name: string,
 ): Promise<{ pod: KubeObject; node: KubeObject | null } | null> {
-  const [row] = await w.tx<
-    { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null }[]
-  >`
-    SELECT p.resource_version AS pod_rv, p.body AS pod, n.resource_version AS node_rv, n.body AS node
-    FROM objects p
-    LEFT JOIN objects n ON n.sandbox_id = p.sandbox_id AND n.resource = 'nodes' AND n.namespace = ''
-      AND n.name = p.body -> 'spec' ->> 'nodeName'
-    WHERE p.sandbox_id = ${w.sandboxId} AND p.resource = 'pods'
-      AND p.namespace = ${namespace} AND p.name = ${name}`;
+  const reads = early.get(w);
+  const sent = !w.written.length ? reads?.get(`${namespace}/${name}`) : undefined;
+  reads?.delete(`${namespace}/${name}`);
+  await w.flush();
+  const [row] = await (sent ?? read(w, namespace, name));
   if (!row) return null;
   return {
     pod: served({ resource_version: row.pod_rv, body: row.pod }),

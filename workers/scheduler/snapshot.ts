@@ -36,14 +36,29 @@ function podKey(pod: { namespace?: string; name?: string }): string {
   return `${pod.namespace ?? ""}/${pod.name ?? ""}`;
 }
 
-async function readWhole(w: SandboxWriter): Promise<Snapshot> {
-  const rows = await w.tx<{ resource: string; body: KubeObject }[]>`
+type WholeRow = { resource: string; body: KubeObject };
+type ChangeRow = {
+  compacted: string;
+  revision: string | null;
+  resource: string | null;
+  namespace: string;
+  name: string;
+  type: string;
+  object: KubeObject;
+};
+
+/** Sends the read of the sandbox's nodes and bound pods that hold resources. */
+function readWhole(w: SandboxWriter): Promise<WholeRow[]> {
+  return w.tx<WholeRow[]>`
     SELECT resource,
            CASE WHEN resource = 'pods' THEN body #- '{metadata,managedFields}' ELSE body END AS body
     FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND (resource = 'nodes' OR (resource = 'pods'
       AND coalesce(body -> 'spec' ->> 'nodeName', '') <> ''
-      AND coalesce(body -> 'status' ->> 'phase', '') NOT IN ('Succeeded', 'Failed')))`;
+      AND coalesce(body -> 'status' ->> 'phase', '') NOT IN ('Succeeded', 'Failed')))`.execute();
+}
+
+function wholeSnapshot(w: SandboxWriter, rows: WholeRow[]): Snapshot {
   const snapshot: Snapshot = { revision: w.lockedRevision, nodes: new Map(), pods: new Map() };
   for (const { resource, body } of rows)
     if (resource === "nodes") snapshot.nodes.set(body.metadata.name ?? "", body);
@@ -51,30 +66,32 @@ async function readWhole(w: SandboxWriter): Promise<Snapshot> {
   return snapshot;
 }
 
-/** Brings a snapshot up to the lock's revision from the change log; false when the log no longer reaches back. */
-async function catchUp(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
-  if (snapshot.revision === w.lockedRevision) return true;
-  const rows = await w.tx<
-    {
-      compacted: string;
-      resource: string | null;
-      namespace: string;
-      name: string;
-      type: string;
-      object: KubeObject;
-    }[]
-  >`
-    SELECT s.compacted_revision AS compacted, c.resource, c.namespace, c.name, c.type, c.object
+/**
+ * Sends the read of the pod and node changes after `after` (up to `upTo`, when the
+ * transaction may have written some of its own), with the sandbox's compaction mark.
+ */
+function readChanges(w: SandboxWriter, after: number, upTo: number | null): Promise<ChangeRow[]> {
+  return w.tx<ChangeRow[]>`
+    SELECT s.compacted_revision AS compacted, c.revision, c.resource, c.namespace, c.name, c.type, c.object
     FROM sandboxes s
     LEFT JOIN LATERAL (
-      SELECT resource, namespace, name, type, object FROM changes
-      WHERE sandbox_id = s.id AND revision > ${snapshot.revision} AND revision <= ${w.lockedRevision}
+      SELECT revision, resource, namespace, name, type, object FROM changes
+      WHERE sandbox_id = s.id AND revision > ${after} AND (${upTo}::bigint IS NULL OR revision <= ${upTo})
         AND resource IN ('pods', 'nodes')
       ORDER BY revision
     ) c ON true
-    WHERE s.id = ${w.sandboxId}`;
-  if (!rows.length || Number(rows[0]?.compacted) > snapshot.revision) return false;
+    WHERE s.id = ${w.sandboxId}`.execute();
+}
+
+/**
+ * Brings a snapshot up to the lock's revision with changes read after `after` (at most its own
+ * revision: changes it already has are applied again, to the same end); false when the log no
+ * longer reaches back.
+ */
+function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: ChangeRow[]): boolean {
+  if (!rows.length || Number(rows[0]?.compacted) > after) return false;
   for (const c of rows) {
+    if (c.revision === null || Number(c.revision) > w.lockedRevision) continue;
     if (c.resource === "nodes") {
       if (c.type === "DELETED") snapshot.nodes.delete(c.name);
       else snapshot.nodes.set(c.name, c.object);
@@ -89,6 +106,41 @@ async function catchUp(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
   return true;
 }
 
+/** What an early read sent for a transaction: the changes since a cached snapshot, or everything. */
+type Early = { after: number; changes: Promise<ChangeRow[]> } | { whole: Promise<WholeRow[]> };
+const early = new WeakMap<SandboxWriter, Early>();
+
+/**
+ * Sends the snapshot's read now, as an early read of the transaction (it travels with the lock,
+ * and sees exactly what the lock guarantees: nothing of this transaction's is written yet).
+ */
+export function prefetchSchedulerSnapshot(w: SandboxWriter): void {
+  const cached = snapshots.get(w.sandboxId);
+  const read: Early = cached
+    ? { after: cached.revision, changes: readChanges(w, cached.revision, null) }
+    : { whole: readWhole(w) };
+  // Used or not, a failed read must not go unhandled; whoever uses it still sees the error.
+  ("whole" in read ? read.whole : read.changes).catch(() => {});
+  early.set(w, read);
+}
+
+/** The snapshot as of the transaction's lock: from its early read if it sent one, else read now. */
+async function current(w: SandboxWriter): Promise<Snapshot> {
+  const cached = snapshots.get(w.sandboxId);
+  const sent = early.get(w);
+  early.delete(w);
+  if (sent && "whole" in sent) return wholeSnapshot(w, await sent.whole);
+  // A snapshot another job of this process brought further since is caught up all the same.
+  if (sent && cached && cached.revision >= sent.after && cached.revision <= w.lockedRevision) {
+    if (catchUp(w, cached, sent.after, await sent.changes)) return cached;
+  } else if (cached && cached.revision <= w.lockedRevision) {
+    if (cached.revision === w.lockedRevision) return cached;
+    const rows = await readChanges(w, cached.revision, w.lockedRevision);
+    if (catchUp(w, cached, cached.revision, rows)) return cached;
+  }
+  return wholeSnapshot(w, await readWhole(w));
+}
+
 /**
  * The nodes (by name) and the bound pods that hold resources (by namespace and name) as of the
  * transaction's lock. Call before the transaction writes pods or nodes itself: its own writes
@@ -97,9 +149,7 @@ async function catchUp(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
 export async function schedulerSnapshot(
   w: SandboxWriter,
 ): Promise<{ nodes: KubeObject[]; pods: KubeObject[] }> {
-  let snapshot = snapshots.get(w.sandboxId);
-  if (!snapshot || snapshot.revision > w.lockedRevision || !(await catchUp(w, snapshot)))
-    snapshot = await readWhole(w);
+  const snapshot = await current(w);
   snapshots.delete(w.sandboxId);
   snapshots.set(w.sandboxId, snapshot);
   if (snapshots.size > maxSandboxes) snapshots.delete(snapshots.keys().next().value as string);

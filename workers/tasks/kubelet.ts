@@ -16,7 +16,7 @@ import type { KubeletContext } from "../kubelet/context.ts";
 import { firstSync, nodeIP, sync } from "../kubelet/lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "../kubelet/memory.ts";
 import { type KubeletEvent, messages } from "../kubelet/messages.ts";
-import { podAndNode } from "../kubelet/pod-and-node.ts";
+import { podAndNode, prefetchPodAndNode } from "../kubelet/pod-and-node.ts";
 import { allocatePodIP } from "../kubelet/pod-ip.ts";
 import { checkReferences } from "../kubelet/references.ts";
 import { terminate } from "../kubelet/termination.ts";
@@ -174,48 +174,57 @@ export async function takeOn(
 export async function syncPod(database: Database, job: KubeletJob, now = Date.now()): Promise<void> {
   let next: number | null = null;
   await doneIfSandboxGone(
-    inSandbox(database, job.sandbox, async (w) => {
-      const read = await podAndNode(w, job.namespace, job.name);
-      let pod = read?.pod;
-      const nodeName = text(record(pod?.spec).nodeName);
-      if (!read || !pod || !nodeName) return;
-      const node = read.node;
-      if (pod.metadata.deletionTimestamp) {
-        // Without a node nobody stops the pod; the pod garbage collector removes it.
-        if (!node) return remove(w, pod);
-        const result = terminate(kubeletContext(pod, node, now));
-        await recordAll(w, pod, nodeName, result.events, now);
-        if (result.status) pod = await writeStatus(w, pod, result.status);
-        if (result.remove) await remove(w, pod);
-        else if (result.next !== null) next = await syncAt(w, pod, result.next);
-        return;
-      }
-      if (!node || isTerminal(pod)) return;
-      if (!hasSandbox(pod)) {
-        next = (await takeOn(w, pod, node, now)).next;
-        return;
-      }
-      const context = kubeletContext(pod, node, now);
-      if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
-      if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
-      if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
-      const result = sync(context);
-      const fresh = untouched(pod);
-      // The status and the events it comes with go as one statement.
-      const written = await w.batch(async () => {
-        const after = await writeStatus(w, pod as KubeObject, result.status);
-        await recordAll(w, after, nodeName, result.events, now, { noneBefore: fresh });
-        return after;
-      });
-      if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
-      else {
-        // A container refused its config is tried again every while (and when a Secret or
-        // ConfigMap of the namespace is written).
-        const retry = inConfigError(written) ? now + configRetryMs : null;
-        const at = [result.next, retry].filter((t): t is number => t !== null);
-        if (at.length) next = await syncAt(w, written, Math.min(...at));
-      }
-    }),
+    inSandbox(
+      database,
+      job.sandbox,
+      async (w) => {
+        const read = await podAndNode(w, job.namespace, job.name);
+        let pod = read?.pod;
+        const nodeName = text(record(pod?.spec).nodeName);
+        if (!read || !pod || !nodeName) return;
+        const node = read.node;
+        if (pod.metadata.deletionTimestamp) {
+          // Without a node nobody stops the pod; the pod garbage collector removes it.
+          if (!node) return remove(w, pod);
+          const result = terminate(kubeletContext(pod, node, now));
+          await recordAll(w, pod, nodeName, result.events, now);
+          if (result.status) pod = await writeStatus(w, pod, result.status);
+          if (result.remove) await remove(w, pod);
+          else if (result.next !== null) next = await syncAt(w, pod, result.next);
+          return;
+        }
+        if (!node || isTerminal(pod)) return;
+        if (!hasSandbox(pod)) {
+          next = (await takeOn(w, pod, node, now)).next;
+          return;
+        }
+        const context = kubeletContext(pod, node, now);
+        if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
+        if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
+        if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
+        const result = sync(context);
+        const fresh = untouched(pod);
+        // The status and the events it comes with go as one statement, with the commit: what
+        // reads after this (quota usage) sends them first.
+        const written = await w.batch(
+          async () => {
+            const after = await writeStatus(w, pod as KubeObject, result.status);
+            await recordAll(w, after, nodeName, result.events, now, { noneBefore: fresh });
+            return after;
+          },
+          { untilCommit: true },
+        );
+        if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
+        else {
+          // A container refused its config is tried again every while (and when a Secret or
+          // ConfigMap of the namespace is written).
+          const retry = inConfigError(written) ? now + configRetryMs : null;
+          const at = [result.next, retry].filter((t): t is number => t !== null);
+          if (at.length) next = await syncAt(w, written, Math.min(...at));
+        }
+      },
+      (w) => prefetchPodAndNode(w, job.namespace, job.name),
+    ),
   );
   if (next !== null) wakeAt(database, next);
 }

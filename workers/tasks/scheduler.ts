@@ -7,6 +7,7 @@ import { inSandbox } from "../../registry/transaction.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { loadNodeInfos } from "../scheduler/node-info.ts";
 import { scheduleOne } from "../scheduler/schedule.ts";
+import { prefetchSchedulerSnapshot } from "../scheduler/snapshot.ts";
 import { wakeAt } from "../wakeup.ts";
 import { syncPod, takeOn } from "./kubelet.ts";
 
@@ -40,34 +41,47 @@ export async function schedulePod(
   options: SchedulePodOptions = {},
 ): Promise<void> {
   const now = options.now ?? Date.now();
+  const podKey = { resource: "pods", namespace: job.namespace, name: job.name };
   let next: number | null = null;
   let inline = false;
   let alreadyBound = false;
   await doneIfSandboxGone(
-    inSandbox(database, job.sandbox, async (w) => {
-      const pod = await w.get({ resource: "pods", namespace: job.namespace, name: job.name });
-      if (!pod) return;
-      if (!wantsScheduling(pod)) {
-        alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
-        return;
-      }
-      const infos = await loadNodeInfos(w);
-      // The binding, the Scheduled event and the kubelet's first status go as one statement.
-      await w.batch(async () => {
-        const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
-        // The node's kubelet sees the binding at once and takes the pod on: done here, in the
-        // same transaction (after the binding's own write), it saves a queue job per pod.
-        if (result && "bound" in result) {
-          // The kubelet acts after the binding (its events follow the Scheduled one).
-          const taken = await takeOn(w, result.bound, result.node.node, options.now ?? Date.now(), {
-            nodePods: result.node.pods,
-            startInline: options.startInline,
-          });
-          next = taken.next;
-          inline = taken.inline;
+    inSandbox(
+      database,
+      job.sandbox,
+      async (w) => {
+        const pod = await w.get(podKey);
+        if (!pod) return;
+        if (!wantsScheduling(pod)) {
+          alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
+          return;
         }
-      });
-    }),
+        const infos = await loadNodeInfos(w);
+        // The binding, the Scheduled event and the kubelet's first status go as one statement,
+        // with the commit.
+        await w.batch(
+          async () => {
+            const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
+            // The node's kubelet sees the binding at once and takes the pod on: done here, in the
+            // same transaction (after the binding's own write), it saves a queue job per pod.
+            if (result && "bound" in result) {
+              // The kubelet acts after the binding (its events follow the Scheduled one).
+              const taken = await takeOn(w, result.bound, result.node.node, options.now ?? Date.now(), {
+                nodePods: result.node.pods,
+                startInline: options.startInline,
+              });
+              next = taken.next;
+              inline = taken.inline;
+            }
+          },
+          { untilCommit: true },
+        );
+      },
+      (w) => {
+        w.prefetch(podKey);
+        prefetchSchedulerSnapshot(w);
+      },
+    ),
   );
   if (next !== null && inline) {
     const wait = next - Date.now();
