@@ -62,8 +62,8 @@ async function view(settings: AuthSettings, server: ServerIdentity, row: Sandbox
   };
 }
 
-/** Inserts the sandbox's kubeconfig token in the transaction. */
-async function insertSandboxToken(
+/** The sandbox's kubeconfig token, and its insert, sent now in the transaction. */
+function insertSandboxToken(
   tx: postgres.TransactionSql,
   settings: AuthSettings,
   userId: string,
@@ -72,9 +72,15 @@ async function insertSandboxToken(
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
   const id = randomUUID();
-  await tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
-           VALUES (${id}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`;
-  return { id, expiresAt };
+  const inserted = tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
+           VALUES (${id}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`.execute();
+  return { id, issuedAt, expiresAt, inserted };
+}
+
+/** Whether a write failed on the owner's sandbox names being unique. */
+function isSandboxNameTaken(err: unknown): boolean {
+  const e = err as { code?: string; constraint_name?: string } | null;
+  return e?.code === "23505" && e.constraint_name === "sandboxes_owner_name_key";
 }
 
 const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql) => sql`
@@ -99,21 +105,42 @@ export async function createSandbox(
 ): Promise<SandboxView> {
   checkName(name);
   const id = randomUUID();
-  const made: { token?: { id: string; expiresAt: Date } } = {};
-  const row = await database.sql.begin(async (tx) => {
-    const inserted = await tx`
-      INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name})
-      ON CONFLICT (owner_id, name) DO NOTHING RETURNING id`;
-    if (!inserted.length) throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
-    made.token = await insertSandboxToken(tx, settings, userId, id);
+  // One round trip: every statement is sent without waiting for the one before, the COMMIT
+  // last. Should one fail (the name is taken), Postgres refuses the rest and rolls back.
+  const conn = await database.sql.reserve();
+  const tx = conn as unknown as postgres.TransactionSql;
+  let row: SandboxRow;
+  let token: ReturnType<typeof insertSandboxToken>;
+  try {
+    const begun = conn`BEGIN`.execute();
+    const inserted = tx<{ created_at: Date }[]>`
+      INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
+    token = insertSandboxToken(tx, settings, userId, id);
+    const sent = [begun, inserted, token.inserted];
+    // Answered with the rest; meanwhile, a failure is not unhandled.
+    for (const statement of sent) statement.catch(() => {});
     const w = SandboxWriter.forNew(tx, id);
-    await bootstrapSandbox(w);
-    const [r] = (await w.finish(() => tx<SandboxRow[]>`${selectSandboxes(tx)} WHERE s.id = ${id}`)) ?? [];
-    return r;
-  });
-  if (!row) throw new Error("sandbox not readable after create");
+    await w.batch(() => bootstrapSandbox(w), { untilCommit: true });
+    const [, [created]] = await Promise.all([begun, inserted, token.inserted, w.finish(() => conn`COMMIT`)]);
+    row = {
+      id,
+      name,
+      owner_id: userId,
+      created_at: created?.created_at ?? new Date(),
+      token_id: token.id,
+      issued_at: token.issuedAt,
+      expires_at: token.expiresAt,
+    };
+  } catch (err) {
+    await conn`ROLLBACK`.catch(() => {});
+    if (isSandboxNameTaken(err))
+      throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
+    throw err;
+  } finally {
+    conn.release();
+  }
   // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
-  if (made.token) rememberGrant(made.token.id, id, made.token.expiresAt.getTime());
+  rememberGrant(token.id, id, token.expiresAt.getTime());
   return view(settings, server, row);
 }
 
