@@ -43,14 +43,40 @@ export function hostPorts(pod: KubeObject): { protocol: string; hostIP: string; 
   );
 }
 
+/** What a bound pod takes from its node: requests, requests as scoring counts them, host ports. */
+interface PodUsage {
+  requested: Resources;
+  nonZero: { milliCPU: bigint; memory: bigint };
+  ports: string[];
+}
+
+/**
+ * Usage by pod object: the snapshot hands the same objects to every run (a changed pod is a new
+ * object), and a pod's spec does not change while it is bound, so each is worked out once.
+ */
+const usages = new WeakMap<KubeObject, PodUsage>();
+
+function usageOf(pod: KubeObject): PodUsage {
+  let usage = usages.get(pod);
+  if (!usage) {
+    usage = {
+      requested: podRequestResources(pod),
+      nonZero: nonZeroRequests(pod),
+      ports: hostPorts(pod).map((p) => `${p.protocol}/${p.hostIP}/${p.port}`),
+    };
+    usages.set(pod, usage);
+  }
+  return usage;
+}
+
 /** Counts a pod bound to the node (NodeInfo.AddPod). */
 export function addPod(info: NodeInfo, pod: KubeObject): void {
-  addInto(info.requested, podRequestResources(pod));
-  const nz = nonZeroRequests(pod);
-  info.nonZeroRequested.milliCPU += nz.milliCPU;
-  info.nonZeroRequested.memory += nz.memory;
+  const usage = usageOf(pod);
+  addInto(info.requested, usage.requested);
+  info.nonZeroRequested.milliCPU += usage.nonZero.milliCPU;
+  info.nonZeroRequested.memory += usage.nonZero.memory;
   info.pods.push(pod);
-  for (const p of hostPorts(pod)) info.usedPorts.add(`${p.protocol}/${p.hostIP}/${p.port}`);
+  for (const port of usage.ports) info.usedPorts.add(port);
 }
 
 /** A node with no pods counted yet. */
