@@ -47,7 +47,9 @@ export function asyncCommitUrl(url: string): string {
 export function startWorkers(database: Database, concurrency = 4): Promise<Runner> {
   // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
   const liveness = poolLiveness(database);
-  const controllers = connect(database.url, concurrency + 2, { asyncCommit: true });
+  // Jobs hold a connection only for their transactions, and those of one sandbox queue for its
+  // lock anyway: a few connections serve many slots, and leave room under max_connections.
+  const controllers = connect(database.url, Math.min(concurrency, 8) + 2, { asyncCommit: true });
   const stopAll = async () => {
     await liveness.stop();
     await controllers.close();
@@ -67,6 +69,9 @@ export function startWorkers(database: Database, concurrency = 4): Promise<Runne
         // queue's own statements otherwise cost as much as the jobs.
         localQueue: { size: concurrency * 2 },
         completeJobBatchDelay: 0,
+        // Fetching and completing in batches, the queue opens few of these; the size only
+        // matches graphile's expectation of one per slot (it warns when smaller).
+        maxPoolSize: concurrency,
       },
     },
   }).then(
