@@ -67,9 +67,22 @@ export function resetFilter(scope: WriteScope, set: FieldSet): FieldSet {
   return FieldSet.of(...set.paths().filter((p) => p[0] !== status));
 }
 
+/**
+ * The part of an object the endpoint writes: top-level fields compare on their own, so what
+ * resetFilter would drop need not be compared at all (a pod's status write leaves its spec,
+ * the bulk of it, out).
+ */
+function writtenPart(scope: WriteScope, obj: KubeObject): KubeObject {
+  if (scope.subresource === "status")
+    return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, status: obj.status };
+  if (!scope.kind.subresources.includes("status")) return obj;
+  const { status: _, ...rest } = obj;
+  return rest as KubeObject;
+}
+
 /** Compares two objects of the scope's kind and leaves out what the endpoint resets. */
 export function compareForScope(scope: WriteScope, lhs: KubeObject, rhs: KubeObject): Comparison {
-  const c = compareObjects(scope.kind.kind, lhs, rhs);
+  const c = compareObjects(scope.kind.kind, writtenPart(scope, lhs), writtenPart(scope, rhs));
   return {
     added: resetFilter(scope, c.added),
     modified: resetFilter(scope, c.modified),
