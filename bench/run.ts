@@ -4,6 +4,7 @@ import { apiFigures, populate } from "./api.ts";
 import { benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
+import { cpuBetween, machineCpuTime } from "./machine.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
 import { startBenchService } from "./service.ts";
@@ -75,7 +76,9 @@ async function main() {
       const steady10 = await podToRunning(service, cpSandboxes.slice(0, 1), 10, samples(50), "slow");
       const jobsBefore = await jobsCompleted(db.url);
       const cpStart = performance.now();
+      const cpuBefore = await machineCpuTime();
       const steady100 = await podToRunning(service, cpSandboxes, 100, samples(500), "fast");
+      const cpu100 = cpuBetween(cpuBefore, await machineCpuTime(), steady100.n);
       const cpSeconds = (performance.now() - cpStart) / 1000;
       await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
       const jobs = (await jobsCompleted(db.url)) - jobsBefore;
@@ -83,6 +86,13 @@ async function main() {
       results.controlPlane = {
         podCreateToRunning_10perSecond_1sandbox: steady10,
         podCreateToRunning_100perSecond_10sandboxes: steady100,
+        // The headroom left at that rate: the whole machine, bench client included.
+        ...(cpu100
+          ? {
+              machineBusyPercentAt100PerSecond: cpu100.machineBusyPercent,
+              cpuMsPerPodAt100PerSecond: cpu100.cpuMsPerUnit,
+            }
+          : {}),
         ...rc,
         reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
       };
