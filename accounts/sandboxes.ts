@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
-import { SandboxWriter } from "../db/store.ts";
+import { pipelinedTransaction, SandboxWriter } from "../db/store.ts";
 import { dns1123LabelProblems } from "../kube/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
@@ -107,38 +107,30 @@ export async function createSandbox(
   const id = randomUUID();
   // One round trip: every statement is sent without waiting for the one before, the COMMIT
   // last. Should one fail (the name is taken), Postgres refuses the rest and rolls back.
-  const conn = await database.sql.reserve();
-  const tx = conn as unknown as postgres.TransactionSql;
-  let row: SandboxRow;
-  let token: ReturnType<typeof insertSandboxToken>;
-  try {
-    const begun = conn`BEGIN`.execute();
+  const { row, token } = await pipelinedTransaction(database.sql, async (tx, commit) => {
     const inserted = tx<{ created_at: Date }[]>`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
-    token = insertSandboxToken(tx, settings, userId, id);
-    const sent = [begun, inserted, token.inserted];
+    const made = insertSandboxToken(tx, settings, userId, id);
     // Answered with the rest; meanwhile, a failure is not unhandled.
-    for (const statement of sent) statement.catch(() => {});
+    for (const statement of [inserted, made.inserted]) statement.catch(() => {});
     const w = SandboxWriter.forNew(tx, id);
     await w.batch(() => bootstrapSandbox(w), { untilCommit: true });
-    const [, [created]] = await Promise.all([begun, inserted, token.inserted, w.finish(() => conn`COMMIT`)]);
-    row = {
+    const [[created]] = await Promise.all([inserted, made.inserted, w.finish(commit)]);
+    const row: SandboxRow = {
       id,
       name,
       owner_id: userId,
       created_at: created?.created_at ?? new Date(),
-      token_id: token.id,
-      issued_at: token.issuedAt,
-      expires_at: token.expiresAt,
+      token_id: made.id,
+      issued_at: made.issuedAt,
+      expires_at: made.expiresAt,
     };
-  } catch (err) {
-    await conn`ROLLBACK`.catch(() => {});
+    return { row, token: made };
+  }).catch((err: unknown) => {
     if (isSandboxNameTaken(err))
       throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
     throw err;
-  } finally {
-    conn.release();
-  }
+  });
   // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
   rememberGrant(token.id, id, token.expiresAt.getTime());
   return view(settings, server, row);

@@ -475,35 +475,53 @@ export class SandboxWriter {
 }
 
 /**
- * Runs `fn` in one transaction holding the sandbox's write lock, then records the revision.
- * Returns null (and runs nothing) when the sandbox does not exist.
+ * Runs `fn` in a transaction on a connection of its own. sql.begin waits for BEGIN's answer
+ * before sending anything else; here BEGIN travels with `fn`'s first statements, one round trip
+ * less. `fn` ends the transaction by sending `commit()` with its last statements
+ * (SandboxWriter.finish), or returns having sent ROLLBACK; should it fail, the transaction is
+ * rolled back.
  */
-export async function writeSandbox<T>(
+export async function pipelinedTransaction<T>(
   sql: Sql,
-  sandboxId: string,
-  fn: (w: SandboxWriter) => Promise<T>,
-  /** Reads to send with the lock: see SandboxWriter.open. */
-  early?: (w: SandboxWriter) => void,
-): Promise<{ value: T } | null> {
-  // sql.begin waits for BEGIN's answer before sending anything else; on a connection of our
-  // own, BEGIN travels with the lock's SELECT: one round trip less for every write.
+  fn: (tx: postgres.TransactionSql, commit: () => postgres.PendingQuery<postgres.Row[]>) => Promise<T>,
+): Promise<T> {
   const conn = await sql.reserve();
-  const tx = conn as unknown as postgres.TransactionSql;
   try {
-    const [, w] = await Promise.all([conn`BEGIN`.execute(), SandboxWriter.open(tx, sandboxId, early)]);
-    if (!w) {
-      await conn`ROLLBACK`;
-      return null;
-    }
-    const value = await fn(w);
-    await w.finish(() => conn`COMMIT`);
-    return { value };
+    const begun = conn`BEGIN`.execute();
+    // Answered before what follows it; a failure shows in those statements too.
+    begun.catch(() => {});
+    const value = await fn(conn as unknown as postgres.TransactionSql, () => conn`COMMIT`);
+    await begun;
+    return value;
   } catch (err) {
     await conn`ROLLBACK`.catch(() => {});
     throw err;
   } finally {
     conn.release();
   }
+}
+
+/**
+ * Runs `fn` in one transaction holding the sandbox's write lock, then records the revision.
+ * Returns null (and runs nothing) when the sandbox does not exist.
+ */
+export function writeSandbox<T>(
+  sql: Sql,
+  sandboxId: string,
+  fn: (w: SandboxWriter) => Promise<T>,
+  /** Reads to send with the lock: see SandboxWriter.open. */
+  early?: (w: SandboxWriter) => void,
+): Promise<{ value: T } | null> {
+  return pipelinedTransaction(sql, async (tx, commit) => {
+    const w = await SandboxWriter.open(tx, sandboxId, early);
+    if (!w) {
+      await tx`ROLLBACK`;
+      return null;
+    }
+    const value = await fn(w);
+    await w.finish(commit);
+    return { value };
+  });
 }
 
 /** One change-log row, as a watch replays it. */
