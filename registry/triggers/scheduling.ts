@@ -1,6 +1,6 @@
 import { isTerminal, kubeletShouldLook, wantsScheduling } from "../../kube/pod-state.ts";
 import { record, text } from "../../kube/validation/json.ts";
-import type { Trigger } from "../triggers.ts";
+import type { Job, Trigger } from "../triggers.ts";
 
 /**
  * The scheduler's and the kubelet's trigger rules. A pod waiting for the scheduler gets a
@@ -12,16 +12,26 @@ import type { Trigger } from "../triggers.ts";
 const podKey = (w: Parameters<Trigger>[0]) => `${w.namespace}/${w.name}`;
 const retry = { task: "schedule_pending", key: "pending", payload: {} };
 
+/**
+ * The kubelet's job for a pod, due now or at `runAt`: what its writes trigger, what the
+ * kubelet asks for its next step, and what other controllers enqueue to wake it.
+ */
+export function kubeletJob(namespace: string, name: string, runAt?: Date): Job {
+  return {
+    task: "kubelet",
+    key: `${namespace}/${name}`,
+    payload: { namespace, name },
+    ...(runAt ? { runAt } : {}),
+  };
+}
+
 /** On pods: schedule, wake the kubelet, retry pending pods when resources free up. */
 export const podTriggers: Trigger[] = [
   (w) =>
     w.type !== "DELETED" && wantsScheduling(w.object)
       ? [{ task: "scheduler", key: podKey(w), payload: { namespace: w.namespace, name: w.name } }]
       : [],
-  (w) =>
-    w.type !== "DELETED" && kubeletShouldLook(w.object)
-      ? [{ task: "kubelet", key: podKey(w), payload: { namespace: w.namespace, name: w.name } }]
-      : [],
+  (w) => (w.type !== "DELETED" && kubeletShouldLook(w.object) ? [kubeletJob(w.namespace, w.name)] : []),
   (w) => {
     if (!text(record(w.object.spec).nodeName)) return [];
     const freed = w.type === "DELETED" ? !isTerminal(w.object) : isTerminal(w.object);

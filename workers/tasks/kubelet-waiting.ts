@@ -1,6 +1,7 @@
 import type { Database } from "../../db/connection.ts";
 import { listObjects } from "../../db/store.ts";
 import { inSandbox } from "../../registry/transaction.ts";
+import { kubeletJob } from "../../registry/triggers/scheduling.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { waitsForReferences } from "./kubelet.ts";
 
@@ -15,14 +16,8 @@ export async function wakeWaitingPods(database: Database, job: WaitingPodsJob): 
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
       const pods = (await listObjects(w.tx, w.sandboxId, "pods", job.namespace))?.items ?? [];
-      for (const pod of pods.filter(waitsForReferences)) {
-        const name = pod.metadata.name ?? "";
-        w.enqueue({
-          task: "kubelet",
-          key: `${job.namespace}/${name}`,
-          payload: { namespace: job.namespace, name },
-        });
-      }
+      for (const pod of pods.filter(waitsForReferences))
+        w.enqueue(kubeletJob(job.namespace, pod.metadata.name ?? ""));
     }),
   );
 }

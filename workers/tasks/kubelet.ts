@@ -9,6 +9,7 @@ import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { recomputeQuotaUsage } from "../../registry/quota.ts";
 import { inSandbox } from "../../registry/transaction.ts";
+import { kubeletJob } from "../../registry/triggers/scheduling.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { allStatuses, waitingReason } from "../kubelet/container-status.ts";
@@ -77,12 +78,7 @@ function untouched(pod: KubeObject): boolean {
 async function syncAt(w: SandboxWriter, pod: KubeObject, at: number): Promise<number> {
   const namespace = pod.metadata.namespace ?? "";
   const name = pod.metadata.name ?? "";
-  w.enqueue({
-    task: "kubelet",
-    key: `${namespace}/${name}`,
-    payload: { namespace, name },
-    runAt: new Date(at),
-  });
+  w.enqueue(kubeletJob(namespace, name, new Date(at)));
   return at;
 }
 
@@ -159,7 +155,8 @@ export async function takeOn(
   await writeStatus(w, pod, firstSync(ctx, podIP).status);
   const next = now + containerCreatingMs;
   if (!options.startInline) return { next: await syncAt(w, pod, next), inline: false };
-  w.handled.add(`kubelet:${pod.metadata.namespace ?? ""}/${pod.metadata.name ?? ""}`);
+  const started = kubeletJob(pod.metadata.namespace ?? "", pod.metadata.name ?? "");
+  w.handled.add(`${started.task}:${started.key}`);
   return { next, inline: true };
 }
 

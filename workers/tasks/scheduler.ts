@@ -4,6 +4,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import { isTerminal, wantsScheduling } from "../../kube/pod-state.ts";
 import { num, record, text } from "../../kube/validation/json.ts";
 import { inSandbox } from "../../registry/transaction.ts";
+import { kubeletJob } from "../../registry/triggers/scheduling.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import { loadNodeInfos } from "../scheduler/node-info.ts";
 import { scheduleOne } from "../scheduler/schedule.ts";
@@ -127,9 +128,7 @@ export async function schedulePending(database: Database, job: { sandbox: string
       });
       for (const pod of waiting?.items ?? [])
         if (nodes.has(text(record(pod.spec).nodeName)) && !isTerminal(pod)) {
-          const namespace = pod.metadata.namespace ?? "";
-          const name = pod.metadata.name ?? "";
-          w.enqueue({ task: "kubelet", key: `${namespace}/${name}`, payload: { namespace, name } });
+          w.enqueue(kubeletJob(pod.metadata.namespace ?? "", pod.metadata.name ?? ""));
         }
     }),
   );
