@@ -67,7 +67,7 @@ async function main() {
       results.api1 = await apiFigures(service, sb, "one");
     }
 
-    // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
+    // Control plane: pod → Running at 10/s and 100/s, an RC's replicas, a replacement.
     if (runs("controlPlane")) {
       step("control plane: pod → Running, RC ready, replacement");
       const cpSandboxes = await Promise.all(
@@ -98,6 +98,7 @@ async function main() {
       };
     }
 
+    // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
     if (runs("limit")) {
       step("raw inserts vs pod creates");
       const concurrency = 16;

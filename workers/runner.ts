@@ -44,7 +44,7 @@ export function asyncCommitUrl(url: string): string {
  * Starts the queue workers on the same database; stop them with `runner.stop()`. The tasks get a
  * pool of their own whose commits do not wait for the disk (db/connection.ts, asyncCommit).
  */
-export function startWorkers(database: Database, concurrency = 4): Promise<Runner> {
+export function startWorkers(database: Database, concurrency: number): Promise<Runner> {
   // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
   const liveness = poolLiveness(database);
   // Jobs hold a connection only for their transactions, and those of one sandbox queue for its

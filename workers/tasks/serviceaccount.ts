@@ -22,7 +22,7 @@ export interface ServiceAccountJob {
 }
 
 /** Who these controllers write as, in managedFields. */
-export const fieldManager = "kube-controller-manager";
+const fieldManager = "kube-controller-manager";
 
 /** The service account controller: the namespace's `default` ServiceAccount exists. */
 async function ensureDefaultServiceAccount(w: SandboxWriter, namespace: string): Promise<void> {
