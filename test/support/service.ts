@@ -29,6 +29,22 @@ export async function startService(
   reuse?: { dataDir: string; http: string; https: string },
 ): Promise<Service> {
   const dir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), "kubesandbox-e2e-")));
+  // A port found free may be taken by a test file running beside this one before the service
+  // listens on it: new ones are tried then (a restart keeps its own: its kubeconfigs name them).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(databaseUrl, dir, reuse);
+    } catch (err) {
+      if (reuse || attempt === 3 || !/EADDRINUSE|[Aa]ddress already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOn(
+  databaseUrl: string | null,
+  dir: string,
+  reuse?: { http: string; https: string },
+): Promise<Service> {
   const [port, httpsPort] = reuse
     ? [Number(new URL(reuse.http).port), Number(new URL(reuse.https).port)]
     : [await freePort(), await freePort()];
