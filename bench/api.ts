@@ -115,15 +115,20 @@ async function watchDelivery(
   return latencies;
 }
 
-/** Measures the API figures against one populated sandbox; `tag` keeps object names apart between runs. */
+/**
+ * Measures the API figures against one populated sandbox; `tag` keeps object names apart between
+ * runs. Enough samples that a p99 is not one or two stray ones: a pause of the VM or a GC lands
+ * in any run, and with 100 samples the p99 is the second worst. A watch figure's samples come
+ * 100 at a time (one write, every watch), so it takes 50 writes.
+ */
 export async function apiFigures(service: Service, sb: BenchSandbox, tag: string): Promise<ApiFigures> {
   const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]   ${what}`);
   step("get");
-  const getPod = await timeEach(samples(300), (i) =>
+  const getPod = await timeEach(samples(1000), (i) =>
     kube(service, sb, `/api/v1/namespaces/default/pods/seed-${i % 200}`),
   );
   step("list");
-  const listPods = await timeEach(samples(100), () =>
+  const listPods = await timeEach(samples(200), () =>
     kube(service, sb, "/api/v1/namespaces/default/pods?labelSelector=app%3Dbench"),
   );
   step("create");
@@ -136,7 +141,7 @@ export async function apiFigures(service: Service, sb: BenchSandbox, tag: string
   // The pods just made start up; the next figures are taken once they have.
   await settled(service, sb);
   step("apply");
-  const apply = await timeEach(samples(100), (i) =>
+  const apply = await timeEach(samples(300), (i) =>
     kube(service, sb, `/api/v1/namespaces/default/configmaps/applied-${tag}?fieldManager=bench&force=true`, {
       method: "PATCH",
       headers: { "content-type": "application/apply-patch+yaml" },
@@ -149,7 +154,7 @@ export async function apiFigures(service: Service, sb: BenchSandbox, tag: string
     }),
   );
   step("watch");
-  const watch = await watchDelivery(service, sb, samples(20), tag);
+  const watch = await watchDelivery(service, sb, samples(50), tag);
   return {
     getPod: summarize(getPod),
     listPods100BySelector: summarize(listPods),

@@ -32,3 +32,48 @@ export function cpuBetween(
     cpuMsPerUnit: Math.round((busy / units) * 10) / 10,
   };
 }
+
+/** A process's CPU time so far (user and system), in ms, from /proc; null off Linux or once gone. */
+export async function processCpuMs(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  // The command name (field 2) may hold spaces; the fields after it are counted from its ')'.
+  const fields = stat
+    ?.slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  const user = fields?.[11];
+  const system = fields?.[12];
+  if (user === undefined || system === undefined || Number.isNaN(user + system)) return null;
+  return (user + system) * 10;
+}
+
+/**
+ * Runs `work` (which returns how many units it did) and says where the machine's CPU went per
+ * unit: the service's process, this bench client, and the rest (Postgres, mostly).
+ */
+export async function cpuSplit(
+  servicePid: number,
+  work: () => Promise<number>,
+): Promise<{ units: number; split: Record<string, number> | null }> {
+  const machineBefore = await machineCpuTime();
+  const serviceBefore = await processCpuMs(servicePid);
+  const clientBefore = process.cpuUsage();
+  const units = await work();
+  const client = process.cpuUsage(clientBefore);
+  const serviceAfter = await processCpuMs(servicePid);
+  const machine = cpuBetween(machineBefore, await machineCpuTime(), units);
+  if (!machine || serviceBefore === null || serviceAfter === null || !units) return { units, split: null };
+  const perUnit = (ms: number) => Math.round((ms / units) * 100) / 100;
+  const serviceMs = serviceAfter - serviceBefore;
+  const clientMs = (client.user + client.system) / 1000;
+  return {
+    units,
+    split: {
+      machineBusyPercent: machine.machineBusyPercent,
+      cpuMsPerUnit: machine.cpuMsPerUnit,
+      serviceMsPerUnit: perUnit(serviceMs),
+      benchClientMsPerUnit: perUnit(clientMs),
+      restMsPerUnit: perUnit(machine.cpuMsPerUnit * units - serviceMs - clientMs),
+    },
+  };
+}

@@ -31,12 +31,14 @@ export async function podCreatesPerSecond(
   sandboxes: BenchSandbox[],
   concurrency: number,
   seconds: number,
+  /** Keeps the pods' names apart between runs on the same sandboxes. */
+  tag: string,
 ): Promise<number> {
   return throughput(concurrency, seconds, (i) => {
     const sb = sandboxes[i % sandboxes.length] as BenchSandbox;
     return kube(service, sb, "/api/v1/namespaces/default/pods", {
       method: "POST",
-      body: JSON.stringify(benchPod(`rate-${i}`, { app: "rate" })),
+      body: JSON.stringify(benchPod(`rate-${tag}-${i}`, { app: "rate" })),
     });
   });
 }

@@ -1,14 +1,15 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiFigures, populate } from "./api.ts";
-import { benchSandbox, benchUser, kube } from "./client.ts";
+import { type BenchSandbox, benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
-import { cpuBetween, machineCpuTime } from "./machine.ts";
+import { cpuBetween, cpuSplit, machineCpuTime } from "./machine.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
-import { startBenchService } from "./service.ts";
-import { quick, samples, summarize, timeEach } from "./stats.ts";
+import { type BenchService, startBenchService } from "./service.ts";
+import { quick, type Summary, samples, summarize, timeEach } from "./stats.ts";
 
 /**
  * `npm run bench`: starts the service on a fresh database (DATABASE_URL's server, else an
@@ -34,7 +35,9 @@ async function main() {
   const started = Date.now();
   const scaleCount = Number(process.env.SCALE_SANDBOXES ?? 10_000);
   const db = await benchDatabase();
-  const service = await startBenchService(db.serviceUrl);
+  // The service's keys: a second service on it (the API alone, below) accepts the same tokens.
+  const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-bench-data-"));
+  let service = await startBenchService(db.serviceUrl, dataDir);
   const results: Record<string, unknown> = { machine: { cpus: (await import("node:os")).cpus().length } };
   try {
     const user = await benchUser(service);
@@ -98,20 +101,25 @@ async function main() {
       };
     }
 
-    // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency.
+    // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency. Here
+    // with the control plane in the same process, as `npm start` runs; the API alone at the end.
+    const concurrency = 16;
+    const rateSeconds = quick ? 1 : 5;
+    const rateSandboxes = runs("limit")
+      ? await Promise.all(Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)))
+      : [];
+    let raw = 0;
     if (runs("limit")) {
       step("raw inserts vs pod creates");
-      const concurrency = 16;
-      const rateSandboxes = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => benchSandbox(service, user, `rate-${i}`)),
-      );
-      const raw = await rawInsertsPerSecond(db.url, concurrency, quick ? 1 : 5);
-      const creates = await podCreatesPerSecond(service, rateSandboxes, concurrency, quick ? 1 : 5);
+      raw = await rawInsertsPerSecond(db.url, concurrency, rateSeconds);
+      const creates = await createRate(service, rateSandboxes, concurrency, rateSeconds, "mixed");
       results.limit = {
         concurrency,
         rawInsertCommitPerSecond: raw,
-        podCreatesPerSecond: creates,
-        ratio: Math.round((creates / raw) * 100) / 100,
+        podCreatesPerSecond: creates.perSecond,
+        ratio: Math.round((creates.perSecond / raw) * 100) / 100,
+        // Where the CPU went per create (its control plane's share included, as far as it ran).
+        cpuPerCreate: creates.cpu,
       };
     }
 
@@ -137,21 +145,58 @@ async function main() {
       };
       step("api figures among many sandboxes");
       results.apiMany = await apiFigures(service, sb, "many");
-      const one = results.api1 as Record<string, { p99: number }>;
-      const many = results.apiMany as Record<string, { p99: number }>;
-      results.scaleRatioP99 = Object.fromEntries(
-        Object.keys(one).map((k) => [k, Math.round(((many[k]?.p99 ?? 0) / (one[k]?.p99 ?? 1)) * 100) / 100]),
-      );
+      const one = results.api1 as Record<string, Summary>;
+      const many = results.apiMany as Record<string, Summary>;
+      const ratio = (figure: "p50" | "p99") =>
+        Object.fromEntries(
+          Object.keys(one).map((k) => [
+            k,
+            Math.round(((many[k]?.[figure] ?? 0) / (one[k]?.[figure] ?? 1)) * 100) / 100,
+          ]),
+        );
+      results.scaleRatioP50 = ratio("p50");
+      results.scaleRatioP99 = ratio("p99");
+    }
+
+    // The API's own limit: a service with no workers (WORKERS=0, as a scaled deployment's API
+    // processes run), so the creates do not share the CPU with the control plane they call for.
+    // Last, as its pods' jobs are left queued for workers that never come.
+    if (runs("limit")) {
+      step("pod creates, the API alone");
+      await service.stop();
+      service = await startBenchService(db.serviceUrl, dataDir, { workers: false });
+      const creates = await createRate(service, rateSandboxes, concurrency, rateSeconds, "alone");
+      Object.assign(results.limit as object, {
+        podCreatesPerSecondApiAlone: creates.perSecond,
+        ratioApiAlone: Math.round((creates.perSecond / raw) * 100) / 100,
+        cpuPerCreateApiAlone: creates.cpu,
+      });
     }
     results.seconds = Math.round((Date.now() - started) / 1000);
     if (statementStats) console.error((await topStatements(db.url)).join("\n"));
   } finally {
     await service.stop();
     await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
   }
   await mkdir(join(import.meta.dirname), { recursive: true });
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
+}
+
+/** Pod creates per second through the API, and where the machine's CPU went per create. */
+async function createRate(
+  service: BenchService,
+  sandboxes: BenchSandbox[],
+  concurrency: number,
+  seconds: number,
+  tag: string,
+) {
+  const { units, split } = await cpuSplit(
+    service.pid,
+    async () => (await podCreatesPerSecond(service, sandboxes, concurrency, seconds, tag)) * seconds,
+  );
+  return { perSecond: Math.round(units / seconds), cpu: split };
 }
 
 function printTable(results: Record<string, unknown>) {

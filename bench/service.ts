@@ -1,18 +1,24 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort } from "../db/embedded.ts";
 import { graphql, spawnService } from "../test/support/process.ts";
 
-/** The service under measurement: `node main.ts` on the bench database, workers in process. */
+/** The service under measurement: `node main.ts` on the bench database. */
 export interface BenchService {
   http: string;
+  /** The service's process, for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** Starts the service on free ports against `databaseUrl` and waits until it is ready. */
-export async function startBenchService(databaseUrl: string): Promise<BenchService> {
-  const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-bench-data-"));
+/**
+ * Starts the service on free ports against `databaseUrl` and waits until it is ready. Services
+ * started on the same `dataDir` share its signing key, so each accepts the others' tokens.
+ * `workers: false` starts the API alone (WORKERS=0), as a scaled deployment's API processes run.
+ */
+export async function startBenchService(
+  databaseUrl: string,
+  dataDir: string,
+  { workers = true } = {},
+): Promise<BenchService> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -21,21 +27,25 @@ export async function startBenchService(databaseUrl: string): Promise<BenchServi
     HTTPS_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     LOG_LEVEL: "warn",
+    WORKERS: workers ? "1" : "0",
   };
   const started = await spawnService(env, port);
   const child = started.process;
   // If the bench itself is stopped (Ctrl-C, a timeout), the service goes with it.
-  process.once("exit", () => child.kill("SIGKILL"));
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      child.kill("SIGKILL");
-      process.exit(130);
-    });
+  const kill = () => child.kill("SIGKILL");
+  const interrupted = () => {
+    kill();
+    process.exit(130);
+  };
+  process.once("exit", kill);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, interrupted);
   return {
     http: started.http,
+    pid: child.pid as number,
     stop: async () => {
       await started.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      process.removeListener("exit", kill);
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeListener(signal, interrupted);
     },
   };
 }
