@@ -4,7 +4,7 @@ import { collectDefaultMetrics } from "prom-client";
 import { createApp } from "./api/app.ts";
 import { registry } from "./api/metrics.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { connect } from "./db/connection.ts";
+import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
 import { migrateDatabase } from "./db/migrate.ts";
@@ -43,14 +43,11 @@ async function main(config: Config): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("uncaughtException", (err) => {
-    // When Postgres stops under us, the clients throw from timers and events: postgres.js
-    // (3.4.9) a TypeError writing to the closed socket, pg (the queue's) an unhandled
-    // "terminating connection" error. That happens most often together with our own stop, as a
-    // Ctrl-C in a terminal reaches Postgres too, and the signal may come a moment after the
-    // error: give it that moment. While stopping, it is expected. Anything else is a crash.
-    const connectionLost =
-      (err instanceof TypeError && /postgres[/\\]src[/\\]connection\.js/.test(err.stack ?? "")) ||
-      (err as { code?: string }).code === "57P01";
+    // When Postgres stops under us, the clients throw from timers and events (see
+    // isConnectionLoss). That happens most often together with our own stop, as a Ctrl-C in a
+    // terminal reaches Postgres too, and the signal may come a moment after the error: give it
+    // that moment. While stopping, it is expected. Anything else is a crash.
+    const connectionLost = isConnectionLoss(err);
     if (stopping) return log.warn({ err }, "error from a closing connection while stopping");
     log.fatal({ err }, "uncaught exception");
     if (!connectionLost) process.exit(1);

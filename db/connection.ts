@@ -56,3 +56,20 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
   });
   return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 2 }) };
 }
+
+/**
+ * Whether an error thrown outside any query (from a timer or a socket event) is a client finding
+ * its Postgres gone: postgres.js (3.4.9) throws a TypeError writing to the closed socket; pg
+ * (graphile-worker's) lets a "terminating connection" error (57P01) escape, and, failing a job
+ * whose connection died, the EPIPE of writing to it. Seen when Postgres is stopped first, as a
+ * Ctrl-C that reaches the whole process group does.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    (err instanceof TypeError && /postgres[/\\]src[/\\]connection\.js/.test(err.stack ?? "")) ||
+    code === "57P01" ||
+    code === "EPIPE" ||
+    code === "ECONNRESET"
+  );
+}
