@@ -8,6 +8,7 @@ import { connect } from "../../db/connection.ts";
 import { newKekText } from "../../db/crypto/kek.ts";
 import { freePort } from "../../db/embedded.ts";
 import { rowsContaining } from "../support/plaintext-scan.ts";
+import { nodeFlags } from "../support/process.ts";
 import {
   kubectl,
   removeDataDir,
@@ -162,7 +163,7 @@ describe("the key-encryption key of a service", () => {
       DATA_DIR: cluster.service.dataDir,
       WORKERS: "0",
     };
-    const child = spawn(process.execPath, [join(root, "main.ts")], {
+    const child = spawn(process.execPath, [...nodeFlags, join(root, "main.ts")], {
       cwd: root,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testDatabase } from "../support/db.ts";
+import { nodeFlags } from "../support/process.ts";
 import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
 
 // Crash safety: the API without workers, and separate `npm run worker` processes sharing the
@@ -19,7 +20,7 @@ const k = (...args: string[]) => kubectl(sandbox.path, args);
 
 /** Starts `node workers/main.ts` (what `npm run worker` runs) and waits until its pool runs. */
 async function startWorker(name: string) {
-  const child = spawn(process.execPath, [join(root, "workers", "main.ts")], {
+  const child = spawn(process.execPath, [...nodeFlags, join(root, "workers", "main.ts")], {
     cwd: root,
     // The API's keys: the suite's key-encryption key, and the CA in its data directory.
     env: {
