@@ -5,12 +5,17 @@ const root = resolve(import.meta.dirname, "..", "..");
 
 /**
  * The V8 flags package.json's start and worker scripts run node with, for the processes tests
- * and the bench start the same way. A young generation of 8 MB semi-spaces: Node 24's default
- * let it grow to some 50 MB, whose scavenges paused the service 5-40 ms (median 7) every few
- * hundred ms under the bench's API load, the tail of every API figure (LIST p99 33-41 ms);
- * at 8 MB they pause ~2.5 ms (LIST p99 23 ms), at no measurable cost in CPU per pod.
+ * and the bench start the same way. Both are for a service that shares a small machine with its
+ * Postgres (the embedded one, or a server on the same host), measured on 2 cores:
+ * - 8 MB semi-spaces. Node 24 let the young generation grow to some 50 MB, whose scavenges
+ *   paused the service 5-40 ms (median 7) every few hundred ms under the bench's API load: the
+ *   tail of every API figure (LIST p99 33-41 ms). At 8 MB they pause ~2.5 ms (LIST p99 ~23).
+ * - GC on the main thread only. V8's parallel and concurrent GC threads took the core Postgres
+ *   was using: at 100 pods/s, bursts of 0.3-0.5 s with the service above one core and every pod
+ *   late (pod → Running p99 72-246 ms in 7 runs). Without them: p99 59-71 ms in 7 runs, and less
+ *   CPU per pod (12.8-13.4 ms against 13.9-14.0), GET p99 4.0-4.4 against 4.9-5.1 ms.
  */
-export const nodeFlags = ["--max-semi-space-size=8"];
+export const nodeFlags = ["--max-semi-space-size=8", "--single-threaded-gc"];
 
 /** A running `node main.ts`, as `npm start` runs it, and how to stop it. */
 export interface ServiceProcess {
