@@ -1,5 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { SandboxGate } from "./sandbox-gate.ts";
 import * as schema from "./schema.ts";
 
 /** A postgres.js client: the raw SQL of the hot paths goes through it. */
@@ -18,6 +19,8 @@ export interface Database {
   sql: Sql;
   db: Db;
   url: string;
+  /** The controllers' pool only: its writes of a sandbox leave one at a time (SandboxGate). */
+  gate?: SandboxGate;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export interface PoolOptions {
    * the state that remains — and it keeps the flush wait out of the sandbox lock they hold.
    */
   asyncCommit?: boolean;
+  /** Queue this pool's writes of one sandbox in the process (db/sandbox-gate.ts). */
+  gated?: boolean;
 }
 
 /**
@@ -54,7 +59,13 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
     transform: { undefined: null },
     ...(options.asyncCommit ? { connection: { synchronous_commit: "off" } } : {}),
   });
-  return { sql, db: makeDrizzle(sql), url, close: () => sql.end({ timeout: 2 }) };
+  return {
+    sql,
+    db: makeDrizzle(sql),
+    url,
+    ...(options.gated ? { gate: new SandboxGate() } : {}),
+    close: () => sql.end({ timeout: 2 }),
+  };
 }
 
 /**

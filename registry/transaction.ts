@@ -16,16 +16,19 @@ export async function inSandbox<T>(
   /** Reads to send with the lock, in its round trip (SandboxWriter.open). */
   early?: (w: SandboxWriter) => void,
 ): Promise<T> {
-  const result = await writeSandbox(
-    database.sql,
-    sandboxId,
-    async (w) => {
-      const value = await fn(w);
-      enqueueTriggered(w);
-      return value;
-    },
-    early,
-  );
+  const write = () =>
+    writeSandbox(
+      database.sql,
+      sandboxId,
+      async (w) => {
+        const value = await fn(w);
+        enqueueTriggered(w);
+        return value;
+      },
+      early,
+    );
+  // The controllers' steps of a sandbox take turns here, so a client's write waits behind one.
+  const result = await (database.gate ? database.gate.run(sandboxId, write) : write());
   if (!result) throw sandboxGone();
   return result.value;
 }

@@ -47,9 +47,13 @@ export function asyncCommitUrl(url: string): string {
 export function startWorkers(database: Database, concurrency: number): Promise<Runner> {
   // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
   const liveness = poolLiveness(database);
-  // Jobs hold a connection only for their transactions, and those of one sandbox queue for its
-  // lock anyway: a few connections serve many slots, and leave room under max_connections.
-  const controllers = connect(database.url, Math.min(concurrency, 8) + 2, { asyncCommit: true });
+  // Jobs hold a connection only for their transactions, and those of one sandbox take turns in
+  // the process (db/sandbox-gate.ts), behind any client's write to it: a few connections serve
+  // many slots, and leave room under max_connections.
+  const controllers = connect(database.url, Math.min(concurrency, 8) + 2, {
+    asyncCommit: true,
+    gated: true,
+  });
   const stopAll = async () => {
     await liveness.stop();
     await controllers.close();
