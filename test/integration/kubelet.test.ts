@@ -156,7 +156,9 @@ describe("the kubelet", () => {
   });
 
   it("backs off pulling an image that does not exist, remembering failures in its events", async () => {
-    const t0 = Date.now();
+    // On a second's start: events are timestamped to the second, and a t0 late in its second
+    // put the first failure (t0 + 30 ms) in the next one, and the retry due after t0 + 10 s.
+    const t0 = Math.ceil(Date.now() / 1000) * 1000;
     await run("bad", { containers: [{ name: "bad", image: "nginx:doesnotexist" }] }, t0);
     await kubelet("bad", t0 + 30);
     const reason = async () => (await get("bad")).status.containerStatuses[0].state.waiting.reason;
