@@ -5,6 +5,7 @@ import { apiFigures, populate } from "./api.ts";
 import { type BenchSandbox, benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
+import { httpEchoPerSecond } from "./echo.ts";
 import { cpuBetween, cpuSplit, machineCpuTime } from "./machine.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
@@ -112,10 +113,14 @@ async function main() {
     if (runs("limit")) {
       step("raw inserts vs pod creates");
       raw = await rawInsertsPerSecond(db.url, concurrency, rateSeconds);
+      const echo = await httpEchoPerSecond(concurrency, rateSeconds);
       const creates = await createRate(service, rateSandboxes, concurrency, rateSeconds, "mixed");
       results.limit = {
         concurrency,
         rawInsertCommitPerSecond: raw,
+        // What HTTP alone allows: a server that answers each create with its body.
+        httpEchoPerSecond: echo,
+        ratioHttpEcho: Math.round((echo / raw) * 100) / 100,
         podCreatesPerSecond: creates.perSecond,
         ratio: Math.round((creates.perSecond / raw) * 100) / 100,
         // Where the CPU went per create (its control plane's share included, as far as it ran).

@@ -42,6 +42,7 @@ describe("npm run bench, as a smoke run", () => {
       expect(figures.limit.rawInsertCommitPerSecond).toBeGreaterThan(0);
       expect(figures.limit.podCreatesPerSecond).toBeGreaterThan(0);
       expect(figures.limit.podCreatesPerSecondApiAlone).toBeGreaterThan(0);
+      expect(figures.limit.httpEchoPerSecond).toBeGreaterThan(0);
       expect(figures.scaleRatioP50.getPod).toBeGreaterThan(0);
       expect(figures.scaleSetup.sandboxes).toBe(20);
     } finally {
