@@ -173,8 +173,8 @@ export class SandboxWriter {
   private held: { key: ObjectKey; uid: string | null; rv: number; type: ChangeType; body: string }[] = [];
   private revision: number;
   private startRevision: number;
-  /** Reads sent with the lock (`prefetch`), each taken by the first `get` of its key. */
-  private early = new Map<string, Promise<KubeObject | null>>();
+  /** Reads sent with the lock (`sendEarly`), each taken once; the first write forgets them all. */
+  private early = new Map<string, Promise<unknown>>();
 
   /**
    * The sandbox's revision when this transaction took its lock: every change up to it is
@@ -222,14 +222,26 @@ export class SandboxWriter {
   }
 
   /**
-   * Sends the read of an object now (see `open`); the first `get` of it takes the answer, if
-   * nothing has been written in between.
+   * Keeps a read sent now, before the transaction needs it (see `open`), for the first
+   * `takeEarly` of its `id` — if nothing is written in between: a write forgets every early
+   * read, as what it read may no longer hold.
    */
-  prefetch(key: ObjectKey): void {
-    const read = getObject(this.tx, this.sandboxId, key);
+  sendEarly(id: string, read: Promise<unknown>): void {
     // Taken or not, a failed read must not go unhandled; whoever takes it still sees the error.
     read.catch(() => {});
-    this.early.set(objectId(key), read);
+    this.early.set(id, read);
+  }
+
+  /** The read sent early as `id`, once; undefined when none was, or a write came since. */
+  takeEarly<T>(id: string): Promise<T> | undefined {
+    const read = this.early.get(id) as Promise<T> | undefined;
+    this.early.delete(id);
+    return read;
+  }
+
+  /** Sends the read of an object now (see `open`); the first `get` of it takes the answer. */
+  prefetch(key: ObjectKey): void {
+    this.sendEarly(`object:${objectId(key)}`, getObject(this.tx, this.sandboxId, key));
   }
 
   /**
@@ -237,11 +249,8 @@ export class SandboxWriter {
    * this reads stays current until commit.
    */
   async get(key: ObjectKey): Promise<KubeObject | null> {
-    const early = this.early.get(objectId(key));
-    if (early) {
-      this.early.delete(objectId(key));
-      return early;
-    }
+    const early = this.takeEarly<KubeObject | null>(`object:${objectId(key)}`);
+    if (early) return early;
     await this.flush();
     return getObject(this.tx, this.sandboxId, key);
   }

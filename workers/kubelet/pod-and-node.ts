@@ -3,8 +3,8 @@ import type { KubeObject } from "../../kube/object.ts";
 
 type Row = { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null };
 
-/** Reads sent early (prefetchPodAndNode), by transaction and "<namespace>/<name>". */
-const early = new WeakMap<SandboxWriter, Map<string, Promise<Row[]>>>();
+/** The name of a pod's early read (SandboxWriter.sendEarly). */
+const earlyId = (namespace: string, name: string) => `podAndNode:${namespace}/${name}`;
 
 function read(w: SandboxWriter, namespace: string, name: string): Promise<Row[]> {
   return w.tx<Row[]>`
@@ -21,12 +21,7 @@ function read(w: SandboxWriter, namespace: string, name: string): Promise<Row[]>
  * lock); taken by the transaction's first `podAndNode` of the pod, before it writes anything.
  */
 export function prefetchPodAndNode(w: SandboxWriter, namespace: string, name: string): void {
-  const rows = read(w, namespace, name);
-  // Used or not, a failed read must not go unhandled; whoever uses it still sees the error.
-  rows.catch(() => {});
-  const reads = early.get(w) ?? new Map<string, Promise<Row[]>>();
-  reads.set(`${namespace}/${name}`, rows);
-  early.set(w, reads);
+  w.sendEarly(earlyId(namespace, name), read(w, namespace, name));
 }
 
 /**
@@ -38,9 +33,7 @@ export async function podAndNode(
   namespace: string,
   name: string,
 ): Promise<{ pod: KubeObject; node: KubeObject | null } | null> {
-  const reads = early.get(w);
-  const sent = !w.written.length ? reads?.get(`${namespace}/${name}`) : undefined;
-  reads?.delete(`${namespace}/${name}`);
+  const sent = w.takeEarly<Row[]>(earlyId(namespace, name));
   await w.flush();
   const [row] = await (sent ?? read(w, namespace, name));
   if (!row) return null;

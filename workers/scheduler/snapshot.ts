@@ -107,8 +107,9 @@ function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: Chan
 }
 
 /** What an early read sent for a transaction: the changes since a cached snapshot, or everything. */
-type Early = { after: number; changes: Promise<ChangeRow[]> } | { whole: Promise<WholeRow[]> };
-const early = new WeakMap<SandboxWriter, Early>();
+type Early = { after: number; changes: ChangeRow[] } | { whole: WholeRow[] };
+/** The name of the snapshot's early read (SandboxWriter.sendEarly). */
+const earlyId = "schedulerSnapshot";
 
 /**
  * Sends the snapshot's read now, as an early read of the transaction (it travels with the lock,
@@ -116,23 +117,23 @@ const early = new WeakMap<SandboxWriter, Early>();
  */
 export function prefetchSchedulerSnapshot(w: SandboxWriter): void {
   const cached = snapshots.get(w.sandboxId);
-  const read: Early = cached
-    ? { after: cached.revision, changes: readChanges(w, cached.revision, null) }
-    : { whole: readWhole(w) };
-  // Used or not, a failed read must not go unhandled; whoever uses it still sees the error.
-  ("whole" in read ? read.whole : read.changes).catch(() => {});
-  early.set(w, read);
+  const after = cached?.revision;
+  const read: Promise<Early> =
+    after === undefined
+      ? readWhole(w).then((whole) => ({ whole }))
+      : readChanges(w, after, null).then((changes) => ({ after, changes }));
+  w.sendEarly(earlyId, read);
 }
 
 /** The snapshot as of the transaction's lock: from its early read if it sent one, else read now. */
 async function current(w: SandboxWriter): Promise<Snapshot> {
+  const sent = await w.takeEarly<Early>(earlyId);
+  // Looked up after the early read's answer: another job of this process may have moved it on.
   const cached = snapshots.get(w.sandboxId);
-  const sent = early.get(w);
-  early.delete(w);
-  if (sent && "whole" in sent) return wholeSnapshot(w, await sent.whole);
+  if (sent && "whole" in sent) return wholeSnapshot(w, sent.whole);
   // A snapshot another job of this process brought further since is caught up all the same.
   if (sent && cached && cached.revision >= sent.after && cached.revision <= w.lockedRevision) {
-    if (catchUp(w, cached, sent.after, await sent.changes)) return cached;
+    if (catchUp(w, cached, sent.after, sent.changes)) return cached;
   } else if (cached && cached.revision <= w.lockedRevision) {
     if (cached.revision === w.lockedRevision) return cached;
     const rows = await readChanges(w, cached.revision, w.lockedRevision);
