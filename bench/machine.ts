@@ -61,8 +61,17 @@ export async function cpuSplit(
   const units = await work();
   const client = process.cpuUsage(clientBefore);
   const serviceAfter = await processCpuMs(servicePid);
-  const machine = cpuBetween(machineBefore, await machineCpuTime(), units);
-  if (!machine || serviceBefore === null || serviceAfter === null || !units) return { units, split: null };
+  const machineAfter = await machineCpuTime();
+  const machine = cpuBetween(machineBefore, machineAfter, units);
+  if (
+    !machine ||
+    !machineBefore ||
+    !machineAfter ||
+    serviceBefore === null ||
+    serviceAfter === null ||
+    !units
+  )
+    return { units, split: null };
   const perUnit = (ms: number) => Math.round((ms / units) * 100) / 100;
   const serviceMs = serviceAfter - serviceBefore;
   const clientMs = (client.user + client.system) / 1000;
@@ -73,7 +82,8 @@ export async function cpuSplit(
       cpuMsPerUnit: machine.cpuMsPerUnit,
       serviceMsPerUnit: perUnit(serviceMs),
       benchClientMsPerUnit: perUnit(clientMs),
-      restMsPerUnit: perUnit(machine.cpuMsPerUnit * units - serviceMs - clientMs),
+      // From the machine's own busy time, not its per-unit figure (rounded to 0.1 ms).
+      restMsPerUnit: perUnit(machineAfter.busyMs - machineBefore.busyMs - serviceMs - clientMs),
     },
   };
 }

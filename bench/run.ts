@@ -10,7 +10,7 @@ import { cpuBetween, cpuSplit, machineCpuTime } from "./machine.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
 import { type BenchService, startBenchService } from "./service.ts";
-import { quick, type Summary, samples, summarize, timeEach } from "./stats.ts";
+import { quick, ratio, type Summary, samples, summarize, timeEach } from "./stats.ts";
 
 /**
  * `npm run bench`: starts the service on a fresh database (DATABASE_URL's server, else an
@@ -120,9 +120,9 @@ async function main() {
         rawInsertCommitPerSecond: raw,
         // What HTTP alone allows: a server that answers each create with its body.
         httpEchoPerSecond: echo,
-        ratioHttpEcho: Math.round((echo / raw) * 100) / 100,
+        ratioHttpEcho: ratio(echo, raw),
         podCreatesPerSecond: creates.perSecond,
-        ratio: Math.round((creates.perSecond / raw) * 100) / 100,
+        ratio: ratio(creates.perSecond, raw),
         // Where the CPU went per create (its control plane's share included, as far as it ran).
         cpuPerCreate: creates.cpu,
       };
@@ -152,15 +152,12 @@ async function main() {
       results.apiMany = await apiFigures(service, sb, "many");
       const one = results.api1 as Record<string, Summary>;
       const many = results.apiMany as Record<string, Summary>;
-      const ratio = (figure: "p50" | "p99") =>
+      const ratios = (figure: "p50" | "p99") =>
         Object.fromEntries(
-          Object.keys(one).map((k) => [
-            k,
-            Math.round(((many[k]?.[figure] ?? 0) / (one[k]?.[figure] ?? 1)) * 100) / 100,
-          ]),
+          Object.keys(one).map((k) => [k, ratio(many[k]?.[figure] ?? 0, one[k]?.[figure] ?? 1)]),
         );
-      results.scaleRatioP50 = ratio("p50");
-      results.scaleRatioP99 = ratio("p99");
+      results.scaleRatioP50 = ratios("p50");
+      results.scaleRatioP99 = ratios("p99");
     }
 
     // The API's own limit: a service with no workers (WORKERS=0, as a scaled deployment's API
@@ -173,7 +170,7 @@ async function main() {
       const creates = await createRate(service, rateSandboxes, concurrency, rateSeconds, "alone");
       Object.assign(results.limit as object, {
         podCreatesPerSecondApiAlone: creates.perSecond,
-        ratioApiAlone: Math.round((creates.perSecond / raw) * 100) / 100,
+        ratioApiAlone: ratio(creates.perSecond, raw),
         cpuPerCreateApiAlone: creates.cpu,
       });
     }

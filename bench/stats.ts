@@ -18,6 +18,11 @@ export function summarize(samples: number[]): Summary {
   return { n: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
 }
 
+/** `numerator / denominator` to two decimals: how the bench states a ratio. */
+export function ratio(numerator: number, denominator: number): number {
+  return Math.round((numerator / denominator) * 100) / 100;
+}
+
 /** Times `fn` `n` times (sequentially), in milliseconds. */
 export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
