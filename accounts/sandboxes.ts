@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { pipelinedTransaction, SandboxWriter } from "../db/store.ts";
-import { dns1123LabelProblems } from "../kube/names.ts";
+import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";

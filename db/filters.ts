@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import type { FieldRequirement, LabelRequirement } from "../kube/selectors.ts";
+import type { FieldRequirement, LabelRequirement } from "../kube/selectors/parse.ts";
 import type { Queryable } from "./connection.ts";
 
 /** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */

@@ -1,5 +1,5 @@
 import { invalid, invalidValue, methodNotAllowed } from "./errors.ts";
-import type { Kind, ScaleSpec } from "./kind.ts";
+import type { Kind, ScaleSpec } from "./kinds/kind.ts";
 import { isPlainObject, type KubeObject } from "./object.ts";
 
 /** The autoscaling/v1 Scale of a scalable object, as GET …/scale answers. */

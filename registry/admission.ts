@@ -1,5 +1,5 @@
 import type { SandboxWriter } from "../db/store.ts";
-import type { Kind } from "../kube/kind.ts";
+import type { Kind } from "../kube/kinds/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { limitRanger } from "./admission/limitranger.ts";
 import { resourceQuota, resourceQuotaStatus } from "./admission/resourcequota.ts";

@@ -1,7 +1,7 @@
 import type { Database } from "../db/connection.ts";
 import { badRequest, qualifiedResource, StatusError } from "../kube/errors.ts";
-import { apiVersionOf, type Kind } from "../kube/kind.ts";
-import { applyConfiguration } from "../kube/managed-fields-apply.ts";
+import { applyConfiguration } from "../kube/fieldmanager/apply.ts";
+import { apiVersionOf, type Kind } from "../kube/kinds/kind.ts";
 import { isPlainObject, type KubeObject } from "../kube/object.ts";
 import { createObject } from "./create.ts";
 import { modifyObject, type Subresource, type Target } from "./update.ts";

@@ -1,9 +1,9 @@
 import type { SandboxWriter } from "../db/store.ts";
-import { bootstrapObjects } from "../kube/bootstrap.ts";
-import { storageResource } from "../kube/kind.ts";
-import { configMapKind } from "../kube/kinds/configmap.ts";
-import { namespaceKind } from "../kube/kinds/namespace.ts";
-import { prepareMetaForCreate } from "../kube/meta.ts";
+import { bootstrapObjects } from "../kube/bootstrap/cluster.ts";
+import { configMapKind } from "../kube/kinds/configmap/index.ts";
+import { storageResource } from "../kube/kinds/kind.ts";
+import { namespaceKind } from "../kube/kinds/namespace/index.ts";
+import { prepareMetaForCreate } from "../kube/meta/object-meta.ts";
 import { timestamp } from "../kube/object.ts";
 import { prepareNew } from "./create.ts";
 import { rootCaConfigMap, rootCaConfigMapBody } from "./root-ca.ts";

@@ -1,11 +1,12 @@
 import type { Database } from "../db/connection.ts";
 import { isNameTaken, type SandboxWriter } from "../db/store.ts";
-import type { DecodeOptions } from "../kube/decode.ts";
+import { decodeObject } from "../kube/decode/decode-object.ts";
+import type { DecodeOptions } from "../kube/decode/decode-typed.ts";
 import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
-import { type Kind, storageResource } from "../kube/kind.ts";
-import { namespaceKind } from "../kube/kinds/namespace.ts";
-import { recordUpdate } from "../kube/managed-fields.ts";
-import { decodeObject, prepareMetaForCreate, validateObjectMeta } from "../kube/meta.ts";
+import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
+import { type Kind, storageResource } from "../kube/kinds/kind.ts";
+import { namespaceKind } from "../kube/kinds/namespace/index.ts";
+import { prepareMetaForCreate, validateObjectMeta } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { earlyReadsOnCreate, mutate, validate } from "./admission.ts";
 import { DryRun } from "./errors.ts";

@@ -1,17 +1,17 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
 import { listObjects, type SandboxWriter } from "../db/store.ts";
-import { type DeleteOptions, planDeletion } from "../kube/deletion.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
-import { type Kind, storageResource } from "../kube/kind.ts";
-import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace.ts";
+import { type Kind, storageResource } from "../kube/kinds/kind.ts";
+import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace/index.ts";
+import { type DeleteOptions, planDeletion } from "../kube/meta/deletion.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
 import { recomputeQuotaUsage } from "./quota.ts";
 import { inSandbox } from "./transaction.ts";
 import type { Target } from "./update.ts";
 
 /** The DeleteOptions the API parses, defined with the deletion rules they steer. */
-export type { DeleteOptions } from "../kube/deletion.ts";
+export type { DeleteOptions } from "../kube/meta/deletion.ts";
 
 /** What a delete did: removed the object now, or marked it for deletion (grace period or finalizers pending). */
 export interface DeleteResult {
@@ -49,7 +49,7 @@ export async function removeObject(w: SandboxWriter, kind: Kind, obj: KubeObject
 /**
  * Deletes one object inside the caller's transaction. A namespace turns Terminating and the
  * namespace controller empties and removes it. Anything else follows the API server's Delete
- * (kube/deletion.ts): a pod on a node gets a grace period and the kubelet removes it; an Orphan
+ * (kube/meta/deletion.ts): a pod on a node gets a grace period and the kubelet removes it; an Orphan
  * or Foreground propagation policy (or the kind's default) adds the garbage collector's
  * finalizer; an object with finalizers gets a deletionTimestamp and stays until they are gone;
  * the rest is removed at once, and the garbage collector is woken for its dependents.

@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../db/store.ts";
+import { inScope } from "../kube/kinds/resourcequota/scopes.ts";
+import { resourcesFor, tracks, usageOf } from "../kube/kinds/resourcequota/usage.ts";
 import { isPlainObject, type KubeObject } from "../kube/object.ts";
-import { inScope } from "../kube/quota/scopes.ts";
-import { resourcesFor, tracks, usageOf } from "../kube/quota/usage.ts";
 import {
   addLists,
   maskList,
@@ -9,7 +9,7 @@ import {
   readResourceList,
   writeResourceList,
   zeroList,
-} from "../kube/resource-list.ts";
+} from "../kube/quantity/resource-list.ts";
 import { namespaceObjects } from "./admission/namespace-objects.ts";
 
 /**

@@ -2,7 +2,7 @@ import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
 import { getObject, type ListResult, listObjects, type Page } from "../db/store.ts";
 import { notFound } from "../kube/errors.ts";
-import { type Kind, storageResource } from "../kube/kind.ts";
+import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { sandboxGone } from "./errors.ts";
 import type { Target } from "./update.ts";

@@ -1,10 +1,11 @@
 import type { Database } from "../db/connection.ts";
 import type { SandboxWriter } from "../db/store.ts";
-import { shouldDeleteDuringUpdate } from "../kube/deletion.ts";
+import { decodeObject } from "../kube/decode/decode-object.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
-import { type Kind, storageResource } from "../kube/kind.ts";
-import { recordUpdate } from "../kube/managed-fields.ts";
-import { decodeObject, prepareMetaForUpdate } from "../kube/meta.ts";
+import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
+import { type Kind, storageResource } from "../kube/kinds/kind.ts";
+import { shouldDeleteDuringUpdate } from "../kube/meta/deletion.ts";
+import { prepareMetaForUpdate } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { mutate, validate } from "./admission.ts";
 import { validateNew, type WriteOptions } from "./create.ts";

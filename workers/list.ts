@@ -1,8 +1,8 @@
 import type { ObjectFilter } from "../db/filters.ts";
 import { listObjects, type SandboxWriter } from "../db/store.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { parseLabelSelector } from "../kube/selectors.ts";
-import { labelSelectorString } from "../kube/validation/label-selector.ts";
+import { labelSelectorString } from "../kube/selectors/label-selector.ts";
+import { parseLabelSelector } from "../kube/selectors/parse.ts";
 
 /** The objects of one storage resource in one namespace, read in the writer's transaction. */
 export async function listInNamespace(

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
+import { parseJsonBody } from "../../kube/decode/json-node.ts";
 import { badRequest, StatusError, unsupportedMediaType } from "../../kube/errors.ts";
 import { decodeProtobufObject, isProtobufContentType } from "../../kube/protobuf/decode.ts";
-import { parseJsonBody } from "../../kube/typecheck/json-node.ts";
 
 /** The API server's request body limit (3 MiB). */
 export const maxBodyBytes = 3 * 1024 * 1024;

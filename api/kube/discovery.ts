@@ -1,5 +1,5 @@
-import { apiVersionOf } from "../../kube/kind.ts";
 import { groupVersions, kinds } from "../../kube/kinds/index.ts";
+import { apiVersionOf } from "../../kube/kinds/kind.ts";
 
 /** What /version answers: Kubernetes 1.32, which kubectl's dispatcher picks its client by. */
 export const versionInfo = {

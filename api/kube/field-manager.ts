@@ -8,7 +8,7 @@ import {
   required,
   StatusError,
 } from "../../kube/errors.ts";
-import { type PatchType, patchTypes } from "../../kube/patch.ts";
+import { type PatchType, patchTypes } from "../../kube/patch/patch.ts";
 import { maxBodyBytes } from "./body.ts";
 
 /** The longest field manager name the API server accepts, in bytes. */

@@ -1,4 +1,4 @@
-import type { FieldValidation } from "../../kube/decode.ts";
+import type { FieldValidation } from "../../kube/decode/decode-typed.ts";
 import { invalid, notSupported } from "../../kube/errors.ts";
 
 const directives: readonly string[] = ["Ignore", "Strict", "Warn"];

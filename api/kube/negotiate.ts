@@ -1,4 +1,4 @@
-import type { IncludeObject } from "../../kube/table.ts";
+import type { IncludeObject } from "../../kube/printing/table.ts";
 
 /** Whether the client asked for a server-side printed Table (`Accept: ...;as=Table;...`). */
 export function wantsTable(req: Request): boolean {

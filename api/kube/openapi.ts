@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { apiVersionOf } from "../../kube/kind.ts";
 import { groupVersions, kinds } from "../../kube/kinds/index.ts";
+import { apiVersionOf } from "../../kube/kinds/kind.ts";
 
 /**
  * The OpenAPI v3 documents kubectl reads before create and apply. Each kind's object path has a

@@ -1,5 +1,5 @@
-import type { Kind } from "../../kube/kind.ts";
 import { kindByResource } from "../../kube/kinds/index.ts";
+import type { Kind } from "../../kube/kinds/kind.ts";
 
 /** A request for a resource: which kind, where, which object and which subresource. */
 export interface ResourcePath {

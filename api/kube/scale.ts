@@ -1,8 +1,8 @@
 import { badRequest, conflict } from "../../kube/errors.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch.ts";
+import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
+import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
 import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
-import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
 import { readBody } from "./body.ts";

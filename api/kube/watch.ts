@@ -1,11 +1,11 @@
 import type { ObjectFilter } from "../../db/filters.ts";
 import { type ChangeBatch, changesAfter } from "../../db/store.ts";
 import { badRequest, gone } from "../../kube/errors.ts";
-import { fieldsMatch } from "../../kube/fields.ts";
-import { apiVersionOf, storageResource } from "../../kube/kind.ts";
+import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { labelsMatch } from "../../kube/selectors.ts";
-import { toTable } from "../../kube/table.ts";
+import { toTable } from "../../kube/printing/table.ts";
+import { fieldsMatch } from "../../kube/selectors/field-selectors.ts";
+import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listKind } from "../../registry/read.ts";
 import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
 import type { ResourcePath } from "./path.ts";

@@ -1,19 +1,19 @@
-import { apiVersionOf, type Kind } from "../kind.ts";
-import { configMapKind } from "./configmap.ts";
-import { deploymentKind } from "./deployment.ts";
-import { endpointsKind } from "./endpoints.ts";
-import { endpointSliceKind } from "./endpointslice.ts";
-import { eventKind } from "./event.ts";
-import { limitRangeKind } from "./limitrange.ts";
-import { namespaceKind } from "./namespace.ts";
-import { nodeKind } from "./node.ts";
-import { podKind } from "./pod.ts";
-import { replicaSetKind } from "./replicaset.ts";
-import { replicationControllerKind } from "./replicationcontroller.ts";
-import { resourceQuotaKind } from "./resourcequota.ts";
-import { secretKind } from "./secret.ts";
-import { serviceKind } from "./service.ts";
-import { serviceAccountKind } from "./serviceaccount.ts";
+import { configMapKind } from "./configmap/index.ts";
+import { deploymentKind } from "./deployment/index.ts";
+import { endpointsKind } from "./endpoints/index.ts";
+import { endpointSliceKind } from "./endpointslice/index.ts";
+import { eventKind } from "./event/index.ts";
+import { apiVersionOf, type Kind } from "./kind.ts";
+import { limitRangeKind } from "./limitrange/index.ts";
+import { namespaceKind } from "./namespace/index.ts";
+import { nodeKind } from "./node/index.ts";
+import { podKind } from "./pod/index.ts";
+import { replicaSetKind } from "./replicaset/index.ts";
+import { replicationControllerKind } from "./replicationcontroller/index.ts";
+import { resourceQuotaKind } from "./resourcequota/index.ts";
+import { secretKind } from "./secret/index.ts";
+import { serviceKind } from "./service/index.ts";
+import { serviceAccountKind } from "./serviceaccount/index.ts";
 
 /** Every kind the API serves. Adding a kind means adding its file and listing it here. */
 export const kinds: Kind[] = [

@@ -1,4 +1,4 @@
-import { regexError } from "../names.ts";
+import { regexError } from "../meta/names.ts";
 
 const configKeyFormat = "[-._a-zA-Z0-9]+";
 const configKey = new RegExp(`^${configKeyFormat}$`);

@@ -1,10 +1,15 @@
 import { forbidden } from "../../kube/errors.ts";
+import { type LimitItem, limitItems } from "../../kube/kinds/limitrange/validation.ts";
+import {
+  type ContainerResources,
+  podContainers,
+  podLimits,
+  podRequests,
+} from "../../kube/kinds/pod/resources.ts";
+import { podQOSClass } from "../../kube/kinds/pod/spec/resources.ts";
 import { isPlainObject, type KubeObject } from "../../kube/object.ts";
-import { type ContainerResources, podContainers, podLimits, podRequests } from "../../kube/pod-resources.ts";
-import { formatQuantity, type Quantity, quantityMilliValue } from "../../kube/quantity.ts";
-import type { ResourceList } from "../../kube/resource-list.ts";
-import { type LimitItem, limitItems } from "../../kube/validation/limitrange.ts";
-import { podQOSClass } from "../../kube/validation/resources.ts";
+import { formatQuantity, type Quantity, quantityMilliValue } from "../../kube/quantity/quantity.ts";
+import type { ResourceList } from "../../kube/quantity/resource-list.ts";
 import type { AdmissionPlugin, AdmissionRequest } from "../admission.ts";
 import { namespaceObjects, prefetchNamespaceObjects } from "./namespace-objects.ts";
 

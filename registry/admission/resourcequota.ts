@@ -1,9 +1,9 @@
 import type { SandboxWriter } from "../../db/store.ts";
 import { forbidden, type StatusError } from "../../kube/errors.ts";
-import { storageResource } from "../../kube/kind.ts";
+import { storageResource } from "../../kube/kinds/kind.ts";
+import { inScope } from "../../kube/kinds/resourcequota/scopes.ts";
+import { podConstraintProblem, tracks, usageOf } from "../../kube/kinds/resourcequota/usage.ts";
 import { isPlainObject, type KubeObject } from "../../kube/object.ts";
-import { inScope } from "../../kube/quota/scopes.ts";
-import { podConstraintProblem, tracks, usageOf } from "../../kube/quota/usage.ts";
 import {
   addLists,
   exceeding,
@@ -12,7 +12,7 @@ import {
   type ResourceList,
   readResourceList,
   writeResourceList,
-} from "../../kube/resource-list.ts";
+} from "../../kube/quantity/resource-list.ts";
 import type { AdmissionPlugin } from "../admission.ts";
 import { quotaStatus, sameStatus } from "../quota.ts";
 import { namespaceObjects, prefetchNamespaceObjects } from "./namespace-objects.ts";

@@ -1,15 +1,15 @@
 import type { SandboxWriter } from "../../db/store.ts";
 import { type FieldError, invalid } from "../../kube/errors.ts";
-import { parseIPv4 } from "../../kube/ip.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { parseIPv4 } from "../../kube/go/ip.ts";
 import {
   type Allocated,
   allocateClusterIPs,
   allocateHealthCheckNodePort,
   allocateNodePorts,
-} from "../../kube/service/allocate.ts";
-import { initIPFamilyFields } from "../../kube/service/ip-families.ts";
-import { portsOf, type ServiceSpec, serviceSpec } from "../../kube/service/spec.ts";
+} from "../../kube/kinds/service/allocate.ts";
+import { initIPFamilyFields } from "../../kube/kinds/service/ip-families.ts";
+import { portsOf, type ServiceSpec, serviceSpec } from "../../kube/kinds/service/spec.ts";
+import type { KubeObject } from "../../kube/object.ts";
 import type { AdmissionPlugin, AdmissionRequest } from "../admission.ts";
 
 /**

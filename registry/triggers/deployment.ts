@@ -1,5 +1,5 @@
 import type { Written } from "../../db/store.ts";
-import { controllerOf } from "../../kube/owners.ts";
+import { controllerOf } from "../../kube/meta/owners.ts";
 import type { Job } from "../triggers.ts";
 
 /** The deployment controller's task; its key is `<namespace>/<name>`. */

@@ -1,6 +1,6 @@
 import type { Written } from "../../db/store.ts";
-import { foregroundFinalizer, orphanFinalizer } from "../../kube/deletion.ts";
-import { ownerReferences } from "../../kube/owners.ts";
+import { foregroundFinalizer, orphanFinalizer } from "../../kube/meta/deletion.ts";
+import { ownerReferences } from "../../kube/meta/owners.ts";
 import type { Job } from "../triggers.ts";
 
 /** The garbage collector's task; its key is the uid of an owner whose dependents need a look. */

@@ -1,5 +1,5 @@
 import type { Written } from "../../db/store.ts";
-import { controllerOf } from "../../kube/owners.ts";
+import { controllerOf } from "../../kube/meta/owners.ts";
 import { record } from "../../kube/validation/json.ts";
 import type { Job } from "../triggers.ts";
 

@@ -1,4 +1,4 @@
-import { isTerminal, kubeletShouldLook, wantsScheduling } from "../../kube/pod-state.ts";
+import { isTerminal, kubeletShouldLook, wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import { record, text } from "../../kube/validation/json.ts";
 import type { Job, Trigger } from "../triggers.ts";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiVersionOf, type Kind } from "../../kube/kind.ts";
 import { kinds } from "../../kube/kinds/index.ts";
+import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
 import { testApp } from "../support/app.ts";
 
 const t = testApp();

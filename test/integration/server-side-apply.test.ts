@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceAccountKind } from "../../kube/kinds/serviceaccount.ts";
+import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
 import { createObject } from "../../registry/create.ts";
 import { testApp } from "../support/app.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, humanDuration } from "../../kube/age.ts";
+import { age, humanDuration } from "../../kube/go/human-duration.ts";
 
 describe("AGE as kubectl prints it", () => {
   it.each([

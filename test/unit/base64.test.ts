@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64 } from "../../kube/base64.ts";
+import { decodeBase64 } from "../../kube/go/base64.ts";
 
 describe("Go's base64.StdEncoding", () => {
   it.each([

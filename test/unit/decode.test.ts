@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type DecodeOptions, decodeTyped } from "../../kube/decode.ts";
+import { type DecodeOptions, decodeTyped } from "../../kube/decode/decode-typed.ts";
+import { parseJsonBody } from "../../kube/decode/json-node.ts";
 import { StatusError } from "../../kube/errors.ts";
-import type { Kind } from "../../kube/kind.ts";
-import { namespaceKind } from "../../kube/kinds/namespace.ts";
-import { parseJsonBody } from "../../kube/typecheck/json-node.ts";
+import type { Kind } from "../../kube/kinds/kind.ts";
+import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 
 const widget: Kind = {
   ...namespaceKind,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type DeleteOptions, planDeletion, shouldDeleteDuringUpdate } from "../../kube/deletion.ts";
-import { configMapKind } from "../../kube/kinds/configmap.ts";
-import { podKind } from "../../kube/kinds/pod.ts";
-import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
-import { replicationControllerKind } from "../../kube/kinds/replicationcontroller.ts";
+import { configMapKind } from "../../kube/kinds/configmap/index.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
+import { replicationControllerKind } from "../../kube/kinds/replicationcontroller/index.ts";
+import { type DeleteOptions, planDeletion, shouldDeleteDuringUpdate } from "../../kube/meta/deletion.ts";
 import type { KubeObject } from "../../kube/object.ts";
 
 const now = new Date("2025-01-01T12:00:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { goJsonObjectError } from "../../kube/validation/go-json.ts";
+import { goJsonObjectError } from "../../kube/go/json-syntax.ts";
 
 const check = (text: string) => goJsonObjectError(Buffer.from(text, "latin1"));
 

@@ -4,7 +4,7 @@ import {
   qualifiedNameProblems,
   validateAnnotations,
   validateLabels,
-} from "../../kube/labels.ts";
+} from "../../kube/meta/labels.ts";
 
 describe("label keys and values", () => {
   it.each(["app", "app.kubernetes.io/name", "example.com/MyName", "a_b.c-d", "x".repeat(63)])(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { limitRangeKind } from "../../kube/kinds/limitrange.ts";
+import { limitRangeKind } from "../../kube/kinds/limitrange/index.ts";
+import { limitItems } from "../../kube/kinds/limitrange/validation.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { limitItems } from "../../kube/validation/limitrange.ts";
 import {
   aggregate,
   applyLimitRangeDefaults,

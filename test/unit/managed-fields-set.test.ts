@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { keyElement, pathString, valueElement } from "../../kube/managed-fields-path.ts";
-import { FieldSet } from "../../kube/managed-fields-set.ts";
-import { compareObjects, mergeObjects, removeItems, toFieldSet } from "../../kube/managed-fields-typed.ts";
+import { keyElement, pathString, valueElement } from "../../kube/fieldmanager/path.ts";
+import { FieldSet } from "../../kube/fieldmanager/set.ts";
+import { compareObjects, mergeObjects, removeItems, toFieldSet } from "../../kube/fieldmanager/typed.ts";
 
 const podSpec = (containers: unknown[]) => ({
   apiVersion: "v1",

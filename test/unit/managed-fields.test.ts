@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { StatusError } from "../../kube/errors.ts";
-import type { Kind } from "../../kube/kind.ts";
-import { namespaceKind } from "../../kube/kinds/namespace.ts";
-import { serviceAccountKind } from "../../kube/kinds/serviceaccount.ts";
-import { recordUpdate, type WriteScope } from "../../kube/managed-fields.ts";
-import { applyConfiguration } from "../../kube/managed-fields-apply.ts";
+import { applyConfiguration } from "../../kube/fieldmanager/apply.ts";
+import { recordUpdate, type WriteScope } from "../../kube/fieldmanager/managed-fields.ts";
+import type { Kind } from "../../kube/kinds/kind.ts";
+import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
+import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 
 const T0 = "2024-05-01T10:00:00Z";

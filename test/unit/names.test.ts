@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dns1123LabelProblems, dns1123SubdomainProblems, validateName } from "../../kube/names.ts";
+import { dns1123LabelProblems, dns1123SubdomainProblems, validateName } from "../../kube/meta/names.ts";
 
 describe("DNS-1123 names", () => {
   it.each([

@@ -12,7 +12,7 @@ import {
   quantityValue,
   roundUpQuantity,
   subtractQuantities,
-} from "../../kube/quantity.ts";
+} from "../../kube/quantity/quantity.ts";
 
 const q = parseQuantityExact;
 

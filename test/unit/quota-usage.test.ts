@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { inScope } from "../../kube/kinds/resourcequota/scopes.ts";
+import { podConstraintProblem, resourcesFor, tracks, usageOf } from "../../kube/kinds/resourcequota/usage.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { inScope } from "../../kube/quota/scopes.ts";
-import { podConstraintProblem, resourcesFor, tracks, usageOf } from "../../kube/quota/usage.ts";
-import { writeResourceList } from "../../kube/resource-list.ts";
+import { writeResourceList } from "../../kube/quantity/resource-list.ts";
 
 function obj(fields: Record<string, unknown>): KubeObject {
   return { metadata: { name: "x", namespace: "default" }, ...fields };

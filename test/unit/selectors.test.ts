@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StatusError } from "../../kube/errors.ts";
-import { labelsMatch, parseFieldSelector, parseLabelSelector } from "../../kube/selectors.ts";
+import { labelsMatch, parseFieldSelector, parseLabelSelector } from "../../kube/selectors/parse.ts";
 
 const pod = { project: "lambert", environment: "staging", tier: "frontend" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyStrategicMergePatch } from "../../kube/strategic-merge.ts";
+import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
 
 const pod = {
   metadata: { name: "web", labels: { app: "web", tier: "fe" }, finalizers: ["a"] },

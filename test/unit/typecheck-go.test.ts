@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { base64ErrorOffset } from "../../kube/typecheck/go-base64.ts";
-import { goMarshal, goQuote, goSprintV } from "../../kube/typecheck/go-format.ts";
-import { parseGoTime } from "../../kube/typecheck/go-time.ts";
-import { DepthError, parseJsonNodes } from "../../kube/typecheck/json-node.ts";
+import { DepthError, parseJsonNodes } from "../../kube/decode/json-node.ts";
+import { base64ErrorOffset } from "../../kube/go/base64-errors.ts";
+import { goMarshal, goQuote, goSprintV } from "../../kube/go/format.ts";
+import { parseGoTime } from "../../kube/go/time.ts";
 
 const layout = '"2006-01-02T15:04:05Z07:00"';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type GoType, kindType } from "../../kube/typecheck/go-model.ts";
-import { parseJsonNodes } from "../../kube/typecheck/json-node.ts";
-import { typecheck } from "../../kube/typecheck.ts";
+import { typecheck } from "../../kube/decode/go-json-decoder.ts";
+import { type GoType, kindType } from "../../kube/decode/go-model.ts";
+import { parseJsonNodes } from "../../kube/decode/json-node.ts";
 
 const type = (apiVersion: string, kind: string): GoType => {
   const t = kindType(apiVersion, kind);

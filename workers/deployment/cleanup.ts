@@ -1,4 +1,4 @@
-import { specReplicas, statusCount } from "../../kube/kinds/workload.ts";
+import { specReplicas, statusCount } from "../../kube/kinds/workload/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { byCreation, revisionOf } from "./view.ts";
 

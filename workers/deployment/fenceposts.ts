@@ -1,4 +1,4 @@
-import { specReplicas } from "../../kube/kinds/workload.ts";
+import { specReplicas } from "../../kube/kinds/workload/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { record } from "../../kube/validation/json.ts";
 

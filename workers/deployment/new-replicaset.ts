@@ -1,5 +1,5 @@
 import { StatusError } from "../../kube/errors.ts";
-import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record } from "../../kube/validation/json.ts";
 import { createInTransaction } from "../../registry/create.ts";

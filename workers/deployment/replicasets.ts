@@ -1,8 +1,8 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
+import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { record } from "../../kube/validation/json.ts";
-import { selectorMatches } from "../../kube/validation/label-selector.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { listInNamespace } from "../list.ts";
 import { manager } from "./sync.ts";

@@ -1,6 +1,6 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { deploymentKind } from "../../kube/kinds/deployment.ts";
-import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
+import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvent } from "../../registry/events.ts";

@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { endpointsKind } from "../../kube/kinds/endpoints.ts";
+import { endpointsKind } from "../../kube/kinds/endpoints/index.ts";
+import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import type { ServiceSpec } from "../../kube/service/spec.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";

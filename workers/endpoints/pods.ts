@@ -1,5 +1,5 @@
+import type { ServicePort, ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import type { ServicePort, ServiceSpec } from "../../kube/service/spec.ts";
 import { record, records, text } from "../../kube/validation/json.ts";
 
 /** What the endpoint controllers read of a pod, once. */

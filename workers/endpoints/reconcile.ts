@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store.ts";
+import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { labelsMatch } from "../../kube/selectors.ts";
-import type { ServiceSpec } from "../../kube/service/spec.ts";
+import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listInNamespace, mapSelectorFilter } from "../list.ts";
 import { deleteEndpoints, syncEndpoints } from "./endpoints-object.ts";
 import { type PodInfo, podInfo } from "./pods.ts";

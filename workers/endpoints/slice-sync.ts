@@ -1,6 +1,6 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { slicePorts } from "../../kube/endpoints/slice.ts";
-import { endpointSliceKind } from "../../kube/kinds/endpointslice.ts";
+import { endpointSliceKind } from "../../kube/kinds/endpointslice/index.ts";
+import { slicePorts } from "../../kube/kinds/endpointslice/slice.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";

@@ -1,6 +1,6 @@
-import type { SliceEndpoint, SlicePort } from "../../kube/endpoints/slice.ts";
+import type { SliceEndpoint, SlicePort } from "../../kube/kinds/endpointslice/slice.ts";
+import { portsOf, type ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { portsOf, type ServiceSpec } from "../../kube/service/spec.ts";
 import { findPort, type PodInfo, shouldBeInEndpoints, shouldSetHostname } from "./pods.ts";
 
 /** discovery.LabelServiceName: how slices name their service (and how `kubectl describe svc` finds them). */

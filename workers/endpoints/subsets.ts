@@ -1,6 +1,6 @@
-import type { EndpointAddress, EndpointPort, EndpointSubset } from "../../kube/endpoints/endpoints.ts";
+import type { EndpointAddress, EndpointPort, EndpointSubset } from "../../kube/kinds/endpoints/subsets.ts";
+import { clusterIPNone, portsOf, type ServicePort, type ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { clusterIPNone, portsOf, type ServicePort, type ServiceSpec } from "../../kube/service/spec.ts";
 import { findPort, type PodInfo, podIPFor, shouldBeInEndpoints, shouldSetHostname } from "./pods.ts";
 
 /** The address of a pod in Endpoints: IP, node, and a reference to the pod. */

@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { type DeleteOptions, foregroundFinalizer, orphanFinalizer } from "../../kube/deletion.ts";
+import { type DeleteOptions, foregroundFinalizer, orphanFinalizer } from "../../kube/meta/deletion.ts";
+import { type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { type OwnerReference, ownerReferences } from "../../kube/owners.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { dependentsOf, type Node, objectByUid, resolveOwner } from "./graph.ts";

@@ -1,8 +1,8 @@
 import { type SandboxWriter, served } from "../../db/store.ts";
-import { type Kind, storageResource } from "../../kube/kind.ts";
 import { kinds } from "../../kube/kinds/index.ts";
+import { type Kind, storageResource } from "../../kube/kinds/kind.ts";
+import type { OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import type { OwnerReference } from "../../kube/owners.ts";
 
 /** An object of the sandbox with the kind it is stored as. */
 export interface Node {

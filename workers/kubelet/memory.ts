@@ -1,6 +1,6 @@
 import type { SandboxWriter } from "../../db/store.ts";
+import { defaultPullPolicy } from "../../kube/kinds/pod/spec/image.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { defaultPullPolicy } from "../../kube/validation/image.ts";
 import { record, records, text } from "../../kube/validation/json.ts";
 import { allStatuses, millis } from "./container-status.ts";
 

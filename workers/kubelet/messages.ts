@@ -1,5 +1,5 @@
+import { goDuration } from "../../kube/go/duration.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { goDuration } from "../../kube/runtime/go-duration.ts";
 
 /**
  * The kubelet's event and status texts (pkg/kubelet/images, kuberuntime, events), word for

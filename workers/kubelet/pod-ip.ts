@@ -1,5 +1,5 @@
 import type { SandboxWriter } from "../../db/store.ts";
-import { formatIPv4, parseIPv4 } from "../../kube/ip.ts";
+import { formatIPv4, parseIPv4 } from "../../kube/go/ip.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { record, text } from "../../kube/validation/json.ts";
 

@@ -1,7 +1,7 @@
+import { defaultPullPolicy } from "../../kube/kinds/pod/spec/image.ts";
 import { timestamp } from "../../kube/object.ts";
 import { normalizeImage } from "../../kube/runtime/image-ref.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
-import { defaultPullPolicy } from "../../kube/validation/image.ts";
 import { type Json, num, record, text } from "../../kube/validation/json.ts";
 import { containerStatus, lastTermination, waiting } from "./container-status.ts";
 import type { ContainerRef, Work } from "./context.ts";

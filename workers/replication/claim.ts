@@ -1,5 +1,5 @@
+import { controllerOf } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { controllerOf } from "../../kube/owners.ts";
 
 /** What a controller does with the pods of its namespace (PodControllerRefManager.ClaimPods). */
 export interface Claim {

@@ -1,10 +1,10 @@
-import { apiVersionOf, type Kind } from "../../kube/kind.ts";
-import { replicaSetKind } from "../../kube/kinds/replicaset.ts";
-import { replicationControllerKind } from "../../kube/kinds/replicationcontroller.ts";
+import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
+import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
+import { replicationControllerKind } from "../../kube/kinds/replicationcontroller/index.ts";
+import type { OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import type { OwnerReference } from "../../kube/owners.ts";
+import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { isRecord, record } from "../../kube/validation/json.ts";
-import { selectorMatches } from "../../kube/validation/label-selector.ts";
 import { replicationTasks } from "../../registry/triggers/replication.ts";
 
 /**

@@ -1,12 +1,12 @@
 import { listObjects, type SandboxWriter } from "../../db/store.ts";
 import { StatusError } from "../../kube/errors.ts";
-import { storageResource } from "../../kube/kind.ts";
-import { podKind } from "../../kube/kinds/pod.ts";
-import { specReplicas } from "../../kube/kinds/workload.ts";
+import { storageResource } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { jsonEqual } from "../../kube/kinds/pod/update.ts";
+import { specReplicas } from "../../kube/kinds/workload/spec.ts";
+import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/owners.ts";
 import { record } from "../../kube/validation/json.ts";
-import { jsonEqual } from "../../kube/validation/pod-update.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvent } from "../../registry/events.ts";

@@ -1,4 +1,4 @@
-import { specReplicas } from "../../kube/kinds/workload.ts";
+import { specReplicas } from "../../kube/kinds/workload/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { timestamp } from "../../kube/object.ts";
 import { isRecord, type Json, record, records } from "../../kube/validation/json.ts";

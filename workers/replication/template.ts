@@ -1,5 +1,5 @@
+import type { OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import type { OwnerReference } from "../../kube/owners.ts";
 import { isRecord, record } from "../../kube/validation/json.ts";
 
 /** The longest DNS subdomain, which a generated pod name must stay within. */

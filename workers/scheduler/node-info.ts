@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { quantityValue } from "../../kube/quantity.ts";
-import { readResourceList } from "../../kube/resource-list.ts";
+import { quantityValue } from "../../kube/quantity/quantity.ts";
+import { readResourceList } from "../../kube/quantity/resource-list.ts";
 import { num, record, records, text } from "../../kube/validation/json.ts";
 import {
   addInto,

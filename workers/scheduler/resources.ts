@@ -1,7 +1,7 @@
+import { podRequests } from "../../kube/kinds/pod/resources.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { podRequests } from "../../kube/pod-resources.ts";
-import { quantityMilliValue, quantityValue } from "../../kube/quantity.ts";
-import { addLists, type ResourceList, readResourceList } from "../../kube/resource-list.ts";
+import { quantityMilliValue, quantityValue } from "../../kube/quantity/quantity.ts";
+import { addLists, type ResourceList, readResourceList } from "../../kube/quantity/resource-list.ts";
 import { record, records } from "../../kube/validation/json.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { SandboxWriter } from "../../db/store.ts";
+import { wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { wantsScheduling } from "../../kube/pod-state.ts";
 import { record, records } from "../../kube/validation/json.ts";
 import { bindInTransaction } from "../../registry/binding.ts";
 import { recordEvent, recordEvents } from "../../registry/events.ts";

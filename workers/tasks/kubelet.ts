@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
 import type { SandboxWriter } from "../../db/store.ts";
-import { podKind } from "../../kube/kinds/pod.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { isTerminal } from "../../kube/kinds/pod/state.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { isTerminal } from "../../kube/pod-state.ts";
 import { type Json, record, text } from "../../kube/validation/json.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";

@@ -1,8 +1,8 @@
 import type { Database } from "../../db/connection.ts";
 import { listObjects } from "../../db/store.ts";
-import { storageResource } from "../../kube/kind.ts";
+import { storageResource } from "../../kube/kinds/kind.ts";
+import { controllerOf } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { controllerOf } from "../../kube/owners.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { doneIfSandboxGone } from "../done.ts";
 import {

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/connection.ts";
 import { listObjects } from "../../db/store.ts";
+import { isTerminal, wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { isTerminal, wantsScheduling } from "../../kube/pod-state.ts";
 import { num, record, text } from "../../kube/validation/json.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { kubeletJob } from "../../registry/triggers/scheduling.ts";

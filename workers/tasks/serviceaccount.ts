@@ -1,9 +1,9 @@
 import type { Database } from "../../db/connection.ts";
 import type { SandboxWriter } from "../../db/store.ts";
-import { configMapKind } from "../../kube/kinds/configmap.ts";
-import { serviceAccountKind } from "../../kube/kinds/serviceaccount.ts";
+import { configMapKind } from "../../kube/kinds/configmap/index.ts";
+import { jsonEqual } from "../../kube/kinds/pod/update.ts";
+import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
 import { record } from "../../kube/validation/json.ts";
-import { jsonEqual } from "../../kube/validation/pod-update.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import {
   descriptionAnnotation,

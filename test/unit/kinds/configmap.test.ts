@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { configMapKind, validateConfigMap, validateConfigMapUpdate } from "../../../kube/kinds/configmap.ts";
+import {
+  configMapKind,
+  validateConfigMap,
+  validateConfigMapUpdate,
+} from "../../../kube/kinds/configmap/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 function cm(fields: Record<string, unknown>): KubeObject {

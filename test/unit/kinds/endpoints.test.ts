@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { endpointsKind } from "../../../kube/kinds/endpoints.ts";
-import { endpointSliceKind } from "../../../kube/kinds/endpointslice.ts";
+import { endpointsKind } from "../../../kube/kinds/endpoints/index.ts";
+import { endpointSliceKind } from "../../../kube/kinds/endpointslice/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 const created = "2025-01-01T00:00:00Z";

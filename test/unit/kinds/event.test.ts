@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventKind, validateEvent } from "../../../kube/kinds/event.ts";
+import { eventKind, validateEvent } from "../../../kube/kinds/event/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 const now = Date.parse("2024-01-01T01:00:00Z");

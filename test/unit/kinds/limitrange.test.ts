@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { limitRangeKind } from "../../../kube/kinds/limitrange.ts";
+import { limitRangeKind } from "../../../kube/kinds/limitrange/index.ts";
+import { validateLimitRange } from "../../../kube/kinds/limitrange/validation.ts";
 import type { KubeObject } from "../../../kube/object.ts";
-import { validateLimitRange } from "../../../kube/validation/limitrange.ts";
 
 function lr(limits: unknown[]): KubeObject {
   const obj: KubeObject = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l" }, spec: { limits } };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { StatusError } from "../../../kube/errors.ts";
-import { podKind } from "../../../kube/kinds/pod.ts";
-import { defaultPullPolicy } from "../../../kube/validation/image.ts";
-import { podQOSClass } from "../../../kube/validation/resources.ts";
+import { podKind } from "../../../kube/kinds/pod/index.ts";
+import { defaultPullPolicy } from "../../../kube/kinds/pod/spec/image.ts";
+import { podQOSClass } from "../../../kube/kinds/pod/spec/resources.ts";
 import { created, nginx } from "./workload-support.ts";
 
 describe("pod defaults", () => {

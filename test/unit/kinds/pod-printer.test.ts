@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podKind } from "../../../kube/kinds/pod.ts";
+import { podKind } from "../../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 const now = Date.parse("2025-01-01T12:00:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podKind } from "../../../kube/kinds/pod.ts";
+import { podKind } from "../../../kube/kinds/pod/index.ts";
 import { nginx, problems } from "./workload-support.ts";
 
 const pod = (spec: Record<string, unknown>) => ({ spec });

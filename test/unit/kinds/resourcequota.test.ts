@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { quotaUsageCells, resourceQuotaKind } from "../../../kube/kinds/resourcequota.ts";
-import type { KubeObject } from "../../../kube/object.ts";
+import { quotaUsageCells, resourceQuotaKind } from "../../../kube/kinds/resourcequota/index.ts";
 import {
   validateResourceQuota,
   validateResourceQuotaUpdate,
-} from "../../../kube/validation/resourcequota.ts";
+} from "../../../kube/kinds/resourcequota/validation.ts";
+import type { KubeObject } from "../../../kube/object.ts";
 
 function quota(spec: Record<string, unknown>, status?: Record<string, unknown>): KubeObject {
   const obj: KubeObject = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec, status };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { secretKind } from "../../../kube/kinds/secret.ts";
+import { secretKind } from "../../../kube/kinds/secret/index.ts";
+import { validateSecret, validateSecretUpdate } from "../../../kube/kinds/secret/validation.ts";
 import type { KubeObject } from "../../../kube/object.ts";
-import { validateSecret, validateSecretUpdate } from "../../../kube/validation/secret.ts";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 function secret(fields: Record<string, unknown>, annotations?: Record<string, string>): KubeObject {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseIPv4 } from "../../../kube/ip.ts";
-import { type Allocated, allocateClusterIPs, allocateNodePorts } from "../../../kube/service/allocate.ts";
-import { initIPFamilyFields } from "../../../kube/service/ip-families.ts";
-import type { ServiceSpec } from "../../../kube/service/spec.ts";
+import { parseIPv4 } from "../../../kube/go/ip.ts";
+import {
+  type Allocated,
+  allocateClusterIPs,
+  allocateNodePorts,
+} from "../../../kube/kinds/service/allocate.ts";
+import { initIPFamilyFields } from "../../../kube/kinds/service/ip-families.ts";
+import type { ServiceSpec } from "../../../kube/kinds/service/spec.ts";
 
 const none = (): Allocated => ({ ips: new Set(), nodePorts: new Set() });
 const lines = (errors: { field: string; body: string }[]) => errors.map((e) => `${e.field}: ${e.body}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serviceKind } from "../../../kube/kinds/service.ts";
+import { serviceKind } from "../../../kube/kinds/service/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 const created = "2025-01-01T00:00:00Z";

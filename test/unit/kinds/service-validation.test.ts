@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { serviceKind } from "../../../kube/kinds/service.ts";
-import { validateObjectMeta } from "../../../kube/meta.ts";
+import { serviceKind } from "../../../kube/kinds/service/index.ts";
+import { validateObjectMeta } from "../../../kube/meta/object-meta.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 /** A service as it reaches validation: decoded, defaulted and prepared for create. */

@@ -1,4 +1,4 @@
-import type { Kind } from "../../../kube/kind.ts";
+import type { Kind } from "../../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 /** Runs a kind's create hooks on a manifest as the registry does (defaults, prepare), without storage. */

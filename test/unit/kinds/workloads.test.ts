@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { deploymentKind } from "../../../kube/kinds/deployment.ts";
-import { replicaSetKind } from "../../../kube/kinds/replicaset.ts";
-import { replicationControllerKind } from "../../../kube/kinds/replicationcontroller.ts";
+import { deploymentKind } from "../../../kube/kinds/deployment/index.ts";
+import { replicaSetKind } from "../../../kube/kinds/replicaset/index.ts";
+import { replicationControllerKind } from "../../../kube/kinds/replicationcontroller/index.ts";
 import { created, nginx, problems } from "./workload-support.ts";
 
 const now = Date.parse("2025-01-01T12:00:00Z");

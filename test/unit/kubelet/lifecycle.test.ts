@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapObjects } from "../../../kube/bootstrap.ts";
-import { summarizePod } from "../../../kube/kinds/pod-printer.ts";
+import { bootstrapObjects } from "../../../kube/bootstrap/cluster.ts";
+import { summarizePod } from "../../../kube/kinds/pod/printer.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 import type { Json } from "../../../kube/validation/json.ts";
 import type { KubeletContext } from "../../../workers/kubelet/context.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { goDuration } from "../../../kube/go/duration.ts";
 import { backoffMs, crashRestartDelayMs } from "../../../kube/runtime/backoff.ts";
-import { goDuration } from "../../../kube/runtime/go-duration.ts";
 import { normalizeImage } from "../../../kube/runtime/image-ref.ts";
 import { pullImage } from "../../../kube/runtime/images.ts";
 

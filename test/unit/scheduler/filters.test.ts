@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapObjects } from "../../../kube/bootstrap.ts";
+import { bootstrapObjects } from "../../../kube/bootstrap/cluster.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 import { type FilterStatus, runFilters } from "../../../workers/scheduler/filters.ts";
 import { fitErrorMessage } from "../../../workers/scheduler/fit-error.ts";

@@ -1,0 +1,134 @@
+import { isPlainObject } from "../object.ts";
+import { FieldSet } from "./set.ts";
+
+/** metav1.ManagedFieldsEntry, as objects carry it in metadata.managedFields. */
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: "Apply" | "Update";
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: "FieldsV1";
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
+}
+
+/** Who a set of fields belongs to, the parts of an entry that tell two managers apart. */
+export interface ManagerInfo {
+  manager: string;
+  operation: "Apply" | "Update";
+  apiVersion: string;
+  subresource?: string;
+}
+
+/** The fields one manager owns, at the API version it wrote them in. */
+export interface VersionedSet {
+  set: FieldSet;
+  apiVersion: string;
+  applied: boolean;
+}
+
+/** Every manager's fields and the time of its last change, keyed by manager identifier. */
+export interface Managed {
+  sets: Map<string, VersionedSet>;
+  times: Map<string, string>;
+}
+
+/** A Managed with no managers. */
+export function emptyManaged(): Managed {
+  return { sets: new Map(), times: new Map() };
+}
+
+/** A copy whose sets and times can change without changing the original. */
+export function copyManaged(m: Managed): Managed {
+  return {
+    sets: new Map([...m.sets].map(([id, vs]) => [id, { ...vs, set: vs.set.copy() }])),
+    times: new Map(m.times),
+  };
+}
+
+/**
+ * The identifier of a manager (BuildManagerIdentifier): its entry without fields and time,
+ * and without the API version for appliers, so one applier keeps one entry across versions.
+ */
+export function managerId(info: ManagerInfo): string {
+  return JSON.stringify({
+    manager: info.manager || undefined,
+    operation: info.operation,
+    apiVersion: info.operation === "Apply" ? undefined : info.apiVersion || undefined,
+    subresource: info.subresource || undefined,
+  });
+}
+
+/** The manager, operation and subresource an identifier names. */
+export function parseManagerId(id: string): Partial<ManagerInfo> {
+  return JSON.parse(id) as Partial<ManagerInfo>;
+}
+
+/** Reads metadata.managedFields (DecodeManagedFields); throws on an entry the API server would refuse. */
+export function decodeManagedFields(entries: unknown): Managed {
+  const out = emptyManaged();
+  if (entries === undefined || entries === null) return out;
+  if (!Array.isArray(entries)) throw new Error("managedFields must be a list");
+  entries.forEach((e, i) => {
+    if (!isPlainObject(e)) throw new Error(`managed fields entry ${i} must be an object`);
+    if (e.operation !== "Apply" && e.operation !== "Update")
+      throw new Error("operation must be `Apply` or `Update`");
+    if (typeof e.apiVersion !== "string" || !e.apiVersion) throw new Error("apiVersion must not be empty");
+    if (!e.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
+    if (e.fieldsType !== "FieldsV1")
+      throw new Error(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
+    const id = managerId({
+      manager: typeof e.manager === "string" ? e.manager : "",
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      subresource: typeof e.subresource === "string" ? e.subresource : "",
+    });
+    const set =
+      e.fieldsV1 === undefined || e.fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1);
+    out.sets.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === "Apply" });
+    if (typeof e.time === "string") out.times.set(id, e.time);
+    else out.times.delete(id);
+  });
+  return out;
+}
+
+function seconds(time: string | undefined): number {
+  return time ? Math.floor(Date.parse(time) / 1000) || 0 : 0;
+}
+
+/** Writes managers back as entries (encodeManagedFields), sorted as the API server sorts them; undefined when none. */
+export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined {
+  if (managed.sets.size === 0) return undefined;
+  const entries = [...managed.sets].map(([id, vs]): ManagedFieldsEntry => {
+    const info = parseManagerId(id);
+    const time = managed.times.get(id);
+    return {
+      ...(info.manager ? { manager: info.manager } : {}),
+      operation: vs.applied ? "Apply" : (info.operation ?? "Update"),
+      apiVersion: vs.apiVersion,
+      ...(time ? { time } : {}),
+      fieldsType: "FieldsV1",
+      fieldsV1: vs.set.toFieldsV1(),
+      ...(info.subresource ? { subresource: info.subresource } : {}),
+    };
+  });
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation ?? "", q.operation ?? "") ||
+      cmp(seconds(p.time), seconds(q.time)) ||
+      cmp(p.manager ?? "", q.manager ?? "") ||
+      cmp(p.apiVersion ?? "", q.apiVersion ?? "") ||
+      cmp(p.subresource ?? "", q.subresource ?? ""),
+  );
+}
+
+/**
+ * Whether a client's managedFields ask to reset them (isResetManagedFields): an empty list, or
+ * a list of one empty entry. Absent or null means "keep what is stored".
+ */
+export function isResetManagedFields(entries: unknown): boolean {
+  if (!Array.isArray(entries)) return false;
+  if (entries.length === 0) return true;
+  return entries.length === 1 && isPlainObject(entries[0]) && Object.keys(entries[0]).length === 0;
+}

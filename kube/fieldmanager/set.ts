@@ -1,0 +1,140 @@
+import { isPlainObject } from "../object.ts";
+import { compareElements, type Path, type PathElement, parseElement } from "./path.ts";
+
+/**
+ * A set of field paths as structured-merge-diff keeps it: a trie whose nodes hold the
+ * elements that are members at that level and the children to descend into. A path can be a
+ * member and have children at once (FieldsV1 writes that as `".": {}`). Every operation is
+ * exact on paths: removing `a` does not remove `a.b`.
+ */
+export class FieldSet {
+  readonly members = new Set<PathElement>();
+  readonly children = new Map<PathElement, FieldSet>();
+
+  /** A set of the given paths. */
+  static of(...paths: Path[]): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  /** Adds a path (the empty path is ignored: the root is never a member). */
+  insert(path: Path): void {
+    const [head, ...rest] = path;
+    if (head === undefined) return;
+    if (rest.length === 0) {
+      this.members.add(head);
+      return;
+    }
+    let child = this.children.get(head);
+    if (!child) {
+      child = new FieldSet();
+      this.children.set(head, child);
+    }
+    child.insert(rest);
+  }
+
+  /** Whether the path is a member. */
+  has(path: Path): boolean {
+    const [head, ...rest] = path;
+    if (head === undefined) return false;
+    if (rest.length === 0) return this.members.has(head);
+    return this.children.get(head)?.has(rest) ?? false;
+  }
+
+  /** The paths below one element, without it (WithPrefix); empty when there are none. */
+  child(pe: PathElement): FieldSet {
+    return this.children.get(pe) ?? new FieldSet();
+  }
+
+  /** Whether no path is a member, at any depth. */
+  isEmpty(): boolean {
+    if (this.members.size) return false;
+    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
+  }
+
+  /** Paths in either set. */
+  union(other: FieldSet): FieldSet {
+    const out = this.copy();
+    for (const p of other.paths()) out.insert(p);
+    return out;
+  }
+
+  /** Paths in both sets. */
+  intersection(other: FieldSet): FieldSet {
+    return FieldSet.of(...this.paths().filter((p) => other.has(p)));
+  }
+
+  /** Paths in this set and not in the other. */
+  difference(other: FieldSet): FieldSet {
+    return FieldSet.of(...this.paths().filter((p) => !other.has(p)));
+  }
+
+  /** A copy that can be changed without changing this one. */
+  copy(): FieldSet {
+    return FieldSet.of(...this.paths());
+  }
+
+  /**
+   * The set plus every field that has members below it (EnsureNamedFieldsAreMembers): owning
+   * `spec.replicas` means owning `spec` too when deciding what an apply may remove. Map keys
+   * are treated as named fields; it changes nothing for the string maps Kubernetes uses.
+   */
+  withNamedFields(): FieldSet {
+    const out = this.copy();
+    const walk = (s: FieldSet, prefix: Path) => {
+      for (const [pe, c] of s.children) {
+        if (pe.startsWith("f:") && !c.isEmpty()) out.insert([...prefix, pe]);
+        walk(c, [...prefix, pe]);
+      }
+    };
+    walk(this, []);
+    return out;
+  }
+
+  /** Every member path, in the order Set.Iterate visits them: members, then children, each sorted. */
+  paths(): Path[] {
+    const out: Path[] = [];
+    for (const pe of [...this.members].sort(compareElements)) out.push([pe]);
+    for (const pe of [...this.children.keys()].sort(compareElements))
+      for (const p of this.child(pe).paths()) out.push([pe, ...p]);
+    return out;
+  }
+
+  /** The FieldsV1 form stored in managedFields: `{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}`. */
+  toFieldsV1(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys = new Set([
+      ...this.members,
+      ...[...this.children].filter(([, c]) => !c.isEmpty()).map(([k]) => k),
+    ]);
+    for (const pe of [...keys].sort(compareElements)) {
+      const child = this.children.get(pe);
+      if (!child || child.isEmpty()) out[pe] = {};
+      else out[pe] = this.members.has(pe) ? { ".": {}, ...child.toFieldsV1() } : child.toFieldsV1();
+    }
+    return out;
+  }
+
+  /** Reads a FieldsV1 object; throws on malformed input. Unknown element types are dropped. */
+  static fromFieldsV1(fields: unknown): FieldSet {
+    const out = new FieldSet();
+    // Returns whether the node had children; a node without any is a member itself.
+    const read = (node: unknown, prefix: Path): boolean => {
+      if (!isPlainObject(node)) throw new Error("fieldsV1 must be a JSON object");
+      let hasChildren = false;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === ".") continue;
+        const pe = parseElement(key);
+        if (pe === null) continue;
+        const path = [...prefix, pe];
+        if (!read(value, path) || Object.hasOwn(value as object, ".")) out.insert(path);
+        hasChildren = true;
+      }
+      return hasChildren;
+    };
+    read(fields, []);
+    return out;
+  }
+}

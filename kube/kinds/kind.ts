@@ -1,0 +1,76 @@
+import type { FieldError } from "../errors.ts";
+import type { NameRule } from "../meta/names.ts";
+import type { KubeObject } from "../object.ts";
+import type { Printer } from "../printing/table.ts";
+
+/**
+ * What one kind brings to the generic store, after the kube-apiserver's registry strategies:
+ * identity for discovery, its name rule, hooks named for when they run, and its printer.
+ * Hooks mutate the object they are given; the generic code calls them in a fixed order:
+ * defaults → prepareForCreate → validate (create), or defaults → prepareForUpdate →
+ * validateUpdate (update); admission plugins and storage follow (registry/).
+ */
+export interface Kind {
+  group: string;
+  version: string;
+  /** The plural, lower-case resource name: "namespaces". */
+  resource: string;
+  kind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  nameRule: NameRule;
+  /** Subresources served, e.g. ["status"]. */
+  subresources: string[];
+  /** Whether spec changes bump metadata.generation (kinds with a spec do). */
+  hasSpec: boolean;
+  printer: Printer;
+  /** Field selectors beyond metadata.name and metadata.namespace, and the JSON path each reads. */
+  selectableFields?: Record<string, string[]>;
+  /** For kinds with a scale subresource: where the replica counts and the selector live. */
+  scale?: ScaleSpec;
+  /** The API server's defaulting, run on every write's decoded object (create and update). */
+  defaults?(obj: KubeObject): void;
+  /** Sets server-owned fields on a new object (status, for kinds with status). */
+  prepareForCreate?(obj: KubeObject): void;
+  /** Carries over what a main-endpoint update may not change (status, for kinds with status). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  /** Kind-specific validation of a new object. */
+  validate?(obj: KubeObject): FieldError[];
+  /** Kind-specific validation of an update. */
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * For kinds deleted gracefully (pods), CheckGracefulDelete: the grace period a DELETE gives
+   * the object, from the one requested (if any). Kinds without it are removed at once.
+   */
+  gracefulDeletePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** DefaultGarbageCollectionPolicy: what a DELETE naming no propagation policy does to dependents (Background when absent). */
+  defaultGarbageCollectionPolicy?: "OrphanDependents" | "DeleteDependents";
+}
+
+/** Where a scalable kind keeps what the autoscaling/v1 Scale subresource shows. */
+export interface ScaleSpec {
+  /** Reads spec.replicas (defaulted). */
+  specReplicas(obj: KubeObject): number;
+  /** Writes spec.replicas. */
+  setSpecReplicas(obj: KubeObject, replicas: number): void;
+  /** Reads status.replicas. */
+  statusReplicas(obj: KubeObject): number;
+  /** The selector as a label selector string ("app=nginx"). */
+  selector(obj: KubeObject): string;
+}
+
+/** The verbs of an ordinary read-write resource. */
+export const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/** "apps/v1", or "v1" for the core group. */
+export function apiVersionOf(kind: Pick<Kind, "group" | "version">): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}
+
+/** The key objects of this kind are stored under: "namespaces", "deployments.apps". */
+export function storageResource(kind: Pick<Kind, "group" | "resource">): string {
+  return kind.group ? `${kind.resource}.${kind.group}` : kind.resource;
+}

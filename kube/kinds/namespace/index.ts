@@ -1,0 +1,57 @@
+import { age } from "../../go/human-duration.ts";
+import type { KubeObject } from "../../object.ts";
+import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { Kind } from "../kind.ts";
+
+/** Namespaces the API server refuses to delete. */
+export const immortalNamespaces = new Set(["default", "kube-system", "kube-public"]);
+
+function spec(obj: KubeObject): Record<string, unknown> {
+  obj.spec ??= {};
+  return obj.spec as Record<string, unknown>;
+}
+
+/** core/v1 Namespace: phase Active on create, the `kubernetes` finalizer, status owned by the server. */
+export const namespaceKind: Kind = {
+  group: "",
+  version: "v1",
+  resource: "namespaces",
+  kind: "Namespace",
+  singular: "namespace",
+  namespaced: false,
+  shortNames: ["ns"],
+  categories: [],
+  verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+  nameRule: "dns1123Label",
+  subresources: ["status", "finalize"],
+  hasSpec: false,
+  selectableFields: { "status.phase": ["status", "phase"] },
+  printer: {
+    columns: [
+      nameColumn,
+      { name: "Status", type: "string", description: "The status of the namespace", priority: 0 },
+      ageColumn,
+    ],
+    cells: (obj, now) => [
+      obj.metadata.name,
+      (obj.status as { phase?: string } | undefined)?.phase ?? "",
+      age(obj.metadata.creationTimestamp, now),
+    ],
+  },
+  prepareForCreate(obj) {
+    const s = spec(obj);
+    const finalizers = Array.isArray(s.finalizers) ? (s.finalizers as string[]) : [];
+    if (!finalizers.includes("kubernetes")) finalizers.push("kubernetes");
+    s.finalizers = finalizers;
+    obj.status = { phase: "Active" };
+  },
+  defaults(obj) {
+    // The API server labels every namespace with its own name, as a default (so the field
+    // manager of the write owns the label).
+    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name ?? "" };
+  },
+  prepareForUpdate(obj, old) {
+    obj.status = old.status;
+    spec(obj).finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+  },
+};

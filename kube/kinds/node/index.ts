@@ -1,0 +1,113 @@
+import { age } from "../../go/human-duration.ts";
+import type { KubeObject } from "../../object.ts";
+import { ageColumn, nameColumn } from "../../printing/table.ts";
+import { allVerbs, type Kind } from "../kind.ts";
+
+interface NodeStatus {
+  conditions?: { type: string; status: string }[];
+  addresses?: { type: string; address: string }[];
+  nodeInfo?: Record<string, string>;
+}
+
+function status(obj: KubeObject): NodeStatus {
+  return (obj.status as NodeStatus | undefined) ?? {};
+}
+
+/** The STATUS cell: Ready / NotReady / Unknown, plus SchedulingDisabled when cordoned. */
+function nodeStatus(obj: KubeObject): string {
+  const ready = status(obj).conditions?.find((c) => c.type === "Ready");
+  const parts = [
+    ready
+      ? ready.status === "True"
+        ? "Ready"
+        : ready.status === "False"
+          ? "NotReady"
+          : "Unknown"
+      : "Unknown",
+  ];
+  if ((obj.spec as { unschedulable?: boolean } | undefined)?.unschedulable) parts.push("SchedulingDisabled");
+  return parts.join(",");
+}
+
+/** The ROLES cell, from node-role.kubernetes.io/<role> labels. */
+function nodeRoles(obj: KubeObject): string {
+  const roles = Object.keys(obj.metadata.labels ?? {})
+    .filter((k) => k.startsWith("node-role.kubernetes.io/"))
+    .map((k) => k.slice("node-role.kubernetes.io/".length))
+    .filter(Boolean)
+    .sort();
+  return roles.length ? roles.join(",") : "<none>";
+}
+
+function address(obj: KubeObject, type: string): string {
+  return status(obj).addresses?.find((a) => a.type === type)?.address ?? "<none>";
+}
+
+function info(obj: KubeObject, field: string): string {
+  return status(obj).nodeInfo?.[field] ?? "<unknown>";
+}
+
+function column(name: string, description: string, priority = 0) {
+  return { name, type: "string" as const, description, priority };
+}
+
+/** core/v1 Node: cluster-scoped, printed as `kubectl get nodes` prints it. */
+export const nodeKind: Kind = {
+  group: "",
+  version: "v1",
+  resource: "nodes",
+  kind: "Node",
+  singular: "node",
+  namespaced: false,
+  shortNames: ["no"],
+  categories: [],
+  verbs: allVerbs,
+  nameRule: "dns1123Subdomain",
+  subresources: ["status"],
+  hasSpec: true,
+  selectableFields: { "spec.unschedulable": ["spec", "unschedulable"] },
+  printer: {
+    columns: [
+      nameColumn,
+      column("Status", "The status of the node"),
+      column("Roles", "The roles of the node"),
+      ageColumn,
+      column("Version", "Kubelet Version reported by the node."),
+      column("Internal-IP", "List of internal IPs in the node.", 1),
+      column("External-IP", "List of external IPs in the node.", 1),
+      column(
+        "OS-Image",
+        "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+        1,
+      ),
+      column(
+        "Kernel-Version",
+        "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+        1,
+      ),
+      column(
+        "Container-Runtime",
+        "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+        1,
+      ),
+    ],
+    cells: (obj, now) => [
+      obj.metadata.name,
+      nodeStatus(obj),
+      nodeRoles(obj),
+      age(obj.metadata.creationTimestamp, now),
+      info(obj, "kubeletVersion"),
+      address(obj, "InternalIP"),
+      address(obj, "ExternalIP"),
+      info(obj, "osImage"),
+      info(obj, "kernelVersion"),
+      info(obj, "containerRuntimeVersion"),
+    ],
+  },
+  prepareForCreate(obj) {
+    obj.status ??= {};
+  },
+  prepareForUpdate(obj, old) {
+    obj.status = old.status;
+  },
+};

@@ -1,0 +1,138 @@
+import { type FieldError, forbidden, forbiddenField } from "../../errors.ts";
+import type { KubeObject } from "../../object.ts";
+import { child, type Json, list, record } from "../../validation/json.ts";
+import { allVerbs, type Kind } from "../kind.ts";
+import { podGracePeriod } from "./deletion.ts";
+import { podPrinter } from "./printer.ts";
+import { validateImagesForPod } from "./spec/containers.ts";
+import { podQOSClass } from "./spec/resources.ts";
+import { addDefaultTolerations } from "./spec/tolerations.ts";
+import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "./spec/validation.ts";
+import { validatePodSpecUpdate } from "./update.ts";
+
+/** The PriorityClasses every cluster has, and their values. */
+const systemPriorities: Record<string, number> = {
+  "system-node-critical": 2000001000,
+  "system-cluster-critical": 2000000000,
+};
+
+function spec(obj: KubeObject): Json {
+  return child(obj as Json, "spec");
+}
+
+/**
+ * The Priority admission plugin on create: priority from the PriorityClass (0 without one),
+ * preemptionPolicy PreemptLowerPriority; a client may not pick the number itself.
+ */
+function admitPriority(pod: KubeObject): void {
+  const s = spec(pod);
+  const className = typeof s.priorityClassName === "string" ? s.priorityClassName : "";
+  const priority = className ? systemPriorities[className] : 0;
+  const name = pod.metadata.name ?? "";
+  const details = { name, kind: "pods" };
+  if (priority === undefined)
+    throw forbidden(
+      `pods "${name}" is forbidden: no PriorityClass with name ${className} was found`,
+      details,
+    );
+  if (typeof s.priority === "number" && s.priority !== priority)
+    throw forbidden(
+      `pods "${name}" is forbidden: the integer value of priority (${s.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+      details,
+    );
+  s.priority = priority;
+  if (typeof s.preemptionPolicy !== "string") s.preemptionPolicy = "PreemptLowerPriority";
+}
+
+/** The ServiceAccount admission plugin's default: pods run as `default`. */
+function admitServiceAccount(pod: KubeObject): void {
+  const s = spec(pod);
+  if (typeof s.serviceAccountName !== "string" || !s.serviceAccountName) s.serviceAccountName = "default";
+  s.serviceAccount = s.serviceAccountName;
+}
+
+/** The status a new pod starts with: Pending, its QoS class, and SchedulingGated when gated. */
+function initialStatus(pod: KubeObject): Json {
+  const s = spec(pod);
+  const status: Json = { phase: "Pending", qosClass: podQOSClass(s) };
+  if (list(s.schedulingGates).length)
+    status.conditions = [
+      {
+        type: "PodScheduled",
+        status: "False",
+        lastProbeTime: null,
+        lastTransitionTime: null,
+        reason: "SchedulingGated",
+        message: "Scheduling is blocked due to non-empty scheduling gates",
+      },
+    ];
+  return status;
+}
+
+/** core/v1 Pod: the API server's defaults, admission defaults, validation and `kubectl get pods` columns. */
+export const podKind: Kind = {
+  group: "",
+  version: "v1",
+  resource: "pods",
+  kind: "Pod",
+  singular: "pod",
+  namespaced: true,
+  shortNames: ["po"],
+  categories: ["all"],
+  verbs: allVerbs,
+  nameRule: "dns1123Subdomain",
+  subresources: ["status", "binding", "log", "exec", "eviction"],
+  // Pods of 1.32 carry no metadata.generation.
+  hasSpec: false,
+  selectableFields: {
+    "spec.nodeName": ["spec", "nodeName"],
+    "spec.restartPolicy": ["spec", "restartPolicy"],
+    "spec.schedulerName": ["spec", "schedulerName"],
+    "spec.serviceAccountName": ["spec", "serviceAccountName"],
+    "spec.hostNetwork": ["spec", "hostNetwork"],
+    "status.phase": ["status", "phase"],
+    "status.podIP": ["status", "podIP"],
+    "status.nominatedNodeName": ["status", "nominatedNodeName"],
+  },
+  printer: podPrinter,
+  defaults(obj) {
+    const s = spec(obj);
+    defaultPodSpec(s, { kind: "Pod" });
+    defaultPodOnly(s);
+  },
+  prepareForCreate(obj) {
+    admitServiceAccount(obj);
+    admitPriority(obj);
+    spec(obj).tolerations = addDefaultTolerations(spec(obj).tolerations);
+    obj.status = initialStatus(obj);
+  },
+  prepareForUpdate(obj, old) {
+    obj.status = old.status;
+    const s = spec(obj);
+    const o = record(old.spec);
+    // The Priority plugin keeps what it computed on create; DefaultTolerationSeconds runs again.
+    if (s.priority === undefined && o.priority !== undefined) s.priority = o.priority;
+    if (s.preemptionPolicy === undefined && o.preemptionPolicy !== undefined)
+      s.preemptionPolicy = o.preemptionPolicy;
+    s.tolerations = addDefaultTolerations(s.tolerations);
+  },
+  validate(obj) {
+    const s = spec(obj);
+    const errors: FieldError[] = [
+      ...validatePodSpec(s, "spec", true),
+      ...validateImagesForPod(s.containers, "spec.containers"),
+      ...validateImagesForPod(s.initContainers, "spec.initContainers"),
+    ];
+    if (list(s.ephemeralContainers).length)
+      errors.push(forbiddenField("spec.ephemeralContainers", "cannot be set on create"));
+    if (s.nodeName && list(s.schedulingGates).length)
+      errors.push(
+        forbiddenField("spec.nodeName", "cannot be set until all schedulingGates have been cleared"),
+      );
+    return errors;
+  },
+  validateUpdate(obj, old) {
+    return validatePodSpecUpdate(obj.spec, old.spec);
+  },
+  gracefulDeletePeriod: podGracePeriod,
+};

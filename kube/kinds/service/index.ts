@@ -1,0 +1,66 @@
+import type { KubeObject } from "../../object.ts";
+import { allVerbs, type Kind } from "../kind.ts";
+import { validateClusterIPsUpdate, validateIPFamiliesUpdate } from "./cluster-ips.ts";
+import { defaultService } from "./defaults.ts";
+import { servicePrinter } from "./printer.ts";
+import { serviceSpec } from "./spec.ts";
+import {
+  dropTypeDependentFields,
+  normalizeClusterIPs,
+  patchAllocatedValues,
+  validateLoadBalancerUpdate,
+} from "./update.ts";
+import { validateServiceSpec } from "./validation.ts";
+
+/** Status carried over from the stored object; its load balancer part only while the type is LoadBalancer. */
+function keepStatus(obj: KubeObject, old: KubeObject): void {
+  const status = { loadBalancer: {}, ...(old.status as Record<string, unknown> | undefined) };
+  if (serviceSpec(obj).type !== "LoadBalancer") status.loadBalancer = {};
+  obj.status = status;
+}
+
+/**
+ * core/v1 Service: defaults and validation as the API server's, ClusterIP/NodePort allocation in
+ * registry/admission/service-allocation.ts, printed as `kubectl get svc` prints it.
+ */
+export const serviceKind: Kind = {
+  group: "",
+  version: "v1",
+  resource: "services",
+  kind: "Service",
+  singular: "service",
+  namespaced: true,
+  shortNames: ["svc"],
+  categories: ["all"],
+  verbs: allVerbs,
+  nameRule: "dns1035Label",
+  subresources: ["status"],
+  // Services have a spec but, unlike workloads, no metadata.generation.
+  hasSpec: false,
+  selectableFields: { "spec.clusterIP": ["spec", "clusterIP"], "spec.type": ["spec", "type"] },
+  printer: servicePrinter,
+  defaults: defaultService,
+  prepareForCreate(obj) {
+    obj.status = { loadBalancer: {} };
+    normalizeClusterIPs(serviceSpec(obj), null);
+  },
+  prepareForUpdate(obj, old) {
+    const spec = serviceSpec(obj);
+    const oldSpec = serviceSpec(structuredClone(old));
+    // Resubmitted manifests keep what was allocated; a type change drops what no longer applies.
+    patchAllocatedValues(spec, oldSpec);
+    normalizeClusterIPs(spec, oldSpec);
+    dropTypeDependentFields(spec, oldSpec);
+    keepStatus(obj, old);
+  },
+  validate: (obj) => validateServiceSpec(serviceSpec(obj)),
+  validateUpdate(obj, old) {
+    const spec = serviceSpec(obj);
+    const oldSpec = serviceSpec(structuredClone(old));
+    return [
+      ...validateClusterIPsUpdate(spec, oldSpec),
+      ...validateIPFamiliesUpdate(spec, oldSpec),
+      ...validateLoadBalancerUpdate(spec, oldSpec),
+    ];
+  },
+};

@@ -1,0 +1,37 @@
+import { age } from "../../go/human-duration.ts";
+import { ageColumn, nameColumn } from "../../printing/table.ts";
+import { allVerbs, type Kind } from "../kind.ts";
+
+/** core/v1 ServiceAccount: `default` in every namespace; printed with its secrets count. */
+export const serviceAccountKind: Kind = {
+  group: "",
+  version: "v1",
+  resource: "serviceaccounts",
+  kind: "ServiceAccount",
+  singular: "serviceaccount",
+  namespaced: true,
+  shortNames: ["sa"],
+  categories: [],
+  verbs: allVerbs,
+  nameRule: "dns1123Subdomain",
+  subresources: ["token"],
+  hasSpec: false,
+  printer: {
+    columns: [
+      nameColumn,
+      {
+        name: "Secrets",
+        type: "string",
+        description:
+          "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.",
+        priority: 0,
+      },
+      ageColumn,
+    ],
+    cells: (obj, now) => [
+      obj.metadata.name,
+      Array.isArray(obj.secrets) ? obj.secrets.length : 0,
+      age(obj.metadata.creationTimestamp, now),
+    ],
+  },
+};
