@@ -30,6 +30,8 @@ const EnvSchema = z.object({
    * starts the pod): with 4 slots, waiting, not CPU, capped a process at about 110 pods/s.
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  /** How long the change log keeps a change (etcd keeps 5 minutes; watches from before get 410). */
+  CHANGE_LOG_RETENTION_SECONDS: z.coerce.number().int().positive().default(900),
 });
 
 /** The service's configuration. */

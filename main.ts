@@ -12,7 +12,8 @@ import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
-import { migrateQueue, startWorkers } from "./workers/runner.ts";
+import { controllers, triggerRules } from "./workers/controllers.ts";
+import { migrateQueue, startWorkers } from "./workers/queue/runner.ts";
 
 /**
  * The Node entry point (`npm start`): the database (embedded unless DATABASE_URL), migrations,
@@ -61,7 +62,7 @@ async function main(config: Config): Promise<void> {
     stops.push(() => pg.stop());
     url = pg.socketUrl;
   }
-  const database = connect(url, 20);
+  const database = connect(url, 20, { triggers: triggerRules });
   stops.push(() => database.close());
   await migrateDatabase(database);
   await migrateQueue(url);
@@ -105,7 +106,11 @@ async function main(config: Config): Promise<void> {
     );
 
   if (config.WORKERS === "1") {
-    const runner = await startWorkers(database, config.WORKER_CONCURRENCY);
+    const runner = await startWorkers(database, {
+      concurrency: config.WORKER_CONCURRENCY,
+      controllers,
+      settings: { clusterCaPem: tls.caPem, changeLogRetentionSeconds: config.CHANGE_LOG_RETENTION_SECONDS },
+    });
     // Bounded: with Postgres gone already (a Ctrl-C reaches it too) the queue may wait for it.
     // A job it leaves locked is freed by the liveness sweep of whichever process runs next.
     stops.push(() => Promise.race([runner.stop(), new Promise((done) => setTimeout(done, 3_000).unref())]));

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
-import { pipelinedTransaction, SandboxWriter } from "../db/store.ts";
+import { pipelinedTransaction } from "../db/store/transaction.ts";
+import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
@@ -113,8 +114,9 @@ export async function createSandbox(
     const made = insertSandboxToken(tx, settings, userId, id);
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of [inserted, made.inserted]) statement.catch(() => {});
-    const w = SandboxWriter.forNew(tx, id);
-    await w.batch(() => bootstrapSandbox(w), { untilCommit: true });
+    // The bootstrap leaves everything as the controllers would: no trigger rules, no jobs.
+    const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing });
+    await bootstrapSandbox(w, server.caPem);
     const [[created]] = await Promise.all([inserted, made.inserted, w.finish(commit)]);
     const row: SandboxRow = {
       id,

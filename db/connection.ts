@@ -2,6 +2,8 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { SandboxGate } from "./sandbox-gate.ts";
 import * as schema from "./schema.ts";
+import { keysNotLoaded, type Sealing } from "./store/sealing.ts";
+import type { TriggerRules } from "./store/writer.ts";
 
 /** A postgres.js client: the raw SQL of the hot paths goes through it. */
 export type Sql = postgres.Sql;
@@ -21,6 +23,10 @@ export interface Database {
   url: string;
   /** The controllers' pool only: its writes of a sandbox leave one at a time (SandboxGate). */
   gate?: SandboxGate;
+  /** How Secrets are stored: encrypted once the entry point has loaded the keys (server/keyring.ts). */
+  sealing: Sealing;
+  /** Which controllers each write wakes (workers/controllers.ts); none when absent. */
+  triggers?: TriggerRules;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,10 @@ export interface PoolOptions {
   asyncCommit?: boolean;
   /** Queue this pool's writes of one sandbox in the process (db/sandbox-gate.ts). */
   gated?: boolean;
+  /** Sealing of Secrets (keysNotLoaded, refusing them, until the keys are loaded). */
+  sealing?: Sealing;
+  /** The controllers' trigger rules, for pools whose writes must wake them. */
+  triggers?: TriggerRules;
 }
 
 /**
@@ -64,6 +74,8 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
     db: makeDrizzle(sql),
     url,
     ...(options.gated ? { gate: new SandboxGate() } : {}),
+    sealing: options.sealing ?? keysNotLoaded,
+    ...(options.triggers ? { triggers: options.triggers } : {}),
     close: () => sql.end({ timeout: 2 }),
   };
 }

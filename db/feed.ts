@@ -1,5 +1,5 @@
 import type { Sql } from "./connection.ts";
-import { changesChannel } from "./store.ts";
+import { changesChannel } from "./store/changes.ts";
 
 /**
  * Wakes this process's watchers when a sandbox commits a write. One LISTEN connection per

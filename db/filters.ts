@@ -1,5 +1,6 @@
 import type postgres from "postgres";
-import type { FieldRequirement, LabelRequirement } from "../kube/selectors/parse.ts";
+import { labelSelectorString } from "../kube/selectors/label-selector.ts";
+import { type FieldRequirement, type LabelRequirement, parseLabelSelector } from "../kube/selectors/parse.ts";
 import type { Queryable } from "./connection.ts";
 
 /** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */
@@ -40,4 +41,17 @@ export function filterCondition(sql: Queryable, filter: ObjectFilter): postgres.
     );
   }
   return parts.reduce((acc, p) => sql`${acc} AND ${p}`, sql`true`);
+}
+
+/** A metav1.LabelSelector as a list filter, so Postgres does the selecting. */
+export function selectorFilter(selector: unknown): ObjectFilter {
+  return { labels: parseLabelSelector(labelSelectorString(selector)), fields: [] };
+}
+
+/** A plain map selector (a service's `app: web`) as a list filter. */
+export function mapSelectorFilter(selector: Record<string, string>): ObjectFilter {
+  return {
+    labels: Object.entries(selector).map(([key, value]) => ({ op: "eq" as const, key, value })),
+    fields: [],
+  };
 }

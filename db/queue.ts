@@ -1,14 +1,27 @@
 import type postgres from "postgres";
 
 /**
- * A job that is only worth running if its namespace holds an object of one of `resources`
- * with a non-empty `spec.selector` (a service that selects pods, a controller that could adopt
- * them). Checked in the enqueueing statement, under the sandbox's write lock, so it is exact: an
- * object like that created later wakes its own controller, which sees everything there.
+ * A condition on the objects of a namespace that a job is only worth running for, checked in the
+ * statement that enqueues it, under the sandbox's write lock (so it is exact: what would satisfy
+ * it later is itself a write, which wakes the job's controller again). Declared by the trigger
+ * rule that needs it, beside its controller; the store only runs it.
  */
-export interface SelectorGuard {
+export interface GuardCondition {
+  /** Names the condition within one enqueueing statement. */
+  name: string;
+  /**
+   * A boolean SQL expression over `o`, a row of `objects` of one of the guard's resources in its
+   * namespace. Constant text, never built from input. Naming the resource literally
+   * (`o.resource = 'pods'`) lets a partial index serve it.
+   */
+  sql: string;
+}
+
+/** Leaves a job out unless an object of one of `resources` in `namespace` meets `condition`. */
+export interface JobGuard {
   resources: string[];
   namespace: string;
+  condition: GuardCondition;
 }
 
 /**
@@ -21,12 +34,27 @@ export interface QueuedJob {
   key: string;
   payload: Record<string, unknown>;
   runAt?: Date;
-  onlyIfSelecting?: SelectorGuard;
-  /**
-   * Only if this namespace has a pod its kubelet took on but could not start for want of a
-   * Secret or ConfigMap (no pod IP yet, or a container in CreateContainerConfigError).
-   */
-  onlyIfPodsWaitingIn?: string;
+  onlyIf?: JobGuard;
+}
+
+/** The guard check of every job row `j`, one branch per condition the batch uses. */
+function guardCheck(tx: postgres.TransactionSql, sandboxId: string, conditions: GuardCondition[]) {
+  if (!conditions.length) return tx`true`;
+  // Each guard looks up its objects by the whole key prefix (sandbox, resource, namespace), as a
+  // scalar subquery the planner cannot turn into a join: left a choice, it scanned every object
+  // of the namespace (its pods and events too), opening each body.
+  const branches = conditions.map(
+    (c) => tx`WHEN j.guard = ${c.name} THEN EXISTS (
+      SELECT 1 FROM unnest(j.guard_resources) AS g(resource)
+      WHERE (
+        SELECT true FROM objects o
+        WHERE o.sandbox_id = ${sandboxId} AND o.resource = g.resource AND o.namespace = j.guard_namespace
+          AND (${tx.unsafe(c.sql)})
+        LIMIT 1
+      )
+    )`,
+  );
+  return tx`CASE WHEN j.guard IS NULL THEN true ${branches.reduce((a, b) => tx`${a} ${b}`)} ELSE false END`;
 }
 
 /**
@@ -40,45 +68,27 @@ export function enqueueFragment(
   sandboxId: string,
   jobs: QueuedJob[],
 ): postgres.PendingQuery<postgres.Row[]> {
-  const rows = jobs.map((j) => ({
-    task: j.task,
-    payload: { sandbox: sandboxId, ...j.payload },
-    job_key: `${sandboxId}:${j.task}:${j.key}`,
-    run_at: j.runAt?.toISOString() ?? null,
-    guard_resources: j.onlyIfSelecting?.resources ?? null,
-    guard_namespace: j.onlyIfSelecting?.namespace ?? null,
-    waiting_namespace: j.onlyIfPodsWaitingIn ?? null,
-  }));
+  const conditions = new Map<string, GuardCondition>();
+  const rows = jobs.map((j) => {
+    if (j.onlyIf) conditions.set(j.onlyIf.condition.name, j.onlyIf.condition);
+    return {
+      task: j.task,
+      payload: { sandbox: sandboxId, ...j.payload },
+      job_key: `${sandboxId}:${j.task}:${j.key}`,
+      run_at: j.runAt?.toISOString() ?? null,
+      guard: j.onlyIf?.condition.name ?? null,
+      guard_resources: j.onlyIf?.resources ?? null,
+      guard_namespace: j.onlyIf?.namespace ?? null,
+    };
+  });
   return tx`(
     SELECT count(*) FROM (
       SELECT array_agg(
         (j.task, j.payload, NULL, j.run_at, 25, j.job_key, NULL, NULL)::graphile_worker.job_spec) AS specs
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(
         task text, payload json, job_key text, run_at timestamptz,
-        guard_resources text[], guard_namespace text, waiting_namespace text)
-      -- Each guard looks up its objects by the whole key prefix (sandbox, resource, namespace),
-      -- as scalar subqueries the planner cannot turn into joins: left a choice, it scanned every
-      -- object of the namespace (its pods and events too), opening each body.
-      WHERE (j.guard_resources IS NULL OR EXISTS (
-        SELECT 1 FROM unnest(j.guard_resources) AS g(resource)
-        WHERE (
-          SELECT true FROM objects o
-          WHERE o.sandbox_id = ${sandboxId} AND o.resource = g.resource AND o.namespace = j.guard_namespace
-            AND jsonb_typeof(o.body -> 'spec' -> 'selector') = 'object'
-            AND o.body -> 'spec' -> 'selector' <> '{}'::jsonb
-          LIMIT 1
-        )
-      )) AND (j.waiting_namespace IS NULL OR (
-        -- Through objects_waiting_pods_idx: only the pods taken on but not yet running.
-        SELECT true FROM objects p
-        WHERE p.sandbox_id = ${sandboxId} AND p.resource = 'pods' AND p.namespace = j.waiting_namespace
-          AND p.body -> 'status' ->> 'phase' = 'Pending' AND p.body -> 'status' ? 'hostIP'
-          AND (NOT p.body -> 'status' ? 'podIP' OR p.body -> 'status' -> 'containerStatuses'
-               @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]'
-               OR p.body -> 'status' -> 'initContainerStatuses'
-               @> '[{"state": {"waiting": {"reason": "CreateContainerConfigError"}}}]')
-        LIMIT 1
-      ))
+        guard text, guard_resources text[], guard_namespace text)
+      WHERE ${guardCheck(tx, sandboxId, [...conditions.values()])}
     ) batch, LATERAL graphile_worker.add_jobs(batch.specs)
     WHERE batch.specs IS NOT NULL
   )`;

@@ -1,5 +1,5 @@
 import type { Database } from "../db/connection.ts";
-import type { SandboxWriter } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store/writer.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
 import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
 import { inSandbox } from "./transaction.ts";

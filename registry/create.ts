@@ -1,18 +1,17 @@
 import type { Database } from "../db/connection.ts";
-import { isNameTaken, type SandboxWriter } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store/writer.ts";
+import { admit, listsOnCreate, mutate, validate } from "../kube/admission/chain.ts";
 import { decodeObject } from "../kube/decode/decode-object.ts";
 import type { DecodeOptions } from "../kube/decode/decode-typed.ts";
-import { alreadyExists, type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
+import { type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace/index.ts";
 import { prepareMetaForCreate, validateObjectMeta } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { earlyReadsOnCreate, mutate, validate } from "./admission.ts";
-import { DryRun } from "./errors.ts";
 import { inSandbox } from "./transaction.ts";
 
-/** Options of a write: `dryRun=All` runs everything, then rolls back; the field manager's name. */
+/** Options of a write: `dryRun=All` runs everything and stores nothing; the field manager's name. */
 export interface WriteOptions extends DecodeOptions {
   dryRun?: boolean;
   fieldManager?: string;
@@ -27,13 +26,14 @@ export function validateNew(kind: Kind, obj: KubeObject): FieldError[] {
 
 /**
  * The create path, in the kube-apiserver's order: decode → defaults → server-owned metadata →
- * the kind's prepare and validation; then, in one transaction holding the sandbox's write lock:
- * namespace lifecycle → mutating admission (and validation again if it changed anything) →
- * validating admission → store with its change-log entry. A dry run does all of it and rolls back.
+ * the kind's prepare and the admission that needs only the object → validation; then, in one
+ * transaction holding the sandbox's write lock: namespace lifecycle → mutating admission (and
+ * validation again if it changed anything) → validating admission → store with its change-log
+ * entry and the jobs it calls for. A dry run does all of it and stores nothing.
  *
  * Two round trips in all: the namespace and what admission reads travel with the lock, and the
  * insert with the commit. A name already taken then fails the insert, and with it the
- * transaction, and is answered as the API server does.
+ * transaction, with the API server's AlreadyExists (SandboxWriter.create).
  */
 export async function createObject(
   database: Database,
@@ -45,28 +45,29 @@ export async function createObject(
 ): Promise<KubeObject> {
   const obj = prepareNew(kind, namespace, body, options);
   const resource = storageResource(kind);
-  try {
-    return await inSandbox(
-      database,
-      sandboxId,
-      async (w) => {
-        if (options.dryRun) {
-          await storeNew(w, kind, obj, options);
-          throw new DryRun(obj);
-        }
-        await w.batch(() => storeNew(w, kind, obj, options, { held: true }), { untilCommit: true });
-        return obj;
-      },
-      (w) => {
-        if (kind.namespaced) w.prefetch(namespaceKey(obj.metadata.namespace ?? ""));
-        earlyReadsOnCreate(w, kind, resource, obj);
-      },
-    );
-  } catch (err) {
-    if (err instanceof DryRun) return err.object;
-    if (isNameTaken(err)) throw alreadyExists(kind.group, kind.resource, obj.metadata.name ?? "");
-    throw err;
-  }
+  const ns = obj.metadata.namespace ?? "";
+  return inSandbox(
+    database,
+    sandboxId,
+    async (w) => {
+      await storeNew(w, kind, obj, options);
+      return obj;
+    },
+    {
+      dryRun: options.dryRun,
+      early: (w) =>
+        w.prefetch({
+          objects: [
+            ...(kind.namespaced ? [namespaceKey(ns)] : []),
+            // A dry run looks whether the name is free.
+            ...(options.dryRun ? [{ resource, namespace: ns, name: obj.metadata.name ?? "" }] : []),
+          ],
+          lists: kind.namespaced
+            ? listsOnCreate(kind, resource, obj).map((r) => ({ resource: r, namespace: ns }))
+            : [],
+        }),
+    },
+  );
 }
 
 /** The key of a namespace object. */
@@ -100,35 +101,25 @@ export function prepareNew(
   if (!options.managedByApply) recordUpdate({ kind, subresource: "" }, null, obj, options.fieldManager);
   prepareMetaForCreate(kind, obj, namespace);
   kind.prepareForCreate?.(obj);
+  admit(storageResource(kind), obj, null);
   const errors = validateNew(kind, obj);
   if (errors.length) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
   return obj;
 }
 
-/**
- * The steps of a create inside the transaction: namespace lifecycle, admission, store. `held`:
- * the insert waits for the transaction's last statements (its caller holds writes, and maps a
- * taken name, which then fails the transaction, with isNameTaken).
- */
-async function storeNew(
-  w: SandboxWriter,
-  kind: Kind,
-  obj: KubeObject,
-  options: WriteOptions,
-  { held = false } = {},
-): Promise<void> {
+/** The steps of a create inside the transaction: namespace lifecycle, admission, store. */
+async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: WriteOptions): Promise<void> {
   const resource = storageResource(kind);
   const name = obj.metadata.name ?? "";
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   if (kind.namespaced) assertNamespaceOpen(key.namespace, await w.get(namespaceKey(key.namespace)), kind);
-  const req = { w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
+  const req = { objects: w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
   if (await mutate(req, resource, obj)) {
     const again = validateNew(kind, obj);
     if (again.length) throw invalid(kind.group, kind.kind, name, again);
   }
   await validate(req, resource, obj);
-  if (held) await w.createAll([{ key, obj }]);
-  else if (!(await w.create(key, obj))) throw alreadyExists(kind.group, kind.resource, name);
+  await w.create(key, obj);
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */

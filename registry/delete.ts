@@ -1,12 +1,12 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
-import { listObjects, type SandboxWriter } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store/writer.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace/index.ts";
+import { recomputeQuotaUsage } from "../kube/kinds/resourcequota/status.ts";
 import { type DeleteOptions, planDeletion } from "../kube/meta/deletion.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
-import { recomputeQuotaUsage } from "./quota.ts";
 import { inSandbox } from "./transaction.ts";
 import type { Target } from "./update.ts";
 
@@ -99,15 +99,20 @@ export async function deleteObject(
   target: Target,
   options: DeleteOptions = {},
 ): Promise<DeleteResult> {
-  return inSandbox(database, sandboxId, async (w) => {
-    const obj = await w.get({
-      resource: storageResource(kind),
-      namespace: target.namespace ?? "",
-      name: target.name,
-    });
-    if (!obj) throw notFound(kind.group, kind.resource, target.name);
-    return deleteInTransaction(w, kind, obj, options);
-  });
+  return inSandbox(
+    database,
+    sandboxId,
+    async (w) => {
+      const obj = await w.get({
+        resource: storageResource(kind),
+        namespace: target.namespace ?? "",
+        name: target.name,
+      });
+      if (!obj) throw notFound(kind.group, kind.resource, target.name);
+      return deleteInTransaction(w, kind, obj, options);
+    },
+    { dryRun: options.dryRun },
+  );
 }
 
 /**
@@ -122,11 +127,15 @@ export async function deleteCollection(
   filter: ObjectFilter,
   options: DeleteOptions = {},
 ): Promise<KubeObject[]> {
-  return inSandbox(database, sandboxId, async (w) => {
-    const listed = await listObjects(w.tx, sandboxId, storageResource(kind), namespace, filter);
-    const out: KubeObject[] = [];
-    for (const obj of listed?.items ?? [])
-      out.push((await deleteInTransaction(w, kind, obj, options)).object);
-    return out;
-  });
+  return inSandbox(
+    database,
+    sandboxId,
+    async (w) => {
+      const out: KubeObject[] = [];
+      for (const obj of await w.listWhere(storageResource(kind), namespace, filter))
+        out.push((await deleteInTransaction(w, kind, obj, options)).object);
+      return out;
+    },
+    { dryRun: options.dryRun },
+  );
 }

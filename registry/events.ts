@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { SandboxWriter } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store/writer.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
 
 /** What an event says about an object, as a kubelet or controller records it. */
@@ -40,11 +40,9 @@ export async function recordEvents(
 ): Promise<void> {
   if (!specs.length) return;
   const namespace = obj.metadata.namespace ?? "default";
-  // What this transaction holds unsent must be in the table the lookup reads.
-  if (!options.noneBefore) await w.flush();
   const rows = options.noneBefore
     ? []
-    : await w.tx<{ name: string; reason: string; message: string }[]>`
+    : await w.sql<{ name: string; reason: string; message: string }[]>`
     SELECT name, body ->> 'reason' AS reason, body ->> 'message' AS message FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${namespace}
       AND body -> 'involvedObject' ->> 'uid' = ${obj.metadata.uid ?? ""}
@@ -66,12 +64,8 @@ export async function recordEvents(
     }
     fresh.set(id, newEvent(obj, namespace, spec, now));
   }
-  await w.createAll(
-    [...fresh.values()].map((event) => ({
-      key: { resource: "events", namespace, name: event.metadata.name ?? "" },
-      obj: event,
-    })),
-  );
+  for (const event of fresh.values())
+    await w.create({ resource: "events", namespace, name: event.metadata.name ?? "" }, event);
 }
 
 let lastNanos = 0n;

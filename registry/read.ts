@@ -1,6 +1,6 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
-import { getObject, type ListResult, listObjects, type Page } from "../db/store.ts";
+import { getObject, type ListResult, listObjects, type Page } from "../db/store/reads.ts";
 import { notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
@@ -14,7 +14,7 @@ export async function readObject(
   kind: Kind,
   target: Target,
 ): Promise<KubeObject> {
-  const obj = await getObject(database.sql, sandboxId, {
+  const obj = await getObject(database, sandboxId, {
     resource: storageResource(kind),
     namespace: target.namespace ?? "",
     name: target.name,
@@ -32,7 +32,7 @@ export async function listKind(
   filter: ObjectFilter,
   page: Page = {},
 ): Promise<ListResult> {
-  const result = await listObjects(database.sql, sandboxId, storageResource(kind), namespace, filter, page);
+  const result = await listObjects(database, sandboxId, storageResource(kind), namespace, filter, page);
   if (!result) throw sandboxGone();
   return result;
 }

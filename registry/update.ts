@@ -1,5 +1,6 @@
 import type { Database } from "../db/connection.ts";
-import type { SandboxWriter } from "../db/store.ts";
+import type { SandboxWriter } from "../db/store/writer.ts";
+import { admit, mutate, validate } from "../kube/admission/chain.ts";
 import { decodeObject } from "../kube/decode/decode-object.ts";
 import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
@@ -7,7 +8,6 @@ import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { shouldDeleteDuringUpdate } from "../kube/meta/deletion.ts";
 import { prepareMetaForUpdate } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { mutate, validate } from "./admission.ts";
 import { validateNew, type WriteOptions } from "./create.ts";
 import { removeObject } from "./delete.ts";
 import { inSandbox } from "./transaction.ts";
@@ -55,6 +55,7 @@ export async function replaceObject(
     track();
     prepareMetaForUpdate(kind, next, old);
     kind.prepareForUpdate?.(next, old);
+    admit(storageResource(kind), next, old);
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   const check = () => {
@@ -63,7 +64,7 @@ export async function replaceObject(
   };
   check();
   const resource = storageResource(kind);
-  const req = { w, kind, operation: "UPDATE" as const, old, dryRun: !!options.dryRun, subresource };
+  const req = { objects: w, kind, operation: "UPDATE" as const, old, dryRun: !!options.dryRun, subresource };
   if (await mutate(req, resource, next)) check();
   await validate(req, resource, next);
   if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
@@ -86,11 +87,16 @@ export async function modifyObject(
   change: (current: KubeObject) => unknown,
   options: WriteOptions = {},
 ): Promise<KubeObject> {
-  return inSandbox(database, sandboxId, async (w) => {
-    const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
-    const old = await w.get(key);
-    if (!old) throw notFound(kind.group, kind.resource, target.name);
-    const next = decodeObject(kind, change(structuredClone(old)), options);
-    return replaceObject(w, kind, old, next, subresource, options);
-  });
+  return inSandbox(
+    database,
+    sandboxId,
+    async (w) => {
+      const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
+      const old = await w.get(key);
+      if (!old) throw notFound(kind.group, kind.resource, target.name);
+      const next = decodeObject(kind, change(structuredClone(old)), options);
+      return replaceObject(w, kind, old, next, subresource, options);
+    },
+    { dryRun: options.dryRun },
+  );
 }

@@ -2,12 +2,12 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/connection.ts";
 import type { Keyring } from "../db/crypto/keyring.ts";
 import { openKeyring } from "../db/crypto/open.ts";
-import { sealSecretsWith } from "../db/crypto/secret-sealer.ts";
+import { sealingWith } from "../db/crypto/secret-sealer.ts";
 import { log } from "../log.ts";
 
 /**
- * Loads the key-encryption keys at start-up, checks them against the database, and makes the
- * store encrypt Secrets with them. With `generate` (the API process), a first start with no key
+ * Loads the key-encryption keys at start-up, checks them against the database, and makes this
+ * database handle (and the pools made from it) encrypt Secrets with them. With `generate` (the API process), a first start with no key
  * configured makes one under DATA_DIR and says so; a missing or wrong key stops start-up.
  */
 export async function startKeyring(
@@ -26,6 +26,6 @@ export async function startKeyring(
       { path: generated, kid: keyring.active.kid },
       "generated a new key-encryption key for Secrets (mode 0600): back it up, no Secret can be read without it",
     );
-  sealSecretsWith(keyring);
+  database.sealing = sealingWith(keyring);
   return keyring;
 }

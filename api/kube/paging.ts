@@ -1,4 +1,4 @@
-import type { Page } from "../../db/store.ts";
+import type { Page } from "../../db/store/reads.ts";
 import { badRequest } from "../../kube/errors.ts";
 
 /**

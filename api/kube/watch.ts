@@ -1,5 +1,5 @@
 import type { ObjectFilter } from "../../db/filters.ts";
-import { type ChangeBatch, changesAfter } from "../../db/store.ts";
+import { type ChangeBatch, changesAfter } from "../../db/store/changes.ts";
 import { badRequest, gone } from "../../kube/errors.ts";
 import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -101,7 +101,7 @@ export async function watchResponse(
             again = false;
             let batch: ChangeBatch | null;
             do {
-              batch = await changesAfter(ctx.database.sql, ctx.sandboxId, resource, path.namespace, revision);
+              batch = await changesAfter(ctx.database, ctx.sandboxId, resource, path.namespace, revision);
               if (!batch) return finish();
               if (revision < batch.compacted) {
                 // As the API server does: an ERROR event with 410 Expired, then the end.

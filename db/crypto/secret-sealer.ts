@@ -1,6 +1,6 @@
 import type { KubeObject } from "../../kube/object.ts";
-import { type BodySealer, useSealer } from "../body-sealing.ts";
 import type { Queryable } from "../connection.ts";
+import { type BodySealer, Sealing } from "../store/sealing.ts";
 import { currentDataKey, dataKey } from "./data-keys.ts";
 import { boundTo, decryptJson, encryptJson } from "./jwe.ts";
 import type { Keyring } from "./keyring.ts";
@@ -84,7 +84,7 @@ export function secretSealer(keyring: Keyring): BodySealer {
   };
 }
 
-/** Makes the store encrypt Secrets under this keyring (at start-up, after verifyKeyring). */
-export function sealSecretsWith(keyring: Keyring): void {
-  useSealer("secrets", secretSealer(keyring));
+/** The store's sealing with Secrets encrypted under this keyring (at start-up, after verifyKeyring). */
+export function sealingWith(keyring: Keyring): Sealing {
+  return new Sealing({ secrets: secretSealer(keyring) });
 }

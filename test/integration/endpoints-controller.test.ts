@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { syncNamespaceEndpoints, syncServiceEndpoints } from "../../workers/tasks/endpoints.ts";
+import { syncNamespaceEndpoints, syncServiceEndpoints } from "../../workers/endpoints/task.ts";
 import { testApp } from "../support/app.ts";
 
 // The endpoints and endpointslice controllers alone: the tests write pods' status (IP,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { reconcileGarbage } from "../../workers/tasks/garbage-collector.ts";
-import { reconcileReplicaSet, reconcileReplicationController } from "../../workers/tasks/replication.ts";
+import { reconcileGarbage } from "../../workers/garbage-collector/task.ts";
+import { reconcileReplicaSet, reconcileReplicationController } from "../../workers/replication/task.ts";
 import { testCluster } from "../support/cluster.ts";
 
 // The garbage collector, run as its jobs would run it (by owner uid) after writes through the API.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { compactChanges } from "../../workers/tasks/compact-changes.ts";
-import { reconcileNamespace } from "../../workers/tasks/namespace.ts";
+import { compactChanges } from "../../workers/change-log/compact.ts";
+import { reconcileNamespace } from "../../workers/namespace/task.ts";
 import { testApp } from "../support/app.ts";
 
 const t = testApp();

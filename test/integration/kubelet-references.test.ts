@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { syncPod } from "../../workers/tasks/kubelet.ts";
-import { wakeWaitingPods } from "../../workers/tasks/kubelet-waiting.ts";
-import { schedulePod } from "../../workers/tasks/scheduler.ts";
+import { syncPod } from "../../workers/kubelet/task.ts";
+import { wakeWaitingPods } from "../../workers/kubelet/waiting-pods.ts";
+import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
 /**

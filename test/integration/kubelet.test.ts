@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { syncPod } from "../../workers/tasks/kubelet.ts";
-import { schedulePod } from "../../workers/tasks/scheduler.ts";
+import { syncPod } from "../../workers/kubelet/task.ts";
+import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
 const t = testApp();

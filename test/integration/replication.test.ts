@@ -4,7 +4,7 @@ import {
   adoptOrphans,
   reconcileReplicaSet,
   reconcileReplicationController,
-} from "../../workers/tasks/replication.ts";
+} from "../../workers/replication/task.ts";
 import { testCluster } from "../support/cluster.ts";
 
 // Controllers are level-triggered: these tests write through the API, then run the task a job

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { schedulePod } from "../../workers/tasks/scheduler.ts";
+import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { schedulePending, schedulePod } from "../../workers/tasks/scheduler.ts";
+import { schedulePending, schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
 const t = testApp();

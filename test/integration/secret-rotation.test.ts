@@ -15,11 +15,12 @@ import { readKeyringFile, writeKeyringFile } from "../../db/crypto/keyring-file.
 import { type KeyringSettings, openKeyring } from "../../db/crypto/open.ts";
 import { retireKek } from "../../db/crypto/retire.ts";
 import { rotateKeys } from "../../db/crypto/rotate.ts";
-import { sealSecretsWith } from "../../db/crypto/secret-sealer.ts";
+import { sealingWith } from "../../db/crypto/secret-sealer.ts";
 import { checkValue } from "../../db/crypto/verify.ts";
 import { ChangeFeed } from "../../db/feed.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
-import { migrateQueue } from "../../workers/runner.ts";
+import { triggerRules } from "../../workers/controllers.ts";
+import { migrateQueue } from "../../workers/queue/runner.ts";
 
 /**
  * Rotation is database-wide, so this file has a database of its own (on the suite's server),
@@ -92,12 +93,12 @@ beforeAll(async () => {
   const url = new URL(inject("databaseUrl"));
   url.pathname = `/${dbName}`;
   dbUrl = url.toString();
-  database = connect(dbUrl, 5);
+  database = connect(dbUrl, 5, { triggers: triggerRules });
   await migrateDatabase(database);
   await migrateQueue(dbUrl);
   await writeKeyringFile(keyFile, [newKekText()]);
   const { keyring } = await openKeyring(database.sql, { kekFile: keyFile, dataDir: dir, generate: false });
-  sealSecretsWith(keyring);
+  database.sealing = sealingWith(keyring);
   feed = new ChangeFeed(database.sql);
   await feed.start();
   app = createApp({

@@ -3,7 +3,7 @@ import { decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { kekFromBase64 } from "../../db/crypto/kek.ts";
 import { sealedField } from "../../db/crypto/secret-sealer.ts";
-import { reconcileNamespace } from "../../workers/tasks/namespace.ts";
+import { reconcileNamespace } from "../../workers/namespace/task.ts";
 import { testApp } from "../support/app.ts";
 import { allTables, pgDump, rowsContaining } from "../support/plaintext-scan.ts";
 

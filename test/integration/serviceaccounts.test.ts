@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { reconcileServiceAccounts } from "../../workers/tasks/serviceaccount.ts";
+import { reconcileServiceAccounts } from "../../workers/serviceaccount/task.ts";
+import { testCaPem } from "../support/app.ts";
 import { testCluster } from "../support/cluster.ts";
 
 // The service account controller and the root CA publisher, run as their jobs would run them.
 const c = testCluster("serviceaccounts");
-const sync = (namespace: string) => reconcileServiceAccounts(c.t.database, { sandbox: c.sandbox, namespace });
+const sync = (namespace: string) =>
+  reconcileServiceAccounts(c.t.database, { sandbox: c.sandbox, namespace }, testCaPem);
 const sa = (ns: string) => `/api/v1/namespaces/${ns}/serviceaccounts/default`;
 const rootCa = (ns: string) => `/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`;
 const description =

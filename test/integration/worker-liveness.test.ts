@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { releaseDeadPools } from "../../workers/liveness.ts";
+import { releaseDeadPools } from "../../workers/queue/liveness.ts";
 import { testDatabase } from "../support/db.ts";
 
 // A worker process killed mid-job leaves its job locked; the liveness sweep frees it.

@@ -7,6 +7,9 @@ import { ChangeFeed } from "../../db/feed.ts";
 import { startKeyring } from "../../server/keyring.ts";
 import { testDatabase } from "./db.ts";
 
+/** The CA certificate test apps hand out in kubeconfigs and publish in `kube-root-ca.crt`. */
+export const testCaPem = "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n";
+
 /** The app in process over the suite's database, as tests call it with `app.request(...)`. */
 export interface TestApp {
   app: Hono;
@@ -40,7 +43,7 @@ export function testApp(): TestApp {
     auth: { signingKey: randomBytes(32), tokenTtlSeconds: 3600 },
     server: {
       baseUrl: "https://127.0.0.1:1",
-      caPem: "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n",
+      caPem: testCaPem,
     },
     ready: () => true,
   });

@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, inject } from "vitest";
 import { connect, type Database } from "../../db/connection.ts";
+import { triggerRules } from "../../workers/controllers.ts";
 
-/** A connection pool to the suite's database, closed after the file's tests. */
+/**
+ * A connection pool to the suite's database, closed after the file's tests; its writes wake the
+ * controllers, as the service's do.
+ */
 export function testDatabase(): Database {
-  const database = connect(inject("databaseUrl"), 5);
+  const database = connect(inject("databaseUrl"), 5, { triggers: triggerRules });
   afterAll(() => database.close());
   return database;
 }

@@ -1,6 +1,6 @@
 import { beforeAll } from "vitest";
-import { currentRevision } from "../../db/store.ts";
-import { syncDeployment } from "../../workers/tasks/deployment.ts";
+import { currentRevision } from "../../db/store/reads.ts";
+import { syncDeployment } from "../../workers/deployment/task.ts";
 import { testApp } from "./app.ts";
 
 /** The body `kubectl create deployment <name> --image=nginx --replicas=3` sends, `spec` merged in. */

@@ -7,7 +7,7 @@ import { connect } from "../../db/connection.ts";
 import { newKekText } from "../../db/crypto/kek.ts";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../../db/embedded.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
-import { migrateQueue } from "../../workers/runner.ts";
+import { migrateQueue } from "../../workers/queue/runner.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

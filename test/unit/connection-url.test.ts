@@ -25,7 +25,7 @@ describe("a database URL naming a unix socket", () => {
 
 describe("the queue's connection URL", () => {
   it("asks for asynchronous commits on top of the server options the URL already sets", async () => {
-    const { asyncCommitUrl } = await import("../../workers/runner.ts");
+    const { asyncCommitUrl } = await import("../../workers/queue/runner.ts");
     const plain = new URL(asyncCommitUrl("postgres://u@127.0.0.1:5432/test"));
     expect(plain.searchParams.get("options")).toBe("-c synchronous_commit=off");
     const kept = new URL(

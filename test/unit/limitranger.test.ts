@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { limitRangeKind } from "../../kube/kinds/limitrange/index.ts";
-import { limitItems } from "../../kube/kinds/limitrange/validation.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import {
   aggregate,
   applyLimitRangeDefaults,
   limitRangeViolations,
-} from "../../registry/admission/limitranger.ts";
+} from "../../kube/kinds/limitrange/limit-ranger.ts";
+import { limitItems } from "../../kube/kinds/limitrange/validation.ts";
+import type { KubeObject } from "../../kube/object.ts";
 
 function items(limits: unknown[]) {
   const obj: KubeObject = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l" }, spec: { limits } };

@@ -1,7 +1,7 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import { selectorFilter } from "../../db/filters.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record } from "../../kube/validation/json.ts";
-import { listInNamespace, selectorFilter } from "../list.ts";
 import { desiredReplicasAnnotation, intAnnotation } from "./annotations.ts";
 import { getCondition, newCondition, setCondition, statusOf } from "./conditions.ts";
 import { rolloutParams } from "./fenceposts.ts";
@@ -75,5 +75,5 @@ export async function reconcileDeployment(
 
 /** The pods the deployment's selector selects in its namespace. */
 function podsOf(w: SandboxWriter, d: KubeObject): Promise<KubeObject[]> {
-  return listInNamespace(w, "pods", d.metadata.namespace ?? "", selectorFilter(record(d.spec).selector));
+  return w.listWhere("pods", d.metadata.namespace ?? "", selectorFilter(record(d.spec).selector));
 }

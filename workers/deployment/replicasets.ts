@@ -1,10 +1,9 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { record } from "../../kube/validation/json.ts";
 import { replaceObject } from "../../registry/update.ts";
-import { listInNamespace } from "../list.ts";
 import { manager } from "./sync.ts";
 import { controllerRef } from "./view.ts";
 
@@ -30,7 +29,7 @@ export async function claimReplicaSets(w: SandboxWriter, d: KubeObject): Promise
   const namespace = d.metadata.namespace ?? "";
   const selector = record(d.spec).selector;
   const owned = new Map<string, KubeObject>();
-  for (const rs of await listInNamespace(w, "replicasets.apps", namespace)) {
+  for (const rs of await w.listWhere("replicasets.apps", namespace)) {
     const ref = controllerRef(rs);
     const matches = selectorMatches(selector, rs.metadata.labels ?? {});
     if (ref && ref.uid === d.metadata.uid) {

@@ -2,6 +2,7 @@ import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record, records } from "../../kube/validation/json.ts";
 import { replicaSetsToDelete } from "./cleanup.ts";
 import { type DeploymentCondition, statusOf } from "./conditions.ts";
+import { deploymentTask } from "./jobs.ts";
 import { replicaSetsAndRevision } from "./new-replicaset.ts";
 import { scaleSteps } from "./proportional.ts";
 import { newReplicaSetTarget, oldReplicaSetSteps } from "./rolling-plan.ts";
@@ -47,20 +48,20 @@ export async function syncRolloutStatus(s: Sync, newRS: KubeObject | null, old: 
   const newView = newRS ? viewOf(current(s, newRS)) : null;
   const status = rolloutStatus(s.d, s.p, all, newView, replicaFailure(s, newRS, old), s.now);
   const { namespace = "", name = "" } = s.d.metadata;
-  const key = `${namespace}/${name}:progress`;
+  const progressCheck = (runAt?: Date) =>
+    deploymentTask.job({ namespace, name, progressCheck: true }, runAt ? { runAt } : {});
   if (canonicalJson(status) !== canonicalJson(s.d.status ?? {})) {
     await saveStatus(s, status);
     // A finished rollout needs no deadline check: leave no job behind in an idle sandbox.
     if (deploymentComplete(s.d, status)) {
-      s.w.jobs.delete(`deployment:${key}`);
-      await s.w.tx`SELECT graphile_worker.remove_job(${`${s.w.sandboxId}:deployment:${key}`})`;
+      await s.w.cancel(progressCheck());
     }
     return;
   }
   const at = stuckCheckAt(s.d, status);
   if (!at) return;
   const soon = new Date(s.now.getTime() + 1000);
-  s.w.enqueue({ task: "deployment", key, payload: { namespace, name }, runAt: at < soon ? soon : at });
+  s.w.enqueue(progressCheck(at < soon ? soon : at));
 }
 
 /** syncDeploymentStatus: counts and availability only (scaling, paused, deleting). */

@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import type { KubeObject } from "../../kube/object.ts";

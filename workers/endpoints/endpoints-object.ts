@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointsKind } from "../../kube/kinds/endpoints/index.ts";
 import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";

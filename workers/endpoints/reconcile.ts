@@ -1,8 +1,8 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import { mapSelectorFilter } from "../../db/filters.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
-import { listInNamespace, mapSelectorFilter } from "../list.ts";
 import { deleteEndpoints, syncEndpoints } from "./endpoints-object.ts";
 import { type PodInfo, podInfo } from "./pods.ts";
 import { deleteSlices, syncSlices } from "./slice-sync.ts";
@@ -17,7 +17,7 @@ export function serviceSelector(service: KubeObject): Record<string, string> | n
 
 /** The nodes by name, for slices' zones and for leaving out pods on nodes that do not exist. */
 async function nodesByName(w: SandboxWriter): Promise<Map<string, KubeObject>> {
-  const nodes = await listInNamespace(w, "nodes", "");
+  const nodes = await w.listWhere("nodes", "");
   return new Map(nodes.map((n) => [n.metadata.name ?? "", n]));
 }
 
@@ -56,7 +56,7 @@ async function syncService(w: SandboxWriter, service: KubeObject, now: string, s
   const filter = mapSelectorFilter(selector);
   const pods = seen.pods
     ? seen.pods.filter((p) => labelsMatch(filter.labels, p.labels))
-    : (await listInNamespace(w, "pods", namespace, filter)).map(podInfo);
+    : (await w.listWhere("pods", namespace, filter)).map(podInfo);
   seen.nodes ??= await nodesByName(w);
   await syncEndpoints(w, service, pods, now);
   await syncSlices(w, service, desiredSlices(service, pods, seen.nodes), now);
@@ -68,8 +68,8 @@ async function syncService(w: SandboxWriter, service: KubeObject, now: string, s
  * The namespace's pods and the nodes are read once.
  */
 export async function reconcileNamespace(w: SandboxWriter, namespace: string, now: string): Promise<void> {
-  const services = (await listInNamespace(w, "services", namespace)).filter((s) => serviceSelector(s));
+  const services = (await w.listWhere("services", namespace)).filter((s) => serviceSelector(s));
   if (!services.length) return;
-  const seen: Seen = { pods: (await listInNamespace(w, "pods", namespace)).map(podInfo) };
+  const seen: Seen = { pods: (await w.listWhere("pods", namespace)).map(podInfo) };
   for (const service of services) await syncService(w, service, now, seen);
 }

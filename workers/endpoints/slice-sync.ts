@@ -1,4 +1,5 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import { mapSelectorFilter } from "../../db/filters.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointSliceKind } from "../../kube/kinds/endpointslice/index.ts";
 import { slicePorts } from "../../kube/kinds/endpointslice/slice.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -6,14 +7,13 @@ import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { canonicalJson } from "../deployment/template.ts";
-import { listInNamespace, mapSelectorFilter } from "../list.ts";
 import { headlessLabel, manager, serviceIPSet, triggerTimeAnnotation } from "./endpoints-object.ts";
 import { controllerName, type DesiredSlice, managedByLabel, serviceNameLabel, sliceKey } from "./slices.ts";
 
 /** The slices this controller made for a service, found by its two labels. */
 export function managedSlices(w: SandboxWriter, namespace: string, service: string): Promise<KubeObject[]> {
   const filter = mapSelectorFilter({ [serviceNameLabel]: service, [managedByLabel]: controllerName });
-  return listInNamespace(w, "endpointslices.discovery.k8s.io", namespace, filter);
+  return w.listWhere("endpointslices.discovery.k8s.io", namespace, filter);
 }
 
 /** setEndpointSliceLabels: the service's labels, its name, the manager, and the headless mark. */

@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { type DeleteOptions, foregroundFinalizer, orphanFinalizer } from "../../kube/meta/deletion.ts";
 import { type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";

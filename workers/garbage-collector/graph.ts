@@ -1,4 +1,5 @@
-import { type SandboxWriter, served } from "../../db/store.ts";
+import { served } from "../../db/store/rows.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { kinds } from "../../kube/kinds/index.ts";
 import { type Kind, storageResource } from "../../kube/kinds/kind.ts";
 import type { OwnerReference } from "../../kube/meta/owners.ts";
@@ -24,7 +25,7 @@ function nodes(rows: { resource: string; resource_version: string; body: KubeObj
 /** The object with this uid, read in the writer's transaction; null when there is none. */
 export async function objectByUid(w: SandboxWriter, uid: string): Promise<Node | null> {
   if (!uidPattern.test(uid)) return null;
-  const rows = await w.tx<{ resource: string; resource_version: string; body: KubeObject }[]>`
+  const rows = await w.sql<{ resource: string; resource_version: string; body: KubeObject }[]>`
     SELECT resource, resource_version, body FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND uid = ${uid}::uuid`;
   return nodes(rows)[0] ?? null;
@@ -32,7 +33,7 @@ export async function objectByUid(w: SandboxWriter, uid: string): Promise<Node |
 
 /** The objects whose ownerReferences name this uid, in a stable order. */
 export async function dependentsOf(w: SandboxWriter, uid: string): Promise<Node[]> {
-  const rows = await w.tx<{ resource: string; resource_version: string; body: KubeObject }[]>`
+  const rows = await w.sql<{ resource: string; resource_version: string; body: KubeObject }[]>`
     SELECT resource, resource_version, body FROM objects
     WHERE sandbox_id = ${w.sandboxId}
       AND body -> 'metadata' -> 'ownerReferences' @> ${JSON.stringify([{ uid }])}::jsonb

@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { defaultPullPolicy } from "../../kube/kinds/pod/spec/image.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { record, records, text } from "../../kube/validation/json.ts";
@@ -26,7 +26,7 @@ export function needsNodeImages(pod: KubeObject): boolean {
 
 /** The images the node has: those any of its pods runs or ran, normalized. */
 export async function nodeImages(w: SandboxWriter, node: string): Promise<Set<string>> {
-  const rows = await w.tx<{ image: string }[]>`
+  const rows = await w.sql<{ image: string }[]>`
     SELECT DISTINCT s ->> 'image' AS image
     FROM objects o,
       jsonb_array_elements(coalesce(o.body -> 'status' -> 'containerStatuses', '[]'::jsonb)
@@ -48,7 +48,7 @@ export async function pullFailures(
   w: SandboxWriter,
   pod: KubeObject,
 ): Promise<Map<string, { count: number; lastMs: number }>> {
-  const rows = await w.tx<{ message: string; count: string | null; last: string | null }[]>`
+  const rows = await w.sql<{ message: string; count: string | null; last: string | null }[]>`
     SELECT body ->> 'message' AS message, body ->> 'count' AS count, body ->> 'lastTimestamp' AS last
     FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${pod.metadata.namespace ?? ""}

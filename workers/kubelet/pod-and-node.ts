@@ -1,4 +1,5 @@
-import { type SandboxWriter, served } from "../../db/store.ts";
+import { served } from "../../db/store/rows.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import type { KubeObject } from "../../kube/object.ts";
 
 type Row = { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null };
@@ -7,7 +8,7 @@ type Row = { pod_rv: string; pod: KubeObject; node_rv: string | null; node: Kube
 const earlyId = (namespace: string, name: string) => `podAndNode:${namespace}/${name}`;
 
 function read(w: SandboxWriter, namespace: string, name: string): Promise<Row[]> {
-  return w.tx<Row[]>`
+  return w.sql<Row[]>`
     SELECT p.resource_version AS pod_rv, p.body AS pod, n.resource_version AS node_rv, n.body AS node
     FROM objects p
     LEFT JOIN objects n ON n.sandbox_id = p.sandbox_id AND n.resource = 'nodes' AND n.namespace = ''
@@ -34,7 +35,6 @@ export async function podAndNode(
   name: string,
 ): Promise<{ pod: KubeObject; node: KubeObject | null } | null> {
   const sent = w.takeEarly<Row[]>(earlyId(namespace, name));
-  await w.flush();
   const [row] = await (sent ?? read(w, namespace, name));
   if (!row) return null;
   return {

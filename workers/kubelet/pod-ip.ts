@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { formatIPv4, parseIPv4 } from "../../kube/go/ip.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { record, text } from "../../kube/validation/json.ts";
@@ -34,7 +34,7 @@ export async function allocatePodIP(
 }
 
 async function podIPsInUse(w: SandboxWriter, node: KubeObject): Promise<Set<string>> {
-  const rows = await w.tx<{ ip: string }[]>`
+  const rows = await w.sql<{ ip: string }[]>`
     SELECT body -> 'status' ->> 'podIP' AS ip FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'pods'
       AND body -> 'spec' ->> 'nodeName' = ${node.metadata.name ?? ""}

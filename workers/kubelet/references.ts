@@ -1,4 +1,4 @@
-import { getObject, type SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { type Json, record, records, text } from "../../kube/validation/json.ts";
 
@@ -33,9 +33,11 @@ function lookupIn(w: SandboxWriter, namespace: string): Lookup {
     let found = seen.get(id);
     if (!found) {
       // A Secret is opened in memory for this check only; only its key names leave here.
-      found = getObject(w.tx, w.sandboxId, { resource: resourceOf[source], namespace, name }).then((o) =>
-        o ? new Set([...Object.keys(record(o.data)), ...Object.keys(record(o.binaryData))]) : null,
-      );
+      found = w
+        .get({ resource: resourceOf[source], namespace, name })
+        .then((o) =>
+          o ? new Set([...Object.keys(record(o.data)), ...Object.keys(record(o.binaryData))]) : null,
+        );
       seen.set(id, found);
     }
     return found;

@@ -5,7 +5,8 @@ import type { OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { isRecord, record } from "../../kube/validation/json.ts";
-import { replicationTasks } from "../../registry/triggers/replication.ts";
+import type { TaskDefinition } from "../queue/task.ts";
+import { replicaSetTask, replicationControllerTask } from "./jobs.ts";
 
 /**
  * What differs between the replication controller and the replica-set controller (in 1.32 one
@@ -14,7 +15,7 @@ import { replicationTasks } from "../../registry/triggers/replication.ts";
 export interface ReplicaFlavour {
   kind: Kind;
   /** The queue task that syncs one controller of the kind. */
-  task: string;
+  task: TaskDefinition<{ namespace: string; name: string; attempt?: number }>;
   /** The event source component: "replication-controller", "replicaset-controller". */
   component: string;
   /** Whether the controller's selector selects these labels. */
@@ -24,7 +25,7 @@ export interface ReplicaFlavour {
 /** core/v1 ReplicationController: a plain map selector (empty selects everything). */
 export const replicationControllerFlavour: ReplicaFlavour = {
   kind: replicationControllerKind,
-  task: replicationTasks.replicationcontrollers,
+  task: replicationControllerTask,
   component: "replication-controller",
   selects(controller, labels) {
     return Object.entries(record(record(controller.spec).selector)).every(
@@ -36,13 +37,21 @@ export const replicationControllerFlavour: ReplicaFlavour = {
 /** apps/v1 ReplicaSet: a metav1.LabelSelector (a missing one selects nothing). */
 export const replicaSetFlavour: ReplicaFlavour = {
   kind: replicaSetKind,
-  task: replicationTasks["replicasets.apps"],
+  task: replicaSetTask,
   component: "replicaset-controller",
   selects(controller, labels) {
     const selector = record(controller.spec).selector;
     return isRecord(selector) && selectorMatches(selector, labels);
   },
 };
+
+/** Both flavours, for what is said of either. */
+export const flavours = [replicationControllerFlavour, replicaSetFlavour];
+
+/** The flavour whose kind an owner reference names, if any. */
+export function flavourOfOwner(owner: OwnerReference): ReplicaFlavour | undefined {
+  return flavours.find((f) => apiVersionOf(f.kind) === owner.apiVersion && f.kind.kind === owner.kind);
+}
 
 /** The controller reference a controller puts on the pods it makes or adopts. */
 export function controllerRef(flavour: ReplicaFlavour, controller: KubeObject): OwnerReference {

@@ -1,4 +1,4 @@
-import { listObjects, type SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { StatusError } from "../../kube/errors.ts";
 import { storageResource } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
@@ -52,9 +52,9 @@ async function relatedPods(
   const parent = controllerOf(controller);
   if (!parent) return own;
   const namespace = controller.metadata.namespace ?? "";
-  const siblings = await listObjects(w.tx, w.sandboxId, storageResource(flavour.kind), namespace);
+  const siblings = await w.listWhere(storageResource(flavour.kind), namespace);
   const uids = new Set(
-    (siblings?.items ?? []).filter((s) => controllerOf(s)?.uid === parent.uid).map((s) => s.metadata.uid),
+    siblings.filter((s) => controllerOf(s)?.uid === parent.uid).map((s) => s.metadata.uid),
   );
   return all.filter((p) => isPodActive(p) && uids.has(controllerOf(p)?.uid));
 }
@@ -138,7 +138,7 @@ export async function syncReplicas(
   now = Date.now(),
 ): Promise<SyncOutcome> {
   const namespace = controller.metadata.namespace ?? "";
-  const all = (await listObjects(w.tx, w.sandboxId, "pods", namespace))?.items ?? [];
+  const all = await w.listWhere("pods", namespace);
   const claim = claimPods(controller, all.filter(isPodActive), (labels) =>
     flavour.selects(controller, labels),
   );

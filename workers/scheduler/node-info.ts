@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { quantityValue } from "../../kube/quantity/quantity.ts";
 import { readResourceList } from "../../kube/quantity/resource-list.ts";

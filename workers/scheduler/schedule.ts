@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import { wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record, records } from "../../kube/validation/json.ts";

@@ -1,4 +1,4 @@
-import type { SandboxWriter } from "../../db/store.ts";
+import type { SandboxWriter } from "../../db/store/writer.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { record, text } from "../../kube/validation/json.ts";
 
@@ -49,7 +49,7 @@ type ChangeRow = {
 
 /** Sends the read of the sandbox's nodes and bound pods that hold resources. */
 function readWhole(w: SandboxWriter): Promise<WholeRow[]> {
-  return w.tx<WholeRow[]>`
+  return w.sql<WholeRow[]>`
     SELECT resource,
            CASE WHEN resource = 'pods' THEN body #- '{metadata,managedFields}' ELSE body END AS body
     FROM objects
@@ -71,7 +71,7 @@ function wholeSnapshot(w: SandboxWriter, rows: WholeRow[]): Snapshot {
  * transaction may have written some of its own), with the sandbox's compaction mark.
  */
 function readChanges(w: SandboxWriter, after: number, upTo: number | null): Promise<ChangeRow[]> {
-  return w.tx<ChangeRow[]>`
+  return w.sql<ChangeRow[]>`
     SELECT s.compacted_revision AS compacted, c.revision, c.resource, c.namespace, c.name, c.type, c.object
     FROM sandboxes s
     LEFT JOIN LATERAL (

@@ -1,54 +1,16 @@
-import { type FieldError, forbidden, forbiddenField } from "../../errors.ts";
+import { type FieldError, forbiddenField } from "../../errors.ts";
 import type { KubeObject } from "../../object.ts";
-import { child, type Json, list, record } from "../../validation/json.ts";
+import { child, type Json, list } from "../../validation/json.ts";
 import { allVerbs, type Kind } from "../kind.ts";
 import { podGracePeriod } from "./deletion.ts";
 import { podPrinter } from "./printer.ts";
 import { validateImagesForPod } from "./spec/containers.ts";
 import { podQOSClass } from "./spec/resources.ts";
-import { addDefaultTolerations } from "./spec/tolerations.ts";
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "./spec/validation.ts";
 import { validatePodSpecUpdate } from "./update.ts";
 
-/** The PriorityClasses every cluster has, and their values. */
-const systemPriorities: Record<string, number> = {
-  "system-node-critical": 2000001000,
-  "system-cluster-critical": 2000000000,
-};
-
 function spec(obj: KubeObject): Json {
   return child(obj as Json, "spec");
-}
-
-/**
- * The Priority admission plugin on create: priority from the PriorityClass (0 without one),
- * preemptionPolicy PreemptLowerPriority; a client may not pick the number itself.
- */
-function admitPriority(pod: KubeObject): void {
-  const s = spec(pod);
-  const className = typeof s.priorityClassName === "string" ? s.priorityClassName : "";
-  const priority = className ? systemPriorities[className] : 0;
-  const name = pod.metadata.name ?? "";
-  const details = { name, kind: "pods" };
-  if (priority === undefined)
-    throw forbidden(
-      `pods "${name}" is forbidden: no PriorityClass with name ${className} was found`,
-      details,
-    );
-  if (typeof s.priority === "number" && s.priority !== priority)
-    throw forbidden(
-      `pods "${name}" is forbidden: the integer value of priority (${s.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
-      details,
-    );
-  s.priority = priority;
-  if (typeof s.preemptionPolicy !== "string") s.preemptionPolicy = "PreemptLowerPriority";
-}
-
-/** The ServiceAccount admission plugin's default: pods run as `default`. */
-function admitServiceAccount(pod: KubeObject): void {
-  const s = spec(pod);
-  if (typeof s.serviceAccountName !== "string" || !s.serviceAccountName) s.serviceAccountName = "default";
-  s.serviceAccount = s.serviceAccountName;
 }
 
 /** The status a new pod starts with: Pending, its QoS class, and SchedulingGated when gated. */
@@ -101,20 +63,10 @@ export const podKind: Kind = {
     defaultPodOnly(s);
   },
   prepareForCreate(obj) {
-    admitServiceAccount(obj);
-    admitPriority(obj);
-    spec(obj).tolerations = addDefaultTolerations(spec(obj).tolerations);
     obj.status = initialStatus(obj);
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
-    const s = spec(obj);
-    const o = record(old.spec);
-    // The Priority plugin keeps what it computed on create; DefaultTolerationSeconds runs again.
-    if (s.priority === undefined && o.priority !== undefined) s.priority = o.priority;
-    if (s.preemptionPolicy === undefined && o.preemptionPolicy !== undefined)
-      s.preemptionPolicy = o.preemptionPolicy;
-    s.tolerations = addDefaultTolerations(s.tolerations);
   },
   validate(obj) {
     const s = spec(obj);

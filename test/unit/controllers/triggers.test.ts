@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Written } from "../../../db/store.ts";
+import type { Written } from "../../../db/store/writer.ts";
 import type { KubeObject } from "../../../kube/object.ts";
-import { endpointsPodWritten } from "../../../registry/triggers/endpoints.ts";
-import { garbageCollectionWritten } from "../../../registry/triggers/garbage-collector.ts";
-import { controllerWritten, podWritten } from "../../../registry/triggers/replication.ts";
+import { endpointsPodWritten } from "../../../workers/endpoints/triggers.ts";
+import { garbageCollectionWritten } from "../../../workers/garbage-collector/triggers.ts";
+import { replicationControllerFlavour } from "../../../workers/replication/flavours.ts";
+import { controllerWritten, podWritten } from "../../../workers/replication/triggers.ts";
 import {
   configMapWritten,
   namespaceAdded,
   serviceAccountWritten,
-} from "../../../registry/triggers/serviceaccount.ts";
+} from "../../../workers/serviceaccount/triggers.ts";
 
 function written(
   type: Written["type"],
@@ -69,7 +70,7 @@ describe("which writes wake the replication controllers", () => {
       want: [],
     },
   ])("$name", ({ w, want }) => {
-    expect(keys(controllerWritten("replicationcontroller")(w))).toEqual(want);
+    expect(keys(controllerWritten(replicationControllerFlavour)(w))).toEqual(want);
   });
 
   it.each([

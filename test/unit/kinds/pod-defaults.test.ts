@@ -3,7 +3,7 @@ import { StatusError } from "../../../kube/errors.ts";
 import { podKind } from "../../../kube/kinds/pod/index.ts";
 import { defaultPullPolicy } from "../../../kube/kinds/pod/spec/image.ts";
 import { podQOSClass } from "../../../kube/kinds/pod/spec/resources.ts";
-import { created, nginx } from "./workload-support.ts";
+import { created, nginx, prepareUpdate } from "./workload-support.ts";
 
 describe("pod defaults", () => {
   it("fills in what the API server does for a bare pod", () => {
@@ -158,7 +158,7 @@ describe("pod updates", () => {
     const next = structuredClone(old);
     change(next.spec);
     podKind.defaults?.(next);
-    podKind.prepareForUpdate?.(next, old);
+    prepareUpdate(podKind, next, old);
     return (podKind.validateUpdate?.(next, old) ?? []).map((e) => `${e.field}: ${e.body}`);
   };
 
@@ -196,7 +196,7 @@ describe("pod updates", () => {
     });
     const next = structuredClone(old2);
     (next.spec as any).tolerations = [];
-    podKind.prepareForUpdate?.(next, old2);
+    prepareUpdate(podKind, next, old2);
     expect(podKind.validateUpdate?.(next, old2).map((e) => e.body)).toEqual([
       "Forbidden: existing toleration can not be modified except its tolerationSeconds",
     ]);

@@ -1,0 +1,72 @@
+import type { KubeObject } from "../../kube/object.ts";
+import { type ReadSource, servedOpen } from "./reads.ts";
+
+/** A change-log event type, as watch events name them. */
+export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+
+/** The channel every commit notifies with "<sandbox>:<revision>"; watches listen on it. */
+export const changesChannel = "kubesandbox_changes";
+
+/** One change-log row, as a watch replays it. */
+export interface Change {
+  revision: number;
+  resource: string;
+  namespace: string;
+  name: string;
+  type: ChangeType;
+  object: KubeObject;
+}
+
+/** A stretch of the change log, and the revision below which the log was compacted away. */
+export interface ChangeBatch {
+  changes: Change[];
+  /** Changes up to this revision are gone; a watch from before it must start over (410). */
+  compacted: number;
+}
+
+/**
+ * Changes after `after` for one resource (one namespace or all), in revision order, with the
+ * sandbox's compaction mark, in one statement. Null when the sandbox no longer exists.
+ */
+export async function changesAfter(
+  source: ReadSource,
+  sandboxId: string,
+  resource: string,
+  namespace: string | null,
+  after: number,
+  limit = 500,
+): Promise<ChangeBatch | null> {
+  const rows = await source.sql<
+    {
+      compacted_revision: string;
+      revision: string | null;
+      resource: string;
+      namespace: string;
+      name: string;
+      type: ChangeType;
+      object: KubeObject;
+    }[]
+  >`
+    SELECT s.compacted_revision, c.revision, c.resource, c.namespace, c.name, c.type, c.object
+    FROM sandboxes s
+    LEFT JOIN LATERAL (
+      SELECT revision, resource, namespace, name, type, object FROM changes
+      WHERE sandbox_id = s.id AND revision > ${after} AND resource = ${resource}
+        AND (${namespace}::text IS NULL OR namespace = ${namespace})
+      ORDER BY revision LIMIT ${limit}
+    ) c ON true
+    WHERE s.id = ${sandboxId}`;
+  const first = rows[0];
+  if (!first) return null;
+  const changes = await Promise.all(
+    rows
+      .filter((r) => r.revision !== null)
+      .map(async (r) => {
+        const revision = Number(r.revision);
+        const row = { resource_version: revision, body: r.object };
+        const object = await servedOpen(source, sandboxId, r.resource, row);
+        return { revision, resource: r.resource, namespace: r.namespace, name: r.name, type: r.type, object };
+      }),
+  );
+  return { changes, compacted: Number(first.compacted_revision) };
+}

@@ -1,0 +1,92 @@
+import type { KubeObject } from "../../kube/object.ts";
+import type { ObjectKey } from "../../kube/object-store.ts";
+import type { Queryable, Sql } from "../connection.ts";
+import { filterCondition, noFilter, type ObjectFilter } from "../filters.ts";
+import { type Row, served } from "./rows.ts";
+import type { Sealing } from "./sealing.ts";
+
+/** What a read runs on: a pool or a transaction, and how sealed bodies are opened. */
+export interface ReadSource {
+  sql: Queryable;
+  sealing: Sealing;
+}
+
+/** A stored row as served, its body opened first (Secrets are stored encrypted: sealing.ts). */
+export async function servedOpen(
+  source: ReadSource,
+  sandboxId: string,
+  resource: string,
+  row: Row,
+): Promise<KubeObject> {
+  return served({ ...row, body: await source.sealing.open(source.sql, sandboxId, resource, row.body) });
+}
+
+/** Reads one object, or null. */
+export async function getObject(source: ReadSource, sandboxId: string, key: ObjectKey) {
+  const [row] = await source.sql<Row[]>`
+    SELECT resource_version, body FROM objects
+    WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
+      AND namespace = ${key.namespace} AND name = ${key.name}`;
+  return row ? servedOpen(source, sandboxId, key.resource, row) : null;
+}
+
+/** A list's items, the sandbox revision they were read at, and where the next page starts. */
+export interface ListResult {
+  items: KubeObject[];
+  revision: number;
+  /** The key of the last item when more items follow (a page was cut at the limit). */
+  next: { namespace: string; name: string } | null;
+}
+
+/** A page of a list: at most `limit` items after the key `after` (namespace, name order). */
+export interface Page {
+  limit?: number;
+  after?: { namespace: string; name: string };
+}
+
+/**
+ * Lists the objects of one resource in a sandbox, in one namespace or all, ordered by namespace
+ * and name, filtered in SQL, one page at a time when a limit is given. Returns null when the
+ * sandbox does not exist.
+ */
+export async function listObjects(
+  source: ReadSource,
+  sandboxId: string,
+  resource: string,
+  namespace: string | null,
+  filter: ObjectFilter = noFilter,
+  page: Page = {},
+): Promise<ListResult | null> {
+  const sql = source.sql;
+  const after = page.after
+    ? sql`AND (o.namespace, o.name) > (${page.after.namespace}, ${page.after.name})`
+    : sql``;
+  const limit = page.limit ? sql`LIMIT ${page.limit + 1}` : sql``;
+  const rows = await sql<(Row & { revision: string; namespace: string; name: string })[]>`
+    SELECT s.revision, o.resource_version, o.body, o.namespace, o.name
+    FROM sandboxes s
+    LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
+      AND (${namespace}::text IS NULL OR o.namespace = ${namespace})
+      AND ${filterCondition(sql, filter)} ${after}
+    WHERE s.id = ${sandboxId}
+    ORDER BY o.namespace, o.name ${limit}`;
+  const first = rows[0];
+  if (!first) return null;
+  const found = rows.filter((r) => r.body !== null);
+  const more = page.limit !== undefined && found.length > page.limit;
+  const kept = more ? found.slice(0, page.limit) : found;
+  const last = kept[kept.length - 1];
+  return {
+    items: source.sealing.isSealed(resource)
+      ? await Promise.all(kept.map((r) => servedOpen(source, sandboxId, resource, r)))
+      : kept.map(served),
+    revision: Number(first.revision),
+    next: more && last ? { namespace: last.namespace, name: last.name } : null,
+  };
+}
+
+/** The sandbox's current revision, or null when it does not exist. */
+export async function currentRevision(sql: Sql, sandboxId: string): Promise<number | null> {
+  const [row] = await sql<{ revision: string }[]>`SELECT revision FROM sandboxes WHERE id = ${sandboxId}`;
+  return row ? Number(row.revision) : null;
+}

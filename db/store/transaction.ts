@@ -1,0 +1,66 @@
+import type postgres from "postgres";
+import type { Database, Sql } from "../connection.ts";
+import { SandboxWriter } from "./writer.ts";
+
+/**
+ * Runs `fn` in a transaction on a connection of its own. sql.begin waits for BEGIN's answer
+ * before sending anything else; here BEGIN travels with `fn`'s first statements, one round trip
+ * less. `fn` ends the transaction by sending `commit()` with its last statements
+ * (SandboxWriter.finish), or returns having sent ROLLBACK; should it fail, the transaction is
+ * rolled back.
+ */
+export async function pipelinedTransaction<T>(
+  sql: Sql,
+  fn: (tx: postgres.TransactionSql, commit: () => postgres.PendingQuery<postgres.Row[]>) => Promise<T>,
+): Promise<T> {
+  const conn = await sql.reserve();
+  try {
+    const begun = conn`BEGIN`.execute();
+    // Answered before what follows it; a failure shows in those statements too.
+    begun.catch(() => {});
+    const value = await fn(conn as unknown as postgres.TransactionSql, () => conn`COMMIT`);
+    await begun;
+    return value;
+  } catch (err) {
+    await conn`ROLLBACK`.catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/** How `writeSandbox` runs its transaction. */
+export interface WriteSandboxOptions {
+  /** Reads to send with the lock: see SandboxWriter.open. */
+  early?: (w: SandboxWriter) => void;
+  /** Checks everything, stores nothing (SandboxWriter's dryRun). */
+  dryRun?: boolean;
+}
+
+/**
+ * Runs `fn` in one transaction holding the sandbox's write lock, then commits its writes with
+ * the jobs they call for (the database's trigger rules). Returns null (and runs nothing) when
+ * the sandbox does not exist.
+ */
+export function writeSandbox<T>(
+  database: Database,
+  sandboxId: string,
+  fn: (w: SandboxWriter) => Promise<T>,
+  options: WriteSandboxOptions = {},
+): Promise<{ value: T } | null> {
+  return pipelinedTransaction(database.sql, async (tx, commit) => {
+    const writerOptions = { sealing: database.sealing, triggers: database.triggers, dryRun: options.dryRun };
+    const w = await SandboxWriter.open(tx, sandboxId, writerOptions, options.early);
+    if (!w) {
+      await tx`ROLLBACK`;
+      return null;
+    }
+    try {
+      const value = await fn(w);
+      await w.finish(commit);
+      return { value };
+    } catch (err) {
+      throw w.explain(err);
+    }
+  });
+}

@@ -1,0 +1,89 @@
+import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { ObjectStore } from "../../object-store.ts";
+import {
+  addLists,
+  maskList,
+  type ResourceList,
+  readResourceList,
+  writeResourceList,
+  zeroList,
+} from "../../quantity/resource-list.ts";
+import { inScope } from "./scopes.ts";
+import { resourcesFor, tracks, usageOf } from "./usage.ts";
+
+/**
+ * Quota usage, measured from what the namespace stores, as the resource quota controller's
+ * CalculateUsage measures it; kept in each ResourceQuota's status within the write's transaction.
+ */
+
+/** An object being created, counted before it is stored. */
+export interface Pending {
+  resource: string;
+  obj: KubeObject;
+}
+
+function hardOf(quota: KubeObject): ResourceList {
+  return readResourceList(isPlainObject(quota.spec) ? quota.spec.hard : undefined);
+}
+
+/**
+ * The usage of everything `quota` limits in its namespace: a zero for each limited name, plus
+ * what each stored object in the quota's scopes uses (and `pending`, when given).
+ */
+export async function measureUsage(
+  objects: ObjectStore,
+  quota: KubeObject,
+  pending?: Pending,
+): Promise<ResourceList> {
+  const namespace = quota.metadata.namespace ?? "";
+  const names = [...hardOf(quota).keys()];
+  const resources = new Set(names.flatMap(resourcesFor));
+  let used: ResourceList = new Map();
+  for (const resource of resources) {
+    const tracked = names.filter((name) => tracks(resource, name));
+    const stored = await objects.list(resource, namespace);
+    if (pending?.resource === resource) stored.push(pending.obj);
+    let sum = zeroList(tracked);
+    for (const obj of stored)
+      if (inScope(quota, resource, obj)) sum = addLists(sum, maskList(usageOf(resource, obj), tracked));
+    used = addLists(used, sum);
+  }
+  return used;
+}
+
+/** The status a quota should have: its hard limits as enforced, and the measured usage. */
+export async function quotaStatus(
+  objects: ObjectStore,
+  quota: KubeObject,
+  pending?: Pending,
+): Promise<Record<string, Record<string, string>>> {
+  return {
+    hard: writeResourceList(hardOf(quota)),
+    used: writeResourceList(await measureUsage(objects, quota, pending)),
+  };
+}
+
+/** Whether two statuses say the same, whatever order their keys come back from storage in. */
+export function sameStatus(a: unknown, b: unknown): boolean {
+  const lists = (s: unknown) => {
+    const status = isPlainObject(s) ? s : {};
+    return JSON.stringify([
+      writeResourceList(readResourceList(status.hard)),
+      writeResourceList(readResourceList(status.used)),
+    ]);
+  };
+  return lists(a) === lists(b);
+}
+
+/**
+ * Measures every quota of a namespace again and stores those whose status changed: after a
+ * delete, and whenever something frees what a quota counts (a pod finishing, say).
+ */
+export async function recomputeQuotaUsage(objects: ObjectStore, namespace: string): Promise<void> {
+  for (const quota of await objects.list("resourcequotas", namespace)) {
+    const status = await quotaStatus(objects, quota);
+    if (sameStatus(status, quota.status)) continue;
+    quota.status = status;
+    await objects.update({ resource: "resourcequotas", namespace, name: quota.metadata.name ?? "" }, quota);
+  }
+}

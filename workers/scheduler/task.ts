@@ -1,0 +1,123 @@
+import type { Database } from "../../db/connection.ts";
+import { isTerminal, wantsScheduling } from "../../kube/kinds/pod/state.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { num, record, text } from "../../kube/validation/json.ts";
+import { inSandbox } from "../../registry/transaction.ts";
+import { kubeletJob } from "../kubelet/jobs.ts";
+import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
+import type { JobOf } from "../queue/task.ts";
+import { completeHandOver, type HandOver, handOverBound, resumeHandOver } from "./hand-over.ts";
+import type { schedulePendingTask, schedulerTask } from "./jobs.ts";
+import { loadNodeInfos } from "./node-info.ts";
+import { scheduleOne } from "./schedule.ts";
+import { prefetchSchedulerSnapshot } from "./snapshot.ts";
+
+/** A scheduler job: the pod to place. */
+export type SchedulerJob = JobOf<typeof schedulerTask>;
+
+/** How a scheduler job runs: at what time, and whether it starts the pod it binds itself. */
+export interface SchedulePodOptions {
+  now?: number;
+  /**
+   * The node's kubelet takes the pod on in the binding's transaction; with this (the queue's
+   * default) the job then waits the few milliseconds of ContainerCreating and runs the start
+   * itself, instead of a delayed kubelet job — one queue trip less per pod. Should the process
+   * die meanwhile, the job is run again (it is not done until then), finds the pod bound, and
+   * syncs its kubelet.
+   */
+  startInline?: boolean;
+}
+
+/**
+ * The scheduler, woken by a write to an unscheduled pod: re-reads the pod and, if it still waits
+ * for the default scheduler, runs one scheduling cycle for it; a pod it binds is handed over to
+ * its node's kubelet (hand-over.ts says how, and why here).
+ */
+export async function schedulePod(
+  database: Database,
+  job: SchedulerJob,
+  options: SchedulePodOptions = {},
+): Promise<void> {
+  const now = options.now ?? Date.now();
+  const podKey = { resource: "pods", namespace: job.namespace, name: job.name };
+  let handOver: HandOver | null = null;
+  let alreadyBound = false;
+  await doneIfSandboxGone(
+    inSandbox(
+      database,
+      job.sandbox,
+      async (w) => {
+        const pod = await w.get(podKey);
+        if (!pod) return;
+        if (!wantsScheduling(pod)) {
+          alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
+          return;
+        }
+        const infos = await loadNodeInfos(w);
+        // The binding, the Scheduled event and the kubelet's first status go with the commit.
+        const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
+        if (result && "bound" in result)
+          handOver = await handOverBound(
+            w,
+            result.bound,
+            result.node.node,
+            result.node.pods,
+            now,
+            !!options.startInline,
+          );
+      },
+      {
+        early: (w) => {
+          w.prefetch({ objects: [podKey] });
+          prefetchSchedulerSnapshot(w);
+        },
+      },
+    ),
+  );
+  if (handOver) await completeHandOver(database, job, handOver);
+  else if (alreadyBound && options.startInline) await resumeHandOver(database, job, now);
+}
+
+/** The scheduling queue's order: higher priority first, then older first. */
+function queueOrder(a: KubeObject, b: KubeObject): number {
+  const priority = (pod: KubeObject) => num(record(pod.spec).priority) ?? 0;
+  const key = (pod: KubeObject) =>
+    `${text(pod.metadata.creationTimestamp)} ${pod.metadata.namespace}/${pod.metadata.name}`;
+  return priority(b) - priority(a) || key(a).localeCompare(key(b));
+}
+
+/**
+ * The retry of a sandbox's pending pods, woken when something that may let them fit changed (a
+ * node written, a pod deleted or finished): schedules every unscheduled pod again, in queue
+ * order, and hands pods bound to a node that has appeared since to that node's kubelet.
+ */
+export async function schedulePending(
+  database: Database,
+  job: JobOf<typeof schedulePendingTask>,
+): Promise<void> {
+  await doneIfSandboxGone(
+    inSandbox(database, job.sandbox, async (w) => {
+      const unbound = await w.listWhere("pods", null, {
+        labels: [],
+        fields: [
+          { requirement: { field: "spec.nodeName", op: "eq", value: "" }, path: ["spec", "nodeName"] },
+        ],
+      });
+      const pending = unbound.filter(wantsScheduling).sort(queueOrder);
+      const infos = await loadNodeInfos(w);
+      for (const pod of pending) await scheduleOne(w, infos, pod, { repeatEvents: true });
+      const nodes = new Set(infos.map((i) => i.name));
+      const waiting = await w.listWhere("pods", null, {
+        labels: [],
+        fields: [
+          { requirement: { field: "spec.nodeName", op: "neq", value: "" }, path: ["spec", "nodeName"] },
+          { requirement: { field: "status.hostIP", op: "eq", value: "" }, path: ["status", "hostIP"] },
+        ],
+      });
+      for (const pod of waiting)
+        if (nodes.has(text(record(pod.spec).nodeName)) && !isTerminal(pod)) {
+          w.enqueue(kubeletJob(pod.metadata.namespace ?? "", pod.metadata.name ?? ""));
+        }
+    }),
+  );
+}
