@@ -65,6 +65,47 @@ export interface ScaleSpec {
 /** The verbs of an ordinary read-write resource. */
 export const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
+/**
+ * What a kind's folder declares: its apiVersion ("apps/v1", "v1") instead of group and version,
+ * and only what differs from the common case — singular the kind in lower case, every verb, no
+ * short names, categories or subresources, names as DNS subdomains, no metadata.generation.
+ */
+export type KindDefinition = Omit<
+  Kind,
+  | "group"
+  | "version"
+  | "singular"
+  | "shortNames"
+  | "categories"
+  | "verbs"
+  | "nameRule"
+  | "subresources"
+  | "hasSpec"
+> &
+  Partial<
+    Pick<Kind, "singular" | "shortNames" | "categories" | "verbs" | "nameRule" | "subresources" | "hasSpec">
+  > & {
+    apiVersion: string;
+  };
+
+/** A kind, as its folder under kube/kinds/ defines it (see KindDefinition); kinds/index.ts lists it. */
+export function defineKind(definition: KindDefinition): Kind {
+  const { apiVersion, ...rest } = definition;
+  const slash = apiVersion.lastIndexOf("/");
+  return {
+    group: slash < 0 ? "" : apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
+    singular: definition.kind.toLowerCase(),
+    shortNames: [],
+    categories: [],
+    verbs: allVerbs,
+    nameRule: "dns1123Subdomain",
+    subresources: [],
+    hasSpec: false,
+    ...rest,
+  };
+}
+
 /** "apps/v1", or "v1" for the core group. */
 export function apiVersionOf(kind: Pick<Kind, "group" | "version">): string {
   return kind.group ? `${kind.group}/${kind.version}` : kind.version;

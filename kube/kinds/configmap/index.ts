@@ -4,7 +4,7 @@ import { age } from "../../go/human-duration.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { configKeyProblems } from "../../validation/config-key.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 
 /** core.MaxSecretSize: what data and binaryData may hold together. */
 export const maxConfigMapSize = 1024 * 1024;
@@ -95,19 +95,12 @@ export function validateConfigMapUpdate(obj: KubeObject, old: KubeObject): Field
 }
 
 /** core/v1 ConfigMap: string and binary data by key, optionally immutable; printed with its key count. */
-export const configMapKind: Kind = {
-  group: "",
-  version: "v1",
+export const configMapKind = defineKind({
+  apiVersion: "v1",
   resource: "configmaps",
   kind: "ConfigMap",
-  singular: "configmap",
   namespaced: true,
   shortNames: ["cm"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
-  hasSpec: false,
   printer: {
     columns: [
       nameColumn,
@@ -129,4 +122,4 @@ export const configMapKind: Kind = {
   defaults: decode,
   validate: validateConfigMap,
   validateUpdate: validateConfigMapUpdate,
-};
+});

@@ -3,7 +3,7 @@ import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { labelSelectorString, validateLabelSelector } from "../../selectors/label-selector.ts";
 import { record } from "../../validation/json.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { validateSelectorAndTemplate, validateSelectorUnchanged } from "../workload/apps-selector.ts";
 import {
   column,
@@ -27,17 +27,13 @@ function selectorCell(selector: unknown): string {
 }
 
 /** apps/v1 Deployment: RollingUpdate 25%/25% by default, an immutable selector, status owned by the server. */
-export const deploymentKind: Kind = {
-  group: "apps",
-  version: "v1",
+export const deploymentKind = defineKind({
+  apiVersion: "apps/v1",
   resource: "deployments",
   kind: "Deployment",
-  singular: "deployment",
   namespaced: true,
   shortNames: ["deploy"],
   categories: ["all"],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status", "scale"],
   hasSpec: true,
   scale: replicaScale((obj) => labelSelectorString(record(obj.spec).selector)),
@@ -109,4 +105,4 @@ export const deploymentKind: Kind = {
   validateUpdate(obj, old) {
     return validateSelectorUnchanged(specOf(obj), record(old.spec));
   },
-};
+});

@@ -1,22 +1,15 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { defaultEndpoints, formatEndpoints, subsetsOf, validateSubsets } from "./subsets.ts";
 
 /** core/v1 Endpoints: the addresses behind a service, printed as `kubectl get ep` prints them. */
-export const endpointsKind: Kind = {
-  group: "",
-  version: "v1",
+export const endpointsKind = defineKind({
+  apiVersion: "v1",
   resource: "endpoints",
   kind: "Endpoints",
-  singular: "endpoints",
   namespaced: true,
   shortNames: ["ep"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
-  hasSpec: false,
   printer: {
     columns: [
       nameColumn,
@@ -37,4 +30,4 @@ export const endpointsKind: Kind = {
   },
   defaults: defaultEndpoints,
   validate: (obj) => validateSubsets(subsetsOf(obj)),
-};
+});

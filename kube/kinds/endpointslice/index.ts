@@ -2,7 +2,7 @@ import { invalidValue } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import {
   defaultSlice,
   formatSliceEndpoints,
@@ -23,18 +23,11 @@ function content(obj: KubeObject): string {
 }
 
 /** discovery.k8s.io/v1 EndpointSlice: a service's endpoints in slices, found by kubernetes.io/service-name. */
-export const endpointSliceKind: Kind = {
-  group: "discovery.k8s.io",
-  version: "v1",
+export const endpointSliceKind = defineKind({
+  apiVersion: "discovery.k8s.io/v1",
   resource: "endpointslices",
   kind: "EndpointSlice",
-  singular: "endpointslice",
   namespaced: true,
-  shortNames: [],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
   // No spec, but a generation that moves with any change beyond metadata.
   hasSpec: true,
   printer: {
@@ -72,4 +65,4 @@ export const endpointSliceKind: Kind = {
       ? []
       : [invalidValue("addressType", obj.addressType, "field is immutable")];
   },
-};
+});

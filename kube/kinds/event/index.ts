@@ -4,7 +4,7 @@ import { qualifiedNameProblems } from "../../meta/labels.ts";
 import { dns1123SubdomainProblems } from "../../meta/names.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 
 function record(value: unknown): Record<string, unknown> {
   return isPlainObject(value) ? value : {};
@@ -102,19 +102,12 @@ const eventDoc = {
  * core/v1 Event: what happened to an object (kubectl describe lists them by involvedObject field
  * selectors). Printed as printEvent prints: last seen, type, reason, object, message.
  */
-export const eventKind: Kind = {
-  group: "",
-  version: "v1",
+export const eventKind = defineKind({
+  apiVersion: "v1",
   resource: "events",
   kind: "Event",
-  singular: "event",
   namespaced: true,
   shortNames: ["ev"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
-  hasSpec: false,
   selectableFields: {
     "involvedObject.kind": ["involvedObject", "kind"],
     "involvedObject.namespace": ["involvedObject", "namespace"],
@@ -145,4 +138,4 @@ export const eventKind: Kind = {
     cells: eventCells,
   },
   validate: validateEvent,
-};
+});

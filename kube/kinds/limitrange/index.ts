@@ -1,7 +1,7 @@
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { nameColumn } from "../../printing/table.ts";
 import { decodeResourceList } from "../../quantity/resource-list.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { limitRangeLists, validateLimitRange } from "./validation.ts";
 
 /**
@@ -43,19 +43,12 @@ function defaults(obj: KubeObject): void {
  * the LimitRanger admission plugin applies. It has no printer of its own, so it prints as the API
  * server's default table: Name and Created At.
  */
-export const limitRangeKind: Kind = {
-  group: "",
-  version: "v1",
+export const limitRangeKind = defineKind({
+  apiVersion: "v1",
   resource: "limitranges",
   kind: "LimitRange",
-  singular: "limitrange",
   namespaced: true,
   shortNames: ["limits"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
-  hasSpec: false,
   printer: {
     columns: [
       nameColumn,
@@ -71,4 +64,4 @@ export const limitRangeKind: Kind = {
   },
   defaults,
   validate: validateLimitRange,
-};
+});

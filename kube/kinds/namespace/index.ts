@@ -1,7 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import type { Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 
 /** Namespaces the API server refuses to delete. */
 export const immortalNamespaces = new Set(["default", "kube-system", "kube-public"]);
@@ -12,19 +12,15 @@ function spec(obj: KubeObject): Record<string, unknown> {
 }
 
 /** core/v1 Namespace: phase Active on create, the `kubernetes` finalizer, status owned by the server. */
-export const namespaceKind: Kind = {
-  group: "",
-  version: "v1",
+export const namespaceKind = defineKind({
+  apiVersion: "v1",
   resource: "namespaces",
   kind: "Namespace",
-  singular: "namespace",
   namespaced: false,
   shortNames: ["ns"],
-  categories: [],
   verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
   nameRule: "dns1123Label",
   subresources: ["status", "finalize"],
-  hasSpec: false,
   selectableFields: { "status.phase": ["status", "phase"] },
   printer: {
     columns: [
@@ -54,4 +50,4 @@ export const namespaceKind: Kind = {
     obj.status = old.status;
     spec(obj).finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
   },
-};
+});

@@ -1,7 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 
 interface NodeStatus {
   conditions?: { type: string; status: string }[];
@@ -52,17 +52,12 @@ function column(name: string, description: string, priority = 0) {
 }
 
 /** core/v1 Node: cluster-scoped, printed as `kubectl get nodes` prints it. */
-export const nodeKind: Kind = {
-  group: "",
-  version: "v1",
+export const nodeKind = defineKind({
+  apiVersion: "v1",
   resource: "nodes",
   kind: "Node",
-  singular: "node",
   namespaced: false,
   shortNames: ["no"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status"],
   hasSpec: true,
   selectableFields: { "spec.unschedulable": ["spec", "unschedulable"] },
@@ -110,4 +105,4 @@ export const nodeKind: Kind = {
   prepareForUpdate(obj, old) {
     obj.status = old.status;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { type FieldError, forbiddenField } from "../../errors.ts";
 import type { KubeObject } from "../../object.ts";
 import { child, type Json, list } from "../../validation/json.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { podGracePeriod } from "./deletion.ts";
 import { podPrinter } from "./printer.ts";
 import { validateImagesForPod } from "./spec/containers.ts";
@@ -32,17 +32,13 @@ function initialStatus(pod: KubeObject): Json {
 }
 
 /** core/v1 Pod: the API server's defaults, admission defaults, validation and `kubectl get pods` columns. */
-export const podKind: Kind = {
-  group: "",
-  version: "v1",
+export const podKind = defineKind({
+  apiVersion: "v1",
   resource: "pods",
   kind: "Pod",
-  singular: "pod",
   namespaced: true,
   shortNames: ["po"],
   categories: ["all"],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status", "binding", "log", "exec", "eviction"],
   // Pods of 1.32 carry no metadata.generation.
   hasSpec: false,
@@ -87,4 +83,4 @@ export const podKind: Kind = {
     return validatePodSpecUpdate(obj.spec, old.spec);
   },
   gracefulDeletePeriod: podGracePeriod,
-};
+});

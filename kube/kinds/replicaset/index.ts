@@ -2,7 +2,7 @@ import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabelSelector, labelSelectorString } from "../../selectors/label-selector.ts";
 import { record } from "../../validation/json.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { validateSelectorAndTemplate, validateSelectorUnchanged } from "../workload/apps-selector.ts";
 import {
   column,
@@ -18,17 +18,13 @@ import {
 } from "../workload/spec.ts";
 
 /** apps/v1 ReplicaSet: a required, immutable selector matching its template; status owned by the server. */
-export const replicaSetKind: Kind = {
-  group: "apps",
-  version: "v1",
+export const replicaSetKind = defineKind({
+  apiVersion: "apps/v1",
   resource: "replicasets",
   kind: "ReplicaSet",
-  singular: "replicaset",
   namespaced: true,
   shortNames: ["rs"],
   categories: ["all"],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status", "scale"],
   hasSpec: true,
   scale: replicaScale((obj) => labelSelectorString(record(obj.spec).selector)),
@@ -87,4 +83,4 @@ export const replicaSetKind: Kind = {
   validateUpdate(obj, old) {
     return validateSelectorUnchanged(specOf(obj), record(old.spec));
   },
-};
+});

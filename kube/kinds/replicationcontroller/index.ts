@@ -4,7 +4,7 @@ import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabels } from "../../selectors/label-selector.ts";
 import { isRecord, type Json, record } from "../../validation/json.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import {
   column,
   containerCells,
@@ -72,17 +72,13 @@ function selectorString(obj: KubeObject): string {
 }
 
 /** core/v1 ReplicationController: defaults from its template, status owned by the server, scalable. */
-export const replicationControllerKind: Kind = {
-  group: "",
-  version: "v1",
+export const replicationControllerKind = defineKind({
+  apiVersion: "v1",
   resource: "replicationcontrollers",
   kind: "ReplicationController",
-  singular: "replicationcontroller",
   namespaced: true,
   shortNames: ["rc"],
   categories: ["all"],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status", "scale"],
   hasSpec: true,
   // core/v1 keeps the behaviour from before server-side garbage collection: orphan the pods.
@@ -129,4 +125,4 @@ export const replicationControllerKind: Kind = {
     obj.status = old.status;
   },
   validate,
-};
+});

@@ -3,7 +3,7 @@ import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatQuantity, newQuantity } from "../../quantity/quantity.ts";
 import { decodeResourceList, readResourceList } from "../../quantity/resource-list.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { validateResourceQuota, validateResourceQuotaUpdate } from "./validation.ts";
 
 function record(value: unknown): Record<string, unknown> {
@@ -40,19 +40,13 @@ export function quotaUsageCells(obj: KubeObject): [string, string] {
  * core/v1 ResourceQuota: hard limits on what a namespace may hold. Its status (the enforced hard
  * limits and the usage) is the server's: the ResourceQuota admission plugin keeps it current.
  */
-export const resourceQuotaKind: Kind = {
-  group: "",
-  version: "v1",
+export const resourceQuotaKind = defineKind({
+  apiVersion: "v1",
   resource: "resourcequotas",
   kind: "ResourceQuota",
-  singular: "resourcequota",
   namespaced: true,
   shortNames: ["quota"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["status"],
-  hasSpec: false,
   printer: {
     columns: [
       nameColumn,
@@ -87,4 +81,4 @@ export const resourceQuotaKind: Kind = {
   },
   validate: validateResourceQuota,
   validateUpdate: validateResourceQuotaUpdate,
-};
+});

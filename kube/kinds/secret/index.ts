@@ -3,7 +3,7 @@ import { decodeBase64 } from "../../go/base64.ts";
 import { age } from "../../go/human-duration.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { secretTypes, validateSecret, validateSecretUpdate } from "./validation.ts";
 
 /** Padded standard base64 without line breaks: what Node decodes exactly as Go does. */
@@ -51,19 +51,11 @@ function prepare(obj: KubeObject): void {
  * core/v1 Secret: data by key (base64), of a type that may require keys, optionally immutable.
  * Stored encrypted (db/crypto/secret-sealer.ts); printed with its type and key count, never values.
  */
-export const secretKind: Kind = {
-  group: "",
-  version: "v1",
+export const secretKind = defineKind({
+  apiVersion: "v1",
   resource: "secrets",
   kind: "Secret",
-  singular: "secret",
   namespaced: true,
-  shortNames: [],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
-  subresources: [],
-  hasSpec: false,
   selectableFields: { type: ["type"] },
   printer: {
     columns: [
@@ -94,4 +86,4 @@ export const secretKind: Kind = {
   defaults: prepare,
   validate: validateSecret,
   validateUpdate: validateSecretUpdate,
-};
+});

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../object.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 import { validateClusterIPsUpdate, validateIPFamiliesUpdate } from "./cluster-ips.ts";
 import { defaultService } from "./defaults.ts";
 import { servicePrinter } from "./printer.ts";
@@ -23,16 +23,13 @@ function keepStatus(obj: KubeObject, old: KubeObject): void {
  * core/v1 Service: defaults and validation as the API server's, ClusterIP/NodePort allocation in
  * registry/admission/service-allocation.ts, printed as `kubectl get svc` prints it.
  */
-export const serviceKind: Kind = {
-  group: "",
-  version: "v1",
+export const serviceKind = defineKind({
+  apiVersion: "v1",
   resource: "services",
   kind: "Service",
-  singular: "service",
   namespaced: true,
   shortNames: ["svc"],
   categories: ["all"],
-  verbs: allVerbs,
   nameRule: "dns1035Label",
   subresources: ["status"],
   // Services have a spec but, unlike workloads, no metadata.generation.
@@ -63,4 +60,4 @@ export const serviceKind: Kind = {
       ...validateLoadBalancerUpdate(spec, oldSpec),
     ];
   },
-};
+});

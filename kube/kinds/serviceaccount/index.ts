@@ -1,21 +1,15 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import { allVerbs, type Kind } from "../kind.ts";
+import { defineKind } from "../kind.ts";
 
 /** core/v1 ServiceAccount: `default` in every namespace; printed with its secrets count. */
-export const serviceAccountKind: Kind = {
-  group: "",
-  version: "v1",
+export const serviceAccountKind = defineKind({
+  apiVersion: "v1",
   resource: "serviceaccounts",
   kind: "ServiceAccount",
-  singular: "serviceaccount",
   namespaced: true,
   shortNames: ["sa"],
-  categories: [],
-  verbs: allVerbs,
-  nameRule: "dns1123Subdomain",
   subresources: ["token"],
-  hasSpec: false,
   printer: {
     columns: [
       nameColumn,
@@ -34,4 +28,4 @@ export const serviceAccountKind: Kind = {
       age(obj.metadata.creationTimestamp, now),
     ],
   },
-};
+});
