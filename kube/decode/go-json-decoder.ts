@@ -1,6 +1,6 @@
 /**
  * Decodes a JSON value into an API type the way the API server does, without Go: walks it against
- * the Go type (typecheck/go-model.ts) and answers what the decoder would. Two decoders exist there:
+ * the Go type (go-model.ts) and answers what the decoder would. Two decoders exist there:
  * - "json": sigs.k8s.io/json (encoding/json, case-sensitive, with strict checks), for request bodies
  *   and the result of JSON and merge patches. A type error is remembered and decoding goes on (the
  *   first one is reported); an UnmarshalJSON error (time, quantity, int-or-string) stops it at once.

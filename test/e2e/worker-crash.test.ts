@@ -9,7 +9,7 @@ import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService }
 // Crash safety: the API without workers, and separate `npm run worker` processes sharing the
 // queue; one is SIGKILLed in the middle of a burst of reconciles and another takes its place.
 // Each reconcile is one transaction under the sandbox's lock, so a killed one leaves nothing
-// behind, and the live workers unlock its job (workers/liveness.ts) and run it again.
+// behind, and the live workers unlock its job (workers/queue/liveness.ts) and run it again.
 const root = resolve(import.meta.dirname, "..", "..");
 const databaseUrl = inject("databaseUrl");
 const database = testDatabase();

@@ -75,7 +75,7 @@ export interface WorkerOptions {
  */
 export function startWorkers(database: Database, options: WorkerOptions): Promise<Runner> {
   const { concurrency, controllers } = options;
-  // The jobs of a worker process that dies are unlocked by the ones alive (workers/liveness.ts).
+  // The jobs of a worker process that dies are unlocked by the ones alive (workers/queue/liveness.ts).
   const liveness = poolLiveness(database);
   // Jobs hold a connection only for their transactions, and those of one sandbox take turns in
   // the process (db/sandbox-gate.ts), behind any client's write to it: a few connections serve

@@ -21,7 +21,7 @@ function keepStatus(obj: KubeObject, old: KubeObject): void {
 
 /**
  * core/v1 Service: defaults and validation as the API server's, ClusterIP/NodePort allocation in
- * registry/admission/service-allocation.ts, printed as `kubectl get svc` prints it.
+ * allocation-admission.ts, printed as `kubectl get svc` prints it.
  */
 export const serviceKind = defineKind({
   apiVersion: "v1",

@@ -1,5 +1,5 @@
-import { isIP } from "node:net";
 import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import { isValidIP } from "../../../go/ip.ts";
 import { qualifiedNameProblems, validateAnnotations, validateLabels } from "../../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../../meta/names.ts";
 import { duplicate, inclusiveRange, invalidRendered } from "../../../validation/field.ts";
@@ -67,7 +67,7 @@ function validateDNSConfig(spec: Json, path: string): FieldError[] {
       ),
     );
   nameservers.forEach((ns, i) => {
-    if (!isIP(ns))
+    if (!isValidIP(ns))
       errors.push(
         invalidValue(
           `${path}.nameservers[${i}]`,
@@ -106,7 +106,7 @@ function validateGates(spec: Json, path: string): FieldError[] {
 
 function validateHostAliases(aliases: unknown, path: string): FieldError[] {
   return records(aliases).flatMap((alias, i) => [
-    ...(isIP(text(alias.ip))
+    ...(isValidIP(text(alias.ip))
       ? []
       : [
           invalidValue(
