@@ -20,14 +20,9 @@ export function taskList(controllers: Controller[], ctx: TaskContext): Record<st
   const list: Record<string, Task> = {};
   for (const c of controllers) {
     for (const handler of c.handlers)
-      list[handler.task.name] = async (payload) => {
-        const job = handler.parse(payload);
-        if (!job)
-          return log.error(
-            { task: handler.task.name, payload },
-            "dropped a job whose payload does not fit its task",
-          );
-        await handler.run(ctx, job);
+      list[handler.name] = async (payload) => {
+        if (!(await handler.run(ctx, payload)))
+          log.error({ task: handler.name, payload }, "dropped a job whose payload does not fit its task");
       };
     for (const scheduled of c.scheduled ?? []) list[scheduled.name] = () => scheduled.run(ctx);
   }

@@ -52,27 +52,30 @@ export type Job<P> = P & { sandbox: string };
 
 /** Runs the jobs of one task. Level-triggered: the job says where to look, the handler re-reads. */
 export interface TaskHandler {
-  task: TaskDefinition<Record<string, unknown>>;
-  /** Parses a stored payload; null when it does not fit the task's schema. */
-  parse(raw: unknown): Job<Record<string, unknown>> | null;
-  run(ctx: TaskContext, job: Job<Record<string, unknown>>): Promise<void>;
+  name: string;
+  /**
+   * Runs one job from its stored payload; false when the payload does not fit the task's schema
+   * (it never will: the job is dropped, not retried).
+   */
+  run(ctx: TaskContext, payload: unknown): Promise<boolean>;
 }
 
 const sandboxField = z.object({ sandbox: z.uuid() });
 
-/** The handler of a task's jobs. */
+/** The handler of a task's jobs: its payload checked against the task's schema, then `run`. */
 export function handle<P extends Record<string, unknown>>(
   task: TaskDefinition<P>,
   run: (ctx: TaskContext, job: Job<P>) => Promise<void>,
 ): TaskHandler {
   return {
-    task: task as unknown as TaskDefinition<Record<string, unknown>>,
-    parse(raw) {
-      const sandbox = sandboxField.safeParse(raw);
-      const payload = task.payload.safeParse(raw);
-      return sandbox.success && payload.success ? { ...payload.data, sandbox: sandbox.data.sandbox } : null;
+    name: task.name,
+    async run(ctx, payload) {
+      const sandbox = sandboxField.safeParse(payload);
+      const parsed = task.payload.safeParse(payload);
+      if (!sandbox.success || !parsed.success) return false;
+      await run(ctx, { ...parsed.data, sandbox: sandbox.data.sandbox });
+      return true;
     },
-    run: run as (ctx: TaskContext, job: Job<Record<string, unknown>>) => Promise<void>,
   };
 }
 
