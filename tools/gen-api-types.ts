@@ -39,7 +39,10 @@ const specials: Record<string, { ts: string; doc: string }> = {
     ts: "string",
     doc: 'metav1.MicroTime: RFC 3339 to the microsecond ("2024-01-02T03:04:05.000000Z").',
   },
-  [`${meta}.FieldsV1`]: { ts: "Record<string, unknown>", doc: "metav1.FieldsV1: a managed field set as JSON." },
+  [`${meta}.FieldsV1`]: {
+    ts: "Record<string, unknown>",
+    doc: "metav1.FieldsV1: a managed field set as JSON.",
+  },
   [`${machinery}.api.resource.Quantity`]: {
     ts: "string | number",
     doc: [
@@ -75,6 +78,11 @@ const apiVersions = new Map(Object.entries(apiFolders).map(([apiVersion, folder]
 
 const packageOf = (name: string) => name.slice(0, name.lastIndexOf("."));
 const shortName = (name: string) => name.slice(name.lastIndexOf(".") + 1);
+/** A message's Go package, as apiFolders names it: "core/v1", "apimachinery/pkg/apis/meta/v1". */
+const goPackage = (name: string) =>
+  packageOf(name)
+    .replace(/^k8s\.io\.(api\.)?/, "")
+    .replaceAll(".", "/");
 
 const scalarTypes: Record<string, string> = {
   string: "string",
@@ -104,7 +112,8 @@ const outputOf = (file: string): Output => {
   }
   return out;
 };
-for (const message of messages.values()) outputOf(fileOf(packageOf(message.name))).local.add(shortName(message.name));
+for (const message of messages.values())
+  outputOf(fileOf(packageOf(message.name))).local.add(shortName(message.name));
 
 /** How `file` names a message: its own name, or an alias when another type there has that name. */
 function refer(file: string, name: string): string {
@@ -164,7 +173,7 @@ const property = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSO
 
 function typeDecl(file: string, message: ApiMessage): string {
   const name = shortName(message.name);
-  const goName = `${packageOf(message.name).replace(/^k8s\.io\.(api\.)?/, "").replaceAll(".", "/")}.${name}`;
+  const goName = `${goPackage(message.name)}.${name}`;
   const special = specials[message.name];
   if (special) return `${docComment(special.doc)}\nexport type ${name} = ${special.ts};`;
   if (message.goSlice) {
@@ -175,7 +184,7 @@ function typeDecl(file: string, message: ApiMessage): string {
   const members: string[] = [];
   const kind = typeMetaMessages.has(message.name);
   if (kind) {
-    const apiVersion = apiVersions.get(packageOf(message.name).replace(/^k8s\.io\.api\./, "").replace(".", "/"));
+    const apiVersion = apiVersions.get(goPackage(message.name));
     members.push(
       `apiVersion?: ${apiVersion ? JSON.stringify(apiVersion) : "string"};`,
       `kind?: ${apiVersion ? JSON.stringify(name) : "string"};`,
@@ -232,7 +241,11 @@ ${out.body.join("\n\n")}
   );
   written.push(path);
 }
-execFileSync(join(import.meta.dirname, "..", "node_modules", ".bin", "biome"), ["format", "--write", ...written], {
-  stdio: "inherit",
-});
+execFileSync(
+  join(import.meta.dirname, "..", "node_modules", ".bin", "biome"),
+  ["format", "--write", ...written],
+  {
+    stdio: "inherit",
+  },
+);
 console.log(`${messages.size} types in ${written.length} files`);
