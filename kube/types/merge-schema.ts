@@ -178,13 +178,6 @@ export function kindSchema(apiVersion: string, kind: string): StructSchema | Unt
   return schema;
 }
 
-/** The field `key` of a struct, or the value schema of a map; undefined when nothing is known. */
-export function fieldOf(schema: Schema, key: string): FieldSchema | undefined {
-  if (schema.kind === "struct") return schema.fields.get(key);
-  if (schema.kind === "map") return { schema: schema.values };
-  return undefined;
-}
-
 /** The schema of the value at `key` of a struct or map. */
 export function childSchema(schema: Schema, key: string): Schema {
   if (schema.kind === "struct") return schema.fields.get(key)?.schema ?? untyped;
