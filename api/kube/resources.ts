@@ -10,6 +10,7 @@ import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
 import { toTable } from "../../kube/printing/table.ts";
 import { fieldPaths } from "../../kube/selectors/field-selectors.ts";
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors/parse.ts";
+import { kindSchema } from "../../kube/types/merge-schema.ts";
 import { applyObject } from "../../registry/apply.ts";
 import { bindPod } from "../../registry/binding.ts";
 import { createObject } from "../../registry/create.ts";
@@ -112,7 +113,8 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
   const patchType = type === patchTypes.json ? "json" : type === patchTypes.strategic ? "strategic" : "merge";
   const change = (current: KubeObject) => {
     if (type === patchTypes.json) return applyJsonPatch(current, body);
-    if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body);
+    if (type === patchTypes.strategic)
+      return applyStrategicMergePatch(current, body, kindSchema(apiVersionOf(path.kind), path.kind.kind));
     return applyMergePatch(current, body);
   };
   const obj = await modifyObject(

@@ -3,6 +3,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
 import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
 import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
+import { kindSchema } from "../../kube/types/merge-schema.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
@@ -11,6 +12,9 @@ import { isDryRun } from "./negotiate.ts";
 import type { ResourcePath } from "./path.ts";
 import type { KubeRequestContext } from "./resources.ts";
 import { json } from "./status.ts";
+
+/** The type a patch of …/scale merges into: autoscaling/v1 Scale, whatever the kind. */
+const scaleSchema = kindSchema("autoscaling/v1", "Scale");
 
 /**
  * Reads the request (before the transaction, so no lock waits on the network) and returns how
@@ -29,7 +33,7 @@ async function scaleChange(req: Request): Promise<(current: KubeObject) => unkno
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
   if (type === patchTypes.json) return (current) => applyJsonPatch(current, body);
-  if (type === patchTypes.strategic) return (current) => applyStrategicMergePatch(current, body);
+  if (type === patchTypes.strategic) return (current) => applyStrategicMergePatch(current, body, scaleSchema);
   return (current) => applyMergePatch(current, body);
 }
 

@@ -8,6 +8,7 @@ import {
   compareForScope,
   recordUpdateOn,
   resetFilter,
+  schemaOf,
   setManagedFields,
   stripServerOwned,
   type WriteScope,
@@ -57,10 +58,11 @@ function applyOnce(
 ): { object: KubeObject; managed: Managed; changed: boolean } {
   const managed = copyManaged(start);
   const id = managerId({ manager, operation: "Apply", apiVersion: "", subresource: scope.subresource });
-  const merged = mergeObjects(live, config) as KubeObject;
+  const schema = schemaOf(scope);
+  const merged = mergeObjects(schema, live, config) as KubeObject;
   const last = managed.sets.get(id)?.set;
   managed.sets.set(id, {
-    set: resetFilter(scope, toFieldSet(config)),
+    set: resetFilter(scope, toFieldSet(schema, config)),
     apiVersion: apiVersionOf(scope.kind),
     applied: true,
   });
@@ -68,7 +70,7 @@ function applyOnce(
   if (last && !last.isEmpty()) {
     // Remove what this manager applied before and no one (itself included) owns now.
     const prune = last.withNamedFields().difference(ownedByAnyone(managed));
-    next = removeItems(merged, prune) as KubeObject;
+    next = removeItems(schema, merged, prune) as KubeObject;
   }
   const c = compareForScope(scope, live, next);
   const changes = c.modified.union(c.added);
@@ -110,8 +112,9 @@ function lastAppliedFields(scope: WriteScope, live: KubeObject): FieldSet | null
   }
   if (!isPlainObject(last) || last.apiVersion !== apiVersionOf(scope.kind)) return null;
   try {
-    const c = compareObjects(scope.kind.kind, last, live);
-    return toFieldSet(last).difference(c.modified).difference(c.added).difference(c.removed);
+    const schema = schemaOf(scope);
+    const c = compareObjects(schema, last, live);
+    return toFieldSet(schema, last).difference(c.modified).difference(c.added).difference(c.removed);
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import { jsonEqual } from "../go/json-marshal.ts";
 import { apiVersionOf, type Kind } from "../kinds/kind.ts";
 import { type KubeObject, timestamp } from "../object.ts";
+import { kindSchema, type Schema } from "../types/merge-schema.ts";
 import {
   copyManaged,
   decodeManagedFields,
@@ -26,6 +27,11 @@ import { type Comparison, compareObjects } from "./typed.ts";
 export interface WriteScope {
   kind: Kind;
   subresource: string;
+}
+
+/** The merge schema of the scope's kind. */
+export function schemaOf(scope: WriteScope): Schema {
+  return kindSchema(apiVersionOf(scope.kind), scope.kind.kind);
 }
 
 /** How many Update entries an object keeps before the oldest merge into "ancient-changes". */
@@ -82,7 +88,7 @@ function writtenPart(scope: WriteScope, obj: KubeObject): KubeObject {
 
 /** Compares two objects of the scope's kind and leaves out what the endpoint resets. */
 export function compareForScope(scope: WriteScope, lhs: KubeObject, rhs: KubeObject): Comparison {
-  const c = compareObjects(scope.kind.kind, writtenPart(scope, lhs), writtenPart(scope, rhs));
+  const c = compareObjects(schemaOf(scope), writtenPart(scope, lhs), writtenPart(scope, rhs));
   return {
     added: resetFilter(scope, c.added),
     modified: resetFilter(scope, c.modified),

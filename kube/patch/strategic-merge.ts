@@ -1,56 +1,15 @@
 import { badRequest } from "../errors.ts";
+import { goSprintV } from "../go/format.ts";
 import { isPlainObject } from "../object.ts";
+import { childSchema, itemSchema, type ListStrategy, type Schema } from "../types/merge-schema.ts";
 
-/** How a list field merges under a strategic merge patch (the Go types' patchStrategy tags). */
-export type ListStrategy = { merge: "key"; key: string } | { merge: "set" };
-
-const podSpecLists: Record<string, ListStrategy> = {
-  containers: { merge: "key", key: "name" },
-  initContainers: { merge: "key", key: "name" },
-  ephemeralContainers: { merge: "key", key: "name" },
-  "containers.ports": { merge: "key", key: "containerPort" },
-  "initContainers.ports": { merge: "key", key: "containerPort" },
-  "containers.env": { merge: "key", key: "name" },
-  "initContainers.env": { merge: "key", key: "name" },
-  "containers.volumeMounts": { merge: "key", key: "mountPath" },
-  "initContainers.volumeMounts": { merge: "key", key: "mountPath" },
-  "containers.volumeDevices": { merge: "key", key: "devicePath" },
-  volumes: { merge: "key", key: "name" },
-  imagePullSecrets: { merge: "key", key: "name" },
-  hostAliases: { merge: "key", key: "ip" },
-  resourceClaims: { merge: "key", key: "name" },
-  schedulingGates: { merge: "key", key: "name" },
-  topologySpreadConstraints: { merge: "key", key: "topologyKey" },
-};
-
-/** Where a pod spec sits in the kinds that embed one. */
-const podSpecPrefixes = ["spec", "spec.template.spec", "spec.jobTemplate.spec.template.spec"];
-
-/** List fields with a merge strategy, by dotted path (array indexes left out). Others replace. */
-const listStrategies: Record<string, ListStrategy> = {
-  "metadata.finalizers": { merge: "set" },
-  "metadata.ownerReferences": { merge: "key", key: "uid" },
-  "status.conditions": { merge: "key", key: "type" },
-  "status.addresses": { merge: "key", key: "type" },
-  "status.containerStatuses": { merge: "key", key: "name" },
-  "status.initContainerStatuses": { merge: "key", key: "name" },
-  "status.podIPs": { merge: "key", key: "ip" },
-  "spec.ports": { merge: "key", key: "port" },
-  "subsets.addresses": { merge: "key", key: "ip" },
-  secrets: { merge: "key", key: "name" },
-  imagePullSecrets: { merge: "key", key: "name" },
-  "spec.template.metadata.finalizers": { merge: "set" },
-  ...Object.fromEntries(
-    podSpecPrefixes.flatMap((prefix) =>
-      Object.entries(podSpecLists).map(([path, s]) => [`${prefix}.${path}`, s]),
-    ),
-  ),
-};
-
-/** The strategy of the list at `path`, or undefined when the list is replaced whole. */
-export function listStrategy(path: string): ListStrategy | undefined {
-  return listStrategies[path];
-}
+/*
+ * Strategic merge patch as the API server's strategicpatch package applies it to a typed object
+ * (PatchMetaFromStruct): the patchStrategy and patchMergeKey struct tags of the kind's Go types
+ * decide how each list merges, found by walking the merge schema (kube/types/merge-schema.ts)
+ * beside the JSON. Lists without a merge strategy, and anything the schema does not know, are
+ * replaced, as for JSON without a Go type.
+ */
 
 const setOrderPrefix = "$setElementOrder/";
 const deleteFromPrefix = "$deleteFromPrimitiveList/";
@@ -80,7 +39,13 @@ function reorder(list: Json[], order: Json[], strategy: ListStrategy | undefined
   return [...ordered, ...rest];
 }
 
-function mergeList(original: Json[], patch: Json[], strategy: ListStrategy, path: string): Json[] {
+function mergeList(
+  original: Json[],
+  patch: Json[],
+  strategy: ListStrategy,
+  items: Schema,
+  path: string,
+): Json[] {
   if (strategy.merge === "set") {
     const out = [...original];
     for (const v of patch) if (!out.some((o) => sameKey(o, v))) out.push(v);
@@ -96,13 +61,15 @@ function mergeList(original: Json[], patch: Json[], strategy: ListStrategy, path
       // The list is replaced by the patch's items less the directive.
       return patch.filter((p) => !(isPlainObject(p) && p.$patch === "replace"));
     }
+    if (item[key] === undefined && directive === undefined)
+      throw badRequest(`map: ${goSprintV(item)} does not contain declared merge key: ${key}`);
     const index = out.findIndex((o) => isPlainObject(o) && sameKey(o[key], item[key]));
     if (directive === "delete") {
       out = out.filter((o) => !(isPlainObject(o) && sameKey(o[key], item[key])));
       continue;
     }
-    if (index >= 0) out[index] = mergeMap(out[index] as JsonMap, item, path);
-    else out.push(mergeMap({}, item, path));
+    if (index >= 0) out[index] = mergeMap(out[index] as JsonMap, item, items, path);
+    else out.push(mergeMap({}, item, items, path));
   }
   return out;
 }
@@ -113,10 +80,10 @@ function mergeList(original: Json[], patch: Json[], strategy: ListStrategy, path
  * directives `$patch` (replace, delete), `$retainKeys`, `$setElementOrder/<list>` and
  * `$deleteFromPrimitiveList/<list>` are honoured and never stored.
  */
-export function mergeMap(original: JsonMap, patch: JsonMap, path = ""): JsonMap {
+function mergeMap(original: JsonMap, patch: JsonMap, schema: Schema, path: string): JsonMap {
   if (patch.$patch === "replace") {
     const { $patch: _, ...rest } = patch;
-    return mergeMap({}, rest, path);
+    return mergeMap({}, rest, schema, path);
   }
   const out: JsonMap = { ...original };
   const orders: [string, Json[]][] = [];
@@ -132,37 +99,51 @@ export function mergeMap(original: JsonMap, patch: JsonMap, path = ""): JsonMap 
         out[field] = (out[field] as Json[]).filter((x) => !v.some((d) => sameKey(d, x)));
       continue;
     }
-    const childPath = join(path, k);
     if (v === null) {
       delete out[k];
     } else if (isPlainObject(v)) {
+      const child = childSchema(schema, k);
+      const replace = (child.kind === "struct" || child.kind === "map") && child.replace;
       if (v.$patch === "delete") delete out[k];
-      else out[k] = mergeMap(isPlainObject(out[k]) ? (out[k] as JsonMap) : {}, v, childPath);
+      else
+        out[k] = mergeMap(
+          isPlainObject(out[k]) && !replace ? (out[k] as JsonMap) : {},
+          v,
+          child,
+          join(path, k),
+        );
     } else if (Array.isArray(v)) {
-      const strategy = listStrategy(childPath);
+      const child = childSchema(schema, k);
+      const strategy = child.kind === "list" ? child.strategy : undefined;
       out[k] =
         strategy && Array.isArray(out[k])
-          ? mergeList(out[k] as Json[], v, strategy, childPath)
-          : stripDirectives(v);
+          ? mergeList(out[k] as Json[], v, strategy, itemSchema(child), join(path, k))
+          : stripDirectives(v, itemSchema(child));
     } else {
       out[k] = v;
     }
   }
-  for (const [field, order] of orders)
+  for (const [field, order] of orders) {
+    const child = childSchema(schema, field);
     if (Array.isArray(out[field]))
-      out[field] = reorder(out[field] as Json[], order, listStrategy(join(path, field)));
+      out[field] = reorder(out[field] as Json[], order, child.kind === "list" ? child.strategy : undefined);
+  }
   const retain = patch.$retainKeys;
   if (Array.isArray(retain)) for (const k of Object.keys(out)) if (!retain.includes(k)) delete out[k];
   return out;
 }
 
 /** A replaced list or new item carries no directives into storage. */
-function stripDirectives(list: Json[]): Json[] {
-  return list.map((item) => (isPlainObject(item) ? mergeMap({}, item) : item));
+function stripDirectives(list: Json[], items: Schema): Json[] {
+  return list.map((item) => (isPlainObject(item) ? mergeMap({}, item, items, "") : item));
 }
 
-/** Applies a strategic merge patch body to an object. */
-export function applyStrategicMergePatch(current: JsonMap, patch: unknown): JsonMap {
+/**
+ * Applies a strategic merge patch body to an object whose type is `schema` (kindSchema for a
+ * kind's objects, messageSchema for others such as autoscaling/v1 Scale; untyped replaces
+ * every list).
+ */
+export function applyStrategicMergePatch(current: JsonMap, patch: unknown, schema: Schema): JsonMap {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return mergeMap(structuredClone(current), patch);
+  return mergeMap(structuredClone(current), patch, schema, "");
 }

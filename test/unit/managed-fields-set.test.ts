@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { keyElement, pathString, valueElement } from "../../kube/fieldmanager/path.ts";
 import { FieldSet } from "../../kube/fieldmanager/set.ts";
 import { compareObjects, mergeObjects, removeItems, toFieldSet } from "../../kube/fieldmanager/typed.ts";
+import { kindSchema } from "../../kube/types/merge-schema.ts";
+
+const pod = kindSchema("v1", "Pod");
+const namespace = kindSchema("v1", "Namespace");
+const service = kindSchema("v1", "Service");
+const deployment = kindSchema("apps/v1", "Deployment");
 
 const podSpec = (containers: unknown[]) => ({
   apiVersion: "v1",
@@ -83,9 +89,15 @@ describe("conflict paths", () => {
 });
 
 describe("the fields of an applied configuration (ToFieldSet)", () => {
-  const cases: { name: string; config: Record<string, unknown>; fields: Record<string, unknown> }[] = [
+  const cases: {
+    name: string;
+    schema?: ReturnType<typeof kindSchema>;
+    config: Record<string, unknown>;
+    fields: Record<string, unknown>;
+  }[] = [
     {
       name: "maps own their entries, not themselves",
+      schema: namespace,
       config: { apiVersion: "v1", kind: "Namespace", metadata: { name: "x", labels: { app: "a" } } },
       fields: {
         "f:apiVersion": {},
@@ -122,14 +134,16 @@ describe("the fields of an applied configuration (ToFieldSet)", () => {
     },
     {
       name: "atomic lists and selectors are owned whole",
+      schema: deployment,
       config: { spec: { selector: { matchLabels: { app: "a" } }, tolerations: [{ key: "k" }] } },
       fields: { "f:spec": { "f:selector": {}, "f:tolerations": {} } },
     },
   ];
-  for (const c of cases) it(c.name, () => expect(toFieldSet(c.config).toFieldsV1()).toEqual(c.fields));
+  for (const c of cases)
+    it(c.name, () => expect(toFieldSet(c.schema ?? pod, c.config).toFieldsV1()).toEqual(c.fields));
 
   it("refuses a keyed item without its key", () => {
-    expect(() => toFieldSet(podSpec([{ image: "nginx" }]))).toThrow(
+    expect(() => toFieldSet(pod, podSpec([{ image: "nginx" }]))).toThrow(
       'associative list with keys has an element that omits key field "name"',
     );
   });
@@ -137,7 +151,7 @@ describe("the fields of an applied configuration (ToFieldSet)", () => {
 
 describe("comparing objects (what an Update owns)", () => {
   it("a create owns new maps and list items with a dot, structs held by value without", () => {
-    const deployment = {
+    const created = {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "d", labels: { app: "a" } },
@@ -150,7 +164,7 @@ describe("comparing objects (what an Update owns)", () => {
         },
       },
     };
-    const c = compareObjects("Deployment", { metadata: {} }, deployment);
+    const c = compareObjects(deployment, { metadata: {} }, created);
     expect(c.added.toFieldsV1()).toEqual({
       "f:apiVersion": {},
       "f:kind": {},
@@ -214,7 +228,7 @@ describe("comparing objects (what an Update owns)", () => {
   ];
   for (const c of cases)
     it(c.name, () => {
-      const out = compareObjects("Pod", c.lhs, c.rhs);
+      const out = compareObjects(pod, c.lhs, c.rhs);
       expect(out.added.paths()).toEqual(c.added ?? []);
       expect(out.modified.paths()).toEqual(c.modified ?? []);
       expect(out.removed.paths()).toEqual(c.removed ?? []);
@@ -233,7 +247,9 @@ describe("merging and removing", () => {
       { name: "a", image: "a:1" },
       { name: "c", image: "c:1" },
     ]);
-    const merged = mergeObjects(live, config) as { spec: { containers: { name: string; image: string }[] } };
+    const merged = mergeObjects(pod, live, config) as {
+      spec: { containers: { name: string; image: string }[] };
+    };
     expect(merged.spec.containers.map((c) => `${c.name}=${c.image}`)).toEqual([
       "x=x:1",
       "b=b:2",
@@ -244,6 +260,7 @@ describe("merging and removing", () => {
 
   it("replaces atomic values and merges maps", () => {
     const merged = mergeObjects(
+      service,
       { metadata: { labels: { a: "1" } }, spec: { selector: { a: "1", b: "2" } } },
       { metadata: { labels: { b: "2" } }, spec: { selector: { c: "3" } } },
     );
@@ -256,6 +273,7 @@ describe("merging and removing", () => {
       spec: { containers: [{ name: "a" }, { name: "b", image: "b" }] },
     };
     const out = removeItems(
+      pod,
       obj,
       FieldSet.of(
         ["f:metadata", "f:labels", "f:a"],
