@@ -1,4 +1,10 @@
-/** A Kubernetes object as JSON: apiVersion, kind, metadata, and whatever the kind adds. */
+import type { ObjectMeta } from "./types/meta-v1.ts";
+
+/**
+ * A Kubernetes object as JSON: apiVersion, kind, typed metadata, and whatever the kind adds. The
+ * typed view of a kind is its generated type (kube/types/: Pod, Deployment, …), which is
+ * assignable to this; `viewAs` (kinds/kind.ts) narrows a stored object to it.
+ */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
@@ -6,24 +12,8 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** metav1.ObjectMeta, the fields the server reads and writes. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Record<string, unknown>[];
-  managedFields?: Record<string, unknown>[];
-  [field: string]: unknown;
-}
+/** metav1.ObjectMeta, as generated from the Go sources. */
+export type { ObjectMeta };
 
 /** Whether a value is a plain JSON object (not an array, not null). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,26 +1,23 @@
-import { isPlainObject, type KubeObject } from "../object.ts";
+import type { KubeObject } from "../object.ts";
+import type { OwnerReference } from "../types/meta-v1.ts";
 
-/** One metav1.OwnerReference, the fields controllers and the garbage collector read. */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
+export type { OwnerReference };
+
+/** The object's ownerReferences (decoded objects carry them as their Go type says). */
+export function ownerReferences(obj: KubeObject): OwnerReference[] {
+  return obj.metadata.ownerReferences ?? [];
 }
 
-/** The object's ownerReferences, the well-formed ones. */
-export function ownerReferences(obj: KubeObject): OwnerReference[] {
-  const refs = obj.metadata.ownerReferences;
-  if (!Array.isArray(refs)) return [];
-  return refs.filter(
-    (r): r is OwnerReference & Record<string, unknown> =>
-      isPlainObject(r) &&
-      typeof r.uid === "string" &&
-      typeof r.kind === "string" &&
-      typeof r.name === "string",
-  );
+/** metav1.NewControllerRef: the reference a controller puts on what it makes or adopts. */
+export function newControllerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
+  return {
+    apiVersion,
+    kind,
+    name: owner.metadata.name ?? "",
+    uid: owner.metadata.uid ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** metav1.GetControllerOf: the reference with controller=true, if any. */

@@ -1,5 +1,6 @@
 import { StatusError } from "../../kube/errors.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
+import { controllerOf } from "../../kube/meta/owners.ts";
 import { type KubeObject, timestamp } from "../../kube/object.ts";
 import { record } from "../../kube/validation/json.ts";
 import { createInTransaction } from "../../registry/create.ts";
@@ -20,7 +21,7 @@ import {
   views,
 } from "./sync.ts";
 import { equalIgnoreHash, selectorWithHash, templateOf, templateWithHash } from "./template.ts";
-import { controllerRef, revisionAnnotation, revisionOf, viewOf } from "./view.ts";
+import { revisionAnnotation, revisionOf, viewOf } from "./view.ts";
 
 /** The new ReplicaSet (the one whose template is the deployment's; null if none yet) and all the others. */
 export interface Generations {
@@ -102,7 +103,7 @@ async function createNew(s: Sync, old: KubeObject[], newRevision: number): Promi
     const existing = await s.w.get({ resource: "replicasets.apps", namespace, name });
     if (existing) {
       if (
-        controllerRef(existing)?.uid === s.d.metadata.uid &&
+        controllerOf(existing)?.uid === s.d.metadata.uid &&
         equalIgnoreHash(templateOf(existing), templateOf(s.d))
       ) {
         s.sets.set(name, existing);

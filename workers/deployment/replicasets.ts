@@ -1,22 +1,15 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
+import { controllerOf, newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { record } from "../../kube/validation/json.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { manager } from "./sync.ts";
-import { controllerRef } from "./view.ts";
 
 /** The controller reference a deployment puts on its ReplicaSets. */
-export function ownerRefTo(d: KubeObject): Record<string, unknown> {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    name: d.metadata.name,
-    uid: d.metadata.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+export function ownerRefTo(d: KubeObject): OwnerReference {
+  return newControllerRef(d, "apps/v1", "Deployment");
 }
 
 /**
@@ -30,7 +23,7 @@ export async function claimReplicaSets(w: SandboxWriter, d: KubeObject): Promise
   const selector = record(d.spec).selector;
   const owned = new Map<string, KubeObject>();
   for (const rs of await w.listWhere("replicasets.apps", namespace)) {
-    const ref = controllerRef(rs);
+    const ref = controllerOf(rs);
     const matches = selectorMatches(selector, rs.metadata.labels ?? {});
     if (ref && ref.uid === d.metadata.uid) {
       if (matches) owned.set(rs.metadata.name ?? "", rs);

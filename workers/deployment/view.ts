@@ -68,8 +68,3 @@ export function totalReplicas(sets: RsView[]): number {
 export function totalAvailable(sets: RsView[]): number {
   return sets.reduce((n, rs) => n + rs.available, 0);
 }
-
-/** The controller reference among an object's owners (controller: true), if any. */
-export function controllerRef(obj: KubeObject): Record<string, unknown> | undefined {
-  return obj.metadata.ownerReferences?.find((r) => record(r).controller === true);
-}

@@ -2,6 +2,7 @@ import { mapSelectorFilter } from "../../db/filters.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointSliceKind } from "../../kube/kinds/endpointslice/index.ts";
 import { slicePorts } from "../../kube/kinds/endpointslice/slice.ts";
+import { newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
@@ -28,15 +29,8 @@ function sliceLabels(service: KubeObject): Record<string, string> {
 }
 
 /** The slice's controller reference to its service (what the garbage collector follows). */
-function ownerRef(service: KubeObject): Record<string, unknown> {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    name: service.metadata.name,
-    uid: service.metadata.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+function ownerRef(service: KubeObject): OwnerReference {
+  return newControllerRef(service, "v1", "Service");
 }
 
 /** What a slice's write compares: contents, labels and owner. */

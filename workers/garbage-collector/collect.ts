@@ -22,7 +22,7 @@ function deletingDependents(obj: KubeObject): boolean {
 async function dropReferences(w: SandboxWriter, node: Node, uids: Set<string>): Promise<void> {
   const next = structuredClone(node.object);
   const kept = ownerReferences(node.object).filter((r) => !uids.has(r.uid));
-  if (kept.length) next.metadata.ownerReferences = kept as unknown as Record<string, unknown>[];
+  if (kept.length) next.metadata.ownerReferences = kept;
   else delete next.metadata.ownerReferences;
   await replaceObject(w, node.kind, node.object, next, "", { fieldManager });
 }

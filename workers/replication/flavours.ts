@@ -1,7 +1,7 @@
 import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { replicationControllerKind } from "../../kube/kinds/replicationcontroller/index.ts";
-import type { OwnerReference } from "../../kube/meta/owners.ts";
+import { newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import { isRecord, record } from "../../kube/validation/json.ts";
@@ -55,12 +55,5 @@ export function flavourOfOwner(owner: OwnerReference): ReplicaFlavour | undefine
 
 /** The controller reference a controller puts on the pods it makes or adopts. */
 export function controllerRef(flavour: ReplicaFlavour, controller: KubeObject): OwnerReference {
-  return {
-    apiVersion: apiVersionOf(flavour.kind),
-    kind: flavour.kind.kind,
-    name: controller.metadata.name ?? "",
-    uid: controller.metadata.uid ?? "",
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  return newControllerRef(controller, apiVersionOf(flavour.kind), flavour.kind.kind);
 }

@@ -36,7 +36,7 @@ async function setOwnerReferences(
   refs: OwnerReference[],
 ): Promise<KubeObject> {
   const next = structuredClone(pod);
-  if (refs.length) next.metadata.ownerReferences = refs as unknown as Record<string, unknown>[];
+  if (refs.length) next.metadata.ownerReferences = refs;
   else delete next.metadata.ownerReferences;
   return replaceObject(w, podKind, pod, next, "", { fieldManager });
 }
