@@ -1,5 +1,3 @@
-import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
 import { noFilter, type ObjectFilter } from "../../db/filters.ts";
 import { parseJsonBody } from "../../kube/decode/json-node.ts";
 import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
@@ -17,6 +15,7 @@ import { type DeleteOptions, deleteCollection, deleteObject } from "../../regist
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
@@ -25,13 +24,6 @@ import type { ResourcePath } from "./path.ts";
 import { handleScale } from "./scale.ts";
 import { json } from "./status.ts";
 import { watchResponse } from "./watch.ts";
-
-/** What a resource request acts on: the database, the sandbox, and the change feed for watches. */
-export interface KubeRequestContext {
-  database: Database;
-  feed: ChangeFeed;
-  sandboxId: string;
-}
 
 /** The label and field selectors of a list or watch, parsed and checked. */
 export function parseFilter(kind: Kind, url: URL): ObjectFilter {

@@ -6,10 +6,10 @@ import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
 import { readBody } from "./body.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { fieldManagerOf } from "./field-manager.ts";
 import { isDryRun } from "./negotiate.ts";
 import type { ResourcePath } from "./path.ts";
-import type { KubeRequestContext } from "./resources.ts";
 import { json } from "./status.ts";
 
 /**
