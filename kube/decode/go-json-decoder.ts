@@ -14,6 +14,7 @@
 
 import { base64ErrorOffset, base64Message } from "../go/base64-errors.ts";
 import { goQuote } from "../go/format.ts";
+import { isPlainObject } from "../object.ts";
 import { decodeSpecial, describe, fitsInt } from "./custom-unmarshalers.ts";
 import { anyType, type GoType, zeroValue } from "./go-model.ts";
 import { type JsonNode, nodeToValue } from "./json-node.ts";
@@ -118,7 +119,7 @@ class Decoder {
     type: Extract<GoType, { kind: "struct" }>,
     into: unknown,
   ) {
-    const out: Record<string, unknown> = isRecord(into) ? into : {};
+    const out: Record<string, unknown> = isPlainObject(into) ? into : {};
     const seen = new Set<number>();
     const [struct, depth, pathDepth] = [this.struct, this.fields.length, this.path.length];
     const entries = this.dialect === "json" ? node.entries : this.inStructOrder(node, type);
@@ -163,7 +164,7 @@ class Decoder {
     type: Extract<GoType, { kind: "map" }>,
     into: unknown,
   ) {
-    const out: Record<string, unknown> = isRecord(into) ? into : {};
+    const out: Record<string, unknown> = isPlainObject(into) ? into : {};
     const seen = new Set<string>();
     const pathDepth = this.path.length;
     for (const [key, child] of node.entries) {
@@ -263,8 +264,4 @@ class Decoder {
     this.seenStrict.add(message);
     this.strict.push(message);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,8 @@
 import { type FieldError, required } from "../../errors.ts";
+import { isPlainObject } from "../../object.ts";
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from "../../selectors/label-selector.ts";
 import { goLabelSelector, immutableMessage, invalidRendered } from "../../validation/field.ts";
-import { isRecord, type Json } from "../../validation/json.ts";
+import type { Json } from "../../validation/json.ts";
 import { jsonEqual } from "../pod/update.ts";
 import { templateLabels, validateTemplateForReplicas } from "./spec.ts";
 
@@ -13,7 +14,7 @@ export function validateSelectorAndTemplate(spec: Json): FieldError[] {
   const errors: FieldError[] = [];
   const selector = spec.selector;
   let matches: boolean | null;
-  if (!isRecord(selector)) {
+  if (!isPlainObject(selector)) {
     errors.push(required("spec.selector"));
     // A missing selector selects nothing, so the template's labels never match it.
     matches = false;
@@ -45,7 +46,7 @@ export function validateSelectorUnchanged(spec: Json, oldSpec: Json): FieldError
     : [
         invalidRendered(
           "spec.selector",
-          isRecord(spec.selector) ? goLabelSelector(spec.selector) : "null",
+          isPlainObject(spec.selector) ? goLabelSelector(spec.selector) : "null",
           immutableMessage,
         ),
       ];
