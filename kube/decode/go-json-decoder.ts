@@ -12,7 +12,7 @@
  * `null` fields unset, times in UTC.
  */
 
-import { base64ErrorOffset, base64Message } from "../go/base64-errors.ts";
+import { base64Message, decodeBase64 } from "../go/base64.ts";
 import { goQuote } from "../go/format.ts";
 import { isPlainObject } from "../object.ts";
 import { decodeSpecial, describe, fitsInt } from "./custom-unmarshalers.ts";
@@ -197,11 +197,11 @@ class Decoder {
   }
 
   private base64(text: string): unknown {
-    const offset = base64ErrorOffset(text);
-    if (offset === null) return text;
+    const decoded = decodeBase64(text);
+    if (decoded.ok) return text;
     if (this.dialect === "unstructured")
-      return this.fail(`error decoding from json: ${base64Message(offset)}`);
-    this.saved ??= base64Message(offset);
+      return this.fail(`error decoding from json: ${base64Message(decoded.offset)}`);
+    this.saved ??= base64Message(decoded.offset);
     return unset;
   }
 

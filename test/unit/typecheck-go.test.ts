@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { DepthError, parseJsonNodes } from "../../kube/decode/json-node.ts";
-import { base64ErrorOffset } from "../../kube/go/base64-errors.ts";
 import { goMarshal, goQuote, goSprintV } from "../../kube/go/format.ts";
 import { parseGoTime } from "../../kube/go/time.ts";
 
@@ -54,26 +53,6 @@ describe("Go's time.Parse for metav1.Time", () => {
       message:
         'parsing time "2024-01-02T03:04:05Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000"',
     });
-  });
-});
-
-describe("Go's base64 offsets", () => {
-  const cases: [string, number | null][] = [
-    ["YWJj", null],
-    ["YWI=", null],
-    ["YQ==", null],
-    ["YW\nJj", null],
-    ["", null],
-    ["YWJ", 0],
-    ["YWJjZA", 4],
-    ["YW!j", 2],
-    ["Y===", 1],
-    ["YQ=", 3],
-    ["YQ==x", 4],
-    ["YWJj=", 4],
-  ];
-  it.each(cases)("%j → %s", (input, offset) => {
-    expect(base64ErrorOffset(input)).toBe(offset);
   });
 });
 
