@@ -4,7 +4,8 @@
  * fieldValidation directive makes of unknown and duplicate fields.
  */
 import { badRequest, StatusError } from "../errors.ts";
-import { goMarshal, goQuote, goSprintV } from "../go/format.ts";
+import { goQuote, goSprintV } from "../go/format.ts";
+import { goJson } from "../go/json-marshal.ts";
 import { apiVersionOf, type Kind } from "../kinds/kind.ts";
 import { type Dialect, typecheck } from "./go-json-decoder.ts";
 import { anyType, type GoType, kindType, openKindType } from "./go-model.ts";
@@ -122,7 +123,7 @@ function decodeFailure(kind: Kind, detail: string, options: DecodeOptions, patch
       `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`,
     );
   // The API server quotes the patched object (JSON and merge patches) or the patch (strategic).
-  const quoted = patch.type === "strategic" ? goSprintV(patch.body) : goMarshal(patched);
+  const quoted = patch.type === "strategic" ? goSprintV(patch.body) : goJson(patched);
   const body = `Invalid value: ${goQuote(quoted)}: ${detail}`;
   return new StatusError(422, "Invalid", ` "" is invalid: patch: ${body}`, {
     causes: [{ reason: "FieldValueInvalid", message: body, field: "patch" }],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DepthError, parseJsonNodes } from "../../kube/decode/json-node.ts";
-import { goMarshal, goQuote, goSprintV } from "../../kube/go/format.ts";
+import { goQuote, goSprintV } from "../../kube/go/format.ts";
+import { goJson } from "../../kube/go/json-marshal.ts";
 import { parseGoTime } from "../../kube/go/time.ts";
 
 const layout = '"2006-01-02T15:04:05Z07:00"';
@@ -67,7 +68,9 @@ describe("Go's printing", () => {
     expect(goSprintV({ a: 0.00001 })).toBe("map[a:1e-05]");
   });
   it("marshals as encoding/json, keys sorted and HTML escaped", () => {
-    expect(goMarshal({ b: "<&>", a: 1 })).toBe('{"a":1,"b":"\\u003c\\u0026\\u003e"}');
+    expect(goJson({ b: "<&>", a: 1 })).toBe('{"a":1,"b":"\\u003c\\u0026\\u003e"}');
+    // Keys in Go's byte order, integer-like ones too (a JS object would put "9" and "10" first).
+    expect(goJson({ b: 1, 10: 2, 9: 3, "": 4 })).toBe('{"":4,"10":2,"9":3,"b":1}');
   });
 });
 
