@@ -1,8 +1,8 @@
-import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
+import { type FieldError, forbiddenField, invalidRendered, invalidValue, required } from "../../errors.ts";
 import { regexError } from "../../meta/names.ts";
 import { isPlainObject } from "../../object.ts";
-import { invalidRendered, isNegativeMessage } from "../../validation/field.ts";
 import { child, type Json, text } from "../../validation/json.ts";
+import { isNegativeMessage } from "../../validation/messages.ts";
 
 /** Go's `%#v` of an intstr.IntOrString, as the API server prints a bad maxSurge or maxUnavailable. */
 function goIntOrString(v: unknown): string {

@@ -1,7 +1,7 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
 import { isPlainObject } from "../../object.ts";
-import { inclusiveRange } from "../../validation/field.ts";
 import { type Json, record, records, text } from "../../validation/json.ts";
+import { inclusiveRange } from "../../validation/messages.ts";
 import { validateOnlyAddedTolerations } from "./spec/tolerations.ts";
 
 const updatableFields = [

@@ -1,8 +1,9 @@
-import { type FieldError, required } from "../../errors.ts";
+import { type FieldError, invalidRendered, required } from "../../errors.ts";
+import { goLabelSelector } from "../../go/values.ts";
 import { isPlainObject } from "../../object.ts";
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from "../../selectors/label-selector.ts";
-import { goLabelSelector, immutableMessage, invalidRendered } from "../../validation/field.ts";
 import type { Json } from "../../validation/json.ts";
+import { immutableMessage } from "../../validation/messages.ts";
 import { jsonEqual } from "../pod/update.ts";
 import { templateLabels, validateTemplateForReplicas } from "./spec.ts";
 

@@ -1,8 +1,16 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../errors.ts";
+import {
+  type FieldError,
+  forbiddenField,
+  invalidRendered,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../errors.ts";
+import { goStringMap } from "../../go/values.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import type { Column } from "../../printing/table.ts";
-import { goStringMap, invalidRendered, isNegativeMessage } from "../../validation/field.ts";
 import { child, type Json, record, records, text } from "../../validation/json.ts";
+import { isNegativeMessage } from "../../validation/messages.ts";
 import type { ScaleSpec } from "../kind.ts";
 import { type DecodeContext, defaultPodSpec } from "../pod/spec/defaults.ts";
 import { validatePodTemplateSpec } from "../pod/spec/validation.ts";

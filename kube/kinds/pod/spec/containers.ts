@@ -1,7 +1,14 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidValue,
+  notFoundField,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { dns1123LabelProblems } from "../../../meta/names.ts";
 import { isPlainObject } from "../../../object.ts";
-import { duplicate, notFoundField } from "../../../validation/field.ts";
 import { type Json, record, records, text } from "../../../validation/json.ts";
 import { validateEnv, validateEnvFrom } from "./env.ts";
 import { validateLocalDescendingPath } from "./paths.ts";

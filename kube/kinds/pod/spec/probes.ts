@@ -1,15 +1,8 @@
 import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
 import { isPlainObject } from "../../../object.ts";
-import { isNegativeMessage } from "../../../validation/field.ts";
 import { type Json, list, records, text } from "../../../validation/json.ts";
-import { portNameProblems, portNumberProblems } from "./ports.ts";
-
-/** ValidatePortNumOrName: a port number, or an IANA service name. */
-export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === "number") return portNumberProblems(port).map((p) => invalidValue(path, port, p));
-  if (typeof port === "string") return portNameProblems(port).map((p) => invalidValue(path, port, p));
-  return portNumberProblems(0).map((p) => invalidValue(path, 0, p));
-}
+import { isNegativeMessage } from "../../../validation/messages.ts";
+import { validatePortNumOrName } from "../../../validation/ports.ts";
 
 function validateHttpGet(h: Json, path: string): FieldError[] {
   const errors: FieldError[] = [];

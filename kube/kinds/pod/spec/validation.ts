@@ -1,10 +1,18 @@
 import { isIP } from "node:net";
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidRendered,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { qualifiedNameProblems, validateAnnotations, validateLabels } from "../../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../../meta/names.ts";
 import { isPlainObject } from "../../../object.ts";
-import { duplicate, inclusiveRange, invalidRendered } from "../../../validation/field.ts";
 import { type Json, list, record, records, text } from "../../../validation/json.ts";
+import { inclusiveRange } from "../../../validation/messages.ts";
 import { validateContainers, validateInitContainers } from "./containers.ts";
 import { validateTolerations } from "./tolerations.ts";
 import { validateVolumes } from "./volumes.ts";

@@ -1,8 +1,14 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { dns1123LabelProblems } from "../../../meta/names.ts";
 import { isPlainObject } from "../../../object.ts";
 import { parseQuantity } from "../../../quantity/quantity.ts";
-import { duplicate } from "../../../validation/field.ts";
 import { type Json, records, text } from "../../../validation/json.ts";
 import { validateObjectFieldSelector, validateResourceFieldSelector, volumeFieldPaths } from "./downward.ts";
 import {
