@@ -7,6 +7,7 @@ import {
   isStandardQuotaResourceName,
   validateQuotaResourceName,
 } from "../../quantity/resource-names.ts";
+import { record } from "../../validation/json.ts";
 import { immutableMessage, isNegativeMessage } from "../../validation/messages.ts";
 
 const standardScopes = new Set([
@@ -29,10 +30,6 @@ const conflictingScopes = [
   ["BestEffort", "NotBestEffort"],
   ["Terminating", "NotTerminating"],
 ];
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
 
 /** The scopes of a quota's spec. */
 export function quotaScopes(obj: KubeObject): string[] {
