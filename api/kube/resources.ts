@@ -1,6 +1,5 @@
 import { noFilter, type ObjectFilter } from "../../db/filters.ts";
-import { parseJsonBody } from "../../kube/decode/json-node.ts";
-import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
+import { methodNotAllowed, StatusError } from "../../kube/errors.ts";
 import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
@@ -11,11 +10,12 @@ import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors/par
 import { applyObject } from "../../registry/apply.ts";
 import { bindPod } from "../../registry/binding.ts";
 import { createObject } from "../../registry/create.ts";
-import { type DeleteOptions, deleteCollection, deleteObject } from "../../registry/delete.ts";
+import { deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
-import { readBody } from "./body.ts";
+import { readBody, readPatchBody } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
+import { readDeleteOptions } from "./delete-options.ts";
 import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
@@ -99,13 +99,13 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
     );
     return objectResponse(req, url, path.kind, object, created ? 201 : 200);
   }
-  const body = await readJsonPatchBody(req);
+  const body = await readPatchBody(req);
   const decode = writeDecodeOptions(url, "PatchOptions");
   const patchType = type === patchTypes.json ? "json" : type === patchTypes.strategic ? "strategic" : "merge";
   const change = (current: KubeObject) => {
-    if (type === patchTypes.json) return applyJsonPatch(current, body);
-    if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body);
-    return applyMergePatch(current, body);
+    if (type === patchTypes.json) return applyJsonPatch(current, body.value);
+    if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body.value);
+    return applyMergePatch(current, body.value);
   };
   const obj = await modifyObject(
     ctx.database,
@@ -118,46 +118,10 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
       dryRun: isDryRun(url),
       fieldManager,
       ...decode,
-      patch: { type: patchType, body },
+      patch: { type: patchType, body: body.value, sourceText: body.text },
     },
   );
   return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
-}
-
-/** Patch bodies are JSON whatever the patch type (apply's YAML aside). */
-async function readJsonPatchBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  try {
-    return parseJsonBody(text);
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
-  }
-}
-
-/** DeleteOptions from the JSON body, or from query parameters. */
-async function deleteOptions(req: Request, url: URL): Promise<DeleteOptions> {
-  const text = await req.text();
-  let body: Record<string, unknown> = {};
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw badRequest(`couldn't decode DeleteOptions: ${(err as Error).message}`);
-    }
-  }
-  const policy = (body.propagationPolicy ?? url.searchParams.get("propagationPolicy") ?? undefined) as
-    | DeleteOptions["propagationPolicy"]
-    | undefined;
-  if (policy !== undefined && !["Background", "Foreground", "Orphan"].includes(policy))
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
-  const grace = body.gracePeriodSeconds ?? url.searchParams.get("gracePeriodSeconds") ?? undefined;
-  const dryRun = isDryRun(url) || (Array.isArray(body.dryRun) && body.dryRun.includes("All"));
-  return {
-    ...(policy ? { propagationPolicy: policy } : {}),
-    ...(grace !== undefined ? { gracePeriodSeconds: Number(grace) } : {}),
-    ...(body.preconditions ? { preconditions: body.preconditions as DeleteOptions["preconditions"] } : {}),
-    dryRun,
-  };
 }
 
 /** Serves one request on a resource path, by method and the presence of a name. */
@@ -172,7 +136,8 @@ export async function handleResource(
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
   if (path.subresource === "binding" && path.kind.resource === "pods" && path.name) {
     if (method !== "POST") throw methodNotAllowed();
-    await bindPod(ctx.database, ctx.sandboxId, path.namespace ?? "", path.name, await readBody(req));
+    const body = await readBody(req);
+    await bindPod(ctx.database, ctx.sandboxId, path.namespace ?? "", path.name, body.value);
     return json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
   }
   if (path.name === null) {
@@ -187,7 +152,7 @@ export async function handleResource(
         path.kind,
         path.namespace,
         parseFilter(path.kind, url),
-        await deleteOptions(req, url),
+        await readDeleteOptions(req, url),
       );
       return json({
         kind: `${path.kind.kind}List`,
@@ -198,14 +163,13 @@ export async function handleResource(
     }
     if (method === "POST") {
       const decode = writeDecodeOptions(url, "CreateOptions");
-      const obj = await createObject(
-        ctx.database,
-        ctx.sandboxId,
-        path.kind,
-        path.namespace,
-        await readBody(req),
-        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
-      );
+      const body = await readBody(req);
+      const obj = await createObject(ctx.database, ctx.sandboxId, path.kind, path.namespace, body.value, {
+        dryRun,
+        ...decode,
+        sourceText: body.text,
+        fieldManager: fieldManagerOf(req, url),
+      });
       return withWarnings(objectResponse(req, url, path.kind, obj, 201), decode.warnings);
     }
     throw methodNotAllowed();
@@ -228,8 +192,8 @@ export async function handleResource(
         path.kind,
         target(path),
         subresourceOf(path),
-        () => body,
-        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
+        () => body.value,
+        { dryRun, ...decode, sourceText: body.text, fieldManager: fieldManagerOf(req, url) },
       );
       return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
     }
@@ -242,7 +206,7 @@ export async function handleResource(
         ctx.sandboxId,
         path.kind,
         target(path),
-        await deleteOptions(req, url),
+        await readDeleteOptions(req, url),
       );
       return json(object);
     }

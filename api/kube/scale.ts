@@ -1,11 +1,11 @@
-import { badRequest, conflict } from "../../kube/errors.ts";
+import { conflict } from "../../kube/errors.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
 import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
 import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
-import { readBody } from "./body.ts";
+import { readBody, readPatchBody } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { fieldManagerOf } from "./field-manager.ts";
 import { isDryRun } from "./negotiate.ts";
@@ -18,16 +18,11 @@ import { json } from "./status.ts";
  */
 async function scaleChange(req: Request): Promise<(current: KubeObject) => unknown> {
   if (req.method === "PUT") {
-    const body = await readBody(req);
-    return () => body;
+    const { value } = await readBody(req);
+    return () => value;
   }
   const type = patchTypeOf(req.headers.get("content-type") ?? "") ?? patchTypes.merge;
-  let body: unknown;
-  try {
-    body = JSON.parse((await req.text()) || "{}");
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
-  }
+  const { value: body } = await readPatchBody(req);
   if (type === patchTypes.json) return (current) => applyJsonPatch(current, body);
   if (type === patchTypes.strategic) return (current) => applyStrategicMergePatch(current, body);
   return (current) => applyMergePatch(current, body);
