@@ -20,9 +20,9 @@ import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manage
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
-import type { ResourcePath } from "./path.ts";
+import type { ResourcePath } from "./resource-path.ts";
+import { json } from "./response.ts";
 import { handleScale } from "./scale.ts";
-import { json } from "./status.ts";
 import { watchResponse } from "./watch.ts";
 
 /** The label and field selectors of a list or watch, parsed and checked. */

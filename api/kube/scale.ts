@@ -1,16 +1,16 @@
 import { conflict } from "../../kube/errors.ts";
+import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/kinds/workload/scale.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
 import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
-import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
 import { readBody, readPatchBody } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { fieldManagerOf } from "./field-manager.ts";
 import { isDryRun } from "./negotiate.ts";
-import type { ResourcePath } from "./path.ts";
-import { json } from "./status.ts";
+import type { ResourcePath } from "./resource-path.ts";
+import { json } from "./response.ts";
 
 /**
  * Reads the request (before the transaction, so no lock waits on the network) and returns how
