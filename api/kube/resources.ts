@@ -9,7 +9,7 @@ import { fieldPaths } from "../../kube/selectors/field-selectors.ts";
 import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors/parse.ts";
 import { applyObject } from "../../registry/apply.ts";
 import { bindPod } from "../../registry/binding.ts";
-import { createObject } from "../../registry/create.ts";
+import { createObject, type WriteOptions } from "../../registry/create.ts";
 import { deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
@@ -107,21 +107,37 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
     if (type === patchTypes.strategic) return applyStrategicMergePatch(current, body.value);
     return applyMergePatch(current, body.value);
   };
+  return modify(ctx, req, url, path, change, {
+    dryRun: isDryRun(url),
+    fieldManager,
+    ...decode,
+    patch: { type: patchType, body: body.value, sourceText: body.text },
+  });
+}
+
+/**
+ * PUT and PATCH: `change` run on the current object through the update path, answered with the
+ * result (or its Table) and the decoder's warnings.
+ */
+async function modify(
+  ctx: KubeRequestContext,
+  req: Request,
+  url: URL,
+  path: ResourcePath,
+  change: (current: KubeObject) => unknown,
+  options: WriteOptions & { warnings: string[] },
+): Promise<Response> {
+  const { database, sandboxId } = ctx;
   const obj = await modifyObject(
-    ctx.database,
-    ctx.sandboxId,
+    database,
+    sandboxId,
     path.kind,
     target(path),
     subresourceOf(path),
     change,
-    {
-      dryRun: isDryRun(url),
-      fieldManager,
-      ...decode,
-      patch: { type: patchType, body: body.value, sourceText: body.text },
-    },
+    options,
   );
-  return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
+  return withWarnings(objectResponse(req, url, path.kind, obj), options.warnings);
 }
 
 /** Serves one request on a resource path, by method and the presence of a name. */
@@ -186,16 +202,12 @@ export async function handleResource(
     case "PUT": {
       const decode = writeDecodeOptions(url, "UpdateOptions");
       const body = await readBody(req);
-      const obj = await modifyObject(
-        ctx.database,
-        ctx.sandboxId,
-        path.kind,
-        target(path),
-        subresourceOf(path),
-        () => body.value,
-        { dryRun, ...decode, sourceText: body.text, fieldManager: fieldManagerOf(req, url) },
-      );
-      return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
+      return modify(ctx, req, url, path, () => body.value, {
+        dryRun,
+        ...decode,
+        sourceText: body.text,
+        fieldManager: fieldManagerOf(req, url),
+      });
     }
     case "PATCH":
       return patch(ctx, req, url, path);
