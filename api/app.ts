@@ -5,7 +5,7 @@ import type { Database } from "../db/connection.ts";
 import type { ChangeFeed } from "../db/feed.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { kubeApi } from "./kube/index.ts";
-import { statusResponse } from "./kube/status.ts";
+import { statusResponse } from "./kube/response.ts";
 import { metricsMiddleware, registry } from "./metrics.ts";
 
 /** Everything the HTTP surface needs; the Node entry point builds it. */

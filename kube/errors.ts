@@ -179,6 +179,26 @@ export function notSupported(field: string, value: unknown, supported: string[])
   };
 }
 
+/** A FieldError of type Invalid whose value is already rendered the Go way (`%#v` of a slice, map or struct: kube/go/values.ts). */
+export function invalidRendered(field: string, rendered: string, detail: string): FieldError {
+  return {
+    type: "FieldValueInvalid",
+    field,
+    body: `Invalid value: ${rendered}${detail ? `: ${detail}` : ""}`,
+  };
+}
+
+/** A FieldError of type Duplicate: `Duplicate value: "nginx"`, or the value as `rendered` gives it. */
+export function duplicate(field: string, value: unknown, rendered = renderValue(value)): FieldError {
+  return { type: "FieldValueDuplicate", field, body: `Duplicate value: ${rendered}` };
+}
+
+/** A FieldError of type NotFound: `Not found: "x"`. */
+export function notFoundField(field: string, value: unknown): FieldError {
+  return { type: "FieldValueNotFound", field, body: `Not found: ${renderValue(value)}` };
+}
+
+/** A value as field.Error prints it: strings quoted, numbers and booleans plain, null for nothing. */
 function renderValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);

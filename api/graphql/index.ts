@@ -1,18 +1,11 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createSchema, createYoga } from "graphql-yoga";
 import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import type { Database } from "../../db/connection.ts";
 import { log } from "../../log.ts";
+import { typeDefs } from "../../schema.graphql.ts";
 import { type GraphQLContext, userFromRequest } from "./context.ts";
 import { resolvers } from "./resolvers.ts";
-
-const typeDefs = readFileSync(
-  join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schema.graphql"),
-  "utf8",
-);
 
 /** What GraphQL needs from the service. */
 export interface GraphQLDeps {

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { parseJsonBody } from "../../kube/decode/json-node.ts";
+import { type JsonBody, parseJsonBody } from "../../kube/decode/json-node.ts";
 import { badRequest, StatusError, unsupportedMediaType } from "../../kube/errors.ts";
 import { decodeProtobufObject, isProtobufContentType } from "../../kube/protobuf/decode.ts";
 
@@ -7,18 +7,24 @@ import { decodeProtobufObject, isProtobufContentType } from "../../kube/protobuf
 export const maxBodyBytes = 3 * 1024 * 1024;
 
 /**
+ * A request body as decoded: its value, and for a JSON body the text it was parsed from (which the
+ * typed decoding reads for duplicate keys and number literals: pass it on as DecodeOptions.sourceText).
+ */
+export interface RequestBody {
+  value: unknown;
+  text?: string;
+}
+
+/**
  * Reads a request body as JSON, YAML or Kubernetes protobuf (by Content-Type), within the size limit. Malformed
  * input is a 400 BadRequest, as the API server's decoder answers it.
  */
-export async function readBody(req: Request): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBodyBytes) throw tooLarge();
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > maxBodyBytes) throw tooLarge();
+export async function readBody(req: Request): Promise<RequestBody> {
+  const bytes = await readBytes(req);
   const contentType = req.headers.get("content-type") ?? "application/json";
   if (isProtobufContentType(contentType)) {
     try {
-      return decodeProtobufObject(bytes);
+      return { value: decodeProtobufObject(bytes) };
     } catch (err) {
       throw badRequest((err as Error).message);
     }
@@ -28,7 +34,7 @@ export async function readBody(req: Request): Promise<unknown> {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   if (type.endsWith("yaml")) {
     try {
-      return parse(text, { maxAliasCount: 100 });
+      return { value: parse(text, { maxAliasCount: 100 }) };
     } catch (err) {
       throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -41,6 +47,25 @@ export async function readBody(req: Request): Promise<unknown> {
     }
   }
   throw unsupportedMediaType();
+}
+
+/** A patch body (JSON, whatever the patch type but apply), within the size limit. */
+export async function readPatchBody(req: Request): Promise<JsonBody> {
+  const text = new TextDecoder().decode(await readBytes(req));
+  try {
+    return parseJsonBody(text);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+}
+
+/** The body's bytes, or 413 past the API server's limit (declared or read). */
+export async function readBytes(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBodyBytes) throw tooLarge();
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.byteLength > maxBodyBytes) throw tooLarge();
+  return bytes;
 }
 
 function tooLarge(): StatusError {

@@ -6,10 +6,9 @@ import {
   invalid,
   invalidValue,
   required,
-  StatusError,
 } from "../../kube/errors.ts";
 import { type PatchType, patchTypes } from "../../kube/patch/patch.ts";
-import { maxBodyBytes } from "./body.ts";
+import { readBytes } from "./body.ts";
 
 /** The longest field manager name the API server accepts, in bytes. */
 const maxFieldManagerBytes = 128;
@@ -85,9 +84,7 @@ export function patchFieldOptions(req: Request, url: URL, type: PatchType): Patc
 
 /** The body of an apply patch: YAML (JSON being YAML), within the request size limit. */
 export async function readApplyBody(req: Request): Promise<unknown> {
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > maxBodyBytes)
-    throw new StatusError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${maxBodyBytes}`);
+  const bytes = await readBytes(req);
   try {
     return parse(new TextDecoder().decode(bytes), { maxAliasCount: 100 }) ?? null;
   } catch (err) {

@@ -6,9 +6,9 @@ import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
-import { parseResourcePath } from "./path.ts";
+import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
-import { json, statusResponse } from "./status.ts";
+import { json, statusResponse } from "./response.ts";
 
 /** What the Kubernetes API needs from the service. */
 export interface KubeApiDeps {

@@ -1,8 +1,5 @@
-import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
 import { noFilter, type ObjectFilter } from "../../db/filters.ts";
-import { parseJsonBody } from "../../kube/decode/json-node.ts";
-import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
+import { methodNotAllowed, StatusError } from "../../kube/errors.ts";
 import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
@@ -13,26 +10,21 @@ import { parseFieldSelector, parseLabelSelector } from "../../kube/selectors/par
 import { kindSchema } from "../../kube/types/merge-schema.ts";
 import { applyObject } from "../../registry/apply.ts";
 import { bindPod } from "../../registry/binding.ts";
-import { createObject } from "../../registry/create.ts";
-import { type DeleteOptions, deleteCollection, deleteObject } from "../../registry/delete.ts";
+import { createObject, type WriteOptions } from "../../registry/create.ts";
+import { deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import { modifyObject, type Subresource, type Target } from "../../registry/update.ts";
-import { readBody } from "./body.ts";
+import { readBody, readPatchBody } from "./body.ts";
+import type { KubeRequestContext } from "./context.ts";
+import { readDeleteOptions } from "./delete-options.ts";
 import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
-import type { ResourcePath } from "./path.ts";
+import type { ResourcePath } from "./resource-path.ts";
+import { json } from "./response.ts";
 import { handleScale } from "./scale.ts";
-import { json } from "./status.ts";
 import { watchResponse } from "./watch.ts";
-
-/** What a resource request acts on: the database, the sandbox, and the change feed for watches. */
-export interface KubeRequestContext {
-  database: Database;
-  feed: ChangeFeed;
-  sandboxId: string;
-}
 
 /** The label and field selectors of a list or watch, parsed and checked. */
 export function parseFilter(kind: Kind, url: URL): ObjectFilter {
@@ -108,66 +100,50 @@ async function patch(ctx: KubeRequestContext, req: Request, url: URL, path: Reso
     );
     return objectResponse(req, url, path.kind, object, created ? 201 : 200);
   }
-  const body = await readJsonPatchBody(req);
+  const body = await readPatchBody(req);
   const decode = writeDecodeOptions(url, "PatchOptions");
   const patchType = type === patchTypes.json ? "json" : type === patchTypes.strategic ? "strategic" : "merge";
   const change = (current: KubeObject) => {
-    if (type === patchTypes.json) return applyJsonPatch(current, body);
+    if (type === patchTypes.json) return applyJsonPatch(current, body.value);
     if (type === patchTypes.strategic)
-      return applyStrategicMergePatch(current, body, kindSchema(apiVersionOf(path.kind), path.kind.kind));
-    return applyMergePatch(current, body);
+      return applyStrategicMergePatch(
+        current,
+        body.value,
+        kindSchema(apiVersionOf(path.kind), path.kind.kind),
+      );
+    return applyMergePatch(current, body.value);
   };
+  return modify(ctx, req, url, path, change, {
+    dryRun: isDryRun(url),
+    fieldManager,
+    ...decode,
+    patch: { type: patchType, body: body.value, sourceText: body.text },
+  });
+}
+
+/**
+ * PUT and PATCH: `change` run on the current object through the update path, answered with the
+ * result (or its Table) and the decoder's warnings.
+ */
+async function modify(
+  ctx: KubeRequestContext,
+  req: Request,
+  url: URL,
+  path: ResourcePath,
+  change: (current: KubeObject) => unknown,
+  options: WriteOptions & { warnings: string[] },
+): Promise<Response> {
+  const { database, sandboxId } = ctx;
   const obj = await modifyObject(
-    ctx.database,
-    ctx.sandboxId,
+    database,
+    sandboxId,
     path.kind,
     target(path),
     subresourceOf(path),
     change,
-    {
-      dryRun: isDryRun(url),
-      fieldManager,
-      ...decode,
-      patch: { type: patchType, body },
-    },
+    options,
   );
-  return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
-}
-
-/** Patch bodies are JSON whatever the patch type (apply's YAML aside). */
-async function readJsonPatchBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  try {
-    return parseJsonBody(text);
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
-  }
-}
-
-/** DeleteOptions from the JSON body, or from query parameters. */
-async function deleteOptions(req: Request, url: URL): Promise<DeleteOptions> {
-  const text = await req.text();
-  let body: Record<string, unknown> = {};
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw badRequest(`couldn't decode DeleteOptions: ${(err as Error).message}`);
-    }
-  }
-  const policy = (body.propagationPolicy ?? url.searchParams.get("propagationPolicy") ?? undefined) as
-    | DeleteOptions["propagationPolicy"]
-    | undefined;
-  if (policy !== undefined && !["Background", "Foreground", "Orphan"].includes(policy))
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
-  const grace = body.gracePeriodSeconds ?? url.searchParams.get("gracePeriodSeconds") ?? undefined;
-  const dryRun = isDryRun(url) || (Array.isArray(body.dryRun) && body.dryRun.includes("All"));
-  return {
-    ...(policy ? { propagationPolicy: policy } : {}),
-    ...(grace !== undefined ? { gracePeriodSeconds: Number(grace) } : {}),
-    ...(body.preconditions ? { preconditions: body.preconditions as DeleteOptions["preconditions"] } : {}),
-    dryRun,
-  };
+  return withWarnings(objectResponse(req, url, path.kind, obj), options.warnings);
 }
 
 /** Serves one request on a resource path, by method and the presence of a name. */
@@ -182,7 +158,8 @@ export async function handleResource(
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
   if (path.subresource === "binding" && path.kind.resource === "pods" && path.name) {
     if (method !== "POST") throw methodNotAllowed();
-    await bindPod(ctx.database, ctx.sandboxId, path.namespace ?? "", path.name, await readBody(req));
+    const body = await readBody(req);
+    await bindPod(ctx.database, ctx.sandboxId, path.namespace ?? "", path.name, body.value);
     return json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
   }
   if (path.name === null) {
@@ -197,7 +174,7 @@ export async function handleResource(
         path.kind,
         path.namespace,
         parseFilter(path.kind, url),
-        await deleteOptions(req, url),
+        await readDeleteOptions(req, url),
       );
       return json({
         kind: `${path.kind.kind}List`,
@@ -208,14 +185,13 @@ export async function handleResource(
     }
     if (method === "POST") {
       const decode = writeDecodeOptions(url, "CreateOptions");
-      const obj = await createObject(
-        ctx.database,
-        ctx.sandboxId,
-        path.kind,
-        path.namespace,
-        await readBody(req),
-        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
-      );
+      const body = await readBody(req);
+      const obj = await createObject(ctx.database, ctx.sandboxId, path.kind, path.namespace, body.value, {
+        dryRun,
+        ...decode,
+        sourceText: body.text,
+        fieldManager: fieldManagerOf(req, url),
+      });
       return withWarnings(objectResponse(req, url, path.kind, obj, 201), decode.warnings);
     }
     throw methodNotAllowed();
@@ -232,16 +208,12 @@ export async function handleResource(
     case "PUT": {
       const decode = writeDecodeOptions(url, "UpdateOptions");
       const body = await readBody(req);
-      const obj = await modifyObject(
-        ctx.database,
-        ctx.sandboxId,
-        path.kind,
-        target(path),
-        subresourceOf(path),
-        () => body,
-        { dryRun, ...decode, fieldManager: fieldManagerOf(req, url) },
-      );
-      return withWarnings(objectResponse(req, url, path.kind, obj), decode.warnings);
+      return modify(ctx, req, url, path, () => body.value, {
+        dryRun,
+        ...decode,
+        sourceText: body.text,
+        fieldManager: fieldManagerOf(req, url),
+      });
     }
     case "PATCH":
       return patch(ctx, req, url, path);
@@ -252,7 +224,7 @@ export async function handleResource(
         ctx.sandboxId,
         path.kind,
         target(path),
-        await deleteOptions(req, url),
+        await readDeleteOptions(req, url),
       );
       return json(object);
     }

@@ -1,17 +1,17 @@
-import { badRequest, conflict } from "../../kube/errors.ts";
+import { conflict } from "../../kube/errors.ts";
+import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/kinds/workload/scale.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
 import { applyStrategicMergePatch } from "../../kube/patch/strategic-merge.ts";
-import { replicasFromScale, scaleOf, scaleSpec } from "../../kube/scale.ts";
 import { kindSchema } from "../../kube/types/merge-schema.ts";
 import { readObject } from "../../registry/read.ts";
 import { modifyObject } from "../../registry/update.ts";
-import { readBody } from "./body.ts";
+import { readBody, readPatchBody } from "./body.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { fieldManagerOf } from "./field-manager.ts";
 import { isDryRun } from "./negotiate.ts";
-import type { ResourcePath } from "./path.ts";
-import type { KubeRequestContext } from "./resources.ts";
-import { json } from "./status.ts";
+import type { ResourcePath } from "./resource-path.ts";
+import { json } from "./response.ts";
 
 /** The type a patch of …/scale merges into: autoscaling/v1 Scale, whatever the kind. */
 const scaleSchema = kindSchema("autoscaling/v1", "Scale");
@@ -22,16 +22,11 @@ const scaleSchema = kindSchema("autoscaling/v1", "Scale");
  */
 async function scaleChange(req: Request): Promise<(current: KubeObject) => unknown> {
   if (req.method === "PUT") {
-    const body = await readBody(req);
-    return () => body;
+    const { value } = await readBody(req);
+    return () => value;
   }
   const type = patchTypeOf(req.headers.get("content-type") ?? "") ?? patchTypes.merge;
-  let body: unknown;
-  try {
-    body = JSON.parse((await req.text()) || "{}");
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
-  }
+  const { value: body } = await readPatchBody(req);
   if (type === patchTypes.json) return (current) => applyJsonPatch(current, body);
   if (type === patchTypes.strategic) return (current) => applyStrategicMergePatch(current, body, scaleSchema);
   return (current) => applyMergePatch(current, body);

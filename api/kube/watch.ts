@@ -7,9 +7,9 @@ import { toTable } from "../../kube/printing/table.ts";
 import { fieldsMatch } from "../../kube/selectors/field-selectors.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listKind } from "../../registry/read.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
-import type { ResourcePath } from "./path.ts";
-import type { KubeRequestContext } from "./resources.ts";
+import type { ResourcePath } from "./resource-path.ts";
 
 /** How often an idle watch with allowWatchBookmarks gets a BOOKMARK. */
 const bookmarkEveryMs = 15_000;

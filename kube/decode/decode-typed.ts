@@ -4,11 +4,12 @@
  * fieldValidation directive makes of unknown and duplicate fields.
  */
 import { badRequest, StatusError } from "../errors.ts";
-import { goMarshal, goQuote, goSprintV } from "../go/format.ts";
+import { goQuote, goSprintV } from "../go/format.ts";
+import { goJson } from "../go/json-marshal.ts";
 import { apiVersionOf, type Kind } from "../kinds/kind.ts";
 import { type Dialect, typecheck } from "./go-json-decoder.ts";
 import { anyType, type GoType, kindType, openKindType } from "./go-model.ts";
-import { DepthError, type JsonNode, nodesOf, sourceOf, withinStack } from "./json-node.ts";
+import { DepthError, type JsonNode, nodesOf, withinStack } from "./json-node.ts";
 
 /** The fieldValidation query parameter: what unknown and duplicate fields do to a write. */
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -19,8 +20,16 @@ export interface DecodeOptions {
   fieldValidation?: FieldValidation;
   /** Collects the warnings the response sends back as `Warning` headers. */
   warnings?: string[];
-  /** For the result of a patch: its type and body, which decide how failures are reported. */
-  patch?: { type: "json" | "merge" | "strategic"; body: unknown };
+  /**
+   * The JSON text the decoded value was parsed from (a JsonBody's text), when it is a request body as
+   * sent: duplicate keys and number literals are then decoded as the client wrote them.
+   */
+  sourceText?: string;
+  /**
+   * For the result of a patch: its type and body (and the body's JSON text, for the patch's own
+   * duplicate keys), which decide how failures are reported.
+   */
+  patch?: { type: "json" | "merge" | "strategic"; body: unknown; sourceText?: string };
 }
 
 /** A decoded object, before the store's own shape (KubeObject) is asserted on it. */
@@ -37,15 +46,16 @@ export function decodeTyped(kind: Kind, body: unknown, options: DecodeOptions = 
   } catch (err) {
     // Deeper than encoding/json goes (or than this process's stack): its syntax error.
     if (err instanceof DepthError)
-      throw unrecognized(kind, `couldn't get version/kind; json parse error: ${err.message}`, body);
+      throw unrecognized(kind, `couldn't get version/kind; json parse error: ${err.message}`, body, options);
     throw err;
   }
 }
 
 function decode(kind: Kind, body: unknown, options: DecodeOptions): DecodedObject {
   const directive = options.fieldValidation ?? "Warn";
-  const nodes = nodesOf(body);
-  interpret(kind, body, nodes);
+  const nodes = nodesOf(body, options.sourceText);
+  const interpretError = interpretProblem(nodes);
+  if (interpretError !== undefined) throw unrecognized(kind, interpretError, body, options);
   if (nodes.type === "object") checkTypeMeta(kind, nodes);
   const type = kindType(apiVersionOf(kind), kind.kind) ?? openKindType(kind.kind);
   const patch = options.patch;
@@ -64,21 +74,25 @@ function decode(kind: Kind, body: unknown, options: DecodeOptions): DecodedObjec
 const typeMetaStruct =
   'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
-/** Interpret: the body must be an object whose apiVersion and kind, when present, are strings. */
-function interpret(kind: Kind, body: unknown, nodes: JsonNode): void {
-  const parseError = (detail: string) =>
-    unrecognized(kind, `couldn't get version/kind; json parse error: ${detail}`, body);
-  if (nodes.type === "null") return;
+/**
+ * SimpleMetaFactory.Interpret, which every JSON body goes through first: the body must be an object
+ * (or null) whose apiVersion and kind, when present, are strings, and whose apiVersion parses as a
+ * group version. Returns the decoder's error, or undefined.
+ */
+export function interpretProblem(nodes: JsonNode): string | undefined {
+  const parseError = (detail: string) => `couldn't get version/kind; json parse error: ${detail}`;
+  if (nodes.type === "null") return undefined;
   if (nodes.type !== "object")
-    throw parseError(
+    return parseError(
       `json: cannot unmarshal ${nodes.type === "bool" ? "bool" : nodes.type} into Go value of type ${typeMetaStruct}`,
     );
   for (const [key, value] of nodes.entries)
     if ((key === "apiVersion" || key === "kind") && value.type !== "string" && value.type !== "null")
-      throw parseError(`json: cannot unmarshal ${value.type} into Go struct field .${key} of type string`);
+      return parseError(`json: cannot unmarshal ${value.type} into Go struct field .${key} of type string`);
   const apiVersion = nodes.entries.findLast(([key]) => key === "apiVersion")?.[1];
   if (apiVersion?.type === "string" && apiVersion.value.split("/").length > 2)
-    throw unrecognized(kind, `unexpected GroupVersion string: ${apiVersion.value}`, body);
+    return `unexpected GroupVersion string: ${apiVersion.value}`;
+  return undefined;
 }
 
 /** The body's apiVersion and kind, when given, must name this endpoint's kind. */
@@ -99,8 +113,8 @@ function checkTypeMeta(kind: Kind, nodes: Extract<JsonNode, { type: "object" }>)
 }
 
 /** transformDecodeError without a kind: the body and a summary of its first bytes. */
-function unrecognized(kind: Kind, detail: string, body: unknown): StatusError {
-  const text = sourceOf(body) ?? JSON.stringify(body) ?? "";
+function unrecognized(kind: Kind, detail: string, body: unknown, options: DecodeOptions): StatusError {
+  const text = options.sourceText ?? JSON.stringify(body) ?? "";
   const bytes = Buffer.from(text, "utf8");
   const head = bytes.subarray(0, 30);
   const more = bytes.length > 30 ? " ..." : "";
@@ -122,7 +136,7 @@ function decodeFailure(kind: Kind, detail: string, options: DecodeOptions, patch
       `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`,
     );
   // The API server quotes the patched object (JSON and merge patches) or the patch (strategic).
-  const quoted = patch.type === "strategic" ? goSprintV(patch.body) : goMarshal(patched);
+  const quoted = patch.type === "strategic" ? goSprintV(patch.body) : goJson(patched);
   const body = `Invalid value: ${goQuote(quoted)}: ${detail}`;
   return new StatusError(422, "Invalid", ` "" is invalid: patch: ${body}`, {
     causes: [{ reason: "FieldValueInvalid", message: body, field: "patch" }],
@@ -151,8 +165,8 @@ const jsonPatchOps: GoType = {
 
 /** Duplicate keys in the patch itself (and, for a JSON patch, unknown fields of its operations). */
 function patchBodyStrictErrors(patch: NonNullable<DecodeOptions["patch"]>): string[] {
-  if (sourceOf(patch.body) === undefined) return [];
-  const nodes = nodesOf(patch.body);
+  if (patch.sourceText === undefined) return [];
+  const nodes = nodesOf(patch.body, patch.sourceText);
   if (patch.type !== "json") return typecheck(nodes, anyType, "json").strict;
   const result = typecheck(nodes, jsonPatchOps, "json");
   return result.error === undefined ? result.strict.map((e) => `json patch ${e}`) : [];

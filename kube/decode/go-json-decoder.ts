@@ -12,8 +12,9 @@
  * `null` fields unset, times in UTC.
  */
 
-import { base64ErrorOffset, base64Message } from "../go/base64-errors.ts";
+import { base64Message, decodeBase64 } from "../go/base64.ts";
 import { goQuote } from "../go/format.ts";
+import { isPlainObject } from "../object.ts";
 import { decodeSpecial, describe, fitsInt } from "./custom-unmarshalers.ts";
 import { anyType, type GoType, zeroValue } from "./go-model.ts";
 import { type JsonNode, nodeToValue } from "./json-node.ts";
@@ -118,7 +119,7 @@ class Decoder {
     type: Extract<GoType, { kind: "struct" }>,
     into: unknown,
   ) {
-    const out: Record<string, unknown> = isRecord(into) ? into : {};
+    const out: Record<string, unknown> = isPlainObject(into) ? into : {};
     const seen = new Set<number>();
     const [struct, depth, pathDepth] = [this.struct, this.fields.length, this.path.length];
     const entries = this.dialect === "json" ? node.entries : this.inStructOrder(node, type);
@@ -163,7 +164,7 @@ class Decoder {
     type: Extract<GoType, { kind: "map" }>,
     into: unknown,
   ) {
-    const out: Record<string, unknown> = isRecord(into) ? into : {};
+    const out: Record<string, unknown> = isPlainObject(into) ? into : {};
     const seen = new Set<string>();
     const pathDepth = this.path.length;
     for (const [key, child] of node.entries) {
@@ -196,11 +197,11 @@ class Decoder {
   }
 
   private base64(text: string): unknown {
-    const offset = base64ErrorOffset(text);
-    if (offset === null) return text;
+    const decoded = decodeBase64(text);
+    if (decoded.ok) return text;
     if (this.dialect === "unstructured")
-      return this.fail(`error decoding from json: ${base64Message(offset)}`);
-    this.saved ??= base64Message(offset);
+      return this.fail(`error decoding from json: ${base64Message(decoded.offset)}`);
+    this.saved ??= base64Message(decoded.offset);
     return unset;
   }
 
@@ -263,8 +264,4 @@ class Decoder {
     this.seenStrict.add(message);
     this.strict.push(message);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -22,27 +22,24 @@ export class DepthError extends Error {
   }
 }
 
-const sources = new WeakMap<object, string>();
-
 /**
- * JSON.parse for request bodies that remembers the text it parsed, so the typed decoding can see
- * duplicate keys and number literals as the client sent them.
+ * A JSON request body: the value JSON.parse gives, and the text it was parsed from, which the typed
+ * decoding reads again to see duplicate keys and number literals as the client sent them. The two
+ * travel together explicitly (DecodeOptions.sourceText), so a copy of the value loses nothing.
  */
-export function parseJsonBody(text: string): unknown {
-  const value: unknown = JSON.parse(text);
-  if (typeof value === "object" && value !== null) sources.set(value, text);
-  return value;
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
 }
 
-/** The nodes of a value: parsed again from its text when it came from parseJsonBody, else converted. */
-export function nodesOf(value: unknown): JsonNode {
-  const text = typeof value === "object" && value !== null ? sources.get(value) : undefined;
-  return text === undefined ? withinStack(() => valueToNode(value, 0)) : parseJsonNodes(text);
+/** JSON.parse for request bodies, keeping the text beside the value. */
+export function parseJsonBody(text: string): JsonBody {
+  return { value: JSON.parse(text), text };
 }
 
-/** The source text parseJsonBody kept for a value, if any. */
-export function sourceOf(value: unknown): string | undefined {
-  return typeof value === "object" && value !== null ? sources.get(value) : undefined;
+/** The nodes of a value: parsed again from the text it came from when there is one, else converted. */
+export function nodesOf(value: unknown, sourceText?: string): JsonNode {
+  return sourceText === undefined ? withinStack(() => valueToNode(value, 0)) : parseJsonNodes(sourceText);
 }
 
 /** A JSON value (JSON.parse, YAML or a patch result) as nodes; numbers as Go re-encodes a float64. */

@@ -1,7 +1,7 @@
 /**
- * Go's base64.StdEncoding decoding, as the API server decodes []byte fields (ConfigMap
- * binaryData, Secret data): padding required, CR and LF skipped, and on bad input the offset of
- * the first bad byte, which its error message names ("illegal base64 data at input byte 4").
+ * Go's base64.StdEncoding decoding, as encoding/json decodes []byte fields (ConfigMap binaryData,
+ * Secret data): padding required, CR and LF skipped, and on bad input the offset of the first bad
+ * byte, which its error message names ("illegal base64 data at input byte 4").
  */
 
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -52,4 +52,9 @@ export function decodeBase64(text: string): Base64Result {
     if (end) break;
   }
   return { ok: true, bytes: Buffer.from(out) };
+}
+
+/** base64.CorruptInputError's message, as encoding/json reports it for a []byte field. */
+export function base64Message(offset: number): string {
+  return `illegal base64 data at input byte ${offset}`;
 }

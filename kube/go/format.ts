@@ -1,6 +1,6 @@
 /**
  * Go's printing of values, for the messages that quote a request back: strconv.Quote (%q) and
- * fmt's %v of decoded JSON (map[string]interface{}), and encoding/json's compact output.
+ * fmt's %v of decoded JSON (map[string]interface{}). encoding/json's output is goJson (json-marshal.ts).
  */
 
 const printableEscapes: Readonly<Record<string, string>> = {
@@ -56,21 +56,4 @@ export function goSprintV(value: unknown): string {
     a < b ? -1 : a > b ? 1 : 0,
   );
   return `map[${entries.map(([k, v]) => `${k}:${goSprintV(v)}`).join(" ")}]`;
-}
-
-/**
- * encoding/json's compact output of a decoded map[string]interface{} (keys sorted, HTML characters
- * escaped), as the API server quotes the result of a JSON or merge patch.
- */
-export function goMarshal(value: unknown): string {
-  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => {
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== "object" || value === null) return value;
-  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
 }

@@ -1,3 +1,7 @@
+/**
+ * encoding/json's output, for the text the API server writes with it: managed fields' path keys,
+ * the last-applied annotation, and the patched object quoted in a failed patch's message.
+ */
 import { isPlainObject } from "../object.ts";
 
 const htmlEscapes: Record<string, string> = {

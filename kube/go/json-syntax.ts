@@ -7,6 +7,9 @@
 
 class Syntax extends Error {}
 
+/** The scanner's nesting limit (maxNestingDepth). */
+const maxNestingDepth = 10000;
+
 const space = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
 const isHex = (c: number | undefined) =>
@@ -97,53 +100,8 @@ function scan(bytes: Uint8Array): TopKind {
       digits();
     }
   };
-  const object = (): TopKind => {
-    pos++;
-    skip();
-    if (peek() === 0x7d) {
-      pos++;
-      return "object";
-    }
-    for (;;) {
-      if (peek() !== 0x22) fail("looking for beginning of object key string");
-      string();
-      skip();
-      if (peek() !== 0x3a) fail("after object key");
-      pos++;
-      value();
-      skip();
-      if (peek() === 0x7d) {
-        pos++;
-        return "object";
-      }
-      if (peek() !== 0x2c) fail("after object key:value pair");
-      pos++;
-      skip();
-    }
-  };
-  const array = (): TopKind => {
-    pos++;
-    skip();
-    if (peek() === 0x5d) {
-      pos++;
-      return "array";
-    }
-    for (;;) {
-      value();
-      skip();
-      if (peek() === 0x5d) {
-        pos++;
-        return "array";
-      }
-      if (peek() !== 0x2c) fail("after array element");
-      pos++;
-    }
-  };
-  const value = (): TopKind => {
-    skip();
+  const scalar = (): TopKind => {
     const c = peek();
-    if (c === 0x7b) return object();
-    if (c === 0x5b) return array();
     if (c === 0x22) {
       string();
       return "string";
@@ -163,10 +121,73 @@ function scan(bytes: Uint8Array): TopKind {
       }
     return fail("looking for beginning of value");
   };
-  const top = value();
+  /** An object key and its colon, from the key's opening quote. */
+  const objectKey = () => {
+    if (peek() !== 0x22) fail("looking for beginning of object key string");
+    string();
+    skip();
+    if (peek() !== 0x3a) fail("after object key");
+    pos++;
+  };
+  // A loop over an explicit stack of open containers rather than recursion, so that nesting up to
+  // the scanner's limit never runs out of call stack.
+  const open: ("object" | "array")[] = [];
+  let top: TopKind | undefined;
+  let wantValue = true;
+  for (;;) {
+    if (wantValue) {
+      skip();
+      const c = peek();
+      if (c === 0x7b || c === 0x5b) {
+        if (open.length >= maxNestingDepth) fail("exceeded max depth");
+        const kind = c === 0x7b ? "object" : "array";
+        top ??= kind;
+        pos++;
+        skip();
+        if (peek() === (c === 0x7b ? 0x7d : 0x5d)) pos++;
+        else {
+          open.push(kind);
+          if (kind === "object") objectKey();
+          continue;
+        }
+      } else {
+        const kind = scalar();
+        top ??= kind;
+      }
+      wantValue = false;
+    }
+    const container = open.at(-1);
+    if (container === undefined) break;
+    skip();
+    const c = peek();
+    if (c === (container === "object" ? 0x7d : 0x5d)) {
+      pos++;
+      open.pop();
+    } else if (c !== 0x2c)
+      fail(container === "object" ? "after object key:value pair" : "after array element");
+    else {
+      pos++;
+      if (container === "object") {
+        skip();
+        objectKey();
+      }
+      wantValue = true;
+    }
+  }
   skip();
   if (pos < bytes.length) fail("after top-level value");
-  return top;
+  return top as TopKind;
+}
+
+/** The scanner's error for these bytes ("invalid character 'x' looking for beginning of value"), or null for JSON. */
+export function goJsonSyntaxError(bytes: Uint8Array): string | null {
+  try {
+    scan(bytes);
+    return null;
+  } catch (err) {
+    if (err instanceof Syntax) return err.message;
+    throw err;
+  }
 }
 
 /** Unmarshal's error for these bytes into map[string]interface{}, or null when it succeeds. */

@@ -1,3 +1,4 @@
+import { type FieldError, invalid, invalidValue, notSupported } from "../errors.ts";
 import type { Kind } from "../kinds/kind.ts";
 import { clone, type KubeObject, timestamp } from "../object.ts";
 
@@ -7,6 +8,49 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+}
+
+/** metav1.DeleteOptions as a request gives them (its body decoded, or its query parameters), unchecked. */
+export interface RequestedDeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  orphanDependents?: boolean;
+  propagationPolicy?: string;
+  dryRun?: string[];
+}
+
+const propagationPolicies = ["Foreground", "Background", "Orphan"];
+
+/**
+ * ValidateDeleteOptions (as rest.BeforeDelete runs it: a 422 on DeleteOptions.meta.k8s.io), then the
+ * options the server acts on. The deprecated orphanDependents reads as the policy it stands for.
+ */
+export function checkDeleteOptions(requested: RequestedDeleteOptions): DeleteOptions {
+  const { propagationPolicy: policy, orphanDependents: orphan } = requested;
+  const errors: FieldError[] = [];
+  if (orphan !== undefined && policy !== undefined)
+    errors.push(
+      invalidValue(
+        "propagationPolicy",
+        policy,
+        "orphanDependents and deletionPropagation cannot be both set",
+      ),
+    );
+  if (policy !== undefined && !propagationPolicies.includes(policy))
+    errors.push(notSupported("propagationPolicy", policy, [...propagationPolicies, "nil"]));
+  if (errors.length) throw invalid("meta.k8s.io", "DeleteOptions", "", errors);
+  const propagationPolicy = (policy ??
+    (orphan === undefined ? undefined : orphan ? "Orphan" : "Background")) as
+    | DeleteOptions["propagationPolicy"]
+    | undefined;
+  return {
+    ...(propagationPolicy ? { propagationPolicy } : {}),
+    ...(requested.gracePeriodSeconds !== undefined
+      ? { gracePeriodSeconds: requested.gracePeriodSeconds }
+      : {}),
+    ...(requested.preconditions ? { preconditions: requested.preconditions } : {}),
+    dryRun: requested.dryRun?.includes("All") ?? false,
+  };
 }
 
 /** The finalizer the garbage collector honours by removing the owner's references from its dependents. */

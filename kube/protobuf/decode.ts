@@ -7,10 +7,9 @@
  * protobufjs does the wire format; this module only unwraps the envelope and maps the decoded
  * message onto Kubernetes JSON (Go encoding/json with the API types' omitempty and custom marshallers).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import protobuf from "protobufjs";
 import { inlineFields, jsonNames, keepZeroFields, listMessages } from "./go-fields.ts";
+import schema from "./schema.json" with { type: "json" };
 
 const meta = "k8s.io.apimachinery.pkg.apis.meta.v1";
 
@@ -41,7 +40,7 @@ let root: protobuf.Root | undefined;
 
 /** Loads (once) and returns the protobufjs Root holding the Kubernetes message types of schema.json. */
 export function loadRoot(): protobuf.Root {
-  root ??= protobuf.Root.fromJSON(JSON.parse(readFileSync(join(import.meta.dirname, "schema.json"), "utf8")));
+  root ??= protobuf.Root.fromJSON(schema as protobuf.INamespace);
   return root;
 }
 

@@ -1,5 +1,5 @@
 import { badRequest } from "../errors.ts";
-import type { KubeObject } from "../object.ts";
+import { isPlainObject, type KubeObject } from "../object.ts";
 import {
   addQuantities,
   compareQuantities,
@@ -18,14 +18,10 @@ import {
  */
 export type ResourceList = Map<string, Quantity>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Reads a JSON ResourceList; entries that are not quantities are left out. */
 export function readResourceList(json: unknown): ResourceList {
   const list: ResourceList = new Map();
-  if (!isRecord(json)) return list;
+  if (!isPlainObject(json)) return list;
   for (const [name, value] of Object.entries(json)) {
     try {
       list.set(name, parseQuantityExact(value));
@@ -57,7 +53,7 @@ export function decodeResourceList(owner: Record<string, unknown>, key: string, 
     return;
   }
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(isRecord(json) ? json : {})) {
+  for (const [name, value] of Object.entries(isPlainObject(json) ? json : {})) {
     try {
       out[name] = formatQuantity(roundUpQuantity(parseQuantityExact(value ?? "0"), -3));
     } catch (err) {

@@ -11,6 +11,9 @@ export interface ProcessContext {
   stdin: boolean;
 }
 
+/** Runs a program (argv[0] by path or name): how a shell runs the commands of its script. */
+export type ProgramRunner = (argv: string[], ctx: ProcessContext) => Outcome;
+
 /** Keeps running. */
 export const forever: Outcome = { kind: "forever" };
 

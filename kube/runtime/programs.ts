@@ -71,7 +71,7 @@ function shell(args: string[], ctx: ProcessContext): Outcome {
     if (a === "--") break;
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) {
       const script = args.slice(i + 1).find((x) => !x.startsWith("-"));
-      return script === undefined ? done(2) : runScript(script, ctx);
+      return script === undefined ? done(2) : runScript(script, ctx, runProgram);
     }
     if (a.startsWith("-") || a.startsWith("+")) continue;
     return forever; // a script file we cannot read

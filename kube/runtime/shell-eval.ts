@@ -1,5 +1,4 @@
-import { done, forever, type Outcome, type ProcessContext } from "./outcome.ts";
-import { runProgram } from "./programs.ts";
+import { done, forever, type Outcome, type ProcessContext, type ProgramRunner } from "./outcome.ts";
 import { parseScript, type ShellNode, ShellSyntaxError } from "./shell-parse.ts";
 
 /**
@@ -14,6 +13,8 @@ type Result = { kind: "forever" } | Done;
 
 interface Shell {
   ctx: ProcessContext;
+  /** Runs the script's commands (programs.ts, which runs this for `sh -c`). */
+  runProgram: ProgramRunner;
   status: number;
   errexit: boolean;
 }
@@ -62,7 +63,7 @@ function simple(words: string[], sh: Shell): Result {
       };
     case "exec": {
       if (!args.length) return done(0);
-      const r = runProgram(args, sh.ctx);
+      const r = sh.runProgram(args, sh.ctx);
       return r.kind === "forever" ? r : { kind: "done", status: r.status, ms: r.ms, exited: true };
     }
     case "break":
@@ -72,7 +73,7 @@ function simple(words: string[], sh: Shell): Result {
     case "read":
       return sh.ctx.stdin ? forever : done(1);
   }
-  return runProgram(argv, sh.ctx);
+  return sh.runProgram(argv, sh.ctx);
 }
 
 /** `wait` in a list: until the jobs this list started in the background are done. */
@@ -163,8 +164,11 @@ function run(node: ShellNode, sh: Shell, cond: boolean): Result {
   }
 }
 
-/** What `sh -c script` does: keeps running, or exits with a status after some time. */
-export function runScript(script: string, ctx: ProcessContext): Outcome {
+/**
+ * What `sh -c script` does: keeps running, or exits with a status after some time. `runProgram`
+ * runs its commands; the caller passes it, as programs.ts runs shells through this.
+ */
+export function runScript(script: string, ctx: ProcessContext, runProgram: ProgramRunner): Outcome {
   let root: ShellNode;
   try {
     root = parseScript(script);
@@ -172,6 +176,6 @@ export function runScript(script: string, ctx: ProcessContext): Outcome {
     if (err instanceof ShellSyntaxError) return done(2);
     throw err;
   }
-  const r = run(root, { ctx, status: 0, errexit: false }, false);
+  const r = run(root, { ctx, runProgram, status: 0, errexit: false }, false);
   return r.kind === "forever" ? r : done(r.status, r.ms);
 }

@@ -1,6 +1,7 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../errors.ts";
 import { labelValueProblems, qualifiedNameProblems, validateLabels } from "../meta/labels.ts";
-import { isRecord, type Json, list, record, text } from "../validation/json.ts";
+import { isPlainObject } from "../object.ts";
+import { type Json, list, record, text } from "../validation/json.ts";
 
 /** One requirement of a metav1.LabelSelector, after matchLabels became `key=value` requirements. */
 interface Requirement {
@@ -22,7 +23,7 @@ function requirements(selector: Json): Requirement[] {
 
 /** ValidateLabelSelector (metav1 validation): matchLabels as labels, each expression's operator, key and values. */
 export function validateLabelSelector(selector: unknown, path: string): FieldError[] {
-  if (!isRecord(selector)) return [];
+  if (!isPlainObject(selector)) return [];
   const errors = validateLabels(
     record(selector.matchLabels) as Record<string, string>,
     `${path}.matchLabels`,

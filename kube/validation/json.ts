@@ -3,17 +3,20 @@
  * validation must report it rather than crash on it.
  */
 
+import { isPlainObject } from "../object.ts";
+
 /** A JSON object. */
 export type Json = Record<string, unknown>;
 
-/** Whether a value is a JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/**
+ * @deprecated isPlainObject (kube/object.ts) under its old name, for the files being reworked
+ * elsewhere (workers/replication, workers/deployment, kinds/replicationcontroller); use isPlainObject.
+ */
+export const isRecord = isPlainObject;
 
 /** The value as an object, or an empty one. */
 export function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
+  return isPlainObject(value) ? value : {};
 }
 
 /** The value as an array, or an empty one. */
@@ -39,7 +42,7 @@ export function num(value: unknown): number | undefined {
 /** The object at `obj[key]`, created when absent so defaults can be written into it. */
 export function child(obj: Json, key: string): Json {
   const value = obj[key];
-  if (isRecord(value)) return value;
+  if (isPlainObject(value)) return value;
   const created: Json = {};
   obj[key] = created;
   return created;

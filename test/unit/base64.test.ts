@@ -23,3 +23,24 @@ describe("Go's base64.StdEncoding", () => {
     expect(decodeBase64(text)).toEqual({ ok: false, offset });
   });
 });
+
+describe("Go's base64 offsets (as encoding/json reports them)", () => {
+  const cases: [string, number | null][] = [
+    ["YWJj", null],
+    ["YWI=", null],
+    ["YQ==", null],
+    ["YW\nJj", null],
+    ["", null],
+    ["YWJ", 0],
+    ["YWJjZA", 4],
+    ["YW!j", 2],
+    ["Y===", 1],
+    ["YQ=", 3],
+    ["YQ==x", 4],
+    ["YWJj=", 4],
+  ];
+  it.each(cases)("%j → %s", (input, offset) => {
+    const r = decodeBase64(input);
+    expect(r.ok ? null : r.offset).toBe(offset);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type DecodeOptions, decodeTyped } from "../../kube/decode/decode-typed.ts";
-import { parseJsonBody } from "../../kube/decode/json-node.ts";
+import { type JsonBody, parseJsonBody } from "../../kube/decode/json-node.ts";
 import { StatusError } from "../../kube/errors.ts";
 import type { Kind } from "../../kube/kinds/kind.ts";
 import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
@@ -13,10 +13,11 @@ const widget: Kind = {
   resource: "widgets",
 };
 
-/** The StatusError decodeTyped throws, as code and message. */
+/** The StatusError decodeTyped throws, as code and message; a JsonBody is decoded with its text. */
 function failure(kind: Kind, body: unknown, options: DecodeOptions = {}): [number, string] {
+  const json = body instanceof Object && "text" in body && "value" in body ? (body as JsonBody) : undefined;
   try {
-    decodeTyped(kind, body, options);
+    decodeTyped(kind, json ? json.value : body, json ? { ...options, sourceText: json.text } : options);
   } catch (err) {
     if (err instanceof StatusError) return [err.code, err.message];
     throw err;
@@ -74,7 +75,8 @@ describe("decodeTyped", () => {
   it("warns about a JSON patch's own unknown fields, as json patch errors", () => {
     const warnings: string[] = [];
     const body = parseJsonBody('[{"op":"add","path":"/metadata/labels","valeu":{}}]');
-    decodeTyped(namespaceKind, { metadata: { name: "n" } }, { warnings, patch: { type: "json", body } });
+    const patch = { type: "json" as const, body: body.value, sourceText: body.text };
+    decodeTyped(namespaceKind, { metadata: { name: "n" } }, { warnings, patch });
     expect(warnings).toEqual(['json patch unknown field "[0].valeu"']);
   });
 
@@ -87,5 +89,13 @@ describe("decodeTyped", () => {
     );
     expect(obj).toEqual({ metadata: { name: "n" } });
     expect(warnings).toEqual([]);
+  });
+
+  it("sees a body's duplicate keys in a copy of it too: the text travels beside the value", () => {
+    const body = parseJsonBody('{"metadata":{"name":"a","name":"b"}}');
+    const warnings: string[] = [];
+    const obj = decodeTyped(namespaceKind, structuredClone(body.value), { sourceText: body.text, warnings });
+    expect(obj).toEqual({ metadata: { name: "b" } });
+    expect(warnings).toEqual(['duplicate field "metadata.name"']);
   });
 });

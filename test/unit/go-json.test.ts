@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { goJsonObjectError } from "../../kube/go/json-syntax.ts";
+import { goJsonObjectError, goJsonSyntaxError } from "../../kube/go/json-syntax.ts";
 
 const check = (text: string) => goJsonObjectError(Buffer.from(text, "latin1"));
 
@@ -46,5 +46,16 @@ describe("encoding/json's verdict on a docker config", () => {
     ["a boolean", "true", "json: cannot unmarshal bool into Go value of type map[string]interface {}"],
   ])("refuses %s: %s", (_name, text, message) => {
     expect(check(text)).toBe(message);
+  });
+});
+
+describe("encoding/json's nesting limit", () => {
+  const nested = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+  it("takes 10000 levels, deeper than a recursive walk of this process could go", () => {
+    expect(goJsonSyntaxError(Buffer.from(nested(10000)))).toBeNull();
+  });
+  it("refuses the 10001st at its bracket", () => {
+    expect(goJsonSyntaxError(Buffer.from(nested(10001)))).toBe("invalid character '[' exceeded max depth");
+    expect(check(`[${nested(100000)}]`)).toBe("invalid character '[' exceeded max depth");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DepthError, parseJsonNodes } from "../../kube/decode/json-node.ts";
-import { base64ErrorOffset } from "../../kube/go/base64-errors.ts";
-import { goMarshal, goQuote, goSprintV } from "../../kube/go/format.ts";
+import { goQuote, goSprintV } from "../../kube/go/format.ts";
+import { goJson } from "../../kube/go/json-marshal.ts";
 import { parseGoTime } from "../../kube/go/time.ts";
 
 const layout = '"2006-01-02T15:04:05Z07:00"';
@@ -57,26 +57,6 @@ describe("Go's time.Parse for metav1.Time", () => {
   });
 });
 
-describe("Go's base64 offsets", () => {
-  const cases: [string, number | null][] = [
-    ["YWJj", null],
-    ["YWI=", null],
-    ["YQ==", null],
-    ["YW\nJj", null],
-    ["", null],
-    ["YWJ", 0],
-    ["YWJjZA", 4],
-    ["YW!j", 2],
-    ["Y===", 1],
-    ["YQ=", 3],
-    ["YQ==x", 4],
-    ["YWJj=", 4],
-  ];
-  it.each(cases)("%j → %s", (input, offset) => {
-    expect(base64ErrorOffset(input)).toBe(offset);
-  });
-});
-
 describe("Go's printing", () => {
   it("quotes as strconv.Quote", () => {
     expect(goQuote('a"b\\c\n\x01é')).toBe('"a\\"b\\\\c\\n\\x01é"');
@@ -88,7 +68,9 @@ describe("Go's printing", () => {
     expect(goSprintV({ a: 0.00001 })).toBe("map[a:1e-05]");
   });
   it("marshals as encoding/json, keys sorted and HTML escaped", () => {
-    expect(goMarshal({ b: "<&>", a: 1 })).toBe('{"a":1,"b":"\\u003c\\u0026\\u003e"}');
+    expect(goJson({ b: "<&>", a: 1 })).toBe('{"a":1,"b":"\\u003c\\u0026\\u003e"}');
+    // Keys in Go's byte order, integer-like ones too (a JS object would put "9" and "10" first).
+    expect(goJson({ b: 1, 10: 2, 9: 3, "": 4 })).toBe('{"":4,"10":2,"9":3,"b":1}');
   });
 });
 

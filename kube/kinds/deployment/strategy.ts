@@ -1,7 +1,8 @@
-import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
+import { type FieldError, forbiddenField, invalidRendered, invalidValue, required } from "../../errors.ts";
 import { regexError } from "../../meta/names.ts";
-import { invalidRendered, isNegativeMessage } from "../../validation/field.ts";
-import { child, isRecord, type Json, text } from "../../validation/json.ts";
+import { isPlainObject } from "../../object.ts";
+import { child, type Json, text } from "../../validation/json.ts";
+import { isNegativeMessage } from "../../validation/messages.ts";
 
 /** Go's `%#v` of an intstr.IntOrString, as the API server prints a bad maxSurge or maxUnavailable. */
 function goIntOrString(v: unknown): string {
@@ -53,15 +54,15 @@ export function defaultStrategy(spec: Json): void {
 
 /** ValidateDeploymentStrategy with ValidateRollingUpdateDeployment. */
 export function validateStrategy(strategy: unknown): FieldError[] {
-  const s = isRecord(strategy) ? strategy : {};
+  const s = isPlainObject(strategy) ? strategy : {};
   const path = "spec.strategy";
   switch (s.type) {
     case "Recreate":
-      return isRecord(s.rollingUpdate)
+      return isPlainObject(s.rollingUpdate)
         ? [forbiddenField(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'")]
         : [];
     case "RollingUpdate": {
-      if (!isRecord(s.rollingUpdate))
+      if (!isPlainObject(s.rollingUpdate))
         return [required(`${path}.rollingUpdate`, "this should be defaulted and never be nil")];
       const { maxUnavailable, maxSurge } = s.rollingUpdate;
       const at = `${path}.rollingUpdate`;

@@ -1,9 +1,8 @@
-import { type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
+import { type FieldError, invalidValue, required } from "../../errors.ts";
 import { isValidIP, specialIPProblems } from "../../go/ip.ts";
-import { qualifiedNameProblems } from "../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../meta/names.ts";
 import type { KubeObject } from "../../object.ts";
-import { portNumProblem, supportedProtocols } from "../service/ports.ts";
+import { validateAppProtocol, validatePortNumber, validateProtocol } from "../../validation/ports.ts";
 
 /** core/v1 EndpointAddress as JSON. */
 export interface EndpointAddress {
@@ -60,14 +59,11 @@ function validatePort(port: EndpointPort, requireName: boolean, path: string): F
   if (requireName && !port.name) errors.push(required(`${path}.name`));
   else if (port.name)
     for (const p of dns1123LabelProblems(port.name)) errors.push(invalidValue(`${path}.name`, port.name, p));
-  const problem = portNumProblem(port.port ?? 0);
-  if (problem) errors.push(invalidValue(`${path}.port`, port.port ?? 0, problem));
-  if (!port.protocol) errors.push(required(`${path}.protocol`));
-  else if (!supportedProtocols.includes(port.protocol))
-    errors.push(notSupported(`${path}.protocol`, port.protocol, supportedProtocols));
-  if (port.appProtocol !== undefined)
-    for (const p of qualifiedNameProblems(port.appProtocol))
-      errors.push(invalidValue(`${path}.appProtocol`, port.appProtocol, p));
+  errors.push(
+    ...validatePortNumber(port.port ?? 0, `${path}.port`),
+    ...validateProtocol(port.protocol, `${path}.protocol`),
+    ...validateAppProtocol(port.appProtocol, `${path}.appProtocol`),
+  );
   return errors;
 }
 

@@ -1,10 +1,9 @@
-import { type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
+import { duplicate, type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
 import { ipFamilyOf, specialIPProblems } from "../../go/ip.ts";
-import { qualifiedNameProblems, validateLabels } from "../../meta/labels.ts";
+import { validateLabels } from "../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../meta/names.ts";
 import type { KubeObject } from "../../object.ts";
-import { duplicate } from "../service/go-values.ts";
-import { supportedProtocols } from "../service/ports.ts";
+import { validateAppProtocol, validateProtocol } from "../../validation/ports.ts";
 
 /** discovery/v1 EndpointPort as JSON. */
 export interface SlicePort {
@@ -91,12 +90,10 @@ function validatePorts(ports: SlicePort[]): FieldError[] {
     if (name) for (const p of dns1123LabelProblems(name)) errors.push(invalidValue(`${path}.name`, name, p));
     if (names.has(name)) errors.push(duplicate(`${path}.name`, name));
     names.add(name);
-    if (!port.protocol) errors.push(required(`${path}.protocol`));
-    else if (!supportedProtocols.includes(port.protocol))
-      errors.push(notSupported(`${path}.protocol`, port.protocol, supportedProtocols));
-    if (port.appProtocol !== undefined)
-      for (const p of qualifiedNameProblems(port.appProtocol))
-        errors.push(invalidValue(`${path}.appProtocol`, port.appProtocol, p));
+    errors.push(
+      ...validateProtocol(port.protocol, `${path}.protocol`),
+      ...validateAppProtocol(port.appProtocol, `${path}.appProtocol`),
+    );
     return errors;
   });
 }

@@ -1,4 +1,4 @@
-import { type FieldError, forbiddenField, required } from "../../errors.ts";
+import { duplicate, type FieldError, forbiddenField, invalidRendered, required } from "../../errors.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import {
   compareQuantities,
@@ -14,7 +14,6 @@ import {
   validateLimitRangeResourceName,
   validateLimitRangeType,
 } from "../../quantity/resource-names.ts";
-import { duplicate, invalidRendered } from "../../validation/field.ts";
 
 /** The ResourceLists of a LimitRangeItem, in the order ValidateLimitRange reads them. */
 export const limitRangeLists = ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"] as const;

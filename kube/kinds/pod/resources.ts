@@ -1,6 +1,7 @@
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
 import { compareQuantities } from "../../quantity/quantity.ts";
 import { addLists, type ResourceList, readResourceList } from "../../quantity/resource-list.ts";
+import { record } from "../../validation/json.ts";
 
 /**
  * A pod's containers' resources read as quantities, and the pod's effective requests and limits
@@ -16,10 +17,6 @@ export interface ContainerResources {
   limits: ResourceList;
   /** A sidecar: an init container with restartPolicy Always. */
   restartable: boolean;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
 }
 
 function readContainers(list: unknown, init: boolean): ContainerResources[] {

@@ -1,6 +1,7 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
-import { inclusiveRange } from "../../validation/field.ts";
-import { isRecord, type Json, record, records, text } from "../../validation/json.ts";
+import { isPlainObject } from "../../object.ts";
+import { type Json, record, records, text } from "../../validation/json.ts";
+import { inclusiveRange } from "../../validation/messages.ts";
 import { validateOnlyAddedTolerations } from "./spec/tolerations.ts";
 
 const updatableFields = [
@@ -16,7 +17,7 @@ const maxInt32 = 2147483647;
 function absentIfEmpty(v: unknown): unknown {
   if (v === null) return undefined;
   if (Array.isArray(v) && v.length === 0) return undefined;
-  if (isRecord(v) && Object.keys(v).length === 0) return undefined;
+  if (isPlainObject(v) && Object.keys(v).length === 0) return undefined;
   return v;
 }
 
@@ -32,7 +33,7 @@ export function jsonEqual(x: unknown, y: unknown): boolean {
     return (
       Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]))
     );
-  if (!isRecord(a) || !isRecord(b)) return false;
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) if (!jsonEqual(a[k], b[k])) return false;
   return true;
@@ -41,7 +42,7 @@ export function jsonEqual(x: unknown, y: unknown): boolean {
 /** The differing leaves of two specs, one `-`/`+` pair per path, in the spirit of cmp.Diff. */
 function specDiff(old: unknown, next: unknown, path = ""): string[] {
   if (jsonEqual(old, next)) return [];
-  if (isRecord(old) && isRecord(next)) {
+  if (isPlainObject(old) && isPlainObject(next)) {
     const keys = [...new Set([...Object.keys(old), ...Object.keys(next)])];
     return keys.flatMap((k) => specDiff(old[k], next[k], path ? `${path}.${k}` : k));
   }

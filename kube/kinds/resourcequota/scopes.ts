@@ -1,4 +1,5 @@
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
+import { record } from "../../validation/json.ts";
 import { podContainers } from "../pod/resources.ts";
 
 /**
@@ -10,10 +11,6 @@ interface ScopeSelector {
   scopeName: string;
   operator: string;
   values: string[];
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
 }
 
 /** getScopeSelectorsFromQuota: each scope as "Exists", then the selector's expressions. */

@@ -1,7 +1,8 @@
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
 import { newQuantity, type Quantity, tryQuantity } from "../../quantity/quantity.ts";
 import { addLists, type ResourceList } from "../../quantity/resource-list.ts";
 import { isNativeResource } from "../../quantity/resource-names.ts";
+import { record } from "../../validation/json.ts";
 import { podContainers, podLimits, podRequests } from "../pod/resources.ts";
 
 /**
@@ -32,10 +33,6 @@ const podNames = new Set([
 const serviceNames = new Set(["count/services", "services", "services.loadbalancers", "services.nodeports"]);
 const claimNames = new Set(["count/persistentvolumeclaims", "persistentvolumeclaims", "requests.storage"]);
 const storageClassSuffix = ".storageclass.storage.k8s.io/";
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
 
 /** The count/ name of a storage resource: "count/pods", "count/deployments.apps". */
 export function countName(resource: string): string {

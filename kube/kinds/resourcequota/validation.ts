@@ -1,4 +1,4 @@
-import { type FieldError, invalidValue, required } from "../../errors.ts";
+import { type FieldError, invalidRendered, invalidValue, required } from "../../errors.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { formatQuantity, goQuantity } from "../../quantity/quantity.ts";
 import { readResourceList } from "../../quantity/resource-list.ts";
@@ -7,7 +7,8 @@ import {
   isStandardQuotaResourceName,
   validateQuotaResourceName,
 } from "../../quantity/resource-names.ts";
-import { immutableMessage, invalidRendered, isNegativeMessage } from "../../validation/field.ts";
+import { record } from "../../validation/json.ts";
+import { immutableMessage, isNegativeMessage } from "../../validation/messages.ts";
 
 const standardScopes = new Set([
   "Terminating",
@@ -29,10 +30,6 @@ const conflictingScopes = [
   ["BestEffort", "NotBestEffort"],
   ["Terminating", "NotTerminating"],
 ];
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
 
 /** The scopes of a quota's spec. */
 export function quotaScopes(obj: KubeObject): string[] {

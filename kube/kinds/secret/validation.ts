@@ -2,7 +2,7 @@ import { type FieldError, forbiddenField, invalidValue, required } from "../../e
 import { goJsonObjectError } from "../../go/json-syntax.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { configKeyProblems } from "../../validation/config-key.ts";
-import { immutableMessage } from "../../validation/field.ts";
+import { immutableMessage } from "../../validation/messages.ts";
 
 /** core.MaxSecretSize: what a Secret's data may hold, decoded, in all. */
 export const maxSecretSize = 1024 * 1024;

@@ -1,6 +1,6 @@
-import { type FieldError, invalidValue, StatusError } from "../../errors.ts";
+import { type FieldError, invalidRendered, invalidValue, StatusError } from "../../errors.ts";
 import { formatIPv4, parseIPv4 } from "../../go/ip.ts";
-import { goStringSlice, invalidRendered } from "./go-values.ts";
+import { goStringSlice } from "../../go/values.ts";
 import {
   clusterIPNone,
   clusterIPsOf,

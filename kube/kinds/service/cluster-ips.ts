@@ -1,6 +1,13 @@
-import { type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  invalidRendered,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../errors.ts";
 import { ipFamilyOf } from "../../go/ip.ts";
-import { duplicate, goStringSlice, invalidRendered } from "./go-values.ts";
+import { goStringSlice } from "../../go/values.ts";
 import { clusterIPNone, clusterIPsOf, isHeadless, type ServiceSpec } from "./spec.ts";
 
 /** The IP families a service may name, sorted as the API server lists them. */
@@ -99,7 +106,9 @@ export function validateClusterIPsUpdate(spec: ServiceSpec, old: ServiceSpec): F
     });
   } else if (oldIPs.length > ips.length) {
     if (ips.length === 0)
-      errors.push(invalidRendered(`${field}[0]`, goStringSlice(ips), "primary clusterIP can not be unset"));
+      errors.push(
+        invalidRendered(`${field}[0]`, goStringSlice(spec.clusterIPs), "primary clusterIP can not be unset"),
+      );
     else if (ips[0] !== oldIPs[0]) errors.push(changed(0));
     if (ips.length === 1 && spec.ipFamilyPolicy !== "SingleStack")
       errors.push(

@@ -1,7 +1,7 @@
-import { type FieldError, invalidValue } from "../../errors.ts";
+import { type FieldError, invalidRendered, invalidValue } from "../../errors.ts";
 import { ipFamilyOf } from "../../go/ip.ts";
+import { goStringSlice } from "../../go/values.ts";
 import { validateClusterIPsRelatedFields } from "./cluster-ips.ts";
-import { goStringSlice, invalidRendered } from "./go-values.ts";
 import { clusterIPNone, clusterIPsOf, type ServiceSpec } from "./spec.ts";
 
 /** The one family a sandbox's service network has: 10.96.0.0/12 is single-stack IPv4. */

@@ -1,5 +1,5 @@
 import { type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
-import { portNumProblem } from "./ports.ts";
+import { validatePortNumber } from "../../validation/ports.ts";
 import type { ServiceSpec } from "./spec.ts";
 
 const trafficPolicies = ["Cluster", "Local"];
@@ -36,8 +36,7 @@ function healthCheckNodePort(spec: ServiceSpec, needsHealthCheck: boolean): Fiel
       : [];
   // Required in the API server too, but allocation fills it before its validation runs.
   if (!port) return [];
-  const problem = portNumProblem(port);
-  return problem ? [invalidValue("spec.healthCheckNodePort", port, problem)] : [];
+  return validatePortNumber(port, "spec.healthCheckNodePort");
 }
 
 function internalTrafficPolicy(spec: ServiceSpec): FieldError[] {

@@ -1,5 +1,5 @@
-import { type FieldError, forbiddenField } from "../../errors.ts";
-import { invalidRendered } from "./go-values.ts";
+import { type FieldError, forbiddenField, invalidRendered } from "../../errors.ts";
+import { immutableMessage } from "../../validation/messages.ts";
 import {
   clusterIPsOf,
   externallyAccessible,
@@ -116,6 +116,6 @@ export function validateLoadBalancerUpdate(spec: ServiceSpec, old: ServiceSpec):
       ),
     );
   if (needsHealthCheck(spec) && needsHealthCheck(old) && spec.healthCheckNodePort !== old.healthCheckNodePort)
-    errors.push(forbiddenField("spec.healthCheckNodePort", "field is immutable"));
+    errors.push(forbiddenField("spec.healthCheckNodePort", immutableMessage));
   return errors;
 }

@@ -1,9 +1,16 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../errors.ts";
 import { isValidIP, specialIPProblems } from "../../go/ip.ts";
+import { goServicePortKey } from "../../go/values.ts";
 import { qualifiedNameProblems, validateLabels } from "../../meta/labels.ts";
 import { dns1123SubdomainProblems } from "../../meta/names.ts";
 import { validateClusterIPsRelatedFields } from "./cluster-ips.ts";
-import { duplicate, goServicePortKey } from "./go-values.ts";
 import { validateServicePort } from "./ports.ts";
 import {
   clusterIPsOf,

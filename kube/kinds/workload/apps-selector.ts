@@ -1,7 +1,9 @@
-import { type FieldError, required } from "../../errors.ts";
+import { type FieldError, invalidRendered, required } from "../../errors.ts";
+import { goLabelSelector } from "../../go/values.ts";
+import { isPlainObject } from "../../object.ts";
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from "../../selectors/label-selector.ts";
-import { goLabelSelector, immutableMessage, invalidRendered } from "../../validation/field.ts";
-import { isRecord, type Json } from "../../validation/json.ts";
+import type { Json } from "../../validation/json.ts";
+import { immutableMessage } from "../../validation/messages.ts";
 import { jsonEqual } from "../pod/update.ts";
 import { templateLabels, validateTemplateForReplicas } from "./spec.ts";
 
@@ -13,7 +15,7 @@ export function validateSelectorAndTemplate(spec: Json): FieldError[] {
   const errors: FieldError[] = [];
   const selector = spec.selector;
   let matches: boolean | null;
-  if (!isRecord(selector)) {
+  if (!isPlainObject(selector)) {
     errors.push(required("spec.selector"));
     // A missing selector selects nothing, so the template's labels never match it.
     matches = false;
@@ -45,7 +47,7 @@ export function validateSelectorUnchanged(spec: Json, oldSpec: Json): FieldError
     : [
         invalidRendered(
           "spec.selector",
-          isRecord(spec.selector) ? goLabelSelector(spec.selector) : "null",
+          isPlainObject(spec.selector) ? goLabelSelector(spec.selector) : "null",
           immutableMessage,
         ),
       ];

@@ -1,8 +1,16 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../errors.ts";
-import type { KubeObject } from "../../object.ts";
+import {
+  type FieldError,
+  forbiddenField,
+  invalidRendered,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../errors.ts";
+import { goStringMap } from "../../go/values.ts";
+import { isPlainObject, type KubeObject } from "../../object.ts";
 import type { Column } from "../../printing/table.ts";
-import { goStringMap, invalidRendered, isNegativeMessage } from "../../validation/field.ts";
-import { child, isRecord, type Json, record, records, text } from "../../validation/json.ts";
+import { child, type Json, record, records, text } from "../../validation/json.ts";
+import { isNegativeMessage } from "../../validation/messages.ts";
 import type { ScaleSpec } from "../kind.ts";
 import { type DecodeContext, defaultPodSpec } from "../pod/spec/defaults.ts";
 import { validatePodTemplateSpec } from "../pod/spec/validation.ts";
@@ -19,7 +27,7 @@ export function specOf(obj: KubeObject): Json {
 
 /** Defaults inside spec.template: the pod spec's, and the `creationTimestamp: null` Go writes for templates. */
 export function defaultTemplate(spec: Json, ctx: DecodeContext): void {
-  if (!isRecord(spec.template)) return;
+  if (!isPlainObject(spec.template)) return;
   const meta = child(spec.template, "metadata");
   if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
   defaultPodSpec(child(spec.template, "spec"), ctx);
@@ -33,7 +41,9 @@ export function defaultReplicas(spec: Json): void {
 /** The template's labels (undefined when it has none). */
 export function templateLabels(spec: Json): Record<string, string> | undefined {
   const labels = record(spec.template).metadata;
-  return isRecord(labels) && isRecord(labels.labels) ? (labels.labels as Record<string, string>) : undefined;
+  return isPlainObject(labels) && isPlainObject(labels.labels)
+    ? (labels.labels as Record<string, string>)
+    : undefined;
 }
 
 /** ValidateNonnegativeField for an optional integer field. */
@@ -51,7 +61,7 @@ export function validateTemplateForReplicas(
   matches: boolean | null,
   owner: "ReplicationController" | "ReplicaSet",
 ): FieldError[] {
-  if (!isRecord(spec.template)) return [required("spec.template")];
+  if (!isPlainObject(spec.template)) return [required("spec.template")];
   const errors: FieldError[] = [];
   if (matches === false)
     errors.push(

@@ -1,7 +1,15 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidValue,
+  notFoundField,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { dns1123LabelProblems } from "../../../meta/names.ts";
-import { duplicate, notFoundField } from "../../../validation/field.ts";
-import { isRecord, type Json, record, records, text } from "../../../validation/json.ts";
+import { isPlainObject } from "../../../object.ts";
+import { type Json, record, records, text } from "../../../validation/json.ts";
 import { validateEnv, validateEnvFrom } from "./env.ts";
 import { validateLocalDescendingPath } from "./paths.ts";
 import { validateContainerPorts, validateHostPortConflicts } from "./ports.ts";
@@ -134,7 +142,7 @@ export function validateInitContainers(
       for (const probe of probes) errors.push(...validateProbe(c[probe], probe, ctx.grace, `${at}.${probe}`));
     } else
       for (const field of ["lifecycle", ...probes])
-        if (isRecord(c[field]))
+        if (isPlainObject(c[field]))
           errors.push(
             forbiddenField(
               `${at}.${field}`,

@@ -1,7 +1,8 @@
 import { badRequest } from "../../../errors.ts";
+import { isPlainObject } from "../../../object.ts";
 import { formatQuantity, parseQuantityExact, QuantityError } from "../../../quantity/quantity.ts";
 import { decodeResourceList } from "../../../quantity/resource-list.ts";
-import { child, isRecord, type Json, records } from "../../../validation/json.ts";
+import { child, type Json, records } from "../../../validation/json.ts";
 import { defaultPullPolicy } from "./image.ts";
 
 /** The kind being decoded, whose name a bad quantity's 400 carries ("Pod in version "v1" cannot be handled as a Pod"). */
@@ -30,13 +31,13 @@ function decodeQuantity(owner: Json, key: string, ctx: DecodeContext): void {
 }
 
 function defaultHttpGet(handler: unknown): void {
-  if (!isRecord(handler) || !isRecord(handler.httpGet)) return;
+  if (!isPlainObject(handler) || !isPlainObject(handler.httpGet)) return;
   setIfAbsent(handler.httpGet, "path", "/");
   setIfAbsent(handler.httpGet, "scheme", "HTTP");
 }
 
 function defaultProbe(probe: unknown): void {
-  if (!isRecord(probe)) return;
+  if (!isPlainObject(probe)) return;
   for (const [key, value] of [
     ["timeoutSeconds", 1],
     ["periodSeconds", 10],
@@ -48,7 +49,7 @@ function defaultProbe(probe: unknown): void {
 }
 
 function defaultFieldRef(fieldRef: unknown): void {
-  if (isRecord(fieldRef)) setIfAbsent(fieldRef, "apiVersion", "v1");
+  if (isPlainObject(fieldRef)) setIfAbsent(fieldRef, "apiVersion", "v1");
 }
 
 /** SetDefaults_Container and the declarative defaults inside a container. */
@@ -62,9 +63,10 @@ function defaultContainer(c: Json, ctx: DecodeContext): void {
   decodeResourceList(resources, "requests", owner);
   decodeResourceList(resources, "limits", owner);
   for (const port of records(c.ports)) setIfAbsent(port, "protocol", "TCP");
-  for (const env of records(c.env)) if (isRecord(env.valueFrom)) defaultFieldRef(env.valueFrom.fieldRef);
+  for (const env of records(c.env)) if (isPlainObject(env.valueFrom)) defaultFieldRef(env.valueFrom.fieldRef);
   for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) defaultProbe(c[probe]);
-  if (isRecord(c.lifecycle)) for (const hook of ["postStart", "preStop"]) defaultHttpGet(c.lifecycle[hook]);
+  if (isPlainObject(c.lifecycle))
+    for (const hook of ["postStart", "preStop"]) defaultHttpGet(c.lifecycle[hook]);
 }
 
 /** SetDefaults_Volume and its sources' defaults (modes 0644, hostPath type ""). */
@@ -72,17 +74,17 @@ function defaultVolume(v: Json, ctx: DecodeContext): void {
   dropNulls(v);
   const sources = Object.keys(v).filter((k) => k !== "name");
   if (!sources.length) v.emptyDir = {};
-  if (isRecord(v.emptyDir)) decodeQuantity(v.emptyDir, "sizeLimit", ctx);
-  if (isRecord(v.hostPath)) setIfAbsent(v.hostPath, "type", "");
+  if (isPlainObject(v.emptyDir)) decodeQuantity(v.emptyDir, "sizeLimit", ctx);
+  if (isPlainObject(v.hostPath)) setIfAbsent(v.hostPath, "type", "");
   for (const key of ["secret", "configMap", "downwardAPI", "projected"])
-    if (isRecord(v[key])) setIfAbsent(v[key], "defaultMode", 420);
-  if (isRecord(v.downwardAPI))
+    if (isPlainObject(v[key])) setIfAbsent(v[key], "defaultMode", 420);
+  if (isPlainObject(v.downwardAPI))
     for (const item of records(v.downwardAPI.items)) defaultFieldRef(item.fieldRef);
-  if (isRecord(v.projected))
+  if (isPlainObject(v.projected))
     for (const source of records(v.projected.sources)) {
-      if (isRecord(source.serviceAccountToken))
+      if (isPlainObject(source.serviceAccountToken))
         setIfAbsent(source.serviceAccountToken, "expirationSeconds", 3600);
-      if (isRecord(source.downwardAPI))
+      if (isPlainObject(source.downwardAPI))
         for (const item of records(source.downwardAPI.items)) defaultFieldRef(item.fieldRef);
     }
 }
@@ -96,7 +98,7 @@ export function defaultPodSpec(spec: Json, ctx: DecodeContext = { kind: "Pod" })
   dropNulls(spec);
   setIfAbsent(spec, "dnsPolicy", "ClusterFirst");
   setIfAbsent(spec, "restartPolicy", "Always");
-  if (!isRecord(spec.securityContext)) spec.securityContext = {};
+  if (!isPlainObject(spec.securityContext)) spec.securityContext = {};
   if (typeof spec.terminationGracePeriodSeconds !== "number") spec.terminationGracePeriodSeconds = 30;
   setIfAbsent(spec, "schedulerName", "default-scheduler");
   // The deprecated serviceAccount field mirrors serviceAccountName through conversion.
@@ -118,7 +120,7 @@ export function defaultPodSpec(spec: Json, ctx: DecodeContext = { kind: "Pod" })
 export function defaultPodOnly(spec: Json): void {
   for (const c of [...records(spec.containers), ...records(spec.initContainers)]) {
     const resources = child(c, "resources");
-    if (!isRecord(resources.limits)) continue;
+    if (!isPlainObject(resources.limits)) continue;
     const requests = child(resources, "requests");
     for (const [name, value] of Object.entries(resources.limits))
       if (!(name in requests)) requests[name] = value;

@@ -1,7 +1,8 @@
 import { type FieldError, invalidValue, required } from "../../../errors.ts";
 import { dns1123SubdomainProblems } from "../../../meta/names.ts";
+import { isPlainObject } from "../../../object.ts";
 import { configKeyProblems } from "../../../validation/config-key.ts";
-import { isRecord, type Json, record, records, text } from "../../../validation/json.ts";
+import { type Json, record, records, text } from "../../../validation/json.ts";
 import { envFieldPaths, validateObjectFieldSelector, validateResourceFieldSelector } from "./downward.ts";
 
 /**
@@ -30,23 +31,23 @@ function validateKeySelector(ref: Json, path: string): FieldError[] {
 }
 
 function validateValueFrom(ev: Json, path: string): FieldError[] {
-  if (!isRecord(ev.valueFrom)) return [];
+  if (!isPlainObject(ev.valueFrom)) return [];
   const from = ev.valueFrom;
   const errors: FieldError[] = [];
   let sources = 0;
-  if (isRecord(from.fieldRef)) {
+  if (isPlainObject(from.fieldRef)) {
     sources++;
     errors.push(...validateObjectFieldSelector(from.fieldRef, envFieldPaths, `${path}.fieldRef`));
   }
-  if (isRecord(from.resourceFieldRef)) {
+  if (isPlainObject(from.resourceFieldRef)) {
     sources++;
     errors.push(...validateResourceFieldSelector(from.resourceFieldRef, `${path}.resourceFieldRef`, false));
   }
-  if (isRecord(from.configMapKeyRef)) {
+  if (isPlainObject(from.configMapKeyRef)) {
     sources++;
     errors.push(...validateKeySelector(from.configMapKeyRef, `${path}.configMapKeyRef`));
   }
-  if (isRecord(from.secretKeyRef)) {
+  if (isPlainObject(from.secretKeyRef)) {
     sources++;
     errors.push(...validateKeySelector(from.secretKeyRef, `${path}.secretKeyRef`));
   }
@@ -92,11 +93,11 @@ export function validateEnvFrom(envFrom: unknown, path: string): FieldError[] {
     const prefix = text(ev.prefix);
     if (prefix) for (const p of envNameProblems(prefix)) errors.push(invalidValue(`${at}.prefix`, prefix, p));
     let sources = 0;
-    if (isRecord(ev.configMapRef)) {
+    if (isPlainObject(ev.configMapRef)) {
       sources++;
       errors.push(...validateEnvSource(record(ev.configMapRef), `${at}.configMapRef`));
     }
-    if (isRecord(ev.secretRef)) {
+    if (isPlainObject(ev.secretRef)) {
       sources++;
       errors.push(...validateEnvSource(record(ev.secretRef), `${at}.secretRef`));
     }

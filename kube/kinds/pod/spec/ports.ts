@@ -1,25 +1,6 @@
-import { type FieldError, invalidValue, notSupported, required } from "../../../errors.ts";
-import { duplicate, inclusiveRange } from "../../../validation/field.ts";
+import { duplicate, type FieldError, invalidValue, required } from "../../../errors.ts";
 import { type Json, records, text } from "../../../validation/json.ts";
-
-/** IsValidPortNum: 1–65535. */
-export function portNumberProblems(port: number): string[] {
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRange(1, 65535)];
-}
-
-/** IsValidPortName: an IANA service name — at most 15 of [-a-z0-9], a letter, no `--`, no hyphen at either end. */
-export function portNameProblems(name: string): string[] {
-  const problems: string[] = [];
-  if (name.length > 15) problems.push("must be no more than 15 characters");
-  if (!/^[-a-z0-9]+$/.test(name))
-    problems.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (!/[a-z]/.test(name)) problems.push("must contain at least one letter (a-z)");
-  if (name.includes("--")) problems.push("must not contain consecutive hyphens");
-  if (name.startsWith("-") || name.endsWith("-")) problems.push("must not begin or end with a hyphen");
-  return problems;
-}
-
-const protocols = ["SCTP", "TCP", "UDP"];
+import { portNameProblems, portNumberProblems, validateProtocol } from "../../../validation/ports.ts";
 
 /** validateContainerPorts: names unique and IANA-valid, port numbers in range, a known protocol. */
 export function validateContainerPorts(ports: unknown, path: string): FieldError[] {
@@ -43,9 +24,7 @@ export function validateContainerPorts(ports: unknown, path: string): FieldError
     if (hostPort)
       for (const p of portNumberProblems(Number(hostPort)))
         errors.push(invalidValue(`${at}.hostPort`, hostPort, p));
-    const protocol = text(port.protocol);
-    if (!protocol) errors.push(required(`${at}.protocol`));
-    else if (!protocols.includes(protocol)) errors.push(notSupported(`${at}.protocol`, protocol, protocols));
+    errors.push(...validateProtocol(text(port.protocol), `${at}.protocol`));
   });
   return errors;
 }

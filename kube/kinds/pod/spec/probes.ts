@@ -1,14 +1,8 @@
 import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
-import { isNegativeMessage } from "../../../validation/field.ts";
-import { isRecord, type Json, list, records, text } from "../../../validation/json.ts";
-import { portNameProblems, portNumberProblems } from "./ports.ts";
-
-/** ValidatePortNumOrName: a port number, or an IANA service name. */
-export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === "number") return portNumberProblems(port).map((p) => invalidValue(path, port, p));
-  if (typeof port === "string") return portNameProblems(port).map((p) => invalidValue(path, port, p));
-  return portNumberProblems(0).map((p) => invalidValue(path, 0, p));
-}
+import { isPlainObject } from "../../../object.ts";
+import { type Json, list, records, text } from "../../../validation/json.ts";
+import { isNegativeMessage } from "../../../validation/messages.ts";
+import { validatePortNumOrName } from "../../../validation/ports.ts";
 
 function validateHttpGet(h: Json, path: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -34,7 +28,7 @@ function validateHandler(handler: Json, kinds: string[], grace: number, path: st
   let count = 0;
   for (const kind of kinds) {
     const h = handler[kind];
-    if (!isRecord(h)) continue;
+    if (!isPlainObject(h)) continue;
     if (count++ > 0) {
       errors.push(forbiddenField(`${path}.${kind}`, "may not specify more than 1 handler type"));
       continue;
@@ -66,7 +60,7 @@ export type ProbeKind = "livenessProbe" | "readinessProbe" | "startupProbe";
 
 /** validateProbe and its liveness/readiness/startup specifics; nothing when the probe is absent. */
 export function validateProbe(probe: unknown, kind: ProbeKind, grace: number, path: string): FieldError[] {
-  if (!isRecord(probe)) return [];
+  if (!isPlainObject(probe)) return [];
   const errors = validateHandler(probe, ["exec", "httpGet", "tcpSocket", "grpc"], grace, path);
   for (const field of [
     "initialDelaySeconds",
@@ -92,9 +86,9 @@ export function validateProbe(probe: unknown, kind: ProbeKind, grace: number, pa
 
 /** validateLifecycle: postStart and preStop handlers. */
 export function validateLifecycle(lifecycle: unknown, grace: number, path: string): FieldError[] {
-  if (!isRecord(lifecycle)) return [];
+  if (!isPlainObject(lifecycle)) return [];
   return ["postStart", "preStop"].flatMap((hook) =>
-    isRecord(lifecycle[hook])
+    isPlainObject(lifecycle[hook])
       ? validateHandler(lifecycle[hook], ["exec", "httpGet", "tcpSocket", "sleep"], grace, `${path}.${hook}`)
       : [],
   );

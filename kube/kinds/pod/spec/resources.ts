@@ -1,4 +1,4 @@
-import { type FieldError, forbiddenField, invalidValue, required } from "../../../errors.ts";
+import { type FieldError, forbiddenField, invalidRendered, invalidValue, required } from "../../../errors.ts";
 import {
   addQuantities,
   compareQuantities,
@@ -14,8 +14,8 @@ import {
   isOvercommitAllowed,
   validateContainerResourceName,
 } from "../../../quantity/resource-names.ts";
-import { invalidRendered, isNegativeMessage } from "../../../validation/field.ts";
 import { type Json, record, records } from "../../../validation/json.ts";
+import { isNegativeMessage } from "../../../validation/messages.ts";
 
 /** ValidateResourceQuantityValue: not negative, and whole for integer resources. */
 function validateQuantity(name: string, q: Quantity | null, field: string): FieldError[] {

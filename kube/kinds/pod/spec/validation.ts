@@ -1,9 +1,18 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidRendered,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { isValidIP } from "../../../go/ip.ts";
 import { qualifiedNameProblems, validateAnnotations, validateLabels } from "../../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../../meta/names.ts";
-import { duplicate, inclusiveRange, invalidRendered } from "../../../validation/field.ts";
-import { isRecord, type Json, list, record, records, text } from "../../../validation/json.ts";
+import { isPlainObject } from "../../../object.ts";
+import { type Json, list, record, records, text } from "../../../validation/json.ts";
+import { inclusiveRange } from "../../../validation/messages.ts";
 import { validateContainers, validateInitContainers } from "./containers.ts";
 import { validateTolerations } from "./tolerations.ts";
 import { validateVolumes } from "./volumes.ts";
@@ -49,13 +58,13 @@ function validateHostNetwork(spec: Json, path: string, isPod: boolean): FieldErr
 function validateDNSConfig(spec: Json, path: string): FieldError[] {
   const config = spec.dnsConfig;
   if (spec.dnsPolicy === "None") {
-    if (!isRecord(config)) return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")];
+    if (!isPlainObject(config)) return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")];
     if (!list(config.nameservers).length)
       return [
         required(`${path}.nameservers`, "must provide at least one DNS nameserver when `dnsPolicy` is None"),
       ];
   }
-  if (!isRecord(config)) return [];
+  if (!isPlainObject(config)) return [];
   const errors: FieldError[] = [];
   const nameservers = list(config.nameservers).map(String);
   if (nameservers.length > 3)
@@ -158,7 +167,7 @@ function validatePodLevel(spec: Json, path: string, isPod: boolean): FieldError[
     errors.push(
       ...enumField(spec.preemptionPolicy, ["PreemptLowerPriority", "Never"], `${path}.preemptionPolicy`),
     );
-  if (isRecord(spec.os) && !["linux", "windows"].includes(text(spec.os.name)))
+  if (isPlainObject(spec.os) && !["linux", "windows"].includes(text(spec.os.name)))
     errors.push(notSupported(`${path}.os.name`, text(spec.os.name), ["linux", "windows"]));
   return errors;
 }

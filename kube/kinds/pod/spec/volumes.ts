@@ -1,8 +1,15 @@
-import { type FieldError, forbiddenField, invalidValue, notSupported, required } from "../../../errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbiddenField,
+  invalidValue,
+  notSupported,
+  required,
+} from "../../../errors.ts";
 import { dns1123LabelProblems } from "../../../meta/names.ts";
+import { isPlainObject } from "../../../object.ts";
 import { parseQuantity } from "../../../quantity/quantity.ts";
-import { duplicate } from "../../../validation/field.ts";
-import { isRecord, type Json, records, text } from "../../../validation/json.ts";
+import { type Json, records, text } from "../../../validation/json.ts";
 import { validateObjectFieldSelector, validateResourceFieldSelector, volumeFieldPaths } from "./downward.ts";
 import {
   badFileMode,
@@ -82,13 +89,13 @@ function validateDownwardFile(file: Json, path: string): FieldError[] {
   const errors: FieldError[] = [];
   if (!text(file.path)) errors.push(required(`${path}.path`));
   errors.push(...validateLocalNonReservedPath(text(file.path), `${path}.path`));
-  if (isRecord(file.fieldRef)) {
+  if (isPlainObject(file.fieldRef)) {
     errors.push(...validateObjectFieldSelector(file.fieldRef, volumeFieldPaths, `${path}.fieldRef`));
-    if (isRecord(file.resourceFieldRef))
+    if (isPlainObject(file.resourceFieldRef))
       errors.push(
         invalidValue(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously"),
       );
-  } else if (isRecord(file.resourceFieldRef))
+  } else if (isPlainObject(file.resourceFieldRef))
     errors.push(...validateResourceFieldSelector(file.resourceFieldRef, `${path}.resourceFieldRef`, true));
   else errors.push(required(path, "one of fieldRef and resourceFieldRef is required"));
   errors.push(...validateMode(file.mode, `${path}.mode`));
@@ -108,7 +115,7 @@ function validateProjected(projected: Json, path: string): FieldError[] {
     let count = 0;
     for (const key of ["secret", "configMap"] as const) {
       const ref = source[key];
-      if (!isRecord(ref)) continue;
+      if (!isPlainObject(ref)) continue;
       count++;
       if (!text(ref.name)) errors.push(required(`${at}.${key}.name`));
       records(ref.items).forEach((item, j) => {
@@ -116,14 +123,14 @@ function validateProjected(projected: Json, path: string): FieldError[] {
         claim(item.path, ref.name);
       });
     }
-    if (isRecord(source.downwardAPI)) {
+    if (isPlainObject(source.downwardAPI)) {
       count++;
       for (const file of records(source.downwardAPI.items)) {
         errors.push(...validateDownwardFile(file, `${at}.downwardAPI`));
         claim(file.path, file.path);
       }
     }
-    if (isRecord(source.serviceAccountToken)) {
+    if (isPlainObject(source.serviceAccountToken)) {
       count++;
       const token = source.serviceAccountToken;
       const seconds = typeof token.expirationSeconds === "number" ? token.expirationSeconds : 0;
@@ -218,7 +225,7 @@ function validateVolumeSource(volume: Json, path: string): FieldError[] {
       continue;
     }
     count++;
-    errors.push(...validateSource(key, isRecord(source) ? source : {}, `${path}.${key}`));
+    errors.push(...validateSource(key, isPlainObject(source) ? source : {}, `${path}.${key}`));
   }
   if (count === 0) errors.push(required(path, "must specify a volume type"));
   return errors;

@@ -1,6 +1,7 @@
-import { invalid, invalidValue, methodNotAllowed } from "./errors.ts";
-import type { Kind, ScaleSpec } from "./kinds/kind.ts";
-import { isPlainObject, type KubeObject } from "./object.ts";
+import { invalid, invalidValue, methodNotAllowed } from "../../errors.ts";
+import { isPlainObject, type KubeObject } from "../../object.ts";
+import { isNegativeMessage } from "../../validation/messages.ts";
+import type { Kind, ScaleSpec } from "../kind.ts";
 
 /** The autoscaling/v1 Scale of a scalable object, as GET …/scale answers. */
 export function scaleOf(kind: Kind, obj: KubeObject): KubeObject {
@@ -39,8 +40,6 @@ export function replicasFromScale(body: unknown, name: string): number {
       invalidValue("spec.replicas", replicas, "must be an integer"),
     ]);
   if (replicas < 0)
-    throw invalid("autoscaling", "Scale", name, [
-      invalidValue("spec.replicas", replicas, "must be greater than or equal to 0"),
-    ]);
+    throw invalid("autoscaling", "Scale", name, [invalidValue("spec.replicas", replicas, isNegativeMessage)]);
   return replicas;
 }

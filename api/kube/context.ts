@@ -1,0 +1,9 @@
+import type { Database } from "../../db/connection.ts";
+import type { ChangeFeed } from "../../db/feed.ts";
+
+/** What a resource request acts on: the database, the sandbox, and the change feed for watches. */
+export interface KubeRequestContext {
+  database: Database;
+  feed: ChangeFeed;
+  sandboxId: string;
+}
