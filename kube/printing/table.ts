@@ -11,9 +11,9 @@ export interface Column {
 }
 
 /** How a kind prints in `kubectl get`: its columns and one row of cells per object. */
-export interface Printer {
+export interface Printer<T extends KubeObject = KubeObject> {
   columns: Column[];
-  cells(obj: KubeObject, now: number): unknown[];
+  cells(obj: T, now: number): unknown[];
 }
 
 /** The Name column every kind starts with. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configMapKind } from "../../kube/kinds/configmap/index.ts";
+import type { Kind } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { replicationControllerKind } from "../../kube/kinds/replicationcontroller/index.ts";
@@ -18,7 +19,7 @@ const bound = (meta = {}, status = {}) =>
 describe("planDeletion", () => {
   it.each<{
     name: string;
-    kind: typeof podKind;
+    kind: Kind;
     object: KubeObject;
     options: DeleteOptions;
     action: string;

@@ -3,6 +3,7 @@ import { decodeBase64 } from "../../go/base64.ts";
 import { age } from "../../go/human-duration.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { ConfigMap } from "../../types/core-v1.ts";
 import { configKeyProblems } from "../../validation/config-key.ts";
 import { defineKind } from "../kind.ts";
 
@@ -95,7 +96,7 @@ export function validateConfigMapUpdate(obj: KubeObject, old: KubeObject): Field
 }
 
 /** core/v1 ConfigMap: string and binary data by key, optionally immutable; printed with its key count. */
-export const configMapKind = defineKind({
+export const configMapKind = defineKind<ConfigMap>({
   apiVersion: "v1",
   resource: "configmaps",
   kind: "ConfigMap",

@@ -2,6 +2,7 @@ import { invalidValue } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { labelSelectorString, validateLabelSelector } from "../../selectors/label-selector.ts";
+import type { Deployment } from "../../types/apps-v1.ts";
 import { record } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import { validateSelectorAndTemplate, validateSelectorUnchanged } from "../workload/apps-selector.ts";
@@ -27,7 +28,7 @@ function selectorCell(selector: unknown): string {
 }
 
 /** apps/v1 Deployment: RollingUpdate 25%/25% by default, an immutable selector, status owned by the server. */
-export const deploymentKind = defineKind({
+export const deploymentKind = defineKind<Deployment>({
   apiVersion: "apps/v1",
   resource: "deployments",
   kind: "Deployment",

@@ -1,10 +1,11 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { Endpoints } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { defaultEndpoints, formatEndpoints, subsetsOf, validateSubsets } from "./subsets.ts";
 
 /** core/v1 Endpoints: the addresses behind a service, printed as `kubectl get ep` prints them. */
-export const endpointsKind = defineKind({
+export const endpointsKind = defineKind<Endpoints>({
   apiVersion: "v1",
   resource: "endpoints",
   kind: "Endpoints",

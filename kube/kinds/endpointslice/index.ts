@@ -2,6 +2,7 @@ import { invalidValue } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { EndpointSlice } from "../../types/discovery-v1.ts";
 import { defineKind } from "../kind.ts";
 import {
   defaultSlice,
@@ -23,7 +24,7 @@ function content(obj: KubeObject): string {
 }
 
 /** discovery.k8s.io/v1 EndpointSlice: a service's endpoints in slices, found by kubernetes.io/service-name. */
-export const endpointSliceKind = defineKind({
+export const endpointSliceKind = defineKind<EndpointSlice>({
   apiVersion: "discovery.k8s.io/v1",
   resource: "endpointslices",
   kind: "EndpointSlice",

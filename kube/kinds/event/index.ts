@@ -4,6 +4,7 @@ import { qualifiedNameProblems } from "../../meta/labels.ts";
 import { dns1123SubdomainProblems } from "../../meta/names.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { nameColumn } from "../../printing/table.ts";
+import type { Event } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
 function record(value: unknown): Record<string, unknown> {
@@ -102,7 +103,7 @@ const eventDoc = {
  * core/v1 Event: what happened to an object (kubectl describe lists them by involvedObject field
  * selectors). Printed as printEvent prints: last seen, type, reason, object, message.
  */
-export const eventKind = defineKind({
+export const eventKind = defineKind<Event>({
   apiVersion: "v1",
   resource: "events",
   kind: "Event",

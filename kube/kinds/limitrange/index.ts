@@ -1,6 +1,7 @@
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { nameColumn } from "../../printing/table.ts";
 import { decodeResourceList } from "../../quantity/resource-list.ts";
+import type { LimitRange } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { limitRangeLists, validateLimitRange } from "./validation.ts";
 
@@ -43,7 +44,7 @@ function defaults(obj: KubeObject): void {
  * the LimitRanger admission plugin applies. It has no printer of its own, so it prints as the API
  * server's default table: Name and Created At.
  */
-export const limitRangeKind = defineKind({
+export const limitRangeKind = defineKind<LimitRange>({
   apiVersion: "v1",
   resource: "limitranges",
   kind: "LimitRange",

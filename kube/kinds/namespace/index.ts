@@ -1,6 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { Namespace } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
 /** Namespaces the API server refuses to delete. */
@@ -12,7 +13,7 @@ function spec(obj: KubeObject): Record<string, unknown> {
 }
 
 /** core/v1 Namespace: phase Active on create, the `kubernetes` finalizer, status owned by the server. */
-export const namespaceKind = defineKind({
+export const namespaceKind = defineKind<Namespace>({
   apiVersion: "v1",
   resource: "namespaces",
   kind: "Namespace",

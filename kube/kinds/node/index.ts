@@ -1,6 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { Node } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
 interface NodeStatus {
@@ -52,7 +53,7 @@ function column(name: string, description: string, priority = 0) {
 }
 
 /** core/v1 Node: cluster-scoped, printed as `kubectl get nodes` prints it. */
-export const nodeKind = defineKind({
+export const nodeKind = defineKind<Node>({
   apiVersion: "v1",
   resource: "nodes",
   kind: "Node",

@@ -1,5 +1,6 @@
 import { type FieldError, forbiddenField } from "../../errors.ts";
 import type { KubeObject } from "../../object.ts";
+import type { Pod } from "../../types/core-v1.ts";
 import { child, type Json, list } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import { podGracePeriod } from "./deletion.ts";
@@ -32,7 +33,7 @@ function initialStatus(pod: KubeObject): Json {
 }
 
 /** core/v1 Pod: the API server's defaults, admission defaults, validation and `kubectl get pods` columns. */
-export const podKind = defineKind({
+export const podKind = defineKind<Pod>({
   apiVersion: "v1",
   resource: "pods",
   kind: "Pod",

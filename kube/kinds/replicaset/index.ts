@@ -1,6 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabelSelector, labelSelectorString } from "../../selectors/label-selector.ts";
+import type { ReplicaSet } from "../../types/apps-v1.ts";
 import { record } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import { validateSelectorAndTemplate, validateSelectorUnchanged } from "../workload/apps-selector.ts";
@@ -18,7 +19,7 @@ import {
 } from "../workload/spec.ts";
 
 /** apps/v1 ReplicaSet: a required, immutable selector matching its template; status owned by the server. */
-export const replicaSetKind = defineKind({
+export const replicaSetKind = defineKind<ReplicaSet>({
   apiVersion: "apps/v1",
   resource: "replicasets",
   kind: "ReplicaSet",

@@ -3,6 +3,7 @@ import { age } from "../../go/human-duration.ts";
 import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabels } from "../../selectors/label-selector.ts";
+import type { ReplicationController } from "../../types/core-v1.ts";
 import { isRecord, type Json, record } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import {
@@ -72,7 +73,7 @@ function selectorString(obj: KubeObject): string {
 }
 
 /** core/v1 ReplicationController: defaults from its template, status owned by the server, scalable. */
-export const replicationControllerKind = defineKind({
+export const replicationControllerKind = defineKind<ReplicationController>({
   apiVersion: "v1",
   resource: "replicationcontrollers",
   kind: "ReplicationController",

@@ -3,6 +3,7 @@ import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatQuantity, newQuantity } from "../../quantity/quantity.ts";
 import { decodeResourceList, readResourceList } from "../../quantity/resource-list.ts";
+import type { ResourceQuota } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { validateResourceQuota, validateResourceQuotaUpdate } from "./validation.ts";
 
@@ -40,7 +41,7 @@ export function quotaUsageCells(obj: KubeObject): [string, string] {
  * core/v1 ResourceQuota: hard limits on what a namespace may hold. Its status (the enforced hard
  * limits and the usage) is the server's: the ResourceQuota admission plugin keeps it current.
  */
-export const resourceQuotaKind = defineKind({
+export const resourceQuotaKind = defineKind<ResourceQuota>({
   apiVersion: "v1",
   resource: "resourcequotas",
   kind: "ResourceQuota",

@@ -3,6 +3,7 @@ import { decodeBase64 } from "../../go/base64.ts";
 import { age } from "../../go/human-duration.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { Secret } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { secretTypes, validateSecret, validateSecretUpdate } from "./validation.ts";
 
@@ -51,7 +52,7 @@ function prepare(obj: KubeObject): void {
  * core/v1 Secret: data by key (base64), of a type that may require keys, optionally immutable.
  * Stored encrypted (db/crypto/secret-sealer.ts); printed with its type and key count, never values.
  */
-export const secretKind = defineKind({
+export const secretKind = defineKind<Secret>({
   apiVersion: "v1",
   resource: "secrets",
   kind: "Secret",

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../object.ts";
+import type { Service } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { validateClusterIPsUpdate, validateIPFamiliesUpdate } from "./cluster-ips.ts";
 import { defaultService } from "./defaults.ts";
@@ -23,7 +24,7 @@ function keepStatus(obj: KubeObject, old: KubeObject): void {
  * core/v1 Service: defaults and validation as the API server's, ClusterIP/NodePort allocation in
  * allocation-admission.ts, printed as `kubectl get svc` prints it.
  */
-export const serviceKind = defineKind({
+export const serviceKind = defineKind<Service>({
   apiVersion: "v1",
   resource: "services",
   kind: "Service",

@@ -1,9 +1,10 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
+import type { ServiceAccount } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
 /** core/v1 ServiceAccount: `default` in every namespace; printed with its secrets count. */
-export const serviceAccountKind = defineKind({
+export const serviceAccountKind = defineKind<ServiceAccount>({
   apiVersion: "v1",
   resource: "serviceaccounts",
   kind: "ServiceAccount",

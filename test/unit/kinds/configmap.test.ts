@@ -5,6 +5,7 @@ import {
   validateConfigMapUpdate,
 } from "../../../kube/kinds/configmap/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 function cm(fields: Record<string, unknown>): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "default" }, ...fields };
@@ -76,7 +77,7 @@ describe("ConfigMap validation", () => {
     const now = Date.parse("2024-01-01T00:10:00Z");
     const obj = cm({ data: { a: "1", b: "2" }, binaryData: { c: "eA==" } });
     obj.metadata.creationTimestamp = "2024-01-01T00:00:00Z";
-    expect(configMapKind.printer.cells(obj, now)).toEqual(["c", 3, "10m"]);
+    expect(printed(configMapKind, obj, now)).toEqual(["c", 3, "10m"]);
     expect(configMapKind.printer.columns.map((c) => c.name)).toEqual(["Name", "Data", "Age"]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { endpointsKind } from "../../../kube/kinds/endpoints/index.ts";
 import { endpointSliceKind } from "../../../kube/kinds/endpointslice/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 const created = "2025-01-01T00:00:00Z";
 const now = Date.parse(created) + 5 * 60_000;
@@ -57,7 +58,7 @@ describe("Endpoints printer", () => {
   ];
   for (const c of cases)
     it(c.name, () => {
-      expect(endpointsKind.printer.cells(endpoints(c.subsets), now)).toEqual(["web", c.want, "5m"]);
+      expect(printed(endpointsKind, endpoints(c.subsets), now)).toEqual(["web", c.want, "5m"]);
     });
 });
 
@@ -102,14 +103,14 @@ describe("EndpointSlice", () => {
         { addresses: ["10.244.3.1"] },
       ],
     });
-    expect(endpointSliceKind.printer.cells(s, now)).toEqual([
+    expect(printed(endpointSliceKind, s, now)).toEqual([
       "web-abc12",
       "IPv4",
       "80,443,all + 1 more...",
       "10.244.1.5,10.244.2.3,10.244.2.4 + 1 more...",
       "5m",
     ]);
-    expect(endpointSliceKind.printer.cells(slice({ addressType: "IPv4" }), now).slice(2, 4)).toEqual([
+    expect(printed(endpointSliceKind, slice({ addressType: "IPv4" }), now).slice(2, 4)).toEqual([
       "<unset>",
       "<unset>",
     ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventKind, validateEvent } from "../../../kube/kinds/event/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 const now = Date.parse("2024-01-01T01:00:00Z");
 
@@ -49,7 +50,7 @@ describe("Event printing", () => {
       ["60s", "Normal", "Starting", "node", "", "kubelet, node-2", "", "30m", 4, "nginx.1"],
     ],
   ])("%s", (_name, fields, cells) => {
-    expect(eventKind.printer.cells(event(fields), now)).toEqual(cells);
+    expect(printed(eventKind, event(fields), now)).toEqual(cells);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { limitRangeKind } from "../../../kube/kinds/limitrange/index.ts";
 import { validateLimitRange } from "../../../kube/kinds/limitrange/validation.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 function lr(limits: unknown[]): KubeObject {
   const obj: KubeObject = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l" }, spec: { limits } };
@@ -109,6 +110,6 @@ describe("ValidateLimitRange", () => {
   it("prints Name and the creation time as RFC 3339", () => {
     const obj = lr([]);
     obj.metadata.creationTimestamp = "2024-05-06T07:08:09Z";
-    expect(limitRangeKind.printer.cells(obj, Date.now())).toEqual(["l", "2024-05-06T07:08:09Z"]);
+    expect(printed(limitRangeKind, obj, Date.now())).toEqual(["l", "2024-05-06T07:08:09Z"]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { podKind } from "../../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -175,7 +176,7 @@ describe("kubectl get pods cells (printPod)", () => {
   ];
 
   it.each(cases)("%s", (_name, obj, cells) => {
-    expect(podKind.printer.cells(obj, now)).toEqual(cells);
+    expect(printed(podKind, obj, now)).toEqual(cells);
   });
 
   it("declares the columns kubectl prints, the last four only with -o wide", () => {

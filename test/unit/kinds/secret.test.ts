@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { secretKind } from "../../../kube/kinds/secret/index.ts";
 import { validateSecret, validateSecretUpdate } from "../../../kube/kinds/secret/validation.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 function secret(fields: Record<string, unknown>, annotations?: Record<string, string>): KubeObject {
@@ -164,6 +165,6 @@ describe("Secret defaults", () => {
     const obj = secret({ data: { username: b64("admin"), password: b64("1f2d1e2e67df") } });
     obj.metadata.creationTimestamp = "2024-01-01T00:00:00Z";
     expect(secretKind.printer.columns.map((c) => c.name)).toEqual(["Name", "Type", "Data", "Age"]);
-    expect(secretKind.printer.cells(obj, now)).toEqual(["s", "Opaque", 2, "10m"]);
+    expect(printed(secretKind, obj, now)).toEqual(["s", "Opaque", 2, "10m"]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { serviceKind } from "../../../kube/kinds/service/index.ts";
 import type { KubeObject } from "../../../kube/object.ts";
+import { printed } from "./workload-support.ts";
 
 const created = "2025-01-01T00:00:00Z";
 const now = Date.parse(created) + 42_000;
@@ -121,7 +122,7 @@ describe("Service printer cells", () => {
   ];
   for (const c of cases)
     it(c.name, () => {
-      expect(serviceKind.printer.cells(service(c.spec, c.status), now)).toEqual(c.want);
+      expect(printed(serviceKind, service(c.spec, c.status), now)).toEqual(c.want);
     });
 
   it("marks only Selector as wide", () => {

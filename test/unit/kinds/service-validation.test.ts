@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { viewAs } from "../../../kube/kinds/kind.ts";
 import { serviceKind } from "../../../kube/kinds/service/index.ts";
 import { validateObjectMeta } from "../../../kube/meta/object-meta.ts";
 import type { KubeObject } from "../../../kube/object.ts";
@@ -12,7 +13,7 @@ function prepared(spec: Record<string, unknown>, name = "web"): KubeObject {
     spec,
   };
   serviceKind.defaults?.(obj);
-  serviceKind.prepareForCreate?.(obj);
+  serviceKind.prepareForCreate?.(viewAs(serviceKind, obj));
   return obj;
 }
 
@@ -172,12 +173,12 @@ describe("Service update validation", () => {
     const old = prepared({ ports: port80, clusterIP: "10.96.3.3" });
     old.spec = { ...(old.spec as object), ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" };
     const changed = prepared({ ports: port80, clusterIP: "10.96.3.4" });
-    serviceKind.prepareForUpdate?.(changed, old);
+    serviceKind.prepareForUpdate?.(viewAs(serviceKind, changed), viewAs(serviceKind, old));
     expect(serviceKind.validateUpdate?.(changed, old).map((e) => `${e.field}: ${e.body}`)).toEqual([
       'spec.clusterIPs[0]: Invalid value: []string{"10.96.3.4"}: may not change once set',
     ]);
     const resubmitted = prepared({ ports: port80 });
-    serviceKind.prepareForUpdate?.(resubmitted, old);
+    serviceKind.prepareForUpdate?.(viewAs(serviceKind, resubmitted), viewAs(serviceKind, old));
     expect(serviceKind.validateUpdate?.(resubmitted, old)).toEqual([]);
     expect(resubmitted.spec).toMatchObject({ clusterIP: "10.96.3.3", clusterIPs: ["10.96.3.3"] });
   });

@@ -1,13 +1,13 @@
 import { admit } from "../../../kube/admission/chain.ts";
-import { type Kind, storageResource } from "../../../kube/kinds/kind.ts";
+import { type Kind, storageResource, viewAs } from "../../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../../kube/object.ts";
 
 /**
  * Runs a kind's create hooks on a manifest as the registry does (defaults, prepare, and the
  * admission that needs only the object), without storage.
  */
-export function created(kind: Kind, manifest: Record<string, unknown>): KubeObject {
-  const obj = structuredClone({ metadata: { name: "x", namespace: "default" }, ...manifest }) as KubeObject;
+export function created<T extends KubeObject>(kind: Kind<T>, manifest: Record<string, unknown>): T {
+  const obj = viewAs(kind, structuredClone({ metadata: { name: "x", namespace: "default" }, ...manifest }));
   kind.defaults?.(obj);
   kind.prepareForCreate?.(obj);
   admit(storageResource(kind), obj, null);
@@ -15,8 +15,8 @@ export function created(kind: Kind, manifest: Record<string, unknown>): KubeObje
 }
 
 /** Runs a kind's update hooks on a changed object as the registry does (prepare, admission). */
-export function prepareUpdate(kind: Kind, next: KubeObject, old: KubeObject): void {
-  kind.prepareForUpdate?.(next, old);
+export function prepareUpdate<T extends KubeObject>(kind: Kind<T>, next: KubeObject, old: KubeObject): void {
+  kind.prepareForUpdate?.(viewAs(kind, next), viewAs(kind, old));
   admit(storageResource(kind), next, old);
 }
 
@@ -28,3 +28,8 @@ export function problems(kind: Kind, manifest: Record<string, unknown>): string[
 
 /** A minimal valid container. */
 export const nginx = { name: "nginx", image: "nginx" };
+
+/** The cells of `kubectl get` for an object of the kind, as the printer makes them. */
+export function printed<T extends KubeObject>(kind: Kind<T>, obj: KubeObject, now: number): unknown[] {
+  return kind.printer.cells(viewAs(kind, obj), now);
+}

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { deploymentKind } from "../../../kube/kinds/deployment/index.ts";
+import type { Kind } from "../../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../../kube/kinds/replicaset/index.ts";
 import { replicationControllerKind } from "../../../kube/kinds/replicationcontroller/index.ts";
-import { created, nginx, problems } from "./workload-support.ts";
+import { created, nginx, printed, problems } from "./workload-support.ts";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const template = (labels?: Record<string, string>, spec: Record<string, unknown> = {}) => ({
@@ -88,7 +89,7 @@ describe("ReplicationController", () => {
       spec: { replicas: 3, selector: { app: "nginx" }, template: template({ app: "nginx" }) },
     });
     obj.status = { replicas: 3, readyReplicas: 2 };
-    expect(replicationControllerKind.printer.cells(obj, now)).toEqual([
+    expect(printed(replicationControllerKind, obj, now)).toEqual([
       "nginx",
       3,
       3,
@@ -175,7 +176,7 @@ describe("ReplicaSet and Deployment selectors", () => {
     expect(problems(deploymentKind, manifest)).toEqual(expected);
   });
 
-  it.each([replicaSetKind, deploymentKind])("$kind refuses a changed selector as immutable", (kind) => {
+  it.each<Kind>([replicaSetKind, deploymentKind])("$kind refuses a changed selector as immutable", (kind) => {
     const old = created(kind, apps(matching));
     const next = structuredClone(old);
     (next.spec as any).selector = { matchLabels: { app: "a", tier: "web" } };
@@ -249,18 +250,9 @@ describe("Deployment", () => {
       metadata: { name: "d", creationTimestamp: "2025-01-01T11:59:30Z" },
       spec: { ...base, replicas: 3 },
     });
-    expect(deploymentKind.printer.cells(obj, now)).toEqual([
-      "d",
-      "0/3",
-      0,
-      0,
-      "30s",
-      "nginx",
-      "nginx",
-      "app=d",
-    ]);
+    expect(printed(deploymentKind, obj, now)).toEqual(["d", "0/3", 0, 0, "30s", "nginx", "nginx", "app=d"]);
     obj.status = { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 2 };
-    expect(deploymentKind.printer.cells(obj, now).slice(1, 4)).toEqual(["3/3", 3, 2]);
+    expect(printed(deploymentKind, obj, now).slice(1, 4)).toEqual(["3/3", 3, 2]);
   });
 
   it("prints a ReplicaSet's selector with expressions as kubectl does", () => {
@@ -274,7 +266,7 @@ describe("Deployment", () => {
         template: template({ app: "d", tier: "web" }),
       },
     });
-    expect(replicaSetKind.printer.cells(obj, now)).toEqual([
+    expect(printed(replicaSetKind, obj, now)).toEqual([
       "rs",
       1,
       0,
