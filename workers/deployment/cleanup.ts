@@ -1,9 +1,9 @@
-import { specReplicas, statusCount } from "../../kube/kinds/workload/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { specReplicas } from "../../kube/kinds/workload/spec.ts";
+import type { ReplicaSet } from "../../kube/types/apps-v1.ts";
 import { byCreation, revisionOf } from "./view.ts";
 
 /** ReplicaSetsByRevision: lowest revision first; unparsable or equal revisions by age. */
-function byRevision(a: KubeObject, b: KubeObject): number {
+function byRevision(a: ReplicaSet, b: ReplicaSet): number {
   const ra = revisionOf(a);
   const rb = revisionOf(b);
   const age = byCreation(
@@ -19,7 +19,7 @@ function byRevision(a: KubeObject, b: KubeObject): number {
  * first, but only those scaled to 0 with no pods left and their spec observed (and not already
  * being deleted). `limit` null keeps everything.
  */
-export function replicaSetsToDelete(old: KubeObject[], limit: number | null): KubeObject[] {
+export function replicaSetsToDelete(old: ReplicaSet[], limit: number | null): ReplicaSet[] {
   if (limit === null) return [];
   const alive = old.filter((rs) => !rs.metadata.deletionTimestamp);
   const excess = alive.length - limit;
@@ -29,8 +29,8 @@ export function replicaSetsToDelete(old: KubeObject[], limit: number | null): Ku
     .slice(0, excess)
     .filter(
       (rs) =>
-        statusCount(rs, "replicas") === 0 &&
+        (rs.status?.replicas ?? 0) === 0 &&
         specReplicas(rs) === 0 &&
-        (rs.metadata.generation ?? 0) <= statusCount(rs, "observedGeneration"),
+        (rs.metadata.generation ?? 0) <= (rs.status?.observedGeneration ?? 0),
     );
 }

@@ -1,37 +1,17 @@
-import type { KubeObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { Deployment, DeploymentCondition, DeploymentStatus } from "../../kube/types/apps-v1.ts";
 
-/** apps/v1 DeploymentCondition as JSON, fields in the API's order. */
-export interface DeploymentCondition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  lastUpdateTime: string;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
-
-/** apps/v1 DeploymentStatus as JSON; zero counts are left out, as Go's omitempty does. */
-export interface DeploymentStatus {
-  observedGeneration?: number;
-  replicas?: number;
-  updatedReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  unavailableReplicas?: number;
-  conditions?: DeploymentCondition[];
-  collisionCount?: number;
-}
+/** What a condition's status may be. */
+type ConditionStatus = "True" | "False" | "Unknown";
 
 /** The deployment's status as stored. */
-export function statusOf(d: KubeObject): DeploymentStatus {
-  return record(d.status) as DeploymentStatus;
+export function statusOf(d: Deployment): DeploymentStatus {
+  return d.status ?? {};
 }
 
-/** NewDeploymentCondition, stamped `now`. */
+/** NewDeploymentCondition, stamped `now`: every field set, in the API's order. */
 export function newCondition(
   type: string,
-  status: DeploymentCondition["status"],
+  status: ConditionStatus,
   reason: string,
   message: string,
   now: string,

@@ -1,12 +1,12 @@
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { IntOrString } from "../../kube/types/apimachinery.ts";
+import type { Deployment } from "../../kube/types/apps-v1.ts";
 
 /**
  * intstr.GetScaledValueFromIntOrPercent: a count as is, a percentage of `total` rounded up (surge)
  * or down (unavailability). Validation has refused anything else; it reads as 0.
  */
-export function scaledValue(value: unknown, total: number, roundUp: boolean): number {
+export function scaledValue(value: IntOrString, total: number, roundUp: boolean): number {
   if (typeof value === "number") return value;
   if (typeof value === "string" && /^[0-9]+%$/.test(value)) {
     const scaled = (Number(value.slice(0, -1)) * total) / 100;
@@ -20,8 +20,8 @@ export function scaledValue(value: unknown, total: number, roundUp: boolean): nu
  * deployment with percentages), one pod may be unavailable so the rollout can move at all.
  */
 export function resolveFenceposts(
-  maxSurge: unknown,
-  maxUnavailable: unknown,
+  maxSurge: IntOrString | undefined,
+  maxUnavailable: IntOrString | undefined,
   desired: number,
 ): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge ?? 0, desired, true);
@@ -40,12 +40,13 @@ export interface RolloutParams {
 }
 
 /** The deployment's rollout parameters, as MaxSurge and MaxUnavailable compute them. */
-export function rolloutParams(d: KubeObject): RolloutParams {
+export function rolloutParams(d: Deployment): RolloutParams {
   const replicas = specReplicas(d);
-  const strategy = record(record(d.spec).strategy);
-  if (strategy.type === "Recreate") return { replicas, strategy: "Recreate", maxSurge: 0, maxUnavailable: 0 };
-  const rolling = record(strategy.rollingUpdate);
-  const { surge, unavailable } = resolveFenceposts(rolling.maxSurge, rolling.maxUnavailable, replicas);
+  const strategy = d.spec?.strategy;
+  if (strategy?.type === "Recreate")
+    return { replicas, strategy: "Recreate", maxSurge: 0, maxUnavailable: 0 };
+  const rolling = strategy?.rollingUpdate;
+  const { surge, unavailable } = resolveFenceposts(rolling?.maxSurge, rolling?.maxUnavailable, replicas);
   return {
     replicas,
     strategy: "RollingUpdate",

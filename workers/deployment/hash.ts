@@ -1,3 +1,4 @@
+import type { PodTemplateSpec } from "../../kube/types/core-v1.ts";
 import { canonicalJson } from "./template.ts";
 
 /** rand.SafeEncodeString's alphabet: no vowels (no words) and no 0, 1, 3 (no look-alikes). */
@@ -25,7 +26,7 @@ export function safeEncode(s: string): string {
  * this feeds canonical JSON (sorted keys, empty values dropped), so values differ from a real
  * cluster's while keeping the shape, determinism and collision handling.
  */
-export function computeHash(template: unknown, collisionCount?: number): string {
+export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
   let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
   if (collisionCount !== undefined) {
     const bytes = new Uint8Array(8);

@@ -1,11 +1,12 @@
 import { StatusError } from "../../kube/errors.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { controllerOf } from "../../kube/meta/owners.ts";
-import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import { timestamp } from "../../kube/object.ts";
+import type { Deployment, DeploymentStatus, ReplicaSet, ReplicaSetSpec } from "../../kube/types/apps-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { setNewReplicaSetAnnotations } from "./annotations.ts";
-import { type DeploymentStatus, getCondition, newCondition, setCondition, statusOf } from "./conditions.ts";
+import { getCondition, newCondition, setCondition, statusOf } from "./conditions.ts";
 import { computeHash } from "./hash.ts";
 import { ownerRefTo } from "./replicasets.ts";
 import { newRSNewReplicas } from "./rolling-plan.ts";
@@ -25,17 +26,16 @@ import { revisionAnnotation, revisionOf, viewOf } from "./view.ts";
 
 /** The new ReplicaSet (the one whose template is the deployment's; null if none yet) and all the others. */
 export interface Generations {
-  newRS: KubeObject | null;
-  old: KubeObject[];
+  newRS: ReplicaSet | null;
+  old: ReplicaSet[];
 }
 
 /** Raised when the new ReplicaSet cannot be created: recorded on the deployment, then retried. */
 export class CreateFailed extends Error {}
 
 /** minReadySeconds of a spec, 0 when absent. */
-function minReadySeconds(obj: KubeObject): number {
-  const v = record(obj.spec).minReadySeconds;
-  return typeof v === "number" ? v : 0;
+function minReadySeconds(obj: Deployment | ReplicaSet): number {
+  return obj.spec?.minReadySeconds ?? 0;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function replicaSetsAndRevision(s: Sync, create: boolean): Promise<
 }
 
 /** The existing new ReplicaSet: annotations and minReadySeconds brought up to date, revision copied up. */
-async function syncExisting(s: Sync, found: KubeObject, newRevision: number): Promise<KubeObject> {
+async function syncExisting(s: Sync, found: ReplicaSet, newRevision: number): Promise<ReplicaSet> {
   const annotations = { ...(found.metadata.annotations ?? {}) };
   const changed = setNewReplicaSetAnnotations(
     s.d.metadata.annotations ?? {},
@@ -72,7 +72,7 @@ async function syncExisting(s: Sync, found: KubeObject, newRevision: number): Pr
   if (changed || minReadySeconds(found) !== minReadySeconds(s.d)) {
     const next = structuredClone(found);
     next.metadata.annotations = annotations;
-    next.spec = { ...(next.spec as object), minReadySeconds: minReadySeconds(s.d) };
+    next.spec = { ...next.spec, minReadySeconds: minReadySeconds(s.d) };
     rs = await saveReplicaSet(s, found, next);
   }
   await saveRevision(s, rs.metadata.annotations?.[revisionAnnotation] ?? String(newRevision));
@@ -93,14 +93,14 @@ async function syncExisting(s: Sync, found: KubeObject, newRevision: number): Pr
  * (NewRSNewReplicas). A name taken by a ReplicaSet that is not this deployment's new one is a
  * hash collision: collisionCount goes up and the hash is computed again.
  */
-async function createNew(s: Sync, old: KubeObject[], newRevision: number): Promise<KubeObject> {
+async function createNew(s: Sync, old: ReplicaSet[], newRevision: number): Promise<ReplicaSet> {
   for (;;) {
     const collisionCount = statusOf(s.d).collisionCount;
     const hash = computeHash(templateOf(s.d), collisionCount);
     const template = templateWithHash(s.d, hash);
     const name = `${s.d.metadata.name}-${hash}`;
     const namespace = s.d.metadata.namespace ?? "";
-    const existing = await s.w.get({ resource: "replicasets.apps", namespace, name });
+    const existing = viewAs(replicaSetKind, await s.w.get({ resource: "replicasets.apps", namespace, name }));
     if (existing) {
       if (
         controllerOf(existing)?.uid === s.d.metadata.uid &&
@@ -117,32 +117,31 @@ async function createNew(s: Sync, old: KubeObject[], newRevision: number): Promi
       await saveStatus(s, status);
       continue;
     }
-    const body: KubeObject = {
+    const annotations: Record<string, string> = {};
+    const spec: ReplicaSetSpec = {
+      replicas: 0,
+      minReadySeconds: minReadySeconds(s.d),
+      selector: selectorWithHash(s.d, hash),
+      template,
+    };
+    const body: ReplicaSet = {
       apiVersion: "apps/v1",
       kind: "ReplicaSet",
       metadata: {
         name,
         namespace,
-        labels: record(template.metadata).labels as Record<string, string>,
-        annotations: {},
+        labels: template.metadata?.labels,
+        annotations,
         ownerReferences: [ownerRefTo(s.d)],
       },
-      spec: {
-        replicas: 0,
-        minReadySeconds: minReadySeconds(s.d),
-        selector: selectorWithHash(s.d, hash),
-        template,
-      },
+      spec,
     };
     const replicas = newRSNewReplicas(s.p, [...views(s, old), viewOf(body)], viewOf(body));
-    (body.spec as Record<string, unknown>).replicas = replicas;
-    setNewReplicaSetAnnotations(
-      s.d.metadata.annotations ?? {},
-      body.metadata.annotations as Record<string, string>,
-      newRevision,
-      false,
-      { desired: s.p.replicas, max: s.p.replicas + s.p.maxSurge },
-    );
+    spec.replicas = replicas;
+    setNewReplicaSetAnnotations(s.d.metadata.annotations ?? {}, annotations, newRevision, false, {
+      desired: s.p.replicas,
+      max: s.p.replicas + s.p.maxSurge,
+    });
     const created = await createOrReport(s, body);
     s.sets.set(name, created);
     if (replicas > 0)
@@ -170,9 +169,16 @@ async function createNew(s: Sync, old: KubeObject[], newRevision: number): Promi
  * The create through the full create path; a refusal (quota, validation) is recorded as the
  * Progressing condition ReplicaSetCreateError and a warning event, then raised so the job retries.
  */
-async function createOrReport(s: Sync, body: KubeObject): Promise<KubeObject> {
+async function createOrReport(s: Sync, body: ReplicaSet): Promise<ReplicaSet> {
   try {
-    return await createInTransaction(s.w, replicaSetKind, body.metadata.namespace ?? null, body, manager);
+    const created = await createInTransaction(
+      s.w,
+      replicaSetKind,
+      body.metadata.namespace ?? null,
+      body,
+      manager,
+    );
+    return viewAs(replicaSetKind, created);
   } catch (err) {
     if (!(err instanceof StatusError)) throw err;
     const message = `Failed to create new replica set "${body.metadata.name}": ${err.message}`;

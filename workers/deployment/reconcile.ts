@@ -1,7 +1,11 @@
 import { selectorFilter } from "../../db/filters.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
-import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { timestamp } from "../../kube/object.ts";
+import type { Deployment } from "../../kube/types/apps-v1.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { desiredReplicasAnnotation, intAnnotation } from "./annotations.ts";
 import { getCondition, newCondition, setCondition, statusOf } from "./conditions.ts";
 import { rolloutParams } from "./fenceposts.ts";
@@ -54,13 +58,13 @@ export async function reconcileDeployment(
   name: string,
   now: Date,
 ): Promise<string | null> {
-  const d = await w.get({ resource: "deployments.apps", namespace, name });
+  const d = viewAs(deploymentKind, await w.get({ resource: "deployments.apps", namespace, name }));
   if (!d) return null;
   const s: Sync = { w, d, p: rolloutParams(d), now, sets: await claimReplicaSets(w, d) };
   try {
     if (d.metadata.deletionTimestamp) await syncStatusOnly(s);
     else {
-      const paused = record(d.spec).paused === true;
+      const paused = d.spec?.paused === true;
       await checkPausedConditions(s, paused);
       if (paused || (await isScalingEvent(s))) await syncScale(s, paused);
       else if (s.p.strategy === "Recreate") await rolloutRecreate(s, () => podsOf(w, d));
@@ -74,6 +78,7 @@ export async function reconcileDeployment(
 }
 
 /** The pods the deployment's selector selects in its namespace. */
-function podsOf(w: SandboxWriter, d: KubeObject): Promise<KubeObject[]> {
-  return w.listWhere("pods", d.metadata.namespace ?? "", selectorFilter(record(d.spec).selector));
+async function podsOf(w: SandboxWriter, d: Deployment): Promise<Pod[]> {
+  const pods = await w.listWhere("pods", d.metadata.namespace ?? "", selectorFilter(d.spec?.selector));
+  return pods.map((pod) => viewAs(podKind, pod));
 }

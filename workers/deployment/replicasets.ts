@@ -1,14 +1,14 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { controllerOf, newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { Deployment, ReplicaSet } from "../../kube/types/apps-v1.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { manager } from "./sync.ts";
 
 /** The controller reference a deployment puts on its ReplicaSets. */
-export function ownerRefTo(d: KubeObject): OwnerReference {
+export function ownerRefTo(d: Deployment): OwnerReference {
   return newControllerRef(d, "apps/v1", "Deployment");
 }
 
@@ -18,11 +18,12 @@ export function ownerRefTo(d: KubeObject): OwnerReference {
  * no longer match are released, orphans that match are adopted (not while either side is being
  * deleted). ReplicaSets controlled by anything else are left alone.
  */
-export async function claimReplicaSets(w: SandboxWriter, d: KubeObject): Promise<Map<string, KubeObject>> {
+export async function claimReplicaSets(w: SandboxWriter, d: Deployment): Promise<Map<string, ReplicaSet>> {
   const namespace = d.metadata.namespace ?? "";
-  const selector = record(d.spec).selector;
-  const owned = new Map<string, KubeObject>();
-  for (const rs of await w.listWhere("replicasets.apps", namespace)) {
+  const selector = d.spec?.selector;
+  const owned = new Map<string, ReplicaSet>();
+  for (const stored of await w.listWhere("replicasets.apps", namespace)) {
+    const rs = viewAs(replicaSetKind, stored);
     const ref = controllerOf(rs);
     const matches = selectorMatches(selector, rs.metadata.labels ?? {});
     if (ref && ref.uid === d.metadata.uid) {
@@ -36,14 +37,14 @@ export async function claimReplicaSets(w: SandboxWriter, d: KubeObject): Promise
 }
 
 /** Adds the deployment as the ReplicaSet's controller. */
-function adopt(w: SandboxWriter, d: KubeObject, rs: KubeObject): Promise<KubeObject> {
+async function adopt(w: SandboxWriter, d: Deployment, rs: ReplicaSet): Promise<ReplicaSet> {
   const next = structuredClone(rs);
   next.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ownerRefTo(d)];
-  return replaceObject(w, replicaSetKind, rs, next, "", manager);
+  return viewAs(replicaSetKind, await replaceObject(w, replicaSetKind, rs, next, "", manager));
 }
 
 /** Removes the deployment's controller reference from a ReplicaSet it no longer selects. */
-async function release(w: SandboxWriter, d: KubeObject, rs: KubeObject): Promise<void> {
+async function release(w: SandboxWriter, d: Deployment, rs: ReplicaSet): Promise<void> {
   const next = structuredClone(rs);
   const kept = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid);
   if (kept.length) next.metadata.ownerReferences = kept;

@@ -1,7 +1,8 @@
-import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { record, records } from "../../kube/validation/json.ts";
+import { timestamp } from "../../kube/object.ts";
+import type { DeploymentCondition, ReplicaSet } from "../../kube/types/apps-v1.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { replicaSetsToDelete } from "./cleanup.ts";
-import { type DeploymentCondition, statusOf } from "./conditions.ts";
+import { statusOf } from "./conditions.ts";
 import { deploymentTask } from "./jobs.ts";
 import { replicaSetsAndRevision } from "./new-replicaset.ts";
 import { scaleSteps } from "./proportional.ts";
@@ -20,19 +21,19 @@ import { active, viewOf } from "./view.ts";
 /** getReplicaFailures: the new ReplicaSet's ReplicaFailure condition, else any old one's. */
 function replicaFailure(
   s: Sync,
-  newRS: KubeObject | null,
-  old: KubeObject[],
+  newRS: ReplicaSet | null,
+  old: ReplicaSet[],
 ): DeploymentCondition | undefined {
   for (const rs of newRS ? [newRS, ...old] : old) {
-    const c = records(record(current(s, rs).status).conditions).find((c) => c.type === "ReplicaFailure");
+    const c = current(s, rs).status?.conditions?.find((c) => c.type === "ReplicaFailure");
     if (c)
       return {
         type: "ReplicaFailure",
-        status: c.status as DeploymentCondition["status"],
-        lastUpdateTime: String(c.lastTransitionTime ?? ""),
-        lastTransitionTime: String(c.lastTransitionTime ?? ""),
-        reason: String(c.reason ?? ""),
-        message: String(c.message ?? ""),
+        status: c.status,
+        lastUpdateTime: c.lastTransitionTime ?? "",
+        lastTransitionTime: c.lastTransitionTime ?? "",
+        reason: c.reason ?? "",
+        message: c.message ?? "",
       };
   }
   return undefined;
@@ -43,7 +44,7 @@ function replicaFailure(
  * rollout is still under way, looks again once the progress deadline would pass (a delayed job,
  * keyed apart from the ordinary one so it does not postpone it).
  */
-export async function syncRolloutStatus(s: Sync, newRS: KubeObject | null, old: KubeObject[]): Promise<void> {
+export async function syncRolloutStatus(s: Sync, newRS: ReplicaSet | null, old: ReplicaSet[]): Promise<void> {
   const all = views(s, [...old, newRS]);
   const newView = newRS ? viewOf(current(s, newRS)) : null;
   const status = rolloutStatus(s.d, s.p, all, newView, replicaFailure(s, newRS, old), s.now);
@@ -65,13 +66,13 @@ export async function syncRolloutStatus(s: Sync, newRS: KubeObject | null, old: 
 }
 
 /** syncDeploymentStatus: counts and availability only (scaling, paused, deleting). */
-async function syncDeploymentStatus(s: Sync, newRS: KubeObject | null, old: KubeObject[]): Promise<void> {
+async function syncDeploymentStatus(s: Sync, newRS: ReplicaSet | null, old: ReplicaSet[]): Promise<void> {
   const newView = newRS ? viewOf(current(s, newRS)) : null;
   await saveStatus(s, calculateStatus(s.d, s.p, views(s, [...old, newRS]), newView, timestamp(s.now)));
 }
 
 /** cleanupDeployment: deletes the old ReplicaSets past revisionHistoryLimit. */
-async function cleanup(s: Sync, old: KubeObject[]): Promise<void> {
+async function cleanup(s: Sync, old: ReplicaSet[]): Promise<void> {
   for (const rs of replicaSetsToDelete(
     old.map((rs) => current(s, rs)),
     revisionHistoryLimit(s.d),
@@ -106,13 +107,13 @@ export async function rolloutRolling(s: Sync): Promise<void> {
  * oldPodsRunning: old ReplicaSets still report pods, or pods they owned are still there and
  * not finished (a terminating pod counts until it is gone).
  */
-function oldPodsRunning(s: Sync, newRS: KubeObject | null, old: KubeObject[], pods: KubeObject[]): boolean {
+function oldPodsRunning(s: Sync, newRS: ReplicaSet | null, old: ReplicaSet[], pods: Pod[]): boolean {
   if (views(s, old).some((rs) => rs.current > 0)) return true;
   const oldUids = new Set(old.map((rs) => rs.metadata.uid));
   return pods.some((pod) => {
     const owner = pod.metadata.ownerReferences?.find((r) => r.controller === true);
-    if (!owner || !oldUids.has(owner.uid as string) || owner.uid === newRS?.metadata.uid) return false;
-    const phase = record(pod.status).phase;
+    if (!owner || !oldUids.has(owner.uid) || owner.uid === newRS?.metadata.uid) return false;
+    const phase = pod.status?.phase;
     return phase !== "Failed" && phase !== "Succeeded";
   });
 }
@@ -121,7 +122,7 @@ function oldPodsRunning(s: Sync, newRS: KubeObject | null, old: KubeObject[], po
  * rolloutRecreate: scale every old ReplicaSet to 0, wait until their pods are gone, then
  * create (or grow) the new ReplicaSet at full size.
  */
-export async function rolloutRecreate(s: Sync, pods: () => Promise<KubeObject[]>): Promise<void> {
+export async function rolloutRecreate(s: Sync, pods: () => Promise<Pod[]>): Promise<void> {
   let { newRS, old } = await replicaSetsAndRevision(s, false);
   let scaledDown = false;
   for (const rs of old) if (await scaleTo(s, rs, 0)) scaledDown = true;

@@ -1,15 +1,7 @@
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
-import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
-import {
-  type DeploymentCondition,
-  type DeploymentStatus,
-  getCondition,
-  newCondition,
-  removeCondition,
-  setCondition,
-  statusOf,
-} from "./conditions.ts";
+import { timestamp } from "../../kube/object.ts";
+import type { Deployment, DeploymentCondition, DeploymentStatus } from "../../kube/types/apps-v1.ts";
+import { getCondition, newCondition, removeCondition, setCondition, statusOf } from "./conditions.ts";
 import type { RolloutParams } from "./fenceposts.ts";
 import { type RsView, totalAvailable, totalReplicas } from "./view.ts";
 
@@ -17,20 +9,23 @@ import { type RsView, totalAvailable, totalReplicas } from "./view.ts";
 const maxInt32 = 2147483647;
 
 /** HasProgressDeadline: progressDeadlineSeconds set and not "forever". */
-export function progressDeadline(d: KubeObject): number | null {
-  const v = record(d.spec).progressDeadlineSeconds;
-  return typeof v === "number" && v !== maxInt32 ? v : null;
+export function progressDeadline(d: Deployment): number | null {
+  const v = d.spec?.progressDeadlineSeconds;
+  return v !== undefined && v !== maxInt32 ? v : null;
 }
 
 /** HasRevisionHistoryLimit: revisionHistoryLimit set and not "keep all". */
-export function revisionHistoryLimit(d: KubeObject): number | null {
-  const v = record(d.spec).revisionHistoryLimit;
-  return typeof v === "number" && v !== maxInt32 ? v : null;
+export function revisionHistoryLimit(d: Deployment): number | null {
+  const v = d.spec?.revisionHistoryLimit;
+  return v !== undefined && v !== maxInt32 ? v : null;
 }
 
+/** The counts of a DeploymentStatus. */
+type Count = Exclude<keyof DeploymentStatus, "conditions" | "collisionCount">;
+
 /** Leaves zero counts out, as the Go struct's omitempty tags do. */
-function count(status: DeploymentStatus, field: keyof DeploymentStatus, n: number): void {
-  if (n !== 0) (status as Record<string, unknown>)[field] = n;
+function count(status: DeploymentStatus, field: Count, n: number): void {
+  if (n !== 0) status[field] = n;
 }
 
 /**
@@ -38,7 +33,7 @@ function count(status: DeploymentStatus, field: keyof DeploymentStatus, n: numbe
  * the Available condition: at least replicas − maxUnavailable pods available.
  */
 export function calculateStatus(
-  d: KubeObject,
+  d: Deployment,
   p: RolloutParams,
   all: RsView[],
   newRS: RsView | null,
@@ -89,7 +84,7 @@ export function calculateStatus(
 }
 
 /** DeploymentComplete: every wanted pod updated and available, no old ones, generation seen. */
-export function deploymentComplete(d: KubeObject, s: DeploymentStatus): boolean {
+export function deploymentComplete(d: Deployment, s: DeploymentStatus): boolean {
   const replicas = specReplicas(d);
   return (
     (s.updatedReplicas ?? 0) === replicas &&
@@ -100,7 +95,7 @@ export function deploymentComplete(d: KubeObject, s: DeploymentStatus): boolean 
 }
 
 /** DeploymentProgressing: more updated, ready or available pods than before, or fewer old ones. */
-function deploymentProgressing(d: KubeObject, s: DeploymentStatus): boolean {
+function deploymentProgressing(d: Deployment, s: DeploymentStatus): boolean {
   const o = statusOf(d);
   const oldOld = (o.replicas ?? 0) - (o.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
@@ -113,16 +108,16 @@ function deploymentProgressing(d: KubeObject, s: DeploymentStatus): boolean {
 }
 
 /** DeploymentTimedOut: the Progressing condition not updated for longer than the deadline. */
-function deploymentTimedOut(d: KubeObject, s: DeploymentStatus, now: Date): boolean {
+function deploymentTimedOut(d: Deployment, s: DeploymentStatus, now: Date): boolean {
   const deadline = progressDeadline(d);
   const cond = getCondition(s, "Progressing");
   if (deadline === null || !cond || cond.reason === "NewReplicaSetAvailable") return false;
   if (cond.reason === "ProgressDeadlineExceeded") return true;
-  return Date.parse(cond.lastUpdateTime) + deadline * 1000 < now.getTime();
+  return Date.parse(cond.lastUpdateTime ?? "") + deadline * 1000 < now.getTime();
 }
 
 /** `ReplicaSet "x" <what>`, or `Deployment "d" <what>` before there is a new ReplicaSet. */
-function subject(d: KubeObject, newRS: RsView | null, what: string): string {
+function subject(d: Deployment, newRS: RsView | null, what: string): string {
   return newRS ? `ReplicaSet "${newRS.name}" ${what}` : `Deployment "${d.metadata.name}" ${what}`;
 }
 
@@ -132,7 +127,7 @@ function subject(d: KubeObject, newRS: RsView | null, what: string): string {
  * the deadline → ProgressDeadlineExceeded), then ReplicaFailure copied from a ReplicaSet.
  */
 export function rolloutStatus(
-  d: KubeObject,
+  d: Deployment,
   p: RolloutParams,
   all: RsView[],
   newRS: RsView | null,
@@ -192,10 +187,10 @@ export function rolloutStatus(
  * When to look again at a rollout that made no progress (requeueStuckDeployment): the Progressing
  * condition's update time plus the deadline; null when complete, timed out, or without a deadline.
  */
-export function stuckCheckAt(d: KubeObject, status: DeploymentStatus): Date | null {
+export function stuckCheckAt(d: Deployment, status: DeploymentStatus): Date | null {
   const deadline = progressDeadline(d);
   const current = getCondition(statusOf(d), "Progressing");
   if (deadline === null || !current) return null;
   if (deploymentComplete(d, status) || current.reason === "ProgressDeadlineExceeded") return null;
-  return new Date(Date.parse(current.lastUpdateTime) + deadline * 1000 + 1000);
+  return new Date(Date.parse(current.lastUpdateTime ?? "") + deadline * 1000 + 1000);
 }

@@ -1,12 +1,12 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import type { Deployment, DeploymentStatus, ReplicaSet } from "../../kube/types/apps-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvent } from "../../registry/events.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations } from "./annotations.ts";
-import type { DeploymentStatus } from "./conditions.ts";
 import type { RolloutParams } from "./fenceposts.ts";
 import { canonicalJson } from "./template.ts";
 import { byCreation, type RsView, revisionAnnotation, viewOf } from "./view.ts";
@@ -20,36 +20,36 @@ export const manager = { fieldManager: "kube-controller-manager" };
  */
 export interface Sync {
   w: SandboxWriter;
-  d: KubeObject;
+  d: Deployment;
   p: RolloutParams;
   now: Date;
-  sets: Map<string, KubeObject>;
+  sets: Map<string, ReplicaSet>;
 }
 
 /** The ReplicaSets, oldest first. */
-export function replicaSets(s: Sync): KubeObject[] {
+export function replicaSets(s: Sync): ReplicaSet[] {
   return [...s.sets.values()].sort((a, b) => byCreation(viewOf(a), viewOf(b)));
 }
 
 /** The current stored copy of a ReplicaSet read earlier in this sync. */
-export function current(s: Sync, rs: KubeObject): KubeObject {
+export function current(s: Sync, rs: ReplicaSet): ReplicaSet {
   return s.sets.get(rs.metadata.name ?? "") ?? rs;
 }
 
 /** Views of the current copies (null stays null). */
-export function views(s: Sync, sets: (KubeObject | null)[]): RsView[] {
-  return sets.filter((rs): rs is KubeObject => rs !== null).map((rs) => viewOf(current(s, rs)));
+export function views(s: Sync, sets: (ReplicaSet | null)[]): RsView[] {
+  return sets.filter((rs): rs is ReplicaSet => rs !== null).map((rs) => viewOf(current(s, rs)));
 }
 
 /** Writes a changed ReplicaSet through the update path and remembers the stored copy. */
-export async function saveReplicaSet(s: Sync, old: KubeObject, next: KubeObject): Promise<KubeObject> {
-  const stored = await replaceObject(s.w, replicaSetKind, old, next, "", manager);
+export async function saveReplicaSet(s: Sync, old: ReplicaSet, next: ReplicaSet): Promise<ReplicaSet> {
+  const stored = viewAs(replicaSetKind, await replaceObject(s.w, replicaSetKind, old, next, "", manager));
   s.sets.set(stored.metadata.name ?? "", stored);
   return stored;
 }
 
 /** Deletes an old ReplicaSet (revision history cleanup). */
-export async function deleteReplicaSet(s: Sync, rs: KubeObject): Promise<void> {
+export async function deleteReplicaSet(s: Sync, rs: ReplicaSet): Promise<void> {
   await deleteInTransaction(s.w, replicaSetKind, current(s, rs), {});
   s.sets.delete(rs.metadata.name ?? "");
 }
@@ -65,7 +65,7 @@ export function deploymentEvent(s: Sync, type: "Normal" | "Warning", reason: str
  */
 export async function scaleReplicaSet(
   s: Sync,
-  rs: KubeObject,
+  rs: ReplicaSet,
   to: number,
   operation: string,
 ): Promise<boolean> {
@@ -77,7 +77,7 @@ export async function scaleReplicaSet(
   setReplicasAnnotations(annotations, s.p.replicas, max);
   const next = structuredClone(old);
   next.metadata.annotations = annotations;
-  next.spec = { ...(next.spec as object), replicas: to };
+  next.spec = { ...next.spec, replicas: to };
   const stored = await saveReplicaSet(s, old, next);
   if (from === to) return false;
   await deploymentEvent(
@@ -90,7 +90,7 @@ export async function scaleReplicaSet(
 }
 
 /** scaleReplicaSetAndRecordEvent: nothing when the size is right, else scaleReplicaSet up or down. */
-export async function scaleTo(s: Sync, rs: KubeObject, to: number): Promise<boolean> {
+export async function scaleTo(s: Sync, rs: ReplicaSet, to: number): Promise<boolean> {
   const from = viewOf(current(s, rs)).replicas;
   if (from === to) return false;
   return scaleReplicaSet(s, rs, to, from < to ? "up" : "down");
@@ -99,7 +99,10 @@ export async function scaleTo(s: Sync, rs: KubeObject, to: number): Promise<bool
 /** Writes the deployment's status through the status path, unless it is unchanged. */
 export async function saveStatus(s: Sync, status: DeploymentStatus): Promise<void> {
   if (canonicalJson(status) === canonicalJson(s.d.status ?? {})) return;
-  s.d = await replaceObject(s.w, deploymentKind, s.d, { ...s.d, status }, "status", manager);
+  s.d = viewAs(
+    deploymentKind,
+    await replaceObject(s.w, deploymentKind, s.d, { ...s.d, status }, "status", manager),
+  );
 }
 
 /** SetDeploymentRevision: the deployment's revision annotation, written when it differs. */
@@ -107,5 +110,5 @@ export async function saveRevision(s: Sync, revision: string): Promise<void> {
   if (s.d.metadata.annotations?.[revisionAnnotation] === revision) return;
   const next = structuredClone(s.d);
   next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [revisionAnnotation]: revision };
-  s.d = await replaceObject(s.w, deploymentKind, s.d, next, "", manager);
+  s.d = viewAs(deploymentKind, await replaceObject(s.w, deploymentKind, s.d, next, "", manager));
 }

@@ -1,5 +1,7 @@
-import type { KubeObject } from "../../kube/object.ts";
-import { isRecord, type Json, record } from "../../kube/validation/json.ts";
+import { isPlainObject } from "../../kube/object.ts";
+import type { Deployment, ReplicaSet } from "../../kube/types/apps-v1.ts";
+import type { PodTemplateSpec } from "../../kube/types/core-v1.ts";
+import type { LabelSelector } from "../../kube/types/meta-v1.ts";
 
 /** apps/v1 DefaultDeploymentUniqueLabelKey: the label that ties pods to their ReplicaSet's template. */
 export const hashLabel = "pod-template-hash";
@@ -14,8 +16,8 @@ export function normalize(value: unknown): unknown {
     const items = value.map(normalize);
     return items.length ? items : undefined;
   }
-  if (isRecord(value)) {
-    const out: Json = {};
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = normalize(value[key]);
       if (v !== undefined) out[key] = v;
@@ -31,35 +33,33 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** A template without the pod-template-hash label. */
-function withoutHash(template: unknown): unknown {
-  const t = structuredClone(record(template));
-  const meta = record(t.metadata);
-  if (isRecord(meta.labels)) delete meta.labels[hashLabel];
+function withoutHash(template: PodTemplateSpec): PodTemplateSpec {
+  const t = structuredClone(template);
+  delete t.metadata?.labels?.[hashLabel];
   return t;
 }
 
 /** EqualIgnoreHash: two pod templates equal but for their pod-template-hash labels. */
-export function equalIgnoreHash(a: unknown, b: unknown): boolean {
+export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
 }
 
-/** The deployment's pod template. */
-export function templateOf(obj: KubeObject): Json {
-  return record(record(obj.spec).template);
+/** The pod template of a deployment or ReplicaSet (empty when it has none). */
+export function templateOf(obj: Deployment | ReplicaSet): PodTemplateSpec {
+  return obj.spec?.template ?? {};
 }
 
 /** GetNewReplicaSetTemplate: the deployment's template with the hash label added. */
-export function templateWithHash(d: KubeObject, hash: string): Json {
+export function templateWithHash(d: Deployment, hash: string): PodTemplateSpec {
   const t = structuredClone(templateOf(d));
-  if (!isRecord(t.metadata)) t.metadata = {};
-  const meta = t.metadata as Json;
-  meta.labels = { ...record(meta.labels), [hashLabel]: hash };
+  t.metadata ??= {};
+  t.metadata.labels = { ...t.metadata.labels, [hashLabel]: hash };
   return t;
 }
 
 /** CloneSelectorAndAddLabel: the deployment's selector with `pod-template-hash: <hash>` in matchLabels. */
-export function selectorWithHash(d: KubeObject, hash: string): Json {
-  const selector = structuredClone(record(record(d.spec).selector));
-  selector.matchLabels = { ...record(selector.matchLabels), [hashLabel]: hash };
+export function selectorWithHash(d: Deployment, hash: string): LabelSelector {
+  const selector: LabelSelector = structuredClone(d.spec?.selector ?? {});
+  selector.matchLabels = { ...selector.matchLabels, [hashLabel]: hash };
   return selector;
 }

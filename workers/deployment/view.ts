@@ -1,6 +1,5 @@
-import { specReplicas, statusCount } from "../../kube/kinds/workload/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import { specReplicas } from "../../kube/kinds/workload/spec.ts";
+import type { ReplicaSet } from "../../kube/types/apps-v1.ts";
 
 /** deployment.kubernetes.io/revision: the rollout sequence number, on ReplicaSets and their deployment. */
 export const revisionAnnotation = "deployment.kubernetes.io/revision";
@@ -25,20 +24,20 @@ export interface RsView {
 }
 
 /** Revision: the annotation as a number, 0 when absent, null when not an integer. */
-export function revisionOf(obj: KubeObject): number | null {
-  const v = obj.metadata.annotations?.[revisionAnnotation];
+export function revisionOf(rs: ReplicaSet): number | null {
+  const v = rs.metadata.annotations?.[revisionAnnotation];
   if (v === undefined) return 0;
   return /^-?[0-9]+$/.test(v) ? Number(v) : null;
 }
 
 /** The view of one ReplicaSet. */
-export function viewOf(rs: KubeObject): RsView {
+export function viewOf(rs: ReplicaSet): RsView {
   return {
     name: rs.metadata.name ?? "",
     replicas: specReplicas(rs),
-    current: statusCount(rs, "replicas"),
-    ready: statusCount(rs, "readyReplicas"),
-    available: statusCount(rs, "availableReplicas"),
+    current: rs.status?.replicas ?? 0,
+    ready: rs.status?.readyReplicas ?? 0,
+    available: rs.status?.availableReplicas ?? 0,
     created: rs.metadata.creationTimestamp ?? "",
     revision: revisionOf(rs),
     annotations: { ...(rs.metadata.annotations ?? {}) },

@@ -1,14 +1,15 @@
 import { controllerOf } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
+import type { ReplicaController } from "./flavours.ts";
 
 /** What a controller does with the pods of its namespace (PodControllerRefManager.ClaimPods). */
 export interface Claim {
   /** Pods it controls and its selector still selects. */
-  owned: KubeObject[];
+  owned: Pod[];
   /** Orphans its selector selects, which it takes (adds its controller reference). */
-  adopt: KubeObject[];
+  adopt: Pod[];
   /** Pods it controls that its selector no longer selects, which it lets go. */
-  release: KubeObject[];
+  release: Pod[];
 }
 
 /**
@@ -18,8 +19,8 @@ export interface Claim {
  * or it lives in another namespace.
  */
 export function claimPods(
-  controller: KubeObject,
-  pods: KubeObject[],
+  controller: ReplicaController,
+  pods: Pod[],
   selects: (labels: Record<string, string>) => boolean,
 ): Claim {
   const claim: Claim = { owned: [], adopt: [], release: [] };

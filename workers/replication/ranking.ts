@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../kube/object.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import {
   isPodActive,
   isPodReady,
@@ -13,7 +13,7 @@ const phaseOrdinal: Record<string, number> = { Pending: 0, Unknown: 1, Running: 
 
 /** A pod with its rank: how many active related pods share its node. */
 export interface RankedPod {
-  pod: KubeObject;
+  pod: Pod;
   rank: number;
 }
 
@@ -28,7 +28,7 @@ function logarithmicRankDiff(t1: number, t2: number, now: number): number {
 }
 
 /** Compares two times, later first, a missing (0) time before any. */
-function laterFirst(a: KubeObject, b: KubeObject, t1: number, t2: number, now: number): number {
+function laterFirst(a: Pod, b: Pod, t1: number, t2: number, now: number): number {
   if (t1 === t2) return 0;
   if (!t1 || !t2) return t1 ? 1 : -1;
   const diff = logarithmicRankDiff(t1, t2, now);
@@ -59,7 +59,7 @@ export function compareForDeletion(a: RankedPod, b: RankedPod, now: number): num
   }
   const [xa, xb] = [maxContainerRestarts(pa), maxContainerRestarts(pb)];
   if (xa !== xb) return xb - xa;
-  const created = (p: KubeObject) => Date.parse(p.metadata.creationTimestamp ?? "") || 0;
+  const created = (p: Pod) => Date.parse(p.metadata.creationTimestamp ?? "") || 0;
   return laterFirst(pa, pb, created(pa), created(pb), now);
 }
 
@@ -67,12 +67,7 @@ export function compareForDeletion(a: RankedPod, b: RankedPod, now: number): num
  * getPodsToDelete: the `diff` pods a scale-down removes, chosen by compareForDeletion with each
  * pod ranked by the active `related` pods (the controller's, or its deployment's) on its node.
  */
-export function podsToDelete(
-  pods: KubeObject[],
-  diff: number,
-  related: KubeObject[],
-  now: number,
-): KubeObject[] {
+export function podsToDelete(pods: Pod[], diff: number, related: Pod[], now: number): Pod[] {
   if (diff >= pods.length) return pods.slice(0, diff);
   const onNode = new Map<string, number>();
   for (const pod of related)

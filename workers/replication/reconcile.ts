@@ -1,18 +1,18 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { StatusError } from "../../kube/errors.ts";
-import { storageResource } from "../../kube/kinds/kind.ts";
+import { storageResource, viewAs } from "../../kube/kinds/kind.ts";
+import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { jsonEqual } from "../../kube/kinds/pod/update.ts";
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
 import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvent } from "../../registry/events.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { claimPods } from "./claim.ts";
-import { controllerRef, type ReplicaFlavour } from "./flavours.ts";
+import { controllerRef, type ReplicaController, type ReplicaFlavour } from "./flavours.ts";
 import { isPodActive, isPodAvailable, isPodReady } from "./pods.ts";
 import { podsToDelete } from "./ranking.ts";
 import { calculateStatus, minReadySeconds } from "./status.ts";
@@ -30,25 +30,21 @@ export interface SyncOutcome {
 }
 
 /** Stores the pod with new ownerReferences, through the update path (as the controller's patch does). */
-async function setOwnerReferences(
-  w: SandboxWriter,
-  pod: KubeObject,
-  refs: OwnerReference[],
-): Promise<KubeObject> {
+async function setOwnerReferences(w: SandboxWriter, pod: Pod, refs: OwnerReference[]): Promise<Pod> {
   const next = structuredClone(pod);
   if (refs.length) next.metadata.ownerReferences = refs;
   else delete next.metadata.ownerReferences;
-  return replaceObject(w, podKind, pod, next, "", { fieldManager });
+  return viewAs(podKind, await replaceObject(w, podKind, pod, next, "", { fieldManager }));
 }
 
 /** The active pods of the controller's siblings (the ReplicaSets of its Deployment), or its own. */
-async function relatedPods(
+async function relatedPods<T extends ReplicaController>(
   w: SandboxWriter,
-  flavour: ReplicaFlavour,
-  controller: KubeObject,
-  all: KubeObject[],
-  own: KubeObject[],
-): Promise<KubeObject[]> {
+  flavour: ReplicaFlavour<T>,
+  controller: T,
+  all: Pod[],
+  own: Pod[],
+): Promise<Pod[]> {
   const parent = controllerOf(controller);
   if (!parent) return own;
   const namespace = controller.metadata.namespace ?? "";
@@ -60,16 +56,16 @@ async function relatedPods(
 }
 
 /** Creates up to `count` pods from the template; the first refusal stops it and is returned. */
-async function createPods(
+async function createPods<T extends ReplicaController>(
   w: SandboxWriter,
-  flavour: ReplicaFlavour,
-  controller: KubeObject,
+  flavour: ReplicaFlavour<T>,
+  controller: T,
   count: number,
 ): Promise<Error | null> {
   const namespace = controller.metadata.namespace ?? "";
-  const ns = await w.get({ resource: "namespaces", namespace: "", name: namespace });
+  const ns = viewAs(namespaceKind, await w.get({ resource: "namespaces", namespace: "", name: namespace }));
   // A namespace being deleted takes no new pods; that is no failure of ours.
-  if (!ns || record(ns.status).phase === "Terminating") return null;
+  if (!ns || ns.status?.phase === "Terminating") return null;
   const ref = controllerRef(flavour, controller);
   for (let i = 0; i < count; i++) {
     try {
@@ -100,12 +96,12 @@ async function createPods(
  * manageReplicas: creates pods from the template while fewer than spec.replicas are active, or
  * deletes the ones ActivePodsWithRanks prefers while more are; at most burstReplicas at a time.
  */
-async function manageReplicas(
+async function manageReplicas<T extends ReplicaController>(
   w: SandboxWriter,
-  flavour: ReplicaFlavour,
-  controller: KubeObject,
-  pods: KubeObject[],
-  all: KubeObject[],
+  flavour: ReplicaFlavour<T>,
+  controller: T,
+  pods: Pod[],
+  all: Pod[],
   now: number,
 ): Promise<Error | null> {
   const diff = pods.length - specReplicas(controller);
@@ -131,14 +127,14 @@ async function manageReplicas(
  * deleted, and store the status it observed. The sandbox lock serializes syncs, so what it
  * reads is what it acts on, and a repeated or concurrent job finds nothing left to do.
  */
-export async function syncReplicas(
+export async function syncReplicas<T extends ReplicaController>(
   w: SandboxWriter,
-  flavour: ReplicaFlavour,
-  controller: KubeObject,
+  flavour: ReplicaFlavour<T>,
+  controller: T,
   now = Date.now(),
 ): Promise<SyncOutcome> {
   const namespace = controller.metadata.namespace ?? "";
-  const all = await w.listWhere("pods", namespace);
+  const all = (await w.listWhere("pods", namespace)).map((pod) => viewAs(podKind, pod));
   const claim = claimPods(controller, all.filter(isPodActive), (labels) =>
     flavour.selects(controller, labels),
   );

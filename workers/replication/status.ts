@@ -1,16 +1,19 @@
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import { timestamp } from "../../kube/object.ts";
-import { isRecord, type Json, record, records } from "../../kube/validation/json.ts";
+import type { ReplicaSetCondition, ReplicaSetStatus } from "../../kube/types/apps-v1.ts";
+import type { Pod, ReplicationControllerStatus } from "../../kube/types/core-v1.ts";
+import type { ReplicaController } from "./flavours.ts";
 import { isPodAvailable, isPodReady } from "./pods.ts";
+
+/** The status of either kind (apps/v1 ReplicaSetStatus and core/v1 ReplicationControllerStatus have the same fields). */
+export type ReplicaStatus = ReplicaSetStatus | ReplicationControllerStatus;
 
 /** The condition a controller sets while it cannot create or delete pods. */
 export const replicaFailure = "ReplicaFailure";
 
 /** spec.minReadySeconds, 0 when absent. */
-export function minReadySeconds(controller: KubeObject): number {
-  const v = record(controller.spec).minReadySeconds;
-  return typeof v === "number" ? v : 0;
+export function minReadySeconds(controller: ReplicaController): number {
+  return controller.spec?.minReadySeconds ?? 0;
 }
 
 /**
@@ -20,13 +23,12 @@ export function minReadySeconds(controller: KubeObject): number {
  * Zero counts are left out, as Go's omitempty leaves them.
  */
 export function calculateStatus(
-  controller: KubeObject,
-  pods: KubeObject[],
+  controller: ReplicaController,
+  pods: Pod[],
   failure: Error | null,
   now: number,
-): Json {
-  const templateLabels = record(record(record(controller.spec).template).metadata).labels;
-  const wanted = Object.entries(isRecord(templateLabels) ? templateLabels : {});
+): ReplicaStatus {
+  const wanted = Object.entries(controller.spec?.template?.metadata?.labels ?? {});
   const minReady = minReadySeconds(controller);
   let fullyLabeled = 0;
   let ready = 0;
@@ -39,8 +41,7 @@ export function calculateStatus(
       if (isPodAvailable(pod, minReady, now)) available++;
     }
   }
-  const old = record(controller.status);
-  let conditions = records(old.conditions);
+  let conditions: ReplicaSetCondition[] = [...(controller.status?.conditions ?? [])];
   const failing = conditions.some((c) => c.type === replicaFailure);
   if (failure && !failing) {
     const diff = pods.length - specReplicas(controller);

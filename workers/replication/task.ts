@@ -1,11 +1,17 @@
 import type { Database } from "../../db/connection.ts";
-import { storageResource } from "../../kube/kinds/kind.ts";
+import { storageResource, viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import { controllerOf } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import type { JobOf } from "../queue/task.ts";
-import { type ReplicaFlavour, replicaSetFlavour, replicationControllerFlavour } from "./flavours.ts";
+import {
+  flavours,
+  type ReplicaController,
+  type ReplicaFlavour,
+  replicaSetFlavour,
+  replicationControllerFlavour,
+} from "./flavours.ts";
 import type { adoptionTask, replicationControllerTask } from "./jobs.ts";
 import { isPodActive } from "./pods.ts";
 import { syncReplicas } from "./reconcile.ts";
@@ -26,14 +32,14 @@ export function retryDelaySeconds(attempt: number): number {
  * it, and schedules the next look when time alone will change something: a retry after a
  * failed create (with back-off), or the moment pods become available after minReadySeconds.
  */
-export function replicationTask(
-  flavour: ReplicaFlavour,
+export function replicationTask<T extends ReplicaController>(
+  flavour: ReplicaFlavour<T>,
 ): (database: Database, job: ReplicationJob) => Promise<void> {
   return (database, job) =>
     doneIfSandboxGone(
       inSandbox(database, job.sandbox, async (w) => {
         const key = { resource: storageResource(flavour.kind), namespace: job.namespace, name: job.name };
-        const controller = await w.get(key);
+        const controller = viewAs(flavour.kind, await w.get(key));
         if (!controller) return;
         const outcome = await syncReplicas(w, flavour, controller);
         const attempt = outcome.failed ? (job.attempt ?? 0) + 1 : 0;
@@ -61,13 +67,15 @@ export async function adoptOrphans(database: Database, job: AdoptionJob): Promis
     inSandbox(database, job.sandbox, async (w) => {
       // Controllers first: most namespaces with orphan pods have none, and then the pods (which
       // may be many) need not be read at all.
-      const candidates: { flavour: typeof replicationControllerFlavour; controller: KubeObject }[] = [];
-      for (const flavour of [replicationControllerFlavour, replicaSetFlavour]) {
-        for (const controller of await w.listWhere(storageResource(flavour.kind), job.namespace))
+      const candidates: { flavour: ReplicaFlavour; controller: ReplicaController }[] = [];
+      for (const flavour of flavours) {
+        for (const stored of await w.listWhere(storageResource(flavour.kind), job.namespace)) {
+          const controller = viewAs(flavour.kind, stored);
           if (!controller.metadata.deletionTimestamp) candidates.push({ flavour, controller });
+        }
       }
       if (!candidates.length) return;
-      const pods = await w.listWhere("pods", job.namespace);
+      const pods = (await w.listWhere("pods", job.namespace)).map((pod) => viewAs(podKind, pod));
       const orphans = pods.filter((p) => isPodActive(p) && !controllerOf(p));
       for (const { flavour, controller } of candidates) {
         if (!orphans.some((p) => flavour.selects(controller, p.metadata.labels ?? {}))) continue;

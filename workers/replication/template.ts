@@ -1,6 +1,6 @@
 import type { OwnerReference } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { isRecord, record } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
+import type { ReplicaController } from "./flavours.ts";
 
 /** The longest DNS subdomain, which a generated pod name must stay within. */
 const maxNameLength = 253;
@@ -14,24 +14,19 @@ export function podNamePrefix(controllerName: string): string {
  * GetPodFromTemplate: a new pod from the controller's template, with the template's labels,
  * annotations and finalizers, a generated name after the controller, and the controller reference.
  */
-export function podFromTemplate(controller: KubeObject, ref: OwnerReference): KubeObject {
-  const template = record(record(controller.spec).template);
-  const meta = record(template.metadata);
-  const copy = (value: unknown) =>
-    isRecord(value) || Array.isArray(value) ? structuredClone(value) : undefined;
-  const labels = copy(meta.labels);
-  const annotations = copy(meta.annotations);
-  const finalizers = copy(meta.finalizers);
+export function podFromTemplate(controller: ReplicaController, ref: OwnerReference): Pod {
+  const template = controller.spec?.template;
+  const meta = template?.metadata;
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
       generateName: podNamePrefix(controller.metadata.name ?? ""),
-      ...(labels ? { labels: labels as Record<string, string> } : {}),
-      ...(annotations ? { annotations: annotations as Record<string, string> } : {}),
-      ...(finalizers ? { finalizers: finalizers as string[] } : {}),
+      ...(meta?.labels ? { labels: structuredClone(meta.labels) } : {}),
+      ...(meta?.annotations ? { annotations: structuredClone(meta.annotations) } : {}),
+      ...(meta?.finalizers ? { finalizers: structuredClone(meta.finalizers) } : {}),
       ownerReferences: [{ ...ref }],
     },
-    spec: structuredClone(record(template.spec)),
+    spec: structuredClone(template?.spec ?? {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { Written } from "../../db/store/writer.ts";
-import { storageResource } from "../../kube/kinds/kind.ts";
+import { storageResource, viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import { controllerOf } from "../../kube/meta/owners.ts";
-import { record } from "../../kube/validation/json.ts";
 import type { Trigger } from "../queue/controller.ts";
 import { selectsPods } from "../queue/guards.ts";
 import { flavourOfOwner, flavours, type ReplicaFlavour } from "./flavours.ts";
@@ -16,7 +16,8 @@ import { adoptionTask } from "./jobs.ts";
 export function controllerWritten(flavour: ReplicaFlavour): Trigger {
   return (w) => {
     if (w.type === "DELETED") return [];
-    if (record(w.object.status).observedGeneration === w.object.metadata.generation) return [];
+    const controller = viewAs(flavour.kind, w.object);
+    if (controller.status?.observedGeneration === controller.metadata.generation) return [];
     return [flavour.task.job({ namespace: w.namespace, name: w.name })];
   };
 }
@@ -33,7 +34,7 @@ export const podWritten: Trigger = (w) => {
     const flavour = flavourOfOwner(owner);
     return flavour ? [flavour.task.job({ namespace: w.namespace, name: owner.name })] : [];
   }
-  const phase = record(w.object.status).phase;
+  const phase = viewAs(podKind, w.object).status?.phase;
   if (
     w.type === "DELETED" ||
     w.object.metadata.deletionTimestamp ||

@@ -16,7 +16,6 @@ import {
   replicaScale,
   specOf,
   specReplicas,
-  statusCount,
 } from "../workload/spec.ts";
 import { defaultStrategy, validateStrategy } from "./strategy.ts";
 
@@ -37,7 +36,7 @@ export const deploymentKind = defineKind<Deployment>({
   categories: ["all"],
   subresources: ["status", "scale"],
   hasSpec: true,
-  scale: replicaScale((obj) => labelSelectorString(record(obj.spec).selector)),
+  scale: replicaScale((obj) => labelSelectorString(obj.spec?.selector)),
   printer: {
     columns: [
       nameColumn,
@@ -63,12 +62,12 @@ export const deploymentKind = defineKind<Deployment>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      `${statusCount(obj, "readyReplicas")}/${specReplicas(obj)}`,
-      statusCount(obj, "updatedReplicas"),
-      statusCount(obj, "availableReplicas"),
+      `${obj.status?.readyReplicas ?? 0}/${specReplicas(obj)}`,
+      obj.status?.updatedReplicas ?? 0,
+      obj.status?.availableReplicas ?? 0,
       age(obj.metadata.creationTimestamp, now),
-      ...containerCells(record(obj.spec)),
-      selectorCell(record(obj.spec).selector),
+      ...containerCells(obj.spec?.template),
+      selectorCell(obj.spec?.selector),
     ],
   },
   defaults(obj) {

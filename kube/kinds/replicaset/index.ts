@@ -15,7 +15,6 @@ import {
   replicaScale,
   specOf,
   specReplicas,
-  statusCount,
 } from "../workload/spec.ts";
 
 /** apps/v1 ReplicaSet: a required, immutable selector matching its template; status owned by the server. */
@@ -28,7 +27,7 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   categories: ["all"],
   subresources: ["status", "scale"],
   hasSpec: true,
-  scale: replicaScale((obj) => labelSelectorString(record(obj.spec).selector)),
+  scale: replicaScale((obj) => labelSelectorString(obj.spec?.selector)),
   printer: {
     columns: [
       nameColumn,
@@ -55,11 +54,11 @@ export const replicaSetKind = defineKind<ReplicaSet>({
     cells: (obj, now) => [
       obj.metadata.name,
       specReplicas(obj),
-      statusCount(obj, "replicas"),
-      statusCount(obj, "readyReplicas"),
+      obj.status?.replicas ?? 0,
+      obj.status?.readyReplicas ?? 0,
       age(obj.metadata.creationTimestamp, now),
-      ...containerCells(record(obj.spec)),
-      formatLabelSelector(record(obj.spec).selector),
+      ...containerCells(obj.spec?.template),
+      formatLabelSelector(obj.spec?.selector),
     ],
   },
   defaults(obj) {

@@ -1,10 +1,10 @@
 import { type FieldError, required } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
+import { isPlainObject, type KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabels } from "../../selectors/label-selector.ts";
 import type { ReplicationController } from "../../types/core-v1.ts";
-import { isRecord, type Json, record } from "../../validation/json.ts";
+import { type Json, record } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import {
   column,
@@ -16,14 +16,9 @@ import {
   replicaScale,
   specOf,
   specReplicas,
-  statusCount,
   templateLabels,
   validateTemplateForReplicas,
 } from "../workload/spec.ts";
-
-function selectorOf(obj: KubeObject): Record<string, string> {
-  return record(record(obj.spec).selector) as Record<string, string>;
-}
 
 /** Whether a plain-map selector selects the labels; null when it is empty (selects everything). */
 function mapSelectorMatches(
@@ -40,7 +35,7 @@ function defaults(obj: KubeObject): void {
   const spec = specOf(obj);
   const labels = templateLabels(spec);
   if (labels) {
-    if (!isRecord(spec.selector) || !Object.keys(spec.selector).length) spec.selector = { ...labels };
+    if (!isPlainObject(spec.selector) || !Object.keys(spec.selector).length) spec.selector = { ...labels };
     if (!Object.keys(obj.metadata.labels ?? {}).length) obj.metadata.labels = { ...labels };
   }
   defaultReplicas(spec);
@@ -50,7 +45,7 @@ function defaults(obj: KubeObject): void {
 /** ValidateReplicationControllerSpec. */
 function validate(obj: KubeObject): FieldError[] {
   const spec = specOf(obj) as Json;
-  const selector = selectorOf(obj);
+  const selector = record(spec.selector) as Record<string, string>;
   const errors = nonNegative(spec.minReadySeconds, "spec.minReadySeconds");
   if (!Object.keys(selector).length) errors.push(required("spec.selector"));
   errors.push(...nonNegative(spec.replicas, "spec.replicas"));
@@ -65,8 +60,8 @@ function validate(obj: KubeObject): FieldError[] {
 }
 
 /** The selector as a label selector string, for the scale subresource: sorted `k=v`. */
-function selectorString(obj: KubeObject): string {
-  return Object.entries(selectorOf(obj))
+function selectorString(rc: ReplicationController): string {
+  return Object.entries(rc.spec?.selector ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
@@ -111,11 +106,11 @@ export const replicationControllerKind = defineKind<ReplicationController>({
     cells: (obj, now) => [
       obj.metadata.name,
       specReplicas(obj),
-      statusCount(obj, "replicas"),
-      statusCount(obj, "readyReplicas"),
+      obj.status?.replicas ?? 0,
+      obj.status?.readyReplicas ?? 0,
       age(obj.metadata.creationTimestamp, now),
-      ...containerCells(record(obj.spec)),
-      formatLabels(selectorOf(obj)),
+      ...containerCells(obj.spec?.template),
+      formatLabels(obj.spec?.selector),
     ],
   },
   defaults,

@@ -1,10 +1,11 @@
 import { invalid, invalidValue, methodNotAllowed } from "../../errors.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { Scale } from "../../types/autoscaling-v1.ts";
 import { isNegativeMessage } from "../../validation/messages.ts";
 import type { Kind, ScaleSpec } from "../kind.ts";
 
 /** The autoscaling/v1 Scale of a scalable object, as GET …/scale answers. */
-export function scaleOf(kind: Kind, obj: KubeObject): KubeObject {
+export function scaleOf(kind: Kind, obj: KubeObject): Scale {
   const spec = scaleSpec(kind);
   const m = obj.metadata;
   return {

@@ -9,7 +9,9 @@ import {
 import { goStringMap } from "../../go/values.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
 import type { Column } from "../../printing/table.ts";
-import { child, type Json, record, records, text } from "../../validation/json.ts";
+import type { Deployment, ReplicaSet } from "../../types/apps-v1.ts";
+import type { PodTemplateSpec, ReplicationController } from "../../types/core-v1.ts";
+import { child, type Json, record, text } from "../../validation/json.ts";
 import { isNegativeMessage } from "../../validation/messages.ts";
 import type { ScaleSpec } from "../kind.ts";
 import { type DecodeContext, defaultPodSpec } from "../pod/spec/defaults.ts";
@@ -19,6 +21,9 @@ import { validatePodTemplateSpec } from "../pod/spec/validation.ts";
  * What the pod-template kinds (ReplicationController, ReplicaSet, Deployment) share: template
  * defaults, the template-versus-selector checks, replica counts, and the wide columns.
  */
+
+/** The pod-template kinds, as their typed views. */
+export type Workload = Deployment | ReplicaSet | ReplicationController;
 
 /** The object's spec, created when absent so defaults can be written into it. */
 export function specOf(obj: KubeObject): Json {
@@ -88,31 +93,25 @@ export function validateTemplateForReplicas(
 }
 
 /** The template's container names and images, comma-joined, as the wide columns print them. */
-export function containerCells(spec: Json): [string, string] {
-  const containers = records(record(record(spec.template).spec).containers);
-  return [containers.map((c) => text(c.name)).join(","), containers.map((c) => text(c.image)).join(",")];
-}
-
-/** A status count, 0 when absent. */
-export function statusCount(obj: KubeObject, field: string): number {
-  const v = record(obj.status)[field];
-  return typeof v === "number" ? v : 0;
+export function containerCells(template: PodTemplateSpec | undefined): [string, string] {
+  const containers = template?.spec?.containers ?? [];
+  return [containers.map((c) => c.name).join(","), containers.map((c) => c.image ?? "").join(",")];
 }
 
 /** spec.replicas, 1 when absent (the default). */
-export function specReplicas(obj: KubeObject): number {
-  const v = record(obj.spec).replicas;
-  return typeof v === "number" ? v : 1;
+export function specReplicas(obj: Workload): number {
+  return obj.spec?.replicas ?? 1;
 }
 
 /** The ScaleSpec of a kind that keeps replicas in spec.replicas and status.replicas. */
-export function replicaScale(selector: (obj: KubeObject) => string): ScaleSpec {
+export function replicaScale<T extends Workload>(selector: (obj: T) => string): ScaleSpec<T> {
   return {
     specReplicas,
     setSpecReplicas(obj, replicas) {
-      specOf(obj).replicas = replicas;
+      obj.spec ??= {};
+      obj.spec.replicas = replicas;
     },
-    statusReplicas: (obj) => statusCount(obj, "replicas"),
+    statusReplicas: (obj) => obj.status?.replicas ?? 0,
     selector,
   };
 }

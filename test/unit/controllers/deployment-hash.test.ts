@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { PodTemplateSpec } from "../../../kube/types/core-v1.ts";
 import { computeHash, fnv32a, safeEncode } from "../../../workers/deployment/hash.ts";
 import { equalIgnoreHash } from "../../../workers/deployment/template.ts";
 
-const template = {
-  metadata: { labels: { app: "web" }, creationTimestamp: null },
+/** A template as a Go client sends it back: with `creationTimestamp: null`, which the generated type has no room for. */
+const template: PodTemplateSpec = {
+  metadata: { labels: { app: "web" }, creationTimestamp: null as any },
   spec: { containers: [{ name: "nginx", image: "nginx", resources: {} }], restartPolicy: "Always" },
 };
 
@@ -48,7 +50,7 @@ describe("the pod-template-hash", () => {
   });
 
   it("ignores what Go's semantic equality ignores: key order, null, empty lists and objects", () => {
-    const same = {
+    const same: PodTemplateSpec = {
       spec: { restartPolicy: "Always", containers: [{ image: "nginx", name: "nginx" }], volumes: [] },
       metadata: { labels: { app: "web" } },
     };

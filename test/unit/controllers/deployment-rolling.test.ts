@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { IntOrString } from "../../../kube/types/apimachinery.ts";
 import { type RolloutParams, resolveFenceposts } from "../../../workers/deployment/fenceposts.ts";
 import { scaleSteps } from "../../../workers/deployment/proportional.ts";
 import { newReplicaSetTarget, oldReplicaSetSteps } from "../../../workers/deployment/rolling-plan.ts";
@@ -24,7 +25,7 @@ function rs(
   };
 }
 
-function rolling(replicas: number, maxSurge: unknown, maxUnavailable: unknown): RolloutParams {
+function rolling(replicas: number, maxSurge: IntOrString, maxUnavailable: IntOrString): RolloutParams {
   const { surge, unavailable } = resolveFenceposts(maxSurge, maxUnavailable, replicas);
   return {
     replicas,

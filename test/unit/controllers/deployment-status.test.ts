@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../kube/object.ts";
+import type {
+  Deployment,
+  DeploymentSpec,
+  DeploymentStatus,
+  ReplicaSet,
+  ReplicaSetStatus,
+} from "../../../kube/types/apps-v1.ts";
 import { replicaSetsToDelete } from "../../../workers/deployment/cleanup.ts";
 import { rolloutParams } from "../../../workers/deployment/fenceposts.ts";
 import { rolloutStatus, stuckCheckAt } from "../../../workers/deployment/status.ts";
@@ -8,7 +14,7 @@ import type { RsView } from "../../../workers/deployment/view.ts";
 const t0 = "2024-05-01T10:00:00Z";
 const now = new Date("2024-05-01T10:00:30Z");
 
-function deployment(status: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {
+function deployment(status: DeploymentStatus, spec: DeploymentSpec = {}): Deployment {
   return {
     metadata: { name: "web", namespace: "default", generation: 2 },
     spec: {
@@ -136,7 +142,7 @@ describe("the rollout's status", () => {
 });
 
 describe("revision history cleanup", () => {
-  function old(name: string, revision: string, extra: Record<string, unknown> = {}): KubeObject {
+  function old(name: string, revision: string, extra: Partial<ReplicaSetStatus> = {}): ReplicaSet {
     return {
       metadata: {
         name,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../kube/object.ts";
+import type { ObjectMeta } from "../../../kube/object.ts";
+import type { Pod, ReplicationController, ReplicationControllerSpec } from "../../../kube/types/core-v1.ts";
 import { claimPods } from "../../../workers/replication/claim.ts";
 import { calculateStatus } from "../../../workers/replication/status.ts";
 import { podFromTemplate, podNamePrefix } from "../../../workers/replication/template.ts";
@@ -7,7 +8,7 @@ import { podFromTemplate, podNamePrefix } from "../../../workers/replication/tem
 const now = Date.parse("2025-01-01T12:00:00Z");
 const ago = (s: number) => new Date(now - s * 1000).toISOString().replace(/\.\d+Z$/, "Z");
 
-function controller(extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): KubeObject {
+function controller(extra: ReplicationControllerSpec = {}, meta: ObjectMeta = {}): ReplicationController {
   return {
     metadata: { name: "web", namespace: "default", uid: "rc-uid", generation: 3, ...meta },
     spec: {
@@ -19,7 +20,7 @@ function controller(extra: Record<string, unknown> = {}, meta: Record<string, un
     status: { replicas: 0 },
   };
 }
-function pod(name: string, labels: Record<string, string>, readyFor?: number, meta = {}): KubeObject {
+function pod(name: string, labels: Record<string, string>, readyFor?: number, meta: ObjectMeta = {}): Pod {
   return {
     metadata: { name, namespace: "default", labels, ...meta },
     status:
@@ -79,7 +80,7 @@ describe("calculateStatus", () => {
     );
     expect(calculateStatus(still, [], null, now)).not.toHaveProperty("conditions");
     const tooMany = [pod("a", {}), pod("b", {}), pod("c", {}), pod("d", {})];
-    expect((calculateStatus(controller(), tooMany, new Error("x"), now).conditions as any)[0].reason).toBe(
+    expect(calculateStatus(controller(), tooMany, new Error("x"), now).conditions?.[0]?.reason).toBe(
       "FailedDelete",
     );
   });
@@ -97,7 +98,7 @@ describe("claimPods", () => {
       pod("theirs", { app: "web" }, undefined, owned("other-uid")),
     ];
     const claim = claimPods(controller(), pods, selects);
-    const names = (list: KubeObject[]) => list.map((p) => p.metadata.name);
+    const names = (list: Pod[]) => list.map((p) => p.metadata.name);
     expect(names(claim.owned)).toEqual(["mine"]);
     expect(names(claim.release)).toEqual(["relabelled"]);
     expect(names(claim.adopt)).toEqual(["orphan"]);
