@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../kube/object.ts";
+import type { Pod } from "../../../kube/types/core-v1.ts";
 import { compareForDeletion, podsToDelete } from "../../../workers/replication/ranking.ts";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
@@ -15,7 +15,7 @@ interface PodSpec {
   cost?: string;
   uid?: string;
 }
-function pod(p: PodSpec): KubeObject {
+function pod(p: PodSpec): Pod {
   return {
     metadata: {
       name: p.name,
@@ -30,7 +30,9 @@ function pod(p: PodSpec): KubeObject {
         p.ready === undefined || p.ready === false
           ? []
           : [{ type: "Ready", status: "True", lastTransitionTime: ago(p.ready) }],
-      containerStatuses: [{ restartCount: p.restarts ?? 0 }],
+      containerStatuses: [
+        { name: "c", ready: false, restartCount: p.restarts ?? 0, image: "nginx", imageID: "" },
+      ],
     },
   };
 }
@@ -95,6 +97,14 @@ describe("ActivePodsWithRanks: which pod a scale-down deletes first", () => {
     const a = { pod: pod({ name: "a", node: "n", cost: "cheap", created: 30 }), rank: 0 };
     const b = { pod: pod({ name: "b", node: "n", cost: "0", created: 3000 }), rank: 0 };
     expect(compareForDeletion(a, b, now)).toBeLessThan(0);
+  });
+
+  it("counts a container status without restartCount (a client may write one) as no restarts", () => {
+    const restarted = { pod: pod({ name: "a", node: "n", ready: 60, restarts: 1 }), rank: 0 };
+    const unknown: any = pod({ name: "b", node: "n", ready: 60 });
+    delete unknown.status.containerStatuses[0].restartCount;
+    expect(compareForDeletion(restarted, { pod: unknown, rank: 0 }, now)).toBeLessThan(0);
+    expect(compareForDeletion({ pod: unknown, rank: 0 }, restarted, now)).toBeGreaterThan(0);
   });
 
   it("ranks by the related pods on each node and takes the first diff", () => {
