@@ -4,6 +4,7 @@ import { namespaceKind } from "../kinds/namespace/index.ts";
 import { nodeKind } from "../kinds/node/index.ts";
 import { serviceAccountKind } from "../kinds/serviceaccount/index.ts";
 import type { KubeObject } from "../object.ts";
+import type { Node, NodeCondition } from "../types/core-v1.ts";
 import { apiServerAddress, kubernetesServiceObjects } from "./services.ts";
 
 /** The namespaces every new cluster has. */
@@ -26,9 +27,9 @@ const nodeAllocatable = {
   "hugepages-2Mi": "0",
 };
 
-function node(i: number, created: string): KubeObject {
+function node(i: number, created: string): Node {
   const name = `node-${i}`;
-  const condition = (type: string, status: string, reason: string, message: string) => ({
+  const condition = (type: string, status: string, reason: string, message: string): NodeCondition => ({
     type,
     status,
     lastHeartbeatTime: created,

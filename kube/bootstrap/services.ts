@@ -1,18 +1,20 @@
 import { endpointsKind } from "../kinds/endpoints/index.ts";
 import { endpointSliceKind } from "../kinds/endpointslice/index.ts";
-import type { Kind } from "../kinds/kind.ts";
+import { type Kind, viewAs } from "../kinds/kind.ts";
+import { nodeKind } from "../kinds/node/index.ts";
 import { kubernetesServiceIP } from "../kinds/service/allocate.ts";
 import { serviceKind } from "../kinds/service/index.ts";
 import type { KubeObject } from "../object.ts";
+import type { Endpoints, Service } from "../types/core-v1.ts";
+import type { EndpointSlice } from "../types/discovery-v1.ts";
 
 /** The port the simulated API server listens on, behind the `kubernetes` service's 443. */
 const apiServerPort = 6443;
 
 /** The control plane's address: the first node's InternalIP. */
 export function apiServerAddress(objects: { object: KubeObject }[]): string {
-  const node = objects.find((o) => o.object.kind === "Node")?.object;
-  const addresses = (node?.status as { addresses?: { type: string; address: string }[] } | undefined)
-    ?.addresses;
+  const node = objects.find((o) => o.object.kind === nodeKind.kind)?.object;
+  const addresses = node ? viewAs(nodeKind, node).status?.addresses : undefined;
   return addresses?.find((a) => a.type === "InternalIP")?.address ?? "192.168.49.2";
 }
 
@@ -24,7 +26,7 @@ export function apiServerAddress(objects: { object: KubeObject }[]): string {
 export function kubernetesServiceObjects(
   apiServerIP: string,
 ): { kind: Kind; namespace: string; object: KubeObject }[] {
-  const service: KubeObject = {
+  const service: Service = {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
@@ -39,7 +41,7 @@ export function kubernetesServiceObjects(
       type: "ClusterIP",
     },
   };
-  const endpoints: KubeObject = {
+  const endpoints: Endpoints = {
     apiVersion: "v1",
     kind: "Endpoints",
     metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
@@ -47,7 +49,7 @@ export function kubernetesServiceObjects(
       { addresses: [{ ip: apiServerIP }], ports: [{ name: "https", port: apiServerPort, protocol: "TCP" }] },
     ],
   };
-  const slice: KubeObject = {
+  const slice: EndpointSlice = {
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
     metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },

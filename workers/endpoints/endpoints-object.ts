@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointsKind } from "../../kube/kinds/endpoints/index.ts";
-import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import type { Endpoints, Service } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -17,8 +17,8 @@ export const headlessLabel = "service.kubernetes.io/headless";
 export const triggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /** IsServiceIPSet: a cluster IP that is neither empty nor "None". */
-export function serviceIPSet(service: KubeObject): boolean {
-  const ip = ((service.spec ?? {}) as ServiceSpec).clusterIP ?? "";
+export function serviceIPSet(service: Service): boolean {
+  const ip = service.spec?.clusterIP ?? "";
   return ip !== "" && ip !== "None";
 }
 
@@ -34,14 +34,14 @@ function orNothing<T extends object>(m: T): T | undefined {
  */
 export async function syncEndpoints(
   w: SandboxWriter,
-  service: KubeObject,
+  service: Service,
   pods: PodInfo[],
   now: string,
 ): Promise<void> {
   const namespace = service.metadata.namespace ?? "";
   const name = service.metadata.name ?? "";
   const subsets = serviceSubsets(service, pods);
-  const current = await w.get({ resource: "endpoints", namespace, name });
+  const current = viewAs(endpointsKind, await w.get({ resource: "endpoints", namespace, name }));
   const serviceLabels = service.metadata.labels ?? {};
   if (current) {
     const { [headlessLabel]: _, ...compared } = current.metadata.labels ?? {};
@@ -54,7 +54,7 @@ export async function syncEndpoints(
   const labels: Record<string, string> = { ...serviceLabels };
   if (serviceIPSet(service)) delete labels[headlessLabel];
   else labels[headlessLabel] = "";
-  const next: KubeObject = current
+  const next: Endpoints = current
     ? structuredClone(current)
     : { apiVersion: "v1", kind: "Endpoints", metadata: { name, namespace } };
   next.metadata.labels = orNothing(labels);

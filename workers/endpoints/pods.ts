@@ -1,6 +1,4 @@
-import type { ServicePort, ServiceSpec } from "../../kube/kinds/service/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record, records, text } from "../../kube/validation/json.ts";
+import type { Pod, Service, ServicePort, ServiceSpec } from "../../kube/types/core-v1.ts";
 
 /** What the endpoint controllers read of a pod, once. */
 export interface PodInfo {
@@ -20,34 +18,28 @@ export interface PodInfo {
 }
 
 /** The pod as the endpoint controllers see it. */
-export function podInfo(pod: KubeObject): PodInfo {
-  const spec = record(pod.spec);
-  const status = record(pod.status);
-  const podIPs = records(status.podIPs)
-    .map((p) => text(p.ip))
-    .filter(Boolean);
-  const ips = podIPs.length ? podIPs : text(status.podIP) ? [text(status.podIP)] : [];
-  const phase = text(status.phase);
-  const sidecars = records(spec.initContainers).filter((c) => c.restartPolicy === "Always");
-  const namedPorts = [...records(spec.containers), ...sidecars].flatMap((c) =>
-    records(c.ports)
-      .filter((p) => text(p.name))
-      .map((p) => ({
-        name: text(p.name),
-        protocol: text(p.protocol) || "TCP",
-        port: Number(p.containerPort),
-      })),
+export function podInfo(pod: Pod): PodInfo {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const podIPs = (status.podIPs ?? []).map((p) => p.ip ?? "").filter(Boolean);
+  const ips = podIPs.length ? podIPs : status.podIP ? [status.podIP] : [];
+  const phase = status.phase ?? "";
+  const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+  const namedPorts = [...(spec.containers ?? []), ...sidecars].flatMap((c) =>
+    (c.ports ?? []).flatMap((p) =>
+      p.name ? [{ name: p.name, protocol: p.protocol || "TCP", port: p.containerPort }] : [],
+    ),
   );
   return {
     name: pod.metadata.name ?? "",
     namespace: pod.metadata.namespace ?? "",
     uid: pod.metadata.uid ?? "",
     labels: pod.metadata.labels ?? {},
-    nodeName: text(spec.nodeName),
-    hostname: text(spec.hostname),
-    subdomain: text(spec.subdomain),
+    nodeName: spec.nodeName ?? "",
+    hostname: spec.hostname ?? "",
+    subdomain: spec.subdomain ?? "",
     ips,
-    ready: records(status.conditions).some((c) => c.type === "Ready" && c.status === "True"),
+    ready: (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
     terminating: !!pod.metadata.deletionTimestamp,
     terminal: phase === "Succeeded" || phase === "Failed",
     namedPorts,
@@ -89,7 +81,7 @@ export function findPort(pod: PodInfo, port: ServicePort): number | null {
 }
 
 /** ShouldSetHostname: the pod names this service as its subdomain and has a hostname. */
-export function shouldSetHostname(pod: PodInfo, service: KubeObject): boolean {
+export function shouldSetHostname(pod: PodInfo, service: Service): boolean {
   return (
     pod.hostname !== "" &&
     pod.subdomain === service.metadata.name &&

@@ -1,30 +1,39 @@
 import { mapSelectorFilter } from "../../db/filters.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
-import type { ServiceSpec } from "../../kube/kinds/service/spec.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { nodeKind } from "../../kube/kinds/node/index.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { serviceKind } from "../../kube/kinds/service/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
+import type { Node, Service } from "../../kube/types/core-v1.ts";
 import { deleteEndpoints, syncEndpoints } from "./endpoints-object.ts";
 import { type PodInfo, podInfo } from "./pods.ts";
 import { deleteSlices, syncSlices } from "./slice-sync.ts";
 import { desiredSlices } from "./slices.ts";
 
 /** The selector of a service that has one (a selector-less service's endpoints are someone else's). */
-export function serviceSelector(service: KubeObject): Record<string, string> | null {
-  const spec = (service.spec ?? {}) as ServiceSpec;
+export function serviceSelector(service: Service): Record<string, string> | null {
+  const spec = service.spec ?? {};
   if (spec.type === "ExternalName" || !spec.selector || !Object.keys(spec.selector).length) return null;
   return spec.selector;
 }
 
 /** The nodes by name, for slices' zones and for leaving out pods on nodes that do not exist. */
-async function nodesByName(w: SandboxWriter): Promise<Map<string, KubeObject>> {
+async function nodesByName(w: SandboxWriter): Promise<Map<string, Node>> {
   const nodes = await w.listWhere("nodes", "");
-  return new Map(nodes.map((n) => [n.metadata.name ?? "", n]));
+  return new Map(nodes.map((n) => [n.metadata.name ?? "", viewAs(nodeKind, n)]));
+}
+
+/** The pods as the endpoint controllers see them. */
+function podInfos(pods: KubeObject[]): PodInfo[] {
+  return pods.map((p) => podInfo(viewAs(podKind, p)));
 }
 
 /** What a reconcile may share across services of one namespace: pods (when all were read) and nodes. */
 interface Seen {
   pods?: PodInfo[];
-  nodes?: Map<string, KubeObject>;
+  nodes?: Map<string, Node>;
 }
 
 /**
@@ -39,7 +48,7 @@ export async function reconcileService(
   now: string,
   seen: Seen = {},
 ): Promise<void> {
-  const service = await w.get({ resource: "services", namespace, name });
+  const service = viewAs(serviceKind, await w.get({ resource: "services", namespace, name }));
   if (!service) {
     await deleteEndpoints(w, namespace, name);
     await deleteSlices(w, namespace, name);
@@ -49,14 +58,14 @@ export async function reconcileService(
 }
 
 /** Both controllers' work for a live service. */
-async function syncService(w: SandboxWriter, service: KubeObject, now: string, seen: Seen): Promise<void> {
+async function syncService(w: SandboxWriter, service: Service, now: string, seen: Seen): Promise<void> {
   const selector = serviceSelector(service);
   if (!selector) return;
   const namespace = service.metadata.namespace ?? "";
   const filter = mapSelectorFilter(selector);
   const pods = seen.pods
     ? seen.pods.filter((p) => labelsMatch(filter.labels, p.labels))
-    : (await w.listWhere("pods", namespace, filter)).map(podInfo);
+    : podInfos(await w.listWhere("pods", namespace, filter));
   seen.nodes ??= await nodesByName(w);
   await syncEndpoints(w, service, pods, now);
   await syncSlices(w, service, desiredSlices(service, pods, seen.nodes), now);
@@ -68,8 +77,10 @@ async function syncService(w: SandboxWriter, service: KubeObject, now: string, s
  * The namespace's pods and the nodes are read once.
  */
 export async function reconcileNamespace(w: SandboxWriter, namespace: string, now: string): Promise<void> {
-  const services = (await w.listWhere("services", namespace)).filter((s) => serviceSelector(s));
+  const services = (await w.listWhere("services", namespace))
+    .map((s) => viewAs(serviceKind, s))
+    .filter((s) => serviceSelector(s));
   if (!services.length) return;
-  const seen: Seen = { pods: (await w.listWhere("pods", namespace)).map(podInfo) };
+  const seen: Seen = { pods: podInfos(await w.listWhere("pods", namespace)) };
   for (const service of services) await syncService(w, service, now, seen);
 }

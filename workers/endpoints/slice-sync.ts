@@ -1,9 +1,10 @@
 import { mapSelectorFilter } from "../../db/filters.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointSliceKind } from "../../kube/kinds/endpointslice/index.ts";
-import { slicePorts } from "../../kube/kinds/endpointslice/slice.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import type { Service } from "../../kube/types/core-v1.ts";
+import type { Endpoint, EndpointPort, EndpointSlice } from "../../kube/types/discovery-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -11,14 +12,28 @@ import { canonicalJson } from "../deployment/template.ts";
 import { headlessLabel, manager, serviceIPSet, triggerTimeAnnotation } from "./endpoints-object.ts";
 import { controllerName, type DesiredSlice, managedByLabel, serviceNameLabel, sliceKey } from "./slices.ts";
 
+/**
+ * An EndpointSlice as this controller writes it, and so reads it back: an empty endpoints or
+ * ports list goes as null (a Go nil slice), which an update stores as it is.
+ */
+type ManagedSlice = Omit<EndpointSlice, "endpoints" | "ports"> & {
+  endpoints?: Endpoint[] | null;
+  ports?: EndpointPort[] | null;
+};
+
 /** The slices this controller made for a service, found by its two labels. */
-export function managedSlices(w: SandboxWriter, namespace: string, service: string): Promise<KubeObject[]> {
+export async function managedSlices(
+  w: SandboxWriter,
+  namespace: string,
+  service: string,
+): Promise<ManagedSlice[]> {
   const filter = mapSelectorFilter({ [serviceNameLabel]: service, [managedByLabel]: controllerName });
-  return w.listWhere("endpointslices.discovery.k8s.io", namespace, filter);
+  const slices = await w.listWhere("endpointslices.discovery.k8s.io", namespace, filter);
+  return slices.map((s) => viewAs(endpointSliceKind, s));
 }
 
 /** setEndpointSliceLabels: the service's labels, its name, the manager, and the headless mark. */
-function sliceLabels(service: KubeObject): Record<string, string> {
+function sliceLabels(service: Service): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(service.metadata.labels ?? {}))
     if (k !== serviceNameLabel && k !== managedByLabel) labels[k] = v;
@@ -29,12 +44,12 @@ function sliceLabels(service: KubeObject): Record<string, string> {
 }
 
 /** The slice's controller reference to its service (what the garbage collector follows). */
-function ownerRef(service: KubeObject): OwnerReference {
+function ownerRef(service: Service): OwnerReference {
   return newControllerRef(service, "v1", "Service");
 }
 
 /** What a slice's write compares: contents, labels and owner. */
-function content(slice: KubeObject): string {
+function content(slice: ManagedSlice): string {
   return canonicalJson([slice.endpoints, slice.ports, slice.metadata.labels, slice.metadata.ownerReferences]);
 }
 
@@ -46,19 +61,19 @@ function content(slice: KubeObject): string {
  */
 export async function syncSlices(
   w: SandboxWriter,
-  service: KubeObject,
+  service: Service,
   desired: DesiredSlice[],
   now: string,
 ): Promise<void> {
   const namespace = service.metadata.namespace ?? "";
   const existing = await managedSlices(w, namespace, service.metadata.name ?? "");
-  const byKey = new Map<string, KubeObject[]>();
+  const byKey = new Map<string, ManagedSlice[]>();
   for (const slice of existing) {
-    const key = sliceKey(String(slice.addressType), slicePorts(slice));
+    const key = sliceKey(slice.addressType, slice.ports ?? []);
     byKey.set(key, [...(byKey.get(key) ?? []), slice]);
   }
   const unmatched: DesiredSlice[] = [];
-  const writes: [KubeObject | null, DesiredSlice][] = [];
+  const writes: [ManagedSlice | null, DesiredSlice][] = [];
   for (const want of desired) {
     const match = byKey.get(sliceKey(want.addressType, want.ports))?.shift();
     if (match) writes.push([match, want]);
@@ -70,12 +85,13 @@ export async function syncSlices(
     writes.push([i >= 0 ? (leftovers.splice(i, 1)[0] ?? null) : null, want]);
   }
   for (const [slice, want] of writes) {
-    const next: KubeObject = slice
+    const next: ManagedSlice = slice
       ? structuredClone(slice)
       : {
           apiVersion: "discovery.k8s.io/v1",
           kind: "EndpointSlice",
           metadata: { generateName: `${service.metadata.name}-`, namespace },
+          addressType: want.addressType,
         };
     next.metadata.labels = sliceLabels(service);
     next.metadata.ownerReferences = [ownerRef(service)];

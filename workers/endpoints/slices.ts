@@ -1,6 +1,6 @@
-import type { SliceEndpoint, SlicePort } from "../../kube/kinds/endpointslice/slice.ts";
-import { portsOf, type ServiceSpec } from "../../kube/kinds/service/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { portsOf } from "../../kube/kinds/service/spec.ts";
+import type { Node, Service, ServiceSpec } from "../../kube/types/core-v1.ts";
+import type { Endpoint, EndpointPort } from "../../kube/types/discovery-v1.ts";
 import { findPort, type PodInfo, shouldBeInEndpoints, shouldSetHostname } from "./pods.ts";
 
 /** discovery.LabelServiceName: how slices name their service (and how `kubectl describe svc` finds them). */
@@ -16,12 +16,12 @@ const zoneLabel = "topology.kubernetes.io/zone";
 /** What one slice should hold: its address type, ports and endpoints. */
 export interface DesiredSlice {
   addressType: "IPv4" | "IPv6";
-  ports: SlicePort[];
-  endpoints: SliceEndpoint[];
+  ports: EndpointPort[];
+  endpoints: Endpoint[];
 }
 
 /** The identity of a slice's contents for matching: address type and the set of ports. */
-export function sliceKey(addressType: string, ports: SlicePort[]): string {
+export function sliceKey(addressType: string, ports: EndpointPort[]): string {
   const keys = ports.map((p) =>
     JSON.stringify([p.name ?? "", p.port ?? null, p.protocol ?? "", p.appProtocol ?? null]),
   );
@@ -36,7 +36,7 @@ export function addressTypes(spec: ServiceSpec): ("IPv4" | "IPv6")[] {
 }
 
 /** getEndpointPorts: each service port the pod serves, at the pod's port number. */
-function endpointPorts(spec: ServiceSpec, pod: PodInfo): SlicePort[] {
+function endpointPorts(spec: ServiceSpec, pod: PodInfo): EndpointPort[] {
   return portsOf(spec).flatMap((port) => {
     const num = findPort(pod, port);
     if (num === null) return [];
@@ -56,14 +56,8 @@ function endpointPorts(spec: ServiceSpec, pod: PodInfo): SlicePort[] {
  * terminating is a deletion timestamp, ready is serving and not terminating (or always, with
  * publishNotReadyAddresses); node, zone, hostname and a reference to the pod.
  */
-function podEndpoint(
-  service: KubeObject,
-  pod: PodInfo,
-  type: string,
-  node: KubeObject | undefined,
-): SliceEndpoint {
-  const publish =
-    (service.spec as { publishNotReadyAddresses?: boolean } | undefined)?.publishNotReadyAddresses === true;
+function podEndpoint(service: Service, pod: PodInfo, type: string, node: Node | undefined): Endpoint {
+  const publish = service.spec?.publishNotReadyAddresses === true;
   const zone = node?.metadata.labels?.[zoneLabel];
   return {
     addresses: pod.ips.filter((ip) => ip.includes(":") === (type === "IPv6")),
@@ -84,12 +78,8 @@ function podEndpoint(
  * ones included, finished ones and those on unknown nodes not) grouped by the ports they serve;
  * an address type with no endpoints at all still gets one empty placeholder slice.
  */
-export function desiredSlices(
-  service: KubeObject,
-  pods: PodInfo[],
-  nodes: Map<string, KubeObject>,
-): DesiredSlice[] {
-  const spec = (service.spec ?? {}) as ServiceSpec;
+export function desiredSlices(service: Service, pods: PodInfo[], nodes: Map<string, Node>): DesiredSlice[] {
+  const spec = service.spec ?? {};
   const out: DesiredSlice[] = [];
   for (const addressType of addressTypes(spec)) {
     const groups = new Map<string, DesiredSlice>();

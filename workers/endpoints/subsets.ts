@@ -1,10 +1,16 @@
-import type { EndpointAddress, EndpointPort, EndpointSubset } from "../../kube/kinds/endpoints/subsets.ts";
-import { clusterIPNone, portsOf, type ServicePort, type ServiceSpec } from "../../kube/kinds/service/spec.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { clusterIPNone, portsOf } from "../../kube/kinds/service/spec.ts";
+import type {
+  EndpointAddress,
+  EndpointPort,
+  EndpointSubset,
+  Service,
+  ServicePort,
+  ServiceSpec,
+} from "../../kube/types/core-v1.ts";
 import { findPort, type PodInfo, podIPFor, shouldBeInEndpoints, shouldSetHostname } from "./pods.ts";
 
 /** The address of a pod in Endpoints: IP, node, and a reference to the pod. */
-function addressOf(spec: ServiceSpec, service: KubeObject, pod: PodInfo): EndpointAddress | null {
+function addressOf(spec: ServiceSpec, service: Service, pod: PodInfo): EndpointAddress | null {
   const ip = podIPFor(spec, pod);
   if (!ip) return null;
   return {
@@ -31,9 +37,9 @@ function endpointPort(port: ServicePort, num: number): EndpointPort {
  * the named target port left out, a headless service without ports listing bare addresses;
  * then regrouped by RepackSubsets.
  */
-export function serviceSubsets(service: KubeObject, pods: PodInfo[]): EndpointSubset[] {
-  const spec = (service.spec ?? {}) as ServiceSpec;
-  const tolerateUnready = (spec as { publishNotReadyAddresses?: boolean }).publishNotReadyAddresses === true;
+export function serviceSubsets(service: Service, pods: PodInfo[]): EndpointSubset[] {
+  const spec = service.spec ?? {};
+  const tolerateUnready = spec.publishNotReadyAddresses === true;
   const ports = portsOf(spec);
   const subsets: EndpointSubset[] = [];
   const add = (pod: PodInfo, address: EndpointAddress, port: EndpointPort | null) => {
@@ -60,7 +66,7 @@ export function serviceSubsets(service: KubeObject, pods: PodInfo[]): EndpointSu
 
 /** An address's identity in repacking: its IP and the pod it came from. */
 function addressKey(a: EndpointAddress): string {
-  return `${a.ip ?? ""}/${String(a.targetRef?.uid ?? "")}`;
+  return `${a.ip ?? ""}/${a.targetRef?.uid ?? ""}`;
 }
 
 /** A port's identity: every field of it. */
@@ -73,8 +79,8 @@ function lessAddress(a: EndpointAddress, b: EndpointAddress): number {
   const ia = a.ip ?? "";
   const ib = b.ip ?? "";
   if (ia !== ib) return ia < ib ? -1 : 1;
-  const ua = String(a.targetRef?.uid ?? "");
-  const ub = String(b.targetRef?.uid ?? "");
+  const ua = a.targetRef?.uid ?? "";
+  const ub = b.targetRef?.uid ?? "";
   return ua < ub ? -1 : ua > ub ? 1 : 0;
 }
 
@@ -118,8 +124,10 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
   }
   const out = [...groups.values()].map(({ ready, ports }) => {
     const ss: EndpointSubset = {};
-    const up = [...ready].filter(([, r]) => r).map(([k]) => addresses.get(k) as EndpointAddress);
-    const down = [...ready].filter(([, r]) => !r).map(([k]) => addresses.get(k) as EndpointAddress);
+    const take = (want: boolean) =>
+      [...ready].flatMap(([k, r]) => (r === want ? (addresses.get(k) ?? []) : []));
+    const up = take(true);
+    const down = take(false);
     if (up.length) ss.addresses = up.sort(lessAddress);
     if (down.length) ss.notReadyAddresses = down.sort(lessAddress);
     if (ports.length) ss.ports = ports.sort(lessPort);

@@ -1,7 +1,9 @@
 import type { QueuedJob } from "../../db/queue.ts";
 import type { Written } from "../../db/store/writer.ts";
-import { isPlainObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { serviceKind } from "../../kube/kinds/service/index.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { selectsPods } from "../queue/guards.ts";
 import { namespaceEndpointsTask, serviceEndpointsTask } from "./jobs.ts";
 
@@ -11,34 +13,31 @@ function service(namespace: string, name: string): QueuedJob {
 
 /** A service with a selector written, or any service deleted (its Endpoints go with it). */
 export function serviceWritten(w: Written): QueuedJob[] {
-  const selector = record(w.object.spec).selector;
-  const selects = isPlainObject(selector) && Object.keys(selector).length > 0;
+  const selector = viewAs(serviceKind, w.object).spec?.selector;
+  const selects = Object.keys(selector ?? {}).length > 0;
   return w.type === "DELETED" || selects ? [service(w.namespace, w.name)] : [];
 }
 
 /** What a pod contributes to endpoints: its address, readiness, labels, ports and liveness. */
-function endpointView(pod: Written["object"]): string {
-  const status = record(pod.status);
-  const ready = Array.isArray(status.conditions)
-    ? status.conditions.find((c) => record(c).type === "Ready")
-    : undefined;
-  const spec = record(pod.spec);
-  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+function endpointView(pod: Pod): string {
+  const status = pod.status ?? {};
+  const ready = status.conditions?.find((c) => c.type === "Ready");
+  const spec = pod.spec ?? {};
   return JSON.stringify([
     status.podIP ?? null,
     status.podIPs ?? null,
     status.phase ?? null,
-    record(ready).status ?? null,
+    ready?.status ?? null,
     pod.metadata.labels ?? null,
     pod.metadata.deletionTimestamp ?? null,
     spec.nodeName ?? null,
-    containers.map((c) => record(c).ports ?? null),
+    (spec.containers ?? []).map((c) => c.ports ?? null),
   ]);
 }
 
-function hasIP(pod: Written["object"]): boolean {
-  const status = record(pod.status);
-  return !!status.podIP || (Array.isArray(status.podIPs) && status.podIPs.length > 0);
+function hasIP(pod: Pod): boolean {
+  const status = pod.status ?? {};
+  return !!status.podIP || (status.podIPs?.length ?? 0) > 0;
 }
 
 /**
@@ -47,9 +46,11 @@ function hasIP(pod: Written["object"]): boolean {
  * is in no endpoints (yet), so its writes wake nobody; nor does a write that changed none of it.
  */
 export function endpointsPodWritten(w: Written): QueuedJob[] {
-  const relevant = w.previous
-    ? (hasIP(w.object) || hasIP(w.previous)) && endpointView(w.previous) !== endpointView(w.object)
-    : hasIP(w.object);
+  const pod = viewAs(podKind, w.object);
+  const previous = viewAs(podKind, w.previous);
+  const relevant = previous
+    ? (hasIP(pod) || hasIP(previous)) && endpointView(previous) !== endpointView(pod)
+    : hasIP(pod);
   if (!relevant) return [];
   return [
     namespaceEndpointsTask.job(

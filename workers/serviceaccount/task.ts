@@ -7,9 +7,11 @@ import {
   rootCaDescription,
 } from "../../kube/bootstrap/root-ca.ts";
 import { configMapKind } from "../../kube/kinds/configmap/index.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 import { jsonEqual } from "../../kube/kinds/pod/update.ts";
 import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { ServiceAccount } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -26,14 +28,15 @@ const fieldManager = "kube-controller-manager";
 /** The service account controller: the namespace's `default` ServiceAccount exists. */
 async function ensureDefaultServiceAccount(w: SandboxWriter, namespace: string): Promise<void> {
   if (await w.get({ resource: "serviceaccounts", namespace, name: "default" })) return;
-  const body = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } };
+  const body: ServiceAccount = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } };
   await createInTransaction(w, serviceAccountKind, namespace, body, { fieldManager });
 }
 
 /** The root CA publisher: `kube-root-ca.crt` holds the cluster's CA and its description. */
 async function ensureRootCa(w: SandboxWriter, namespace: string, caPem: string): Promise<void> {
   const body = rootCaConfigMapBody(caPem);
-  const current = await w.get({ resource: "configmaps", namespace, name: rootCaConfigMap });
+  const key = { resource: "configmaps", namespace, name: rootCaConfigMap };
+  const current = viewAs(configMapKind, await w.get(key));
   if (!current) {
     await createInTransaction(w, configMapKind, namespace, body, { fieldManager });
     return;
@@ -57,8 +60,9 @@ export async function reconcileServiceAccounts(
 ): Promise<void> {
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      const ns = await w.get({ resource: "namespaces", namespace: "", name: job.namespace });
-      if (!ns || ns.metadata.deletionTimestamp || record(ns.status).phase === "Terminating") return;
+      const key = { resource: "namespaces", namespace: "", name: job.namespace };
+      const ns = viewAs(namespaceKind, await w.get(key));
+      if (!ns || ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating") return;
       await ensureDefaultServiceAccount(w, job.namespace);
       await ensureRootCa(w, job.namespace, clusterCaPem);
     }),

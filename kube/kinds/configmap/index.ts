@@ -116,7 +116,7 @@ export const configMapKind = defineKind<ConfigMap>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      Object.keys(stringMap(obj, "data")).length + Object.keys(stringMap(obj, "binaryData")).length,
+      Object.keys(obj.data ?? {}).length + Object.keys(obj.binaryData ?? {}).length,
       age(obj.metadata.creationTimestamp, now),
     ],
   },

@@ -25,7 +25,7 @@ export const endpointsKind = defineKind<Endpoints>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      formatEndpoints(subsetsOf(obj)),
+      formatEndpoints(obj.subsets ?? []),
       age(obj.metadata.creationTimestamp, now),
     ],
   },

@@ -2,33 +2,12 @@ import { type FieldError, invalidValue, required } from "../../errors.ts";
 import { isValidIP, specialIPProblems } from "../../go/ip.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../meta/names.ts";
 import type { KubeObject } from "../../object.ts";
+import type { EndpointAddress, EndpointPort, EndpointSubset } from "../../types/core-v1.ts";
 import { validateAppProtocol, validatePortNumber, validateProtocol } from "../../validation/ports.ts";
 
-/** core/v1 EndpointAddress as JSON. */
-export interface EndpointAddress {
-  ip?: string;
-  hostname?: string;
-  nodeName?: string;
-  targetRef?: Record<string, unknown>;
-}
-
-/** core/v1 EndpointPort as JSON. */
-export interface EndpointPort {
-  name?: string;
-  port?: number;
-  protocol?: string;
-  appProtocol?: string;
-}
-
-/** core/v1 EndpointSubset as JSON. */
-export interface EndpointSubset {
-  addresses?: EndpointAddress[];
-  notReadyAddresses?: EndpointAddress[];
-  ports?: EndpointPort[];
-}
-
-/** The subsets of an Endpoints object (absent is empty). */
+/** The subsets of any object handed to the defaulting and validation hooks (absent is empty). */
 export function subsetsOf(obj: KubeObject): EndpointSubset[] {
+  // Decoding gave a list here the shape of []EndpointSubset.
   return Array.isArray(obj.subsets) ? (obj.subsets as EndpointSubset[]) : [];
 }
 

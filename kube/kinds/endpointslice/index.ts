@@ -1,24 +1,16 @@
 import { invalidValue } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import type { EndpointSlice } from "../../types/discovery-v1.ts";
 import { defineKind } from "../kind.ts";
-import {
-  defaultSlice,
-  formatSliceEndpoints,
-  formatSlicePorts,
-  sliceEndpoints,
-  slicePorts,
-  validateSlice,
-} from "./slice.ts";
+import { defaultSlice, formatSliceEndpoints, formatSlicePorts, validateSlice } from "./slice.ts";
 
 function column(name: string, description: string) {
   return { name, type: "string" as const, description, priority: 0 };
 }
 
 /** Everything but metadata, and the labels: what bumps an EndpointSlice's generation. */
-function content(obj: KubeObject): string {
+function content(obj: EndpointSlice): string {
   const { metadata, ...rest } = obj;
   return JSON.stringify([rest, metadata.labels ?? {}]);
 }
@@ -50,9 +42,9 @@ export const endpointSliceKind = defineKind<EndpointSlice>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      typeof obj.addressType === "string" ? obj.addressType : "",
-      formatSlicePorts(slicePorts(obj)),
-      formatSliceEndpoints(sliceEndpoints(obj)),
+      obj.addressType ?? "",
+      formatSlicePorts(obj.ports ?? []),
+      formatSliceEndpoints(obj.endpoints ?? []),
       age(obj.metadata.creationTimestamp, now),
     ],
   },

@@ -3,38 +3,22 @@ import { ipFamilyOf, specialIPProblems } from "../../go/ip.ts";
 import { validateLabels } from "../../meta/labels.ts";
 import { dns1123LabelProblems, dns1123SubdomainProblems } from "../../meta/names.ts";
 import type { KubeObject } from "../../object.ts";
+import type { Endpoint, EndpointPort } from "../../types/discovery-v1.ts";
 import { validateAppProtocol, validateProtocol } from "../../validation/ports.ts";
-
-/** discovery/v1 EndpointPort as JSON. */
-export interface SlicePort {
-  name?: string;
-  port?: number;
-  protocol?: string;
-  appProtocol?: string;
-}
-
-/** discovery/v1 Endpoint as JSON. */
-export interface SliceEndpoint {
-  addresses?: string[];
-  conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
-  hostname?: string;
-  nodeName?: string;
-  zone?: string;
-  deprecatedTopology?: Record<string, string>;
-  targetRef?: Record<string, unknown>;
-}
 
 /** The address types a new slice may carry, sorted as the API server lists them. */
 export const supportedAddressTypes = ["FQDN", "IPv4", "IPv6"];
 
-/** The endpoints of a slice (absent is empty). */
-export function sliceEndpoints(obj: KubeObject): SliceEndpoint[] {
-  return Array.isArray(obj.endpoints) ? (obj.endpoints as SliceEndpoint[]) : [];
+/** The endpoints of any object handed to the defaulting and validation hooks (absent is empty). */
+export function sliceEndpoints(obj: KubeObject): Endpoint[] {
+  // Decoding gave a list here the shape of []discovery.Endpoint.
+  return Array.isArray(obj.endpoints) ? (obj.endpoints as Endpoint[]) : [];
 }
 
-/** The ports of a slice (absent is empty). */
-export function slicePorts(obj: KubeObject): SlicePort[] {
-  return Array.isArray(obj.ports) ? (obj.ports as SlicePort[]) : [];
+/** The ports of any object handed to the defaulting and validation hooks (absent is empty). */
+export function slicePorts(obj: KubeObject): EndpointPort[] {
+  // Decoding gave a list here the shape of []discovery.EndpointPort.
+  return Array.isArray(obj.ports) ? (obj.ports as EndpointPort[]) : [];
 }
 
 /** SetDefaults_EndpointPort: a port has a name ("") and a protocol (TCP). */
@@ -64,7 +48,7 @@ function addressProblems(type: string, address: string): string[] {
   return [];
 }
 
-function validateEndpoints(endpoints: SliceEndpoint[], type: string): FieldError[] {
+function validateEndpoints(endpoints: Endpoint[], type: string): FieldError[] {
   return endpoints.flatMap((ep, i) => {
     const path = `endpoints[${i}]`;
     const errors: FieldError[] = [];
@@ -81,7 +65,7 @@ function validateEndpoints(endpoints: SliceEndpoint[], type: string): FieldError
   });
 }
 
-function validatePorts(ports: SlicePort[]): FieldError[] {
+function validatePorts(ports: EndpointPort[]): FieldError[] {
   const names = new Set<string>();
   return ports.flatMap((port, i) => {
     const path = `ports[${i}]`;
@@ -116,11 +100,11 @@ function listWithMore(all: string[]): string {
 }
 
 /** formatDiscoveryPorts: each port's number, else its name, else "*". */
-export function formatSlicePorts(ports: SlicePort[]): string {
+export function formatSlicePorts(ports: EndpointPort[]): string {
   return listWithMore(ports.map((p) => (p.port != null ? String(p.port) : (p.name ?? "*"))));
 }
 
 /** formatDiscoveryEndpoints: every address of every endpoint. */
-export function formatSliceEndpoints(endpoints: SliceEndpoint[]): string {
+export function formatSliceEndpoints(endpoints: Endpoint[]): string {
   return listWithMore(endpoints.flatMap((e) => e.addresses ?? []));
 }

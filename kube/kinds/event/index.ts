@@ -2,52 +2,41 @@ import { type FieldError, invalidValue, required } from "../../errors.ts";
 import { age } from "../../go/human-duration.ts";
 import { qualifiedNameProblems } from "../../meta/labels.ts";
 import { dns1123SubdomainProblems } from "../../meta/names.ts";
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
 import { nameColumn } from "../../printing/table.ts";
 import type { Event } from "../../types/core-v1.ts";
+import { record, text } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
 
 const involved = (obj: KubeObject) => record(obj.involvedObject);
 
 /** formatEventSource: the component (or reporting controller), then the host (or instance). */
-function eventSource(obj: KubeObject): string {
-  const source = record(obj.source);
-  const component = text(source.component) || text(obj.reportingComponent);
-  const instance = text(source.host) || text(obj.reportingInstance);
+function eventSource(obj: Event): string {
+  const component = obj.source?.component || obj.reportingComponent || "";
+  const instance = obj.source?.host || obj.reportingInstance || "";
   return instance ? `${component}, ${instance}` : component;
 }
 
 /** printEvent's cells (the wide set; kubectl drops the priority-1 ones itself). */
-function eventCells(obj: KubeObject, now: number): unknown[] {
-  const first = text(obj.firstTimestamp)
-    ? age(obj.firstTimestamp, now)
-    : age(obj.eventTime || undefined, now);
-  let last = text(obj.lastTimestamp) ? age(obj.lastTimestamp, now) : first;
-  let count = typeof obj.count === "number" ? obj.count : 0;
-  const series = record(obj.series);
-  if (isPlainObject(obj.series)) {
-    last = age(series.lastObservedTime, now);
-    count = typeof series.count === "number" ? series.count : 0;
+function eventCells(obj: Event, now: number): unknown[] {
+  const first = obj.firstTimestamp ? age(obj.firstTimestamp, now) : age(obj.eventTime || undefined, now);
+  let last = obj.lastTimestamp ? age(obj.lastTimestamp, now) : first;
+  let count = obj.count ?? 0;
+  if (obj.series) {
+    last = age(obj.series.lastObservedTime, now);
+    count = obj.series.count ?? 0;
   } else if (count === 0) count = 1; // Singleton events of the new API have no count.
-  const ref = involved(obj);
-  const kind = text(ref.kind).toLowerCase();
-  const target = text(ref.name) ? `${kind}/${text(ref.name)}` : kind;
+  const ref = obj.involvedObject ?? {};
+  const kind = (ref.kind ?? "").toLowerCase();
+  const target = ref.name ? `${kind}/${ref.name}` : kind;
   return [
     last,
-    text(obj.type),
-    text(obj.reason),
+    obj.type ?? "",
+    obj.reason ?? "",
     target,
-    text(ref.fieldPath),
+    ref.fieldPath ?? "",
     eventSource(obj),
-    text(obj.message).trim(),
+    (obj.message ?? "").trim(),
     first,
     count,
     obj.metadata.name,

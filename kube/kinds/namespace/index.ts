@@ -1,15 +1,14 @@
 import { age } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import type { Namespace } from "../../types/core-v1.ts";
+import type { Namespace, NamespaceSpec } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
 /** Namespaces the API server refuses to delete. */
 export const immortalNamespaces = new Set(["default", "kube-system", "kube-public"]);
 
-function spec(obj: KubeObject): Record<string, unknown> {
+function spec(obj: Namespace): NamespaceSpec {
   obj.spec ??= {};
-  return obj.spec as Record<string, unknown>;
+  return obj.spec;
 }
 
 /** core/v1 Namespace: phase Active on create, the `kubernetes` finalizer, status owned by the server. */
@@ -31,13 +30,13 @@ export const namespaceKind = defineKind<Namespace>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      (obj.status as { phase?: string } | undefined)?.phase ?? "",
+      obj.status?.phase ?? "",
       age(obj.metadata.creationTimestamp, now),
     ],
   },
   prepareForCreate(obj) {
     const s = spec(obj);
-    const finalizers = Array.isArray(s.finalizers) ? (s.finalizers as string[]) : [];
+    const finalizers = s.finalizers ?? [];
     if (!finalizers.includes("kubernetes")) finalizers.push("kubernetes");
     s.finalizers = finalizers;
     obj.status = { phase: "Active" };
@@ -49,6 +48,6 @@ export const namespaceKind = defineKind<Namespace>({
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
-    spec(obj).finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    spec(obj).finalizers = old.spec?.finalizers ?? [];
   },
 });

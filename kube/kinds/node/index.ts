@@ -1,22 +1,11 @@
 import { age } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
-import type { Node } from "../../types/core-v1.ts";
+import type { Node, NodeSystemInfo } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 
-interface NodeStatus {
-  conditions?: { type: string; status: string }[];
-  addresses?: { type: string; address: string }[];
-  nodeInfo?: Record<string, string>;
-}
-
-function status(obj: KubeObject): NodeStatus {
-  return (obj.status as NodeStatus | undefined) ?? {};
-}
-
 /** The STATUS cell: Ready / NotReady / Unknown, plus SchedulingDisabled when cordoned. */
-function nodeStatus(obj: KubeObject): string {
-  const ready = status(obj).conditions?.find((c) => c.type === "Ready");
+function nodeStatus(obj: Node): string {
+  const ready = obj.status?.conditions?.find((c) => c.type === "Ready");
   const parts = [
     ready
       ? ready.status === "True"
@@ -26,12 +15,12 @@ function nodeStatus(obj: KubeObject): string {
           : "Unknown"
       : "Unknown",
   ];
-  if ((obj.spec as { unschedulable?: boolean } | undefined)?.unschedulable) parts.push("SchedulingDisabled");
+  if (obj.spec?.unschedulable) parts.push("SchedulingDisabled");
   return parts.join(",");
 }
 
 /** The ROLES cell, from node-role.kubernetes.io/<role> labels. */
-function nodeRoles(obj: KubeObject): string {
+function nodeRoles(obj: Node): string {
   const roles = Object.keys(obj.metadata.labels ?? {})
     .filter((k) => k.startsWith("node-role.kubernetes.io/"))
     .map((k) => k.slice("node-role.kubernetes.io/".length))
@@ -40,12 +29,12 @@ function nodeRoles(obj: KubeObject): string {
   return roles.length ? roles.join(",") : "<none>";
 }
 
-function address(obj: KubeObject, type: string): string {
-  return status(obj).addresses?.find((a) => a.type === type)?.address ?? "<none>";
+function address(obj: Node, type: string): string {
+  return obj.status?.addresses?.find((a) => a.type === type)?.address ?? "<none>";
 }
 
-function info(obj: KubeObject, field: string): string {
-  return status(obj).nodeInfo?.[field] ?? "<unknown>";
+function info(obj: Node, field: keyof NodeSystemInfo): string {
+  return obj.status?.nodeInfo?.[field] ?? "<unknown>";
 }
 
 function column(name: string, description: string, priority = 0) {

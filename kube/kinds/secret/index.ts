@@ -79,8 +79,8 @@ export const secretKind = defineKind<Secret>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      typeof obj.type === "string" ? obj.type : "",
-      isPlainObject(obj.data) ? Object.keys(obj.data).length : 0,
+      obj.type ?? "",
+      Object.keys(obj.data ?? {}).length,
       age(obj.metadata.creationTimestamp, now),
     ],
   },

@@ -1,14 +1,8 @@
 import { type FieldError, invalidRendered, invalidValue, StatusError } from "../../errors.ts";
 import { formatIPv4, parseIPv4 } from "../../go/ip.ts";
 import { goStringSlice } from "../../go/values.ts";
-import {
-  clusterIPNone,
-  clusterIPsOf,
-  needsHealthCheck,
-  portsOf,
-  type ServiceSpec,
-  shouldAllocateNodePorts,
-} from "./spec.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
+import { clusterIPNone, clusterIPsOf, needsHealthCheck, portsOf, shouldAllocateNodePorts } from "./spec.ts";
 
 /** Every sandbox's service network (--service-cluster-ip-range). */
 export const serviceCIDR = "10.96.0.0/12";

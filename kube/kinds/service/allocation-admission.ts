@@ -3,14 +3,17 @@ import { type FieldError, invalid } from "../../errors.ts";
 import { parseIPv4 } from "../../go/ip.ts";
 import type { KubeObject } from "../../object.ts";
 import type { ObjectStore } from "../../object-store.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
 import {
   type Allocated,
   allocateClusterIPs,
   allocateHealthCheckNodePort,
   allocateNodePorts,
 } from "./allocate.ts";
+import { serviceKind } from "./index.ts";
 import { initIPFamilyFields } from "./ip-families.ts";
-import { portsOf, type ServiceSpec, serviceSpec } from "./spec.ts";
+import { portsOf, specOf } from "./spec.ts";
 
 /**
  * What the sandbox's services hold, less the one being updated (`self`). The write holds the
@@ -26,7 +29,7 @@ async function allocatedByOthers(
   for (const service of services) {
     const { namespace = "", name = "" } = service.metadata;
     if (self && namespace === self.namespace && name === self.name) continue;
-    const spec = service.spec as ServiceSpec | undefined;
+    const spec = viewAs(serviceKind, service).spec;
     if (!spec) continue;
     for (const ip of spec.clusterIPs ?? []) {
       const n = parseIPv4(ip);
@@ -60,8 +63,8 @@ export const serviceAllocation: AdmissionPlugin = {
   async mutate(req: AdmissionRequest, obj: KubeObject) {
     if (req.subresource === "status") return;
     const name = obj.metadata.name ?? "";
-    const spec = serviceSpec(obj);
-    const old = req.old ? serviceSpec(structuredClone(req.old)) : null;
+    const spec = specOf(viewAs(serviceKind, obj));
+    const old = req.old ? structuredClone(viewAs(serviceKind, req.old).spec ?? {}) : null;
     const fail = (errors: FieldError[]) => {
       if (errors.length) throw invalid("", "Service", name, errors);
     };

@@ -8,7 +8,8 @@ import {
 } from "../../errors.ts";
 import { ipFamilyOf } from "../../go/ip.ts";
 import { goStringSlice } from "../../go/values.ts";
-import { clusterIPNone, clusterIPsOf, isHeadless, type ServiceSpec } from "./spec.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
+import { clusterIPNone, clusterIPsOf, isHeadless } from "./spec.ts";
 
 /** The IP families a service may name, sorted as the API server lists them. */
 export const supportedIPFamilies = ["IPv4", "IPv6"];

@@ -1,6 +1,7 @@
 import { badRequest } from "../../errors.ts";
 import { isPlainObject, type KubeObject } from "../../object.ts";
-import { externallyAccessible, portsOf, type ServiceSpec, serviceSpec } from "./spec.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
+import { externallyAccessible, portsOf, serviceSpec } from "./spec.ts";
 
 /** v1.DefaultClientIPServiceAffinitySeconds: three hours. */
 const defaultClientIPTimeoutSeconds = 10800;

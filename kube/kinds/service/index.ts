@@ -1,10 +1,9 @@
-import type { KubeObject } from "../../object.ts";
-import type { Service } from "../../types/core-v1.ts";
+import type { Service, ServiceStatus } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { validateClusterIPsUpdate, validateIPFamiliesUpdate } from "./cluster-ips.ts";
 import { defaultService } from "./defaults.ts";
 import { servicePrinter } from "./printer.ts";
-import { serviceSpec } from "./spec.ts";
+import { serviceSpec, specOf } from "./spec.ts";
 import {
   dropTypeDependentFields,
   normalizeClusterIPs,
@@ -14,9 +13,9 @@ import {
 import { validateServiceSpec } from "./validation.ts";
 
 /** Status carried over from the stored object; its load balancer part only while the type is LoadBalancer. */
-function keepStatus(obj: KubeObject, old: KubeObject): void {
-  const status = { loadBalancer: {}, ...(old.status as Record<string, unknown> | undefined) };
-  if (serviceSpec(obj).type !== "LoadBalancer") status.loadBalancer = {};
+function keepStatus(obj: Service, old: Service): void {
+  const status: ServiceStatus = { loadBalancer: {}, ...old.status };
+  if (specOf(obj).type !== "LoadBalancer") status.loadBalancer = {};
   obj.status = status;
 }
 
@@ -40,11 +39,11 @@ export const serviceKind = defineKind<Service>({
   defaults: defaultService,
   prepareForCreate(obj) {
     obj.status = { loadBalancer: {} };
-    normalizeClusterIPs(serviceSpec(obj), null);
+    normalizeClusterIPs(specOf(obj), null);
   },
   prepareForUpdate(obj, old) {
-    const spec = serviceSpec(obj);
-    const oldSpec = serviceSpec(structuredClone(old));
+    const spec = specOf(obj);
+    const oldSpec = structuredClone(old.spec ?? {});
     // Resubmitted manifests keep what was allocated; a type change drops what no longer applies.
     patchAllocatedValues(spec, oldSpec);
     normalizeClusterIPs(spec, oldSpec);

@@ -1,8 +1,9 @@
 import { type FieldError, invalidRendered, invalidValue } from "../../errors.ts";
 import { ipFamilyOf } from "../../go/ip.ts";
 import { goStringSlice } from "../../go/values.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
 import { validateClusterIPsRelatedFields } from "./cluster-ips.ts";
-import { clusterIPNone, clusterIPsOf, type ServiceSpec } from "./spec.ts";
+import { clusterIPNone, clusterIPsOf } from "./spec.ts";
 
 /** The one family a sandbox's service network has: 10.96.0.0/12 is single-stack IPv4. */
 export const clusterIPFamily = "IPv4";

@@ -1,12 +1,12 @@
 import { duplicate, type FieldError, invalidValue, required } from "../../errors.ts";
 import { dns1123LabelProblems } from "../../meta/names.ts";
+import type { ServicePort } from "../../types/core-v1.ts";
 import {
   validateAppProtocol,
   validatePortNumber,
   validatePortNumOrName,
   validateProtocol,
 } from "../../validation/ports.ts";
-import type { ServicePort } from "./spec.ts";
 
 /**
  * validateServicePort: a name (required, and unique, when the service has several ports), the

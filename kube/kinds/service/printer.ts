@@ -1,14 +1,10 @@
 import { age } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
 import { ageColumn, nameColumn, type Printer } from "../../printing/table.ts";
-import { clusterIPsOf, portsOf, type ServiceSpec } from "./spec.ts";
+import type { Service, ServiceSpec, ServiceStatus } from "../../types/core-v1.ts";
+import { clusterIPsOf, portsOf } from "./spec.ts";
 
 /** How many characters of load-balancer ingress the narrow output shows (loadBalancerWidth). */
 const loadBalancerWidth = 16;
-
-interface ServiceStatus {
-  loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] };
-}
 
 /** The ingress IPs or hostnames, sorted and de-duplicated; clipped unless wide. */
 function loadBalancerIngress(status: ServiceStatus | undefined, wide: boolean): string {
@@ -59,7 +55,7 @@ function column(name: string, description: string, priority = 0) {
 }
 
 /** printService's columns (descriptions from the ServiceSpec API docs) and cells; the server prints wide. */
-export const servicePrinter: Printer = {
+export const servicePrinter: Printer<Service> = {
   columns: [
     nameColumn,
     column(
@@ -85,13 +81,13 @@ export const servicePrinter: Printer = {
       1,
     ),
   ],
-  cells: (obj: KubeObject, now: number) => {
-    const spec = (obj.spec ?? {}) as ServiceSpec;
+  cells: (obj, now) => {
+    const spec = obj.spec ?? {};
     return [
       obj.metadata.name,
       spec.type ?? "",
       clusterIPsOf(spec)[0] ?? "<none>",
-      serviceExternalIP(spec, obj.status as ServiceStatus | undefined),
+      serviceExternalIP(spec, obj.status),
       servicePorts(spec),
       age(obj.metadata.creationTimestamp, now),
       formatLabels(spec.selector),

@@ -1,45 +1,20 @@
 import type { KubeObject } from "../../object.ts";
-
-/** core/v1 ServicePort as JSON. */
-export interface ServicePort {
-  name?: string;
-  protocol?: string;
-  appProtocol?: string;
-  port?: number;
-  targetPort?: number | string;
-  nodePort?: number;
-}
-
-/** core/v1 ServiceSpec as JSON: the fields the server reads and writes. */
-export interface ServiceSpec {
-  type?: string;
-  clusterIP?: string;
-  clusterIPs?: string[];
-  ports?: ServicePort[];
-  selector?: Record<string, string>;
-  sessionAffinity?: string;
-  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
-  externalIPs?: string[];
-  externalName?: string;
-  externalTrafficPolicy?: string;
-  internalTrafficPolicy?: string;
-  healthCheckNodePort?: number;
-  ipFamilies?: string[];
-  ipFamilyPolicy?: string;
-  loadBalancerIP?: string;
-  loadBalancerSourceRanges?: string[];
-  loadBalancerClass?: string;
-  allocateLoadBalancerNodePorts?: boolean;
-  trafficDistribution?: string;
-}
+import type { Service, ServicePort, ServiceSpec } from "../../types/core-v1.ts";
 
 /** The "None" clusterIP that makes a service headless. */
 export const clusterIPNone = "None";
 
-/** The spec of a Service object, created empty when absent. */
+/** The spec of a Service object, created empty when absent (for the hooks that take any object). */
 export function serviceSpec(obj: KubeObject): ServiceSpec {
   if (typeof obj.spec !== "object" || obj.spec === null) obj.spec = {};
+  // Decoding (and defaultService's shape check) left an object of ServiceSpec's shape here.
   return obj.spec as ServiceSpec;
+}
+
+/** The spec of a Service, created empty when absent. */
+export function specOf(service: Service): ServiceSpec {
+  service.spec ??= {};
+  return service.spec;
 }
 
 /** The ports as a list (an absent list is empty). */

@@ -1,6 +1,6 @@
 import { type FieldError, invalidValue, notSupported, required } from "../../errors.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
 import { validatePortNumber } from "../../validation/ports.ts";
-import type { ServiceSpec } from "./spec.ts";
 
 const trafficPolicies = ["Cluster", "Local"];
 

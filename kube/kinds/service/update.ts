@@ -1,4 +1,5 @@
 import { type FieldError, forbiddenField, invalidRendered } from "../../errors.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
 import { immutableMessage } from "../../validation/messages.ts";
 import {
   clusterIPsOf,
@@ -7,7 +8,6 @@ import {
   needsHealthCheck,
   needsNodePort,
   portsOf,
-  type ServiceSpec,
 } from "./spec.ts";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -10,16 +10,10 @@ import { isValidIP, specialIPProblems } from "../../go/ip.ts";
 import { goServicePortKey } from "../../go/values.ts";
 import { qualifiedNameProblems, validateLabels } from "../../meta/labels.ts";
 import { dns1123SubdomainProblems } from "../../meta/names.ts";
+import type { ServiceSpec } from "../../types/core-v1.ts";
 import { validateClusterIPsRelatedFields } from "./cluster-ips.ts";
 import { validateServicePort } from "./ports.ts";
-import {
-  clusterIPsOf,
-  externallyAccessible,
-  isHeadless,
-  needsHealthCheck,
-  portsOf,
-  type ServiceSpec,
-} from "./spec.ts";
+import { clusterIPsOf, externallyAccessible, isHeadless, needsHealthCheck, portsOf } from "./spec.ts";
 import { validateTrafficPolicies } from "./traffic.ts";
 
 /** The service types, sorted as the API server lists them. */

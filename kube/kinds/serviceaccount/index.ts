@@ -25,7 +25,7 @@ export const serviceAccountKind = defineKind<ServiceAccount>({
     ],
     cells: (obj, now) => [
       obj.metadata.name,
-      Array.isArray(obj.secrets) ? obj.secrets.length : 0,
+      obj.secrets?.length ?? 0,
       age(obj.metadata.creationTimestamp, now),
     ],
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../kube/object.ts";
+import type { Node, Pod, Service, ServicePort, ServiceSpec } from "../../../kube/types/core-v1.ts";
 import { podInfo } from "../../../workers/endpoints/pods.ts";
 import { desiredSlices } from "../../../workers/endpoints/slices.ts";
 import { repackSubsets, serviceSubsets } from "../../../workers/endpoints/subsets.ts";
@@ -14,7 +14,7 @@ interface PodOpts {
   labels?: Record<string, string>;
 }
 
-function pod(name: string, o: PodOpts = {}): KubeObject {
+function pod(name: string, o: PodOpts = {}): Pod {
   return {
     metadata: {
       name,
@@ -32,7 +32,7 @@ function pod(name: string, o: PodOpts = {}): KubeObject {
   };
 }
 
-function service(ports: Record<string, unknown>[], spec: Record<string, unknown> = {}): KubeObject {
+function service(ports: ServicePort[], spec: ServiceSpec = {}): Service {
   return {
     metadata: { name: "web", namespace: "default", uid: "svc-uid", labels: { app: "web" } },
     spec: { selector: { app: "web" }, clusterIP: "10.96.0.10", ipFamilies: ["IPv4"], ports, ...spec },
@@ -115,7 +115,7 @@ describe("Endpoints subsets", () => {
         },
       ],
     ],
-  ] as [string, Record<string, unknown>[], KubeObject[], unknown[]][])("%s", (_name, ports, pods, want) => {
+  ] as [string, ServicePort[], Pod[], unknown[]][])("%s", (_name, ports, pods, want) => {
     expect(serviceSubsets(service(ports), pods.map(podInfo))).toEqual(want);
   });
 
@@ -159,7 +159,7 @@ describe("Endpoints subsets", () => {
 });
 
 describe("EndpointSlices", () => {
-  const nodes = new Map<string, KubeObject>([
+  const nodes = new Map<string, Node>([
     ["node-1", { metadata: { name: "node-1", labels: { "topology.kubernetes.io/zone": "zone-a" } } }],
     ["node-2", { metadata: { name: "node-2" } }],
   ]);

@@ -6,7 +6,7 @@ import {
   allocateNodePorts,
 } from "../../../kube/kinds/service/allocate.ts";
 import { initIPFamilyFields } from "../../../kube/kinds/service/ip-families.ts";
-import type { ServiceSpec } from "../../../kube/kinds/service/spec.ts";
+import type { ServiceSpec } from "../../../kube/types/core-v1.ts";
 
 const none = (): Allocated => ({ ips: new Set(), nodePorts: new Set() });
 const lines = (errors: { field: string; body: string }[]) => errors.map((e) => `${e.field}: ${e.body}`);
