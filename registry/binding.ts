@@ -1,7 +1,11 @@
 import type { Database } from "../db/connection.ts";
 import type { SandboxWriter } from "../db/store/writer.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
+import { viewAs } from "../kube/kinds/kind.ts";
+import { podKind } from "../kube/kinds/pod/index.ts";
+import { zeroTime } from "../kube/meta/time.ts";
 import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
+import type { Pod } from "../kube/types/core-v1.ts";
 import { inSandbox } from "./transaction.ts";
 
 function bindingConflict(name: string, reason: string): StatusError {
@@ -39,25 +43,25 @@ export async function bindInTransaction(
   node: string,
   /** The pod as read in this transaction already (the scheduler has it), to spare a read. */
   current?: KubeObject,
-): Promise<KubeObject> {
+): Promise<Pod> {
   const key = { resource: "pods", namespace, name };
-  const before = current ?? (await w.get(key));
+  const before = viewAs(podKind, current ?? (await w.get(key)));
   if (!before) throw notFound("", "pods", name);
   const pod = structuredClone(before);
-  const spec = (pod.spec ?? {}) as { nodeName?: string };
+  const spec = pod.spec ?? {};
   if (spec.nodeName)
     throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
   if (pod.metadata.deletionTimestamp)
     throw bindingConflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
   pod.spec = { ...spec, nodeName: node };
-  const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
+  const status = pod.status ?? {};
   const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
   conditions.unshift({
     type: "PodScheduled",
     status: "True",
-    lastProbeTime: null,
+    lastProbeTime: zeroTime,
     lastTransitionTime: timestamp(),
-  } as never);
+  });
   pod.status = { ...status, conditions };
   await w.update(key, pod, before);
   return pod;
@@ -70,7 +74,7 @@ export async function bindPod(
   namespace: string,
   name: string,
   body: unknown,
-): Promise<KubeObject> {
+): Promise<Pod> {
   const node = validateBinding(body, name);
   return inSandbox(database, sandboxId, (w) => bindInTransaction(w, namespace, name, node));
 }

@@ -5,10 +5,11 @@ import { decodeObject } from "../kube/decode/decode-object.ts";
 import type { DecodeOptions } from "../kube/decode/decode-typed.ts";
 import { type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
 import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
-import { type Kind, storageResource } from "../kube/kinds/kind.ts";
+import { type Kind, storageResource, viewAs } from "../kube/kinds/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace/index.ts";
 import { prepareMetaForCreate, validateObjectMeta } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
+import type { Namespace } from "../kube/types/core-v1.ts";
 import { inSandbox } from "./transaction.ts";
 
 /** Options of a write: `dryRun=All` runs everything and stores nothing; the field manager's name. */
@@ -112,7 +113,8 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
   const resource = storageResource(kind);
   const name = obj.metadata.name ?? "";
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
-  if (kind.namespaced) assertNamespaceOpen(key.namespace, await w.get(namespaceKey(key.namespace)), kind);
+  if (kind.namespaced)
+    assertNamespaceOpen(key.namespace, viewAs(namespaceKind, await w.get(namespaceKey(key.namespace))), kind);
   const req = { objects: w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
   if (await mutate(req, resource, obj)) {
     const again = validateNew(kind, obj);
@@ -123,9 +125,9 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */
-function assertNamespaceOpen(name: string, ns: KubeObject | null, kind: Kind): void {
+function assertNamespaceOpen(name: string, ns: Namespace | null, kind: Kind): void {
   if (!ns) throw notFound(namespaceKind.group, namespaceKind.resource, name);
-  if ((ns.status as { phase?: string } | undefined)?.phase === "Terminating")
+  if (ns.status?.phase === "Terminating")
     throw forbidden(`unable to create new content in namespace ${name} because it is being terminated`, {
       name,
       kind: kind.resource,

@@ -2,7 +2,7 @@ import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
 import type { SandboxWriter } from "../db/store/writer.ts";
 import { forbidden, notFound, StatusError } from "../kube/errors.ts";
-import { type Kind, storageResource } from "../kube/kinds/kind.ts";
+import { type Kind, storageResource, viewAs } from "../kube/kinds/kind.ts";
 import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace/index.ts";
 import { recomputeQuotaUsage } from "../kube/kinds/resourcequota/status.ts";
 import { type DeleteOptions, planDeletion } from "../kube/meta/deletion.ts";
@@ -67,17 +67,18 @@ export async function deleteInTransaction(
     throw preconditionFailed("ResourceVersion", pre.resourceVersion, obj.metadata.resourceVersion);
   const key = keyOf(kind, obj);
   if (kind === namespaceKind) {
+    const ns = viewAs(namespaceKind, obj);
     if (immortalNamespaces.has(name))
       throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
         name,
         kind: "namespaces",
       });
-    if (obj.metadata.deletionTimestamp || options.dryRun) return { object: obj, removed: false };
-    obj.metadata.deletionTimestamp = timestamp();
-    obj.metadata.deletionGracePeriodSeconds = 0;
-    obj.status = { ...(obj.status as object), phase: "Terminating" };
-    await w.update(key, obj);
-    return { object: obj, removed: false };
+    if (ns.metadata.deletionTimestamp || options.dryRun) return { object: ns, removed: false };
+    ns.metadata.deletionTimestamp = timestamp();
+    ns.metadata.deletionGracePeriodSeconds = 0;
+    ns.status = { ...ns.status, phase: "Terminating" };
+    await w.update(key, ns);
+    return { object: ns, removed: false };
   }
   const plan = planDeletion(kind, obj, options);
   if (options.dryRun) return { object: plan.object, removed: false };

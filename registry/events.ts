@@ -1,6 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SandboxWriter } from "../db/store/writer.ts";
+import { eventKind } from "../kube/kinds/event/index.ts";
+import { viewAs } from "../kube/kinds/kind.ts";
+import { zeroTime } from "../kube/meta/time.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
+import type { Event } from "../kube/types/core-v1.ts";
 
 /** What an event says about an object, as a kubelet or controller records it. */
 export interface EventSpec {
@@ -48,15 +52,17 @@ export async function recordEvents(
       AND body -> 'involvedObject' ->> 'uid' = ${obj.metadata.uid ?? ""}
       AND body ->> 'reason' = ANY (${specs.map((s) => s.reason)})`;
   const existing = new Map(rows.map((r) => [`${r.reason}\n${r.message}`, r.name]));
-  const fresh = new Map<string, KubeObject>();
+  const fresh = new Map<string, Event>();
   for (const spec of specs) {
     const id = `${spec.reason}\n${spec.message}`;
     const now = timestamp(spec.time);
     const name = existing.get(id);
     // A repeat within the batch counts on the event it is about to create.
-    const event = fresh.get(id) ?? (name ? await w.get({ resource: "events", namespace, name }) : null);
+    const event =
+      fresh.get(id) ??
+      (name ? viewAs(eventKind, await w.get({ resource: "events", namespace, name })) : null);
     if (event) {
-      event.count = (typeof event.count === "number" ? event.count : 1) + 1;
+      event.count = (event.count ?? 1) + 1;
       event.lastTimestamp = now;
       if (!fresh.has(id))
         await w.update({ resource: "events", namespace, name: event.metadata.name ?? "" }, event);
@@ -83,7 +89,7 @@ function eventName(object: string, time?: Date): string {
   return `${object}.${nanos.toString(16)}`;
 }
 
-function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: string): KubeObject {
+function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: string): Event {
   return {
     apiVersion: "v1",
     kind: "Event",
@@ -109,7 +115,7 @@ function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: stri
     lastTimestamp: now,
     count: 1,
     type: spec.type,
-    eventTime: null,
+    eventTime: zeroTime,
     reportingComponent: spec.component,
     reportingInstance: spec.host ?? "",
   };

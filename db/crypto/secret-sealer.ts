@@ -1,4 +1,7 @@
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { secretKind } from "../../kube/kinds/secret/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
+import type { Secret } from "../../kube/types/core-v1.ts";
 import type { Queryable } from "../connection.ts";
 import { type BodySealer, Sealing } from "../store/sealing.ts";
 import { currentDataKey, dataKey } from "./data-keys.ts";
@@ -12,11 +15,7 @@ export const sealedField = "$sealed";
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** What a Secret's JWE holds: its data map, any stringData, and kubectl apply's copy of both. */
-interface Sealed {
-  data?: unknown;
-  stringData?: unknown;
-  lastApplied?: string;
-}
+type Sealed = Pick<Secret, "data" | "stringData"> & { lastApplied?: string };
 
 /** Which object a Secret's sealed data belongs to: bound into the JWE's authenticated header. */
 function identity(obj: KubeObject): string {
@@ -40,7 +39,7 @@ async function seal(
   sandboxId: string,
   body: KubeObject,
 ): Promise<KubeObject> {
-  const { data, stringData, ...rest } = body;
+  const { data, stringData, ...rest } = viewAs(secretKind, body);
   const applied = body.metadata.annotations?.[lastApplied];
   if (data === undefined && stringData === undefined && applied === undefined) return body;
   const payload: Sealed = { data, stringData, lastApplied: applied };

@@ -1,16 +1,8 @@
-import { isPlainObject } from "../object.ts";
+import type { ManagedFieldsEntry } from "../types/meta-v1.ts";
 import { FieldSet } from "./set.ts";
 
 /** metav1.ManagedFieldsEntry, as objects carry it in metadata.managedFields. */
-export interface ManagedFieldsEntry {
-  manager?: string;
-  operation?: "Apply" | "Update";
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: "FieldsV1";
-  fieldsV1?: Record<string, unknown>;
-  subresource?: string;
-}
+export type { ManagedFieldsEntry };
 
 /** Who a set of fields belongs to, the parts of an entry that tell two managers apart. */
 export interface ManagerInfo {
@@ -65,28 +57,24 @@ export function parseManagerId(id: string): Partial<ManagerInfo> {
 }
 
 /** Reads metadata.managedFields (DecodeManagedFields); throws on an entry the API server would refuse. */
-export function decodeManagedFields(entries: unknown): Managed {
+export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
   const out = emptyManaged();
-  if (entries === undefined || entries === null) return out;
-  if (!Array.isArray(entries)) throw new Error("managedFields must be a list");
-  entries.forEach((e, i) => {
-    if (!isPlainObject(e)) throw new Error(`managed fields entry ${i} must be an object`);
+  (entries ?? []).forEach((e, i) => {
     if (e.operation !== "Apply" && e.operation !== "Update")
       throw new Error("operation must be `Apply` or `Update`");
-    if (typeof e.apiVersion !== "string" || !e.apiVersion) throw new Error("apiVersion must not be empty");
+    if (!e.apiVersion) throw new Error("apiVersion must not be empty");
     if (!e.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (e.fieldsType !== "FieldsV1")
       throw new Error(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
     const id = managerId({
-      manager: typeof e.manager === "string" ? e.manager : "",
+      manager: e.manager ?? "",
       operation: e.operation,
       apiVersion: e.apiVersion,
-      subresource: typeof e.subresource === "string" ? e.subresource : "",
+      subresource: e.subresource ?? "",
     });
-    const set =
-      e.fieldsV1 === undefined || e.fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1);
+    const set = e.fieldsV1 === undefined ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1);
     out.sets.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === "Apply" });
-    if (typeof e.time === "string") out.times.set(id, e.time);
+    if (e.time !== undefined) out.times.set(id, e.time);
     else out.times.delete(id);
   });
   return out;
@@ -127,8 +115,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
  * Whether a client's managedFields ask to reset them (isResetManagedFields): an empty list, or
  * a list of one empty entry. Absent or null means "keep what is stored".
  */
-export function isResetManagedFields(entries: unknown): boolean {
-  if (!Array.isArray(entries)) return false;
-  if (entries.length === 0) return true;
-  return entries.length === 1 && isPlainObject(entries[0]) && Object.keys(entries[0]).length === 0;
+export function isResetManagedFields(entries: ManagedFieldsEntry[] | undefined): boolean {
+  if (entries === undefined) return false;
+  return entries.length <= 1 && entries.every((e) => Object.keys(e).length === 0);
 }

@@ -200,9 +200,7 @@ export function setManagedFields(obj: KubeObject, managed: Managed, live: KubeOb
   const entries = encodeManagedFields(managed);
   const stored = live?.metadata.managedFields;
   if (entries === undefined) delete obj.metadata.managedFields;
-  else
-    obj.metadata.managedFields =
-      stored && jsonEqual(stored, entries) ? stored : (entries as Record<string, unknown>[]);
+  else obj.metadata.managedFields = stored && jsonEqual(stored, entries) ? stored : entries;
 }
 
 /**

@@ -1,23 +1,21 @@
 import { type FieldError, invalid, invalidValue, notSupported } from "../errors.ts";
 import type { Kind } from "../kinds/kind.ts";
 import { clone, type KubeObject, timestamp } from "../object.ts";
+import type { DeleteOptions as MetaDeleteOptions, Preconditions } from "../types/meta-v1.ts";
 
 /** metav1.DeleteOptions, as far as the server acts on them. */
 export interface DeleteOptions {
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
   gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
+  preconditions?: Preconditions;
   dryRun?: boolean;
 }
 
 /** metav1.DeleteOptions as a request gives them (its body decoded, or its query parameters), unchecked. */
-export interface RequestedDeleteOptions {
-  gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  orphanDependents?: boolean;
-  propagationPolicy?: string;
-  dryRun?: string[];
-}
+export type RequestedDeleteOptions = Pick<
+  MetaDeleteOptions,
+  "gracePeriodSeconds" | "preconditions" | "orphanDependents" | "propagationPolicy" | "dryRun"
+>;
 
 const propagationPolicies = ["Foreground", "Background", "Orphan"];
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { badRequest, type FieldError, required } from "../errors.ts";
 import type { Kind } from "../kinds/kind.ts";
-import { type KubeObject, timestamp } from "../object.ts";
+import { type KubeObject, type ObjectMeta, timestamp } from "../object.ts";
 import { validateAnnotations, validateLabels } from "./labels.ts";
 import { validateName } from "./names.ts";
 
@@ -37,6 +37,10 @@ export function prepareMetaForCreate(kind: Kind, obj: KubeObject, namespace: str
   for (const key of ["labels", "annotations"] as const) if (m[key] === null) delete m[key];
 }
 
+function carry<K extends keyof ObjectMeta>(to: ObjectMeta, from: ObjectMeta, key: K): void {
+  to[key] = from[key];
+}
+
 /**
  * Carries server-owned metadata from the stored object to its replacement (rest.BeforeUpdate):
  * uid, creationTimestamp, deletion state; generation moves when the spec changed.
@@ -50,7 +54,7 @@ export function prepareMetaForUpdate(kind: Kind, obj: KubeObject, old: KubeObjec
   else delete m.namespace;
   for (const key of ["deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
     if (o[key] === undefined) delete m[key];
-    else (m as Record<string, unknown>)[key] = o[key];
+    else carry(m, o, key);
   }
   if (kind.hasSpec && JSON.stringify(obj.spec) !== JSON.stringify(old.spec))
     m.generation = (o.generation ?? 0) + 1;

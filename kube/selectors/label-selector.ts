@@ -107,7 +107,7 @@ export function formatLabelSelector(selector: unknown): string {
 }
 
 /** labels.FormatLabels of a plain map selector (ReplicationController): sorted `k=v`, "<none>" when empty. */
-export function formatLabels(labels: unknown): string {
-  const entries = Object.entries(record(labels)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return entries.length ? entries.map(([k, v]) => `${k}=${String(v)}`).join(",") : "<none>";
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  const entries = Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(",") : "<none>";
 }

@@ -1,21 +1,28 @@
 import { describe, expect, it } from "vitest";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { limitRangeKind } from "../../kube/kinds/limitrange/index.ts";
 import {
   aggregate,
   applyLimitRangeDefaults,
   limitRangeViolations,
+  rangeItems,
 } from "../../kube/kinds/limitrange/limit-ranger.ts";
-import { limitItems } from "../../kube/kinds/limitrange/validation.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 
 function items(limits: unknown[]) {
   const obj: KubeObject = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l" }, spec: { limits } };
   limitRangeKind.defaults?.(obj);
-  return limitItems(obj);
+  return rangeItems(viewAs(limitRangeKind, obj));
 }
 
-function pod(containers: unknown[], initContainers: unknown[] = []): KubeObject {
-  return { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers, initContainers } };
+function pod(containers: unknown[], initContainers: unknown[] = []) {
+  return viewAs(podKind, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: { containers, initContainers },
+  });
 }
 
 const tutorial = items([
@@ -29,16 +36,15 @@ describe("LimitRanger defaults", () => {
       [{ name: "init", resources: { requests: { memory: "64Mi" }, limits: { memory: "64Mi" } } }],
     );
     applyLimitRangeDefaults(tutorial, p);
-    const spec = p.spec as { containers: { resources: unknown }[]; initContainers: { resources: unknown }[] };
-    expect(spec.containers[0]?.resources).toEqual({
+    expect(p.spec?.containers?.[0]?.resources).toEqual({
       limits: { memory: "512Mi" },
       requests: { memory: "256Mi" },
     });
-    expect(spec.containers[1]?.resources).toEqual({
+    expect(p.spec?.containers?.[1]?.resources).toEqual({
       limits: { memory: "1Gi" },
       requests: { memory: "256Mi" },
     });
-    expect(spec.initContainers[0]?.resources).toEqual({
+    expect(p.spec?.initContainers?.[0]?.resources).toEqual({
       limits: { memory: "64Mi" },
       requests: { memory: "64Mi" },
     });

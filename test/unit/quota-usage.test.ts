@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import { resourceQuotaKind } from "../../kube/kinds/resourcequota/index.ts";
 import { inScope } from "../../kube/kinds/resourcequota/scopes.ts";
 import { podConstraintProblem, resourcesFor, tracks, usageOf } from "../../kube/kinds/resourcequota/usage.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -87,12 +90,12 @@ describe("the pod evaluator's constraints", () => {
     ],
     [["cpu"], [container("a", { requests: { cpu: "1" } })], null],
   ])("quota on %j", (limited, containers, problem) => {
-    expect(podConstraintProblem(obj({ spec: { containers } }), limited)).toBe(problem);
+    expect(podConstraintProblem(viewAs(podKind, obj({ spec: { containers } })), limited)).toBe(problem);
   });
 });
 
 describe("quota scopes", () => {
-  const scoped = (scopes: string[]) => obj({ spec: { scopes } });
+  const scoped = (scopes: string[]) => viewAs(resourceQuotaKind, obj({ spec: { scopes } }));
   const bestEffort = obj({ spec: { containers: [container("a")] } });
   const burstable = obj({
     spec: { containers: [container("a", { requests: { cpu: "1" } })], activeDeadlineSeconds: 30 },

@@ -1,40 +1,54 @@
 import type { AdmissionPlugin, AdmissionRequest } from "../../admission/plugin.ts";
 import { forbidden } from "../../errors.ts";
-import { isPlainObject, type KubeObject } from "../../object.ts";
 import { formatQuantity, type Quantity, quantityMilliValue } from "../../quantity/quantity.ts";
-import type { ResourceList } from "../../quantity/resource-list.ts";
-import { type ContainerResources, podContainers, podLimits, podRequests } from "../pod/resources.ts";
+import { type ResourceList, readResourceList } from "../../quantity/resource-list.ts";
+import type { Quantity as JsonQuantity } from "../../types/apimachinery.ts";
+import type { LimitRange, Pod, ResourceRequirements } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { podKind } from "../pod/index.ts";
+import { podContainers, podLimits, podRequests } from "../pod/resources.ts";
 import { podQOSClass } from "../pod/spec/resources.ts";
-import { type LimitItem, limitItems } from "./validation.ts";
+import { limitRangeKind } from "./index.ts";
+import type { LimitItem } from "./validation.ts";
 
 const annotation = "kubernetes.io/limit-ranger";
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
 
 /** Pods on create only: containers cannot change afterwards, so an update has nothing to default. */
 function handles(req: AdmissionRequest): boolean {
   return req.operation === "CREATE" && !req.subresource;
 }
 
-async function limitRanges(req: AdmissionRequest, pod: KubeObject): Promise<LimitItem[][]> {
+/** A stored LimitRange's spec.limits, each item's lists read as quantities. */
+export function rangeItems(range: LimitRange): LimitItem[] {
+  return (range.spec?.limits ?? []).map((item) => ({
+    type: item.type,
+    lists: {
+      max: readResourceList(item.max),
+      min: readResourceList(item.min),
+      default: readResourceList(item.default),
+      defaultRequest: readResourceList(item.defaultRequest),
+      maxLimitRequestRatio: readResourceList(item.maxLimitRequestRatio),
+    },
+  }));
+}
+
+async function limitRanges(req: AdmissionRequest, pod: Pod): Promise<LimitItem[][]> {
   const ranges = await req.objects.list("limitranges", pod.metadata.namespace ?? "");
-  return ranges.map(limitItems);
+  return ranges.map((range) => rangeItems(viewAs(limitRangeKind, range)));
 }
 
 /** Sets `names` from `defaults` where the container's list lacks them; returns the names set. */
 function fill(
-  resources: Record<string, unknown>,
+  resources: ResourceRequirements,
   key: "requests" | "limits",
   defaults: Map<string, string>,
 ): string[] {
-  const list = { ...record(resources[key]) };
-  const set = [...defaults.keys()].filter((name) => !(name in list));
+  const list: Record<string, JsonQuantity> = { ...resources[key] };
+  const set = [...defaults].filter(([name]) => !(name in list));
   if (!set.length) return [];
-  for (const name of set) list[name] = defaults.get(name);
+  for (const [name, q] of set) list[name] = q;
   resources[key] = Object.fromEntries(Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return set.sort();
+  return set.map(([name]) => name).sort();
 }
 
 /**
@@ -42,7 +56,7 @@ function fill(
  * `default` → limits) fill what each container and init container leaves unset, and the pod is
  * annotated with what was set.
  */
-export function applyLimitRangeDefaults(items: LimitItem[], pod: KubeObject): void {
+export function applyLimitRangeDefaults(items: LimitItem[], pod: Pod): void {
   const requests = new Map<string, string>();
   const limits = new Map<string, string>();
   for (const item of items.filter((i) => i.type === "Container")) {
@@ -50,20 +64,17 @@ export function applyLimitRangeDefaults(items: LimitItem[], pod: KubeObject): vo
     for (const [name, q] of item.lists.default) limits.set(name, formatQuantity(q));
   }
   const notes: string[] = [];
-  const spec = record(pod.spec);
   for (const [key, label] of [
     ["containers", "container"],
     ["initContainers", "init container"],
   ] as const) {
-    for (const c of Array.isArray(spec[key]) ? spec[key] : []) {
-      if (!isPlainObject(c)) continue;
-      const resources = record(c.resources);
+    for (const c of pod.spec?.[key] ?? []) {
+      const resources = c.resources ?? {};
       const setLimits = fill(resources, "limits", limits);
       const setRequests = fill(resources, "requests", requests);
       if (setLimits.length || setRequests.length) c.resources = resources;
-      if (setRequests.length)
-        notes.push(`${setRequests.join(", ")} request for ${label} ${String(c.name ?? "")}`);
-      if (setLimits.length) notes.push(`${setLimits.join(", ")} limit for ${label} ${String(c.name ?? "")}`);
+      if (setRequests.length) notes.push(`${setRequests.join(", ")} request for ${label} ${c.name}`);
+      if (setLimits.length) notes.push(`${setLimits.join(", ")} limit for ${label} ${c.name}`);
     }
   }
   if (notes.length)
@@ -144,13 +155,12 @@ function check(item: LimitItem, requests: ResourceList, limits: ResourceList): s
 }
 
 /** PodValidateLimitFunc for one LimitRange: per-container and per-pod bounds; the problems found. */
-export function limitRangeViolations(items: LimitItem[], pod: KubeObject): string[] {
+export function limitRangeViolations(items: LimitItem[], pod: Pod): string[] {
   const problems: string[] = [];
   const { containers, initContainers } = podContainers(pod);
   for (const item of items) {
     if (item.type === "Container")
-      for (const c of [...containers, ...initContainers] as ContainerResources[])
-        problems.push(...check(item, c.requests, c.limits));
+      for (const c of [...containers, ...initContainers]) problems.push(...check(item, c.requests, c.limits));
     if (item.type === "Pod") problems.push(...check(item, podRequests(pod), podLimits(pod)));
   }
   return problems;
@@ -170,16 +180,18 @@ export const limitRanger: AdmissionPlugin = {
   name: "LimitRanger",
   resources: ["pods"],
   listsOnCreate: () => ["limitranges"],
-  async mutate(req, pod) {
+  async mutate(req, obj) {
     if (!handles(req)) return;
+    const pod = viewAs(podKind, obj);
     const ranges = await limitRanges(req, pod);
     for (const items of ranges) applyLimitRangeDefaults(items, pod);
     // The QoS class follows the resources, which the defaults just filled in.
-    if (ranges.length && req.operation === "CREATE" && pod.status && typeof pod.status === "object")
-      (pod.status as { qosClass?: string }).qosClass = podQOSClass(pod.spec as never);
+    if (ranges.length && req.operation === "CREATE" && pod.status)
+      pod.status.qosClass = podQOSClass(pod.spec ?? {});
   },
-  async validate(req, pod) {
+  async validate(req, obj) {
     if (!handles(req)) return;
+    const pod = viewAs(podKind, obj);
     for (const items of await limitRanges(req, pod)) {
       const problems = limitRangeViolations(items, pod);
       if (!problems.length) continue;

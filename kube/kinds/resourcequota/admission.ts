@@ -1,6 +1,6 @@
 import type { AdmissionPlugin } from "../../admission/plugin.ts";
 import { forbidden, type StatusError } from "../../errors.ts";
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
 import type { ObjectStore } from "../../object-store.ts";
 import {
   addLists,
@@ -11,17 +11,16 @@ import {
   readResourceList,
   writeResourceList,
 } from "../../quantity/resource-list.ts";
-import { storageResource } from "../kind.ts";
+import type { ResourceQuota } from "../../types/core-v1.ts";
+import { storageResource, viewAs } from "../kind.ts";
+import { podKind } from "../pod/index.ts";
+import { resourceQuotaKind } from "./index.ts";
 import { inScope } from "./scopes.ts";
 import { quotaStatus, sameStatus } from "./status.ts";
 import { podConstraintProblem, tracks, usageOf } from "./usage.ts";
 
 /** Resources the quota admission leaves alone (quota's DefaultIgnoredResources). */
 const ignored = new Set(["events"]);
-
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
 
 function refuse(resource: string, obj: KubeObject, message: string): StatusError {
   const name = obj.metadata.name ?? "";
@@ -35,17 +34,19 @@ function refuse(resource: string, obj: KubeObject, message: string): StatusError
 export const resourceQuotaStatus: AdmissionPlugin = {
   name: "ResourceQuotaStatus",
   resources: ["resourcequotas"],
-  async mutate(req, quota) {
+  async mutate(req, obj) {
     if (req.subresource === "status") return;
+    const quota = viewAs(resourceQuotaKind, obj);
+    const old = viewAs(resourceQuotaKind, req.old);
     const pending = req.operation === "CREATE" ? { resource: "resourcequotas", obj: quota } : undefined;
     const status = await quotaStatus(req.objects, quota, pending);
     // An unchanged status stays as stored, so an update that changes nothing stores nothing.
-    quota.status = req.old && sameStatus(status, req.old.status) ? req.old.status : status;
+    quota.status = old && sameStatus(status, old.status) ? old.status : status;
   },
 };
 
 interface Charge {
-  quota: KubeObject;
+  quota: ResourceQuota;
   used: ResourceList;
 }
 
@@ -56,19 +57,18 @@ interface Charge {
  */
 async function charge(objects: ObjectStore, resource: string, obj: KubeObject): Promise<void> {
   const namespace = obj.metadata.namespace ?? "";
-  const quotas = await objects.list("resourcequotas", namespace);
+  const quotas = (await objects.list("resourcequotas", namespace)).map((q) => viewAs(resourceQuotaKind, q));
   if (!quotas.length) return;
   const usage = usageOf(resource, obj);
   const charges: Charge[] = [];
   for (const quota of quotas) {
-    const status = record(quota.status);
-    const hard = readResourceList(status.hard);
+    const hard = readResourceList(quota.status?.hard);
     const limited = [...hard.keys()].filter((name) => tracks(resource, name));
     if (!limited.length || !inScope(quota, resource, obj)) continue;
     const name = quota.metadata.name ?? "";
-    const problem = resource === "pods" ? podConstraintProblem(obj, limited) : null;
+    const problem = resource === "pods" ? podConstraintProblem(viewAs(podKind, obj), limited) : null;
     if (problem) throw refuse(resource, obj, `failed quota: ${name}: ${problem}`);
-    const used = readResourceList(status.used);
+    const used = readResourceList(quota.status?.used);
     const unknown = limited.filter((n) => !used.has(n)).sort();
     if (unknown.length)
       throw refuse(resource, obj, `status unknown for quota: ${name}, resources: ${unknown.join(",")}`);
@@ -84,7 +84,7 @@ async function charge(objects: ObjectStore, resource: string, obj: KubeObject): 
     charges.push({ quota, used: next });
   }
   for (const { quota, used } of charges) {
-    quota.status = { ...record(quota.status), used: writeResourceList(used) };
+    quota.status = { ...quota.status, used: writeResourceList(used) };
     await objects.update({ resource: "resourcequotas", namespace, name: quota.metadata.name ?? "" }, quota);
   }
 }

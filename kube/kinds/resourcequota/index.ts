@@ -7,10 +7,6 @@ import type { ResourceQuota } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { validateResourceQuota, validateResourceQuotaUpdate } from "./validation.ts";
 
-function record(value: unknown): Record<string, unknown> {
-  return isPlainObject(value) ? value : {};
-}
-
 /** Decoding: the quantities of spec.hard, status.hard and status.used parsed and canonical. */
 function defaults(obj: KubeObject): void {
   if (isPlainObject(obj.spec)) decodeResourceList(obj.spec, "hard", obj);
@@ -24,10 +20,9 @@ function defaults(obj: KubeObject): void {
  * printResourceQuota's Request and Limit cells: "used/hard" per resource of status.hard, names
  * sorted; limits.* resources go to Limit, everything else to Request.
  */
-export function quotaUsageCells(obj: KubeObject): [string, string] {
-  const status = record(obj.status);
-  const hard = readResourceList(status.hard);
-  const used = readResourceList(status.used);
+export function quotaUsageCells(obj: ResourceQuota): [string, string] {
+  const hard = readResourceList(obj.status?.hard);
+  const used = readResourceList(obj.status?.used);
   const request: string[] = [];
   const limit: string[] = [];
   for (const name of [...hard.keys()].sort()) {

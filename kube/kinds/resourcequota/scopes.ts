@@ -1,5 +1,7 @@
 import type { KubeObject } from "../../object.ts";
-import { record } from "../../validation/json.ts";
+import type { Pod, ResourceQuota, ScopedResourceSelectorRequirement } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { podKind } from "../pod/index.ts";
 import { podContainers } from "../pod/resources.ts";
 
 /**
@@ -7,79 +9,55 @@ import { podContainers } from "../pod/resources.ts";
  * of pods, so a scoped quota counts nothing else.
  */
 
-interface ScopeSelector {
-  scopeName: string;
-  operator: string;
-  values: string[];
-}
-
 /** getScopeSelectorsFromQuota: each scope as "Exists", then the selector's expressions. */
-function selectorsOf(quota: KubeObject): ScopeSelector[] {
-  const spec = record(quota.spec);
-  const scopes = Array.isArray(spec.scopes) ? spec.scopes : [];
-  const exprs = record(spec.scopeSelector).matchExpressions;
+function selectorsOf(quota: ResourceQuota): ScopedResourceSelectorRequirement[] {
   return [
-    ...scopes.map((s) => ({ scopeName: String(s), operator: "Exists", values: [] })),
-    ...(Array.isArray(exprs) ? exprs : []).map((raw) => {
-      const e = record(raw);
-      return {
-        scopeName: String(e.scopeName ?? ""),
-        operator: String(e.operator ?? ""),
-        values: Array.isArray(e.values) ? e.values.map(String) : [],
-      };
-    }),
+    ...(quota.spec?.scopes ?? []).map((scopeName) => ({ scopeName, operator: "Exists", values: [] })),
+    ...(quota.spec?.scopeSelector?.matchExpressions ?? []),
   ];
 }
 
 /** QoS BestEffort: no container states a cpu or memory request or limit. */
-function isBestEffort(pod: KubeObject): boolean {
+function isBestEffort(pod: Pod): boolean {
   const { containers, initContainers } = podContainers(pod);
   return [...containers, ...initContainers].every((c) =>
     ["cpu", "memory"].every((name) => !c.requests.has(name) && !c.limits.has(name)),
   );
 }
 
-function crossNamespaceAffinity(pod: KubeObject): boolean {
-  const affinity = record(record(pod.spec).affinity);
-  return [affinity.podAffinity, affinity.podAntiAffinity].some((a) => {
+function crossNamespaceAffinity(pod: Pod): boolean {
+  const affinity = pod.spec?.affinity;
+  return [affinity?.podAffinity, affinity?.podAntiAffinity].some((a) => {
     const terms = [
-      ...(Array.isArray(record(a).requiredDuringSchedulingIgnoredDuringExecution)
-        ? (record(a).requiredDuringSchedulingIgnoredDuringExecution as unknown[])
-        : []),
-      ...(Array.isArray(record(a).preferredDuringSchedulingIgnoredDuringExecution)
-        ? (record(a).preferredDuringSchedulingIgnoredDuringExecution as unknown[]).map(
-            (w) => record(w).podAffinityTerm,
-          )
-        : []),
+      ...(a?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+      ...(a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm),
     ];
-    return terms.some((t) => {
-      const term = record(t);
-      return (Array.isArray(term.namespaces) && term.namespaces.length > 0) || term.namespaceSelector != null;
-    });
+    return terms.some((t) => (t?.namespaces?.length ?? 0) > 0 || t?.namespaceSelector !== undefined);
   });
 }
 
-function priorityClassMatches(pod: KubeObject, s: ScopeSelector): boolean {
-  const name = record(pod.spec).priorityClassName;
-  const has = typeof name === "string" && name !== "";
+function priorityClassMatches(pod: Pod, s: ScopedResourceSelectorRequirement): boolean {
+  const name = pod.spec?.priorityClassName ?? "";
+  const has = name !== "";
+  const values = s.values ?? [];
   switch (s.operator) {
     case "Exists":
       return has;
     case "DoesNotExist":
       return !has;
     case "In":
-      return has && s.values.includes(name as string);
+      return has && values.includes(name);
     case "NotIn":
-      return !has || !s.values.includes(name as string);
+      return !has || !values.includes(name);
     default:
       return false;
   }
 }
 
 /** podMatchesScopeFunc for one selector. */
-function podMatches(pod: KubeObject, s: ScopeSelector): boolean {
-  const deadline = record(pod.spec).activeDeadlineSeconds;
-  const terminating = typeof deadline === "number" && deadline >= 0;
+function podMatches(pod: Pod, s: ScopedResourceSelectorRequirement): boolean {
+  const deadline = pod.spec?.activeDeadlineSeconds;
+  const terminating = deadline !== undefined && deadline >= 0;
   switch (s.scopeName) {
     case "Terminating":
       return terminating;
@@ -99,8 +77,10 @@ function podMatches(pod: KubeObject, s: ScopeSelector): boolean {
 }
 
 /** Whether `obj` (stored under `resource`) falls within every scope of `quota`. */
-export function inScope(quota: KubeObject, resource: string, obj: KubeObject): boolean {
+export function inScope(quota: ResourceQuota, resource: string, obj: KubeObject): boolean {
   const selectors = selectorsOf(quota);
   if (!selectors.length) return true;
-  return resource === "pods" && selectors.every((s) => podMatches(obj, s));
+  if (resource !== "pods") return false;
+  const pod = viewAs(podKind, obj);
+  return selectors.every((s) => podMatches(pod, s));
 }

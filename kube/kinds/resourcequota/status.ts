@@ -1,4 +1,4 @@
-import { isPlainObject, type KubeObject } from "../../object.ts";
+import type { KubeObject } from "../../object.ts";
 import type { ObjectStore } from "../../object-store.ts";
 import {
   addLists,
@@ -8,6 +8,9 @@ import {
   writeResourceList,
   zeroList,
 } from "../../quantity/resource-list.ts";
+import type { ResourceQuota, ResourceQuotaStatus } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { resourceQuotaKind } from "./index.ts";
 import { inScope } from "./scopes.ts";
 import { resourcesFor, tracks, usageOf } from "./usage.ts";
 
@@ -22,8 +25,8 @@ export interface Pending {
   obj: KubeObject;
 }
 
-function hardOf(quota: KubeObject): ResourceList {
-  return readResourceList(isPlainObject(quota.spec) ? quota.spec.hard : undefined);
+function hardOf(quota: ResourceQuota): ResourceList {
+  return readResourceList(quota.spec?.hard);
 }
 
 /**
@@ -32,7 +35,7 @@ function hardOf(quota: KubeObject): ResourceList {
  */
 export async function measureUsage(
   objects: ObjectStore,
-  quota: KubeObject,
+  quota: ResourceQuota,
   pending?: Pending,
 ): Promise<ResourceList> {
   const namespace = quota.metadata.namespace ?? "";
@@ -54,9 +57,9 @@ export async function measureUsage(
 /** The status a quota should have: its hard limits as enforced, and the measured usage. */
 export async function quotaStatus(
   objects: ObjectStore,
-  quota: KubeObject,
+  quota: ResourceQuota,
   pending?: Pending,
-): Promise<Record<string, Record<string, string>>> {
+): Promise<ResourceQuotaStatus> {
   return {
     hard: writeResourceList(hardOf(quota)),
     used: writeResourceList(await measureUsage(objects, quota, pending)),
@@ -64,14 +67,12 @@ export async function quotaStatus(
 }
 
 /** Whether two statuses say the same, whatever order their keys come back from storage in. */
-export function sameStatus(a: unknown, b: unknown): boolean {
-  const lists = (s: unknown) => {
-    const status = isPlainObject(s) ? s : {};
-    return JSON.stringify([
-      writeResourceList(readResourceList(status.hard)),
-      writeResourceList(readResourceList(status.used)),
+export function sameStatus(a: ResourceQuotaStatus | undefined, b: ResourceQuotaStatus | undefined): boolean {
+  const lists = (s: ResourceQuotaStatus | undefined) =>
+    JSON.stringify([
+      writeResourceList(readResourceList(s?.hard)),
+      writeResourceList(readResourceList(s?.used)),
     ]);
-  };
   return lists(a) === lists(b);
 }
 
@@ -80,7 +81,8 @@ export function sameStatus(a: unknown, b: unknown): boolean {
  * delete, and whenever something frees what a quota counts (a pod finishing, say).
  */
 export async function recomputeQuotaUsage(objects: ObjectStore, namespace: string): Promise<void> {
-  for (const quota of await objects.list("resourcequotas", namespace)) {
+  for (const stored of await objects.list("resourcequotas", namespace)) {
+    const quota = viewAs(resourceQuotaKind, stored);
     const status = await quotaStatus(objects, quota);
     if (sameStatus(status, quota.status)) continue;
     quota.status = status;

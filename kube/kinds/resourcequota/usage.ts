@@ -2,8 +2,11 @@ import type { KubeObject } from "../../object.ts";
 import { newQuantity, type Quantity, tryQuantity } from "../../quantity/quantity.ts";
 import { addLists, type ResourceList } from "../../quantity/resource-list.ts";
 import { isNativeResource } from "../../quantity/resource-names.ts";
-import { record } from "../../validation/json.ts";
+import type { PersistentVolumeClaim, Pod, Service } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { podKind } from "../pod/index.ts";
 import { podContainers, podLimits, podRequests } from "../pod/resources.ts";
+import { serviceKind } from "../service/index.ts";
 
 /**
  * What one object uses of a namespace's quota, per resource name (pkg/quota/v1/evaluator/core and
@@ -70,12 +73,12 @@ export function resourcesFor(name: string): string[] {
 }
 
 /** QuotaV1Pod: pods that finished, or whose deletion grace ran out, no longer hold compute. */
-function holdsCompute(pod: KubeObject, now: number): boolean {
-  const phase = record(pod.status).phase;
+function holdsCompute(pod: Pod, now: number): boolean {
+  const phase = pod.status?.phase;
   if (phase === "Succeeded" || phase === "Failed") return false;
   const deletion = pod.metadata.deletionTimestamp;
   const grace = pod.metadata.deletionGracePeriodSeconds;
-  if (deletion && typeof grace === "number" && now > Date.parse(deletion) + grace * 1000) return false;
+  if (deletion && grace !== undefined && now > Date.parse(deletion) + grace * 1000) return false;
   return true;
 }
 
@@ -95,22 +98,21 @@ function podCompute(requests: ResourceList, limits: ResourceList): ResourceList 
   return usage;
 }
 
-function podUsage(pod: KubeObject, now: number): ResourceList {
+function podUsage(pod: Pod, now: number): ResourceList {
   const usage: ResourceList = new Map([[countName("pods"), one()]]);
   if (!holdsCompute(pod, now)) return usage;
   return addLists(usage, podCompute(podRequests(pod), podLimits(pod)));
 }
 
-function serviceUsage(svc: KubeObject): ResourceList {
-  const spec = record(svc.spec);
-  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+function serviceUsage(svc: Service): ResourceList {
+  const ports = svc.spec?.ports ?? [];
   let nodePorts = zero();
   let balancers = zero();
-  if (spec.type === "NodePort") nodePorts = newQuantity(ports.length);
-  if (spec.type === "LoadBalancer") {
+  if (svc.spec?.type === "NodePort") nodePorts = newQuantity(ports.length);
+  if (svc.spec?.type === "LoadBalancer") {
     // Without node port allocation, only ports that name one explicitly take one.
-    const explicit = spec.allocateLoadBalancerNodePorts === false;
-    nodePorts = newQuantity(explicit ? ports.filter((p) => record(p).nodePort).length : ports.length);
+    const explicit = svc.spec.allocateLoadBalancerNodePorts === false;
+    nodePorts = newQuantity(explicit ? ports.filter((p) => p.nodePort).length : ports.length);
     balancers = one();
   }
   return new Map([
@@ -121,15 +123,14 @@ function serviceUsage(svc: KubeObject): ResourceList {
   ]);
 }
 
-function claimUsage(claim: KubeObject): ResourceList {
-  const spec = record(claim.spec);
+function claimUsage(claim: PersistentVolumeClaim): ResourceList {
   const usage: ResourceList = new Map([
     [countName("persistentvolumeclaims"), one()],
     ["persistentvolumeclaims", one()],
   ]);
-  const storageClass = typeof spec.storageClassName === "string" ? spec.storageClassName : "";
+  const storageClass = claim.spec?.storageClassName ?? "";
   if (storageClass) usage.set(`${storageClass}${storageClassSuffix}persistentvolumeclaims`, one());
-  const storage: Quantity | null = tryQuantity(record(record(spec.resources).requests).storage);
+  const storage: Quantity | null = tryQuantity(claim.spec?.resources?.requests?.storage);
   if (storage) {
     usage.set("requests.storage", storage);
     if (storageClass) usage.set(`${storageClass}${storageClassSuffix}requests.storage`, storage);
@@ -139,9 +140,10 @@ function claimUsage(claim: KubeObject): ResourceList {
 
 /** Evaluator.Usage: what `obj`, stored under `resource`, uses. */
 export function usageOf(resource: string, obj: KubeObject, now = Date.now()): ResourceList {
-  if (resource === "pods") return podUsage(obj, now);
-  if (resource === "services") return serviceUsage(obj);
-  if (resource === "persistentvolumeclaims") return claimUsage(obj);
+  if (resource === "pods") return podUsage(viewAs(podKind, obj), now);
+  if (resource === "services") return serviceUsage(viewAs(serviceKind, obj));
+  // No PersistentVolumeClaim kind is served (so no viewAs): were one added, its objects would have this type.
+  if (resource === "persistentvolumeclaims") return claimUsage(obj as PersistentVolumeClaim);
   const usage: ResourceList = new Map([[countName(resource), one()]]);
   if (aliased.has(resource)) usage.set(resource, one());
   return usage;
@@ -154,7 +156,7 @@ const requiredCompute = ["cpu", "limits.cpu", "limits.memory", "memory", "reques
  * The pod evaluator's Constraints: when a quota limits cpu or memory, every container (and init
  * container) must state it. The message names what is missing, and for which containers.
  */
-export function podConstraintProblem(pod: KubeObject, limited: string[]): string | null {
+export function podConstraintProblem(pod: Pod, limited: string[]): string | null {
   const required = requiredCompute.filter((name) => limited.includes(name));
   const missing = new Map<string, Set<string>>();
   const { containers, initContainers } = podContainers(pod);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { viewAs } from "../../../kube/kinds/kind.ts";
 import { quotaUsageCells, resourceQuotaKind } from "../../../kube/kinds/resourcequota/index.ts";
 import {
   validateResourceQuota,
@@ -27,7 +28,7 @@ describe("ResourceQuota printing", () => {
     ],
     ["nothing yet", {}, ["", ""]],
   ])("%s", (_name, status, cells) => {
-    expect(quotaUsageCells(quota({}, status))).toEqual(cells);
+    expect(quotaUsageCells(viewAs(resourceQuotaKind, quota({}, status)))).toEqual(cells);
   });
 
   it("has printResourceQuota's columns", () => {
