@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import { labelSelectorString } from "../kube/selectors/label-selector.ts";
 import { type FieldRequirement, type LabelRequirement, parseLabelSelector } from "../kube/selectors/parse.ts";
+import type { LabelSelector } from "../kube/types/meta-v1.ts";
 import type { Queryable } from "./connection.ts";
 
 /** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */
@@ -44,7 +45,7 @@ export function filterCondition(sql: Queryable, filter: ObjectFilter): postgres.
 }
 
 /** A metav1.LabelSelector as a list filter, so Postgres does the selecting. */
-export function selectorFilter(selector: unknown): ObjectFilter {
+export function selectorFilter(selector: LabelSelector | undefined): ObjectFilter {
   return { labels: parseLabelSelector(labelSelectorString(selector)), fields: [] };
 }
 

@@ -1,23 +1,20 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../errors.ts";
 import { labelValueProblems, qualifiedNameProblems, validateLabels } from "../meta/labels.ts";
 import { isPlainObject } from "../object.ts";
-import { type Json, list, record, text } from "../validation/json.ts";
+import type { LabelSelector, LabelSelectorRequirement } from "../types/meta-v1.ts";
+import { list, record, text } from "../validation/json.ts";
 
 /** One requirement of a metav1.LabelSelector, after matchLabels became `key=value` requirements. */
-interface Requirement {
-  key: string;
-  operator: string;
-  values: string[];
-}
+type Requirement = Required<LabelSelectorRequirement>;
 
-function requirements(selector: Json): Requirement[] {
-  const out: Requirement[] = Object.entries(record(selector.matchLabels)).map(([key, value]) => ({
+function requirements(selector: LabelSelector): Requirement[] {
+  const out: Requirement[] = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({
     key,
     operator: "Equals",
-    values: [String(value)],
+    values: [value],
   }));
-  for (const e of list(selector.matchExpressions).map(record))
-    out.push({ key: text(e.key), operator: text(e.operator), values: list(e.values).map(String) });
+  for (const e of selector.matchExpressions ?? [])
+    out.push({ key: e.key, operator: e.operator, values: e.values ?? [] });
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -54,14 +51,21 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
   return errors;
 }
 
-/** Whether a selector has no requirements at all (and so selects everything, or is refused). */
+/**
+ * Whether a selector has no requirements at all (and so selects everything, or is refused).
+ * Validation asks it of any selector, so it reads tolerantly.
+ */
 export function selectorIsEmpty(selector: unknown): boolean {
-  return requirements(record(selector)).length === 0;
+  const s = record(selector);
+  return Object.keys(record(s.matchLabels)).length + list(s.matchExpressions).length === 0;
 }
 
 /** Whether labels satisfy a metav1.LabelSelector. */
-export function selectorMatches(selector: unknown, labels: Record<string, string> = {}): boolean {
-  return requirements(record(selector)).every((r) => {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string> = {},
+): boolean {
+  return requirements(selector ?? {}).every((r) => {
     const has = Object.hasOwn(labels, r.key);
     const v = labels[r.key] ?? "";
     switch (r.operator) {
@@ -81,8 +85,8 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
 }
 
 /** labels.Selector's String() of a metav1.LabelSelector: `app=nginx,tier in (a,b)`; "" when empty. */
-export function labelSelectorString(selector: unknown): string {
-  return requirements(record(selector))
+export function labelSelectorString(selector: LabelSelector | undefined): string {
+  return requirements(selector ?? {})
     .map((r) => {
       const values = [...r.values].sort().join(",");
       switch (r.operator) {
@@ -102,7 +106,7 @@ export function labelSelectorString(selector: unknown): string {
 }
 
 /** metav1.FormatLabelSelector, as `kubectl get rs -o wide` prints it: "<none>" when empty. */
-export function formatLabelSelector(selector: unknown): string {
+export function formatLabelSelector(selector: LabelSelector | undefined): string {
   return labelSelectorString(selector) || "<none>";
 }
 

@@ -3,6 +3,7 @@ import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { labelSelectorString, validateLabelSelector } from "../../selectors/label-selector.ts";
 import type { Deployment } from "../../types/apps-v1.ts";
+import type { LabelSelector } from "../../types/meta-v1.ts";
 import { record } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import { validateSelectorAndTemplate, validateSelectorUnchanged } from "../workload/apps-selector.ts";
@@ -20,7 +21,7 @@ import {
 import { defaultStrategy, validateStrategy } from "./strategy.ts";
 
 /** The Selector cell: labels.Selector's String(), "<invalid>" for a malformed selector. */
-function selectorCell(selector: unknown): string {
+function selectorCell(selector: LabelSelector | undefined): string {
   return validateLabelSelector(selector, "spec.selector").length
     ? "<invalid>"
     : labelSelectorString(selector);
