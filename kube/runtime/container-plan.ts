@@ -1,4 +1,4 @@
-import { type Json, list, record, records, text } from "../validation/json.ts";
+import type { Container } from "../types/core-v1.ts";
 import type { ImageInfo } from "./images.ts";
 import { runProgram } from "./programs.ts";
 
@@ -10,29 +10,25 @@ import { runProgram } from "./programs.ts";
  */
 export type Plan = { kind: "forever" } | { kind: "exit"; code: number; afterMs: number };
 
-function strings(value: unknown): string[] {
-  return list(value).filter((v): v is string => typeof v === "string");
-}
-
 /** The argv the container's process starts with. */
-export function containerArgv(container: Json, info: ImageInfo): string[] {
-  const command = strings(container.command);
-  const args = strings(container.args);
+export function containerArgv(container: Container, info: ImageInfo): string[] {
+  const command = container.command ?? [];
+  const args = container.args ?? [];
   if (command.length) return [...command, ...args];
   return [...info.entrypoint, ...(args.length ? args : info.cmd)];
 }
 
 /** An image's entrypoint that refuses to start without one of the variables it needs (postgres, mysql). */
-function missingEnv(container: Json, info: ImageInfo): boolean {
-  if (!info.requiresEnv || strings(container.command).length || list(container.envFrom).length) return false;
-  const names = new Set(records(container.env).map((e) => text(e.name)));
+function missingEnv(container: Container, info: ImageInfo): boolean {
+  if (!info.requiresEnv || container.command?.length || container.envFrom?.length) return false;
+  const names = new Set((container.env ?? []).map((e) => e.name));
   return !info.requiresEnv.some((n) => names.has(n));
 }
 
 /** What the container does once started. */
-export function containerPlan(container: Json, info: ImageInfo): Plan {
+export function containerPlan(container: Container, info: ImageInfo): Plan {
   if (missingEnv(container, info)) return { kind: "exit", code: 1, afterMs: 0 };
-  const outcome = runProgram(containerArgv(container, info), { stdin: record(container).stdin === true });
+  const outcome = runProgram(containerArgv(container, info), { stdin: container.stdin === true });
   return outcome.kind === "forever"
     ? outcome
     : { kind: "exit", code: outcome.status & 255, afterMs: outcome.ms };
@@ -42,7 +38,7 @@ export function containerPlan(container: Json, info: ImageInfo): Plan {
  * Whether the container's main process shrugs off SIGTERM: a shell or a bare `sleep` as PID 1
  * has no handler for it, so stopping it ends in SIGKILL (exit 137); servers exit 0.
  */
-export function ignoresSigterm(container: Json, info: ImageInfo): boolean {
+export function ignoresSigterm(container: Container, info: ImageInfo): boolean {
   const first = containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "";
   const name = first.slice(first.lastIndexOf("/") + 1);
   return ["sh", "bash", "ash", "dash", "zsh", "sleep", "tail"].includes(name);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GuardCondition } from "../../db/queue.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { podsWaiting, waitsForReferences } from "../../workers/kubelet/waiting-pods.ts";
 import { selectsPods } from "../../workers/queue/guards.ts";
@@ -62,7 +64,7 @@ describe("pods waiting for a Secret or ConfigMap", () => {
     ["running", pod({ phase: "Running", hostIP: "10.0.0.1", podIP: "10.244.0.5" })],
     ["failed without an IP", pod({ phase: "Failed", hostIP: "10.0.0.1" })],
   ])("%s: the SQL guard and waitsForReferences agree", async (_name, p) => {
-    expect(await guardSays(podsWaiting, "pods", p)).toBe(waitsForReferences(p));
+    expect(await guardSays(podsWaiting, "pods", p)).toBe(waitsForReferences(viewAs(podKind, p)));
   });
 });
 

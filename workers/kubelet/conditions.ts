@@ -1,4 +1,5 @@
-import { type Json, record, records, text } from "../../kube/validation/json.ts";
+import type { WrittenPodCondition, WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
+import type { ContainerStatus, PodCondition, PodSpec } from "../../kube/types/core-v1.ts";
 import { statusesByName } from "./container-status.ts";
 
 /**
@@ -8,29 +9,28 @@ import { statusesByName } from "./container-status.ts";
  * status stays the same.
  */
 
-type Condition = { type: string; status: "True" | "False"; reason?: string; message?: string };
+/** A condition the kubelet computes, before its times are set. */
+type Condition = Pick<PodCondition, "type" | "reason" | "message"> & { status: "True" | "False" };
 
 /** Go's %s of a []string: "[a b]". */
 function goList(names: string[]): string {
   return `[${names.join(" ")}]`;
 }
 
-function initialized(spec: Json, status: Json, phase: string): Condition {
+function initialized(spec: PodSpec, status: WrittenPodStatus, phase: string): Condition {
   const statuses = statusesByName(status.initContainerStatuses);
   const unknown: string[] = [];
   const incomplete: string[] = [];
-  for (const c of records(spec.initContainers)) {
-    const s = statuses.get(text(c.name));
-    if (!s) unknown.push(text(c.name));
-    else if (
-      c.restartPolicy === "Always" ? s.started !== true : record(record(s.state).terminated).exitCode !== 0
-    )
-      incomplete.push(text(c.name));
+  for (const c of spec.initContainers ?? []) {
+    const s = statuses.get(c.name);
+    if (!s) unknown.push(c.name);
+    else if (c.restartPolicy === "Always" ? s.started !== true : s.state?.terminated?.exitCode !== 0)
+      incomplete.push(c.name);
   }
   if (phase === "Succeeded" && !unknown.length)
     return { type: "Initialized", status: "True", reason: "PodCompleted" };
-  const regularStarted = records(status.containerStatuses).some(
-    (s) => record(s.state).running || record(s.state).terminated || record(s.lastState).terminated,
+  const regularStarted = (status.containerStatuses ?? []).some(
+    (s) => s.state?.running || s.state?.terminated || s.lastState?.terminated,
   );
   const parts = [
     ...(unknown.length ? [`containers with unknown status: ${goList(unknown)}`] : []),
@@ -45,7 +45,7 @@ function initialized(spec: Json, status: Json, phase: string): Condition {
   };
 }
 
-function containersReady(spec: Json, status: Json, phase: string): Condition {
+function containersReady(spec: PodSpec, status: WrittenPodStatus, phase: string): Condition {
   if (phase === "Failed" || phase === "Succeeded")
     return {
       type: "ContainersReady",
@@ -56,13 +56,13 @@ function containersReady(spec: Json, status: Json, phase: string): Condition {
   const main = statusesByName(status.containerStatuses);
   const unknown: string[] = [];
   const unready: string[] = [];
-  const check = (name: string, s: Json | undefined) => {
+  const check = (name: string, s: ContainerStatus | undefined) => {
     if (!s) unknown.push(name);
     else if (s.ready !== true) unready.push(name);
   };
-  for (const c of records(spec.initContainers))
-    if (c.restartPolicy === "Always") check(text(c.name), init.get(text(c.name)));
-  for (const c of records(spec.containers)) check(text(c.name), main.get(text(c.name)));
+  for (const c of spec.initContainers ?? [])
+    if (c.restartPolicy === "Always") check(c.name, init.get(c.name));
+  for (const c of spec.containers ?? []) check(c.name, main.get(c.name));
   const parts = [
     ...(unknown.length ? [`containers with unknown status: ${goList(unknown)}`] : []),
     ...(unready.length ? [`containers with unready status: ${goList(unready)}`] : []),
@@ -76,15 +76,16 @@ function containersReady(spec: Json, status: Json, phase: string): Condition {
   };
 }
 
-function ready(spec: Json, containers: Condition, conditions: Json[]): Condition {
+function ready(spec: PodSpec, containers: Condition, conditions: WrittenPodCondition[]): Condition {
   if (containers.status !== "True") return { ...containers, type: "Ready" };
-  const problems = records(spec.readinessGates).flatMap((g) => {
-    const type = text(g.conditionType);
+  const problems = (spec.readinessGates ?? []).flatMap((g) => {
+    const type = g.conditionType;
     const c = conditions.find((x) => x.type === type);
     if (!c) return [`corresponding condition of pod readiness gate "${type}" does not exist.`];
+    // A condition a client wrote may leave its status out: Go prints the empty string.
     return c.status === "True"
       ? []
-      : [`the status of pod readiness gate "${type}" is not "True", but ${text(c.status)}`];
+      : [`the status of pod readiness gate "${type}" is not "True", but ${c.status ?? ""}`];
   });
   return problems.length
     ? { type: "Ready", status: "False", reason: "ReadinessGatesNotReady", message: problems.join(", ") }
@@ -97,9 +98,14 @@ const kubeletOwned = new Set(["PodReadyToStartContainers", "Initialized", "Ready
  * The pod's conditions after a kubelet sync, given its spec, its new status (phase and
  * container statuses set), whether its sandbox is up, and the time of the sync.
  */
-export function podConditions(spec: Json, status: Json, sandboxReady: boolean, at: string): Json[] {
-  const previous = records(status.conditions);
-  const phase = text(status.phase);
+export function podConditions(
+  spec: PodSpec,
+  status: WrittenPodStatus,
+  sandboxReady: boolean,
+  at: string,
+): WrittenPodCondition[] {
+  const previous = status.conditions ?? [];
+  const phase = status.phase ?? "";
   const containers = containersReady(spec, status, phase);
   const generated: Condition[] = [
     { type: "PodReadyToStartContainers", status: sandboxReady ? "True" : "False" },
@@ -107,7 +113,7 @@ export function podConditions(spec: Json, status: Json, sandboxReady: boolean, a
     ready(spec, containers, previous),
     containers,
   ];
-  const out: Json[] = generated.map((c) => {
+  const out: WrittenPodCondition[] = generated.map((c) => {
     const old = previous.find((p) => p.type === c.type);
     return {
       type: c.type,
@@ -118,5 +124,5 @@ export function podConditions(spec: Json, status: Json, sandboxReady: boolean, a
       ...(c.message ? { message: c.message } : {}),
     };
   });
-  return [...out, ...previous.filter((p) => !kubeletOwned.has(text(p.type)))];
+  return [...out, ...previous.filter((p) => !kubeletOwned.has(p.type))];
 }

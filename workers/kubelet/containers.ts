@@ -3,7 +3,7 @@ import { backoffMs, crashRestartDelayMs } from "../../kube/runtime/backoff.ts";
 import { containerPlan, ignoresSigterm, type Plan } from "../../kube/runtime/container-plan.ts";
 import { normalizeImage } from "../../kube/runtime/image-ref.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
-import { type Json, num, record, records, text } from "../../kube/validation/json.ts";
+import type { Container, ContainerStatus, PodSpec } from "../../kube/types/core-v1.ts";
 import {
   containerStatus,
   lastTermination,
@@ -14,7 +14,7 @@ import {
 } from "./container-status.ts";
 import type { ContainerRef, Work } from "./context.ts";
 import { messages } from "./messages.ts";
-import { emit, setStatus, startContainer, statusOf } from "./start.ts";
+import { emit, setStatus, startContainer, statusOf, updateStatus } from "./start.ts";
 import { containerCreatingMs, syncDelayMs } from "./timing.ts";
 
 /**
@@ -30,26 +30,26 @@ export interface Step {
 }
 
 /** The pod's containers in start order: init containers (sidecars among them), then the rest. */
-export function containerRefs(spec: Json): ContainerRef[] {
+export function containerRefs(spec: PodSpec): ContainerRef[] {
   return [
-    ...records(spec.initContainers).map((c) => ({
+    ...(spec.initContainers ?? []).map((c) => ({
       spec: c,
       kind: c.restartPolicy === "Always" ? ("sidecar" as const) : ("init" as const),
       list: "initContainerStatuses" as const,
-      fieldPath: `spec.initContainers{${text(c.name)}}`,
+      fieldPath: `spec.initContainers{${c.name}}`,
     })),
-    ...records(spec.containers).map((c) => ({
+    ...(spec.containers ?? []).map((c) => ({
       spec: c,
       kind: "main" as const,
       list: "containerStatuses" as const,
-      fieldPath: `spec.containers{${text(c.name)}}`,
+      fieldPath: `spec.containers{${c.name}}`,
     })),
   ];
 }
 
 /** What the container does once started (an image that cannot be pulled never starts). */
-export function planOf(spec: Json): Plan {
-  const pull = pullImage(text(spec.image));
+export function planOf(spec: Container): Plan {
+  const pull = pullImage(spec.image ?? "");
   return pull.ok ? containerPlan(spec, pull.info) : { kind: "forever" };
 }
 
@@ -66,11 +66,11 @@ function startableAt(work: Work, ref: ContainerRef): number | null {
     if (before.kind === "main") continue;
     const s = statusOf(work, before);
     if (before.kind === "sidecar") {
-      if (stateKind(s) !== "running" || s.started !== true) return null;
-      at = Math.max(at, millis(record(record(s.state).running).startedAt) ?? at);
+      if (stateKind(s) !== "running" || s?.started !== true) return null;
+      at = Math.max(at, millis(s.state?.running?.startedAt) ?? at);
     } else {
-      const done = record(record(s.state).terminated);
-      if (done.exitCode !== 0) return null;
+      const done = s?.state?.terminated;
+      if (done?.exitCode !== 0) return null;
       at = Math.max(at, millis(done.finishedAt) ?? at);
     }
   }
@@ -78,7 +78,7 @@ function startableAt(work: Work, ref: ContainerRef): number | null {
 }
 
 function shouldRestart(work: Work, ref: ContainerRef, exitCode: number): boolean {
-  const policy = text(work.spec.restartPolicy) || "Always";
+  const policy = work.spec.restartPolicy || "Always";
   if (ref.kind === "sidecar") return true;
   if (ref.kind === "init") return exitCode !== 0 && policy !== "Never";
   return policy === "Always" || (policy === "OnFailure" && exitCode !== 0);
@@ -95,9 +95,9 @@ function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number):
         terminated: {
           exitCode,
           reason: exitCode === 0 ? "Completed" : "Error",
-          startedAt: record(record(prev.state).running).startedAt,
+          startedAt: prev?.state?.running?.startedAt,
           finishedAt: timestamp(new Date(at)),
-          containerID: text(prev.containerID),
+          containerID: prev?.containerID ?? "",
         },
       },
       prev,
@@ -106,22 +106,22 @@ function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number):
   );
 }
 
-function probeDelayMs(spec: Json, probe: string): number {
-  return (num(record(spec[probe]).initialDelaySeconds) ?? 0) * 1000;
+function probeDelayMs(spec: Container, probe: "startupProbe" | "readinessProbe"): number {
+  return (spec[probe]?.initialDelaySeconds ?? 0) * 1000;
 }
 
-function runningSteps(work: Work, ref: ContainerRef, s: Json): Step[] {
-  const startedAt = millis(record(record(s.state).running).startedAt) ?? work.ctx.now;
+function runningSteps(work: Work, ref: ContainerRef, s: ContainerStatus | undefined): Step[] {
+  const startedAt = millis(s?.state?.running?.startedAt) ?? work.ctx.now;
   const steps: Step[] = [];
-  if (s.started !== true)
+  if (s?.started !== true)
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "startupProbe"),
-      run: () => setStatus(work, ref, { ...statusOf(work, ref), started: true }),
+      run: () => updateStatus(work, ref, { started: true }),
     });
   else if (s.ready !== true && ref.kind !== "init")
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "readinessProbe"),
-      run: () => setStatus(work, ref, { ...statusOf(work, ref), ready: true }),
+      run: () => updateStatus(work, ref, { ready: true }),
     });
   const plan = planOf(ref.spec);
   if (plan.kind === "exit")
@@ -132,13 +132,14 @@ function runningSteps(work: Work, ref: ContainerRef, s: Json): Step[] {
   return steps;
 }
 
-function afterExit(work: Work, ref: ContainerRef, s: Json): Step | null {
-  const end = lastTermination(s) ?? {};
-  const exitCode = num(end.exitCode) ?? 0;
+function afterExit(work: Work, ref: ContainerRef, s: ContainerStatus | undefined): Step | null {
+  // A status without a termination (one the kubelet never writes) reads as a clean exit.
+  const end = lastTermination(s) ?? { exitCode: 0 };
+  const exitCode = end.exitCode ?? 0;
   if (!shouldRestart(work, ref, exitCode)) return null;
   const finished = millis(end.finishedAt) ?? work.ctx.now;
   const ran = finished - (millis(end.startedAt) ?? finished);
-  const delay = crashRestartDelayMs(num(s.restartCount) ?? 0, ran);
+  const delay = crashRestartDelayMs(s?.restartCount ?? 0, ran);
   if (stateKind(s) === "waiting") {
     // Backing off already: restart when the back-off is over.
     const restartAt = finished + delay;
@@ -149,7 +150,7 @@ function afterExit(work: Work, ref: ContainerRef, s: Json): Step | null {
   return {
     at,
     run: () => {
-      const name = text(ref.spec.name);
+      const name = ref.spec.name;
       emit(work, ref, "Warning", "BackOff", messages.crashBackOffEvent(name, work.ctx.pod));
       const waitingStatus = waiting(
         ref.spec,
@@ -163,8 +164,9 @@ function afterExit(work: Work, ref: ContainerRef, s: Json): Step | null {
 }
 
 /** A container whose spec names another image than the one it runs (or tried): replaced now. */
-function imageChangeStep(work: Work, ref: ContainerRef, s: Json): Step | null {
-  if (!text(s.image) || normalizeImage(text(s.image)) === normalizeImage(text(ref.spec.image))) return null;
+function imageChangeStep(work: Work, ref: ContainerRef, s: ContainerStatus | undefined): Step | null {
+  const image = s?.image;
+  if (!image || normalizeImage(image) === normalizeImage(ref.spec.image ?? "")) return null;
   const at = work.ctx.now;
   if (stateKind(s) === "running")
     return {
@@ -175,9 +177,9 @@ function imageChangeStep(work: Work, ref: ContainerRef, s: Json): Step | null {
           ref,
           "Normal",
           "Killing",
-          `Container ${text(ref.spec.name)} definition changed, will be restarted`,
+          `Container ${ref.spec.name} definition changed, will be restarted`,
         );
-        const pull = pullImage(text(s.image));
+        const pull = pullImage(image);
         const sigkill = pull.ok && ignoresSigterm(ref.spec, pull.info);
         terminate(work, ref, at, sigkill ? 137 : 0);
         startContainer(work, ref, at, true);
@@ -206,7 +208,7 @@ export function nextStep(work: Work, ref: ContainerRef): Step | null {
       break;
   }
   const reason = waitingReason(s);
-  const failures = work.ctx.pullFailures.get(text(ref.spec.image));
+  const failures = work.ctx.pullFailures.get(ref.spec.image ?? "");
   const lastFailure = failures?.lastMs ?? millis(work.status.startTime) ?? work.ctx.now;
   switch (reason) {
     case "":
@@ -220,10 +222,10 @@ export function nextStep(work: Work, ref: ContainerRef): Step | null {
       return {
         at,
         run: () => {
-          const image = text(ref.spec.image);
+          const image = ref.spec.image ?? "";
           emit(work, ref, "Normal", "BackOff", messages.pullBackOff(image));
           emit(work, ref, "Warning", "Failed", messages.error("ImagePullBackOff"));
-          const error = text(record(record(s.state).waiting).message);
+          const error = s?.state?.waiting?.message ?? "";
           setStatus(
             work,
             ref,
@@ -241,7 +243,7 @@ export function nextStep(work: Work, ref: ContainerRef): Step | null {
     case "CreateContainerConfigError": {
       // Tried again at every sync (the task plans one every few seconds while it lasts): the
       // image is pulled, then the config made, or refused once more.
-      if (work.configTried?.has(text(ref.spec.name))) return null;
+      if (work.configTried?.has(ref.spec.name)) return null;
       const at = work.ctx.now;
       return { at, run: () => startContainer(work, ref, at, lastTermination(s) !== null) };
     }

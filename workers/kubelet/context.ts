@@ -1,11 +1,11 @@
-import type { KubeObject } from "../../kube/object.ts";
-import type { Json } from "../../kube/validation/json.ts";
+import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
+import type { Container, Node, Pod, PodSpec } from "../../kube/types/core-v1.ts";
 import type { KubeletEvent } from "./messages.ts";
 
 /** What a kubelet sync knows besides the pod: the time, its node, and its node-local memory. */
 export interface KubeletContext {
-  pod: KubeObject;
-  node: KubeObject;
+  pod: Pod;
+  node: Node;
   /** The time of this sync, in ms. */
   now: number;
   /** Images already on the node, normalized ("docker.io/library/nginx:1.25"). */
@@ -24,8 +24,8 @@ export interface KubeletContext {
 /** A sync in progress: the status being built and the events it records. */
 export interface Work {
   ctx: KubeletContext;
-  spec: Json;
-  status: Json;
+  spec: PodSpec;
+  status: WrittenPodStatus;
   events: KubeletEvent[];
   /** Containers this sync already tried to make a config for (one try per sync). */
   configTried?: Set<string>;
@@ -33,7 +33,7 @@ export interface Work {
 
 /** One container of the pod: its spec, which list it is in, and the fieldPath its events name. */
 export interface ContainerRef {
-  spec: Json;
+  spec: Container;
   kind: "init" | "sidecar" | "main";
   list: "initContainerStatuses" | "containerStatuses";
   fieldPath: string;

@@ -1,5 +1,5 @@
+import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { timestamp } from "../../kube/object.ts";
-import { type Json, record, records, text } from "../../kube/validation/json.ts";
 import { podConditions } from "./conditions.ts";
 import { waiting } from "./container-status.ts";
 import { containerRefs, nextStep, type Step } from "./containers.ts";
@@ -17,20 +17,20 @@ import { maxStepsPerRun } from "./timing.ts";
 
 /** What a sync comes to: the new status, the events to record, and when to sync next (ms). */
 export interface SyncResult {
-  status: Json;
+  status: WrittenPodStatus;
   events: KubeletEvent[];
   next: number | null;
 }
 
 /** The node's InternalIP, which becomes the pod's hostIP. */
 export function nodeIP(ctx: KubeletContext): string {
-  const addresses = records(record(ctx.node.status).addresses);
-  return text((addresses.find((a) => a.type === "InternalIP") ?? addresses[0])?.address);
+  const addresses = ctx.node.status?.addresses ?? [];
+  return (addresses.find((a) => a.type === "InternalIP") ?? addresses[0])?.address ?? "";
 }
 
 /** PodStatus with its fields in the API's order; anything else it held is kept after them. */
-function ordered(status: Json): Json {
-  const keys = [
+function ordered(status: WrittenPodStatus): WrittenPodStatus {
+  const keys: (keyof WrittenPodStatus)[] = [
     "phase",
     "conditions",
     "message",
@@ -45,13 +45,16 @@ function ordered(status: Json): Json {
     "containerStatuses",
     "qosClass",
   ];
-  const out: Json = {};
-  for (const k of keys) if (status[k] !== undefined) out[k] = status[k];
-  for (const [k, v] of Object.entries(status)) if (!(k in out)) out[k] = v;
+  const out: WrittenPodStatus = {};
+  const put = <K extends keyof WrittenPodStatus>(k: K) => {
+    out[k] = status[k];
+  };
+  for (const k of keys) if (status[k] !== undefined) put(k);
+  for (const [k, v] of Object.entries(status)) if (!(k in out)) Object.assign(out, { [k]: v });
   return out;
 }
 
-function finish(work: Work, sandboxReady: boolean): Json {
+function finish(work: Work, sandboxReady: boolean): WrittenPodStatus {
   work.status.conditions = podConditions(
     work.spec,
     work.status,
@@ -68,10 +71,10 @@ function finish(work: Work, sandboxReady: boolean): Json {
  * `podIP`: the pod's volumes cannot be set up yet, so it has no sandbox, and no IP, yet.
  */
 export function firstSync(ctx: KubeletContext, podIP: string | null): SyncResult {
-  const spec = record(ctx.pod.spec);
+  const spec = ctx.pod.spec ?? {};
   const hostIP = nodeIP(ctx);
-  const { podIP: _, podIPs: __, ...before } = record(ctx.pod.status);
-  const status: Json = {
+  const { podIP: _, podIPs: __, ...before } = ctx.pod.status ?? {};
+  const status: WrittenPodStatus = {
     ...before,
     phase: "Pending",
     hostIP,
@@ -81,22 +84,22 @@ export function firstSync(ctx: KubeletContext, podIP: string | null): SyncResult
     // start times follow it (a real kubelet keeps the first one).
     startTime: podIP === null && before.startTime ? before.startTime : timestamp(new Date(ctx.now)),
   };
-  const inits = records(spec.initContainers);
+  const inits = spec.initContainers ?? [];
   if (inits.length) status.initContainerStatuses = inits.map((c) => waiting(c, {}, "PodInitializing"));
   const mainReason = inits.length ? "PodInitializing" : "ContainerCreating";
-  status.containerStatuses = records(spec.containers).map((c) => waiting(c, {}, mainReason));
+  status.containerStatuses = (spec.containers ?? []).map((c) => waiting(c, {}, mainReason));
   const work: Work = { ctx, spec, status, events: [] };
   return { status: finish(work, false), events: [], next: null };
 }
 
-function isTerminal(phase: unknown): boolean {
+function isTerminal(phase: string | undefined): boolean {
   return phase === "Succeeded" || phase === "Failed";
 }
 
 /** Applies every transition due by `ctx.now`; the result's `next` is when the next one is due. */
 export function sync(ctx: KubeletContext): SyncResult {
-  const spec = record(ctx.pod.spec);
-  const work: Work = { ctx, spec, status: structuredClone(record(ctx.pod.status)), events: [] };
+  const spec = ctx.pod.spec ?? {};
+  const work: Work = { ctx, spec, status: structuredClone(ctx.pod.status ?? {}), events: [] };
   const refs = containerRefs(spec);
   let next: number | null = null;
   for (let i = 0; ; i++) {
@@ -116,10 +119,10 @@ export function sync(ctx: KubeletContext): SyncResult {
   }
   const terminal = isTerminal(work.status.phase);
   if (terminal)
-    for (const list of ["initContainerStatuses", "containerStatuses"])
-      if (Array.isArray(work.status[list]))
-        work.status[list] = records(work.status[list]).map((s) =>
-          list === "containerStatuses" ? { ...s, ready: false } : s,
-        );
+    for (const list of ["initContainerStatuses", "containerStatuses"] as const) {
+      const statuses = work.status[list];
+      if (statuses)
+        work.status[list] = statuses.map((s) => (list === "containerStatuses" ? { ...s, ready: false } : s));
+    }
   return { status: finish(work, !terminal), events: work.events, next };
 }

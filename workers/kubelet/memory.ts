@@ -1,8 +1,7 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { defaultPullPolicy } from "../../kube/kinds/pod/spec/image.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record, records, text } from "../../kube/validation/json.ts";
-import { allStatuses, millis } from "./container-status.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
+import { allStatuses, millis, waitingReason } from "./container-status.ts";
 
 /**
  * What a real kubelet keeps in memory, read back from the cluster: which images its node has
@@ -11,16 +10,14 @@ import { allStatuses, millis } from "./container-status.ts";
  */
 
 /** Whether a sync may need to know the node's images: a container that may pull without having run. */
-export function needsNodeImages(pod: KubeObject): boolean {
-  const spec = record(pod.spec);
+export function needsNodeImages(pod: Pod): boolean {
   const ran = new Set(
     allStatuses(pod)
-      .filter((s) => text(s.imageID))
-      .map((s) => text(s.name)),
+      .filter((s) => s.imageID)
+      .map((s) => s.name),
   );
-  return [...records(spec.initContainers), ...records(spec.containers)].some(
-    (c) =>
-      !ran.has(text(c.name)) && (text(c.imagePullPolicy) || defaultPullPolicy(text(c.image))) !== "Always",
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some(
+    (c) => !ran.has(c.name) && (c.imagePullPolicy || defaultPullPolicy(c.image ?? "")) !== "Always",
   );
 }
 
@@ -37,16 +34,14 @@ export async function nodeImages(w: SandboxWriter, node: string): Promise<Set<st
 }
 
 /** Whether a sync needs the pull history: a container waiting on a failed pull. */
-export function needsPullHistory(pod: KubeObject): boolean {
-  return allStatuses(pod).some((s) =>
-    ["ErrImagePull", "ImagePullBackOff"].includes(text(record(record(s.state).waiting).reason)),
-  );
+export function needsPullHistory(pod: Pod): boolean {
+  return allStatuses(pod).some((s) => ["ErrImagePull", "ImagePullBackOff"].includes(waitingReason(s)));
 }
 
 /** The pod's failed pulls by image: how many, and when the last one was (ms). */
 export async function pullFailures(
   w: SandboxWriter,
-  pod: KubeObject,
+  pod: Pod,
 ): Promise<Map<string, { count: number; lastMs: number }>> {
   const rows = await w.sql<{ message: string; count: string | null; last: string | null }[]>`
     SELECT body ->> 'message' AS message, body ->> 'count' AS count, body ->> 'lastTimestamp' AS last

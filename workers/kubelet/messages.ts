@@ -1,5 +1,5 @@
 import { goDuration } from "../../kube/go/duration.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 
 /**
  * The kubelet's event and status texts (pkg/kubelet/images, kuberuntime, events), word for
@@ -15,7 +15,7 @@ export interface KubeletEvent {
 }
 
 /** format.Pod: "name_namespace(uid)". */
-export function podRef(pod: KubeObject): string {
+export function podRef(pod: Pod): string {
   return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 }
 
@@ -36,8 +36,8 @@ export const messages = {
   created: (name: string) => `Created container: ${name}`,
   started: (name: string) => `Started container ${name}`,
   killing: (name: string) => `Stopping container ${name}`,
-  crashBackOffEvent: (name: string, pod: KubeObject) =>
+  crashBackOffEvent: (name: string, pod: Pod) =>
     `Back-off restarting failed container ${name} in pod ${podRef(pod)}`,
-  crashBackOffWaiting: (ms: number, name: string, pod: KubeObject) =>
+  crashBackOffWaiting: (ms: number, name: string, pod: Pod) =>
     `back-off ${goDuration(ms)} restarting failed container=${name} pod=${podRef(pod)}`,
 };

@@ -1,4 +1,5 @@
-import { type Json, record, records } from "../../kube/validation/json.ts";
+import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
+import type { PodSpec } from "../../kube/types/core-v1.ts";
 import { statusesByName } from "./container-status.ts";
 
 /**
@@ -6,10 +7,9 @@ import { statusesByName } from "./container-status.ts";
  * states and its restart policy. `terminal` is set for a pod the kubelet has stopped for good
  * (deleted), whose containers will not restart whatever the policy.
  */
-export function podPhase(spec: Json, status: Json, terminal: boolean): string {
+export function podPhase(spec: PodSpec, status: WrittenPodStatus, terminal: boolean): string {
   const init = statusesByName(status.initContainerStatuses);
   const main = statusesByName(status.containerStatuses);
-  const stateOf = (s: Json | undefined) => record(s?.state);
   let pendingInit = 0;
   let failedInit = 0;
   let unknown = 0;
@@ -18,9 +18,9 @@ export function podPhase(spec: Json, status: Json, terminal: boolean): string {
   let stopped = 0;
   let succeeded = 0;
   let anyRegularStarted = false;
-  for (const c of records(spec.initContainers)) {
-    const s = init.get(String(c.name));
-    const state = stateOf(s);
+  for (const c of spec.initContainers ?? []) {
+    const s = init.get(c.name);
+    const state = s?.state ?? {};
     if (c.restartPolicy === "Always") {
       // Sidecars: running counts as running; stopped ones count once the pod is terminal.
       if (state.running) running++;
@@ -30,32 +30,32 @@ export function podPhase(spec: Json, status: Json, terminal: boolean): string {
       }
       continue;
     }
-    const last = record(record(s?.lastState).terminated);
+    const last = s?.lastState?.terminated;
     if (!s || state.running) pendingInit++;
     else if (state.terminated) {
-      if (record(state.terminated).exitCode !== 0) failedInit++;
-    } else if (state.waiting && Object.keys(last).length) {
+      if (state.terminated.exitCode !== 0) failedInit++;
+    } else if (state.waiting && last && Object.keys(last).length) {
       if (last.exitCode !== 0) failedInit++;
     } else pendingInit++;
   }
-  for (const c of records(spec.containers)) {
-    const s = main.get(String(c.name));
-    const state = stateOf(s);
+  for (const c of spec.containers ?? []) {
+    const s = main.get(c.name);
+    const state = s?.state ?? {};
     if (!s) {
       unknown++;
       continue;
     }
-    if (state.running || state.terminated || record(s.lastState).terminated) anyRegularStarted = true;
+    if (state.running || state.terminated || s.lastState?.terminated) anyRegularStarted = true;
     if (state.running) running++;
     else if (state.terminated) {
       stopped++;
-      if (record(state.terminated).exitCode === 0) succeeded++;
+      if (state.terminated.exitCode === 0) succeeded++;
     } else if (state.waiting) {
-      if (record(s.lastState).terminated) stopped++;
+      if (s.lastState?.terminated) stopped++;
       else waiting++;
     } else unknown++;
   }
-  const policy = String(spec.restartPolicy ?? "Always");
+  const policy = spec.restartPolicy ?? "Always";
   if (failedInit > 0 && policy === "Never") return "Failed";
   if ((pendingInit > 0 && !anyRegularStarted) || waiting > 0) return "Pending";
   if (running > 0 && unknown === 0) return "Running";

@@ -1,6 +1,10 @@
 import { served } from "../../db/store/rows.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { nodeKind } from "../../kube/kinds/node/index.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 
 type Row = { pod_rv: string; pod: KubeObject; node_rv: string | null; node: KubeObject | null };
 
@@ -33,12 +37,15 @@ export async function podAndNode(
   w: SandboxWriter,
   namespace: string,
   name: string,
-): Promise<{ pod: KubeObject; node: KubeObject | null } | null> {
+): Promise<{ pod: Pod; node: Node | null } | null> {
   const sent = w.takeEarly<Row[]>(earlyId(namespace, name));
   const [row] = await (sent ?? read(w, namespace, name));
   if (!row) return null;
   return {
-    pod: served({ resource_version: row.pod_rv, body: row.pod }),
-    node: row.node && row.node_rv !== null ? served({ resource_version: row.node_rv, body: row.node }) : null,
+    pod: viewAs(podKind, served({ resource_version: row.pod_rv, body: row.pod })),
+    node:
+      row.node && row.node_rv !== null
+        ? viewAs(nodeKind, served({ resource_version: row.node_rv, body: row.node }))
+        : null,
   };
 }

@@ -1,7 +1,6 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { formatIPv4, parseIPv4 } from "../../kube/go/ip.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record, text } from "../../kube/validation/json.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 
 /**
  * The pod network's address for a pod, as the node's CNI (host-local IPAM) hands it out: the
@@ -12,18 +11,18 @@ import { record, text } from "../../kube/validation/json.ts";
  */
 export async function allocatePodIP(
   w: SandboxWriter,
-  node: KubeObject,
-  pod: KubeObject,
+  node: Node,
+  pod: Pod,
   hostIP: string,
-  nodePods?: KubeObject[],
+  nodePods?: Pod[],
 ) {
-  if (record(pod.spec).hostNetwork === true) return hostIP;
-  const [base, bits] = text(record(node.spec).podCIDR).split("/");
+  if (pod.spec?.hostNetwork === true) return hostIP;
+  const [base, bits] = (node.spec?.podCIDR ?? "").split("/");
   const network = parseIPv4(base ?? "");
   const prefix = Number(bits);
   if (network === null || !(prefix >= 8 && prefix <= 30)) return "";
   const used = nodePods
-    ? new Set(nodePods.map((p) => text(record(p.status).podIP)).filter(Boolean))
+    ? new Set(nodePods.map((p) => p.status?.podIP ?? "").filter(Boolean))
     : await podIPsInUse(w, node);
   const size = 2 ** (32 - prefix);
   for (let i = 2; i < size - 1; i++) {
@@ -33,7 +32,7 @@ export async function allocatePodIP(
   return "";
 }
 
-async function podIPsInUse(w: SandboxWriter, node: KubeObject): Promise<Set<string>> {
+async function podIPsInUse(w: SandboxWriter, node: Node): Promise<Set<string>> {
   const rows = await w.sql<{ ip: string }[]>`
     SELECT body -> 'status' ->> 'podIP' AS ip FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'pods'

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { isTerminal } from "../../kube/kinds/pod/state.ts";
+import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { recomputeQuotaUsage } from "../../kube/kinds/resourcequota/status.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { type Json, record, text } from "../../kube/validation/json.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { inSandbox } from "../../registry/transaction.ts";
@@ -34,14 +35,17 @@ function newContainerID(): string {
 }
 
 /** Writes the pod's new status through the status subresource, as the kubelet's status manager does. */
-async function writeStatus(w: SandboxWriter, pod: KubeObject, status: Json): Promise<KubeObject> {
+async function writeStatus(w: SandboxWriter, pod: Pod, status: WrittenPodStatus): Promise<Pod> {
   if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
-  return replaceObject(w, podKind, pod, { ...pod, status }, "status", { fieldManager: "kubelet" });
+  const written = await replaceObject(w, podKind, pod, { ...pod, status }, "status", {
+    fieldManager: "kubelet",
+  });
+  return viewAs(podKind, written);
 }
 
 async function recordAll(
   w: SandboxWriter,
-  pod: KubeObject,
+  pod: Pod,
   node: string,
   events: KubeletEvent[],
   now: number,
@@ -61,19 +65,19 @@ async function recordAll(
  * pulled or run): then the kubelet has recorded no container event for it, and the ones this
  * sync records are all new.
  */
-function untouched(pod: KubeObject): boolean {
+function untouched(pod: Pod): boolean {
   return allStatuses(pod).every((s) => {
     const reason = waitingReason(s);
     return (
       (reason === "ContainerCreating" || reason === "PodInitializing") &&
-      !text(s.imageID) &&
-      !Object.keys(record(s.lastState)).length
+      !s.imageID &&
+      !Object.keys(s.lastState ?? {}).length
     );
   });
 }
 
 /** Schedules this pod's next sync at `at` (a delayed job, so the state before it stays visible). */
-async function syncAt(w: SandboxWriter, pod: KubeObject, at: number): Promise<number> {
+async function syncAt(w: SandboxWriter, pod: Pod, at: number): Promise<number> {
   const namespace = pod.metadata.namespace ?? "";
   const name = pod.metadata.name ?? "";
   w.enqueue(kubeletJob(namespace, name, new Date(at)));
@@ -81,19 +85,19 @@ async function syncAt(w: SandboxWriter, pod: KubeObject, at: number): Promise<nu
 }
 
 /** The kubelet's final DELETE, grace period 0: removes the pod, unless a finalizer still holds it. */
-async function remove(w: SandboxWriter, pod: KubeObject): Promise<void> {
+async function remove(w: SandboxWriter, pod: Pod): Promise<void> {
   await deleteInTransaction(w, podKind, pod, {
     gracePeriodSeconds: 0,
     preconditions: { uid: pod.metadata.uid },
   });
 }
 
-function kubeletContext(pod: KubeObject, node: KubeObject, now: number): KubeletContext {
+function kubeletContext(pod: Pod, node: Node, now: number): KubeletContext {
   return { pod, node, now, present: new Set(), pullFailures: new Map(), newContainerID };
 }
 
 /** Whether a sync may make a container's config: one not yet started, or refused before. */
-function waitsForConfig(pod: KubeObject): boolean {
+function waitsForConfig(pod: Pod): boolean {
   return allStatuses(pod).some((s) => {
     const reason = waitingReason(s);
     return reason === "ContainerCreating" || reason === "PodInitializing" || reason === messages.configError;
@@ -109,10 +113,10 @@ function waitsForConfig(pod: KubeObject): boolean {
  */
 export async function takeOn(
   w: SandboxWriter,
-  pod: KubeObject,
-  node: KubeObject,
+  pod: Pod,
+  node: Node,
   now: number,
-  options: { nodePods?: KubeObject[]; startInline?: boolean } = {},
+  options: { nodePods?: Pod[]; startInline?: boolean } = {},
 ): Promise<{ next: number; inline: boolean }> {
   const ctx = kubeletContext(pod, node, now);
   const { failedMounts } = await checkReferences(w, pod);
@@ -125,7 +129,7 @@ export async function takeOn(
       reason: "FailedMount",
       message,
     }));
-    await recordAll(w, written, text(node.metadata.name), events, now);
+    await recordAll(w, written, node.metadata.name ?? "", events, now);
     return { next: await syncAt(w, written, now + mountRetryMs), inline: false };
   }
   const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), options.nodePods);
@@ -152,7 +156,7 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
       async (w) => {
         const read = await podAndNode(w, job.namespace, job.name);
         let pod = read?.pod;
-        const nodeName = text(record(pod?.spec).nodeName);
+        const nodeName = pod?.spec?.nodeName ?? "";
         if (!read || !pod || !nodeName) return;
         const node = read.node;
         if (pod.metadata.deletionTimestamp) {

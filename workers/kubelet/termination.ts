@@ -1,7 +1,7 @@
+import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { timestamp } from "../../kube/object.ts";
 import { ignoresSigterm } from "../../kube/runtime/container-plan.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
-import { type Json, num, record, text } from "../../kube/validation/json.ts";
 import { podConditions } from "./conditions.ts";
 import { containerStatus, millis, stateKind } from "./container-status.ts";
 import { containerRefs } from "./containers.ts";
@@ -22,25 +22,25 @@ import { stopMs } from "./timing.ts";
 export interface TerminationResult {
   events: KubeletEvent[];
   /** The last status before removal, when containers were running. */
-  status: Json | null;
+  status: WrittenPodStatus | null;
   remove: boolean;
   next: number | null;
 }
 
 /** When the delete was asked for, and when the containers are down. */
 function stopTime(ctx: KubeletContext): number {
-  const grace = num(ctx.pod.metadata.deletionGracePeriodSeconds) ?? 30;
+  const grace = ctx.pod.metadata.deletionGracePeriodSeconds ?? 30;
   const deadline = millis(ctx.pod.metadata.deletionTimestamp) ?? ctx.now;
   return deadline - grace * 1000 + Math.min(grace * 1000, stopMs);
 }
 
 /** The termination step for a pod with a deletionTimestamp. */
 export function terminate(ctx: KubeletContext): TerminationResult {
-  const spec = record(ctx.pod.spec);
-  const status = record(ctx.pod.status);
+  const spec = ctx.pod.spec ?? {};
+  const status = ctx.pod.status ?? {};
   const work: Work = { ctx, spec, status: structuredClone(status), events: [] };
   const running = containerRefs(spec).filter((ref) => stateKind(statusOf(work, ref)) === "running");
-  const phase = text(status.phase);
+  const phase = status.phase ?? "";
   if (!status.hostIP || phase === "Succeeded" || phase === "Failed" || !running.length)
     return { events: [], status: null, remove: true, next: null };
   const stopAt = stopTime(ctx);
@@ -49,21 +49,21 @@ export function terminate(ctx: KubeletContext): TerminationResult {
       work.events.push({
         type: "Normal",
         reason: "Killing",
-        message: messages.killing(text(ref.spec.name)),
+        message: messages.killing(ref.spec.name),
         fieldPath: ref.fieldPath,
       });
     return { events: work.events, status: null, remove: false, next: stopAt };
   }
   for (const ref of running) {
     const prev = statusOf(work, ref);
-    const pull = pullImage(text(ref.spec.image));
+    const pull = pullImage(ref.spec.image ?? "");
     const exitCode = pull.ok && ignoresSigterm(ref.spec, pull.info) ? 137 : 0;
     const terminated = {
       exitCode,
       reason: exitCode === 0 ? "Completed" : "Error",
-      startedAt: record(record(prev.state).running).startedAt,
+      startedAt: prev?.state?.running?.startedAt,
       finishedAt: timestamp(new Date(stopAt)),
-      containerID: text(prev.containerID),
+      containerID: prev?.containerID ?? "",
     };
     setStatus(work, ref, containerStatus(ref.spec, { terminated }, prev, { ready: false, started: false }));
   }

@@ -1,3 +1,5 @@
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import { kubeletShouldLook } from "../../kube/kinds/pod/state.ts";
 import type { Trigger } from "../queue/controller.ts";
 import { kubeletJob, waitingPodsTask } from "./jobs.ts";
@@ -5,7 +7,9 @@ import { podsWaiting } from "./waiting-pods.ts";
 
 /** A bound pod its kubelet has something new to do with: the kubelet syncs it. */
 const podWritten: Trigger = (w) =>
-  w.type !== "DELETED" && kubeletShouldLook(w.object) ? [kubeletJob(w.namespace, w.name)] : [];
+  w.type !== "DELETED" && kubeletShouldLook(viewAs(podKind, w.object))
+    ? [kubeletJob(w.namespace, w.name)]
+    : [];
 
 /**
  * A Secret or ConfigMap written may be what a pod of its namespace waits for (to mount it, or

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/connection.ts";
 import type { GuardCondition } from "../../db/queue.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { record, text } from "../../kube/validation/json.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import { allStatuses, waitingReason } from "./container-status.ts";
@@ -9,13 +10,12 @@ import { kubeletJob } from "./jobs.ts";
 import { messages } from "./messages.ts";
 
 /** Whether the kubelet has set the pod's sandbox up (it has its IP): else it takes it on (again). */
-export function hasSandbox(pod: KubeObject): boolean {
-  const status = record(pod.status);
-  return !!text(status.hostIP) && status.podIP !== undefined;
+export function hasSandbox(pod: Pod): boolean {
+  return !!pod.status?.hostIP && pod.status.podIP !== undefined;
 }
 
 /** Whether a container of the pod could not be given its config (a missing Secret or ConfigMap key). */
-export function inConfigError(pod: KubeObject): boolean {
+export function inConfigError(pod: Pod): boolean {
   return allStatuses(pod).some((s) => waitingReason(s) === messages.configError);
 }
 
@@ -24,9 +24,8 @@ export function inConfigError(pod: KubeObject): boolean {
  * not set up (no sandbox, no IP), or a container's config refused. `podsWaiting` asks the same
  * in SQL (test/integration/kubelet-references.test.ts holds them to each other).
  */
-export function waitsForReferences(pod: KubeObject): boolean {
-  const status = record(pod.status);
-  if (status.phase !== "Pending" || !text(status.hostIP)) return false;
+export function waitsForReferences(pod: Pod): boolean {
+  if (pod.status?.phase !== "Pending" || !pod.status.hostIP) return false;
   return !hasSandbox(pod) || inConfigError(pod);
 }
 
@@ -50,7 +49,7 @@ export async function wakeWaitingPods(
 ): Promise<void> {
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      const pods = await w.listWhere("pods", job.namespace);
+      const pods = (await w.listWhere("pods", job.namespace)).map((p) => viewAs(podKind, p));
       for (const pod of pods.filter(waitsForReferences))
         w.enqueue(kubeletJob(job.namespace, pod.metadata.name ?? ""));
     }),

@@ -1,5 +1,4 @@
-import type { KubeObject } from "../../kube/object.ts";
-import { record } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { matchesRequired } from "./node-affinity.ts";
 import { hostPorts, type NodeInfo } from "./node-info.ts";
 import { podRequestResources } from "./resources.ts";
@@ -18,7 +17,7 @@ export interface FilterStatus {
   reasons: string[];
 }
 
-type Filter = (pod: KubeObject, info: NodeInfo) => FilterStatus | null;
+type Filter = (pod: Pod, info: NodeInfo) => FilterStatus | null;
 
 const unresolvable = (reason: string): FilterStatus => ({
   code: "UnschedulableAndUnresolvable",
@@ -26,7 +25,7 @@ const unresolvable = (reason: string): FilterStatus => ({
 });
 
 const nodeUnschedulable: Filter = (pod, info) =>
-  record(info.node.spec).unschedulable === true &&
+  info.node.spec?.unschedulable === true &&
   !podTolerates(pod, { key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule" })
     ? unresolvable("node(s) were unschedulable")
     : null;
@@ -55,7 +54,7 @@ const nodePorts: Filter = (pod, info) => {
 };
 
 /** fitsRequest: the pod count, then cpu, memory, ephemeral storage and the rest, against what is left. */
-export function insufficientResources(pod: KubeObject, info: NodeInfo): string[] {
+export function insufficientResources(pod: Pod, info: NodeInfo): string[] {
   const reasons: string[] = [];
   if (info.pods.length + 1 > info.allowedPods) reasons.push("Too many pods");
   const want = podRequestResources(pod);
@@ -78,7 +77,7 @@ const nodeResourcesFit: Filter = (pod, info) => {
 const filters: Filter[] = [nodeUnschedulable, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit];
 
 /** Runs the filters on one node: null when the pod fits, else the first rejection. */
-export function runFilters(pod: KubeObject, info: NodeInfo): FilterStatus | null {
+export function runFilters(pod: Pod, info: NodeInfo): FilterStatus | null {
   for (const filter of filters) {
     const status = filter(pod, info);
     if (status) return status;

@@ -1,5 +1,4 @@
-import type { KubeObject } from "../../kube/object.ts";
-import { num, record } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { type FilterStatus, runFilters } from "./filters.ts";
 import { addPod, type NodeInfo, nodeInfoOf } from "./node-info.ts";
 
@@ -19,12 +18,12 @@ function histogram(statuses: FilterStatus[]): string {
   return items.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(", ");
 }
 
-function priorityOf(pod: KubeObject): number {
-  return num(record(pod.spec).priority) ?? 0;
+function priorityOf(pod: Pod): number {
+  return pod.spec?.priority ?? 0;
 }
 
 /** The node's pods the incoming pod could evict, and whether it then fits (SelectVictimsOnNode). */
-function preemptionStatus(pod: KubeObject, info: NodeInfo): string[] {
+function preemptionStatus(pod: Pod, info: NodeInfo): string[] {
   const priority = priorityOf(pod);
   const victims = info.pods.filter((p) => priorityOf(p) < priority);
   if (!victims.length) return ["No preemption victims found for incoming pod"];
@@ -36,8 +35,8 @@ function preemptionStatus(pod: KubeObject, info: NodeInfo): string[] {
 }
 
 /** The PostFilter (DefaultPreemption) part: "preemption: …", or why the pod may not preempt. */
-function preemptionMessage(pod: KubeObject, infos: NodeInfo[], statuses: Map<string, FilterStatus>): string {
-  if (record(pod.spec).preemptionPolicy === "Never")
+function preemptionMessage(pod: Pod, infos: NodeInfo[], statuses: Map<string, FilterStatus>): string {
+  if (pod.spec?.preemptionPolicy === "Never")
     return "preemption: not eligible due to preemptionPolicy=Never.";
   const per: FilterStatus[] = infos.map((info) => {
     const s = statuses.get(info.name);
@@ -49,11 +48,7 @@ function preemptionMessage(pod: KubeObject, infos: NodeInfo[], statuses: Map<str
 }
 
 /** The full FitError message for a pod every node rejected, with each node's status. */
-export function fitErrorMessage(
-  pod: KubeObject,
-  infos: NodeInfo[],
-  statuses: Map<string, FilterStatus>,
-): string {
+export function fitErrorMessage(pod: Pod, infos: NodeInfo[], statuses: Map<string, FilterStatus>): string {
   const filtered = `0/${infos.length} nodes are available: ${histogram([...statuses.values()])}.`;
   return `${filtered} ${preemptionMessage(pod, infos, statuses)}`;
 }

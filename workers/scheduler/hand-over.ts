@@ -1,6 +1,6 @@
 import type { Database } from "../../db/connection.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 import { kubeletJob } from "../kubelet/jobs.ts";
 import { syncPod, takeOn } from "../kubelet/task.ts";
 import { wakeAt } from "../queue/wakeup.ts";
@@ -27,9 +27,9 @@ export interface HandOver {
 /** In the binding's transaction: the node's kubelet takes the bound pod on. */
 export async function handOverBound(
   w: SandboxWriter,
-  pod: KubeObject,
-  node: KubeObject,
-  nodePods: KubeObject[],
+  pod: Pod,
+  node: Node,
+  nodePods: Pod[],
   now: number,
   startInline: boolean,
 ): Promise<HandOver> {

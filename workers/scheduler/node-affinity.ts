@@ -1,20 +1,17 @@
-import type { KubeObject } from "../../kube/object.ts";
-import { type Json, list, record, records, text } from "../../kube/validation/json.ts";
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from "../../kube/types/core-v1.ts";
 
 /**
  * Node selection by a pod: spec.nodeSelector (every label must match) and required node
  * affinity (any term matches; within a term every expression does), as
  * component-helpers' nodeaffinity matches them; and the weight of preferred terms a node meets.
+ * Nothing here validates a pod's affinity, so a field Go always has may be missing: it reads as
+ * Go's zero value.
  */
 
-function values(req: Json): string[] {
-  return list(req.values).filter((v): v is string => typeof v === "string");
-}
-
 /** One NodeSelectorRequirement against a value (a label, or a field) that may be absent. */
-function requirementMatches(req: Json, value: string | undefined): boolean {
-  const vs = values(req);
-  switch (text(req.operator)) {
+function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  const vs = req.values ?? [];
+  switch (req.operator) {
     case "In":
       return value !== undefined && vs.includes(value);
     case "NotIn":
@@ -25,15 +22,16 @@ function requirementMatches(req: Json, value: string | undefined): boolean {
       return value === undefined;
     case "Gt":
     case "Lt": {
+      const want = vs[0];
       if (
         value === undefined ||
         vs.length !== 1 ||
+        want === undefined ||
         !/^-?\d+$/.test(value) ||
-        !/^-?\d+$/.test(vs[0] as string)
+        !/^-?\d+$/.test(want)
       )
         return false;
-      const [have, want] = [Number(value), Number(vs[0])];
-      return text(req.operator) === "Gt" ? have > want : have < want;
+      return req.operator === "Gt" ? Number(value) > Number(want) : Number(value) < Number(want);
     }
     default:
       return false;
@@ -41,37 +39,30 @@ function requirementMatches(req: Json, value: string | undefined): boolean {
 }
 
 /** A NodeSelectorTerm: an empty term matches nothing; matchFields knows metadata.name only. */
-export function termMatches(term: Json, node: KubeObject): boolean {
-  const exprs = records(term.matchExpressions);
-  const fields = records(term.matchFields);
+export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;
   const labels = node.metadata.labels ?? {};
   const label = (key: string) => (Object.hasOwn(labels, key) ? labels[key] : undefined);
   return (
-    exprs.every((r) => requirementMatches(r, label(text(r.key)))) &&
-    fields.every((r) => text(r.key) === "metadata.name" && requirementMatches(r, node.metadata.name))
+    exprs.every((r) => requirementMatches(r, label(r.key ?? ""))) &&
+    fields.every((r) => r.key === "metadata.name" && requirementMatches(r, node.metadata.name))
   );
 }
 
 /** Whether the node meets the pod's nodeSelector and required node affinity. */
-export function matchesRequired(pod: KubeObject, node: KubeObject): boolean {
-  const spec = record(pod.spec);
+export function matchesRequired(pod: Pod, node: Node): boolean {
+  const spec = pod.spec;
   const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(record(spec.nodeSelector))) if (labels[k] !== v) return false;
-  const required = record(
-    record(record(spec.affinity).nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution,
-  );
-  const terms = records(required.nodeSelectorTerms);
-  return !Object.keys(required).length || terms.some((t) => termMatches(t, node));
+  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms = required?.nodeSelectorTerms ?? [];
+  return !required || !Object.keys(required).length || terms.some((t) => termMatches(t, node));
 }
 
 /** The summed weight of the pod's preferred node-affinity terms the node meets. */
-export function preferredWeight(pod: KubeObject, node: KubeObject): number {
-  const preferred = records(
-    record(record(record(pod.spec).affinity).nodeAffinity).preferredDuringSchedulingIgnoredDuringExecution,
-  );
-  return preferred.reduce(
-    (sum, p) => sum + (termMatches(record(p.preference), node) ? Number(p.weight ?? 0) : 0),
-    0,
-  );
+export function preferredWeight(pod: Pod, node: Node): number {
+  const preferred = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+  return preferred.reduce((sum, p) => sum + (termMatches(p.preference ?? {}, node) ? (p.weight ?? 0) : 0), 0);
 }

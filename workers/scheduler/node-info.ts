@@ -1,8 +1,7 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import { quantityValue } from "../../kube/quantity/quantity.ts";
 import { readResourceList } from "../../kube/quantity/resource-list.ts";
-import { num, record, records, text } from "../../kube/validation/json.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 import {
   addInto,
   emptyResources,
@@ -18,28 +17,25 @@ import { schedulerSnapshot } from "./snapshot.ts";
  * to it ask for, which host ports they hold, and the pods themselves (for spreading).
  */
 export interface NodeInfo {
-  node: KubeObject;
+  node: Node;
   name: string;
   allocatable: Resources;
   allowedPods: number;
   requested: Resources;
   nonZeroRequested: { milliCPU: bigint; memory: bigint };
-  pods: KubeObject[];
+  pods: Pod[];
   /** "<protocol>/<hostIP>/<port>" of every host port taken. */
   usedPorts: Set<string>;
 }
 
 /** A pod's host ports, as the NodePorts plugin reads them. */
-export function hostPorts(pod: KubeObject): { protocol: string; hostIP: string; port: number }[] {
-  const spec = record(pod.spec);
-  return [...records(spec.initContainers), ...records(spec.containers)].flatMap((c) =>
-    records(c.ports)
-      .filter((p) => (num(p.hostPort) ?? 0) > 0)
-      .map((p) => ({
-        protocol: text(p.protocol) || "TCP",
-        hostIP: text(p.hostIP) || "0.0.0.0",
-        port: num(p.hostPort) as number,
-      })),
+export function hostPorts(pod: Pod): { protocol: string; hostIP: string; port: number }[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].flatMap((c) =>
+    (c.ports ?? []).flatMap(({ hostPort, protocol, hostIP }) =>
+      hostPort !== undefined && hostPort > 0
+        ? [{ protocol: protocol || "TCP", hostIP: hostIP || "0.0.0.0", port: hostPort }]
+        : [],
+    ),
   );
 }
 
@@ -54,9 +50,9 @@ interface PodUsage {
  * Usage by pod object: the snapshot hands the same objects to every run (a changed pod is a new
  * object), and a pod's spec does not change while it is bound, so each is worked out once.
  */
-const usages = new WeakMap<KubeObject, PodUsage>();
+const usages = new WeakMap<Pod, PodUsage>();
 
-function usageOf(pod: KubeObject): PodUsage {
+function usageOf(pod: Pod): PodUsage {
   let usage = usages.get(pod);
   if (!usage) {
     usage = {
@@ -70,7 +66,7 @@ function usageOf(pod: KubeObject): PodUsage {
 }
 
 /** Counts a pod bound to the node (NodeInfo.AddPod). */
-export function addPod(info: NodeInfo, pod: KubeObject): void {
+export function addPod(info: NodeInfo, pod: Pod): void {
   const usage = usageOf(pod);
   addInto(info.requested, usage.requested);
   info.nonZeroRequested.milliCPU += usage.nonZero.milliCPU;
@@ -80,8 +76,8 @@ export function addPod(info: NodeInfo, pod: KubeObject): void {
 }
 
 /** A node with no pods counted yet. */
-export function nodeInfoOf(node: KubeObject): NodeInfo {
-  const allocatable = readResourceList(record(node.status).allocatable);
+export function nodeInfoOf(node: Node): NodeInfo {
+  const allocatable = readResourceList(node.status?.allocatable);
   const pods = allocatable.get("pods");
   return {
     node,
@@ -103,7 +99,7 @@ export async function loadNodeInfos(w: SandboxWriter): Promise<NodeInfo[]> {
   const { nodes, pods } = await schedulerSnapshot(w);
   const infos = new Map(nodes.map((n) => [n.metadata.name ?? "", nodeInfoOf(n)]));
   for (const pod of pods) {
-    const info = infos.get(text(record(pod.spec).nodeName));
+    const info = infos.get(pod.spec?.nodeName ?? "");
     if (info) addPod(info, pod);
   }
   return [...infos.values()];

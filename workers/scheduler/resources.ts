@@ -1,8 +1,7 @@
 import { podRequests } from "../../kube/kinds/pod/resources.ts";
-import type { KubeObject } from "../../kube/object.ts";
 import { quantityMilliValue, quantityValue } from "../../kube/quantity/quantity.ts";
 import { addLists, type ResourceList, readResourceList } from "../../kube/quantity/resource-list.ts";
-import { record, records } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 
 /**
  * framework.Resource: what a node offers or a pod asks for, in the scheduler's units (CPU in
@@ -42,8 +41,8 @@ export function addInto(a: Resources, b: Resources): void {
 }
 
 /** A pod's effective requests (containers, init containers, sidecars) plus its overhead. */
-export function podRequestResources(pod: KubeObject): Resources {
-  const overhead = readResourceList(record(pod.spec).overhead);
+export function podRequestResources(pod: Pod): Resources {
+  const overhead = readResourceList(pod.spec?.overhead);
   return toResources(addLists(podRequests(pod), overhead));
 }
 
@@ -52,11 +51,11 @@ const defaultMilliCPU = 100n;
 const defaultMemory = 200n * 1024n * 1024n;
 
 /** A pod's requests for scoring: CPU and memory, each container's missing request taken as the default. */
-export function nonZeroRequests(pod: KubeObject): { milliCPU: bigint; memory: bigint } {
+export function nonZeroRequests(pod: Pod): { milliCPU: bigint; memory: bigint } {
   let milliCPU = 0n;
   let memory = 0n;
-  for (const c of records(record(pod.spec).containers)) {
-    const r = toResources(readResourceList(record(c.resources).requests));
+  for (const c of pod.spec?.containers ?? []) {
+    const r = toResources(readResourceList(c.resources?.requests));
     milliCPU += r.milliCPU || defaultMilliCPU;
     memory += r.memory || defaultMemory;
   }

@@ -1,7 +1,10 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import { wantsScheduling } from "../../kube/kinds/pod/state.ts";
-import { type KubeObject, timestamp } from "../../kube/object.ts";
-import { record, records } from "../../kube/validation/json.ts";
+import type { WrittenPodCondition, WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
+import { timestamp } from "../../kube/object.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { bindInTransaction } from "../../registry/binding.ts";
 import { recordEvent, recordEvents } from "../../registry/events.ts";
 import { type FilterStatus, runFilters } from "./filters.ts";
@@ -20,7 +23,7 @@ export interface ScheduleOptions {
 }
 
 /** The outcome of one attempt. */
-export type ScheduleResult = { bound: KubeObject; node: NodeInfo } | { unschedulable: string };
+export type ScheduleResult = { bound: Pod; node: NodeInfo } | { unschedulable: string };
 
 const component = "default-scheduler";
 
@@ -29,17 +32,16 @@ const noNodes = "no nodes available to schedule pods";
 
 async function markUnschedulable(
   w: SandboxWriter,
-  pod: KubeObject,
+  pod: Pod,
   reason: "Unschedulable" | "SchedulerError",
   message: string,
   options: ScheduleOptions,
 ): Promise<void> {
-  const status = record(pod.status);
-  const conditions = records(status.conditions);
+  const conditions: WrittenPodCondition[] = pod.status?.conditions ?? [];
   const old = conditions.find((c) => c.type === "PodScheduled");
   const same = old?.status === "False" && old.reason === reason && old.message === message;
   if (!same) {
-    const condition = {
+    const condition: WrittenPodCondition = {
       type: "PodScheduled",
       status: "False",
       lastProbeTime: null,
@@ -47,12 +49,13 @@ async function markUnschedulable(
       reason,
       message,
     };
-    pod.status = {
-      ...status,
+    const status: WrittenPodStatus = {
+      ...pod.status,
       conditions: old ? conditions.map((c) => (c === old ? condition : c)) : [...conditions, condition],
     };
     const key = { resource: "pods", namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? "" };
-    await w.update(key, pod);
+    // A new object sharing the pod's metadata, so the event below names the resourceVersion written.
+    await w.update(key, { ...pod, status });
   }
   if (!same || options.repeatEvents)
     await recordEvent(w, pod, { type: "Warning", reason: "FailedScheduling", message, component });
@@ -67,7 +70,7 @@ async function markUnschedulable(
 export async function scheduleOne(
   w: SandboxWriter,
   infos: NodeInfo[],
-  pod: KubeObject,
+  pod: Pod,
   options: ScheduleOptions,
 ): Promise<ScheduleResult | null> {
   if (!wantsScheduling(pod)) return null;
@@ -90,7 +93,7 @@ export async function scheduleOne(
     await markUnschedulable(w, pod, "Unschedulable", message, options);
     return { unschedulable: message };
   }
-  const bound = await bindInTransaction(w, namespace, name, host.name, pod);
+  const bound = viewAs(podKind, await bindInTransaction(w, namespace, name, host.name, pod));
   addPod(host, bound);
   // A pod is bound once: its Scheduled event is never a repeat.
   await recordEvents(

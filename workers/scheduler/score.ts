@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../kube/object.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { preferredWeight } from "./node-affinity.ts";
 import type { NodeInfo } from "./node-info.ts";
 import { nonZeroRequests } from "./resources.ts";
@@ -23,7 +23,7 @@ function fraction(requested: bigint, allocatable: bigint): number {
 }
 
 /** LeastAllocated plus BalancedAllocation for one node, with the pod placed on it. */
-function resourceScore(pod: KubeObject, info: NodeInfo): number {
+function resourceScore(pod: Pod, info: NodeInfo): number {
   const want = nonZeroRequests(pod);
   const cpu = info.nonZeroRequested.milliCPU + want.milliCPU;
   const memory = info.nonZeroRequested.memory + want.memory;
@@ -35,8 +35,8 @@ function resourceScore(pod: KubeObject, info: NodeInfo): number {
 }
 
 /** The pod's siblings on a node: same namespace and controller, or the same labels when it has none. */
-function siblings(pod: KubeObject, info: NodeInfo): number {
-  const owner = (p: KubeObject) => p.metadata.ownerReferences?.find((r) => r.controller === true)?.uid;
+function siblings(pod: Pod, info: NodeInfo): number {
+  const owner = (p: Pod) => p.metadata.ownerReferences?.find((r) => r.controller === true)?.uid;
   const mine = owner(pod);
   const labels = JSON.stringify(pod.metadata.labels ?? {});
   if (!mine && labels === "{}") return 0;
@@ -47,7 +47,7 @@ function siblings(pod: KubeObject, info: NodeInfo): number {
   ).length;
 }
 
-function preferNoScheduleCount(pod: KubeObject, info: NodeInfo): number {
+function preferNoScheduleCount(pod: Pod, info: NodeInfo): number {
   return nodeTaints(info.node).filter((t) => t.effect === "PreferNoSchedule" && !podTolerates(pod, t)).length;
 }
 
@@ -62,7 +62,7 @@ function normalize(values: number[], reverse: boolean): number[] {
  * Picks the node for the pod among those that passed the filters: the highest total score,
  * ties to the first by name (the real scheduler picks among ties at random).
  */
-export function selectHost(pod: KubeObject, feasible: NodeInfo[]): NodeInfo | null {
+export function selectHost(pod: Pod, feasible: NodeInfo[]): NodeInfo | null {
   const sorted = [...feasible].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const spread = normalize(
     sorted.map((n) => siblings(pod, n)),

@@ -1,6 +1,9 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { nodeKind } from "../../kube/kinds/node/index.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { record, text } from "../../kube/validation/json.ts";
+import type { Node, Pod } from "../../kube/types/core-v1.ts";
 
 /**
  * The scheduler's cache of a sandbox, as kube-scheduler keeps one from its informers: the nodes,
@@ -13,21 +16,21 @@ import { record, text } from "../../kube/validation/json.ts";
 
 interface Snapshot {
   revision: number;
-  nodes: Map<string, KubeObject>;
+  nodes: Map<string, Node>;
   /** Bound, not finished pods by "<namespace>/<name>", without their managedFields. */
-  pods: Map<string, KubeObject>;
+  pods: Map<string, Pod>;
 }
 
 /** Sandboxes kept; the least recently scheduled go first. */
 const maxSandboxes = 2_000;
 const snapshots = new Map<string, Snapshot>();
 
-function holdsResources(pod: KubeObject): boolean {
-  const phase = text(record(pod.status).phase);
-  return !!text(record(pod.spec).nodeName) && phase !== "Succeeded" && phase !== "Failed";
+function holdsResources(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return !!pod.spec?.nodeName && phase !== "Succeeded" && phase !== "Failed";
 }
 
-function withoutManagedFields(pod: KubeObject): KubeObject {
+function withoutManagedFields(pod: Pod): Pod {
   const { managedFields: _, ...metadata } = pod.metadata;
   return { ...pod, metadata };
 }
@@ -61,8 +64,8 @@ function readWhole(w: SandboxWriter): Promise<WholeRow[]> {
 function wholeSnapshot(w: SandboxWriter, rows: WholeRow[]): Snapshot {
   const snapshot: Snapshot = { revision: w.lockedRevision, nodes: new Map(), pods: new Map() };
   for (const { resource, body } of rows)
-    if (resource === "nodes") snapshot.nodes.set(body.metadata.name ?? "", body);
-    else snapshot.pods.set(podKey(body.metadata), body);
+    if (resource === "nodes") snapshot.nodes.set(body.metadata.name ?? "", viewAs(nodeKind, body));
+    else snapshot.pods.set(podKey(body.metadata), viewAs(podKind, body));
   return snapshot;
 }
 
@@ -94,11 +97,11 @@ function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: Chan
     if (c.revision === null || Number(c.revision) > w.lockedRevision) continue;
     if (c.resource === "nodes") {
       if (c.type === "DELETED") snapshot.nodes.delete(c.name);
-      else snapshot.nodes.set(c.name, c.object);
+      else snapshot.nodes.set(c.name, viewAs(nodeKind, c.object));
     } else if (c.resource === "pods") {
       const key = podKey(c);
-      if (c.type !== "DELETED" && holdsResources(c.object))
-        snapshot.pods.set(key, withoutManagedFields(c.object));
+      const pod = viewAs(podKind, c.object);
+      if (c.type !== "DELETED" && holdsResources(pod)) snapshot.pods.set(key, withoutManagedFields(pod));
       else snapshot.pods.delete(key);
     }
   }
@@ -147,9 +150,7 @@ async function current(w: SandboxWriter): Promise<Snapshot> {
  * transaction's lock. Call before the transaction writes pods or nodes itself: its own writes
  * are not in it.
  */
-export async function schedulerSnapshot(
-  w: SandboxWriter,
-): Promise<{ nodes: KubeObject[]; pods: KubeObject[] }> {
+export async function schedulerSnapshot(w: SandboxWriter): Promise<{ nodes: Node[]; pods: Pod[] }> {
   const snapshot = await current(w);
   snapshots.delete(w.sandboxId);
   snapshots.set(w.sandboxId, snapshot);

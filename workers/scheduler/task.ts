@@ -1,7 +1,9 @@
 import type { Database } from "../../db/connection.ts";
+import type { ObjectFilter } from "../../db/filters.ts";
+import { viewAs } from "../../kube/kinds/kind.ts";
+import { podKind } from "../../kube/kinds/pod/index.ts";
 import { isTerminal, wantsScheduling } from "../../kube/kinds/pod/state.ts";
-import type { KubeObject } from "../../kube/object.ts";
-import { num, record, text } from "../../kube/validation/json.ts";
+import type { Pod } from "../../kube/types/core-v1.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { kubeletJob } from "../kubelet/jobs.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
@@ -47,10 +49,10 @@ export async function schedulePod(
       database,
       job.sandbox,
       async (w) => {
-        const pod = await w.get(podKey);
+        const pod = viewAs(podKind, await w.get(podKey));
         if (!pod) return;
         if (!wantsScheduling(pod)) {
-          alreadyBound = !!text(record(pod.spec).nodeName) && !isTerminal(pod);
+          alreadyBound = !!pod.spec?.nodeName && !isTerminal(pod);
           return;
         }
         const infos = await loadNodeInfos(w);
@@ -79,10 +81,10 @@ export async function schedulePod(
 }
 
 /** The scheduling queue's order: higher priority first, then older first. */
-function queueOrder(a: KubeObject, b: KubeObject): number {
-  const priority = (pod: KubeObject) => num(record(pod.spec).priority) ?? 0;
-  const key = (pod: KubeObject) =>
-    `${text(pod.metadata.creationTimestamp)} ${pod.metadata.namespace}/${pod.metadata.name}`;
+function queueOrder(a: Pod, b: Pod): number {
+  const priority = (pod: Pod) => pod.spec?.priority ?? 0;
+  const key = (pod: Pod) =>
+    `${pod.metadata.creationTimestamp ?? ""} ${pod.metadata.namespace}/${pod.metadata.name}`;
   return priority(b) - priority(a) || key(a).localeCompare(key(b));
 }
 
@@ -97,7 +99,9 @@ export async function schedulePending(
 ): Promise<void> {
   await doneIfSandboxGone(
     inSandbox(database, job.sandbox, async (w) => {
-      const unbound = await w.listWhere("pods", null, {
+      const pods = async (filter: ObjectFilter) =>
+        (await w.listWhere("pods", null, filter)).map((p) => viewAs(podKind, p));
+      const unbound = await pods({
         labels: [],
         fields: [
           { requirement: { field: "spec.nodeName", op: "eq", value: "" }, path: ["spec", "nodeName"] },
@@ -107,7 +111,7 @@ export async function schedulePending(
       const infos = await loadNodeInfos(w);
       for (const pod of pending) await scheduleOne(w, infos, pod, { repeatEvents: true });
       const nodes = new Set(infos.map((i) => i.name));
-      const waiting = await w.listWhere("pods", null, {
+      const waiting = await pods({
         labels: [],
         fields: [
           { requirement: { field: "spec.nodeName", op: "neq", value: "" }, path: ["spec", "nodeName"] },
@@ -115,7 +119,7 @@ export async function schedulePending(
         ],
       });
       for (const pod of waiting)
-        if (nodes.has(text(record(pod.spec).nodeName)) && !isTerminal(pod)) {
+        if (nodes.has(pod.spec?.nodeName ?? "") && !isTerminal(pod)) {
           w.enqueue(kubeletJob(pod.metadata.namespace ?? "", pod.metadata.name ?? ""));
         }
     }),

@@ -1,11 +1,13 @@
 import type { AdmissionPlugin } from "../../admission/plugin.ts";
 import { forbidden } from "../../errors.ts";
-import type { KubeObject } from "../../object.ts";
-import { child, type Json, record } from "../../validation/json.ts";
-import { addDefaultTolerations } from "./spec/tolerations.ts";
+import type { Pod, PodSpec, Toleration } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { podKind } from "./index.ts";
 
-function spec(obj: KubeObject): Json {
-  return child(obj as Json, "spec");
+/** The pod's spec, created when absent so admission can write into it. */
+function spec(pod: Pod): PodSpec {
+  pod.spec ??= {};
+  return pod.spec;
 }
 
 /** The PriorityClasses every cluster has, and their values. */
@@ -18,9 +20,9 @@ const systemPriorities: Record<string, number> = {
  * The Priority admission plugin on create: priority from the PriorityClass (0 without one),
  * preemptionPolicy PreemptLowerPriority; a client may not pick the number itself.
  */
-function computePriority(pod: KubeObject): void {
+function computePriority(pod: Pod): void {
   const s = spec(pod);
-  const className = typeof s.priorityClassName === "string" ? s.priorityClassName : "";
+  const className = s.priorityClassName ?? "";
   const priority = className ? systemPriorities[className] : 0;
   const name = pod.metadata.name ?? "";
   const details = { name, kind: "pods" };
@@ -29,28 +31,39 @@ function computePriority(pod: KubeObject): void {
       `pods "${name}" is forbidden: no PriorityClass with name ${className} was found`,
       details,
     );
-  if (typeof s.priority === "number" && s.priority !== priority)
+  if (s.priority !== undefined && s.priority !== priority)
     throw forbidden(
       `pods "${name}" is forbidden: the integer value of priority (${s.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
       details,
     );
   s.priority = priority;
-  if (typeof s.preemptionPolicy !== "string") s.preemptionPolicy = "PreemptLowerPriority";
+  s.preemptionPolicy ??= "PreemptLowerPriority";
 }
 
 /** The ServiceAccount admission plugin's default: pods run as `default`. */
-function defaultServiceAccount(pod: KubeObject): void {
+function defaultServiceAccount(pod: Pod): void {
   const s = spec(pod);
-  if (typeof s.serviceAccountName !== "string" || !s.serviceAccountName) s.serviceAccountName = "default";
+  if (!s.serviceAccountName) s.serviceAccountName = "default";
   s.serviceAccount = s.serviceAccountName;
+}
+
+/** The tolerations the DefaultTolerationSeconds admission plugin adds: 300 s for not-ready and unreachable nodes. */
+function addDefaultTolerations(tolerations: Toleration[] | undefined): Toleration[] {
+  const list = [...(tolerations ?? [])];
+  const tolerates = (taint: string) =>
+    list.some((t) => (t.key === taint || !t.key) && (t.effect === "NoExecute" || !t.effect));
+  for (const taint of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
+    if (!tolerates(taint))
+      list.push({ key: taint, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+  return list;
 }
 
 /** The ServiceAccount plugin: a pod names its service account, `default` unless it says. */
 export const serviceAccountAdmission: AdmissionPlugin = {
   name: "ServiceAccount",
   resources: ["pods"],
-  admit(pod, old) {
-    if (!old) defaultServiceAccount(pod);
+  admit(obj, old) {
+    if (!old) defaultServiceAccount(viewAs(podKind, obj));
   },
 };
 
@@ -61,10 +74,11 @@ export const serviceAccountAdmission: AdmissionPlugin = {
 export const priorityAdmission: AdmissionPlugin = {
   name: "Priority",
   resources: ["pods"],
-  admit(pod, old) {
+  admit(obj, old) {
+    const pod = viewAs(podKind, obj);
     if (!old) return computePriority(pod);
     const s = spec(pod);
-    const o = record(old.spec);
+    const o = viewAs(podKind, old).spec ?? {};
     if (s.priority === undefined && o.priority !== undefined) s.priority = o.priority;
     if (s.preemptionPolicy === undefined && o.preemptionPolicy !== undefined)
       s.preemptionPolicy = o.preemptionPolicy;
@@ -78,7 +92,8 @@ export const priorityAdmission: AdmissionPlugin = {
 export const defaultTolerationSecondsAdmission: AdmissionPlugin = {
   name: "DefaultTolerationSeconds",
   resources: ["pods"],
-  admit(pod) {
-    spec(pod).tolerations = addDefaultTolerations(spec(pod).tolerations);
+  admit(obj) {
+    const s = spec(viewAs(podKind, obj));
+    s.tolerations = addDefaultTolerations(s.tolerations);
   },
 };

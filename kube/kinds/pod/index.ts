@@ -1,6 +1,6 @@
 import { type FieldError, forbiddenField } from "../../errors.ts";
 import type { KubeObject } from "../../object.ts";
-import type { Pod } from "../../types/core-v1.ts";
+import type { Pod, PodSpec, PodStatus } from "../../types/core-v1.ts";
 import { child, type Json, list } from "../../validation/json.ts";
 import { defineKind } from "../kind.ts";
 import { podGracePeriod } from "./deletion.ts";
@@ -8,6 +8,7 @@ import { podPrinter } from "./printer.ts";
 import { validateImagesForPod } from "./spec/containers.ts";
 import { podQOSClass } from "./spec/resources.ts";
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "./spec/validation.ts";
+import type { WrittenPodStatus } from "./status.ts";
 import { validatePodSpecUpdate } from "./update.ts";
 
 function spec(obj: KubeObject): Json {
@@ -15,10 +16,9 @@ function spec(obj: KubeObject): Json {
 }
 
 /** The status a new pod starts with: Pending, its QoS class, and SchedulingGated when gated. */
-function initialStatus(pod: KubeObject): Json {
-  const s = spec(pod);
-  const status: Json = { phase: "Pending", qosClass: podQOSClass(s) };
-  if (list(s.schedulingGates).length)
+function initialStatus(spec: PodSpec): WrittenPodStatus {
+  const status: WrittenPodStatus = { phase: "Pending", qosClass: podQOSClass(spec) };
+  if (spec.schedulingGates?.length)
     status.conditions = [
       {
         type: "PodScheduled",
@@ -60,7 +60,8 @@ export const podKind = defineKind<Pod>({
     defaultPodOnly(s);
   },
   prepareForCreate(obj) {
-    obj.status = initialStatus(obj);
+    // Defaulting made the spec. PodStatus has no room for the null lastProbeTime (status.ts).
+    obj.status = initialStatus(obj.spec ?? {}) as PodStatus;
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;

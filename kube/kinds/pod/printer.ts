@@ -1,7 +1,6 @@
 import { age, humanDuration } from "../../go/human-duration.ts";
-import type { KubeObject } from "../../object.ts";
 import { ageColumn, type Column, nameColumn, type Printer } from "../../printing/table.ts";
-import { type Json, record, records, text } from "../../validation/json.ts";
+import type { ContainerStatus, Pod, PodStatus } from "../../types/core-v1.ts";
 
 function column(name: string, description: string, priority = 0): Column {
   return { name, type: "string", description, priority };
@@ -40,13 +39,13 @@ export const podColumns: Column[] = [
 ];
 
 /** The latest of a container's last termination, as a time in ms (0 when none). */
-function lastTermination(status: Json): number {
-  const finished = Date.parse(text(record(record(status.lastState).terminated).finishedAt));
+function lastTermination(status: ContainerStatus): number {
+  const finished = Date.parse(status.lastState?.terminated?.finishedAt ?? "");
   return Number.isNaN(finished) ? 0 : finished;
 }
 
-function conditionTrue(status: Json, type: string): boolean {
-  return records(status.conditions).some((c) => c.type === type && c.status === "True");
+function conditionTrue(status: PodStatus, type: string): boolean {
+  return (status.conditions ?? []).some((c) => c.type === type && c.status === "True");
 }
 
 /** What printPod computes for the Ready, Status and Restarts cells. */
@@ -64,46 +63,44 @@ export interface PodSummary {
  * reason (init progress, a waiting or terminated container's reason, Terminating, Completed …)
  * and the restarts with the time of the last one.
  */
-export function summarizePod(pod: KubeObject): PodSummary {
-  const spec = record(pod.spec);
-  const status = record(pod.status);
-  const phase = text(status.phase);
-  let reason = text(status.reason) || phase;
-  if (records(status.conditions).some((c) => c.type === "PodScheduled" && c.reason === "SchedulingGated"))
+export function summarizePod(pod: Pod): PodSummary {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const phase = status.phase ?? "";
+  let reason = status.reason || phase;
+  if ((status.conditions ?? []).some((c) => c.type === "PodScheduled" && c.reason === "SchedulingGated"))
     reason = "SchedulingGated";
-  const initSpecs = new Map(records(spec.initContainers).map((c) => [text(c.name), c]));
+  const initSpecs = new Map((spec.initContainers ?? []).map((c) => [c.name, c]));
   const sidecar = (name: string) => initSpecs.get(name)?.restartPolicy === "Always";
-  const total = records(spec.containers).length + [...initSpecs.keys()].filter(sidecar).length;
+  const total = (spec.containers ?? []).length + [...initSpecs.keys()].filter(sidecar).length;
   let ready = 0;
   let restarts = 0;
   let lastRestart = 0;
   let sidecarRestarts = 0;
   let lastSidecarRestart = 0;
   let initializing = false;
-  const initStatuses = records(status.initContainerStatuses);
+  const initStatuses = status.initContainerStatuses ?? [];
   for (const [i, c] of initStatuses.entries()) {
-    const state = record(c.state);
-    const terminated = record(state.terminated);
-    const waiting = record(state.waiting);
-    restarts += Number(c.restartCount ?? 0);
+    const terminated = c.state?.terminated;
+    const waitingReason = c.state?.waiting?.reason;
+    restarts += c.restartCount ?? 0;
     lastRestart = Math.max(lastRestart, lastTermination(c));
-    if (sidecar(text(c.name))) {
-      sidecarRestarts += Number(c.restartCount ?? 0);
+    if (sidecar(c.name)) {
+      sidecarRestarts += c.restartCount ?? 0;
       lastSidecarRestart = Math.max(lastSidecarRestart, lastTermination(c));
     }
-    if (state.terminated && Number(terminated.exitCode ?? 0) === 0) continue;
-    if (sidecar(text(c.name)) && c.started === true) {
+    if (terminated && (terminated.exitCode ?? 0) === 0) continue;
+    if (sidecar(c.name) && c.started === true) {
       if (c.ready === true) ready++;
       continue;
     }
-    if (state.terminated)
-      reason = text(terminated.reason)
-        ? `Init:${text(terminated.reason)}`
+    if (terminated)
+      reason = terminated.reason
+        ? `Init:${terminated.reason}`
         : terminated.signal
           ? `Init:Signal:${String(terminated.signal)}`
           : `Init:ExitCode:${String(terminated.exitCode ?? 0)}`;
-    else if (text(waiting.reason) && waiting.reason !== "PodInitializing")
-      reason = `Init:${text(waiting.reason)}`;
+    else if (waitingReason && waitingReason !== "PodInitializing") reason = `Init:${waitingReason}`;
     else reason = `Init:${i}/${initSpecs.size}`;
     initializing = true;
     break;
@@ -112,20 +109,18 @@ export function summarizePod(pod: KubeObject): PodSummary {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses = records(status.containerStatuses);
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const c = statuses[i] as Json;
-      const state = record(c.state);
-      const terminated = record(state.terminated);
-      restarts += Number(c.restartCount ?? 0);
+    const statuses = status.containerStatuses ?? [];
+    for (const c of [...statuses].reverse()) {
+      const terminated = c.state?.terminated;
+      restarts += c.restartCount ?? 0;
       lastRestart = Math.max(lastRestart, lastTermination(c));
-      if (text(record(state.waiting).reason)) reason = text(record(state.waiting).reason);
-      else if (state.terminated && text(terminated.reason)) reason = text(terminated.reason);
-      else if (state.terminated)
+      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
+      else if (terminated?.reason) reason = terminated.reason;
+      else if (terminated)
         reason = terminated.signal
           ? `Signal:${String(terminated.signal)}`
           : `ExitCode:${String(terminated.exitCode ?? 0)}`;
-      else if (c.ready === true && state.running) {
+      else if (c.ready === true && c.state?.running) {
         hasRunning = true;
         ready++;
       }
@@ -139,10 +134,10 @@ export function summarizePod(pod: KubeObject): PodSummary {
   return { ready, total, reason, restarts, lastRestart };
 }
 
-function readinessGates(pod: KubeObject): string {
-  const gates = records(record(pod.spec).readinessGates);
+function readinessGates(pod: Pod): string {
+  const gates = pod.spec?.readinessGates ?? [];
   if (!gates.length) return "<none>";
-  const conditions = records(record(pod.status).conditions);
+  const conditions = pod.status?.conditions ?? [];
   const met = gates.filter(
     (g) => conditions.find((c) => c.type === g.conditionType)?.status === "True",
   ).length;
@@ -150,16 +145,16 @@ function readinessGates(pod: KubeObject): string {
 }
 
 /** `kubectl get pods`, cell for cell as printPod prints them (wide columns included). */
-export const podPrinter: Printer = {
+export const podPrinter: Printer<Pod> = {
   columns: podColumns,
   cells(pod, now) {
     const s = summarizePod(pod);
-    const status = record(pod.status);
+    const status = pod.status ?? {};
     const restarts =
       s.restarts !== 0 && s.lastRestart
         ? `${s.restarts} (${humanDuration(now - s.lastRestart)} ago)`
         : String(s.restarts);
-    const ip = text(record(records(status.podIPs)[0]).ip) || text(status.podIP) || "<none>";
+    const ip = status.podIPs?.[0]?.ip || status.podIP || "<none>";
     return [
       pod.metadata.name,
       `${s.ready}/${s.total}`,
@@ -167,8 +162,8 @@ export const podPrinter: Printer = {
       restarts,
       age(pod.metadata.creationTimestamp, now),
       ip,
-      text(record(pod.spec).nodeName) || "<none>",
-      text(status.nominatedNodeName) || "<none>",
+      pod.spec?.nodeName || "<none>",
+      status.nominatedNodeName || "<none>",
       readinessGates(pod),
     ];
   },

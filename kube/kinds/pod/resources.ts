@@ -1,7 +1,9 @@
 import type { KubeObject } from "../../object.ts";
 import { compareQuantities } from "../../quantity/quantity.ts";
 import { addLists, type ResourceList, readResourceList } from "../../quantity/resource-list.ts";
-import { record } from "../../validation/json.ts";
+import type { Container } from "../../types/core-v1.ts";
+import { viewAs } from "../kind.ts";
+import { podKind } from "./index.ts";
 
 /**
  * A pod's containers' resources read as quantities, and the pod's effective requests and limits
@@ -19,25 +21,24 @@ export interface ContainerResources {
   restartable: boolean;
 }
 
-function readContainers(list: unknown, init: boolean): ContainerResources[] {
-  return (Array.isArray(list) ? list : []).map((raw) => {
-    const c = record(raw);
-    const resources = record(c.resources);
-    return {
-      name: typeof c.name === "string" ? c.name : "",
-      requests: readResourceList(resources.requests),
-      limits: readResourceList(resources.limits),
-      restartable: init && c.restartPolicy === "Always",
-    };
-  });
+function readContainers(list: Container[] | undefined, init: boolean): ContainerResources[] {
+  return (list ?? []).map((c) => ({
+    name: c.name,
+    requests: readResourceList(c.resources?.requests),
+    limits: readResourceList(c.resources?.limits),
+    restartable: init && c.restartPolicy === "Always",
+  }));
 }
 
-/** spec.containers and spec.initContainers of a pod. */
+/**
+ * spec.containers and spec.initContainers of a pod. Takes the pod as admission plugins hand it
+ * over (a KubeObject), and reads it as a Pod.
+ */
 export function podContainers(pod: KubeObject): {
   containers: ContainerResources[];
   initContainers: ContainerResources[];
 } {
-  const spec = record(pod.spec);
+  const spec = viewAs(podKind, pod).spec ?? {};
   return {
     containers: readContainers(spec.containers, false),
     initContainers: readContainers(spec.initContainers, true),

@@ -1,6 +1,5 @@
-import type { KubeObject } from "../../object.ts";
 import { normalizeImage } from "../../runtime/image-ref.ts";
-import { record, records, text } from "../../validation/json.ts";
+import type { Pod } from "../../types/core-v1.ts";
 
 /**
  * Where a pod stands for the control plane, read from the object alone (trigger rules may not
@@ -8,35 +7,34 @@ import { record, records, text } from "../../validation/json.ts";
  */
 
 /** Succeeded or Failed: the kubelet is done with it, and it holds no node resources. */
-export function isTerminal(pod: KubeObject): boolean {
-  const phase = text(record(pod.status).phase);
+export function isTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
   return phase === "Succeeded" || phase === "Failed";
 }
 
 /** Unbound, not being deleted, for the default scheduler, and not held back by scheduling gates. */
-export function wantsScheduling(pod: KubeObject): boolean {
-  const spec = record(pod.spec);
+export function wantsScheduling(pod: Pod): boolean {
+  const spec = pod.spec;
   return (
-    !text(spec.nodeName) &&
+    !spec?.nodeName &&
     !pod.metadata.deletionTimestamp &&
-    (text(spec.schedulerName) || "default-scheduler") === "default-scheduler" &&
-    !records(spec.schedulingGates).length
+    (spec?.schedulerName || "default-scheduler") === "default-scheduler" &&
+    !spec?.schedulingGates?.length
   );
 }
 
 /** A container whose spec now names another image than the one its status reports. */
-function imageChanged(pod: KubeObject): boolean {
-  const spec = record(pod.spec);
-  const status = record(pod.status);
+function imageChanged(pod: Pod): boolean {
+  const status = pod.status;
   const reported = new Map(
-    [...records(status.initContainerStatuses), ...records(status.containerStatuses)].map((c) => [
-      text(c.name),
-      normalizeImage(text(c.image)),
+    [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])].map((c) => [
+      c.name,
+      normalizeImage(c.image ?? ""),
     ]),
   );
-  return [...records(spec.initContainers), ...records(spec.containers)].some((c) => {
-    const seen = reported.get(text(c.name));
-    return seen !== undefined && seen !== normalizeImage(text(c.image));
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some((c) => {
+    const seen = reported.get(c.name);
+    return seen !== undefined && seen !== normalizeImage(c.image ?? "");
   });
 }
 
@@ -45,9 +43,9 @@ function imageChanged(pod: KubeObject): boolean {
  * started (no hostIP yet), a pod being deleted, or a container whose image changed. The
  * kubelet's own later steps come from the delayed jobs it schedules itself.
  */
-export function kubeletShouldLook(pod: KubeObject): boolean {
-  if (!text(record(pod.spec).nodeName)) return false;
+export function kubeletShouldLook(pod: Pod): boolean {
+  if (!pod.spec?.nodeName) return false;
   if (pod.metadata.deletionTimestamp) return true;
   if (isTerminal(pod)) return false;
-  return !text(record(pod.status).hostIP) || imageChanged(pod);
+  return !pod.status?.hostIP || imageChanged(pod);
 }

@@ -1,18 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapObjects } from "../../../kube/bootstrap/cluster.ts";
+import { viewAs } from "../../../kube/kinds/kind.ts";
+import { nodeKind } from "../../../kube/kinds/node/index.ts";
+import { podKind } from "../../../kube/kinds/pod/index.ts";
 import { summarizePod } from "../../../kube/kinds/pod/printer.ts";
-import type { KubeObject } from "../../../kube/object.ts";
-import type { Json } from "../../../kube/validation/json.ts";
+import type { Container, Node, Pod, PodSpec } from "../../../kube/types/core-v1.ts";
 import type { KubeletContext } from "../../../workers/kubelet/context.ts";
 import { firstSync, type SyncResult, sync } from "../../../workers/kubelet/lifecycle.ts";
 import { terminate } from "../../../workers/kubelet/termination.ts";
 
 const t0 = Date.parse("2025-03-01T10:00:00Z");
-const node = bootstrapObjects("2025-01-01T00:00:00Z").find((o) => o.object.kind === "Node")
-  ?.object as KubeObject;
+function bootstrapNode(): Node {
+  const found = bootstrapObjects("2025-01-01T00:00:00Z").find((o) => o.object.kind === "Node");
+  if (!found) throw new Error("no Node among the bootstrap objects");
+  return viewAs(nodeKind, found.object);
+}
+const node = bootstrapNode();
 
-function newPod(spec: Json): KubeObject {
-  return {
+function newPod(spec: PodSpec): Pod {
+  return viewAs(podKind, {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "p", namespace: "default", uid: "11111111-2222-3333-4444-555555555555" },
@@ -29,11 +35,11 @@ function newPod(spec: Json): KubeObject {
         },
       ],
     },
-  };
+  });
 }
 
 /** A kubelet driven by hand: its node memory persists between syncs, as a real kubelet's would. */
-function kubelet(spec: Json, present: string[] = []) {
+function kubelet(spec: PodSpec, present: string[] = []) {
   let pod = newPod(spec);
   let ids = 0;
   const memory = {
@@ -48,7 +54,7 @@ function kubelet(spec: Json, present: string[] = []) {
     newContainerID: () => `containerd://${String(++ids).padStart(64, "0")}`,
   });
   const apply = (r: SyncResult) => {
-    pod = { ...pod, status: r.status };
+    pod = viewAs(podKind, { ...pod, status: r.status });
     return r;
   };
   apply(firstSync(ctx(t0), "10.244.1.2"));
@@ -56,20 +62,20 @@ function kubelet(spec: Json, present: string[] = []) {
     pod: () => pod,
     at: (ms: number) => apply(sync(ctx(t0 + ms))),
     terminate: (ms: number) => terminate(ctx(t0 + ms)),
-    setPod: (p: KubeObject) => {
+    setPod: (p: Pod) => {
       pod = p;
     },
   };
 }
 
-const containers = (pod: KubeObject) => (pod.status as Json).containerStatuses as Json[];
-const statusColumn = (pod: KubeObject) => summarizePod(pod).reason;
+const containers = (pod: Pod) => pod.status?.containerStatuses ?? [];
+const conditions = (pod: Pod) => pod.status?.conditions ?? [];
+const statusColumn = (pod: Pod) => summarizePod(pod).reason;
 
 describe("the first sync", () => {
   it("takes the pod on: Pending, ContainerCreating, its IPs and start time", () => {
     const k = kubelet({ containers: [{ name: "nginx", image: "nginx" }] });
-    const status = k.pod().status as Json;
-    expect(status).toMatchObject({
+    expect(k.pod().status).toMatchObject({
       phase: "Pending",
       hostIP: "192.168.49.2",
       hostIPs: [{ ip: "192.168.49.2" }],
@@ -90,14 +96,14 @@ describe("the first sync", () => {
         },
       ],
     });
-    expect((status.conditions as Json[]).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
+    expect(conditions(k.pod()).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
       ["PodReadyToStartContainers", "False", ""],
       ["Initialized", "True", ""],
       ["Ready", "False", "ContainersNotReady"],
       ["ContainersReady", "False", "ContainersNotReady"],
       ["PodScheduled", "True", ""],
     ]);
-    expect((status.conditions as Json[])[2]?.message).toBe("containers with unready status: [nginx]");
+    expect(conditions(k.pod())[2]?.message).toBe("containers with unready status: [nginx]");
     expect(statusColumn(k.pod())).toBe("ContainerCreating");
   });
 });
@@ -135,8 +141,8 @@ describe("starting containers", () => {
     });
     expect(c?.imageID).toMatch(/^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
     expect(c?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
-    expect((k.pod().status as Json).phase).toBe("Running");
-    expect(((k.pod().status as Json).conditions as Json[]).every((c) => c.status === "True")).toBe(true);
+    expect(k.pod().status?.phase).toBe("Running");
+    expect(conditions(k.pod()).every((c) => c.status === "True")).toBe(true);
     expect(summarizePod(k.pod())).toMatchObject({ ready: 1, total: 1, reason: "Running" });
   });
 
@@ -155,7 +161,7 @@ describe("starting containers", () => {
     expect(summarizePod(k.pod())).toMatchObject({ ready: 2, total: 2, reason: "Running" });
   });
 
-  const pulls: [string, Json, string[], string][] = [
+  const pulls: [string, Partial<Container>, string[], string][] = [
     [
       "IfNotPresent, image on the node",
       { image: "nginx:1.25", imagePullPolicy: "IfNotPresent" },
@@ -225,8 +231,8 @@ describe("containers that exit", () => {
     expect(statusColumn(k.pod())).toBe(column);
     expect(summarizePod(k.pod()).restarts).toBe(restarts);
     const [c] = containers(k.pod());
-    if (message) expect((c as Json).state).toEqual({ waiting: { reason: "CrashLoopBackOff", message } });
-    if (!message) expect((c as Json).state).not.toHaveProperty("waiting");
+    if (message) expect(c?.state).toEqual({ waiting: { reason: "CrashLoopBackOff", message } });
+    if (!message) expect(c?.state).not.toHaveProperty("waiting");
   });
 
   it("steps through the crash loop as its delayed jobs would", () => {
@@ -268,7 +274,7 @@ describe("containers that exit", () => {
     ]);
   });
 
-  const finished: [string, Json, number, string, string, number][] = [
+  const finished: [string, PodSpec, number, string, string, number][] = [
     ["Never, exit 3 after 5 s: Failed", { restartPolicy: "Never" }, 5000, "Failed", "Error", 3],
     ["OnFailure, exit 0: Succeeded", { restartPolicy: "OnFailure" }, 5000, "Succeeded", "Completed", 0],
   ];
@@ -279,11 +285,10 @@ describe("containers that exit", () => {
       containers: [{ name: "job", image: "busybox", command: ["sh", "-c", script] }],
     });
     k.at(4000);
-    expect((k.pod().status as Json).phase).toBe("Running");
+    expect(k.pod().status?.phase).toBe("Running");
     const r = k.at(at);
     expect(r.next).toBeNull();
-    const status = k.pod().status as Json;
-    expect(status.phase).toBe(phase);
+    expect(k.pod().status?.phase).toBe(phase);
     expect(statusColumn(k.pod())).toBe(column);
     expect(containers(k.pod())[0]?.state).toEqual({
       terminated: {
@@ -295,7 +300,7 @@ describe("containers that exit", () => {
       },
     });
     const reason = phase === "Failed" ? "PodFailed" : "PodCompleted";
-    expect((status.conditions as Json[]).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
+    expect(conditions(k.pod()).map((c) => [c.type, c.status, c.reason ?? ""])).toEqual([
       ["PodReadyToStartContainers", "False", ""],
       ["Initialized", "True", phase === "Succeeded" ? "PodCompleted" : ""],
       ["Ready", "False", reason],
@@ -335,7 +340,7 @@ describe("images that cannot be pulled", () => {
     expect(k.at(10_030).events[0]?.reason).toBe("Pulling");
     expect(statusColumn(k.pod())).toBe("ErrImagePull");
     expect(k.at(11_030).next).toBe(t0 + 10_030 + 20_000);
-    expect((k.pod().status as Json).phase).toBe("Pending");
+    expect(k.pod().status?.phase).toBe("Pending");
   });
 
   it("stay InvalidImageName for a name that does not parse", () => {
@@ -359,7 +364,7 @@ describe("init containers", () => {
     expect(statusColumn(k.pod())).toBe("Init:0/2");
     k.at(30);
     expect(statusColumn(k.pod())).toBe("Init:0/2");
-    const initialized = ((k.pod().status as Json).conditions as Json[])[1];
+    const initialized = conditions(k.pod())[1];
     expect(initialized).toMatchObject({
       type: "Initialized",
       status: "False",
@@ -371,9 +376,9 @@ describe("init containers", () => {
     k.at(3100);
     expect(summarizePod(k.pod())).toMatchObject({ ready: 1, reason: "Running" });
     expect(
-      ((k.pod().status as Json).initContainerStatuses as Json[]).map((s) => [
+      (k.pod().status?.initContainerStatuses ?? []).map((s) => [
         s.name,
-        (s.state as Json).terminated && "done",
+        s.state?.terminated && "done",
         s.ready,
       ]),
     ).toEqual([
@@ -389,13 +394,13 @@ describe("init containers", () => {
       containers: [{ name: "app", image: "nginx" }],
     });
     k.at(30);
-    expect((k.pod().status as Json).phase).toBe("Failed");
+    expect(k.pod().status?.phase).toBe("Failed");
     expect(statusColumn(k.pod())).toBe("Init:Error");
   });
 });
 
 describe("deletion", () => {
-  const deleted = (pod: KubeObject, grace: number): KubeObject => ({
+  const deleted = (pod: Pod, grace: number): Pod => ({
     ...pod,
     metadata: {
       ...pod.metadata,
@@ -421,14 +426,12 @@ describe("deletion", () => {
     ]);
     const done = k.terminate(61_000);
     expect(done.remove).toBe(true);
-    const states = ((done.status as Json).containerStatuses as Json[]).map(
-      (c) => (c.state as Json).terminated as Json,
-    );
-    expect(states.map((s) => [s.exitCode, s.reason, s.finishedAt])).toEqual([
+    const states = (done.status?.containerStatuses ?? []).map((c) => c.state?.terminated);
+    expect(states.map((s) => [s?.exitCode, s?.reason, s?.finishedAt])).toEqual([
       [0, "Completed", "2025-03-01T10:01:01Z"],
       [137, "Error", "2025-03-01T10:01:01Z"],
     ]);
-    expect((done.status as Json).phase).toBe("Failed");
+    expect(done.status?.phase).toBe("Failed");
   });
 
   it("removes a pod whose containers never started at once", () => {
@@ -440,9 +443,10 @@ describe("deletion", () => {
 });
 
 describe("a container whose image is changed", () => {
-  const withImage = (pod: KubeObject, image: string): KubeObject => {
-    const spec = structuredClone(pod.spec) as Json;
-    ((spec.containers as Json[])[0] as Json).image = image;
+  const withImage = (pod: Pod, image: string): Pod => {
+    const spec = structuredClone(pod.spec ?? {});
+    const [first] = spec.containers ?? [];
+    if (first) first.image = image;
     return { ...pod, spec };
   };
 

@@ -3,6 +3,7 @@ import { containerPlan } from "../../../kube/runtime/container-plan.ts";
 import { pullImage } from "../../../kube/runtime/images.ts";
 import type { Outcome } from "../../../kube/runtime/outcome.ts";
 import { runProgram } from "../../../kube/runtime/programs.ts";
+import type { Container } from "../../../kube/types/core-v1.ts";
 
 const forever: Outcome = { kind: "forever" };
 const exits = (status: number, ms = 0): Outcome => ({ kind: "done", status, ms });
@@ -60,12 +61,12 @@ describe("what a command does over time", () => {
 });
 
 describe("what a container runs, from its spec and its image", () => {
-  const plan = (container: Record<string, unknown>) => {
-    const pull = pullImage(String(container.image));
+  const plan = (container: Container) => {
+    const pull = pullImage(container.image ?? "");
     if (!pull.ok) throw new Error(pull.message);
     return containerPlan(container, pull.info);
   };
-  const cases: [string, Record<string, unknown>, ReturnType<typeof containerPlan>][] = [
+  const cases: [string, Container, ReturnType<typeof containerPlan>][] = [
     ["nginx serves", { name: "c", image: "nginx" }, { kind: "forever" }],
     [
       "redis serves with its args",

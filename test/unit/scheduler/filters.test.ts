@@ -1,27 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapObjects } from "../../../kube/bootstrap/cluster.ts";
-import type { KubeObject } from "../../../kube/object.ts";
+import { viewAs } from "../../../kube/kinds/kind.ts";
+import { nodeKind } from "../../../kube/kinds/node/index.ts";
+import type { Node, NodeSelectorTerm, Pod, PodSpec } from "../../../kube/types/core-v1.ts";
 import { type FilterStatus, runFilters } from "../../../workers/scheduler/filters.ts";
 import { fitErrorMessage } from "../../../workers/scheduler/fit-error.ts";
 import { addPod, type NodeInfo, nodeInfoOf } from "../../../workers/scheduler/node-info.ts";
 import { selectHost } from "../../../workers/scheduler/score.ts";
 
 /** The three nodes every sandbox starts with (2 CPUs, ~3.7 GiB allocatable, 110 pods each). */
-function nodes(change: (node: KubeObject, i: number) => void = () => {}): NodeInfo[] {
+function nodes(change: (node: Node, i: number) => void = () => {}): NodeInfo[] {
   return bootstrapObjects("2025-01-01T00:00:00Z")
     .filter((o) => o.object.kind === "Node")
     .map((o, i) => {
-      const node = structuredClone(o.object);
+      const node = viewAs(nodeKind, structuredClone(o.object));
       change(node, i);
       return nodeInfoOf(node);
     });
 }
 
-function pod(
-  spec: Record<string, unknown> = {},
-  requests: Record<string, string> = {},
-  name = "p",
-): KubeObject {
+function pod(spec: PodSpec = {}, requests: Record<string, string> = {}, name = "p"): Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -43,7 +41,7 @@ function pod(
 }
 
 /** Filters every node, then the message the scheduler would write when none fits. */
-function schedule(p: KubeObject, infos: NodeInfo[]): string | string[] {
+function schedule(p: Pod, infos: NodeInfo[]): string | string[] {
   const statuses = new Map<string, FilterStatus>();
   const fit: string[] = [];
   for (const info of infos) {
@@ -58,7 +56,7 @@ const noVictims = "preemption: 0/3 nodes are available: 3 No preemption victims 
 const notHelpful = "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
 
 describe("which nodes a pod fits, and the FailedScheduling message when none does", () => {
-  const cases: [string, KubeObject, NodeInfo[], string | string[]][] = [
+  const cases: [string, Pod, NodeInfo[], string | string[]][] = [
     [
       "a small pod fits every node",
       pod({}, { cpu: "100m", memory: "64Mi" }),
@@ -101,12 +99,9 @@ describe("which nodes a pod fits, and the FailedScheduling message when none doe
       "a mix of reasons, counted per node and sorted as strings",
       pod({}, { cpu: "1500m", memory: "3Gi" }),
       nodes((n, i) => {
-        if (i === 0) n.spec = { ...(n.spec as object), unschedulable: true };
+        if (i === 0) n.spec = { ...n.spec, unschedulable: true };
         if (i === 1)
-          n.spec = {
-            ...(n.spec as object),
-            taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }],
-          };
+          n.spec = { ...n.spec, taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] };
       }).map((info) => {
         if (info.name === "node-3") addPod(info, pod({}, { cpu: "1", memory: "1Gi" }, "busy"));
         return info;
@@ -117,10 +112,7 @@ describe("which nodes a pod fits, and the FailedScheduling message when none doe
       "a tolerated taint is no obstacle",
       pod({ tolerations: [{ key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }] }),
       nodes((n) => {
-        n.spec = {
-          ...(n.spec as object),
-          taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }],
-        };
+        n.spec = { ...n.spec, taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] };
       }),
       ["node-1", "node-2", "node-3"],
     ],
@@ -128,10 +120,8 @@ describe("which nodes a pod fits, and the FailedScheduling message when none doe
       "a node that is not Ready carries the not-ready taint",
       pod({ nodeSelector: { "kubernetes.io/hostname": "node-1" } }),
       nodes((n, i) => {
-        if (i === 0)
-          (n.status as { conditions: { type: string; status: string }[] }).conditions.find(
-            (c) => c.type === "Ready",
-          )!.status = "False";
+        const ready = n.status?.conditions?.find((c) => c.type === "Ready");
+        if (i === 0 && ready) ready.status = "False";
       }),
       `0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 node(s) didn't match Pod's node affinity/selector. ${notHelpful}`,
     ],
@@ -167,7 +157,7 @@ describe("which nodes a pod fits, and the FailedScheduling message when none doe
       "a full node: too many pods",
       pod(),
       nodes((n) => {
-        (n.status as { allocatable: Record<string, string> }).allocatable.pods = "1";
+        if (n.status?.allocatable) n.status.allocatable.pods = "1";
       }).map((info) => {
         addPod(info, pod({}, {}, `only-${info.name}`));
         return info;
@@ -199,16 +189,16 @@ describe("required node affinity", () => {
   const labelled = nodes((n, i) => {
     n.metadata.labels = { ...n.metadata.labels, zone: `z${i + 1}`, cores: String(2 * (i + 1)) };
   });
-  const affinity = (term: Record<string, unknown>) =>
+  const affinity = (term: NodeSelectorTerm) =>
     pod({
       affinity: {
         nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } },
       },
     });
-  const expr = (key: string, operator: string, values?: string[]) => ({
+  const expr = (key: string, operator: string, values?: string[]): NodeSelectorTerm => ({
     matchExpressions: [{ key, operator, ...(values ? { values } : {}) }],
   });
-  const cases: [string, Record<string, unknown>, string[]][] = [
+  const cases: [string, NodeSelectorTerm, string[]][] = [
     ["In", expr("zone", "In", ["z1", "z3"]), ["node-1", "node-3"]],
     ["NotIn", expr("zone", "NotIn", ["z1"]), ["node-2", "node-3"]],
     ["Exists", expr("zone", "Exists"), ["node-1", "node-2", "node-3"]],
