@@ -3,7 +3,6 @@ import type { SandboxWriter } from "../db/store/writer.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
 import { viewAs } from "../kube/kinds/kind.ts";
 import { podKind } from "../kube/kinds/pod/index.ts";
-import { zeroTime } from "../kube/meta/time.ts";
 import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
 import type { Pod } from "../kube/types/core-v1.ts";
 import { inSandbox } from "./transaction.ts";
@@ -59,7 +58,7 @@ export async function bindInTransaction(
   conditions.unshift({
     type: "PodScheduled",
     status: "True",
-    lastProbeTime: zeroTime,
+    lastProbeTime: null,
     lastTransitionTime: timestamp(),
   });
   pod.status = { ...status, conditions };

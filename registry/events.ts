@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { SandboxWriter } from "../db/store/writer.ts";
 import { eventKind } from "../kube/kinds/event/index.ts";
 import { viewAs } from "../kube/kinds/kind.ts";
-import { zeroTime } from "../kube/meta/time.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
 import type { Event } from "../kube/types/core-v1.ts";
 
@@ -115,7 +114,7 @@ function newEvent(obj: KubeObject, namespace: string, spec: EventSpec, now: stri
     lastTimestamp: now,
     count: 1,
     type: spec.type,
-    eventTime: zeroTime,
+    eventTime: null,
     reportingComponent: spec.component,
     reportingInstance: spec.host ?? "",
   };

@@ -145,6 +145,10 @@ function fieldType(file: string, field: ApiField): string {
   if (!base) throw new Error(`${proto.fullName}: no TypeScript type for ${proto.type}`);
   if (proto.map) return `Record<string, ${base}>`;
   if (proto.repeated) return `${base}[]`;
+  // A metav1.Time held by value is a struct, which omitempty never leaves out: Go writes its zero
+  // value as null (a condition's `lastProbeTime: null`, a template's `creationTimestamp: null`).
+  const time = resolved?.fullName === `.${meta}.Time` || resolved?.fullName === `.${meta}.MicroTime`;
+  if (time && !field.pointer) return `${base} | null`;
   return base;
 }
 

@@ -76,7 +76,7 @@ export type StatefulSetStatus = {
 export type StatefulSetCondition = {
   type: string;
   status: string;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -130,8 +130,8 @@ export type DeploymentStatus = {
 export type DeploymentCondition = {
   type: string;
   status: string;
-  lastUpdateTime?: Time;
-  lastTransitionTime?: Time;
+  lastUpdateTime?: Time | null;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -175,7 +175,7 @@ export type DaemonSetStatus = {
 export type DaemonSetCondition = {
   type: string;
   status: string;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -220,7 +220,7 @@ export type ReplicaSetStatus = {
 export type ReplicaSetCondition = {
   type: string;
   status: string;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };

@@ -62,7 +62,7 @@ export type TokenRequestSpec = {
 /** authentication/v1.TokenRequestStatus */
 export type TokenRequestStatus = {
   token: string;
-  expirationTimestamp?: Time;
+  expirationTimestamp?: Time | null;
 };
 
 /** authentication/v1.BoundObjectReference */

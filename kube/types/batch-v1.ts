@@ -100,8 +100,8 @@ export type UncountedTerminatedPods = {
 export type JobCondition = {
   type: string;
   status: string;
-  lastProbeTime?: Time;
-  lastTransitionTime?: Time;
+  lastProbeTime?: Time | null;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };

@@ -45,6 +45,6 @@ export type CertificateSigningRequestCondition = {
   status: string;
   reason?: string;
   message?: string;
-  lastUpdateTime?: Time;
-  lastTransitionTime?: Time;
+  lastUpdateTime?: Time | null;
+  lastTransitionTime?: Time | null;
 };

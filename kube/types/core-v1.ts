@@ -156,8 +156,8 @@ export type ModifyVolumeStatus = {
 export type PersistentVolumeClaimCondition = {
   type: string;
   status: string;
-  lastProbeTime?: Time;
-  lastTransitionTime?: Time;
+  lastProbeTime?: Time | null;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -786,7 +786,7 @@ export type ContainerStateWaiting = {
 
 /** core/v1.ContainerStateRunning */
 export type ContainerStateRunning = {
-  startedAt?: Time;
+  startedAt?: Time | null;
 };
 
 /** core/v1.ContainerStateTerminated */
@@ -795,8 +795,8 @@ export type ContainerStateTerminated = {
   signal?: number;
   reason?: string;
   message?: string;
-  startedAt?: Time;
-  finishedAt?: Time;
+  startedAt?: Time | null;
+  finishedAt?: Time | null;
   containerID?: string;
 };
 
@@ -853,8 +853,8 @@ export type LinuxContainerUser = {
 export type PodCondition = {
   type: string;
   status: string;
-  lastProbeTime?: Time;
-  lastTransitionTime?: Time;
+  lastProbeTime?: Time | null;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -1197,7 +1197,7 @@ export type ReplicationControllerStatus = {
 export type ReplicationControllerCondition = {
   type: string;
   status: string;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -1431,8 +1431,8 @@ export type ContainerImage = {
 export type NodeCondition = {
   type: string;
   status: string;
-  lastHeartbeatTime?: Time;
-  lastTransitionTime?: Time;
+  lastHeartbeatTime?: Time | null;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -1467,7 +1467,7 @@ export type NamespaceStatus = {
 export type NamespaceCondition = {
   type: string;
   status: string;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason?: string;
   message?: string;
 };
@@ -1527,11 +1527,11 @@ export type Event = {
   reason?: string;
   message?: string;
   source?: EventSource;
-  firstTimestamp?: Time;
-  lastTimestamp?: Time;
+  firstTimestamp?: Time | null;
+  lastTimestamp?: Time | null;
   count?: number;
   type?: string;
-  eventTime?: MicroTime;
+  eventTime?: MicroTime | null;
   series?: EventSeries;
   action?: string;
   related?: ObjectReference;
@@ -1542,7 +1542,7 @@ export type Event = {
 /** core/v1.EventSeries */
 export type EventSeries = {
   count?: number;
-  lastObservedTime?: MicroTime;
+  lastObservedTime?: MicroTime | null;
 };
 
 /** core/v1.LimitRangeItem */

@@ -32,7 +32,7 @@ export type ObjectMeta = {
   uid?: string;
   resourceVersion?: string;
   generation?: number;
-  creationTimestamp?: Time;
+  creationTimestamp?: Time | null;
   deletionTimestamp?: Time;
   deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
@@ -189,7 +189,7 @@ export type Condition = {
   type: string;
   status: string;
   observedGeneration?: number;
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   reason: string;
   message: string;
 };

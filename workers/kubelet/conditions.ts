@@ -1,5 +1,4 @@
-import type { WrittenPodCondition, WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
-import type { ContainerStatus, PodCondition, PodSpec } from "../../kube/types/core-v1.ts";
+import type { ContainerStatus, PodCondition, PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import { statusesByName } from "./container-status.ts";
 
 /**
@@ -17,7 +16,7 @@ function goList(names: string[]): string {
   return `[${names.join(" ")}]`;
 }
 
-function initialized(spec: PodSpec, status: WrittenPodStatus, phase: string): Condition {
+function initialized(spec: PodSpec, status: PodStatus, phase: string): Condition {
   const statuses = statusesByName(status.initContainerStatuses);
   const unknown: string[] = [];
   const incomplete: string[] = [];
@@ -45,7 +44,7 @@ function initialized(spec: PodSpec, status: WrittenPodStatus, phase: string): Co
   };
 }
 
-function containersReady(spec: PodSpec, status: WrittenPodStatus, phase: string): Condition {
+function containersReady(spec: PodSpec, status: PodStatus, phase: string): Condition {
   if (phase === "Failed" || phase === "Succeeded")
     return {
       type: "ContainersReady",
@@ -76,7 +75,7 @@ function containersReady(spec: PodSpec, status: WrittenPodStatus, phase: string)
   };
 }
 
-function ready(spec: PodSpec, containers: Condition, conditions: WrittenPodCondition[]): Condition {
+function ready(spec: PodSpec, containers: Condition, conditions: PodCondition[]): Condition {
   if (containers.status !== "True") return { ...containers, type: "Ready" };
   const problems = (spec.readinessGates ?? []).flatMap((g) => {
     const type = g.conditionType;
@@ -100,10 +99,10 @@ const kubeletOwned = new Set(["PodReadyToStartContainers", "Initialized", "Ready
  */
 export function podConditions(
   spec: PodSpec,
-  status: WrittenPodStatus,
+  status: PodStatus,
   sandboxReady: boolean,
   at: string,
-): WrittenPodCondition[] {
+): PodCondition[] {
   const previous = status.conditions ?? [];
   const phase = status.phase ?? "";
   const containers = containersReady(spec, status, phase);
@@ -113,7 +112,7 @@ export function podConditions(
     ready(spec, containers, previous),
     containers,
   ];
-  const out: WrittenPodCondition[] = generated.map((c) => {
+  const out: PodCondition[] = generated.map((c) => {
     const old = previous.find((p) => p.type === c.type);
     return {
       type: c.type,

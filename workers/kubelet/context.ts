@@ -1,5 +1,4 @@
-import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
-import type { Container, Node, Pod, PodSpec } from "../../kube/types/core-v1.ts";
+import type { Container, Node, Pod, PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import type { KubeletEvent } from "./messages.ts";
 
 /** What a kubelet sync knows besides the pod: the time, its node, and its node-local memory. */
@@ -25,7 +24,7 @@ export interface KubeletContext {
 export interface Work {
   ctx: KubeletContext;
   spec: PodSpec;
-  status: WrittenPodStatus;
+  status: PodStatus;
   events: KubeletEvent[];
   /** Containers this sync already tried to make a config for (one try per sync). */
   configTried?: Set<string>;

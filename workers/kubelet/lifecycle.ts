@@ -1,5 +1,5 @@
-import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { timestamp } from "../../kube/object.ts";
+import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
 import { waiting } from "./container-status.ts";
 import { containerRefs, nextStep, type Step } from "./containers.ts";
@@ -17,7 +17,7 @@ import { maxStepsPerRun } from "./timing.ts";
 
 /** What a sync comes to: the new status, the events to record, and when to sync next (ms). */
 export interface SyncResult {
-  status: WrittenPodStatus;
+  status: PodStatus;
   events: KubeletEvent[];
   next: number | null;
 }
@@ -29,8 +29,8 @@ export function nodeIP(ctx: KubeletContext): string {
 }
 
 /** PodStatus with its fields in the API's order; anything else it held is kept after them. */
-function ordered(status: WrittenPodStatus): WrittenPodStatus {
-  const keys: (keyof WrittenPodStatus)[] = [
+function ordered(status: PodStatus): PodStatus {
+  const keys: (keyof PodStatus)[] = [
     "phase",
     "conditions",
     "message",
@@ -45,8 +45,8 @@ function ordered(status: WrittenPodStatus): WrittenPodStatus {
     "containerStatuses",
     "qosClass",
   ];
-  const out: WrittenPodStatus = {};
-  const put = <K extends keyof WrittenPodStatus>(k: K) => {
+  const out: PodStatus = {};
+  const put = <K extends keyof PodStatus>(k: K) => {
     out[k] = status[k];
   };
   for (const k of keys) if (status[k] !== undefined) put(k);
@@ -54,7 +54,7 @@ function ordered(status: WrittenPodStatus): WrittenPodStatus {
   return out;
 }
 
-function finish(work: Work, sandboxReady: boolean): WrittenPodStatus {
+function finish(work: Work, sandboxReady: boolean): PodStatus {
   work.status.conditions = podConditions(
     work.spec,
     work.status,
@@ -74,7 +74,7 @@ export function firstSync(ctx: KubeletContext, podIP: string | null): SyncResult
   const spec = ctx.pod.spec ?? {};
   const hostIP = nodeIP(ctx);
   const { podIP: _, podIPs: __, ...before } = ctx.pod.status ?? {};
-  const status: WrittenPodStatus = {
+  const status: PodStatus = {
     ...before,
     phase: "Pending",
     hostIP,

@@ -1,5 +1,4 @@
-import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
-import type { PodSpec } from "../../kube/types/core-v1.ts";
+import type { PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import { statusesByName } from "./container-status.ts";
 
 /**
@@ -7,7 +6,7 @@ import { statusesByName } from "./container-status.ts";
  * states and its restart policy. `terminal` is set for a pod the kubelet has stopped for good
  * (deleted), whose containers will not restart whatever the policy.
  */
-export function podPhase(spec: PodSpec, status: WrittenPodStatus, terminal: boolean): string {
+export function podPhase(spec: PodSpec, status: PodStatus, terminal: boolean): string {
   const init = statusesByName(status.initContainerStatuses);
   const main = statusesByName(status.containerStatuses);
   let pendingInit = 0;

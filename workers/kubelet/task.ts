@@ -4,9 +4,8 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { isTerminal } from "../../kube/kinds/pod/state.ts";
-import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { recomputeQuotaUsage } from "../../kube/kinds/resourcequota/status.ts";
-import type { Node, Pod } from "../../kube/types/core-v1.ts";
+import type { Node, Pod, PodStatus } from "../../kube/types/core-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { inSandbox } from "../../registry/transaction.ts";
@@ -35,7 +34,7 @@ function newContainerID(): string {
 }
 
 /** Writes the pod's new status through the status subresource, as the kubelet's status manager does. */
-async function writeStatus(w: SandboxWriter, pod: Pod, status: WrittenPodStatus): Promise<Pod> {
+async function writeStatus(w: SandboxWriter, pod: Pod, status: PodStatus): Promise<Pod> {
   if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
   const written = await replaceObject(w, podKind, pod, { ...pod, status }, "status", {
     fieldManager: "kubelet",

@@ -1,7 +1,7 @@
-import type { WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { timestamp } from "../../kube/object.ts";
 import { ignoresSigterm } from "../../kube/runtime/container-plan.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
+import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
 import { containerStatus, millis, stateKind } from "./container-status.ts";
 import { containerRefs } from "./containers.ts";
@@ -22,7 +22,7 @@ import { stopMs } from "./timing.ts";
 export interface TerminationResult {
   events: KubeletEvent[];
   /** The last status before removal, when containers were running. */
-  status: WrittenPodStatus | null;
+  status: PodStatus | null;
   remove: boolean;
   next: number | null;
 }

@@ -31,7 +31,7 @@ export function isPodReady(pod: Pod): boolean {
 /** When the pod last became ready (ms since the epoch), 0 when not ready or unknown. */
 export function podReadySince(pod: Pod): number {
   const condition = readyCondition(pod);
-  if (condition?.status !== "True" || condition.lastTransitionTime === undefined) return 0;
+  if (condition?.status !== "True" || !condition.lastTransitionTime) return 0;
   return Date.parse(condition.lastTransitionTime) || 0;
 }
 

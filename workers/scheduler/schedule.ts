@@ -2,9 +2,8 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { wantsScheduling } from "../../kube/kinds/pod/state.ts";
-import type { WrittenPodCondition, WrittenPodStatus } from "../../kube/kinds/pod/status.ts";
 import { timestamp } from "../../kube/object.ts";
-import type { Pod } from "../../kube/types/core-v1.ts";
+import type { Pod, PodCondition, PodStatus } from "../../kube/types/core-v1.ts";
 import { bindInTransaction } from "../../registry/binding.ts";
 import { recordEvent, recordEvents } from "../../registry/events.ts";
 import { type FilterStatus, runFilters } from "./filters.ts";
@@ -37,11 +36,11 @@ async function markUnschedulable(
   message: string,
   options: ScheduleOptions,
 ): Promise<void> {
-  const conditions: WrittenPodCondition[] = pod.status?.conditions ?? [];
+  const conditions: PodCondition[] = pod.status?.conditions ?? [];
   const old = conditions.find((c) => c.type === "PodScheduled");
   const same = old?.status === "False" && old.reason === reason && old.message === message;
   if (!same) {
-    const condition: WrittenPodCondition = {
+    const condition: PodCondition = {
       type: "PodScheduled",
       status: "False",
       lastProbeTime: null,
@@ -49,7 +48,7 @@ async function markUnschedulable(
       reason,
       message,
     };
-    const status: WrittenPodStatus = {
+    const status: PodStatus = {
       ...pod.status,
       conditions: old ? conditions.map((c) => (c === old ? condition : c)) : [...conditions, condition],
     };

@@ -8,7 +8,6 @@ import { podPrinter } from "./printer.ts";
 import { validateImagesForPod } from "./spec/containers.ts";
 import { podQOSClass } from "./spec/resources.ts";
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "./spec/validation.ts";
-import type { WrittenPodStatus } from "./status.ts";
 import { validatePodSpecUpdate } from "./update.ts";
 
 function spec(obj: KubeObject): Json {
@@ -16,8 +15,8 @@ function spec(obj: KubeObject): Json {
 }
 
 /** The status a new pod starts with: Pending, its QoS class, and SchedulingGated when gated. */
-function initialStatus(spec: PodSpec): WrittenPodStatus {
-  const status: WrittenPodStatus = { phase: "Pending", qosClass: podQOSClass(spec) };
+function initialStatus(spec: PodSpec): PodStatus {
+  const status: PodStatus = { phase: "Pending", qosClass: podQOSClass(spec) };
   if (spec.schedulingGates?.length)
     status.conditions = [
       {
@@ -60,8 +59,7 @@ export const podKind = defineKind<Pod>({
     defaultPodOnly(s);
   },
   prepareForCreate(obj) {
-    // Defaulting made the spec. PodStatus has no room for the null lastProbeTime (status.ts).
-    obj.status = initialStatus(obj.spec ?? {}) as PodStatus;
+    obj.status = initialStatus(obj.spec ?? {});
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
