@@ -2,13 +2,10 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { SandboxGate } from "./sandbox-gate.ts";
 import * as schema from "./schema.ts";
+import type { Sql } from "./sql.ts";
 import { keysNotLoaded, type Sealing } from "./store/sealing.ts";
 import type { TriggerRules } from "./store/writer.ts";
 
-/** A postgres.js client: the raw SQL of the hot paths goes through it. */
-export type Sql = postgres.Sql;
-/** Anything raw SQL runs on: the pool or a transaction. */
-export type Queryable = postgres.Sql | postgres.TransactionSql;
 /** The drizzle view of the same connection pool, for ordinary queries. */
 export type Db = ReturnType<typeof makeDrizzle>;
 

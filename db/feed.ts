@@ -1,4 +1,4 @@
-import type { Sql } from "./connection.ts";
+import type { Sql } from "./sql.ts";
 import { changesChannel } from "./store/changes.ts";
 
 /**

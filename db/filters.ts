@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import { labelSelectorString } from "../kube/selectors/label-selector.ts";
 import { type FieldRequirement, type LabelRequirement, parseLabelSelector } from "../kube/selectors/parse.ts";
 import type { LabelSelector } from "../kube/types/meta-v1.ts";
-import type { Queryable } from "./connection.ts";
+import type { Queryable } from "./sql.ts";
 
 /** What a list or watch keeps: label requirements, and field requirements with their JSON paths. */
 export interface ObjectFilter {

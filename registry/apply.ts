@@ -4,7 +4,8 @@ import { applyConfiguration } from "../kube/fieldmanager/apply.ts";
 import { apiVersionOf, type Kind } from "../kube/kinds/kind.ts";
 import { isPlainObject, type KubeObject } from "../kube/object.ts";
 import { createObject } from "./create.ts";
-import { modifyObject, type Subresource, type Target } from "./update.ts";
+import type { Target } from "./target.ts";
+import { modifyObject, type Subresource } from "./update.ts";
 
 /** The options of an apply patch: its manager (required), `force`, and dry run. */
 export interface ApplyOptions {

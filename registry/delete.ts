@@ -7,8 +7,8 @@ import { immortalNamespaces, namespaceKind } from "../kube/kinds/namespace/index
 import { recomputeQuotaUsage } from "../kube/kinds/resourcequota/status.ts";
 import { type DeleteOptions, planDeletion } from "../kube/meta/deletion.ts";
 import { type KubeObject, timestamp } from "../kube/object.ts";
+import type { Target } from "./target.ts";
 import { inSandbox } from "./transaction.ts";
-import type { Target } from "./update.ts";
 
 /** The DeleteOptions the API parses, defined with the deletion rules they steer. */
 export type { DeleteOptions } from "../kube/meta/deletion.ts";

@@ -5,7 +5,7 @@ import { notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { sandboxGone } from "./errors.ts";
-import type { Target } from "./update.ts";
+import type { Target } from "./target.ts";
 
 /** GET of one object; 404 NotFound with the API server's message when absent. */
 export async function readObject(

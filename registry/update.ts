@@ -10,13 +10,8 @@ import { prepareMetaForUpdate } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { validateNew, type WriteOptions } from "./create.ts";
 import { removeObject } from "./delete.ts";
+import type { Target } from "./target.ts";
 import { inSandbox } from "./transaction.ts";
-
-/** Where the object is: its namespace (null if cluster-scoped) and name, as the URL names them. */
-export interface Target {
-  namespace: string | null;
-  name: string;
-}
 
 /** Which part of the object a write may change: the main endpoint, or the status subresource. */
 export type Subresource = "" | "status";

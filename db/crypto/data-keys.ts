@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Queryable } from "../connection.ts";
+import type { Queryable } from "../sql.ts";
 import { decryptCompact, encryptCompact, importAesKey } from "./jwe.ts";
 import type { Kek } from "./kek.ts";
 import type { Keyring } from "./keyring.ts";

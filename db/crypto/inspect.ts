@@ -1,4 +1,4 @@
-import type { Sql } from "../connection.ts";
+import type { Sql } from "../sql.ts";
 import { dataKey } from "./data-keys.ts";
 import { decryptJson } from "./jwe.ts";
 import type { Keyring } from "./keyring.ts";

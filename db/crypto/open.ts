@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Sql } from "../connection.ts";
+import type { Sql } from "../sql.ts";
 import { KeyringError, newKekText } from "./kek.ts";
 import { Keyring } from "./keyring.ts";
 import { writeKeyringFile } from "./keyring-file.ts";

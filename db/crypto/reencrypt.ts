@@ -1,4 +1,4 @@
-import type { Queryable, Sql } from "../connection.ts";
+import type { Queryable, Sql } from "../sql.ts";
 import { createDataKey, dataKey } from "./data-keys.ts";
 import { boundTo, decryptJson, encryptJson } from "./jwe.ts";
 import type { Keyring } from "./keyring.ts";

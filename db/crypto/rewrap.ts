@@ -1,4 +1,4 @@
-import type { Sql } from "../connection.ts";
+import type { Sql } from "../sql.ts";
 import { unwrapDataKeyBytes, wrapDataKey } from "./data-keys.ts";
 import type { Keyring } from "./keyring.ts";
 

@@ -1,4 +1,4 @@
-import type { Sql } from "../connection.ts";
+import type { Sql } from "../sql.ts";
 import { KeyringError, newKekText } from "./kek.ts";
 import { readKeyringFile, writeKeyringFile } from "./keyring-file.ts";
 import { type KeyringSettings, readKeyring } from "./open.ts";

@@ -2,7 +2,7 @@ import { viewAs } from "../../kube/kinds/kind.ts";
 import { secretKind } from "../../kube/kinds/secret/index.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import type { Secret } from "../../kube/types/core-v1.ts";
-import type { Queryable } from "../connection.ts";
+import type { Queryable } from "../sql.ts";
 import { type BodySealer, Sealing } from "../store/sealing.ts";
 import { currentDataKey, dataKey } from "./data-keys.ts";
 import { boundTo, decryptJson, encryptJson } from "./jwe.ts";

@@ -1,4 +1,4 @@
-import type { Queryable, Sql } from "../connection.ts";
+import type { Queryable, Sql } from "../sql.ts";
 import { decryptCompact, encryptCompact } from "./jwe.ts";
 import { type Kek, KeyringError } from "./kek.ts";
 import type { Keyring } from "./keyring.ts";

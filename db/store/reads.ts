@@ -1,7 +1,7 @@
 import type { KubeObject } from "../../kube/object.ts";
 import type { ObjectKey } from "../../kube/object-store.ts";
-import type { Queryable, Sql } from "../connection.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "../filters.ts";
+import type { Queryable, Sql } from "../sql.ts";
 import { type Row, served } from "./rows.ts";
 import type { Sealing } from "./sealing.ts";
 

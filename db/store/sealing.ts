@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../kube/object.ts";
-import type { Queryable } from "../connection.ts";
+import type { Queryable } from "../sql.ts";
 
 /**
  * How bodies of one storage resource are stored: `seal` turns an object into what may be written

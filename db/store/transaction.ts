@@ -1,5 +1,6 @@
 import type postgres from "postgres";
-import type { Database, Sql } from "../connection.ts";
+import type { Database } from "../connection.ts";
+import type { Sql } from "../sql.ts";
 import { SandboxWriter } from "./writer.ts";
 
 /**

@@ -8,12 +8,6 @@ import { isPlainObject } from "../object.ts";
 /** A JSON object. */
 export type Json = Record<string, unknown>;
 
-/**
- * @deprecated isPlainObject (kube/object.ts) under its old name, for the files being reworked
- * elsewhere (workers/replication, workers/deployment, kinds/replicationcontroller); use isPlainObject.
- */
-export const isRecord = isPlainObject;
-
 /** The value as an object, or an empty one. */
 export function record(value: unknown): Json {
   return isPlainObject(value) ? value : {};

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { WorkerEvents } from "graphile-worker";
-import type { Database, Sql } from "../../db/connection.ts";
+import type { Database } from "../../db/connection.ts";
+import type { Sql } from "../../db/sql.ts";
 import { log } from "../../log.ts";
 
 /**

@@ -1,9 +1,9 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { StatusError } from "../../kube/errors.ts";
+import { semanticEqual } from "../../kube/go/semantic-equal.ts";
 import { storageResource, viewAs } from "../../kube/kinds/kind.ts";
 import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
-import { jsonEqual } from "../../kube/kinds/pod/update.ts";
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
 import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
@@ -154,7 +154,7 @@ export async function syncReplicas<T extends ReplicaController>(
     ? null
     : await manageReplicas(w, flavour, controller, owned, all, now);
   const status = calculateStatus(controller, owned, failure, now);
-  if (!jsonEqual(status, controller.status))
+  if (!semanticEqual(status, controller.status))
     await replaceObject(w, flavour.kind, controller, { ...controller, status }, "status", { fieldManager });
   // Pods ready but not yet available for minReadySeconds become available with time alone.
   const minReady = minReadySeconds(controller);

@@ -6,10 +6,10 @@ import {
   rootCaConfigMapBody,
   rootCaDescription,
 } from "../../kube/bootstrap/root-ca.ts";
+import { semanticEqual } from "../../kube/go/semantic-equal.ts";
 import { configMapKind } from "../../kube/kinds/configmap/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
-import { jsonEqual } from "../../kube/kinds/pod/update.ts";
 import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
 import type { ServiceAccount } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
@@ -41,7 +41,7 @@ async function ensureRootCa(w: SandboxWriter, namespace: string, caPem: string):
     await createInTransaction(w, configMapKind, namespace, body, { fieldManager });
     return;
   }
-  if (jsonEqual(current.data, body.data) && current.metadata.annotations?.[descriptionAnnotation]) return;
+  if (semanticEqual(current.data, body.data) && current.metadata.annotations?.[descriptionAnnotation]) return;
   const next = structuredClone(current);
   next.data = body.data;
   next.metadata.annotations = { ...next.metadata.annotations, [descriptionAnnotation]: rootCaDescription };

@@ -1,9 +1,6 @@
-import type { KubeObject } from "../../object.ts";
 import { compareQuantities } from "../../quantity/quantity.ts";
 import { addLists, type ResourceList, readResourceList } from "../../quantity/resource-list.ts";
-import type { Container } from "../../types/core-v1.ts";
-import { viewAs } from "../kind.ts";
-import { podKind } from "./index.ts";
+import type { Container, Pod } from "../../types/core-v1.ts";
 
 /**
  * A pod's containers' resources read as quantities, and the pod's effective requests and limits
@@ -30,15 +27,12 @@ function readContainers(list: Container[] | undefined, init: boolean): Container
   }));
 }
 
-/**
- * spec.containers and spec.initContainers of a pod. Takes the pod as admission plugins hand it
- * over (a KubeObject), and reads it as a Pod.
- */
-export function podContainers(pod: KubeObject): {
+/** spec.containers and spec.initContainers of a pod, their resources read as quantities. */
+export function podContainers(pod: Pod): {
   containers: ContainerResources[];
   initContainers: ContainerResources[];
 } {
-  const spec = viewAs(podKind, pod).spec ?? {};
+  const spec = pod.spec ?? {};
   return {
     containers: readContainers(spec.containers, false),
     initContainers: readContainers(spec.initContainers, true),
@@ -55,7 +49,7 @@ function maxInto(list: ResourceList, other: ResourceList): ResourceList {
   return out;
 }
 
-function podTotal(pod: KubeObject, pick: (c: ContainerResources) => ResourceList): ResourceList {
+function podTotal(pod: Pod, pick: (c: ContainerResources) => ResourceList): ResourceList {
   const { containers, initContainers } = podContainers(pod);
   let total: ResourceList = new Map();
   for (const c of containers) total = addLists(total, pick(c));
@@ -74,11 +68,11 @@ function podTotal(pod: KubeObject, pick: (c: ContainerResources) => ResourceList
 }
 
 /** The pod's effective requests. */
-export function podRequests(pod: KubeObject): ResourceList {
+export function podRequests(pod: Pod): ResourceList {
   return podTotal(pod, (c) => c.requests);
 }
 
 /** The pod's effective limits. */
-export function podLimits(pod: KubeObject): ResourceList {
+export function podLimits(pod: Pod): ResourceList {
   return podTotal(pod, (c) => c.limits);
 }

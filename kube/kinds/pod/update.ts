@@ -1,4 +1,5 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
+import { semanticEqual } from "../../go/semantic-equal.ts";
 import { isPlainObject } from "../../object.ts";
 import { type Json, record, records, text } from "../../validation/json.ts";
 import { inclusiveRange } from "../../validation/messages.ts";
@@ -13,35 +14,9 @@ const updatableFields = [
 ];
 const maxInt32 = 2147483647;
 
-/** Empty lists and objects count as absent, as nil and empty do for apiequality.Semantic. */
-function absentIfEmpty(v: unknown): unknown {
-  if (v === null) return undefined;
-  if (Array.isArray(v) && v.length === 0) return undefined;
-  if (isPlainObject(v) && Object.keys(v).length === 0) return undefined;
-  return v;
-}
-
-/**
- * Deep equality of JSON values as apiequality.Semantic.DeepEqual sees decoded objects: key order
- * ignored, empty and absent alike.
- */
-export function jsonEqual(x: unknown, y: unknown): boolean {
-  const a = absentIfEmpty(x);
-  const b = absentIfEmpty(y);
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b))
-    return (
-      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]))
-    );
-  if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (!jsonEqual(a[k], b[k])) return false;
-  return true;
-}
-
 /** The differing leaves of two specs, one `-`/`+` pair per path, in the spirit of cmp.Diff. */
 function specDiff(old: unknown, next: unknown, path = ""): string[] {
-  if (jsonEqual(old, next)) return [];
+  if (semanticEqual(old, next)) return [];
   if (isPlainObject(old) && isPlainObject(next)) {
     const keys = [...new Set([...Object.keys(old), ...Object.keys(next)])];
     return keys.flatMap((k) => specDiff(old[k], next[k], path ? `${path}.${k}` : k));
@@ -115,7 +90,7 @@ export function validatePodSpecUpdate(nextSpec: unknown, oldSpec: unknown): Fiel
         ),
       );
   });
-  if (jsonEqual(next, old)) return errors;
+  if (semanticEqual(next, old)) return errors;
   const munged: Json = structuredClone(next);
   for (const key of ["containers", "initContainers"]) {
     const oldList = records(old[key]);
@@ -129,7 +104,7 @@ export function validatePodSpecUpdate(nextSpec: unknown, oldSpec: unknown): Fiel
   const oldGrace = old.terminationGracePeriodSeconds;
   if (typeof oldGrace === "number" && oldGrace < 0 && munged.terminationGracePeriodSeconds === 1)
     munged.terminationGracePeriodSeconds = oldGrace;
-  if (!jsonEqual(munged, old)) {
+  if (!semanticEqual(munged, old)) {
     const diff = ["  core.PodSpec{", ...specDiff(old, munged), "  }"].join("\n");
     errors.push(
       forbiddenField(

@@ -1,5 +1,6 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn, type Printer } from "../../printing/table.ts";
+import { formatLabels } from "../../selectors/label-selector.ts";
 import type { Service, ServiceSpec, ServiceStatus } from "../../types/core-v1.ts";
 import { clusterIPsOf, portsOf } from "./spec.ts";
 
@@ -42,12 +43,6 @@ export function servicePorts(spec: ServiceSpec): string {
     p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`,
   );
   return cells.length ? cells.join(",") : "<none>";
-}
-
-/** labels.FormatLabels: "k=v" pairs sorted by key, "<none>" when empty. */
-export function formatLabels(labels: Record<string, string> | undefined): string {
-  const keys = Object.keys(labels ?? {}).sort();
-  return keys.length ? keys.map((k) => `${k}=${labels?.[k]}`).join(",") : "<none>";
 }
 
 function column(name: string, description: string, priority = 0) {

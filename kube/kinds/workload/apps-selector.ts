@@ -1,10 +1,10 @@
 import { type FieldError, invalidRendered, required } from "../../errors.ts";
+import { semanticEqual } from "../../go/semantic-equal.ts";
 import { goLabelSelector } from "../../go/values.ts";
 import { isPlainObject } from "../../object.ts";
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from "../../selectors/label-selector.ts";
 import type { Json } from "../../validation/json.ts";
 import { immutableMessage } from "../../validation/messages.ts";
-import { jsonEqual } from "../pod/update.ts";
 import { templateLabels, validateTemplateForReplicas } from "./spec.ts";
 
 /**
@@ -42,7 +42,7 @@ export function validateSelectorAndTemplate(spec: Json): FieldError[] {
 
 /** apps/v1 forbids changing spec.selector: `spec.selector: Invalid value: v1.LabelSelector{…}: field is immutable`. */
 export function validateSelectorUnchanged(spec: Json, oldSpec: Json): FieldError[] {
-  return jsonEqual(spec.selector, oldSpec.selector)
+  return semanticEqual(spec.selector, oldSpec.selector)
     ? []
     : [
         invalidRendered(

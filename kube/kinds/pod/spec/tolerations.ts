@@ -38,19 +38,6 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
   return errors;
 }
 
-/** The tolerations the DefaultTolerationSeconds admission plugin adds: 300 s for not-ready and unreachable nodes. */
-export function addDefaultTolerations(tolerations: unknown): unknown[] {
-  const list = Array.isArray(tolerations) ? [...tolerations] : [];
-  const tolerates = (taint: string) =>
-    records(list).some(
-      (t) => (text(t.key) === taint || !text(t.key)) && (text(t.effect) === "NoExecute" || !text(t.effect)),
-    );
-  for (const taint of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
-    if (!tolerates(taint))
-      list.push({ key: taint, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
-  return list;
-}
-
 /** validateOnlyAddedTolerations: an update may add tolerations and change tolerationSeconds, nothing else. */
 export function validateOnlyAddedTolerations(next: unknown, old: unknown, path: string): FieldError[] {
   const comparable = (t: Record<string, unknown>) =>
