@@ -7,7 +7,8 @@
  *
  * Go fields are matched to proto fields by their protobuf tag number, as gen-go-fields.ts does.
  * Markers are read from the comment block right above a field or type declaration, as gengo
- * reads them.
+ * reads them; so is the doc comment (gen-openapi.ts makes the OpenAPI descriptions of it), with
+ * the typed string constants of `+enum` types and their comments.
  */
 import { execFileSync } from "node:child_process";
 import protobuf from "protobufjs";
@@ -33,6 +34,8 @@ export interface ApiField {
   patchStrategy?: string;
   patchMergeKey?: string;
   markers: Markers;
+  /** The doc comment's lines, as go/ast's CommentGroup.Text gives them (markers included). */
+  doc: readonly string[];
 }
 
 /** A message of schema.json with its Go declaration. */
@@ -43,6 +46,10 @@ export interface ApiMessage {
   /** The Go type is a slice (`type ExtraValue []string`): its JSON is the `items` array. */
   goSlice: boolean;
   markers: Markers;
+  /** The doc comment's lines (markers included). */
+  doc: readonly string[];
+  /** Embeds metav1.TypeMeta (`json:",inline"`, no protobuf tag): its JSON has kind and apiVersion first. */
+  typeMeta: boolean;
   /** Fields in Go order; proto fields without a Go field are left out. */
   fields: ApiField[];
 }
@@ -55,6 +62,33 @@ export interface ApiSources {
   constants: Map<string, string>;
   /** Messages of schema.json without a Go declaration read here (custom types like Quantity, Time). */
   undeclared: string[];
+  /**
+   * The `+enum` string types by proto package and name ("k8s.io.api.core.v1.PullPolicy"), each
+   * with its typed constants in source order: name, value and doc comment.
+   */
+  enums: Map<string, EnumValue[]>;
+  /**
+   * Doc comments of the fields of every struct, by proto package, struct and JSON name
+   * ("k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta.kind"), including structs with no message.
+   */
+  fieldDocs: Map<string, readonly string[]>;
+  /** Doc comments of every type declaration, by proto package and name, with or without a message. */
+  typeDocs: Map<string, readonly string[]>;
+}
+
+/** One typed constant of an `+enum` type. */
+export interface EnumValue {
+  name: string;
+  value: string;
+  doc: readonly string[];
+}
+
+/** A comment line as go/ast's CommentGroup.Text keeps it: without `//` and the one space after it. */
+function commentText(line: string): string {
+  return line
+    .trim()
+    .replace(/^\/\/ ?/, "")
+    .replace(/\s+$/, "");
 }
 
 /** The proto packages of schema.json, e.g. k8s.io.api.apps.v1. */
@@ -94,6 +128,10 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
   const root = loadRoot();
   const messages = new Map<string, ApiMessage>();
   const constants = new Map<string, string>();
+  const typedConstants = new Map<string, EnumValue[]>();
+  const enumTypes = new Set<string>();
+  const fieldDocs = new Map<string, readonly string[]>();
+  const typeDocs = new Map<string, readonly string[]>();
   for (const protoPackage of protoPackages(root)) {
     const [, module, path] = /^k8s\.io\.(api|apimachinery)\.(.+)$/.exec(protoPackage) ?? [];
     if (!path) throw new Error(`package ${protoPackage}: not in k8s.io/api or k8s.io/apimachinery`);
@@ -103,24 +141,40 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
       .filter((name) => name.endsWith(".go") && !name.endsWith("_test.go") && !name.endsWith(".pb.go"));
     for (const goFile of goFiles) {
       let message: ApiMessage | undefined;
+      let struct: string | undefined;
       let comments = new Map<string, string[]>();
+      let doc: string[] = [];
       let inConst = false;
       for (const line of git(repo, "show", `${tag}:${dir}/${goFile}`).split("\n")) {
         if (/^\s*\/\//.test(line)) {
           addMarker(comments, line);
+          doc.push(commentText(line));
           continue;
         }
         const markers = comments;
         comments = new Map();
+        // CommentGroup.Text drops leading and trailing blank lines and Go directives.
+        const docLines = doc.filter((text) => !/^(go:|line |export |extern )/.test(text));
+        while (docLines[0] === "") docLines.shift();
+        while (docLines.at(-1) === "") docLines.pop();
+        doc = [];
         if (/^const \($/.test(line)) inConst = true;
         else if (inConst && /^\)$/.test(line)) inConst = false;
         const constant = (
-          inConst ? /^\s+(\w+)\s+[\w.]+\s*=\s*"([^"]*)"/ : /^const (\w+)\s+[\w.]+\s*=\s*"([^"]*)"/
+          inConst ? /^\s+(\w+)\s+([\w.]+)\s*=\s*"([^"]*)"/ : /^const (\w+)\s+([\w.]+)\s*=\s*"([^"]*)"/
         ).exec(line);
-        if (constant?.[1] && constant[2] !== undefined)
-          constants.set(`${protoPackage}.${constant[1]}`, constant[2]);
-        const typeDecl = /^type (\w+) (struct \{|\[\])?/.exec(line);
+        if (constant?.[1] && constant[2] && constant[3] !== undefined) {
+          constants.set(`${protoPackage}.${constant[1]}`, constant[3]);
+          const values = typedConstants.get(`${protoPackage}.${constant[2]}`) ?? [];
+          values.push({ name: constant[1], value: constant[3], doc: docLines });
+          typedConstants.set(`${protoPackage}.${constant[2]}`, values);
+        }
+        const typeDecl = /^type (\w+) (struct \{|\[\]|string$)?/.exec(line);
         if (typeDecl?.[1]) {
+          if (typeDecl[2] === "string" && markers.has("enum"))
+            enumTypes.add(`${protoPackage}.${typeDecl[1]}`);
+          typeDocs.set(`${protoPackage}.${typeDecl[1]}`, docLines);
+          struct = typeDecl[2] === "struct {" ? typeDecl[1] : undefined;
           const found = typeDecl[2] && root.lookup(`${protoPackage}.${typeDecl[1]}`);
           message =
             found instanceof protobuf.Type
@@ -129,15 +183,25 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
                   proto: found,
                   goSlice: typeDecl[2] === "[]",
                   markers,
+                  doc: docLines,
+                  typeMeta: false,
                   fields: [],
                 }
               : undefined;
           if (message) messages.set(message.name, message);
           continue;
         }
-        if (/^\}/.test(line)) message = undefined;
+        if (/^\}/.test(line)) {
+          message = undefined;
+          struct = undefined;
+        }
         const field = /^\s+(?:(\w+)\s+)?(\*?[\w.[\]*]+)\s+`(.*)`/.exec(line);
         const tags = field?.[3] ?? "";
+        const jsonTag = /json:"([^"]*)"/.exec(tags)?.[1];
+        if (struct && field && jsonTag !== undefined)
+          fieldDocs.set(`${protoPackage}.${struct}.${jsonTag.split(",")[0]}`, docLines);
+        if (message && field && /^(metav1\.)?TypeMeta$/.test(field[2] ?? "") && jsonTag === ",inline")
+          message.typeMeta = true;
         const number = /protobuf:"\w+,(\d+)/.exec(tags)?.[1];
         if (!message || !field || !number) continue;
         const proto = message.proto.fieldsById[Number(number)];
@@ -158,6 +222,7 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
           patchStrategy: /patchStrategy:"([^"]*)"/.exec(tags)?.[1],
           patchMergeKey: /patchMergeKey:"([^"]*)"/.exec(tags)?.[1],
           markers,
+          doc: docLines,
         });
       }
     }
@@ -165,7 +230,8 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
   const undeclared = protoMessages(root)
     .map((type) => type.fullName.slice(1))
     .filter((name) => !messages.has(name));
-  return { messages, constants, undeclared };
+  const enums = new Map([...enumTypes].map((name) => [name, typedConstants.get(name) ?? []]));
+  return { messages, constants, undeclared, enums, fieldDocs, typeDocs };
 }
 
 /** The single value of a marker, or undefined; throws when a marker meant once is given twice. */

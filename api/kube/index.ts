@@ -69,7 +69,7 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       return statusResponse(err);
     }
   });
-  for (const root of ["/version", "/api", "/api/*", "/apis", "/apis/*", "/openapi/*"])
+  for (const root of ["/version", "/api", "/api/*", "/apis", "/apis/*", "/openapi/*", "/swagger-2.0.0.pb-v1"])
     app.all(root, (c) => {
       try {
         return serve(c.req.raw, null, restOf(new URL(c.req.url).pathname, ""));
@@ -115,15 +115,13 @@ async function route(
   }
   if (top === "openapi") {
     if (rest === "/openapi/v3") return json(openapiV3Index());
-    if (rest === "/openapi/v2") {
-      const accept = req.headers.get("accept") ?? "";
-      if (accept.includes("protobuf") && !accept.includes("json")) throw pathNotFound();
-      return json(openapiV2());
-    }
+    if (rest === "/openapi/v2") return openapiV2(req);
     const m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/(.+\/.+))$/.exec(rest);
-    const doc = m ? openapiV3Document(m[1] ?? m[2] ?? "") : null;
-    return discoveryOr404(doc);
+    const doc = m ? openapiV3Document(m[1] ?? m[2] ?? "", url) : null;
+    if (!doc) throw pathNotFound();
+    return doc;
   }
+  if (rest === "/swagger-2.0.0.pb-v1") return openapiV2(req);
   throw pathNotFound();
 }
 

@@ -1,83 +1,120 @@
 import { createHash } from "node:crypto";
-import { groupVersions, kinds } from "../../kube/kinds/index.ts";
-import { apiVersionOf } from "../../kube/kinds/kind.ts";
+import { kinds } from "../../kube/kinds/index.ts";
+import { type OpenApiDocuments, openApiDocuments } from "../../kube/openapi/documents.ts";
+import { gnosticDocument } from "../../kube/openapi/gnostic.ts";
+import { reviewResources } from "../../kube/reviews/resources.ts";
 
 /**
- * The OpenAPI v3 documents kubectl reads before create and apply. Each kind's object path has a
- * PATCH operation with its group-version-kind and a `fieldValidation` parameter, which tells
- * kubectl the server validates fields itself (so it does not validate on the client).
+ * The OpenAPI documents, as kube-apiserver serves them: /openapi/v2 (Swagger 2.0, in JSON or as
+ * gnostic's protobuf, which kubectl up to 1.28 reads for client-side apply, validation and
+ * `explain`) and /openapi/v3 (an index, then one document per group version, which kubectl 1.27
+ * and later read). Built once, on first use, from the generated definitions (kube/openapi/).
  */
-function documentFor(group: string, version: string): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  for (const k of kinds.filter((x) => x.group === group && x.version === version)) {
-    const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    const path = k.namespaced
-      ? `${prefix}/namespaces/{namespace}/${k.resource}/{name}`
-      : `${prefix}/${k.resource}/{name}`;
-    const gvk = { group, version, kind: k.kind };
-    const params = ["dryRun", "fieldManager", "fieldValidation", "force"].map((name) => ({
-      name,
-      in: "query",
-      schema: { type: name === "force" ? "boolean" : "string" },
-      uniqueItems: true,
-    }));
-    paths[path] = {
-      get: {
-        "x-kubernetes-action": "get",
-        "x-kubernetes-group-version-kind": gvk,
-        responses: { "200": { description: "OK" } },
-      },
-      put: {
-        "x-kubernetes-action": "put",
-        "x-kubernetes-group-version-kind": gvk,
-        parameters: params,
-        responses: { "200": { description: "OK" } },
-      },
-      patch: {
-        "x-kubernetes-action": "patch",
-        "x-kubernetes-group-version-kind": gvk,
-        parameters: params,
-        responses: { "200": { description: "OK" } },
-      },
-      delete: {
-        "x-kubernetes-action": "delete",
-        "x-kubernetes-group-version-kind": gvk,
-        responses: { "200": { description: "OK" } },
-      },
-    };
-  }
-  return {
-    openapi: "3.0.0",
-    info: { title: "Kubernetes", version: "v1.32.0" },
-    paths,
-    components: { schemas: {} },
-  };
+interface Served {
+  docs: OpenApiDocuments;
+  v2Json: string;
+  v2Protobuf: Uint8Array<ArrayBuffer>;
+  v2Etag: string;
+  v3Json: Map<string, { body: string; hash: string }>;
 }
 
-const documents = new Map(groupVersions().map((gv) => [apiVersionOf(gv), documentFor(gv.group, gv.version)]));
-const hashes = new Map(
-  [...documents].map(([gv, doc]) => [
-    gv,
-    createHash("sha512").update(JSON.stringify(doc)).digest("hex").slice(0, 128).toUpperCase(),
-  ]),
-);
+let served: Served | undefined;
+
+const hashOf = (bytes: string | Uint8Array) => createHash("sha512").update(bytes).digest("hex").toUpperCase();
+
+function documents(): Served {
+  if (served) return served;
+  const docs = openApiDocuments([...kinds, ...reviewResources]);
+  const v2Json = JSON.stringify(docs.v2);
+  const v3Json = new Map(
+    [...docs.v3].map(([gv, doc]) => {
+      const body = JSON.stringify(doc);
+      return [gv, { body, hash: hashOf(body).slice(0, 128) }];
+    }),
+  );
+  served = {
+    docs,
+    v2Json,
+    v2Protobuf: new Uint8Array(gnosticDocument(docs.v2)),
+    v2Etag: `"${hashOf(v2Json)}"`,
+    v3Json,
+  };
+  return served;
+}
+
+/** The protobuf form's media type, as the API server names it in Content-Type. */
+const protobufV2 = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+/** The spellings of it an Accept header may use ('@' is the older one, kubectl's). */
+const protobufV2Subtypes = [
+  "com.github.proto-openapi.spec.v2@v1.0+protobuf",
+  "com.github.proto-openapi.spec.v2.v1.0+protobuf",
+];
+
+/**
+ * The form an Accept header asks for, as kube-openapi's handler picks it: the clauses by
+ * quality, the first that JSON or the protobuf form matches; null when none does (406).
+ */
+function negotiateV2(accept: string): "json" | "protobuf" | null {
+  const clauses = (accept || "*/*")
+    .split(",")
+    .map((part, index) => {
+      const [type = "", ...params] = part.split(";").map((p) => p.trim());
+      const q = Number(params.find((p) => p.startsWith("q="))?.slice(2) ?? 1);
+      const [main = "", sub = ""] = type.split("/");
+      return { main, sub, q: Number.isNaN(q) ? 0 : q, index };
+    })
+    .filter((c) => c.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { main, sub } of clauses) {
+    if (main !== "application" && main !== "*") continue;
+    if (sub === "json" || sub === "*") return "json";
+    if (protobufV2Subtypes.includes(sub)) return "protobuf";
+  }
+  return null;
+}
+
+/** GET /openapi/v2 (and /swagger-2.0.0.pb-v1, its older name): JSON, or protobuf when asked. */
+export function openapiV2(req: Request): Response {
+  const { v2Json, v2Protobuf, v2Etag } = documents();
+  const form = negotiateV2(req.headers.get("accept") ?? "");
+  if (!form) return new Response(null, { status: 406, headers: { vary: "Accept" } });
+  const headers = { etag: v2Etag, vary: "Accept" };
+  if (req.headers.get("if-none-match") === v2Etag) return new Response(null, { status: 304, headers });
+  if (form === "protobuf")
+    return new Response(v2Protobuf, { headers: { ...headers, "content-type": protobufV2 } });
+  return new Response(v2Json, { headers: { ...headers, "content-type": "application/json" } });
+}
+
+/** The /openapi/v3 path of a group version: "api/v1", "apis/apps/v1". */
+const v3Key = (gv: string) => (gv.includes("/") ? `apis/${gv}` : `api/${gv}`);
 
 /** GET /openapi/v3: where each group version's document is. */
 export function openapiV3Index(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const gv of documents.keys()) {
-    const key = gv.includes("/") ? `apis/${gv}` : `api/${gv}`;
-    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hashes.get(gv)}` };
-  }
+  for (const [gv, { hash }] of documents().v3Json)
+    paths[v3Key(gv)] = { serverRelativeURL: `/openapi/v3/${v3Key(gv)}?hash=${hash}` };
   return { paths };
 }
 
-/** GET /openapi/v3/api/v1 or /openapi/v3/apis/<group>/<version>. */
-export function openapiV3Document(groupVersion: string): Record<string, unknown> | null {
-  return documents.get(groupVersion) ?? null;
+/**
+ * GET /openapi/v3/api/v1 or /openapi/v3/apis/<group>/<version>; null for a group version not
+ * served. Asked for with the current hash, the answer may be cached for good, as the API
+ * server's is.
+ */
+export function openapiV3Document(groupVersion: string, url: URL): Response | null {
+  const found = documents().v3Json.get(groupVersion);
+  if (!found) return null;
+  const immutable = url.searchParams.get("hash") === found.hash;
+  return new Response(found.body, {
+    headers: {
+      "content-type": "application/json",
+      etag: `"${found.hash}"`,
+      "cache-control": immutable ? "public, immutable" : "no-cache, private",
+    },
+  });
 }
 
-/** GET /openapi/v2 (JSON): a minimal Swagger 2.0 document. */
-export function openapiV2(): Record<string, unknown> {
-  return { swagger: "2.0", info: { title: "Kubernetes", version: "v1.32.0" }, paths: {}, definitions: {} };
+/** The documents themselves, for tests and tools. */
+export function openApiDocumentsServed(): OpenApiDocuments {
+  return documents().docs;
 }

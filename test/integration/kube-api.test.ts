@@ -52,6 +52,29 @@ describe("version and discovery", () => {
     expect(patch["x-kubernetes-group-version-kind"]).toEqual({ group: "", version: "v1", kind: "Namespace" });
     expect(patch.parameters.map((p: { name: string }) => p.name)).toContain("fieldValidation");
   });
+
+  it("serves OpenAPI v2 as JSON or as gnostic protobuf, by Accept, with an ETag", async () => {
+    const asJson = await kube("/openapi/v2");
+    expect(asJson.headers.get("content-type")).toBe("application/json");
+    const doc = await asJson.json();
+    expect(doc.swagger).toBe("2.0");
+    expect(doc.definitions["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "apps", kind: "Deployment", version: "v1" },
+    ]);
+    // kubectl 1.27's Accept: the protobuf form first, JSON as a fallback.
+    const accept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf, application/json;q=0.9";
+    const asProtobuf = await kube("/openapi/v2", { headers: { accept } });
+    expect(asProtobuf.headers.get("content-type")).toBe(
+      "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+    );
+    const bytes = new Uint8Array(await asProtobuf.arrayBuffer());
+    expect(bytes[0]).toBe(0x0a); // field 1 (swagger), length-delimited
+    const etag = asProtobuf.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^"[0-9A-F]{128}"$/);
+    expect((await kube("/openapi/v2", { headers: { accept, "if-none-match": etag } })).status).toBe(304);
+    expect((await kube("/openapi/v2", { headers: { accept: "text/html" } })).status).toBe(406);
+    expect((await kube("/swagger-2.0.0.pb-v1", { headers: { accept } })).status).toBe(200);
+  });
 });
 
 describe("authorization", () => {
