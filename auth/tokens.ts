@@ -7,11 +7,22 @@ export const userAudience = "kubesandbox:user";
 /** Audience of sandbox tokens (kubeconfigs). */
 export const sandboxAudience = "kubesandbox:sandbox";
 
-/** What a verified token says; `sandboxId` only for sandbox tokens. */
+/** The service account a token was requested for (TokenRequest), as its `kubernetes.io` claim names it. */
+export interface ServiceAccountClaim {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/**
+ * What a verified token says; `sandboxId` only for sandbox tokens, `serviceAccount` only for the
+ * sandbox tokens a TokenRequest made (whose `userId` is the sandbox's owner).
+ */
 export interface TokenClaims {
   tokenId: string;
   userId: string;
   sandboxId: string | null;
+  serviceAccount?: ServiceAccountClaim;
 }
 
 /** A token to sign: its id (the revocable `jti`), whom it is for, and its lifetime. */
@@ -19,6 +30,8 @@ export interface TokenSpec {
   tokenId: string;
   userId: string;
   sandboxId: string | null;
+  /** For a service account's token: which one (a sandbox token then). */
+  serviceAccount?: ServiceAccountClaim;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -45,7 +58,17 @@ function hmacKey(key: Uint8Array): Promise<CryptoKey> {
  * kubeconfig can be handed out again without storing the token itself.
  */
 export async function signToken(key: Uint8Array, spec: TokenSpec): Promise<string> {
-  return new SignJWT(spec.sandboxId ? { sbx: spec.sandboxId } : {})
+  const account = spec.serviceAccount;
+  // A service account's token names it as the API server's do, under "kubernetes.io".
+  const claims = account
+    ? {
+        "kubernetes.io": {
+          namespace: account.namespace,
+          serviceaccount: { name: account.name, uid: account.uid },
+        },
+      }
+    : {};
+  return new SignJWT(spec.sandboxId ? { sbx: spec.sandboxId, ...claims } : {})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(issuer)
     .setAudience(spec.sandboxId ? sandboxAudience : userAudience)
@@ -94,7 +117,14 @@ export async function verifyToken(
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return null;
     const sandboxId = typeof payload.sbx === "string" ? payload.sbx : null;
     if ((payload.aud === sandboxAudience) !== (sandboxId !== null)) return null;
-    const claims = { tokenId: payload.jti, userId: payload.sub, sandboxId };
+    const account = serviceAccountClaim(payload["kubernetes.io"]);
+    if (account === null || (account && !sandboxId)) return null;
+    const claims = {
+      tokenId: payload.jti,
+      userId: payload.sub,
+      sandboxId,
+      ...(account ? { serviceAccount: account } : {}),
+    };
     // Ours always carry one audience and an expiry; anything else is verified every time.
     if (typeof payload.aud === "string" && typeof payload.exp === "number") {
       if (memo.size >= maxVerified) memo.delete(memo.keys().next().value as string);
@@ -104,4 +134,13 @@ export async function verifyToken(
   } catch {
     return null;
   }
+}
+
+/** The `kubernetes.io` claim's service account; undefined when absent, null when malformed. */
+function serviceAccountClaim(claim: unknown): ServiceAccountClaim | undefined | null {
+  if (claim === undefined) return undefined;
+  const c = claim as { namespace?: unknown; serviceaccount?: { name?: unknown; uid?: unknown } } | null;
+  const [namespace, name, uid] = [c?.namespace, c?.serviceaccount?.name, c?.serviceaccount?.uid];
+  if (typeof namespace !== "string" || typeof name !== "string" || typeof uid !== "string") return null;
+  return { namespace, name, uid };
 }

@@ -1,5 +1,16 @@
-import { groupVersions, kinds } from "../../kube/kinds/index.ts";
+import { kinds as storedKinds } from "../../kube/kinds/index.ts";
 import { apiVersionOf } from "../../kube/kinds/kind.ts";
+import { reviewResources } from "../../kube/reviews/resources.ts";
+
+/** Every resource discovery lists: the stored kinds, then the reviews (served without storage). */
+const kinds = [...storedKinds, ...reviewResources];
+
+/** The group versions served, in discovery order: "v1" first. */
+function groupVersions(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const k of kinds) seen.set(apiVersionOf(k), { group: k.group, version: k.version });
+  return [...seen.values()];
+}
 
 /** What /version answers: Kubernetes 1.32, which kubectl's dispatcher picks its client by. */
 export const versionInfo = {

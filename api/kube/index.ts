@@ -4,11 +4,14 @@ import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
+import { reviewResources } from "../../kube/reviews/resources.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
+import { handleReview } from "./reviews.ts";
 
 /** What the Kubernetes API needs from the service. */
 export interface KubeApiDeps {
@@ -54,8 +57,8 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       const token = bearer(req);
       const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
-      await authorizeSandbox(deps.database, deps.signingKey, token, id);
-      return await route({ ...deps, sandboxId: id }, req, url, rest);
+      const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
+      return await route({ ...deps, sandboxId: id, caller }, req, url, rest);
     } catch (err) {
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
     }
@@ -92,12 +95,7 @@ async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Pro
   return claims.sandboxId;
 }
 
-async function route(
-  ctx: KubeApiDeps & { sandboxId: string },
-  req: Request,
-  url: URL,
-  rest: string,
-): Promise<Response> {
+async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: string): Promise<Response> {
   const segments = rest.split("/").filter(Boolean);
   const [top, ...more] = segments;
   if (top === "api") {
@@ -131,14 +129,21 @@ function discoveryOr404(body: Record<string, unknown> | null): Response {
 }
 
 async function resourceRequest(
-  ctx: KubeApiDeps & { sandboxId: string },
+  ctx: KubeRequestContext,
   req: Request,
   url: URL,
   group: string,
   version: string,
   segments: string[],
 ): Promise<Response> {
+  const review = segments.length === 1 ? reviewKind(group, version, segments[0] ?? "") : undefined;
+  if (review) return handleReview(ctx, req, url, review);
   const parsed = parseResourcePath(group, version, segments);
   if ("unknown" in parsed) throw pathNotFound();
   return handleResource(ctx, req, url, parsed);
+}
+
+/** The review resource (SelfSubjectAccessReview, …) a path names, if any. */
+function reviewKind(group: string, version: string, resource: string) {
+  return reviewResources.find((r) => r.group === group && r.version === version && r.resource === resource);
 }

@@ -25,6 +25,7 @@ import { continueToken, pageOf } from "./paging.ts";
 import type { ResourcePath } from "./resource-path.ts";
 import { json } from "./response.ts";
 import { handleScale } from "./scale.ts";
+import { handleTokenRequest } from "./token-request.ts";
 import { watchResponse } from "./watch.ts";
 
 /** The label and field selectors of a list or watch, parsed and checked. */
@@ -157,6 +158,8 @@ export async function handleResource(
   const method = req.method.toUpperCase();
   const dryRun = isDryRun(url);
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
+  if (path.subresource === "token" && path.kind.resource === "serviceaccounts")
+    return handleTokenRequest(ctx, req, url, path);
   if (path.subresource === "binding" && path.kind.resource === "pods" && path.name) {
     if (method !== "POST") throw methodNotAllowed();
     const body = await readBody(req);
