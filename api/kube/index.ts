@@ -138,9 +138,36 @@ async function resourceRequest(
 ): Promise<Response> {
   const review = segments.length === 1 ? reviewKind(group, version, segments[0] ?? "") : undefined;
   if (review) return handleReview(ctx, req, url, review);
+  if (segments[0] === "watch") return legacyWatch(ctx, req, url, group, version, segments.slice(1));
   const parsed = parseResourcePath(group, version, segments);
   if ("unknown" in parsed) throw pathNotFound();
   return handleResource(ctx, req, url, parsed);
+}
+
+/**
+ * The deprecated `/watch/` paths (`/api/v1/watch/namespaces/<ns>/configmaps[/<name>]`), which
+ * the API server still serves and older clients (Ruby's kubeclient) use: a watch of the list,
+ * narrowed to the one object when a name is given.
+ */
+function legacyWatch(
+  ctx: KubeRequestContext,
+  req: Request,
+  url: URL,
+  group: string,
+  version: string,
+  segments: string[],
+): Promise<Response> {
+  const parsed = parseResourcePath(group, version, segments);
+  if ("unknown" in parsed || parsed.subresource !== null || req.method.toUpperCase() !== "GET")
+    throw pathNotFound();
+  const watchUrl = new URL(url);
+  watchUrl.searchParams.set("watch", "true");
+  if (parsed.name !== null) {
+    const selector = watchUrl.searchParams.get("fieldSelector");
+    const byName = `metadata.name=${parsed.name}`;
+    watchUrl.searchParams.set("fieldSelector", selector ? `${selector},${byName}` : byName);
+  }
+  return handleResource(ctx, req, watchUrl, { ...parsed, name: null });
 }
 
 /** The review resource (SelfSubjectAccessReview, …) a path names, if any. */
