@@ -106,14 +106,28 @@ export interface KubectlResult {
 }
 
 /** Runs the real kubectl with a kubeconfig (and its own cache dir); never throws on a non-zero exit. */
-export async function kubectl(
+export function kubectl(
   kubeconfig: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<KubectlResult> {
-  const cache = join(tmpdir(), "kubesandbox-kubectl-cache");
+  return kubectlAt(kubectlPath, kubeconfig, args, env);
+}
+
+/**
+ * Runs a given kubectl binary (another version than /usr/bin/kubectl's), with a cache dir of
+ * its own per binary; never throws on a non-zero exit.
+ */
+export async function kubectlAt(
+  binary: string,
+  kubeconfig: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<KubectlResult> {
+  const suffix = binary === kubectlPath ? "" : `-${binary.replace(/[^\w.]+/g, "_")}`;
+  const cache = join(tmpdir(), `kubesandbox-kubectl-cache${suffix}`);
   try {
-    const { stdout, stderr } = await run(kubectlPath, [...args, `--cache-dir=${cache}`], {
+    const { stdout, stderr } = await run(binary, [...args, `--cache-dir=${cache}`], {
       env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
       timeout: 30_000,
     });

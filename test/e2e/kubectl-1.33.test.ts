@@ -1,0 +1,3 @@
+import { bundledKubectl, describeKubectl } from "../support/kubectl-suite.ts";
+
+describeKubectl(bundledKubectl(33));
