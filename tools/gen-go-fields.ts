@@ -2,7 +2,9 @@
  * Regenerates go-fields.ts from the Go sources of the Kubernetes API types: the facts about their JSON
  * form that the .proto files do not carry.
  * - Which scalar fields keep a zero value in JSON: Go pointers (*int32, *bool, *string, ...) and
- *   fields without omitempty. Go's protobuf marshallers write every non-pointer field even when it is
+ *   fields without omitempty.
+ * - Which slice and map fields are omitempty: Go leaves them out of its JSON when empty, so a `{}`
+ *   or `[]` a client sent is not in the object the API server answers with. Go's protobuf marshallers write every non-pointer field even when it is
  *   zero, so only this list tells `replicas: 0` (kept) from `generation: 0` (dropped by omitempty).
  * - Which fields are embedded with `json:",inline"` (their fields belong to the parent object).
  * - Which JSON names differ from the proto field names.
@@ -31,6 +33,7 @@ const git = (repo: string, ...args: string[]) =>
 
 const root = loadRoot();
 const keepZero: string[] = [];
+const omitEmpty: string[] = [];
 const inline: string[] = [];
 const renames: string[] = [];
 const lists: string[] = [];
@@ -78,6 +81,8 @@ for (const protoPackage of packages) {
       const omitempty = /json:"[^"]*,omitempty/.test(field[2] ?? "");
       const scalar = !protoField.resolvedType && !protoField.repeated && !protoField.map;
       if (scalar && json && (field[1] === "*" || !omitempty)) keepZero.push(name);
+      if ((protoField.repeated || protoField.map) && json && field[1] !== "*" && omitempty)
+        omitEmpty.push(name);
     }
   }
 }
@@ -99,6 +104,11 @@ writeFileSync(
  */
 export const keepZeroFields: ReadonlySet<string> = new Set([
 ${list(keepZero)}
+]);
+
+/** Slice and map fields tagged omitempty: left out of Go's JSON when empty (\`{}\`, \`[]\`). */
+export const omitEmptyFields: ReadonlySet<string> = new Set([
+${list(omitEmpty)}
 ]);
 
 /** Embedded structs tagged \`json:",inline"\`: their JSON fields are merged into the parent object. */
@@ -126,7 +136,7 @@ const unmatched = (namespace: protobuf.NamespaceBase): string[] =>
     ...(child instanceof protobuf.Namespace || child instanceof protobuf.Type ? unmatched(child) : []),
   ]);
 console.log(
-  `${keepZero.length} keep-zero, ${inline.length} inline, ${renames.length} renamed, ${lists.length} list`,
+  `${keepZero.length} keep-zero, ${omitEmpty.length} omit-empty, ${inline.length} inline, ${renames.length} renamed, ${lists.length} list`,
 );
 console.log(
   `proto fields with no Go field:\n  ${unmatched(root)

@@ -25,6 +25,13 @@ export const versionInfo = {
   platform: "linux/amd64",
 };
 
+const served = new Set(groupVersions().map(apiVersionOf));
+
+/** Whether a group version is served at all (a path under one that is not has no handler). */
+export function servesGroupVersion(group: string, version: string): boolean {
+  return served.has(apiVersionOf({ group, version }));
+}
+
 /** GET /api: the legacy core group's versions. */
 export function apiVersions(): Record<string, unknown> {
   return {

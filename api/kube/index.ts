@@ -6,7 +6,14 @@ import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { reviewResources } from "../../kube/reviews/resources.ts";
 import type { KubeRequestContext } from "./context.ts";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  servesGroupVersion,
+  versionInfo,
+} from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
@@ -101,13 +108,15 @@ async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: stri
   if (top === "api") {
     if (more.length === 0) return json(apiVersions());
     const [version, ...resource] = more;
+    if (!servesGroupVersion("", version ?? "")) return noHandler();
     if (resource.length === 0) return discoveryOr404(apiResourceList("", version ?? ""));
     return resourceRequest(ctx, req, url, "", version ?? "", resource);
   }
   if (top === "apis") {
     if (more.length === 0) return json(apiGroupList());
     const [group, version, ...resource] = more;
-    if (!version) return discoveryOr404(apiGroup(group ?? ""));
+    if (!version) return apiGroup(group ?? "") ? json(apiGroup(group ?? "")) : noHandler();
+    if (!servesGroupVersion(group ?? "", version)) return noHandler();
     if (resource.length === 0) return discoveryOr404(apiResourceList(group ?? "", version));
     return resourceRequest(ctx, req, url, group ?? "", version, resource);
   }
@@ -121,6 +130,18 @@ async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: stri
   }
   if (rest === "/swagger-2.0.0.pb-v1") return openapiV2(req);
   throw pathNotFound();
+}
+
+/**
+ * What the API server answers for a path no handler serves (a group version it does not serve,
+ * such as autoscaling here): Go's http.NotFound, a text body, which kubectl reports as "the
+ * server could not find the requested resource (post horizontalpodautoscalers.autoscaling)".
+ */
+function noHandler(): Response {
+  return new Response("404 page not found\n", {
+    status: 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
+  });
 }
 
 function discoveryOr404(body: Record<string, unknown> | null): Response {

@@ -143,6 +143,12 @@ class Decoder {
       else if (!scalar || child.type !== "null") delete out[field.json];
       [this.struct, this.fields.length, this.path.length] = [struct, depth, pathDepth];
     }
+    // What the API server answers is Go's encoding of the decoded object: an empty slice or map
+    // tagged omitempty is not in it (`annotations: {}`, `volumes: []`).
+    for (const index of seen) {
+      const field = type.fieldList[index];
+      if (field?.omitEmpty && isEmptyCollection(out[field.json])) delete out[field.json];
+    }
     return out;
   }
 
@@ -264,4 +270,10 @@ class Decoder {
     this.seenStrict.add(message);
     this.strict.push(message);
   }
+}
+
+/** An empty array or object: what omitempty leaves out of Go's JSON for a slice or map. */
+function isEmptyCollection(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return isPlainObject(value) && Object.keys(value).length === 0;
 }

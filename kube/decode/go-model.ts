@@ -5,7 +5,7 @@
  */
 import protobuf from "protobufjs";
 import { apiFolders, loadRoot } from "../protobuf/decode.ts";
-import { inlineFields, jsonNames, listMessages } from "../protobuf/go-fields.ts";
+import { inlineFields, jsonNames, listMessages, omitEmptyFields } from "../protobuf/go-fields.ts";
 import { defaultGoType, goBaseType, goMessageName } from "./go-type-names.ts";
 import { goTypeOverrides, pointerFields, typeMetaMessages } from "./go-types.ts";
 
@@ -39,6 +39,8 @@ export interface GoField {
   type: GoType;
   /** Go pointer: `null` leaves it unset rather than decoding into a zero value. */
   pointer: boolean;
+  /** A slice or map tagged omitempty: Go's JSON leaves it out when empty. */
+  omitEmpty?: boolean;
   /** Position in the flattened field list (encoding/json tracks duplicates by it). */
   index: number;
 }
@@ -99,6 +101,12 @@ export function messageType(fullName: string): GoType {
   return type;
 }
 
+/**
+ * metadata.managedFields stays as sent, empty or not: the field manager tells an empty list (a
+ * reset) from none, as it does on the Go object before encoding, and always writes it itself.
+ */
+const managedFields = "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta.managedFields";
+
 /** The fields of a message, embedded (inline) messages' fields in their place, as Go flattens them. */
 function addFields(message: protobuf.Type, out: GoField[]): void {
   const prefix = message.fullName.slice(1);
@@ -113,6 +121,7 @@ function addFields(message: protobuf.Type, out: GoField[]): void {
       json: jsonNames[id] ?? field.name,
       type: fieldType(field, id),
       pointer: pointerFields.has(id),
+      ...(omitEmptyFields.has(id) && id !== managedFields ? { omitEmpty: true } : {}),
       index: 0,
     });
   }

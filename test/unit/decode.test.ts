@@ -99,3 +99,17 @@ describe("decodeTyped", () => {
     expect(warnings).toEqual(['duplicate field "metadata.name"']);
   });
 });
+
+describe("decodeTyped: what Go's encoding of the decoded object leaves out", () => {
+  const pod = { ...namespaceKind, group: "", version: "v1", kind: "Pod", resource: "pods" };
+  it("drops empty slices and maps tagged omitempty, keeps those that are not, and managedFields as sent", () => {
+    const decoded = decodeTyped(pod, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", labels: {}, annotations: {}, finalizers: [], managedFields: [] },
+      spec: { containers: [], volumes: [], nodeSelector: {} },
+    }) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+    expect(decoded.metadata).toEqual({ name: "p", managedFields: [] });
+    expect(decoded.spec).toEqual({ containers: [] });
+  });
+});
