@@ -148,6 +148,26 @@ async function modify(
   return withWarnings(objectResponse(req, url, path.kind, obj), options.warnings);
 }
 
+/** The API verb of a request on a resource (not a subresource), as the API server's RequestInfo names it. */
+function verbOf(method: string, path: ResourcePath, url: URL): string {
+  const collection = path.name === null;
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      return collection ? (queryBool(url, "watch") ? "watch" : "list") : "get";
+    case "POST":
+      return "create";
+    case "PUT":
+      return "update";
+    case "PATCH":
+      return "patch";
+    case "DELETE":
+      return collection ? "deletecollection" : "delete";
+    default:
+      return method.toLowerCase();
+  }
+}
+
 /** Serves one request on a resource path, by method and the presence of a name. */
 export async function handleResource(
   ctx: KubeRequestContext,
@@ -157,6 +177,8 @@ export async function handleResource(
 ): Promise<Response> {
   const method = req.method.toUpperCase();
   const dryRun = isDryRun(url);
+  if (path.subresource === null && !path.kind.verbs.includes(verbOf(method, path, url)))
+    throw methodNotAllowed();
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
   if (path.subresource === "token" && path.kind.resource === "serviceaccounts")
     return handleTokenRequest(ctx, req, url, path);

@@ -1,4 +1,6 @@
 import { configMapKind } from "./configmap/index.ts";
+import { customResourceDefinitionKind } from "./customresourcedefinition/index.ts";
+import { daemonSetKind } from "./daemonset/index.ts";
 import { deploymentKind } from "./deployment/index.ts";
 import { endpointsKind } from "./endpoints/index.ts";
 import { endpointSliceKind } from "./endpointslice/index.ts";
@@ -32,6 +34,8 @@ export const kinds: Kind[] = [
   replicationControllerKind,
   replicaSetKind,
   deploymentKind,
+  daemonSetKind,
+  customResourceDefinitionKind,
 ];
 
 /** The group versions served, in discovery order: "v1" first. */

@@ -1,4 +1,4 @@
-import { definitionsFrom, type Schema, v3OneOf } from "./definitions.ts";
+import { definitionOf, definitionsFrom, type Schema, v3OneOf } from "./definitions.ts";
 import { resourcePaths, type ServedResource } from "./paths.ts";
 
 /** The OpenAPI documents of the resources served, built once from the generated definitions. */
@@ -30,7 +30,8 @@ function referenced(paths: Schema): string[] {
 export function openApiDocuments(resources: readonly ServedResource[]): OpenApiDocuments {
   const apiVersions = [...new Set(resources.map(apiVersionOf))];
   const byGroupVersion = new Map<string, Schema>();
-  for (const r of resources) {
+  // A kind whose Go types are not among the sources (CustomResourceDefinition) has no document.
+  for (const r of resources.filter((r) => definitionOf(apiVersionOf(r), r.kind))) {
     const gv = apiVersionOf(r);
     byGroupVersion.set(gv, { ...(byGroupVersion.get(gv) ?? {}), ...resourcePaths(r) });
   }

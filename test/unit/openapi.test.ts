@@ -60,7 +60,8 @@ describe("the OpenAPI v2 definitions derived from the Go sources", () => {
   });
 
   it("has a definition, with its kind, for every served resource and its list, and every reference resolves", () => {
-    for (const k of kinds) {
+    // CustomResourceDefinition's Go types are in k8s.io/apiextensions-apiserver, not among the sources.
+    for (const k of kinds.filter((k) => k.kind !== "CustomResourceDefinition")) {
       const group = k.group ? k.group.split(".")[0] : "core";
       const name = `io.k8s.api.${group}.${k.version}.${k.kind}`;
       expect(definitions[name]?.["x-kubernetes-group-version-kind"], name).toEqual([
