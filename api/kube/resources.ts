@@ -15,6 +15,7 @@ import { deleteCollection, deleteObject } from "../../registry/delete.ts";
 import { listKind, readObject } from "../../registry/read.ts";
 import type { Target } from "../../registry/target.ts";
 import { modifyObject, type Subresource } from "../../registry/update.ts";
+import { authorizeResource, verbOf } from "./authorize.ts";
 import { readBody, readPatchBody } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { readDeleteOptions } from "./delete-options.ts";
@@ -148,26 +149,6 @@ async function modify(
   return withWarnings(objectResponse(req, url, path.kind, obj), options.warnings);
 }
 
-/** The API verb of a request on a resource (not a subresource), as the API server's RequestInfo names it. */
-function verbOf(method: string, path: ResourcePath, url: URL): string {
-  const collection = path.name === null;
-  switch (method) {
-    case "GET":
-    case "HEAD":
-      return collection ? (queryBool(url, "watch") ? "watch" : "list") : "get";
-    case "POST":
-      return "create";
-    case "PUT":
-      return "update";
-    case "PATCH":
-      return "patch";
-    case "DELETE":
-      return collection ? "deletecollection" : "delete";
-    default:
-      return method.toLowerCase();
-  }
-}
-
 /** Serves one request on a resource path, by method and the presence of a name. */
 export async function handleResource(
   ctx: KubeRequestContext,
@@ -177,8 +158,17 @@ export async function handleResource(
 ): Promise<Response> {
   const method = req.method.toUpperCase();
   const dryRun = isDryRun(url);
-  if (path.subresource === null && !path.kind.verbs.includes(verbOf(method, path, url)))
-    throw methodNotAllowed();
+  const verb = verbOf(method, url, path.name, path.subresource);
+  await authorizeResource(ctx, {
+    verb,
+    group: path.kind.group,
+    version: path.kind.version,
+    resource: path.kind.resource,
+    ...(path.subresource ? { subresource: path.subresource } : {}),
+    ...(path.namespace ? { namespace: path.namespace } : {}),
+    ...(path.name ? { name: path.name } : {}),
+  });
+  if (path.subresource === null && !path.kind.verbs.includes(verb)) throw methodNotAllowed();
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
   if (path.subresource === "token" && path.kind.resource === "serviceaccounts")
     return handleTokenRequest(ctx, req, url, path);

@@ -7,6 +7,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import { selfSubjectAccessReviewKind, selfSubjectRulesReviewKind } from "../../kube/reviews/resources.ts";
 import { rulesAllow } from "../../kube/reviews/rules.ts";
 import type { SelfSubjectAccessReview, SelfSubjectRulesReview } from "../../kube/types/authorization-v1.ts";
+import { authorizeResource, verbOf } from "./authorize.ts";
 import { readBody } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
@@ -24,6 +25,12 @@ export async function handleReview(
   url: URL,
   kind: Kind,
 ): Promise<Response> {
+  await authorizeResource(ctx, {
+    verb: verbOf(req.method, url, null, null),
+    group: kind.group,
+    version: kind.version,
+    resource: kind.resource,
+  });
   if (req.method.toUpperCase() !== "POST") throw methodNotAllowed();
   const decode = writeDecodeOptions(url, "CreateOptions");
   const body = await readBody(req);

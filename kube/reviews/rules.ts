@@ -1,3 +1,4 @@
+import { forbidden, qualifiedResource, type StatusError } from "../errors.ts";
 import type {
   NonResourceAttributes,
   NonResourceRule,
@@ -93,3 +94,22 @@ export const clusterAdminRules: Rules = {
   resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
   nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
 };
+
+/**
+ * The 403 the API server's authorization filter answers when RBAC denies a resource request:
+ * `pods "x" is forbidden: User "u" cannot get resource "pods" in API group "" in the namespace "ns"`.
+ */
+export function forbiddenByRbac(username: string, a: ResourceAttributes): StatusError {
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : (a.resource ?? "");
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : "at the cluster scope";
+  const reason = `User "${username}" cannot ${a.verb} resource "${resource}" in API group "${a.group ?? ""}" ${scope}`;
+  const subject = qualifiedResource(a.group ?? "", a.resource ?? "");
+  return forbidden(
+    a.name ? `${subject} "${a.name}" is forbidden: ${reason}` : `${subject} is forbidden: ${reason}`,
+    {
+      ...(a.name ? { name: a.name } : {}),
+      ...(a.group ? { group: a.group } : {}),
+      kind: a.resource ?? "",
+    },
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nonResourceRuleAllows, resourceRuleAllows } from "../../kube/reviews/rules.ts";
+import { forbiddenByRbac, nonResourceRuleAllows, resourceRuleAllows } from "../../kube/reviews/rules.ts";
 
 describe("RBAC rule matching (ResourceRuleAllows, NonResourceRuleAllows)", () => {
   const podsReader = { verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "pods/log"] };
@@ -40,5 +40,29 @@ describe("RBAC rule matching (ResourceRuleAllows, NonResourceRuleAllows)", () =>
     expect(nonResourceRuleAllows({ verbs: ["get"], nonResourceURLs: urls }, { verb: "get", path })).toBe(
       allowed,
     );
+  });
+});
+
+describe("the 403 of an RBAC denial", () => {
+  it.each([
+    [
+      { verb: "list", resource: "pods", namespace: "default" },
+      'pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "default"',
+    ],
+    [
+      { verb: "get", group: "apps", resource: "deployments", name: "web", namespace: "ns" },
+      'deployments.apps "web" is forbidden: User "u" cannot get resource "deployments" in API group "apps" in the namespace "ns"',
+    ],
+    [
+      { verb: "create", resource: "pods", subresource: "exec", name: "p", namespace: "default" },
+      'pods "p" is forbidden: User "u" cannot create resource "pods/exec" in API group "" in the namespace "default"',
+    ],
+    [
+      { verb: "delete", resource: "nodes", name: "n" },
+      'nodes "n" is forbidden: User "u" cannot delete resource "nodes" in API group "" at the cluster scope',
+    ],
+  ])("%j", (attributes, message) => {
+    const err = forbiddenByRbac("u", attributes);
+    expect([err.code, err.message]).toEqual([403, message]);
   });
 });
