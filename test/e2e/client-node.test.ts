@@ -1,5 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
+import {
+  ApisApi,
+  AppsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  loadYaml,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+} from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandbox } from "../support/service.ts";
 
@@ -72,5 +85,48 @@ describe("@kubernetes/client-node against a sandbox, with the kubeconfig as hand
     await core.createNamespace({ body: { metadata: { name: "watched-by-client" } } });
     await done;
     expect(seen).toEqual(["ADDED watched-by-client"]);
+  });
+
+  it("discovers the API groups, then creates a deployment from YAML through the generic object client", async () => {
+    const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
+    expect(groups.groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(["apps", "authorization.k8s.io", "authentication.k8s.io"]),
+    );
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const manifest = loadYaml<KubernetesObject>(
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: {name: from-yaml, namespace: default}",
+        "spec:",
+        "  replicas: 1",
+        "  selector: {matchLabels: {app: from-yaml}}",
+        "  template:",
+        "    metadata: {labels: {app: from-yaml}}",
+        "    spec: {containers: [{name: web, image: 'nginx:1.27'}]}",
+      ].join("\n"),
+    );
+    const created = await objects.create(manifest);
+    expect(created.metadata?.uid).toBeTruthy();
+    const read = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: "from-yaml", namespace: "default" });
+    expect(read.spec?.replicas).toBe(1);
+    await objects.delete(manifest);
+  });
+
+  it("asks what it may do and who it is", async () => {
+    const review = await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+      body: { spec: { resourceAttributes: { verb: "delete", resource: "pods", namespace: "default" } } },
+    });
+    expect(review.status?.allowed).toBe(true);
+    const who = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    expect(who.status?.userInfo?.groups).toEqual(["system:masters", "system:authenticated"]);
+    const token = await core.createNamespacedServiceAccountToken({
+      name: "default",
+      namespace: "default",
+      body: { spec: { expirationSeconds: 600 } },
+    });
+    expect(token.status?.token).toMatch(/^eyJ/);
   });
 });

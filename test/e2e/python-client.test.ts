@@ -12,7 +12,7 @@ const script = join(import.meta.dirname, "..", "fixtures", "python", "client_che
 const cluster = useSandbox("python");
 
 describe("the official Python kubernetes client against a sandbox", () => {
-  it("lists, creates, patches, reads errors and watches with the kubeconfig as handed out", async () => {
+  it("lists, creates, patches, reads errors, watches, reviews access, requests tokens and discovers with the kubeconfig as handed out", async () => {
     const { stdout } = await run(python, [script, cluster.sandbox.path], { timeout: 30_000 });
     const seen = JSON.parse(stdout);
     expect(seen.nodes).toEqual(["node-1", "node-2", "node-3"]);
@@ -21,5 +21,9 @@ describe("the official Python kubernetes client against a sandbox", () => {
     expect(seen.missing_status).toBe(404);
     expect(seen.missing_reason).toBe("NotFound");
     expect(seen.watch).toEqual(["ADDED watched-from-python"]);
+    expect(seen.deployment_replicas).toBe(1);
+    expect(seen.can_create_pods).toBe(true);
+    expect(seen.token_prefix).toBe("eyJ");
+    expect(seen.dynamic_deployments).toEqual(["from-python"]);
   });
 });
