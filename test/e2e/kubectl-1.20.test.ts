@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describeKubectl } from "../support/kubectl-suite.ts";
 
-// Debian's kubernetes-client (1.20), unpacked by .ci/run into .ci/tools.
+// Debian's kubernetes-client (1.20), unpacked by .ci/install-clients into .ci/tools.
 describeKubectl({
   minor: 20,
   binary: resolve(
@@ -15,5 +15,5 @@ describeKubectl({
     "bin",
     "kubectl",
   ),
-  source: "Debian's kubernetes-client, unpacked by .ci/run",
+  source: "Debian's kubernetes-client, unpacked by .ci/install-clients",
 });
