@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { useSandbox } from "../support/service.ts";
 
 const run = promisify(execFile);
-// Debian's python3-kubernetes lives with Debian's own Python (.ci/run installs it when absent).
+// Debian's python3-kubernetes lives with Debian's own Python (.ci/install-clients installs it when absent).
 const python = "/usr/bin/python3";
 const script = join(import.meta.dirname, "..", "fixtures", "python", "client_check.py");
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { useSandbox } from "../support/service.ts";
 
 const run = promisify(execFile);
-// Debian's ruby-kubeclient, for Debian's Ruby (.ci/run installs both).
+// Debian's ruby-kubeclient, for Debian's Ruby (.ci/install-clients installs both).
 const ruby = "/usr/bin/ruby";
 const script = join(import.meta.dirname, "..", "fixtures", "ruby", "client_check.rb");
 

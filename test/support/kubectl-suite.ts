@@ -80,7 +80,7 @@ export function describeKubectl(version: KubectlVersion): void {
   beforeAll(async () => {
     if (!existsSync(version.binary))
       throw new Error(
-        `kubectl 1.${version.minor} is not at ${version.binary} (${version.source}): run .ci/run`,
+        `kubectl 1.${version.minor} is not at ${version.binary} (${version.source}): run .ci/install-clients`,
       );
     await writeFile(file("web.yaml"), deployment("nginx:1.27"));
     await writeFile(file("web-2.yaml"), deployment("nginx:1.28", 3));
