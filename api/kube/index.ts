@@ -121,10 +121,10 @@ async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: stri
     return resourceRequest(ctx, req, url, group ?? "", version, resource);
   }
   if (top === "openapi") {
-    if (rest === "/openapi/v3") return json(openapiV3Index());
+    if (rest === "/openapi/v3") return json(await openapiV3Index());
     if (rest === "/openapi/v2") return openapiV2(req);
     const m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/(.+\/.+))$/.exec(rest);
-    const doc = m ? openapiV3Document(m[1] ?? m[2] ?? "", url) : null;
+    const doc = m ? await openapiV3Document(m[1] ?? m[2] ?? "", url) : null;
     if (!doc) throw pathNotFound();
     return doc;
   }
