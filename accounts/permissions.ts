@@ -15,23 +15,34 @@ export interface Permissions extends Rules {
  * AlwaysAllow). Every caller also has what the default roles give every authenticated user.
  */
 export function permissionsOf(caller: SandboxCaller): Permissions {
-  const union = (grant: Rules, grantedBy: string): Permissions => ({
+  switch (caller.kind) {
+    case "login":
+      return ownerLogin;
+    case "sandbox":
+      return sandboxToken;
+    case "serviceaccount":
+      return serviceAccountToken;
+  }
+}
+
+/** A grant with what every authenticated user has; built once, as every request asks. */
+function withEveryone(grant: Rules, grantedBy: string): Permissions {
+  return {
     resourceRules: [...grant.resourceRules, ...everyoneRules.resourceRules],
     nonResourceRules: [...grant.nonResourceRules, ...everyoneRules.nonResourceRules],
     grantedBy,
-  });
-  switch (caller.kind) {
-    case "login":
-      return union(
-        clusterAdminRules,
-        "kubesandbox: the owner's login token is cluster-admin of the owner's sandboxes",
-      );
-    case "sandbox":
-      return union(clusterAdminRules, "kubesandbox: a sandbox token is cluster-admin of its sandbox");
-    case "serviceaccount":
-      return union(
-        clusterAdminRules,
-        "kubesandbox: a sandbox serves no RBAC; its service accounts' tokens are cluster-admin of it",
-      );
-  }
+  };
 }
+
+const ownerLogin = withEveryone(
+  clusterAdminRules,
+  "kubesandbox: the owner's login token is cluster-admin of the owner's sandboxes",
+);
+const sandboxToken = withEveryone(
+  clusterAdminRules,
+  "kubesandbox: a sandbox token is cluster-admin of its sandbox",
+);
+const serviceAccountToken = withEveryone(
+  clusterAdminRules,
+  "kubesandbox: a sandbox serves no RBAC; its service accounts' tokens are cluster-admin of it",
+);
