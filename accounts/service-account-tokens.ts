@@ -9,6 +9,8 @@ export interface ServiceAccountTokenSpec {
   userId: string;
   sandboxId: string;
   serviceAccount: ServiceAccountClaim;
+  /** Who the token is for (TokenRequest's spec.audiences): the API server's, or others. */
+  audiences: string[];
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -31,6 +33,7 @@ export async function issueServiceAccountToken(
     userId,
     sandboxId,
     serviceAccount: spec.serviceAccount,
+    audiences: spec.audiences,
     issuedAt,
     expiresAt,
   });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
+import { apiAudiences } from "../kube/kinds/serviceaccount/token-request.ts";
 
 const issuer = "kubesandbox";
 /** Audience of login tokens (GraphQL). */
@@ -30,8 +31,9 @@ export interface TokenSpec {
   tokenId: string;
   userId: string;
   sandboxId: string | null;
-  /** For a service account's token: which one (a sandbox token then). */
+  /** For a service account's token: which one (a sandbox token then), and its audiences. */
   serviceAccount?: ServiceAccountClaim;
+  audiences?: string[];
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -71,7 +73,7 @@ export async function signToken(key: Uint8Array, spec: TokenSpec): Promise<strin
   return new SignJWT(spec.sandboxId ? { sbx: spec.sandboxId, ...claims } : {})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(issuer)
-    .setAudience(spec.sandboxId ? sandboxAudience : userAudience)
+    .setAudience(account ? (spec.audiences ?? apiAudiences) : spec.sandboxId ? sandboxAudience : userAudience)
     .setSubject(spec.userId)
     .setJti(spec.tokenId)
     .setIssuedAt(Math.floor(spec.issuedAt.getTime() / 1000))
@@ -109,26 +111,23 @@ export async function verifyToken(
   if (known && known.expiresMs > Date.now()) return audience.includes(known.audience) ? known.claims : null;
   if (known) memo.delete(digest);
   try {
-    const { payload } = await jwtVerify(token, await hmacKey(key), {
-      issuer,
-      audience,
-      algorithms: ["HS256"],
-    });
+    const { payload } = await jwtVerify(token, await hmacKey(key), { issuer, algorithms: ["HS256"] });
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return null;
     const sandboxId = typeof payload.sbx === "string" ? payload.sbx : null;
-    if ((payload.aud === sandboxAudience) !== (sandboxId !== null)) return null;
     const account = serviceAccountClaim(payload["kubernetes.io"]);
     if (account === null || (account && !sandboxId)) return null;
+    const tokenAudience = audienceOf(payload.aud, account !== undefined);
+    if (!tokenAudience || !audience.includes(tokenAudience)) return null;
+    if ((tokenAudience === sandboxAudience) !== (sandboxId !== null)) return null;
     const claims = {
       tokenId: payload.jti,
       userId: payload.sub,
       sandboxId,
       ...(account ? { serviceAccount: account } : {}),
     };
-    // Ours always carry one audience and an expiry; anything else is verified every time.
-    if (typeof payload.aud === "string" && typeof payload.exp === "number") {
+    if (typeof payload.exp === "number") {
       if (memo.size >= maxVerified) memo.delete(memo.keys().next().value as string);
-      memo.set(digest, { claims, audience: payload.aud, expiresMs: payload.exp * 1000 });
+      memo.set(digest, { claims, audience: tokenAudience, expiresMs: payload.exp * 1000 });
     }
     return claims;
   } catch {
@@ -143,4 +142,17 @@ function serviceAccountClaim(claim: unknown): ServiceAccountClaim | undefined | 
   const [namespace, name, uid] = [c?.namespace, c?.serviceaccount?.name, c?.serviceaccount?.uid];
   if (typeof namespace !== "string" || typeof name !== "string" || typeof uid !== "string") return null;
   return { namespace, name, uid };
+}
+
+/**
+ * Which of ours a token's `aud` makes it: a login or sandbox token names one audience; a service
+ * account's token is a sandbox token when its audiences include the API server's (as the API
+ * server accepts only tokens meant for it: one requested for "vault" is not), else none.
+ */
+function audienceOf(aud: unknown, serviceAccount: boolean): string | null {
+  if (serviceAccount) {
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    return audiences.some((a) => apiAudiences.includes(a)) ? sandboxAudience : null;
+  }
+  return typeof aud === "string" ? aud : null;
 }

@@ -53,6 +53,7 @@ export async function handleTokenRequest(
     userId: ctx.caller.userId,
     sandboxId: ctx.sandboxId,
     serviceAccount: { namespace, name: path.name, uid: account.metadata.uid ?? "" },
+    audiences: request.spec?.audiences ?? [],
     issuedAt,
     expiresAt,
   });

@@ -178,6 +178,13 @@ describe("TokenRequest", () => {
     expect((await t.kube(sb.sandboxId, token, "/api/v1/namespaces")).status).toBe(401);
   });
 
+  it("makes a token for other audiences, which the sandbox does not take", async () => {
+    const res = await request("default", { audiences: ["vault"] });
+    const body = await res.json();
+    expect(body.spec.audiences).toEqual(["vault"]);
+    expect((await t.kube(sb.sandboxId, body.status.token, "/api/v1/namespaces")).status).toBe(401);
+  });
+
   it("refuses what the API server refuses: a missing account, too short a duration, an unbindable kind", async () => {
     const missing = await request("nope");
     expect(missing.status).toBe(404);

@@ -55,3 +55,33 @@ describe("token verification", () => {
     expect(await verifyToken(k, login, [sandboxAudience])).toBeNull();
   });
 });
+
+describe("service account tokens", () => {
+  const account = { namespace: "default", name: "robot", uid: "uid-1" };
+  it("are sandbox tokens when meant for the API server, and none of ours when meant for others", async () => {
+    const k = key();
+    const now = Date.now();
+    const forApi = await signToken(k, { ...spec(now, 60), serviceAccount: account });
+    expect(await verifyToken(k, forApi, [sandboxAudience, userAudience])).toEqual({
+      tokenId: "tok-1",
+      userId: "user-1",
+      sandboxId: "sb-1",
+      serviceAccount: account,
+    });
+    const payload = JSON.parse(Buffer.from(forApi.split(".")[1] ?? "", "base64url").toString());
+    expect(payload.aud).toEqual(["https://kubernetes.default.svc.cluster.local"]);
+    expect(payload["kubernetes.io"]).toEqual({
+      namespace: "default",
+      serviceaccount: { name: "robot", uid: "uid-1" },
+    });
+    const forVault = await signToken(k, { ...spec(now, 60), serviceAccount: account, audiences: ["vault"] });
+    expect(await verifyToken(k, forVault, [sandboxAudience, userAudience])).toBeNull();
+    const both = await signToken(k, {
+      ...spec(now, 60),
+      serviceAccount: account,
+      audiences: ["vault", "https://kubernetes.default.svc.cluster.local"],
+    });
+    expect(await verifyToken(k, both, [sandboxAudience])).not.toBeNull();
+    expect(await verifyToken(k, both, [userAudience])).toBeNull();
+  });
+});
