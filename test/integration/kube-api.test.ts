@@ -41,6 +41,17 @@ describe("version and discovery", () => {
     );
     expect((await kube("/apis")).status).toBe(200);
     expect((await kube("/apis/nope/v1")).status).toBe(404);
+    // A group version not served has no handler at all: Go's text 404, as kube-apiserver's.
+    const hpa = await kube("/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", {
+      method: "POST",
+    });
+    expect([hpa.status, hpa.headers.get("content-type"), await hpa.text()]).toEqual([
+      404,
+      "text/plain; charset=utf-8",
+      "404 page not found\n",
+    ]);
+    // A served group version's unknown resource is a Status.
+    expect((await (await kube("/api/v1/foos")).json()).reason).toBe("NotFound");
   });
 
   it("serves OpenAPI v3 with fieldValidation on PATCH, so kubectl validates on the server", async () => {
@@ -442,6 +453,22 @@ describe("watch", () => {
     });
     expect(Number(event.object.metadata.resourceVersion)).toBeGreaterThan(Number(rv));
     await reader.cancel();
+  });
+
+  it("serves the deprecated /watch/ paths: a collection's, and one object's by name", async () => {
+    const list = await (await kube("/api/v1/namespaces")).json();
+    const rv = list.metadata.resourceVersion;
+    const res = await kube(`/api/v1/watch/namespaces/legacy-watched?resourceVersion=${rv}`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await post("/api/v1/namespaces", ns("legacy-other"));
+    await post("/api/v1/namespaces", ns("legacy-watched"));
+    const { value } = await reader.read();
+    const event = JSON.parse(new TextDecoder().decode(value).split("\n")[0]!);
+    expect([event.type, event.object.metadata.name]).toEqual(["ADDED", "legacy-watched"]);
+    await reader.cancel();
+    expect((await kube("/api/v1/watch/namespaces/x/status")).status).toBe(404);
+    expect((await kube("/api/v1/watch/namespaces", { method: "POST" })).status).toBe(404);
   });
 
   it("starts with the current objects when no resourceVersion is given, as Table rows when asked", async () => {
