@@ -84,6 +84,15 @@ async function main(config: Config): Promise<void> {
     feed,
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl, caPem: tls.caPem },
+    graphqlLimits: {
+      maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      maxCost: config.GRAPHQL_MAX_COST,
+      maxDirectives: 20,
+    },
+    corsOrigins: config.CORS_ORIGINS,
     ready: () => ready,
   });
 

@@ -1,51 +1,17 @@
-import { GraphQLError } from "graphql";
-import { AccountError } from "../../accounts/errors.ts";
-import { createSandbox, deleteSandbox, getSandbox, listSandboxes } from "../../accounts/sandboxes.ts";
-import { logIn, revokeToken, signUp } from "../../accounts/users.ts";
-import { type GraphQLContext, requireUser } from "./context.ts";
+import { createSandbox } from "./mutation/create-sandbox.ts";
+import { deleteSandbox } from "./mutation/delete-sandbox.ts";
+import { logIn } from "./mutation/log-in.ts";
+import { logOut } from "./mutation/log-out.ts";
+import { signUp } from "./mutation/sign-up.ts";
+import { me } from "./query/me.ts";
+import { sandbox } from "./query/sandbox.ts";
+import { sandboxes } from "./query/sandboxes.ts";
 
-/** Turns the domain's expected failures into typed GraphQL errors; anything else stays masked. */
-async function typed<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof AccountError) throw new GraphQLError(err.message, { extensions: { code: err.code } });
-    throw err;
-  }
-}
-
-type Args<T> = T;
-
-/** The resolvers of schema.graphql. */
+/**
+ * The resolvers of schema.graphql, one file per field (query/, mutation/, subscription/) or per
+ * type (types/). Resolvers throw the domain's errors; errors.ts turns them into typed ones.
+ */
 export const resolvers = {
-  Query: {
-    me: (_: unknown, __: unknown, ctx: GraphQLContext) => ctx.user,
-    sandboxes: (_: unknown, __: unknown, ctx: GraphQLContext) =>
-      typed(() => listSandboxes(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id)),
-    sandbox: (_: unknown, args: Args<{ id: string }>, ctx: GraphQLContext) =>
-      typed(async () => {
-        const user = requireUser(ctx);
-        try {
-          return await getSandbox(ctx.database, ctx.auth, ctx.server, user.id, args.id);
-        } catch (err) {
-          if (err instanceof AccountError && err.code === "NOT_FOUND") return null;
-          throw err;
-        }
-      }),
-  },
-  Mutation: {
-    signUp: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => signUp(ctx.database, ctx.auth, args.email, args.password)),
-    logIn: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => logIn(ctx.database, ctx.auth, args.email, args.password)),
-    logOut: (_: unknown, __: unknown, ctx: GraphQLContext) =>
-      typed(async () => {
-        const user = requireUser(ctx);
-        return revokeToken(ctx.database, user.id, ctx.tokenId ?? "");
-      }),
-    createSandbox: (_: unknown, args: Args<{ name: string }>, ctx: GraphQLContext) =>
-      typed(() => createSandbox(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id, args.name)),
-    deleteSandbox: (_: unknown, args: Args<{ id: string }>, ctx: GraphQLContext) =>
-      typed(() => deleteSandbox(ctx.database, requireUser(ctx).id, args.id)),
-  },
+  Query: { me, sandboxes, sandbox },
+  Mutation: { signUp, logIn, logOut, createSandbox, deleteSandbox },
 };
