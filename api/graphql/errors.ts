@@ -52,3 +52,22 @@ export function maskError(error: unknown, message: string): Error {
   log.error({ err: original ?? error, path }, "unexpected GraphQL error");
   return new GraphQLError(message, { path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
 }
+
+/**
+ * A failure of one object of a batch (applyManifest) as data, not as the request's error: the
+ * Status the API server would have answered. Anything unexpected is thrown, to be masked.
+ */
+export function kubeErrorOf(err: unknown) {
+  if (!(err instanceof StatusError)) throw err;
+  const typed = statusToGraphQL(err);
+  return {
+    code: String(typed.extensions.code),
+    message: err.message,
+    reason: err.reason,
+    causes: (err.details?.causes ?? []).map((c) => ({
+      field: c.field ?? "",
+      reason: c.reason ?? "",
+      message: c.message ?? "",
+    })),
+  };
+}

@@ -4,9 +4,11 @@ import { createSchema, createYoga } from "graphql-yoga";
 import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import type { Database } from "../../db/connection.ts";
+import type { ChangeFeed } from "../../db/feed.ts";
 import { log } from "../../log.ts";
 import { typeDefs } from "../../schema.graphql.ts";
-import { type GraphQLContext, userFromRequest } from "./context.ts";
+import { makeLoaders } from "./cluster/loaders.ts";
+import { type GraphQLContext, userFromAuthorization } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./limits.ts";
 import { resolvers } from "./resolvers.ts";
@@ -16,6 +18,7 @@ export interface GraphQLDeps {
   database: Database;
   auth: AuthSettings;
   server: ServerIdentity;
+  feed: ChangeFeed;
   limits?: GraphQLLimits;
   /** Origins a browser may call GraphQL from (CORS); none by default. */
   corsOrigins?: string[];
@@ -76,11 +79,23 @@ export function graphqlServer(deps: GraphQLDeps) {
       };
     },
     logging: { debug: logTo("debug"), info: logTo("info"), warn: logTo("warn"), error: logTo("error") },
-    context: async ({ request }) => ({
-      database: deps.database,
-      auth: deps.auth,
-      server: deps.server,
-      ...(await userFromRequest(deps.database, deps.auth, request)),
-    }),
+    context: ({ request }) => graphqlContext(deps, request.headers.get("authorization") ?? ""),
   });
+}
+
+/**
+ * A request's context: the service's parts, the user its Authorization names (a login token;
+ * anything else is nobody), and fresh loaders. The WebSocket transport builds it the same way
+ * from the connection's Authorization.
+ */
+export async function graphqlContext(deps: GraphQLDeps, authorization: string): Promise<GraphQLContext> {
+  const who = await userFromAuthorization(deps.database, deps.auth, authorization);
+  return {
+    database: deps.database,
+    auth: deps.auth,
+    server: deps.server,
+    feed: deps.feed,
+    ...who,
+    loaders: makeLoaders(deps, who.user?.id ?? null),
+  };
 }

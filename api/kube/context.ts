@@ -1,3 +1,4 @@
+import type { SandboxCaller } from "../../accounts/access.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 
@@ -6,4 +7,6 @@ export interface KubeRequestContext {
   database: Database;
   feed: ChangeFeed;
   sandboxId: string;
+  /** Who asks, and what their token may do (accounts/permissions.ts). */
+  caller?: SandboxCaller;
 }

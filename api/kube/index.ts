@@ -1,11 +1,13 @@
 import { Hono } from "hono";
-import { authorizeSandbox } from "../../accounts/access.ts";
+import { authorizeSandbox, type SandboxCaller } from "../../accounts/access.ts";
+import { forbiddenRequest, permits, permitsPath } from "../../accounts/permissions.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
+import { resourceAttributes } from "./request-attributes.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
@@ -54,8 +56,8 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       const token = bearer(req);
       const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
-      await authorizeSandbox(deps.database, deps.signingKey, token, id);
-      return await route({ ...deps, sandboxId: id }, req, url, rest);
+      const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
+      return await route({ ...deps, sandboxId: id, caller }, req, url, rest);
     } catch (err) {
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
     }
@@ -92,12 +94,9 @@ async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Pro
   return claims.sandboxId;
 }
 
-async function route(
-  ctx: KubeApiDeps & { sandboxId: string },
-  req: Request,
-  url: URL,
-  rest: string,
-): Promise<Response> {
+type RouteContext = KubeApiDeps & { sandboxId: string; caller: SandboxCaller };
+
+async function route(ctx: RouteContext, req: Request, url: URL, rest: string): Promise<Response> {
   const segments = rest.split("/").filter(Boolean);
   const [top, ...more] = segments;
   if (top === "api") {
@@ -114,6 +113,8 @@ async function route(
     return resourceRequest(ctx, req, url, group ?? "", version, resource);
   }
   if (top === "openapi") {
+    if (!permitsPath(ctx.caller.scope, "get", rest))
+      throw forbidden(`forbidden: User "${ctx.caller.userId}" cannot get path "${rest}"`);
     if (rest === "/openapi/v3") return json(openapiV3Index());
     if (rest === "/openapi/v2") {
       const accept = req.headers.get("accept") ?? "";
@@ -133,7 +134,7 @@ function discoveryOr404(body: Record<string, unknown> | null): Response {
 }
 
 async function resourceRequest(
-  ctx: KubeApiDeps & { sandboxId: string },
+  ctx: RouteContext,
   req: Request,
   url: URL,
   group: string,
@@ -142,5 +143,9 @@ async function resourceRequest(
 ): Promise<Response> {
   const parsed = parseResourcePath(group, version, segments);
   if ("unknown" in parsed) throw pathNotFound();
+  // Authorization after routing, as the API server's filter reads the request's attributes:
+  // the one rule of accounts/permissions.ts, which `kubectl auth can-i` reads too.
+  const attrs = resourceAttributes(req, url, parsed);
+  if (!permits(ctx.caller.scope, attrs)) throw forbiddenRequest(ctx.caller.userId, attrs);
   return handleResource(ctx, req, url, parsed);
 }

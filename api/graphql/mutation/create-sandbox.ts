@@ -3,4 +3,4 @@ import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** Mutation.createSandbox: a new cluster of the caller's. */
 export const createSandbox = (_: unknown, args: { name: string }, ctx: GraphQLContext) =>
-  create(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id, args.name);
+  create(ctx, requireUser(ctx).id, args.name);

@@ -3,4 +3,4 @@ import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** Query.sandboxes: the signed-in user's own sandboxes, oldest first. */
 export const sandboxes = (_: unknown, __: unknown, ctx: GraphQLContext) =>
-  listSandboxes(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id);
+  listSandboxes(ctx, requireUser(ctx).id);

@@ -1,0 +1,57 @@
+import { Repeater } from "graphql-yoga";
+import { onRevocation } from "../../../accounts/access-cache.ts";
+import {
+  classroomOverview as overviewOf,
+  type StudentOverview,
+  studentSandboxes,
+} from "../../../accounts/classrooms.ts";
+import { type GraphQLContext, requireUser } from "../context.ts";
+
+/** The shortest time between two overviews: a class's burst of writes becomes one. */
+const settleMs = 250;
+
+/**
+ * Subscription.classroomOverview: the overview at once, then again after any student's sandbox
+ * changes (woken by the change feed, at most every 250 ms). Students who join meanwhile are
+ * watched from the next overview on. Ends when the caller's login token is revoked.
+ */
+async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQLContext) {
+  const user = requireUser(ctx);
+  // Refuses a class the caller does not teach, before anything is sent.
+  await studentSandboxes(ctx.database, user.id, args.classroomId);
+  return new Repeater<StudentOverview[]>(async (push, stop) => {
+    const watched = new Map<string, () => void>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let busy = false;
+    const send = async () => {
+      timer = null;
+      if (busy) return schedule();
+      busy = true;
+      try {
+        const overview = await overviewOf(ctx.database, user.id, args.classroomId);
+        for (const line of overview)
+          if (line.sandboxId && !watched.has(line.sandboxId))
+            watched.set(line.sandboxId, ctx.feed.subscribe(line.sandboxId, schedule));
+        await push(overview);
+      } catch (err) {
+        stop(err);
+      } finally {
+        busy = false;
+      }
+    };
+    function schedule() {
+      timer ??= setTimeout(() => void send(), settleMs);
+    }
+    const unrevoke = onRevocation((notice) => {
+      if (notice === `token:${ctx.tokenId}`) stop();
+    });
+    void send();
+    await stop;
+    if (timer) clearTimeout(timer);
+    for (const unsubscribe of watched.values()) unsubscribe();
+    unrevoke();
+  });
+}
+
+/** Subscription.classroomOverview. */
+export const classroomOverview = { subscribe, resolve: (overview: StudentOverview[]) => overview };
