@@ -185,7 +185,7 @@ export async function joinClassroom(deps: AccountDeps, userId: string, code: str
       INSERT INTO classroom_students (classroom_id, user_id, sandbox_id)
       SELECT c.id, ${userId}, ${sandboxId} FROM classrooms c
       WHERE c.id = ${found.id} AND 1 / greatest(c.seats - (SELECT count(*) FROM classroom_students
-        WHERE classroom_id = c.id AND user_id <> ${userId}), 0) > 0
+        WHERE classroom_id = c.id AND user_id <> ${userId}), 0) >= 0
       ON CONFLICT (classroom_id, user_id) DO UPDATE SET sandbox_id = EXCLUDED.sandbox_id`.execute(),
   ]).catch((err: unknown) => {
     if ((err as { code?: string } | null)?.code === "22012")
