@@ -8,7 +8,9 @@ const t = testApp();
 /** A new user: their login token and id. */
 async function user(name: string) {
   const email = `${name}-${randomBytes(4).toString("hex")}@example.com`;
-  const r = await t.gql(`mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token user{id}}}`, { e: email });
+  const r = await t.gql(`mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token user{id}}}`, {
+    e: email,
+  });
   return { token: r.data.signUp.token as string, id: r.data.signUp.user.id as string, email };
 }
 async function ok(query: string, variables: Record<string, unknown>, token: string) {
@@ -43,7 +45,8 @@ describe("classrooms", () => {
 
   beforeAll(async () => {
     teacher = await user("teacher");
-    templateId = (await ok(`mutation{createSandbox(name:"template"){id}}`, {}, teacher.token)).createSandbox.id;
+    templateId = (await ok(`mutation{createSandbox(name:"template"){id}}`, {}, teacher.token)).createSandbox
+      .id;
     const applied = await ok(
       `mutation($s:ID!,$m:String!){applyManifest(sandboxId:$s,manifest:$m){ok}}`,
       { s: templateId, m: template },
@@ -62,20 +65,35 @@ describe("classrooms", () => {
 
   it("gives each student a sandbox forked from the template, the same one on joining again, and enforces seats", async () => {
     const a = await user("student-a");
-    const sa = (await ok(`mutation($c:String!){joinClassroom(code:$c){id access kubeconfig}}`, { c: classroom.joinCode }, a.token))
-      .joinClassroom;
+    const sa = (
+      await ok(
+        `mutation($c:String!){joinClassroom(code:$c){id access kubeconfig}}`,
+        { c: classroom.joinCode },
+        a.token,
+      )
+    ).joinClassroom;
     expect(sa.access).toBe("OWNER");
     studentA = { sandboxId: sa.id, token: tokenOf(sa.kubeconfig) };
     const cm = await t.kube(sa.id, tokenOf(sa.kubeconfig), "/api/v1/namespaces/lab/configmaps/welcome");
     expect((await cm.json()).data).toEqual({ step: "1" });
-    const secret = await (await t.kube(sa.id, tokenOf(sa.kubeconfig), "/api/v1/namespaces/lab/secrets/given")).json();
+    const secret = await (
+      await t.kube(sa.id, tokenOf(sa.kubeconfig), "/api/v1/namespaces/lab/secrets/given")
+    ).json();
     expect(Buffer.from(secret.data.key, "base64").toString()).toBe("template-secret-value");
-    const again = await ok(`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: classroom.joinCode.toLowerCase() }, a.token);
+    const again = await ok(
+      `mutation($c:String!){joinClassroom(code:$c){id}}`,
+      { c: classroom.joinCode.toLowerCase() },
+      a.token,
+    );
     expect(again.joinClassroom.id).toBe(sa.id);
     const b = await user("student-b");
     await ok(`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: classroom.joinCode }, b.token);
     const c = await user("student-c");
-    const full = await t.gql(`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: classroom.joinCode }, c.token);
+    const full = await t.gql(
+      `mutation($c:String!){joinClassroom(code:$c){id}}`,
+      { c: classroom.joinCode },
+      c.token,
+    );
     expect(full.errors?.[0].extensions.code).toBe("CONFLICT");
     expect((await ok(`{sandboxes{id}}`, {}, c.token)).sandboxes).toEqual([]);
     const wrong = await t.gql(`mutation{joinClassroom(code:"NOPE"){id}}`, {}, c.token);
@@ -117,12 +135,20 @@ describe("classrooms", () => {
     expect((await get("/api/v1/namespaces/lab/pods/x/exec?command=sh", { method: "POST" })).status).toBe(403);
     expect((await get("/api/v1/namespaces/lab/pods/x/portforward", { method: "POST" })).status).toBe(403);
     // The kubeconfig shown again carries the same token.
-    const again = await ok(`query($s:ID!){sandbox(id:$s){kubeconfig}}`, { s: first.sandbox.id }, teacher.token);
+    const again = await ok(
+      `query($s:ID!){sandbox(id:$s){kubeconfig}}`,
+      { s: first.sandbox.id },
+      teacher.token,
+    );
     expect(tokenOf(again.sandbox.kubeconfig)).toBe(token);
   });
 
   it("resets a student's sandbox to the template", async () => {
-    const d = await ok(`query($c:ID!){classroom(id:$c){students{user{id} sandbox{id}}}}`, { c: classroom.id }, teacher.token);
+    const d = await ok(
+      `query($c:ID!){classroom(id:$c){students{user{id} sandbox{id}}}}`,
+      { c: classroom.id },
+      teacher.token,
+    );
     const student = d.classroom.students[0];
     await t.database.sql`UPDATE objects SET body = jsonb_set(body, '{data,step}', '"9"')
       WHERE sandbox_id = ${student.sandbox.id} AND resource = 'configmaps' AND name = 'welcome'`;
@@ -136,12 +162,24 @@ describe("classrooms", () => {
   });
 
   it("rotates the join code, sets limits, shows students only themselves", async () => {
-    const rotated = await ok(`mutation($c:ID!){rotateJoinCode(classroomId:$c){joinCode}}`, { c: classroom.id }, teacher.token);
+    const rotated = await ok(
+      `mutation($c:ID!){rotateJoinCode(classroomId:$c){joinCode}}`,
+      { c: classroom.id },
+      teacher.token,
+    );
     expect(rotated.rotateJoinCode.joinCode).not.toBe(classroom.joinCode);
     const late = await user("late");
-    const old = await t.gql(`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: classroom.joinCode }, late.token);
+    const old = await t.gql(
+      `mutation($c:String!){joinClassroom(code:$c){id}}`,
+      { c: classroom.joinCode },
+      late.token,
+    );
     expect(old.errors?.[0].extensions.code).toBe("NOT_FOUND");
-    const d = await ok(`query($c:ID!){classroom(id:$c){students{user{id}}}}`, { c: classroom.id }, teacher.token);
+    const d = await ok(
+      `query($c:ID!){classroom(id:$c){students{user{id}}}}`,
+      { c: classroom.id },
+      teacher.token,
+    );
     const studentId = d.classroom.students[1].user.id;
     const limited = await ok(
       `mutation($c:ID!,$u:ID!){setStudentLimits(classroomId:$c,userId:$u,limits:{maxPods:5,maxObjects:50}){limits{maxSandboxes maxObjects maxPods}}}`,
@@ -158,7 +196,11 @@ describe("classrooms", () => {
   });
 
   it("gives the instructor an overview, live", async () => {
-    const d = await ok(`query($c:ID!){classroom(id:$c){overview{student{email} sandboxId podsByPhase{phase count} warnings lastActivity}}}`, { c: classroom.id }, teacher.token);
+    const d = await ok(
+      `query($c:ID!){classroom(id:$c){overview{student{email} sandboxId podsByPhase{phase count} warnings lastActivity}}}`,
+      { c: classroom.id },
+      teacher.token,
+    );
     expect(d.classroom.overview).toHaveLength(2);
     expect(d.classroom.overview[0].lastActivity).toMatch(/^\d{4}-/);
     const sub = await subscribeSse(
@@ -174,7 +216,10 @@ describe("classrooms", () => {
     const created = await t.kube(studentA.sandboxId, studentA.token, "/api/v1/namespaces/default/pods", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "nginx" }] } }),
+      body: JSON.stringify({
+        metadata: { name: "p" },
+        spec: { containers: [{ name: "c", image: "nginx" }] },
+      }),
     });
     expect(created.status).toBe(201);
     const next = (await sub.next()).data.classroomOverview;
@@ -185,11 +230,23 @@ describe("classrooms", () => {
   });
 
   it("removes a student: the instructor's read access ends at once", async () => {
-    const d = await ok(`query($c:ID!){classroom(id:$c){students{user{id} sandbox{id kubeconfig}}}}`, { c: classroom.id }, teacher.token);
+    const d = await ok(
+      `query($c:ID!){classroom(id:$c){students{user{id} sandbox{id kubeconfig}}}}`,
+      { c: classroom.id },
+      teacher.token,
+    );
     const [student] = d.classroom.students;
     const token = tokenOf(student.sandbox.kubeconfig);
     expect((await t.kube(student.sandbox.id, token, "/api/v1/namespaces")).status).toBe(200);
-    expect((await ok(`mutation($c:ID!,$u:ID!){removeStudent(classroomId:$c,userId:$u)}`, { c: classroom.id, u: student.user.id }, teacher.token)).removeStudent).toBe(true);
+    expect(
+      (
+        await ok(
+          `mutation($c:ID!,$u:ID!){removeStudent(classroomId:$c,userId:$u)}`,
+          { c: classroom.id, u: student.user.id },
+          teacher.token,
+        )
+      ).removeStudent,
+    ).toBe(true);
     expect((await t.kube(student.sandbox.id, token, "/api/v1/namespaces")).status).toBe(401);
     const gone = await t.gql(`query($s:ID!){sandbox(id:$s){id}}`, { s: student.sandbox.id }, teacher.token);
     expect(gone.data.sandbox).toBeNull();
