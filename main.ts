@@ -14,6 +14,7 @@ import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
+import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
 import { migrateQueue, startWorkers } from "./workers/queue/runner.ts";
 
@@ -114,6 +115,9 @@ async function main(config: Config): Promise<void> {
       limits: appDeps.graphqlLimits,
     });
     stops.push(detach);
+    stops.push(
+      answerUnhandledUpgrades(server as unknown as HttpServer, app.fetch, (path) => path === "/graphql"),
+    );
   }
   for (const server of [http, https])
     stops.push(
