@@ -215,8 +215,11 @@ export async function requireOwner(database: Database, userId: string, id: strin
  * with new uids (db/store/clone.ts), written in one statement with the commit.
  */
 export async function forkSandbox(deps: AccountDeps, userId: string, sourceId: string, name: string) {
-  await requireOwner(deps.database, userId, sourceId);
-  const copies = await freshCopies(deps.database.sql, sourceId);
+  // Both at once: the copies are only used once the caller is known to own the source.
+  const [, copies] = await Promise.all([
+    requireOwner(deps.database, userId, sourceId),
+    freshCopies(deps.database.sql, sourceId),
+  ]);
   return insertSandbox(deps, userId, name, { copiesOf: sourceId, copies });
 }
 

@@ -9,11 +9,14 @@ import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** The shortest time between two overviews: a class's burst of writes becomes one. */
 const settleMs = 250;
+/** How often the class's membership is looked at again, so a student who joins is watched too. */
+const membershipEveryMs = 2_000;
 
 /**
  * Subscription.classroomOverview: the overview at once, then again after any student's sandbox
  * changes (woken by the change feed, at most every 250 ms). Students who join meanwhile are
- * watched from the next overview on. Ends when the caller's login token is revoked.
+ * noticed within 2 s (one indexed query) and watched from then on. Ends when the caller's login
+ * token is revoked.
  */
 async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQLContext) {
   const user = requireUser(ctx);
@@ -45,8 +48,15 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
     const unrevoke = onRevocation((notice) => {
       if (notice === `token:${ctx.tokenId}`) stop();
     });
+    const membership = setInterval(() => {
+      studentSandboxes(ctx.database, user.id, args.classroomId).then(
+        (ids) => ids.some((id) => !watched.has(id)) && schedule(),
+        (err) => stop(err),
+      );
+    }, membershipEveryMs);
     void send();
     await stop;
+    clearInterval(membership);
     if (timer) clearTimeout(timer);
     for (const unsubscribe of watched.values()) unsubscribe();
     unrevoke();
