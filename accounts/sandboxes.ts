@@ -167,7 +167,12 @@ export async function insertSandbox(
     const inserted = tx<{ created_at: Date }[]>`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
     const made = insertSandboxToken(tx, auth, userId, id);
-    const statements: Promise<unknown>[] = [inserted, made.inserted, ...(also?.(tx, id) ?? [])];
+    const statements: Promise<unknown>[] = [
+      inserted,
+      made.inserted,
+      ...sandboxLimitCheck(tx, userId),
+      ...(also?.(tx, id) ?? []),
+    ];
     if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});
@@ -188,14 +193,44 @@ export async function insertSandbox(
       expires_at: made.expiresAt,
     };
     return { row, token: made };
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     if (isSandboxNameTaken(err))
       throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
+    if ((err as { code?: string } | null)?.code === "2201F")
+      throw await sandboxQuotaExceeded(database, userId);
     throw err;
   });
   // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
   rememberGrant(token.id, id, token.expiresAt.getTime(), "owner");
   return view(deps, userId, row);
+}
+
+/**
+ * The limit an instructor set on how many sandboxes a student may own (the smallest of their
+ * classes'), checked in the transaction that makes one: the user's row is locked so two creates
+ * cannot both take the last one, and the square root of -1 (SQLSTATE 2201F, which nothing else
+ * here raises) fails the transaction when none is left, read as the quota error below. Sent
+ * with the rest, no round trip of its own.
+ */
+function sandboxLimitCheck(tx: postgres.TransactionSql, userId: string): Promise<unknown>[] {
+  return [
+    tx`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`.execute(),
+    tx`
+      SELECT sqrt(CASE WHEN l.limited IS NULL OR
+        (SELECT count(*) FROM sandboxes WHERE owner_id = ${userId}) <= l.limited THEN 1 ELSE -1 END)
+      FROM (SELECT min(max_sandboxes) AS limited FROM classroom_students WHERE user_id = ${userId}) l`.execute(),
+  ];
+}
+
+/** The refusal of a sandbox past a student's limit, in the words of the API server's quota errors. */
+async function sandboxQuotaExceeded(database: Database, userId: string): Promise<AccountError> {
+  const [row] = await database.sql<{ used: number; limited: number | null }[]>`
+    SELECT (SELECT count(*)::int FROM sandboxes WHERE owner_id = ${userId}) AS used,
+      (SELECT min(max_sandboxes) FROM classroom_students WHERE user_id = ${userId}) AS limited`;
+  return new AccountError(
+    "FORBIDDEN",
+    `exceeded quota: classroom, requested: sandboxes=1, used: sandboxes=${row?.used ?? 0}, limited: sandboxes=${row?.limited ?? 0}`,
+  );
 }
 
 /** Creates a sandbox: a new cluster with three Ready nodes and the system namespaces. */
@@ -289,7 +324,7 @@ export async function getSandbox(deps: AccountDeps, userId: string, id: string):
   return found;
 }
 
-/** Deletes one of the user's sandboxes with all its objects, change log and tokens. */
+/** Deletes one of the user's sandboxes with all its objects, change log, data keys and tokens. */
 export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) throw notFound(id);
   return database.sql
@@ -298,7 +333,9 @@ export async function deleteSandbox(database: Database, userId: string, id: stri
       if (!gone.length) throw notFound(id);
       await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
       await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
-      await tx`UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${id} AND revoked_at IS NULL`;
+      // Its tokens go with it (a missing token is refused as a revoked one is); every process
+      // forgets its grants and ends its streams on the notice.
+      await tx`DELETE FROM tokens WHERE sandbox_id = ${id}`;
       await tx`SELECT pg_notify(${accessChannel}, ${`sandbox:${id}`})`;
       return true;
     })

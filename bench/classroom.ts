@@ -1,5 +1,5 @@
 import { type BenchSandbox, benchPod, benchSandbox, kube } from "./client.ts";
-import { type BenchService as Service, graphql } from "./service.ts";
+import { graphql, type BenchService as Service } from "./service.ts";
 import { quick, type Summary, samples, summarize, timeEach } from "./stats.ts";
 import { tutorialSteps } from "./tutorial-steps.ts";
 
@@ -33,10 +33,17 @@ async function podsRunning(service: Service, sb: BenchSandbox, ms = 60_000): Pro
 /** A manifest of 50 objects: 20 ConfigMaps, 10 Secrets, 10 Services, 10 Pods. */
 function fiftyObjects(): string {
   const docs: unknown[] = [];
-  for (let i = 0; i < 20; i++) docs.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `cm-${i}` }, data: { i: String(i) } });
-  for (let i = 0; i < 10; i++) docs.push({ apiVersion: "v1", kind: "Secret", metadata: { name: `s-${i}` }, stringData: { k: `v${i}` } });
+  for (let i = 0; i < 20; i++)
+    docs.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `cm-${i}` }, data: { i: String(i) } });
   for (let i = 0; i < 10; i++)
-    docs.push({ apiVersion: "v1", kind: "Service", metadata: { name: `svc-${i}` }, spec: { selector: { app: `a${i}` }, ports: [{ port: 80 }] } });
+    docs.push({ apiVersion: "v1", kind: "Secret", metadata: { name: `s-${i}` }, stringData: { k: `v${i}` } });
+  for (let i = 0; i < 10; i++)
+    docs.push({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: `svc-${i}` },
+      spec: { selector: { app: `a${i}` }, ports: [{ port: 80 }] },
+    });
   for (let i = 0; i < 10; i++) docs.push(benchPod(`pod-${i}`, { app: `a${i}` }));
   return docs.map((d) => JSON.stringify(d)).join("\n---\n");
 }
@@ -53,7 +60,11 @@ function sse(
   return (async () => {
     const res = await fetch(`${service.http}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${token}`,
+      },
       body: JSON.stringify({ query, variables }),
       signal,
     });
@@ -113,9 +124,17 @@ async function learner(
   record: (step: string, ms: number) => void,
 ): Promise<void> {
   let start = performance.now();
-  const joined = await gql(service, `mutation($c:String!){joinClassroom(code:$c){id kubeconfig}}`, { c: code }, token);
+  const joined = await gql(
+    service,
+    `mutation($c:String!){joinClassroom(code:$c){id kubeconfig}}`,
+    { c: code },
+    token,
+  );
   record("joinClassroom", performance.now() - start);
-  const sb = { id: joined.joinClassroom.id, token: /token: (\S+)/.exec(joined.joinClassroom.kubeconfig)?.[1] ?? "" };
+  const sb = {
+    id: joined.joinClassroom.id,
+    token: /token: (\S+)/.exec(joined.joinClassroom.kubeconfig)?.[1] ?? "",
+  };
   for (const s of tutorialSteps) {
     await new Promise((r) => setTimeout(r, thinkMs()));
     start = performance.now();
@@ -136,10 +155,17 @@ async function learner(
 
 /**
  * A class at once, `n` learners: a class with a small template, each learner joining and then
- * walking the tutorial with 1–3 s of think time between requests, while the instructor's
+ * walking the tutorial with 1–3 s of think time between requests (`thinkMs` to 3×), arriving
+ * over the first 5 think times, while the instructor's
  * overview is subscribed. Every step's p99, and how many overviews the instructor received.
  */
-async function classOf(service: Service, instructor: string, template: string, learners: string[]) {
+async function classOf(
+  service: Service,
+  instructor: string,
+  template: string,
+  learners: string[],
+  thinkMs: number,
+) {
   const c = await gql(
     service,
     `mutation($n:String!,$s:Int!,$t:ID!){createClassroom(name:$n,seats:$s,templateSandboxId:$t){id joinCode}}`,
@@ -163,10 +189,14 @@ async function classOf(service: Service, instructor: string, template: string, l
   await Promise.all(
     learners.map(async (token, i) => {
       // Arrivals spread over the first 5 s, as a class that was told "start now".
-      await new Promise((r) => setTimeout(r, (i / learners.length) * 5_000));
-      await learner(service, token, c.createClassroom.joinCode, () => 1_000 + Math.random() * 2_000, record).catch(
-        (err: Error) => failures.push(err.message),
-      );
+      await new Promise((r) => setTimeout(r, (i / learners.length) * 5 * thinkMs));
+      await learner(
+        service,
+        token,
+        c.createClassroom.joinCode,
+        () => thinkMs * (1 + Math.random() * 2),
+        record,
+      ).catch((err: Error) => failures.push(err.message));
     }),
   );
   aborts.abort();
@@ -210,9 +240,19 @@ export async function classroomFigures(service: Service, userToken: string): Pro
   if (!applied.applyManifest.ok) throw new Error("the fork template did not apply");
   await podsRunning(service, template);
   for (let i = 0; i < 10; i++)
-    await gql(service, `mutation($s:ID!,$n:String!){forkSandbox(id:$s,name:$n){id}}`, { s: template.id, n: `warm-fork-${i}` }, userToken);
+    await gql(
+      service,
+      `mutation($s:ID!,$n:String!){forkSandbox(id:$s,name:$n){id}}`,
+      { s: template.id, n: `warm-fork-${i}` },
+      userToken,
+    );
   const fork = await timeEach(samples(100), (i) =>
-    gql(service, `mutation($s:ID!,$n:String!){forkSandbox(id:$s,name:$n){id}}`, { s: template.id, n: `fork-${i}` }, userToken),
+    gql(
+      service,
+      `mutation($s:ID!,$n:String!){forkSandbox(id:$s,name:$n){id}}`,
+      { s: template.id, n: `fork-${i}` },
+      userToken,
+    ),
   );
   const create = await timeEach(samples(100), (i) =>
     gql(service, `mutation($n:String!){createSandbox(name:$n){id}}`, { n: `plain-${i}` }, userToken),
@@ -231,14 +271,25 @@ export async function classroomFigures(service: Service, userToken: string): Pro
   });
   await kube(service, shop, "/api/v1/namespaces/default/services", {
     method: "POST",
-    body: JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } }),
+    body: JSON.stringify({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+    }),
   });
   for (;;) {
-    const pods = (await kube(service, shop, "/api/v1/namespaces/default/pods")) as { items: { status?: { phase?: string } }[] };
+    const pods = (await kube(service, shop, "/api/v1/namespaces/default/pods")) as {
+      items: { status?: { phase?: string } }[];
+    };
     const ep = (await kube(service, shop, "/api/v1/namespaces/default/endpoints/web").catch(() => null)) as {
       subsets?: { addresses?: unknown[] }[];
     } | null;
-    if (pods.items.length === 10 && pods.items.every((p) => p.status?.phase === "Running") && ep?.subsets?.[0]?.addresses?.length === 10)
+    if (
+      pods.items.length === 10 &&
+      pods.items.every((p) => p.status?.phase === "Running") &&
+      ep?.subsets?.[0]?.addresses?.length === 10
+    )
       break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -256,9 +307,14 @@ export async function classroomFigures(service: Service, userToken: string): Pro
   const classTemplate = await benchSandbox(service, userToken, "class-template");
   await kube(service, classTemplate, "/api/v1/namespaces/default/configmaps", {
     method: "POST",
-    body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "welcome" }, data: { step: "1" } }),
+    body: JSON.stringify({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "welcome" },
+      data: { step: "1" },
+    }),
   });
-  const sizes = (process.env.CLASS_SIZES ?? (quick ? "5,10" : "50,100,200,400,800,1000"))
+  const sizes = (process.env.CLASS_SIZES ?? (quick ? "5" : "50,100,200,400,800,1000"))
     .split(",")
     .map(Number)
     .filter((n) => n > 0);
@@ -268,9 +324,16 @@ export async function classroomFigures(service: Service, userToken: string): Pro
   let largestN = 0;
   for (const n of sizes) {
     // Learners' accounts made beforehand, 20 at a time (signing up hashes a password: ~20 ms of CPU).
-    while (pool.length < n) pool.push(...(await Promise.all(Array.from({ length: Math.min(20, n - pool.length) }, (_, i) => newUser(service, `learner-${pool.length + i}`)))));
+    while (pool.length < n)
+      pool.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(20, n - pool.length) }, (_, i) =>
+            newUser(service, `learner-${pool.length + i}`),
+          ),
+        )),
+      );
     step(`  ${n} learners`);
-    const run = await classOf(service, userToken, classTemplate.id, pool.slice(0, n));
+    const run = await classOf(service, userToken, classTemplate.id, pool.slice(0, n), quick ? 100 : 1_000);
     runs.push(run);
     if (run.failures > 0 || run.worstStepP99 >= limitMs) break;
     largestN = n;

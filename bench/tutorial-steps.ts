@@ -13,7 +13,8 @@ export interface TutorialStep {
   body?: string;
 }
 
-const table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+const table =
+  "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 const fixtures = join(import.meta.dirname, "..", "test", "fixtures", "tutorial");
 const manifest = (file: string) => JSON.stringify(parse(readFileSync(join(fixtures, file), "utf8")));
 
@@ -24,7 +25,12 @@ const manifest = (file: string) => JSON.stringify(parse(readFileSync(join(fixtur
  * warm kubectl cache skips. Written from those notes once, not captured per run.
  */
 export const tutorialSteps: TutorialStep[] = [
-  { command: "kubectl get pods", method: "GET", path: "/api/v1/namespaces/default/pods?limit=500", accept: table },
+  {
+    command: "kubectl get pods",
+    method: "GET",
+    path: "/api/v1/namespaces/default/pods?limit=500",
+    accept: table,
+  },
   {
     command: "kubectl create -f my-first.pod.yaml",
     method: "POST",
@@ -32,7 +38,12 @@ export const tutorialSteps: TutorialStep[] = [
     contentType: "application/json",
     body: manifest("my-first.pod.yaml"),
   },
-  { command: "kubectl get pod my-first-pod", method: "GET", path: "/api/v1/namespaces/default/pods/my-first-pod", accept: table },
+  {
+    command: "kubectl get pod my-first-pod",
+    method: "GET",
+    path: "/api/v1/namespaces/default/pods/my-first-pod",
+    accept: table,
+  },
   {
     command: "kubectl label pod my-first-pod env=dev",
     method: "PATCH",
@@ -40,7 +51,12 @@ export const tutorialSteps: TutorialStep[] = [
     contentType: "application/merge-patch+json",
     body: JSON.stringify({ metadata: { labels: { env: "dev" } } }),
   },
-  { command: "kubectl get pods -l env=dev", method: "GET", path: "/api/v1/namespaces/default/pods?labelSelector=env%3Ddev&limit=500", accept: table },
+  {
+    command: "kubectl get pods -l env=dev",
+    method: "GET",
+    path: "/api/v1/namespaces/default/pods?labelSelector=env%3Ddev&limit=500",
+    accept: table,
+  },
   {
     command: "kubectl create -f rc.yaml",
     method: "POST",
@@ -48,7 +64,12 @@ export const tutorialSteps: TutorialStep[] = [
     contentType: "application/json",
     body: manifest("rc.yaml"),
   },
-  { command: "kubectl get rc", method: "GET", path: "/api/v1/namespaces/default/replicationcontrollers?limit=500", accept: table },
+  {
+    command: "kubectl get rc",
+    method: "GET",
+    path: "/api/v1/namespaces/default/replicationcontrollers?limit=500",
+    accept: table,
+  },
   {
     command: "kubectl scale rc nginx --replicas=2",
     method: "PATCH",
@@ -68,9 +89,34 @@ export const tutorialSteps: TutorialStep[] = [
       spec: { ports: [{ port: 80, protocol: "TCP", targetPort: 80 }], selector: { app: "nginx" } },
     }),
   },
-  { command: "kubectl get services", method: "GET", path: "/api/v1/namespaces/default/services?limit=500", accept: table },
-  { command: "kubectl describe pod my-first-pod (its events)", method: "GET", path: "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dmy-first-pod" },
-  { command: "kubectl delete pod my-first-pod", method: "DELETE", path: "/api/v1/namespaces/default/pods/my-first-pod" },
-  { command: "kubectl delete rc nginx", method: "DELETE", path: "/api/v1/namespaces/default/replicationcontrollers/nginx", contentType: "application/json", body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }) },
-  { command: "kubectl delete service nginx", method: "DELETE", path: "/api/v1/namespaces/default/services/nginx", contentType: "application/json", body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }) },
+  {
+    command: "kubectl get services",
+    method: "GET",
+    path: "/api/v1/namespaces/default/services?limit=500",
+    accept: table,
+  },
+  {
+    command: "kubectl describe pod my-first-pod (its events)",
+    method: "GET",
+    path: "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dmy-first-pod",
+  },
+  {
+    command: "kubectl delete pod my-first-pod",
+    method: "DELETE",
+    path: "/api/v1/namespaces/default/pods/my-first-pod",
+  },
+  {
+    command: "kubectl delete rc nginx",
+    method: "DELETE",
+    path: "/api/v1/namespaces/default/replicationcontrollers/nginx",
+    contentType: "application/json",
+    body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
+  },
+  {
+    command: "kubectl delete service nginx",
+    method: "DELETE",
+    path: "/api/v1/namespaces/default/services/nginx",
+    contentType: "application/json",
+    body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
+  },
 ];

@@ -42,6 +42,8 @@ describe("classrooms", () => {
   let classroom: { id: string; joinCode: string };
   /** Student A's sandbox and its kubeconfig token. */
   let studentA = { sandboxId: "", token: "" };
+  /** Student B's login token. */
+  let studentBToken = "";
 
   beforeAll(async () => {
     teacher = await user("teacher");
@@ -87,6 +89,7 @@ describe("classrooms", () => {
     );
     expect(again.joinClassroom.id).toBe(sa.id);
     const b = await user("student-b");
+    studentBToken = b.token;
     await ok(`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: classroom.joinCode }, b.token);
     const c = await user("student-c");
     const full = await t.gql(
@@ -193,6 +196,22 @@ describe("classrooms", () => {
       teacher.token,
     );
     expect(bad.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");
+    // A sandbox limit holds for every sandbox the student makes, with the quota error's words.
+    await ok(
+      `mutation($c:ID!,$u:ID!){setStudentLimits(classroomId:$c,userId:$u,limits:{maxSandboxes:2}){joinedAt}}`,
+      { c: classroom.id, u: studentId },
+      teacher.token,
+    );
+    expect(
+      (await t.gql(`mutation{createSandbox(name:"second"){id}}`, {}, studentBToken)).errors,
+    ).toBeUndefined();
+    const third = await t.gql(`mutation{createSandbox(name:"third"){id}}`, {}, studentBToken);
+    expect(third.errors?.[0].extensions.code).toBe("FORBIDDEN");
+    expect(third.errors?.[0].message).toBe(
+      "exceeded quota: classroom, requested: sandboxes=1, used: sandboxes=2, limited: sandboxes=2",
+    );
+    const forked = await t.gql(`{sandboxes{id}}`, {}, studentBToken);
+    expect(forked.data.sandboxes).toHaveLength(2);
   });
 
   it("gives the instructor an overview, live", async () => {
