@@ -164,13 +164,16 @@ export async function insertSandbox(
   const { database, auth, server } = deps;
   const id = randomUUID();
   const { row, token } = await pipelinedTransaction(database.sql, async (tx, commit) => {
+    // A user's sandboxes are made one at a time (their limit is counted under this lock).
+    const locked = tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`.execute();
     const inserted = tx<{ created_at: Date }[]>`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
     const made = insertSandboxToken(tx, auth, userId, id);
     const statements: Promise<unknown>[] = [
       inserted,
+      locked,
       made.inserted,
-      ...sandboxLimitCheck(tx, userId),
+      sandboxLimitCheck(tx, userId),
       ...(also?.(tx, id) ?? []),
     ];
     if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id));
@@ -207,19 +210,16 @@ export async function insertSandbox(
 
 /**
  * The limit an instructor set on how many sandboxes a student may own (the smallest of their
- * classes'), checked in the transaction that makes one: the user's row is locked so two creates
- * cannot both take the last one, and the square root of -1 (SQLSTATE 2201F, which nothing else
+ * classes'), checked in the transaction that makes one, under the lock on the user's row (so two
+ * creates cannot both take the last one): the square root of -1 (SQLSTATE 2201F, which nothing else
  * here raises) fails the transaction when none is left, read as the quota error below. Sent
  * with the rest, no round trip of its own.
  */
-function sandboxLimitCheck(tx: postgres.TransactionSql, userId: string): Promise<unknown>[] {
-  return [
-    tx`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`.execute(),
-    tx`
-      SELECT sqrt(CASE WHEN l.limited IS NULL OR
-        (SELECT count(*) FROM sandboxes WHERE owner_id = ${userId}) <= l.limited THEN 1 ELSE -1 END)
-      FROM (SELECT min(max_sandboxes) AS limited FROM classroom_students WHERE user_id = ${userId}) l`.execute(),
-  ];
+function sandboxLimitCheck(tx: postgres.TransactionSql, userId: string): Promise<unknown> {
+  return tx`
+    SELECT sqrt(CASE WHEN l.limited IS NULL OR
+      (SELECT count(*) FROM sandboxes WHERE owner_id = ${userId}) <= l.limited THEN 1 ELSE -1 END)
+    FROM (SELECT min(max_sandboxes) AS limited FROM classroom_students WHERE user_id = ${userId}) l`.execute();
 }
 
 /** The refusal of a sandbox past a student's limit, in the words of the API server's quota errors. */

@@ -271,3 +271,38 @@ describe("classrooms", () => {
     expect(gone.data.sandbox).toBeNull();
   });
 });
+
+describe("a user's sandboxes made at once", () => {
+  it("all land without a deadlock, and a student's limit holds under concurrency", async () => {
+    const free = await user("free");
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.gql(`mutation($n:String!){createSandbox(name:$n){id}}`, { n: `at-once-${i}` }, free.token),
+      ),
+    );
+    expect(made.filter((r) => r.errors)).toEqual([]);
+    const teacher = await user("t2");
+    const c = await ok(`mutation{createClassroom(name:"c",seats:5){id joinCode}}`, {}, teacher.token);
+    const student = await user("limited");
+    await ok(
+      `mutation($c:String!){joinClassroom(code:$c){id}}`,
+      { c: c.createClassroom.joinCode },
+      student.token,
+    );
+    await ok(
+      `mutation($c:ID!,$u:ID!){setStudentLimits(classroomId:$c,userId:$u,limits:{maxSandboxes:3}){joinedAt}}`,
+      { c: c.createClassroom.id, u: student.id },
+      teacher.token,
+    );
+    const tried = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t.gql(`mutation($n:String!){createSandbox(name:$n){id}}`, { n: `try-${i}` }, student.token),
+      ),
+    );
+    expect(tried.filter((r) => !r.errors)).toHaveLength(2);
+    expect(tried.filter((r) => r.errors).map((r) => r.errors?.[0].extensions.code)).toEqual(
+      Array(4).fill("FORBIDDEN"),
+    );
+    expect((await ok(`{sandboxes{id}}`, {}, student.token)).sandboxes).toHaveLength(3);
+  });
+});
