@@ -48,6 +48,9 @@ function fiftyObjects(): string {
   return docs.map((d) => JSON.stringify(d)).join("\n---\n");
 }
 
+/** What an SSE event carries, as far as the bench reads it. */
+type SsePayload = { data?: { sandboxChanges?: { object?: { name?: string } } } | null };
+
 /** Opens an SSE subscription; `onEvent` gets each payload with its arrival time. Returns its end. */
 function sse(
   service: Service,
@@ -55,7 +58,7 @@ function sse(
   variables: Record<string, unknown>,
   token: string,
   signal: AbortSignal,
-  onEvent: (payload: any, at: number) => void,
+  onEvent: (payload: SsePayload, at: number) => void,
 ): Promise<void> {
   return (async () => {
     const res = await fetch(`${service.http}/graphql`, {
@@ -80,7 +83,7 @@ function sse(
       while (cut >= 0) {
         const data = /^data: (.*)$/m.exec(buffer.slice(0, cut))?.[1];
         buffer = buffer.slice(cut + 2);
-        if (data) onEvent(JSON.parse(data), at);
+        if (data) onEvent(JSON.parse(data) as SsePayload, at);
         cut = buffer.indexOf("\n\n");
       }
     }
