@@ -131,7 +131,9 @@ export function permitsPath(scope: TokenScope, verb: string, path: string): bool
  */
 export function forbiddenRequest(user: string, attrs: RequestAttributes): StatusError {
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const subject = attrs.name ? `${resource} "${attrs.name}"` : resource;
+  // NewForbidden names the group and resource alone ("deployments.apps"), the reason the whole.
+  const qualified = attrs.group ? `${attrs.resource}.${attrs.group}` : attrs.resource;
+  const subject = attrs.name ? `${qualified} "${attrs.name}"` : qualified;
   const where = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : " at the cluster scope";
   return forbidden(
     `${subject} is forbidden: User "${user}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.group}"${where}`,
