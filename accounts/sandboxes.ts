@@ -8,7 +8,7 @@ import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
 import { resetObjects, writeCopies } from "../registry/copy.ts";
-import { sandboxScope } from "./access.ts";
+import { sandboxScope, userScopeSql } from "./access.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { isUuid } from "./ids.ts";
@@ -318,10 +318,14 @@ export async function sandboxesById(
  * is missing or someone else's, alike.
  */
 export async function getSandbox(deps: AccountDeps, userId: string, id: string): Promise<SandboxView> {
-  if (!isUuid(id) || !(await sandboxScope(deps.database, userId, id))) throw notFound(id);
-  const [found] = await sandboxesById(deps, userId, [id]);
-  if (!found) throw notFound(id);
-  return found;
+  if (!isUuid(id)) throw notFound(id);
+  const sql = deps.database.sql;
+  // One query: the sandbox, the viewer's token, and whether the viewer may see it at all.
+  const [row] = await sql<(SandboxRow & { scope: TokenScope | null })[]>`
+    SELECT * FROM (${selectSandboxes(sql, userId)} WHERE s.id = ${id}) v,
+      LATERAL (SELECT ${userScopeSql(sql, userId, id)} AS scope) a`;
+  if (!row?.scope) throw notFound(id);
+  return view(deps, userId, row);
 }
 
 /** Deletes one of the user's sandboxes with all its objects, change log, data keys and tokens. */

@@ -72,3 +72,26 @@ export async function changesAfter(
   );
   return { changes, compacted: Number(first.compacted_revision) };
 }
+
+/** Reads of the change log in flight, by what they ask: concurrent identical reads share one. */
+const inFlight = new Map<string, Promise<ChangeBatch | null>>();
+
+/**
+ * changesAfter for every resource of a sandbox, shared: when a commit wakes many subscribers
+ * holding the same revision (a class's overview, a hundred browser tabs), they make one query
+ * between them instead of one each. The batch's objects are shared too: readers must not
+ * change them.
+ */
+export function sharedChangesAfter(
+  source: ReadSource,
+  sandboxId: string,
+  after: number,
+): Promise<ChangeBatch | null> {
+  const key = `${sandboxId}:${after}`;
+  let read = inFlight.get(key);
+  if (!read) {
+    read = changesAfter(source, sandboxId, null, null, after).finally(() => inFlight.delete(key));
+    inFlight.set(key, read);
+  }
+  return read;
+}

@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { Repeater } from "graphql-yoga";
 import { sandboxScope } from "../../../accounts/access.ts";
 import { onRevocation } from "../../../accounts/access-cache.ts";
-import { changesAfter } from "../../../db/store/changes.ts";
+import { sharedChangesAfter } from "../../../db/store/changes.ts";
 import { currentRevision } from "../../../db/store/reads.ts";
 import { readableSandbox } from "../cluster/access.ts";
 import type { ObjectRef } from "../cluster/refs.ts";
@@ -24,7 +24,7 @@ function badRevision(value: string): GraphQLError {
 /**
  * Subscription.sandboxChanges: the sandbox's change log after a revision, in order, woken by the
  * change feed as kubectl's watches are (api/kube/watch.ts), from the same log
- * (db/store/changes.ts). It ends when the caller's login token is revoked, the sandbox is
+ * (db/store/changes.ts), one read shared by every subscriber at the same revision. It ends when the caller's login token is revoked, the sandbox is
  * deleted (in any process: the revocation NOTIFY), or the caller can no longer read it (a
  * student removed from the class); a revision the log no longer holds ends it with GONE.
  */
@@ -55,7 +55,7 @@ export async function subscribeSandboxChanges(
           again = false;
           let full = false;
           do {
-            const batch = await changesAfter(ctx.database, sandboxId, null, null, revision);
+            const batch = await sharedChangesAfter(ctx.database, sandboxId, revision);
             if (!batch) return stop();
             if (revision < batch.compacted)
               return stop(
