@@ -11,6 +11,7 @@ import { makeLoaders } from "./cluster/loaders.ts";
 import { type GraphQLContext, userFromAuthorization } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./limits.ts";
+import { noNulPlugin } from "./no-nul.ts";
 import { resolvers } from "./resolvers.ts";
 
 /** What GraphQL needs from the service. */
@@ -66,7 +67,7 @@ export function graphqlServer(deps: GraphQLDeps) {
     landingPage: false,
     multipart: false,
     batching: false,
-    plugins: [armorPlugin(limits)],
+    plugins: [armorPlugin(limits), noNulPlugin],
     maskedErrors: { maskError },
     cors: (request) => {
       const origin = request.headers.get("origin");

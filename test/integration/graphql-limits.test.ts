@@ -140,6 +140,32 @@ describe("logIn input", () => {
   });
 });
 
+describe("a NUL in any argument", () => {
+  it("is refused as bad input before a resolver runs, never a 500", async () => {
+    const { userToken, sandboxId } = await t.newSandbox("nul");
+    const cases: [string, Record<string, unknown>][] = [
+      [
+        `query($s:ID!,$l:String){sandbox(id:$s){pods(labelSelector:$l){nodes{name}}}}`,
+        { s: sandboxId, l: "a=\u0000" },
+      ],
+      [`mutation($c:String!){joinClassroom(code:$c){id}}`, { c: "AB\u0000" }],
+      [
+        `mutation($s:ID!,$m:String!){applyManifest(sandboxId:$s,manifest:$m){ok}}`,
+        { s: sandboxId, m: 'kind: ConfigMap\nmetadata: {name: "a\u0000"}' },
+      ],
+      [`mutation{deleteObject(sandboxId:"${sandboxId}",object:{kind:"pods",name:"x\u0000"}){name}}`, {}],
+    ];
+    for (const [query, variables] of cases) {
+      const body = JSON.stringify({ query, variables }).replaceAll("\\\\u0000", "\\u0000");
+      const res = await post(body, { authorization: `Bearer ${userToken}` });
+      expect(res.status, query).toBe(200);
+      const r = await res.json();
+      expect(r.errors?.[0].extensions.code, query).toBe("BAD_USER_INPUT");
+      expect(r.errors?.[0].message).toMatch(/NUL/);
+    }
+  });
+});
+
 describe("GraphQL errors", () => {
   it("types the domain's failures and masks the rest", () => {
     const account = maskError(
