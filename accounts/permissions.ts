@@ -60,6 +60,20 @@ const discovery: NonResourceRule = {
   ],
 };
 
+/**
+ * What every authenticated user may ask about themselves (the API server's system:basic-user
+ * role): `kubectl auth can-i` (SelfSubjectAccessReview, SelfSubjectRulesReview) and
+ * `kubectl auth whoami` (SelfSubjectReview), whatever their token's scope.
+ */
+const basicUser: ResourceRule[] = [
+  {
+    verbs: ["create"],
+    apiGroups: ["authorization.k8s.io"],
+    resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+  },
+  { verbs: ["create"], apiGroups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"] },
+];
+
 /** The read scope's resource rules, one per API group, from the kinds the API serves. */
 function readRules(): ResourceRule[] {
   const byGroup = new Map<string, string[]>();
@@ -72,7 +86,10 @@ function readRules(): ResourceRule[] {
     if (kind.scale && !kind.subresources.includes("scale")) list.push(`${kind.resource}/scale`);
     byGroup.set(kind.group, list);
   }
-  return [...byGroup].map(([group, resources]) => ({ verbs: readVerbs, apiGroups: [group], resources }));
+  return [
+    ...[...byGroup].map(([group, resources]) => ({ verbs: readVerbs, apiGroups: [group], resources })),
+    ...basicUser,
+  ];
 }
 
 const ownerRules: ResourceRule[] = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }];

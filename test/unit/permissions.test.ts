@@ -40,6 +40,16 @@ describe("what a token may do", () => {
     ["get a Secret", attrs("get", "secrets"), { owner: true, read: false }],
     ["list Secrets", attrs("list", "secrets"), { owner: true, read: false }],
     ["a pod in the wrong group", attrs("get", "pods", "", "apps"), { owner: true, read: false }],
+    [
+      "kubectl auth can-i (SelfSubjectAccessReview)",
+      attrs("create", "selfsubjectaccessreviews", "", "authorization.k8s.io"),
+      { owner: true, read: true },
+    ],
+    [
+      "kubectl auth whoami (SelfSubjectReview)",
+      attrs("create", "selfsubjectreviews", "", "authentication.k8s.io"),
+      { owner: true, read: true },
+    ],
   ];
   for (const [name, request, expected] of cases)
     it(name, () => {
@@ -52,7 +62,8 @@ describe("what a token may do", () => {
     const all = resourceRules.flatMap((r) => r.resources);
     expect(all).toEqual(expect.arrayContaining(["pods", "pods/log", "pods/status", "deployments/scale"]));
     expect(all.filter((r) => r.startsWith("secrets") || r.endsWith("/exec"))).toEqual([]);
-    expect(resourceRules.every((r) => r.verbs.join() === "get,list,watch")).toBe(true);
+    const reads = resourceRules.filter((r) => !r.apiGroups[0]?.endsWith(".k8s.io"));
+    expect(reads.every((r) => r.verbs.join() === "get,list,watch")).toBe(true);
     expect(permitsPath("read", "get", "/openapi/v3/api/v1")).toBe(true);
     expect(permitsPath("read", "post", "/api")).toBe(false);
   });

@@ -14,7 +14,8 @@ const membershipEveryMs = 2_000;
 
 /**
  * Subscription.classroomOverview: the overview at once, then again after any student's sandbox
- * changes (woken by the change feed, at most every 250 ms). Students who join meanwhile are
+ * changes (woken by the change feed, at most every 250 ms, and less often for a class whose
+ * overview takes long to make: never more than a fifth of the time). Students who join meanwhile are
  * noticed within 2 s (one indexed query) and watched from then on. Ends when the caller's login
  * token is revoked.
  */
@@ -26,12 +27,16 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
     const watched = new Map<string, () => void>();
     let timer: ReturnType<typeof setTimeout> | null = null;
     let busy = false;
+    /** How long the last overview took to compute: a big class's is made less often. */
+    let lastMs = 0;
     const send = async () => {
       timer = null;
       if (busy) return schedule();
       busy = true;
       try {
+        const started = performance.now();
         const overview = await overviewOf(ctx.database, user.id, args.classroomId);
+        lastMs = performance.now() - started;
         for (const line of overview)
           if (line.sandboxId && !watched.has(line.sandboxId))
             watched.set(line.sandboxId, ctx.feed.subscribe(line.sandboxId, schedule));
@@ -43,7 +48,8 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
       }
     };
     function schedule() {
-      timer ??= setTimeout(() => void send(), settleMs);
+      // At most a fifth of the time spent on one subscriber's overview, whatever the class's size.
+      timer ??= setTimeout(() => void send(), Math.max(settleMs, lastMs * 5));
     }
     const unrevoke = onRevocation((notice) => {
       if (notice === `token:${ctx.tokenId}`) stop();
