@@ -5,6 +5,7 @@ import {
   type StudentOverview,
   studentSandboxes,
 } from "../../../accounts/classrooms.ts";
+import { userForToken } from "../../../accounts/users.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** The shortest time between two overviews: a class's burst of writes becomes one. */
@@ -60,7 +61,9 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
         (err) => stop(err),
       );
     }, membershipEveryMs);
-    void send();
+    // A revocation before the listener was in place (the context was made earlier): look once.
+    if (ctx.tokenId && !(await userForToken(ctx.database, ctx.tokenId, user.id))) stop();
+    else void send();
     await stop;
     clearInterval(membership);
     if (timer) clearTimeout(timer);

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { Repeater } from "graphql-yoga";
 import { sandboxScope } from "../../../accounts/access.ts";
 import { onRevocation } from "../../../accounts/access-cache.ts";
+import { userForToken } from "../../../accounts/users.ts";
 import { sharedChangesAfter } from "../../../db/store/changes.ts";
 import { currentRevision } from "../../../db/store/reads.ts";
 import { readableSandbox } from "../cluster/access.ts";
@@ -86,7 +87,9 @@ export async function subscribeSandboxChanges(
       else if (notice === `grants:${sandboxId}`)
         void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
     });
-    void catchUp();
+    // A revocation before the listener was in place (the context was made earlier): look once.
+    if (ctx.tokenId && !(await userForToken(ctx.database, ctx.tokenId, user.id))) stop();
+    else void catchUp();
     await stop;
     unsubscribe();
     unrevoke();
