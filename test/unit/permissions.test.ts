@@ -64,6 +64,7 @@ describe("what a token may do", () => {
     expect(all.filter((r) => r.startsWith("secrets") || r.endsWith("/exec"))).toEqual([]);
     const reads = resourceRules.filter((r) => !r.apiGroups[0]?.endsWith(".k8s.io"));
     expect(reads.every((r) => r.verbs.join() === "get,list,watch")).toBe(true);
+    expect(nonResourceRules.flatMap((r) => r.nonResourceURLs)).toContain("/openapi/*");
     expect(permitsPath("read", "get", "/openapi/v3/api/v1")).toBe(true);
     expect(permitsPath("read", "post", "/api")).toBe(false);
   });
