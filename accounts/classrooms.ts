@@ -1,18 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "../db/connection.ts";
 import { freshCopies } from "../db/store/clone.ts";
-import { glanceAt, type SandboxGlance } from "../db/store/overview.ts";
 import { accessChannel, forgetGrants } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { isUuid } from "./ids.ts";
-import {
-  type AccountDeps,
-  getSandbox,
-  insertSandbox,
-  requireOwner,
-  resetSandboxTo,
-  type SandboxView,
-} from "./sandboxes.ts";
+import { resetSandboxTo } from "./sandbox-copies.ts";
+import { type AccountDeps, getSandbox, insertSandbox, requireOwner, type SandboxView } from "./sandboxes.ts";
 
 /** A class as stored. */
 export interface Classroom {
@@ -76,7 +69,7 @@ function notFound(id: string): AccountError {
 }
 
 /** The class, if `instructorId` teaches it; NOT_FOUND otherwise (missing and someone else's alike). */
-async function taught(database: Database, instructorId: string, id: string): Promise<Classroom> {
+export async function taught(database: Database, instructorId: string, id: string): Promise<Classroom> {
   if (!isUuid(id)) throw notFound(id);
   const [row] = await database.sql<ClassroomRow[]>`
     SELECT * FROM classrooms WHERE id = ${id} AND instructor_id = ${instructorId}`;
@@ -276,48 +269,4 @@ export async function setStudentLimits(
       max_pods = ${limits.maxPods === undefined ? database.sql`max_pods` : limits.maxPods}
     WHERE classroom_id = ${classroomId} AND user_id = ${userId}`;
   return studentOf(database, instructorId, classroomId, userId);
-}
-
-/** One student's line of the overview. */
-export interface StudentOverview extends Omit<SandboxGlance, "sandboxId"> {
-  student: { id: string; email: string };
-  sandboxId: string | null;
-}
-
-/**
- * The instructor's overview of a class they teach: per student, their sandbox at a glance
- * (db/store/overview.ts), in two statements whatever the class's size.
- */
-export async function classroomOverview(
-  database: Database,
-  instructorId: string,
-  classroomId: string,
-): Promise<StudentOverview[]> {
-  await taught(database, instructorId, classroomId);
-  const students = await studentsOf(database, [classroomId]);
-  const glances = new Map(
-    (
-      await glanceAt(
-        database.sql,
-        students.flatMap((s) => (s.sandboxId ? [s.sandboxId] : [])),
-      )
-    ).map((g) => [g.sandboxId, g]),
-  );
-  return students.map((s) => {
-    const g = s.sandboxId ? glances.get(s.sandboxId) : undefined;
-    return {
-      student: { id: s.userId, email: s.email },
-      sandboxId: s.sandboxId,
-      podsByPhase: g?.podsByPhase ?? [],
-      recentEvents: g?.recentEvents ?? [],
-      warnings: g?.warnings ?? 0,
-      lastActivity: g?.lastActivity ?? null,
-    };
-  });
-}
-
-/** The sandboxes of a class's students, for the instructor (to watch them change). */
-export async function studentSandboxes(database: Database, instructorId: string, classroomId: string) {
-  await taught(database, instructorId, classroomId);
-  return (await studentsOf(database, [classroomId])).flatMap((s) => (s.sandboxId ? [s.sandboxId] : []));
 }

@@ -2,18 +2,19 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
-import { copyDataKeys, freshCopies, type StoredCopy, storedObjects } from "../db/store/clone.ts";
-import { pipelinedTransaction, writeSandbox } from "../db/store/transaction.ts";
+import { copyDataKeys, type StoredCopy } from "../db/store/clone.ts";
+import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
-import { resetObjects, writeCopies } from "../registry/copy.ts";
+import { writeCopies } from "../registry/copy.ts";
 import { sandboxScope, userScopeSql } from "./access.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { isUuid } from "./ids.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import type { TokenScope } from "./permissions.ts";
+import { sandboxLimitCheck, sandboxQuotaExceeded } from "./sandbox-limits.ts";
 import type { AuthSettings } from "./users.ts";
 
 /** Where kubeconfigs point: the public base URL (…/sandboxes/<id> is added) and the CA to trust. */
@@ -208,31 +209,6 @@ export async function insertSandbox(
   return view(deps, userId, row);
 }
 
-/**
- * The limit an instructor set on how many sandboxes a student may own (the smallest of their
- * classes'), checked in the transaction that makes one, under the lock on the user's row (so two
- * creates cannot both take the last one): the square root of -1 (SQLSTATE 2201F, which nothing else
- * here raises) fails the transaction when none is left, read as the quota error below. Sent
- * with the rest, no round trip of its own.
- */
-function sandboxLimitCheck(tx: postgres.TransactionSql, userId: string): Promise<unknown> {
-  return tx`
-    SELECT sqrt(CASE WHEN l.limited IS NULL OR
-      (SELECT count(*) FROM sandboxes WHERE owner_id = ${userId}) <= l.limited THEN 1 ELSE -1 END)
-    FROM (SELECT min(max_sandboxes) AS limited FROM classroom_students WHERE user_id = ${userId}) l`.execute();
-}
-
-/** The refusal of a sandbox past a student's limit, in the words of the API server's quota errors. */
-async function sandboxQuotaExceeded(database: Database, userId: string): Promise<AccountError> {
-  const [row] = await database.sql<{ used: number; limited: number | null }[]>`
-    SELECT (SELECT count(*)::int FROM sandboxes WHERE owner_id = ${userId}) AS used,
-      (SELECT min(max_sandboxes) FROM classroom_students WHERE user_id = ${userId}) AS limited`;
-  return new AccountError(
-    "FORBIDDEN",
-    `exceeded quota: classroom, requested: sandboxes=1, used: sandboxes=${row?.used ?? 0}, limited: sandboxes=${row?.limited ?? 0}`,
-  );
-}
-
 /** Creates a sandbox: a new cluster with three Ready nodes and the system namespaces. */
 export function createSandbox(deps: AccountDeps, userId: string, name: string): Promise<SandboxView> {
   return insertSandbox(deps, userId, name, null);
@@ -243,53 +219,6 @@ export async function requireOwner(database: Database, userId: string, id: strin
   const scope = isUuid(id) ? await sandboxScope(database, userId, id) : null;
   if (!scope) throw notFound(id);
   if (scope !== "owner") throw new AccountError("FORBIDDEN", `sandbox "${id}" is read-only to you`);
-}
-
-/**
- * Forks one of the caller's sandboxes: a new sandbox of theirs holding a copy of every object,
- * with new uids (db/store/clone.ts), written in one statement with the commit.
- */
-export async function forkSandbox(deps: AccountDeps, userId: string, sourceId: string, name: string) {
-  // Both at once: the copies are only used once the caller is known to own the source.
-  const [, copies] = await Promise.all([
-    requireOwner(deps.database, userId, sourceId),
-    freshCopies(deps.database.sql, sourceId),
-  ]);
-  return insertSandbox(deps, userId, name, { copiesOf: sourceId, copies });
-}
-
-/**
- * Resets a sandbox to `templateId`'s objects (copied afresh), or to a new cluster's when null:
- * in one transaction under the sandbox's lock, every object is deleted and the new ones created,
- * so watchers see it happen. The caller checks who may.
- */
-export async function resetSandboxTo(
-  deps: AccountDeps,
-  id: string,
-  templateId: string | null,
-): Promise<void> {
-  const copies = templateId ? await freshCopies(deps.database.sql, templateId) : null;
-  const done = await writeSandbox(deps.database, id, async (w) => {
-    const current = await storedObjects(w.sql, id);
-    if (templateId) await copyDataKeys(w.sql, templateId, id);
-    await resetObjects(w, current, copies, deps.server.caPem);
-  });
-  if (!done) throw notFound(id);
-}
-
-/** The template a sandbox was made from: its class's template, for a student's sandbox; else none. */
-async function templateOf(database: Database, id: string): Promise<string | null> {
-  const [row] = await database.sql<{ template: string | null }[]>`
-    SELECT c.template_sandbox_id AS template FROM classroom_students cs
-    JOIN classrooms c ON c.id = cs.classroom_id WHERE cs.sandbox_id = ${id} LIMIT 1`;
-  return row?.template ?? null;
-}
-
-/** Resets one of the caller's sandboxes back to its template (a student's: the class's), or empty. */
-export async function resetSandbox(deps: AccountDeps, userId: string, id: string): Promise<SandboxView> {
-  await requireOwner(deps.database, userId, id);
-  await resetSandboxTo(deps, id, await templateOf(deps.database, id));
-  return getSandbox(deps, userId, id);
 }
 
 /** The user's own sandboxes, oldest first. */

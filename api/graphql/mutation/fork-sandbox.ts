@@ -1,4 +1,4 @@
-import { forkSandbox as fork } from "../../../accounts/sandboxes.ts";
+import { forkSandbox as fork } from "../../../accounts/sandbox-copies.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** Mutation.forkSandbox: a new sandbox of the caller's with a copy of one of theirs. */

@@ -1,4 +1,4 @@
-import { resetSandbox as reset } from "../../../accounts/sandboxes.ts";
+import { resetSandbox as reset } from "../../../accounts/sandbox-copies.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
 
 /** Mutation.resetSandbox: one of the caller's sandboxes back to its template, or empty. */

@@ -4,7 +4,7 @@ import {
   classroomOverview as overviewOf,
   type StudentOverview,
   studentSandboxes,
-} from "../../../accounts/classrooms.ts";
+} from "../../../accounts/classroom-overview.ts";
 import { userForToken } from "../../../accounts/users.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
 

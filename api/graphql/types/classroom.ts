@@ -1,8 +1,5 @@
-import {
-  type Classroom as ClassroomRow,
-  classroomOverview,
-  studentsOf,
-} from "../../../accounts/classrooms.ts";
+import { classroomOverview } from "../../../accounts/classroom-overview.ts";
+import { type Classroom as ClassroomRow, studentsOf } from "../../../accounts/classrooms.ts";
 import { getSandbox } from "../../../accounts/sandboxes.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
 
