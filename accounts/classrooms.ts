@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "../db/connection.ts";
-import { freshCopies } from "../db/store/clone.ts";
 import { accessChannel, forgetGrants } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
 import { isUuid } from "./ids.ts";
@@ -166,9 +165,7 @@ export async function joinClassroom(deps: AccountDeps, userId: string, code: str
   if (found.instructor_id === userId) throw new AccountError("BAD_USER_INPUT", "you teach this classroom");
   if (found.joined && found.sandbox_id) return getSandbox(deps, userId, found.sandbox_id);
   const template = found.template_sandbox_id;
-  const fill = template
-    ? { copiesOf: template, copies: await freshCopies(deps.database.sql, template) }
-    : null;
+  const fill = template ? { copiesOf: template } : null;
   const name = `classroom-${found.id.slice(0, 8)}`;
   return insertSandbox(deps, userId, name, fill, (tx, sandboxId) => [
     tx`SELECT 1 FROM classrooms WHERE id = ${found.id} FOR UPDATE`.execute(),

@@ -11,15 +11,14 @@ function notFound(id: string): AccountError {
 
 /**
  * Forks one of the caller's sandboxes: a new sandbox of theirs holding a copy of every object,
- * with new uids (db/store/clone.ts), written in one statement with the commit.
+ * with new uids, made inside Postgres in one statement (db/store/clone.ts's cloneObjects). Like a
+ * new sandbox it calls for no controller jobs: the copy is as the source's controllers left it
+ * (a source caught mid-transition — a pod waiting on a delayed kubelet step — is copied as it
+ * is, and its copy waits until something writes to it).
  */
 export async function forkSandbox(deps: AccountDeps, userId: string, sourceId: string, name: string) {
-  // Both at once: the copies are only used once the caller is known to own the source.
-  const [, copies] = await Promise.all([
-    requireOwner(deps.database, userId, sourceId),
-    freshCopies(deps.database.sql, sourceId),
-  ]);
-  return insertSandbox(deps, userId, name, { copiesOf: sourceId, copies });
+  await requireOwner(deps.database, userId, sourceId);
+  return insertSandbox(deps, userId, name, { copiesOf: sourceId });
 }
 
 /**

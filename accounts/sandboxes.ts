@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
-import { copyDataKeys, type StoredCopy } from "../db/store/clone.ts";
+import { cloneObjects, copyDataKeys } from "../db/store/clone.ts";
 import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
-import { writeCopies } from "../registry/copy.ts";
 import { sandboxScope, userScopeSql } from "./access.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
@@ -142,13 +141,13 @@ const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql, viewerId: 
     ORDER BY expires_at DESC LIMIT 1
   ) t ON true`;
 
-/** What fills a new sandbox: a new cluster's system objects, or a template's copies. */
-export type SandboxFill = { copiesOf: string; copies: StoredCopy[] } | null;
+/** What fills a new sandbox: a new cluster's system objects (null), or a copy of another's. */
+export type SandboxFill = { copiesOf: string } | null;
 
 /**
  * Makes a sandbox in one transaction: its row, its owner's kubeconfig token, and its objects —
- * a new cluster's (bootstrap, no controller jobs: everything is as they would leave it), or a
- * template's copies with the jobs their trigger rules call for — plus `also`, statements of the
+ * a new cluster's (bootstrap), or a copy of another sandbox's made inside Postgres in one
+ * statement (db/store/clone.ts) — plus `also`, statements of the
  * caller's sent in the same transaction (a student's seat). One round trip: every statement is
  * sent without waiting for the one before, the COMMIT last; should one fail (the name is
  * taken), Postgres refuses the rest and rolls back. CONFLICT when the owner already has a
@@ -177,16 +176,17 @@ export async function insertSandbox(
       sandboxLimitCheck(tx, userId),
       ...(also?.(tx, id) ?? []),
     ];
-    if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id));
+    if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id), cloneObjects(tx, fill.copiesOf, id));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});
-    const w = SandboxWriter.forNew(tx, id, {
-      sealing: database.sealing,
-      ...(fill && database.triggers ? { triggers: database.triggers } : {}),
-    });
-    if (fill) await writeCopies(w, fill.copies);
-    else await bootstrapSandbox(w, server.caPem);
-    const [[created]] = await Promise.all([inserted, w.finish(commit), ...statements.slice(1)]);
+    let committed: Promise<unknown>;
+    if (fill) committed = commit().execute();
+    else {
+      const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing });
+      await bootstrapSandbox(w, server.caPem);
+      committed = w.finish(commit);
+    }
+    const [[created]] = await Promise.all([inserted, committed, ...statements.slice(1)]);
     const row: SandboxRow = {
       id,
       name,

@@ -50,3 +50,39 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
     SELECT ${to}, kid, kek_kid, wrapped, created_at FROM sandbox_keys WHERE sandbox_id = ${from}
     ON CONFLICT DO NOTHING`.execute();
 }
+
+/**
+ * Copies every object of sandbox `from` into `to`, a sandbox this transaction has just made (at
+ * revision 0), in one statement that never leaves Postgres, as the bench's scale set-up clones
+ * sandboxes: each object gets a new uid, every reference to an old uid in any copied body (owner
+ * references, an event's involved object, an endpoint's target) is rewritten to the new one —
+ * each body's text split around the uuids it holds and put back together with the new ones —
+ * resourceVersions are renumbered 1…n in the order they were written, each with its ADDED
+ * change-log row, and the sandbox's revision set to n. Sealed Secrets stay sealed (the copy gets
+ * the data keys: copyDataKeys). Sent in the caller's transaction; resolves to n.
+ */
+export function cloneObjects(tx: Queryable, from: string, to: string) {
+  const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  return tx<{ revision: string }[]>`
+    WITH src AS (
+      SELECT resource, namespace, name, uid, resource_version, body::text AS text FROM objects WHERE sandbox_id = ${from}
+    ), renamed AS (
+      SELECT uid::text AS old, gen_random_uuid()::text AS new FROM src
+    ), copied AS (
+      SELECT s.resource, s.namespace, s.name, r.new::uuid AS uid,
+        row_number() OVER (ORDER BY s.resource_version) AS rv,
+        (SELECT string_agg(p.piece || coalesce(n.new, m.match[1], ''), '' ORDER BY p.i)
+           FROM regexp_split_to_table(s.text, ${uuid}) WITH ORDINALITY AS p(piece, i)
+           LEFT JOIN regexp_matches(s.text, ${uuid}, 'g') WITH ORDINALITY AS m(match, i) ON m.i = p.i
+           LEFT JOIN renamed n ON n.old = m.match[1])::jsonb AS body
+      FROM src s JOIN renamed r ON r.old = s.uid::text
+    ), inserted AS (
+      INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
+      SELECT ${to}, resource, namespace, name, uid, rv, body FROM copied
+    ), logged AS (
+      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
+      SELECT ${to}, rv, resource, namespace, name, 'ADDED', body FROM copied
+    )
+    UPDATE sandboxes SET revision = (SELECT count(*) FROM copied) WHERE id = ${to}
+    RETURNING revision`.execute();
+}

@@ -351,7 +351,15 @@ describe("fork and reset", () => {
     expect(d.forkSandbox).toMatchObject({ name: "gql-fork", access: "OWNER" });
     const count = async (id: string) =>
       (await t.database.sql`SELECT count(*)::int AS n FROM objects WHERE sandbox_id = ${id}`)[0]?.n;
-    expect(await count(fork)).toBe(await count(sb.sandboxId));
+    const n = await count(sb.sandboxId);
+    expect(await count(fork)).toBe(n);
+    // resourceVersions 1…n, each with its ADDED change: a watch from 0 replays the copy.
+    const [log] = await t.database.sql`
+      SELECT s.revision::int AS revision,
+        (SELECT count(*)::int FROM changes c WHERE c.sandbox_id = s.id AND c.type = 'ADDED') AS added,
+        (SELECT count(DISTINCT resource_version)::int FROM objects o WHERE o.sandbox_id = s.id) AS versions
+      FROM sandboxes s WHERE s.id = ${fork}`;
+    expect(log).toEqual({ revision: n, added: n, versions: n });
     const uids = async (id: string) =>
       new Set(
         (await t.database.sql`SELECT uid::text FROM objects WHERE sandbox_id = ${id}`).map((r) => r.uid),
