@@ -317,7 +317,7 @@ export async function classroomFigures(service: Service, userToken: string): Pro
       data: { step: "1" },
     }),
   });
-  const sizes = (process.env.CLASS_SIZES ?? (quick ? "5" : "50,100,200,400,800,1000"))
+  const sizes = (process.env.CLASS_SIZES ?? (quick ? "5" : "10,25,50,100,200,400,800,1000"))
     .split(",")
     .map(Number)
     .filter((n) => n > 0);
