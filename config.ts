@@ -32,6 +32,26 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** How long the change log keeps a change (etcd keeps 5 minutes; watches from before get 410). */
   CHANGE_LOG_RETENTION_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Origins (scheme://host[:port]) browsers may call GraphQL from, comma-separated; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  /** GraphQL's limits (api/graphql/limits.ts): body bytes, depth, aliases, tokens, cost. */
+  GRAPHQL_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(3000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
 });
 
 /** The service's configuration. */

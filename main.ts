@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
@@ -10,8 +11,10 @@ import { ChangeFeed } from "./db/feed.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
+import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
+import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
 import { migrateQueue, startWorkers } from "./workers/queue/runner.ts";
 
@@ -79,13 +82,23 @@ async function main(config: Config): Promise<void> {
 
   let ready = false;
   const baseUrl = (config.PUBLIC_URL ?? `https://${config.HOST}:${config.HTTPS_PORT}`).replace(/\/+$/, "");
-  const app = createApp({
+  const appDeps = {
     database,
     feed,
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl, caPem: tls.caPem },
+    graphqlLimits: {
+      maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      maxCost: config.GRAPHQL_MAX_COST,
+      maxDirectives: 20,
+    },
+    corsOrigins: config.CORS_ORIGINS,
     ready: () => ready,
-  });
+  };
+  const app = createApp(appDeps);
 
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   const https = serve({
@@ -95,6 +108,17 @@ async function main(config: Config): Promise<void> {
     createServer: createHttpsServer,
     serverOptions: { cert: tls.certPem, key: tls.keyPem },
   });
+  // Subscriptions over WebSocket (graphql-ws) on /graphql, on both listeners.
+  for (const server of [http, https]) {
+    const detach = attachGraphQLWebSocket(server as unknown as HttpServer, {
+      ...appDeps,
+      limits: appDeps.graphqlLimits,
+    });
+    stops.push(detach);
+    stops.push(
+      answerUnhandledUpgrades(server as unknown as HttpServer, app.fetch, (path) => path === "/graphql"),
+    );
+  }
   for (const server of [http, https])
     stops.push(
       () =>

@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import type { TokenScope } from "./permissions.ts";
 
 /**
  * Recently authorized (token, sandbox) pairs, so that a burst of kubectl calls does not look its
@@ -16,6 +17,7 @@ const maxEntries = 10_000;
 interface Grant {
   tokenId: string;
   sandboxId: string;
+  scope: TokenScope;
   until: number;
 }
 
@@ -24,30 +26,55 @@ const listening = new WeakMap<Database, Promise<void>>();
 
 const keyOf = (tokenId: string, sandboxId: string) => `${tokenId}/${sandboxId}`;
 
-/** Whether this token was allowed into this sandbox moments ago. */
-export function cachedGrant(tokenId: string, sandboxId: string): boolean {
+/** The scope this token was allowed into this sandbox with moments ago, or null. */
+export function cachedGrant(tokenId: string, sandboxId: string): TokenScope | null {
   const grant = grants.get(keyOf(tokenId, sandboxId));
-  if (!grant) return false;
-  if (grant.until > Date.now()) return true;
+  if (!grant) return null;
+  if (grant.until > Date.now()) return grant.scope;
   grants.delete(keyOf(tokenId, sandboxId));
-  return false;
+  return null;
 }
 
 /** Remembers a grant, for at most `ttlMs` and never past `expiresAt` (ms). */
-export function rememberGrant(tokenId: string, sandboxId: string, expiresAt: number): void {
+export function rememberGrant(
+  tokenId: string,
+  sandboxId: string,
+  expiresAt: number,
+  scope: TokenScope = "owner",
+): void {
   if (grants.size >= maxEntries) grants.delete(grants.keys().next().value as string);
   grants.set(keyOf(tokenId, sandboxId), {
     tokenId,
     sandboxId,
+    scope,
     until: Math.min(Date.now() + ttlMs, expiresAt),
   });
 }
 
-/** Forgets what a revocation notice names: "token:<id>" or "sandbox:<id>". */
+/** Listeners of revocation notices in this process (open watches and subscriptions). */
+const revocationListeners = new Set<(notice: string) => void>();
+
+/**
+ * Calls `fn` with every revocation notice ("token:<id>", "sandbox:<id>"), from this process and
+ * every other; returns the function that stops it. A stream ends when its token or sandbox is named.
+ */
+export function onRevocation(fn: (notice: string) => void): () => void {
+  revocationListeners.add(fn);
+  return () => revocationListeners.delete(fn);
+}
+
+/**
+ * Forgets what a revocation notice names — "token:<id>" (revoked), "sandbox:<id>" (deleted), or
+ * "grants:<sandbox>" (who may enter changed: look again) — and tells the listeners.
+ */
 export function forgetGrants(notice: string): void {
+  for (const fn of revocationListeners) fn(notice);
   const [what, id] = [notice.slice(0, notice.indexOf(":")), notice.slice(notice.indexOf(":") + 1)];
   for (const [key, grant] of grants)
-    if ((what === "token" && grant.tokenId === id) || (what === "sandbox" && grant.sandboxId === id))
+    if (
+      (what === "token" && grant.tokenId === id) ||
+      ((what === "sandbox" || what === "grants") && grant.sandboxId === id)
+    )
       grants.delete(key);
 }
 

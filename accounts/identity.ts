@@ -27,7 +27,8 @@ export async function userInfoOf(database: Database, caller: SandboxCaller): Pro
   return {
     username: user?.email ?? caller.userId,
     uid: caller.userId,
-    groups: ["system:masters", "system:authenticated"],
+    // An owner's token is cluster-admin (system:masters); a read token is only authenticated.
+    groups: caller.scope === "owner" ? ["system:masters", "system:authenticated"] : ["system:authenticated"],
     extra: credential,
   };
 }

@@ -2,13 +2,18 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
+import { cloneObjects, copyDataKeys } from "../db/store/clone.ts";
 import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
 import { bootstrapSandbox } from "../registry/bootstrap.ts";
+import { sandboxScope, userScopeSql } from "./access.ts";
 import { accessChannel, forgetGrants, rememberGrant } from "./access-cache.ts";
 import { AccountError } from "./errors.ts";
+import { isUuid } from "./ids.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
+import type { TokenScope } from "./permissions.ts";
+import { sandboxLimitCheck, sandboxQuotaExceeded } from "./sandbox-limits.ts";
 import type { AuthSettings } from "./users.ts";
 
 /** Where kubeconfigs point: the public base URL (…/sandboxes/<id> is added) and the CA to trust. */
@@ -17,23 +22,35 @@ export interface ServerIdentity {
   caPem: string;
 }
 
-/** A sandbox as GraphQL shows it. */
+/** A sandbox as GraphQL shows it to one viewer: its owner, or its student's instructor (read-only). */
 export interface SandboxView {
   id: string;
   name: string;
+  ownerId: string;
   server: string;
-  kubeconfig: string;
+  /** What the viewer may do in it: OWNER, or READ_ONLY for an instructor. */
+  access: "OWNER" | "READ_ONLY";
+  /** A complete kubeconfig with the viewer's token, signed when asked for (a resolver calls it). */
+  kubeconfig: () => Promise<string>;
   createdAt: string;
 }
 
+/** A sandbox row joined with the viewer's kubeconfig token (if one is live). */
 interface SandboxRow {
   id: string;
   name: string;
   created_at: Date | string;
+  owner_id: string;
   token_id: string | null;
   issued_at: Date | string | null;
   expires_at: Date | string | null;
-  owner_id: string;
+}
+
+/** What the database handle, the signing settings and the server identity are, together. */
+export interface AccountDeps {
+  database: Database;
+  auth: AuthSettings;
+  server: ServerIdentity;
 }
 
 function checkName(name: string): void {
@@ -41,41 +58,70 @@ function checkName(name: string): void {
   if (problems.length) throw new AccountError("BAD_USER_INPUT", `name: ${problems.join("; ")}`);
 }
 
-/** The sandbox's kubeconfig token: re-signed from its stored id and times, never stored itself. */
-async function view(settings: AuthSettings, server: ServerIdentity, row: SandboxRow): Promise<SandboxView> {
-  const url = `${server.baseUrl}/sandboxes/${row.id}`;
-  const token =
-    row.token_id && row.issued_at && row.expires_at
-      ? await signToken(settings.signingKey, {
-          tokenId: row.token_id,
-          userId: row.owner_id,
-          sandboxId: row.id,
-          issuedAt: new Date(row.issued_at),
-          expiresAt: new Date(row.expires_at),
-        })
-      : "";
-  return {
-    id: row.id,
-    name: row.name,
-    server: url,
-    kubeconfig: kubeconfigYaml({ sandboxName: row.name, server: url, caPem: server.caPem, token }),
-    createdAt: new Date(row.created_at).toISOString(),
-  };
+function notFound(id: string): AccountError {
+  return new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
 }
 
-/** The sandbox's kubeconfig token, and its insert, sent now in the transaction. */
-function insertSandboxToken(
-  tx: postgres.TransactionSql,
+/** A token of `userId` for one sandbox, and its insert, sent now in `tx` (or on the pool). */
+export function insertSandboxToken(
+  tx: postgres.Sql | postgres.TransactionSql,
   settings: AuthSettings,
   userId: string,
   sandboxId: string,
+  scope: TokenScope = "owner",
+  label: string | null = null,
 ) {
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + settings.tokenTtlSeconds * 1000);
   const id = randomUUID();
-  const inserted = tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at)
-           VALUES (${id}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()})`.execute();
+  const inserted = tx`INSERT INTO tokens (id, user_id, sandbox_id, issued_at, expires_at, scope, label)
+           VALUES (${id}, ${userId}, ${sandboxId}, ${issuedAt.toISOString()}, ${expiresAt.toISOString()}, ${scope}, ${label})`.execute();
   return { id, issuedAt, expiresAt, inserted };
+}
+
+/** The token a kubeconfig carries: re-signed from its stored id and times, never stored itself. */
+export function signSandboxToken(
+  settings: AuthSettings,
+  t: { id: string; userId: string; sandboxId: string; issuedAt: Date; expiresAt: Date },
+) {
+  return signToken(settings.signingKey, {
+    tokenId: t.id,
+    userId: t.userId,
+    sandboxId: t.sandboxId,
+    issuedAt: t.issuedAt,
+    expiresAt: t.expiresAt,
+  });
+}
+
+/**
+ * The sandbox as `viewerId` sees it. Its kubeconfig carries the viewer's default token for the
+ * sandbox — the owner's, or an instructor's read-only one — made when the viewer has none live
+ * (the first look, or after revoking it).
+ */
+function view(deps: AccountDeps, viewerId: string, row: SandboxRow): SandboxView {
+  const url = `${deps.server.baseUrl}/sandboxes/${row.id}`;
+  const scope: TokenScope = row.owner_id === viewerId ? "owner" : "read";
+  const kubeconfig = async () => {
+    let token: { id: string; issuedAt: Date; expiresAt: Date };
+    if (row.token_id && row.issued_at && row.expires_at)
+      token = { id: row.token_id, issuedAt: new Date(row.issued_at), expiresAt: new Date(row.expires_at) };
+    else {
+      const made = insertSandboxToken(deps.database.sql, deps.auth, viewerId, row.id, scope);
+      await made.inserted;
+      token = made;
+    }
+    const signed = await signSandboxToken(deps.auth, { ...token, userId: viewerId, sandboxId: row.id });
+    return kubeconfigYaml({ sandboxName: row.name, server: url, caPem: deps.server.caPem, token: signed });
+  };
+  return {
+    id: row.id,
+    name: row.name,
+    ownerId: row.owner_id,
+    server: url,
+    access: scope === "owner" ? "OWNER" : "READ_ONLY",
+    kubeconfig,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 /** Whether a write failed on the owner's sandbox names being unique. */
@@ -84,40 +130,63 @@ function isSandboxNameTaken(err: unknown): boolean {
   return e?.code === "23505" && e.constraint_name === "sandboxes_owner_name_key";
 }
 
-const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql) => sql`
+/** Sandboxes with the viewer's default kubeconfig token (unlabelled; labelled ones are issued by hand). */
+const selectSandboxes = (sql: postgres.Sql | postgres.TransactionSql, viewerId: string) => sql`
   SELECT s.id, s.name, s.created_at, s.owner_id, t.id AS token_id, t.issued_at, t.expires_at
   FROM sandboxes s
   LEFT JOIN LATERAL (
     SELECT id, issued_at, expires_at FROM tokens
-    WHERE sandbox_id = s.id AND revoked_at IS NULL AND expires_at > now()
+    WHERE sandbox_id = s.id AND user_id = ${viewerId} AND label IS NULL
+      AND revoked_at IS NULL AND expires_at > now()
     ORDER BY expires_at DESC LIMIT 1
   ) t ON true`;
 
+/** What fills a new sandbox: a new cluster's system objects (null), or a copy of another's. */
+export type SandboxFill = { copiesOf: string } | null;
+
 /**
- * Creates a sandbox: its row, its kubeconfig token and its bootstrapped cluster, in one
- * transaction. CONFLICT when the owner already has a sandbox of that name.
+ * Makes a sandbox in one transaction: its row, its owner's kubeconfig token, and its objects —
+ * a new cluster's (bootstrap), or a copy of another sandbox's made inside Postgres in one
+ * statement (db/store/clone.ts) — plus `also`, statements of the
+ * caller's sent in the same transaction (a student's seat). One round trip: every statement is
+ * sent without waiting for the one before, the COMMIT last; should one fail (the name is
+ * taken), Postgres refuses the rest and rolls back. CONFLICT when the owner already has a
+ * sandbox of that name.
  */
-export async function createSandbox(
-  database: Database,
-  settings: AuthSettings,
-  server: ServerIdentity,
+export async function insertSandbox(
+  deps: AccountDeps,
   userId: string,
   name: string,
+  fill: SandboxFill,
+  also?: (tx: postgres.TransactionSql, sandboxId: string) => Promise<unknown>[],
 ): Promise<SandboxView> {
   checkName(name);
+  const { database, auth, server } = deps;
   const id = randomUUID();
-  // One round trip: every statement is sent without waiting for the one before, the COMMIT
-  // last. Should one fail (the name is taken), Postgres refuses the rest and rolls back.
   const { row, token } = await pipelinedTransaction(database.sql, async (tx, commit) => {
+    // A user's sandboxes are made one at a time (their limit is counted under this lock).
+    const locked = tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`.execute();
     const inserted = tx<{ created_at: Date }[]>`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
-    const made = insertSandboxToken(tx, settings, userId, id);
+    const made = insertSandboxToken(tx, auth, userId, id);
+    const statements: Promise<unknown>[] = [
+      inserted,
+      locked,
+      made.inserted,
+      sandboxLimitCheck(tx, userId),
+      ...(also?.(tx, id) ?? []),
+    ];
+    if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id), cloneObjects(tx, fill.copiesOf, id));
     // Answered with the rest; meanwhile, a failure is not unhandled.
-    for (const statement of [inserted, made.inserted]) statement.catch(() => {});
-    // The bootstrap leaves everything as the controllers would: no trigger rules, no jobs.
-    const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing });
-    await bootstrapSandbox(w, server.caPem);
-    const [[created]] = await Promise.all([inserted, made.inserted, w.finish(commit)]);
+    for (const statement of statements) statement.catch(() => {});
+    let committed: Promise<unknown>;
+    if (fill) committed = commit().execute();
+    else {
+      const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing });
+      await bootstrapSandbox(w, server.caPem);
+      committed = w.finish(commit);
+    }
+    const [[created]] = await Promise.all([inserted, committed, ...statements.slice(1)]);
     const row: SandboxRow = {
       id,
       name,
@@ -128,57 +197,78 @@ export async function createSandbox(
       expires_at: made.expiresAt,
     };
     return { row, token: made };
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     if (isSandboxNameTaken(err))
       throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
+    if ((err as { code?: string } | null)?.code === "2201F")
+      throw await sandboxQuotaExceeded(database, userId);
     throw err;
   });
   // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
-  rememberGrant(token.id, id, token.expiresAt.getTime());
-  return view(settings, server, row);
+  rememberGrant(token.id, id, token.expiresAt.getTime(), "owner");
+  return view(deps, userId, row);
 }
 
-/** The user's sandboxes, oldest first. */
-export async function listSandboxes(
-  database: Database,
-  settings: AuthSettings,
-  server: ServerIdentity,
-  userId: string,
-) {
-  const rows = await database.sql<
+/** Creates a sandbox: a new cluster with three Ready nodes and the system namespaces. */
+export function createSandbox(deps: AccountDeps, userId: string, name: string): Promise<SandboxView> {
+  return insertSandbox(deps, userId, name, null);
+}
+
+/** Refuses a caller who may not change the sandbox: NOT_FOUND when they cannot see it at all. */
+export async function requireOwner(database: Database, userId: string, id: string): Promise<void> {
+  const scope = isUuid(id) ? await sandboxScope(database, userId, id) : null;
+  if (!scope) throw notFound(id);
+  if (scope !== "owner") throw new AccountError("FORBIDDEN", `sandbox "${id}" is read-only to you`);
+}
+
+/** The user's own sandboxes, oldest first. */
+export async function listSandboxes(deps: AccountDeps, userId: string): Promise<SandboxView[]> {
+  const rows = await deps.database.sql<
     SandboxRow[]
-  >`${selectSandboxes(database.sql)} WHERE s.owner_id = ${userId} ORDER BY s.created_at, s.id`;
-  return Promise.all(rows.map((r) => view(settings, server, r)));
+  >`${selectSandboxes(deps.database.sql, userId)} WHERE s.owner_id = ${userId} ORDER BY s.created_at, s.id`;
+  return rows.map((r) => view(deps, userId, r));
 }
 
-/** One of the user's sandboxes; NOT_FOUND for a sandbox that is missing or someone else's. */
-export async function getSandbox(
-  database: Database,
-  settings: AuthSettings,
-  server: ServerIdentity,
-  userId: string,
-  id: string,
-): Promise<SandboxView> {
-  const rows = isUuid(id)
-    ? await database.sql<
-        SandboxRow[]
-      >`${selectSandboxes(database.sql)} WHERE s.id = ${id} AND s.owner_id = ${userId}`
-    : [];
-  const row = rows[0];
-  if (!row) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
-  return view(settings, server, row);
+/** Several sandboxes by id, as `viewerId` sees them (the caller has checked they may), in one query. */
+export async function sandboxesById(
+  deps: AccountDeps,
+  viewerId: string,
+  ids: string[],
+): Promise<SandboxView[]> {
+  if (!ids.length) return [];
+  const rows = await deps.database.sql<
+    SandboxRow[]
+  >`${selectSandboxes(deps.database.sql, viewerId)} WHERE s.id = ANY(${ids}::uuid[])`;
+  return rows.map((r) => view(deps, viewerId, r));
 }
 
-/** Deletes a sandbox with all its objects, change log and tokens. */
+/**
+ * A sandbox the user may see: their own, or their student's (read-only); NOT_FOUND for one that
+ * is missing or someone else's, alike.
+ */
+export async function getSandbox(deps: AccountDeps, userId: string, id: string): Promise<SandboxView> {
+  if (!isUuid(id)) throw notFound(id);
+  const sql = deps.database.sql;
+  // One query: the sandbox, the viewer's token, and whether the viewer may see it at all.
+  const [row] = await sql<(SandboxRow & { scope: TokenScope | null })[]>`
+    SELECT * FROM (${selectSandboxes(sql, userId)} WHERE s.id = ${id}) v,
+      LATERAL (SELECT ${userScopeSql(sql, userId, id)} AS scope) a`;
+  if (!row?.scope) throw notFound(id);
+  return view(deps, userId, row);
+}
+
+/** Deletes one of the user's sandboxes with all its objects, change log, data keys and tokens. */
 export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
-  if (!isUuid(id)) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+  if (!isUuid(id)) throw notFound(id);
   return database.sql
     .begin(async (tx) => {
       const gone = await tx`DELETE FROM sandboxes WHERE id = ${id} AND owner_id = ${userId} RETURNING id`;
-      if (!gone.length) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
+      if (!gone.length) throw notFound(id);
       await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
       await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
-      await tx`UPDATE tokens SET revoked_at = now() WHERE sandbox_id = ${id} AND revoked_at IS NULL`;
+      // Its tokens go with it (a missing token is refused as a revoked one is); every process
+      // forgets its grants and ends its streams on the notice.
+      await tx`DELETE FROM tokens WHERE sandbox_id = ${id}`;
       await tx`SELECT pg_notify(${accessChannel}, ${`sandbox:${id}`})`;
       return true;
     })
@@ -186,9 +276,4 @@ export async function deleteSandbox(database: Database, userId: string, id: stri
       forgetGrants(`sandbox:${id}`);
       return done as boolean;
     });
-}
-
-/** Whether a string is a UUID (sandbox ids are), so a bad id is a 404 and never a SQL error. */
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

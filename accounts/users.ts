@@ -70,9 +70,11 @@ export async function logIn(
   email: string,
   password: string,
 ): Promise<AuthPayload> {
-  const normalized = email.trim().toLowerCase();
-  const [user] = await database.db.select().from(users).where(eq(users.email, normalized)).limit(1);
-  const ok = await checkPassword(user?.passwordHash ?? null, password);
+  // The same checks as sign-up: an address that cannot be an account's (a NUL, 20 MB) or a
+  // password past the cap is refused before the database or the hash sees it.
+  const creds = parseCredentials(email, password);
+  const [user] = await database.db.select().from(users).where(eq(users.email, creds.email)).limit(1);
+  const ok = await checkPassword(user?.passwordHash ?? null, creds.password);
   if (!user || !ok) throw new AccountError("UNAUTHENTICATED", "invalid email or password");
   return {
     token: await issueLoginToken(database, settings, user.id),

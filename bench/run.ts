@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiFigures, populate } from "./api.ts";
+import { classroomFigures } from "./classroom.ts";
 import { type BenchSandbox, benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
@@ -24,7 +25,7 @@ function step(what: string) {
 
 /**
  * Which sections run: BENCH_ONLY=controlPlane,limit (comma-separated: sandbox, api,
- * controlPlane, limit, scale), for iterating on one figure; all of them by default.
+ * controlPlane, limit, classroom, scale), for iterating on one figure; all of them by default.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const runs = (section: string) => only.size === 0 || only.has(section);
@@ -100,6 +101,15 @@ async function main() {
         ...rc,
         reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
       };
+    }
+
+    // Classrooms and web clients: fork, a GraphQL overview, subscription delivery, a class at once.
+    if (runs("classroom")) {
+      step("classroom: fork, overview, subscriptions, a class at once");
+      const cpuBefore = await machineCpuTime();
+      results.classroom = await classroomFigures(service, user);
+      const cpu = cpuBetween(cpuBefore, await machineCpuTime(), 1);
+      if (cpu) (results.classroom as Record<string, unknown>).machineBusyPercent = cpu.machineBusyPercent;
     }
 
     // The limit: raw INSERT+COMMIT/s vs pod creates/s through the API, same concurrency. Here

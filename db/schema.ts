@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -34,6 +35,14 @@ export const tokens = pgTable(
     issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /**
+     * What the token may do in its sandbox (accounts/permissions.ts): "owner" everything,
+     * "read" what the API server's `view` role allows (an instructor's kubeconfig of a student's
+     * sandbox). Login tokens are "owner": what they reach is decided per sandbox.
+     */
+    scope: text("scope").notNull().default("owner"),
+    /** A name the owner gave a kubeconfig token, to tell several apart. */
+    label: text("label"),
   },
   (t) => [index("tokens_sandbox_idx").on(t.sandboxId)],
 );
@@ -147,4 +156,50 @@ export const sandboxKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.sandboxId, t.kid] }), index("sandbox_keys_kek_idx").on(t.kekKid)],
+);
+
+/**
+ * A class: its instructor, the sandbox students' sandboxes are forked from (none: they start
+ * empty), how many may join, and the code that lets them.
+ */
+export const classrooms = pgTable(
+  "classrooms",
+  {
+    id: uuid("id").primaryKey(),
+    instructorId: uuid("instructor_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    seats: integer("seats").notNull(),
+    templateSandboxId: uuid("template_sandbox_id").references(() => sandboxes.id, { onDelete: "set null" }),
+    joinCode: text("join_code").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("classrooms_instructor_idx").on(t.instructorId)],
+);
+
+/**
+ * A student of a class, the sandbox they got on joining, and the limits the instructor set for
+ * them (null: the service's defaults).
+ */
+export const classroomStudents = pgTable(
+  "classroom_students",
+  {
+    classroomId: uuid("classroom_id")
+      .notNull()
+      .references(() => classrooms.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sandboxId: uuid("sandbox_id").references(() => sandboxes.id, { onDelete: "set null" }),
+    maxSandboxes: integer("max_sandboxes"),
+    maxObjects: integer("max_objects"),
+    maxPods: integer("max_pods"),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.classroomId, t.userId] }),
+    index("classroom_students_user_idx").on(t.userId),
+    index("classroom_students_sandbox_idx").on(t.sandboxId),
+  ],
 );

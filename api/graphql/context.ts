@@ -4,15 +4,20 @@ import type { AuthSettings } from "../../accounts/users.ts";
 import { userForToken } from "../../accounts/users.ts";
 import { userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
+import type { ChangeFeed } from "../../db/feed.ts";
+import type { Loaders } from "./cluster/loaders.ts";
 
-/** What resolvers get: the service's parts and the signed-in user, if any. */
+/** What resolvers get: the service's parts, the signed-in user (if any) and the request's loaders. */
 export interface GraphQLContext {
   database: Database;
   auth: AuthSettings;
   server: ServerIdentity;
+  /** Wakes subscriptions when a sandbox commits (the same feed kubectl's watches use). */
+  feed: ChangeFeed;
   user: { id: string; email: string } | null;
   /** The id of the login token the request carries, when valid. */
   tokenId: string | null;
+  loaders: Loaders;
 }
 
 /** The signed-in user, or an UNAUTHENTICATED error. */
@@ -24,10 +29,13 @@ export function requireUser(ctx: GraphQLContext): { id: string; email: string } 
   return ctx.user;
 }
 
-/** Reads the login token from the request; an invalid, expired or revoked token is treated as none. */
-export async function userFromRequest(database: Database, auth: AuthSettings, req: Request) {
+/**
+ * The user an Authorization value ("Bearer <login token>") names; an invalid, expired or revoked
+ * token is treated as none.
+ */
+export async function userFromAuthorization(database: Database, auth: AuthSettings, authorization: string) {
   const none = { user: null, tokenId: null };
-  const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
+  const m = /^Bearer\s+(.+)$/i.exec(authorization);
   if (!m?.[1]) return none;
   const claims = await verifyToken(auth.signingKey, m[1].trim(), [userAudience]);
   if (!claims) return none;

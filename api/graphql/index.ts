@@ -1,10 +1,17 @@
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { GraphQLError } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import type { Database } from "../../db/connection.ts";
+import type { ChangeFeed } from "../../db/feed.ts";
 import { log } from "../../log.ts";
 import { typeDefs } from "../../schema.graphql.ts";
-import { type GraphQLContext, userFromRequest } from "./context.ts";
+import { makeLoaders } from "./cluster/loaders.ts";
+import { type GraphQLContext, userFromAuthorization } from "./context.ts";
+import { maskError } from "./errors.ts";
+import { defaultGraphQLLimits, type GraphQLLimits } from "./limits.ts";
+import { noNulPlugin } from "./no-nul.ts";
 import { resolvers } from "./resolvers.ts";
 
 /** What GraphQL needs from the service. */
@@ -12,25 +19,84 @@ export interface GraphQLDeps {
   database: Database;
   auth: AuthSettings;
   server: ServerIdentity;
+  feed: ChangeFeed;
+  limits?: GraphQLLimits;
+  /** Origins a browser may call GraphQL from (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
-/** The GraphQL endpoint (POST /graphql, GraphiQL on GET), SDL-first from schema.graphql. */
+/** The schema, built once: SDL from schema.graphql and the resolvers. */
+export const schema = createSchema<GraphQLContext>({ typeDefs, resolvers });
+
+/**
+ * yoga's log calls as pino lines: an Error becomes `err`, so it is logged with its stack (pino
+ * given yoga's argument array wrote `{"0":{}}`). The errors of a result are yoga's to report at
+ * debug: maskError (errors.ts) has logged the unexpected ones already.
+ */
+function logTo(level: "debug" | "info" | "warn" | "error") {
+  return (...args: unknown[]) => {
+    const err = args.find((a) => a instanceof Error);
+    const text = args.filter((a) => typeof a === "string").join(" ");
+    log[err instanceof GraphQLError ? "debug" : level](err ? { err } : {}, text || "graphql");
+  };
+}
+
+/** The graphql-armor plugins for the limits: parse-time tokens, then depth, aliases, cost, directives. */
+export function armorPlugin(limits: GraphQLLimits) {
+  return EnvelopArmorPlugin({
+    maxTokens: { n: limits.maxTokens },
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: limits.maxAliases },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    maxDirectives: { n: limits.maxDirectives },
+    blockFieldSuggestion: { enabled: true },
+  });
+}
+
+/**
+ * The GraphQL endpoint (POST /graphql, GraphiQL on GET, subscriptions over SSE), SDL-first from
+ * schema.graphql. Limits are graphql-armor's; errors are typed or masked in one place
+ * (errors.ts); CORS answers only the configured origins.
+ */
 export function graphqlServer(deps: GraphQLDeps) {
+  const limits = deps.limits ?? defaultGraphQLLimits;
+  const origins = new Set(deps.corsOrigins ?? []);
   return createYoga<object, GraphQLContext>({
-    schema: createSchema<GraphQLContext>({ typeDefs, resolvers }),
+    schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    logging: {
-      debug: (...a) => log.debug(a),
-      info: (...a) => log.info(a),
-      warn: (...a) => log.warn(a),
-      error: (...a) => log.error(a),
+    multipart: false,
+    batching: false,
+    plugins: [armorPlugin(limits), noNulPlugin],
+    maskedErrors: { maskError },
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !origins.has(origin)) return false;
+      return {
+        origin: [origin],
+        credentials: true,
+        methods: ["GET", "POST"],
+        allowedHeaders: ["authorization", "content-type"],
+      };
     },
-    context: async ({ request }) => ({
-      database: deps.database,
-      auth: deps.auth,
-      server: deps.server,
-      ...(await userFromRequest(deps.database, deps.auth, request)),
-    }),
+    logging: { debug: logTo("debug"), info: logTo("info"), warn: logTo("warn"), error: logTo("error") },
+    context: ({ request }) => graphqlContext(deps, request.headers.get("authorization") ?? ""),
   });
+}
+
+/**
+ * A request's context: the service's parts, the user its Authorization names (a login token;
+ * anything else is nobody), and fresh loaders. The WebSocket transport builds it the same way
+ * from the connection's Authorization.
+ */
+export async function graphqlContext(deps: GraphQLDeps, authorization: string): Promise<GraphQLContext> {
+  const who = await userFromAuthorization(deps.database, deps.auth, authorization);
+  return {
+    database: deps.database,
+    auth: deps.auth,
+    server: deps.server,
+    feed: deps.feed,
+    ...who,
+    loaders: makeLoaders(deps, who.user?.id ?? null),
+  };
 }

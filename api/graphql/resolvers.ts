@@ -1,51 +1,88 @@
-import { GraphQLError } from "graphql";
-import { AccountError } from "../../accounts/errors.ts";
-import { createSandbox, deleteSandbox, getSandbox, listSandboxes } from "../../accounts/sandboxes.ts";
-import { logIn, revokeToken, signUp } from "../../accounts/users.ts";
-import { type GraphQLContext, requireUser } from "./context.ts";
+import { applyManifest } from "./mutation/apply-manifest.ts";
+import {
+  createClassroom,
+  joinClassroom,
+  removeStudent,
+  resetStudentSandbox,
+  rotateJoinCode,
+  setStudentLimits,
+} from "./mutation/classrooms.ts";
+import { createSandbox } from "./mutation/create-sandbox.ts";
+import { deleteObject } from "./mutation/delete-object.ts";
+import { deleteSandbox } from "./mutation/delete-sandbox.ts";
+import { forkSandbox } from "./mutation/fork-sandbox.ts";
+import { issueKubeconfig } from "./mutation/issue-kubeconfig.ts";
+import { label } from "./mutation/label.ts";
+import { logIn } from "./mutation/log-in.ts";
+import { logOut } from "./mutation/log-out.ts";
+import { resetSandbox } from "./mutation/reset-sandbox.ts";
+import { restartRollout } from "./mutation/restart-rollout.ts";
+import { revokeKubeconfig } from "./mutation/revoke-kubeconfig.ts";
+import { scale } from "./mutation/scale.ts";
+import { signUp } from "./mutation/sign-up.ts";
+import { classroom, classrooms } from "./query/classrooms.ts";
+import { me } from "./query/me.ts";
+import { sandbox } from "./query/sandbox.ts";
+import { sandboxes } from "./query/sandboxes.ts";
+import { classroomOverview } from "./subscription/classroom-overview.ts";
+import { sandboxChanges } from "./subscription/sandbox-changes.ts";
+import { Classroom } from "./types/classroom.ts";
+import { ConfigMap } from "./types/config-map.ts";
+import { Deployment } from "./types/deployment.ts";
+import { Event } from "./types/event.ts";
+import { Namespace } from "./types/namespace.ts";
+import { Node } from "./types/node.ts";
+import { GenericObject, KubeObjectType } from "./types/object.ts";
+import { Pod } from "./types/pod.ts";
+import { ReplicaSet } from "./types/replica-set.ts";
+import { ReplicationController } from "./types/replication-controller.ts";
+import { Sandbox } from "./types/sandbox.ts";
+import { Secret } from "./types/secret.ts";
+import { Service } from "./types/service.ts";
+import { Student } from "./types/student.ts";
 
-/** Turns the domain's expected failures into typed GraphQL errors; anything else stays masked. */
-async function typed<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof AccountError) throw new GraphQLError(err.message, { extensions: { code: err.code } });
-    throw err;
-  }
-}
-
-type Args<T> = T;
-
-/** The resolvers of schema.graphql. */
+/**
+ * The resolvers of schema.graphql, one file per field (query/, mutation/, subscription/) or per
+ * type (types/). Resolvers throw the domain's errors; errors.ts turns them into typed ones.
+ */
 export const resolvers = {
-  Query: {
-    me: (_: unknown, __: unknown, ctx: GraphQLContext) => ctx.user,
-    sandboxes: (_: unknown, __: unknown, ctx: GraphQLContext) =>
-      typed(() => listSandboxes(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id)),
-    sandbox: (_: unknown, args: Args<{ id: string }>, ctx: GraphQLContext) =>
-      typed(async () => {
-        const user = requireUser(ctx);
-        try {
-          return await getSandbox(ctx.database, ctx.auth, ctx.server, user.id, args.id);
-        } catch (err) {
-          if (err instanceof AccountError && err.code === "NOT_FOUND") return null;
-          throw err;
-        }
-      }),
-  },
+  Query: { me, sandboxes, sandbox, classrooms, classroom },
   Mutation: {
-    signUp: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => signUp(ctx.database, ctx.auth, args.email, args.password)),
-    logIn: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => logIn(ctx.database, ctx.auth, args.email, args.password)),
-    logOut: (_: unknown, __: unknown, ctx: GraphQLContext) =>
-      typed(async () => {
-        const user = requireUser(ctx);
-        return revokeToken(ctx.database, user.id, ctx.tokenId ?? "");
-      }),
-    createSandbox: (_: unknown, args: Args<{ name: string }>, ctx: GraphQLContext) =>
-      typed(() => createSandbox(ctx.database, ctx.auth, ctx.server, requireUser(ctx).id, args.name)),
-    deleteSandbox: (_: unknown, args: Args<{ id: string }>, ctx: GraphQLContext) =>
-      typed(() => deleteSandbox(ctx.database, requireUser(ctx).id, args.id)),
+    signUp,
+    logIn,
+    logOut,
+    createSandbox,
+    deleteSandbox,
+    forkSandbox,
+    resetSandbox,
+    issueKubeconfig,
+    revokeKubeconfig,
+    applyManifest,
+    deleteObject,
+    scale,
+    label,
+    restartRollout,
+    createClassroom,
+    joinClassroom,
+    rotateJoinCode,
+    removeStudent,
+    resetStudentSandbox,
+    setStudentLimits,
   },
+  Subscription: { sandboxChanges, classroomOverview },
+  Sandbox,
+  Classroom,
+  Student,
+  KubeObject: KubeObjectType,
+  GenericObject,
+  Namespace,
+  Node,
+  Pod,
+  ReplicationController,
+  ReplicaSet,
+  Deployment,
+  Service,
+  Secret,
+  ConfigMap,
+  Event,
 };

@@ -10,6 +10,7 @@ export interface KubeRequestContext {
   database: Database;
   feed: ChangeFeed;
   sandboxId: string;
+  /** Who asks, and what their token may do (accounts/permissions.ts). */
   caller: SandboxCaller;
   signingKey: Uint8Array;
 }

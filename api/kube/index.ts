@@ -1,5 +1,8 @@
 import { Hono } from "hono";
-import { authorizeSandbox } from "../../accounts/access.ts";
+import { authorizeSandbox, type SandboxCaller } from "../../accounts/access.ts";
+import { userInfoOf } from "../../accounts/identity.ts";
+import { permissionsOf } from "../../accounts/permissions.ts";
+import { rulesAllow } from "../../kube/reviews/rules.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
@@ -121,6 +124,10 @@ async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: stri
     return resourceRequest(ctx, req, url, group ?? "", version, resource);
   }
   if (top === "openapi") {
+    if (!rulesAllow(permissionsOf(ctx.caller), { nonResource: { verb: "get", path: rest } })) {
+      const { username = "" } = await userInfoOf(ctx.database, ctx.caller);
+      throw forbidden(`forbidden: User "${username}" cannot get path "${rest}"`);
+    }
     if (rest === "/openapi/v3") return json(await openapiV3Index());
     if (rest === "/openapi/v2") return openapiV2(req);
     const m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/(.+\/.+))$/.exec(rest);

@@ -25,13 +25,14 @@ export interface ChangeBatch {
 }
 
 /**
- * Changes after `after` for one resource (one namespace or all), in revision order, with the
- * sandbox's compaction mark, in one statement. Null when the sandbox no longer exists.
+ * Changes after `after` for one resource (one namespace or all; every resource when null), in
+ * revision order, with the sandbox's compaction mark, in one statement. Null when the sandbox no
+ * longer exists.
  */
 export async function changesAfter(
   source: ReadSource,
   sandboxId: string,
-  resource: string,
+  resource: string | null,
   namespace: string | null,
   after: number,
   limit = 500,
@@ -51,7 +52,8 @@ export async function changesAfter(
     FROM sandboxes s
     LEFT JOIN LATERAL (
       SELECT revision, resource, namespace, name, type, object FROM changes
-      WHERE sandbox_id = s.id AND revision > ${after} AND resource = ${resource}
+      WHERE sandbox_id = s.id AND revision > ${after}
+        AND (${resource}::text IS NULL OR resource = ${resource})
         AND (${namespace}::text IS NULL OR namespace = ${namespace})
       ORDER BY revision LIMIT ${limit}
     ) c ON true
@@ -69,4 +71,27 @@ export async function changesAfter(
       }),
   );
   return { changes, compacted: Number(first.compacted_revision) };
+}
+
+/** Reads of the change log in flight, by what they ask: concurrent identical reads share one. */
+const inFlight = new Map<string, Promise<ChangeBatch | null>>();
+
+/**
+ * changesAfter for every resource of a sandbox, shared: when a commit wakes many subscribers
+ * holding the same revision (a class's overview, a hundred browser tabs), they make one query
+ * between them instead of one each. The batch's objects are shared too: readers must not
+ * change them.
+ */
+export function sharedChangesAfter(
+  source: ReadSource,
+  sandboxId: string,
+  after: number,
+): Promise<ChangeBatch | null> {
+  const key = `${sandboxId}:${after}`;
+  let read = inFlight.get(key);
+  if (!read) {
+    read = changesAfter(source, sandboxId, null, null, after).finally(() => inFlight.delete(key));
+    inFlight.set(key, read);
+  }
+  return read;
 }

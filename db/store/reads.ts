@@ -90,3 +90,42 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
   const [row] = await sql<{ revision: string }[]>`SELECT revision FROM sandboxes WHERE id = ${sandboxId}`;
   return row ? Number(row.revision) : null;
 }
+
+/** Several objects of one sandbox by key, in one statement, each with its resource; absent ones are left out. */
+export async function getObjects(
+  source: ReadSource,
+  sandboxId: string,
+  keys: ObjectKey[],
+): Promise<{ resource: string; object: KubeObject }[]> {
+  if (!keys.length) return [];
+  const rows = await source.sql<(Row & { resource: string })[]>`
+    SELECT o.resource, o.resource_version, o.body FROM objects o
+    JOIN unnest(${keys.map((k) => k.resource)}::text[], ${keys.map((k) => k.namespace)}::text[],
+      ${keys.map((k) => k.name)}::text[]) AS k(resource, namespace, name)
+      ON o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name
+    WHERE o.sandbox_id = ${sandboxId}`;
+  return Promise.all(
+    rows.map(async (r) => ({
+      resource: r.resource,
+      object: await servedOpen(source, sandboxId, r.resource, r),
+    })),
+  );
+}
+
+/**
+ * The events about several objects of a sandbox (by their uids), oldest first, in one statement
+ * (the index on an event's involvedObject.uid serves it).
+ */
+export async function eventsAbout(
+  source: ReadSource,
+  sandboxId: string,
+  uids: string[],
+): Promise<KubeObject[]> {
+  if (!uids.length) return [];
+  const rows = await source.sql<Row[]>`
+    SELECT resource_version, body FROM objects
+    WHERE sandbox_id = ${sandboxId} AND resource = 'events'
+      AND (body -> 'involvedObject' ->> 'uid') = ANY(${uids}::text[])
+    ORDER BY resource_version`;
+  return rows.map(served);
+}

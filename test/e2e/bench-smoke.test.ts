@@ -34,6 +34,9 @@ describe("npm run bench, as a smoke run", () => {
         "controlPlane.podCreateToRunning_100perSecond_10sandboxes",
         "controlPlane.rcOf3Ready",
         "apiMany.createPod",
+        "classroom.forkTemplate50Objects",
+        "classroom.sandboxOverviewQuery",
+        "classroom.subscriptionDelivery100Subscribers",
       ]) {
         const summary = path.split(".").reduce((o, k) => o?.[k], figures);
         expect(summary, path).toMatchObject({ p50: expect.any(Number), p99: expect.any(Number) });
@@ -45,8 +48,9 @@ describe("npm run bench, as a smoke run", () => {
       expect(figures.limit.httpEchoPerSecond).toBeGreaterThan(0);
       expect(figures.scaleRatioP50.getPod).toBeGreaterThan(0);
       expect(figures.scaleSetup.sandboxes).toBe(20);
+      expect(figures.classroom.classAtOnce.runs[0].failures).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });

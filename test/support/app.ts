@@ -15,6 +15,8 @@ export interface TestApp {
   app: Hono;
   database: Database;
   feed: ChangeFeed;
+  /** The signing settings the app's tokens are made with. */
+  auth: { signingKey: Uint8Array; tokenTtlSeconds: number };
   /** Runs a GraphQL operation; returns the parsed response. */
   gql(
     query: string,
@@ -37,10 +39,11 @@ export function testApp(): TestApp {
   beforeAll(() => startKeyring(database, { KUBESANDBOX_KEK: inject("kek"), DATA_DIR: "" }, false));
   beforeAll(() => feed.start());
   afterAll(() => feed.stop());
+  const auth = { signingKey: randomBytes(32), tokenTtlSeconds: 3600 };
   const app = createApp({
     database,
     feed,
-    auth: { signingKey: randomBytes(32), tokenTtlSeconds: 3600 },
+    auth,
     server: {
       baseUrl: "https://127.0.0.1:1",
       caPem: testCaPem,
@@ -60,6 +63,7 @@ export function testApp(): TestApp {
     app,
     database,
     feed,
+    auth,
     gql,
     async newSandbox(name = `sb${++n}`) {
       const email = `${name}-${randomBytes(6).toString("hex")}@example.com`;

@@ -8,13 +8,13 @@ describe("the access cache", () => {
     vi.useFakeTimers({ now: 1_000_000 });
     rememberGrant("t1", "s1", 1_000_000 + 60_000);
     rememberGrant("t2", "s1", 1_000_000 + 3_000);
-    expect(cachedGrant("t1", "s1")).toBe(true);
-    expect(cachedGrant("t1", "s2")).toBe(false);
+    expect(cachedGrant("t1", "s1")).toBe("owner");
+    expect(cachedGrant("t1", "s2")).toBeNull();
     vi.setSystemTime(1_000_000 + 3_000);
-    expect(cachedGrant("t2", "s1")).toBe(false);
-    expect(cachedGrant("t1", "s1")).toBe(true);
+    expect(cachedGrant("t2", "s1")).toBeNull();
+    expect(cachedGrant("t1", "s1")).toBe("owner");
     vi.setSystemTime(1_000_000 + 10_000);
-    expect(cachedGrant("t1", "s1")).toBe(false);
+    expect(cachedGrant("t1", "s1")).toBeNull();
   });
 
   it("forgets a revoked token's grants, and every grant into a deleted sandbox", () => {
@@ -24,11 +24,11 @@ describe("the access cache", () => {
     rememberGrant("b", "s2", far);
     forgetGrants("token:a");
     expect([cachedGrant("a", "s1"), cachedGrant("a", "s2"), cachedGrant("b", "s2")]).toEqual([
-      false,
-      false,
-      true,
+      null,
+      null,
+      "owner",
     ]);
     forgetGrants("sandbox:s2");
-    expect(cachedGrant("b", "s2")).toBe(false);
+    expect(cachedGrant("b", "s2")).toBeNull();
   });
 });

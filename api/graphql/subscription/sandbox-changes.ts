@@ -1,0 +1,103 @@
+import { GraphQLError } from "graphql";
+import { Repeater } from "graphql-yoga";
+import { sandboxScope } from "../../../accounts/access.ts";
+import { onRevocation } from "../../../accounts/access-cache.ts";
+import { userForToken } from "../../../accounts/users.ts";
+import { sharedChangesAfter } from "../../../db/store/changes.ts";
+import { currentRevision } from "../../../db/store/reads.ts";
+import { readableSandbox } from "../cluster/access.ts";
+import type { ObjectRef } from "../cluster/refs.ts";
+import { type GraphQLContext, requireUser } from "../context.ts";
+
+/** One event of Subscription.sandboxChanges. */
+export interface SandboxChangeEvent {
+  type: string;
+  revision: string;
+  object: ObjectRef;
+}
+
+function badRevision(value: string): GraphQLError {
+  return new GraphQLError(`fromRevision: Invalid value: "${value.slice(0, 100)}": must be a number`, {
+    extensions: { code: "BAD_USER_INPUT" },
+  });
+}
+
+/**
+ * Subscription.sandboxChanges: the sandbox's change log after a revision, in order, woken by the
+ * change feed as kubectl's watches are (api/kube/watch.ts), from the same log
+ * (db/store/changes.ts), one read shared by every subscriber at the same revision. It ends when the caller's login token is revoked, the sandbox is
+ * deleted (in any process: the revocation NOTIFY), or the caller can no longer read it (a
+ * student removed from the class); a revision the log no longer holds ends it with GONE.
+ */
+export async function subscribeSandboxChanges(
+  _: unknown,
+  args: { sandboxId: string; fromRevision?: string | null },
+  ctx: GraphQLContext,
+): Promise<Repeater<SandboxChangeEvent>> {
+  const user = requireUser(ctx);
+  const scope = await readableSandbox(ctx, args.sandboxId);
+  const from = args.fromRevision ?? null;
+  if (from !== null && !/^\d{1,18}$/.test(from)) throw badRevision(from);
+  let revision =
+    from === null ? ((await currentRevision(ctx.database.sql, args.sandboxId)) ?? 0) : Number(from);
+  const sandboxId = args.sandboxId;
+
+  return new Repeater<SandboxChangeEvent>(async (push, stop) => {
+    let busy = false;
+    let again = false;
+    const catchUp = async () => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      try {
+        do {
+          again = false;
+          let full = false;
+          do {
+            const batch = await sharedChangesAfter(ctx.database, sandboxId, revision);
+            if (!batch) return stop();
+            if (revision < batch.compacted)
+              return stop(
+                new GraphQLError(`too old resource version: ${revision} (${batch.compacted})`, {
+                  extensions: { code: "GONE" },
+                }),
+              );
+            for (const change of batch.changes) {
+              revision = change.revision;
+              await push({
+                type: change.type,
+                revision: String(change.revision),
+                object: { sandboxId, scope, obj: change.object },
+              });
+            }
+            full = batch.changes.length === 500;
+          } while (full);
+        } while (again);
+      } catch (err) {
+        stop(err);
+      } finally {
+        busy = false;
+      }
+    };
+    const unsubscribe = ctx.feed.subscribe(sandboxId, () => void catchUp());
+    const unrevoke = onRevocation((notice) => {
+      if (notice === `token:${ctx.tokenId}` || notice === `sandbox:${sandboxId}`) stop();
+      else if (notice === `grants:${sandboxId}`)
+        void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
+    });
+    // A revocation before the listener was in place (the context was made earlier): look once.
+    if (ctx.tokenId && !(await userForToken(ctx.database, ctx.tokenId, user.id))) stop();
+    else void catchUp();
+    await stop;
+    unsubscribe();
+    unrevoke();
+  });
+}
+
+/** Subscription.sandboxChanges: subscribe above, each event as it is. */
+export const sandboxChanges = {
+  subscribe: subscribeSandboxChanges,
+  resolve: (event: SandboxChangeEvent) => event,
+};

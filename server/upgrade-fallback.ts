@@ -1,0 +1,45 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+
+/**
+ * Answers upgrade requests (WebSocket GETs, kubectl's SPDY POSTs) that no upgrade handler takes,
+ * through the app as plain requests: so an exec or port-forward the caller may not make gets the
+ * API server's 403 Status (kubectl prints it), and a path with no streaming handler its 404/405,
+ * instead of a socket left hanging. Once Node has an 'upgrade' listener (ours for GraphQL), it no
+ * longer hands these to the request handler itself. Handlers registered for other paths (an exec
+ * stream) take precedence: this answers only when it is the last listener standing.
+ */
+export function answerUnhandledUpgrades(
+  server: Server,
+  fetch: (req: Request) => Response | Promise<Response>,
+  handled: (path: string) => boolean,
+): () => void {
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    // Someone else's upgrade handler (besides GraphQL's and this one) may take it.
+    if (handled(path) || server.listenerCount("upgrade") > 2) return;
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined && name !== "upgrade" && name !== "connection")
+          headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      const res = await fetch(
+        new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+          method: req.method,
+          headers,
+        }),
+      );
+      const body = Buffer.from(await res.arrayBuffer());
+      const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
+      res.headers.forEach((value, name) => {
+        if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+      });
+      lines.push(`content-length: ${body.length}`, "connection: close", "", "");
+      socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
+    } catch {
+      socket.destroy();
+    }
+  };
+  server.on("upgrade", onUpgrade);
+  return () => server.off("upgrade", onUpgrade);
+}
