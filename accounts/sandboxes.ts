@@ -106,9 +106,11 @@ export async function createSandbox(
 ): Promise<SandboxView> {
   checkName(name);
   const id = randomUUID();
-  // One round trip: every statement is sent without waiting for the one before, the COMMIT
-  // last. Should one fail (the name is taken), Postgres refuses the rest and rolls back.
+  // One round trip for the limit, one for the rest: every statement is sent without waiting for
+  // the one before, the COMMIT last. Should one fail (the name is taken), Postgres refuses the
+  // rest and rolls back.
   const { row, token } = await pipelinedTransaction(database.sql, async (tx, commit) => {
+    await withinSandboxLimit(tx, userId, database.limits.sandboxesPerUser);
     const inserted = tx<{ created_at: Date }[]>`
       INSERT INTO sandboxes (id, owner_id, name) VALUES (${id}, ${userId}, ${name}) RETURNING created_at`.execute();
     const made = insertSandboxToken(tx, settings, userId, id);
@@ -138,6 +140,21 @@ export async function createSandbox(
   return view(settings, server, row);
 }
 
+/**
+ * Refuses a new sandbox to a user who has as many as one may own. The user's lock (for this
+ * transaction) makes two creates at once count each other.
+ */
+async function withinSandboxLimit(tx: postgres.TransactionSql, userId: string, limit: number): Promise<void> {
+  const [row] = await tx<{ owned: number }[]>`
+    SELECT pg_advisory_xact_lock(hashtextextended(${`sandboxes:${userId}`}, 0)),
+           (SELECT count(*)::int FROM sandboxes WHERE owner_id = ${userId}) AS owned`;
+  if ((row?.owned ?? 0) >= limit)
+    throw new AccountError(
+      "FORBIDDEN",
+      `an account may own ${limit} sandboxes, and this one has ${row?.owned}: delete one before creating another`,
+    );
+}
+
 /** The user's sandboxes, oldest first. */
 export async function listSandboxes(
   database: Database,
@@ -157,8 +174,9 @@ export async function getSandbox(
   settings: AuthSettings,
   server: ServerIdentity,
   userId: string,
-  id: string,
+  given: string,
 ): Promise<SandboxView> {
+  const id = given.toLowerCase();
   const rows = isUuid(id)
     ? await database.sql<
         SandboxRow[]
@@ -170,7 +188,9 @@ export async function getSandbox(
 }
 
 /** Deletes a sandbox with all its objects, change log and tokens. */
-export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
+export async function deleteSandbox(database: Database, userId: string, given: string): Promise<boolean> {
+  // Ids are written lower-case: the notice must name the sandbox as grants and watches know it.
+  const id = given.toLowerCase();
   if (!isUuid(id)) throw new AccountError("NOT_FOUND", `sandbox "${id}" not found`);
   return database.sql
     .begin(async (tx) => {
