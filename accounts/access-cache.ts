@@ -43,12 +43,54 @@ export function rememberGrant(tokenId: string, sandboxId: string, expiresAt: num
   });
 }
 
-/** Forgets what a revocation notice names: "token:<id>" or "sandbox:<id>". */
+/** What a revocation notice names: a token, or a sandbox (deleted: every token for it). */
+export interface Revocation {
+  what: "token" | "sandbox";
+  id: string;
+}
+
+/**
+ * Open streams (watches, subscriptions) hear revocations here, to end themselves: `revoked` for
+ * each notice from any process, `lost` when notices may have been missed (the LISTEN
+ * reconnected), when a stream must check its access again.
+ */
+export interface RevocationListener {
+  revoked(notice: Revocation): void;
+  lost(): void;
+}
+
+const streams = new Set<RevocationListener>();
+
+/** Registers an open stream's listener; returns the function that removes it. */
+export function onRevocation(listener: RevocationListener): () => void {
+  streams.add(listener);
+  return () => streams.delete(listener);
+}
+
+function parseNotice(notice: string): Revocation | null {
+  const sep = notice.indexOf(":");
+  const what = notice.slice(0, sep);
+  return what === "token" || what === "sandbox" ? { what, id: notice.slice(sep + 1) } : null;
+}
+
+/**
+ * Forgets what a revocation notice names, "token:<id>" or "sandbox:<id>", and tells the open
+ * streams of this process.
+ */
 export function forgetGrants(notice: string): void {
-  const [what, id] = [notice.slice(0, notice.indexOf(":")), notice.slice(notice.indexOf(":") + 1)];
+  const revocation = parseNotice(notice);
+  if (!revocation) return;
+  const { what, id } = revocation;
   for (const [key, grant] of grants)
     if ((what === "token" && grant.tokenId === id) || (what === "sandbox" && grant.sandboxId === id))
       grants.delete(key);
+  for (const stream of streams) stream.revoked(revocation);
+}
+
+/** Trusts nothing cached, and has every open stream check its access again. */
+function forgetAll(): void {
+  grants.clear();
+  for (const stream of streams) stream.lost();
 }
 
 /**
@@ -58,7 +100,7 @@ export function forgetGrants(notice: string): void {
 export function listenForRevocations(database: Database): Promise<void> {
   let started = listening.get(database);
   if (!started) {
-    started = database.sql.listen(accessChannel, forgetGrants, () => grants.clear()).then(() => undefined);
+    started = database.sql.listen(accessChannel, forgetGrants, forgetAll).then(() => undefined);
     listening.set(database, started);
   }
   return started;

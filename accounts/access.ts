@@ -14,19 +14,21 @@ export interface SandboxCaller {
  * Authorizes a bearer token for one sandbox: a sandbox token for that sandbox, or the owner's
  * login token. A missing, forged, expired or revoked token is 401; a valid token for another
  * sandbox is 403 with the same answer whether or not that sandbox exists, so nothing leaks.
+ * `fresh` looks the token up even when a grant is cached (an open stream checking it still may).
  */
 export async function authorizeSandbox(
   database: Database,
   signingKey: Uint8Array,
   bearer: string | null,
   sandboxId: string,
+  options: { fresh?: boolean } = {},
 ): Promise<SandboxCaller> {
   if (!bearer) throw unauthorized();
   const claims = await verifyToken(signingKey, bearer, [sandboxAudience, userAudience]);
   if (!claims) throw unauthorized();
   const caller = { userId: claims.userId, tokenId: claims.tokenId };
   await listenForRevocations(database);
-  if (cachedGrant(claims.tokenId, sandboxId)) return caller;
+  if (!options.fresh && cachedGrant(claims.tokenId, sandboxId)) return caller;
   const denied = forbidden(`this token is not allowed to use sandbox "${sandboxId}"`);
   const [row] = await database.sql<{ live: boolean; allowed: boolean; expires_ms: number }[]>`
     SELECT (t.revoked_at IS NULL AND t.expires_at > now()) AS live,

@@ -4,11 +4,14 @@ import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
+import type { KubeRequestContext } from "./context.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
+import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
+import { TokenSlots } from "./token-slots.ts";
 
 /** What the Kubernetes API needs from the service. */
 export interface KubeApiDeps {
@@ -48,23 +51,47 @@ function restOf(pathname: string, prefix: string): string {
  */
 export function kubeApi(deps: KubeApiDeps): Hono {
   const app = new Hono();
+  // The tenant limits come with the database: the store and registry check theirs from there too.
+  const limits = deps.database.limits;
+  const requests = new TokenSlots(limits.requestsPerToken);
+  const watches = new TokenSlots(limits.watchesPerToken);
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);
+    let release = () => {};
     try {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       const token = bearer(req);
       const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
-      await authorizeSandbox(deps.database, deps.signingKey, token, id);
-      return await route({ ...deps, sandboxId: id }, req, url, rest);
+      const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
+      const ctx: KubeRequestContext = {
+        database: deps.database,
+        feed: deps.feed,
+        sandboxId: id,
+        tokenId: caller.tokenId,
+        limits,
+        watches,
+        stillAllowed: () =>
+          authorizeSandbox(deps.database, deps.signingKey, token, id, { fresh: true }).then(
+            () => true,
+            () => false,
+          ),
+      };
+      // A watch holds a watch slot instead, for as long as it is open (watch.ts).
+      if (!isWatch(req, url)) release = requests.take(caller.tokenId);
+      return await route(ctx, req, url, rest);
     } catch (err) {
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
+    } finally {
+      release();
     }
   };
   app.all("/sandboxes/:sandbox/*", (c) => {
-    const sandboxId = c.req.param("sandbox");
+    // Sandbox ids are UUIDs, written lower-case: /sandboxes/ABC… is the same sandbox as abc….
+    const given = c.req.param("sandbox");
+    const sandboxId = given.toLowerCase();
     const pathname = new URL(c.req.url).pathname;
     try {
-      return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${sandboxId}`));
+      return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${given}`));
     } catch (err) {
       return statusResponse(err);
     }
@@ -92,12 +119,12 @@ async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Pro
   return claims.sandboxId;
 }
 
-async function route(
-  ctx: KubeApiDeps & { sandboxId: string },
-  req: Request,
-  url: URL,
-  rest: string,
-): Promise<Response> {
+/** Whether a request is a watch (`?watch=1` on a GET), which holds a watch slot, not a request slot. */
+function isWatch(req: Request, url: URL): boolean {
+  return req.method === "GET" && queryBool(url, "watch");
+}
+
+async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: string): Promise<Response> {
   const segments = rest.split("/").filter(Boolean);
   const [top, ...more] = segments;
   if (top === "api") {
@@ -133,7 +160,7 @@ function discoveryOr404(body: Record<string, unknown> | null): Response {
 }
 
 async function resourceRequest(
-  ctx: KubeApiDeps & { sandboxId: string },
+  ctx: KubeRequestContext,
   req: Request,
   url: URL,
   group: string,
