@@ -13,6 +13,8 @@ export interface GraphQLContext {
   user: { id: string; email: string } | null;
   /** The id of the login token the request carries, when valid. */
   tokenId: string | null;
+  /** The client's address as the listener saw it (null when the host does not say): for the attempt limits. */
+  clientAddress: string | null;
 }
 
 /** The signed-in user, or an UNAUTHENTICATED error. */

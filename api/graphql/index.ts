@@ -14,9 +14,14 @@ export interface GraphQLDeps {
   server: ServerIdentity;
 }
 
+/** What the HTTP layer hands each GraphQL request besides the request: the client's address. */
+export interface GraphQLServerContext {
+  clientAddress?: string | null;
+}
+
 /** The GraphQL endpoint (POST /graphql, GraphiQL on GET), SDL-first from schema.graphql. */
 export function graphqlServer(deps: GraphQLDeps) {
-  return createYoga<object, GraphQLContext>({
+  return createYoga<GraphQLServerContext, GraphQLContext>({
     schema: createSchema<GraphQLContext>({ typeDefs, resolvers }),
     graphqlEndpoint: "/graphql",
     landingPage: false,
@@ -26,10 +31,11 @@ export function graphqlServer(deps: GraphQLDeps) {
       warn: (...a) => log.warn(a),
       error: (...a) => log.error(a),
     },
-    context: async ({ request }) => ({
+    context: async ({ request, clientAddress }) => ({
       database: deps.database,
       auth: deps.auth,
       server: deps.server,
+      clientAddress: clientAddress ?? null,
       ...(await userFromRequest(deps.database, deps.auth, request)),
     }),
   });

@@ -9,7 +9,12 @@ async function typed<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof AccountError) throw new GraphQLError(err.message, { extensions: { code: err.code } });
+    if (err instanceof AccountError) {
+      // A refused attempt is HTTP's 429 with Retry-After too (yoga answers extensions.http).
+      const retry = err.retryAfterSeconds;
+      const http = retry ? { http: { status: 429, headers: { "retry-after": String(retry) } } } : {};
+      throw new GraphQLError(err.message, { extensions: { code: err.code, ...http } });
+    }
     throw err;
   }
 }
@@ -35,9 +40,9 @@ export const resolvers = {
   },
   Mutation: {
     signUp: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => signUp(ctx.database, ctx.auth, args.email, args.password)),
+      typed(() => signUp(ctx.database, ctx.auth, args.email, args.password, ctx.clientAddress)),
     logIn: (_: unknown, args: Args<{ email: string; password: string }>, ctx: GraphQLContext) =>
-      typed(() => logIn(ctx.database, ctx.auth, args.email, args.password)),
+      typed(() => logIn(ctx.database, ctx.auth, args.email, args.password, ctx.clientAddress)),
     logOut: (_: unknown, __: unknown, ctx: GraphQLContext) =>
       typed(async () => {
         const user = requireUser(ctx);
