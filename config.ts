@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   LIMIT_REPLICAS_PER_CONTROLLER: count(100),
   LIMIT_WATCHES_PER_TOKEN: count(50),
   LIMIT_REQUESTS_PER_TOKEN: count(10),
+  LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND: count(1024 * 1024),
   LIMIT_WATCH_TIMEOUT_SECONDS: count(3600),
   LIMIT_LOGINS_PER_ACCOUNT: count(10),
   LIMIT_LOGINS_PER_ADDRESS: count(100),
@@ -77,6 +78,11 @@ export interface TenantLimits {
   watchesPerToken: number;
   /** Requests other than watches in progress at once with one token (in one API process). */
   requestsPerToken: number;
+  /**
+   * Request-body bytes one token may send per second, over a burst of two bodies at the 3 MiB
+   * limit (in one API process): parsing is paid per byte.
+   */
+  bodyBytesPerTokenPerSecond: number;
   /** The longest a watch stays open, whatever `timeoutSeconds` asks. */
   watchTimeoutSeconds: number;
   /** Log-in attempts at one account, and from one address, per `attemptWindowSeconds`. */
@@ -96,6 +102,7 @@ export function tenantLimits(config: Config): TenantLimits {
     replicasPerController: config.LIMIT_REPLICAS_PER_CONTROLLER,
     watchesPerToken: config.LIMIT_WATCHES_PER_TOKEN,
     requestsPerToken: config.LIMIT_REQUESTS_PER_TOKEN,
+    bodyBytesPerTokenPerSecond: config.LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND,
     watchTimeoutSeconds: config.LIMIT_WATCH_TIMEOUT_SECONDS,
     logInsPerAccount: config.LIMIT_LOGINS_PER_ACCOUNT,
     logInsPerAddress: config.LIMIT_LOGINS_PER_ADDRESS,

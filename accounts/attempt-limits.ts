@@ -71,6 +71,9 @@ export async function spendAttempt(
         SELECT extract(epoch FROM until - now()) - ${budget.windowSeconds - every} AS wait
         FROM attempt_limits WHERE key = ${key}`;
       const wait = Math.max(1, Math.ceil(Number(row?.wait ?? 1)));
+      // Told only after a second: a flood that does not wait costs an attempt a second per
+      // connection, not as many as it can send.
+      await new Promise((done) => setTimeout(done, 1000));
       throw new AccountError(
         "TOO_MANY_REQUESTS",
         `too many ${attempt.action === "logIn" ? "log-in" : "sign-up"} attempts: try again in ${wait} seconds`,

@@ -4,6 +4,7 @@ import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
+import { maxBodyBytes } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import { queryBool } from "./negotiate.ts";
@@ -11,6 +12,7 @@ import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
+import { TokenBytes } from "./token-bytes.ts";
 import { TokenSlots } from "./token-slots.ts";
 
 /** What the Kubernetes API needs from the service. */
@@ -55,6 +57,7 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   const limits = deps.database.limits;
   const requests = new TokenSlots(limits.requestsPerToken);
   const watches = new TokenSlots(limits.watchesPerToken);
+  const bodies = new TokenBytes(limits.bodyBytesPerTokenPerSecond, 2 * maxBodyBytes);
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);
     let release = () => {};
@@ -78,8 +81,10 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       };
       // A watch holds a watch slot instead, for as long as it is open (watch.ts).
       if (!isWatch(req, url)) release = requests.take(caller.tokenId);
-      return await route(ctx, req, url, rest);
+      return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);
     } catch (err) {
+      release();
+      await tarpit(err);
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
     } finally {
       release();
@@ -117,6 +122,16 @@ async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Pro
       "a login token names no sandbox: use the sandbox's URL, /sandboxes/<id>/..., or its kubeconfig token",
     );
   return claims.sandboxId;
+}
+
+/**
+ * A client told to wait (429) hears so only after the wait: one that retries at once, instead
+ * of after Retry-After as client-go does, then costs the process a refusal a second per
+ * connection rather than as many as it can send.
+ */
+async function tarpit(err: unknown): Promise<void> {
+  const seconds = err instanceof StatusError && err.code === 429 ? err.details?.retryAfterSeconds : undefined;
+  if (seconds) await new Promise((done) => setTimeout(done, Math.min(seconds, 1) * 1000));
 }
 
 /** Whether a request is a watch (`?watch=1` on a GET), which holds a watch slot, not a request slot. */

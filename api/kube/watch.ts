@@ -26,6 +26,20 @@ const bufferedBytes = 256 * 1024;
 /** Changes read from the log at once. */
 const batchSize = 500;
 
+/**
+ * Events as sent, by the object they carry: watches woken by one commit share its change-log
+ * read (change-reads.ts), hence its objects, and each event is encoded once between them.
+ */
+const encoded = new WeakMap<KubeObject, { type: string; bytes: Uint8Array }>();
+
+function encodeEvent(type: string, object: KubeObject): Uint8Array {
+  const hit = encoded.get(object);
+  if (hit?.type === type) return hit.bytes;
+  const bytes = new TextEncoder().encode(`${JSON.stringify({ type, object })}\n`);
+  encoded.set(object, { type, bytes });
+  return bytes;
+}
+
 function matches(filter: ObjectFilter, obj: KubeObject): boolean {
   return (
     labelsMatch(filter.labels, obj.metadata.labels) &&
@@ -92,10 +106,9 @@ export async function watchResponse(
         const full = () => (controller.desiredSize ?? 1) <= 0;
         const send = (type: string, obj: KubeObject) =>
           controller.enqueue(
-            render(
-              type,
-              table ? toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include) : obj,
-            ),
+            table
+              ? render(type, toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include))
+              : encodeEvent(type, obj),
           );
         const finish = () => {
           if (closed) return;

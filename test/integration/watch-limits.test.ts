@@ -3,7 +3,14 @@ import { testApp } from "../support/app.ts";
 import { readWatch, within } from "../support/watch-stream.ts";
 
 /** Watches and requests per token, watch timeouts, slow readers, and the cost of many watches. */
-const t = testApp({ limits: { watchesPerToken: 3, requestsPerToken: 2, watchTimeoutSeconds: 2 } });
+const t = testApp({
+  limits: {
+    watchesPerToken: 3,
+    requestsPerToken: 2,
+    watchTimeoutSeconds: 2,
+    bodyBytesPerTokenPerSecond: 1_000_000,
+  },
+});
 let sb: Awaited<ReturnType<typeof t.newSandbox>>;
 let other: Awaited<ReturnType<typeof t.newSandbox>>;
 
@@ -103,6 +110,39 @@ describe("requests per token", () => {
     for (const h of holds) h.close();
     for (const h of holds) expect((await h.res).status).toBe(201);
     expect((await t.kube(sb.sandboxId, sb.sandboxToken, "/api/v1/namespaces")).status).toBe(200);
+  });
+});
+
+describe("request-body bytes per token", () => {
+  it("past its budget (two 3 MiB bodies, then 1 MB/s) a body is refused with 429; others are not", async () => {
+    const big = (name: string) => configMap(name, 1_000_000);
+    const padded = (name: string) => ({ ...big(name), body: `${big(name).body}${" ".repeat(1_500_000)}` });
+    const spender = await t.newSandbox("spender");
+    const sent = [];
+    for (const name of ["b1", "b2", "b3"])
+      sent.push(
+        (
+          await t.kube(
+            spender.sandboxId,
+            spender.sandboxToken,
+            "/api/v1/namespaces/default/configmaps",
+            padded(name),
+          )
+        ).status,
+      );
+    expect(sent).toEqual([201, 201, 429]);
+    expect(
+      (
+        await t.kube(
+          other.sandboxId,
+          other.sandboxToken,
+          "/api/v1/namespaces/default/configmaps",
+          padded("o1"),
+        )
+      ).status,
+    ).toBe(201);
+    // Small requests still fit.
+    expect((await t.kube(spender.sandboxId, spender.sandboxToken, "/api/v1/namespaces")).status).toBe(200);
   });
 });
 

@@ -6,8 +6,8 @@ export type TlsFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 /**
  * A fetch for the service's TLS listener that trusts its CA (the global fetch trusts only the
- * system's), over kept-alive connections as fetch's own. Bodies are strings or bytes; the answer
- * is a Web Response whose body streams (watches).
+ * system's), over kept-alive connections as fetch's own. Bodies are strings, bytes or a stream
+ * (sent chunked, as it comes); the answer is a Web Response whose body streams (watches).
  */
 export function tlsFetch(caPem: string): TlsFetch {
   const agent = new Agent({ keepAlive: true, ca: caPem });
@@ -17,7 +17,10 @@ export function tlsFetch(caPem: string): TlsFetch {
       new Headers(init.headers).forEach((value, key) => {
         headers[key] = value;
       });
-      const body = init.body as string | Uint8Array | null | undefined;
+      const body = init.body as string | Uint8Array | ReadableStream<Uint8Array> | null | undefined;
+      // As fetch frames a body it has whole (node sends a DELETE's unframed otherwise).
+      if (typeof body === "string" || body instanceof Uint8Array)
+        headers["content-length"] = String(Buffer.byteLength(body));
       const req = request(url, { method: init.method ?? "GET", headers, agent }, (res) => {
         const out = new Headers();
         for (const [key, value] of Object.entries(res.headers))
@@ -29,6 +32,15 @@ export function tlsFetch(caPem: string): TlsFetch {
       });
       req.on("error", reject);
       init.signal?.addEventListener("abort", () => req.destroy(new Error("aborted")));
-      req.end(body ?? undefined);
+      if (body instanceof ReadableStream) {
+        const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream);
+        source.on("error", (err) => req.destroy(err)).pipe(req);
+        // The server may answer (413) before taking it all: stop sending then.
+        req.on("response", () => {
+          source.unpipe(req);
+          source.destroy();
+          req.end();
+        });
+      } else req.end(body ?? undefined);
     });
 }
