@@ -79,8 +79,8 @@ export interface TenantLimits {
   /** Requests other than watches in progress at once with one token (in one API process). */
   requestsPerToken: number;
   /**
-   * Request-body bytes one token may send per second, over a burst of two bodies at the 3 MiB
-   * limit (in one API process): parsing is paid per byte.
+   * Request-body bytes one token may send per second, past a burst of a second's worth and at
+   * least two bodies at the 3 MiB limit (in one API process): parsing is paid per byte.
    */
   bodyBytesPerTokenPerSecond: number;
   /** The longest a watch stays open, whatever `timeoutSeconds` asks. */

@@ -57,7 +57,11 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   const limits = deps.database.limits;
   const requests = new TokenSlots(limits.requestsPerToken);
   const watches = new TokenSlots(limits.watchesPerToken);
-  const bodies = new TokenBytes(limits.bodyBytesPerTokenPerSecond, 2 * maxBodyBytes);
+  // A second's worth at once, and at least two bodies at the limit.
+  const bodies = new TokenBytes(
+    limits.bodyBytesPerTokenPerSecond,
+    Math.max(2 * maxBodyBytes, limits.bodyBytesPerTokenPerSecond),
+  );
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);
     let release = () => {};

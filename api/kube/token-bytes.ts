@@ -1,4 +1,5 @@
 import { type StatusError, tooManyRequests } from "../../kube/errors.ts";
+import { maxBodyBytes } from "./body.ts";
 
 /**
  * Request-body bytes per token, as a budget that refills at `perSecond` up to `burst` (GCRA, in
@@ -12,7 +13,6 @@ export class TokenBytes {
   private readonly perSecond: number;
   private readonly burst: number;
 
-  /** `burst` is two bodies at the limit: a declared length past half of it is left to the 413. */
   constructor(perSecond: number, burst: number) {
     this.perSecond = perSecond;
     this.burst = burst;
@@ -43,7 +43,7 @@ export class TokenBytes {
     const declared = Number(req.headers.get("content-length") ?? "");
     if (declared > 0) {
       // One past the body limit is refused unread (413): it costs nothing to refuse.
-      if (declared <= this.burst / 2) this.spend(tokenId, declared);
+      if (declared <= maxBodyBytes) this.spend(tokenId, declared);
       return req;
     }
     const counted = req.body.pipeThrough(
