@@ -32,16 +32,24 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** How long the change log keeps a change (etcd keeps 5 minutes; watches from before get 410). */
   CHANGE_LOG_RETENTION_SECONDS: z.coerce.number().int().positive().default(900),
-  /** Origins (scheme://host[:port]) browsers may call GraphQL from, comma-separated; none by default. */
-  CORS_ORIGINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  /**
+   * Origins whose pages may call the service from a browser (CORS), comma-separated
+   * ("https://app.example.com,https://teach.example.com"); none when empty.
+   */
+  ALLOWED_ORIGINS: z.string().default(""),
+  // What one tenant may use, so that none can hurt the others (TenantLimits says what each is).
+  LIMIT_SANDBOXES_PER_USER: count(20),
+  LIMIT_OBJECTS_PER_SANDBOX: count(5000),
+  LIMIT_BYTES_PER_SANDBOX: count(64 * 1024 * 1024),
+  LIMIT_REPLICAS_PER_CONTROLLER: count(100),
+  LIMIT_WATCHES_PER_TOKEN: count(50),
+  LIMIT_REQUESTS_PER_TOKEN: count(10),
+  LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND: count(1024 * 1024),
+  LIMIT_WATCH_TIMEOUT_SECONDS: count(3600),
+  LIMIT_LOGINS_PER_ACCOUNT: count(10),
+  LIMIT_LOGINS_PER_ADDRESS: count(100),
+  LIMIT_SIGNUPS_PER_ADDRESS: count(60),
+  LIMIT_ATTEMPT_WINDOW_SECONDS: count(300),
   /** GraphQL's limits (api/graphql/limits.ts): body bytes, depth, aliases, tokens, cost. */
   GRAPHQL_MAX_BODY_BYTES: z.coerce
     .number()
@@ -54,8 +62,67 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
 });
 
+/** A positive whole number setting, with its default. */
+function count(fallback: number) {
+  return z.coerce.number().int().positive().default(fallback);
+}
+
 /** The service's configuration. */
 export type Config = z.infer<typeof EnvSchema>;
+
+/**
+ * What one tenant may use, so that none can exhaust what all share. The defaults fit a
+ * classroom: a learner's sandbox with a few deployments of a few dozen pods stays far inside
+ * them, and a class of sixty signs up and logs in at once from one school address.
+ */
+export interface TenantLimits {
+  /** Sandboxes one user may own. */
+  sandboxesPerUser: number;
+  /** Objects (events included) one sandbox may hold: a create past it is a quota refusal. */
+  objectsPerSandbox: number;
+  /** Bytes of stored JSON one sandbox may hold. */
+  bytesPerSandbox: number;
+  /** `spec.replicas` of one ReplicationController, ReplicaSet or Deployment at most. */
+  replicasPerController: number;
+  /** Watches open at once with one token (in one API process), past which a watch gets 429. */
+  watchesPerToken: number;
+  /** Requests other than watches in progress at once with one token (in one API process). */
+  requestsPerToken: number;
+  /**
+   * Request-body bytes one token may send per second, past a burst of a second's worth and at
+   * least two bodies at the 3 MiB limit (in one API process): parsing is paid per byte.
+   */
+  bodyBytesPerTokenPerSecond: number;
+  /** The longest a watch stays open, whatever `timeoutSeconds` asks. */
+  watchTimeoutSeconds: number;
+  /** Log-in attempts at one account, and from one address, per `attemptWindowSeconds`. */
+  logInsPerAccount: number;
+  logInsPerAddress: number;
+  /** Sign-ups from one address per `attemptWindowSeconds`. */
+  signUpsPerAddress: number;
+  attemptWindowSeconds: number;
+}
+
+/** The tenant limits a configuration sets. */
+export function tenantLimits(config: Config): TenantLimits {
+  return {
+    sandboxesPerUser: config.LIMIT_SANDBOXES_PER_USER,
+    objectsPerSandbox: config.LIMIT_OBJECTS_PER_SANDBOX,
+    bytesPerSandbox: config.LIMIT_BYTES_PER_SANDBOX,
+    replicasPerController: config.LIMIT_REPLICAS_PER_CONTROLLER,
+    watchesPerToken: config.LIMIT_WATCHES_PER_TOKEN,
+    requestsPerToken: config.LIMIT_REQUESTS_PER_TOKEN,
+    bodyBytesPerTokenPerSecond: config.LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND,
+    watchTimeoutSeconds: config.LIMIT_WATCH_TIMEOUT_SECONDS,
+    logInsPerAccount: config.LIMIT_LOGINS_PER_ACCOUNT,
+    logInsPerAddress: config.LIMIT_LOGINS_PER_ADDRESS,
+    signUpsPerAddress: config.LIMIT_SIGNUPS_PER_ADDRESS,
+    attemptWindowSeconds: config.LIMIT_ATTEMPT_WINDOW_SECONDS,
+  };
+}
+
+/** The limits with every setting at its default: what tests and tools get unless they say. */
+export const defaultLimits: TenantLimits = tenantLimits(EnvSchema.parse({}));
 
 /** Reads the configuration from the environment; a bad value stops start-up with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

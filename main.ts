@@ -2,9 +2,10 @@ import type { Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
-import { createApp } from "./api/app.ts";
+import { type AppBindings, createApp } from "./api/app.ts";
+import { parseOrigins } from "./api/cors.ts";
 import { registry } from "./api/metrics.ts";
-import { type Config, loadConfig } from "./config.ts";
+import { type Config, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
@@ -65,7 +66,7 @@ async function main(config: Config): Promise<void> {
     stops.push(() => pg.stop());
     url = pg.socketUrl;
   }
-  const database = connect(url, 20, { triggers: triggerRules });
+  const database = connect(url, 20, { triggers: triggerRules, limits: tenantLimits(config) });
   stops.push(() => database.close());
   await migrateDatabase(database);
   await migrateQueue(url);
@@ -95,14 +96,19 @@ async function main(config: Config): Promise<void> {
       maxCost: config.GRAPHQL_MAX_COST,
       maxDirectives: 20,
     },
-    corsOrigins: config.CORS_ORIGINS,
     ready: () => ready,
+    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
   };
   const app = createApp(appDeps);
 
-  const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  // Each listener tells the app which it is (plain http serves no Kubernetes API) and who called.
+  const through =
+    (listener: AppBindings["listener"]) =>
+    (req: Request, env: { incoming: { socket: { remoteAddress?: string } } }) =>
+      app.fetch(req, { listener, clientAddress: env.incoming.socket.remoteAddress ?? null });
+  const http = serve({ fetch: through("http"), port: config.PORT, hostname: config.HOST });
   const https = serve({
-    fetch: app.fetch,
+    fetch: through("https"),
     port: config.HTTPS_PORT,
     hostname: config.HOST,
     createServer: createHttpsServer,

@@ -51,31 +51,62 @@ export function rememberGrant(
   });
 }
 
-/** Listeners of revocation notices in this process (open watches and subscriptions). */
-const revocationListeners = new Set<(notice: string) => void>();
-
 /**
- * Calls `fn` with every revocation notice ("token:<id>", "sandbox:<id>"), from this process and
- * every other; returns the function that stops it. A stream ends when its token or sandbox is named.
+ * What a revocation notice names: a token (revoked), a sandbox (deleted: every token for it), or
+ * the grants of a sandbox (who may enter it changed, e.g. a student left a class: look again).
  */
-export function onRevocation(fn: (notice: string) => void): () => void {
-  revocationListeners.add(fn);
-  return () => revocationListeners.delete(fn);
+export interface Revocation {
+  what: "token" | "sandbox" | "grants";
+  id: string;
 }
 
 /**
- * Forgets what a revocation notice names — "token:<id>" (revoked), "sandbox:<id>" (deleted), or
- * "grants:<sandbox>" (who may enter changed: look again) — and tells the listeners.
+ * Open streams (watches, subscriptions) hear revocations here, to end themselves: `revoked` for
+ * each notice from any process, `lost` when notices may have been missed (the LISTEN
+ * reconnected), when a stream must check its access again.
+ */
+export interface RevocationListener {
+  revoked(notice: Revocation): void;
+  lost(): void;
+}
+
+const streams = new Set<RevocationListener>();
+
+/** Registers an open stream's listener; returns the function that removes it. */
+export function onRevocation(listener: RevocationListener): () => void {
+  streams.add(listener);
+  return () => streams.delete(listener);
+}
+
+function parseNotice(notice: string): Revocation | null {
+  const sep = notice.indexOf(":");
+  const what = notice.slice(0, sep);
+  return what === "token" || what === "sandbox" || what === "grants"
+    ? { what, id: notice.slice(sep + 1) }
+    : null;
+}
+
+/**
+ * Forgets what a revocation notice names — "token:<id>", "sandbox:<id>" or "grants:<sandbox>" —
+ * and tells the open streams of this process.
  */
 export function forgetGrants(notice: string): void {
-  for (const fn of revocationListeners) fn(notice);
-  const [what, id] = [notice.slice(0, notice.indexOf(":")), notice.slice(notice.indexOf(":") + 1)];
+  const revocation = parseNotice(notice);
+  if (!revocation) return;
+  const { what, id } = revocation;
   for (const [key, grant] of grants)
     if (
       (what === "token" && grant.tokenId === id) ||
       ((what === "sandbox" || what === "grants") && grant.sandboxId === id)
     )
       grants.delete(key);
+  for (const stream of streams) stream.revoked(revocation);
+}
+
+/** Trusts nothing cached, and has every open stream check its access again. */
+function forgetAll(): void {
+  grants.clear();
+  for (const stream of streams) stream.lost();
 }
 
 /**
@@ -85,7 +116,7 @@ export function forgetGrants(notice: string): void {
 export function listenForRevocations(database: Database): Promise<void> {
   let started = listening.get(database);
   if (!started) {
-    started = database.sql.listen(accessChannel, forgetGrants, () => grants.clear()).then(() => undefined);
+    started = database.sql.listen(accessChannel, forgetGrants, forgetAll).then(() => undefined);
     listening.set(database, started);
   }
   return started;

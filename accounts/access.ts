@@ -68,6 +68,7 @@ export async function authorizeSandbox(
   signingKey: Uint8Array,
   bearer: string | null,
   sandboxId: string,
+  options: { fresh?: boolean } = {},
 ): Promise<SandboxCaller> {
   if (!bearer) throw unauthorized();
   const claims = await verifyToken(signingKey, bearer, [sandboxAudience, userAudience]);
@@ -82,7 +83,7 @@ export async function authorizeSandbox(
     ...(account ? { serviceAccount: account } : {}),
   });
   await listenForRevocations(database);
-  const cached = cachedGrant(claims.tokenId, sandboxId);
+  const cached = options.fresh ? null : cachedGrant(claims.tokenId, sandboxId);
   if (cached) return caller(cached);
   const denied = forbidden(`this token is not allowed to use sandbox "${sandboxId}"`);
   const id = isUuid(sandboxId) ? sandboxId : null;

@@ -173,7 +173,7 @@ export async function insertSandbox(
       inserted,
       locked,
       made.inserted,
-      sandboxLimitCheck(tx, userId),
+      sandboxLimitCheck(tx, userId, database.limits.sandboxesPerUser),
       ...(also?.(tx, id) ?? []),
     ];
     if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id), cloneObjects(tx, fill.copiesOf, id));
@@ -201,7 +201,7 @@ export async function insertSandbox(
     if (isSandboxNameTaken(err))
       throw new AccountError("CONFLICT", `a sandbox named "${name}" already exists`);
     if ((err as { code?: string } | null)?.code === "2201F")
-      throw await sandboxQuotaExceeded(database, userId);
+      throw await sandboxQuotaExceeded(database, userId, database.limits.sandboxesPerUser);
     throw err;
   });
   // The kubeconfig's first request needs no lookup: this token was made for this sandbox now.
@@ -246,7 +246,9 @@ export async function sandboxesById(
  * A sandbox the user may see: their own, or their student's (read-only); NOT_FOUND for one that
  * is missing or someone else's, alike.
  */
-export async function getSandbox(deps: AccountDeps, userId: string, id: string): Promise<SandboxView> {
+export async function getSandbox(deps: AccountDeps, userId: string, given: string): Promise<SandboxView> {
+  // Ids are written lower-case; an upper-case spelling names the same sandbox.
+  const id = given.toLowerCase();
   if (!isUuid(id)) throw notFound(id);
   const sql = deps.database.sql;
   // One query: the sandbox, the viewer's token, and whether the viewer may see it at all.
@@ -258,7 +260,9 @@ export async function getSandbox(deps: AccountDeps, userId: string, id: string):
 }
 
 /** Deletes one of the user's sandboxes with all its objects, change log, data keys and tokens. */
-export async function deleteSandbox(database: Database, userId: string, id: string): Promise<boolean> {
+export async function deleteSandbox(database: Database, userId: string, given: string): Promise<boolean> {
+  // Ids are written lower-case: the notice must name the sandbox as grants and watches know it.
+  const id = given.toLowerCase();
   if (!isUuid(id)) throw notFound(id);
   return database.sql
     .begin(async (tx) => {

@@ -6,6 +6,7 @@ import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { tokens, users } from "../db/schema.ts";
 import { accessChannel, forgetGrants } from "./access-cache.ts";
+import { spendAttempt } from "./attempt-limits.ts";
 import { AccountError } from "./errors.ts";
 
 /** A signed-in user and the token that proves it. */
@@ -50,7 +51,10 @@ export async function signUp(
   settings: AuthSettings,
   email: string,
   password: string,
+  /** The client's address, for the attempt limits (accounts/attempt-limits.ts). */
+  address: string | null = null,
 ): Promise<AuthPayload> {
+  await spendAttempt(database, database.limits, { action: "signUp", email, address });
   const creds = parseCredentials(email, password);
   const id = randomUUID();
   const passwordHash = await hashPassword(creds.password);
@@ -69,10 +73,13 @@ export async function logIn(
   settings: AuthSettings,
   email: string,
   password: string,
+  /** The client's address, for the attempt limits (accounts/attempt-limits.ts). */
+  address: string | null = null,
 ): Promise<AuthPayload> {
   // The same checks as sign-up: an address that cannot be an account's (a NUL, 20 MB) or a
   // password past the cap is refused before the database or the hash sees it.
   const creds = parseCredentials(email, password);
+  await spendAttempt(database, database.limits, { action: "logIn", email: creds.email, address });
   const [user] = await database.db.select().from(users).where(eq(users.email, creds.email)).limit(1);
   const ok = await checkPassword(user?.passwordHash ?? null, creds.password);
   if (!user || !ok) throw new AccountError("UNAUTHENTICATED", "invalid email or password");

@@ -3,12 +3,16 @@ import type { ServerIdentity } from "../accounts/sandboxes.ts";
 import type { AuthSettings } from "../accounts/users.ts";
 import type { Database } from "../db/connection.ts";
 import type { ChangeFeed } from "../db/feed.ts";
+import { forbidden, StatusError } from "../kube/errors.ts";
+import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { kubeApi } from "./kube/index.ts";
 import { statusResponse } from "./kube/response.ts";
 import { metricsMiddleware, registry } from "./metrics.ts";
+import { readiness } from "./readiness.ts";
+import { surfaceOf } from "./surfaces.ts";
 
 /** Everything the HTTP surface needs; the Node entry point builds it. */
 export interface AppDeps {
@@ -18,38 +22,67 @@ export interface AppDeps {
   server: ServerIdentity;
   /** GraphQL's limits (defaults: api/graphql/limits.ts). */
   graphqlLimits?: GraphQLLimits;
-  /** Origins a browser may call GraphQL from (CORS); none when not given. */
-  corsOrigins?: string[];
   /** Whether the service is ready to serve (migrations done, workers started). */
   ready: () => boolean;
+  /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
- * The whole HTTP surface as a Web-standard fetch handler: health, metrics, GraphQL at /graphql, the
- * Kubernetes API under /sandboxes/<id>. The same app serves http and https.
+ * What the host says of each request besides the request itself (Hono's bindings): the listener
+ * it came through, and the client's address. A host that says nothing (a test, a serverless
+ * runtime behind its own TLS) gets every surface.
  */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export interface AppBindings {
+  /** "http" for the plain listener, which serves no Kubernetes API. */
+  listener?: "http" | "https";
+  clientAddress?: string | null;
+}
+
+/** The app, as the Node entry point and tests hold it. */
+export type App = Hono<{ Bindings: AppBindings }>;
+
+/**
+ * The whole HTTP surface as a Web-standard fetch handler: health, metrics, GraphQL at /graphql, the
+ * Kubernetes API under /sandboxes/<id>. The same app serves http and https; the Kubernetes API
+ * answers on https only, so no bearer token of a kubeconfig is ever taken over plain http.
+ */
+export function createApp(deps: AppDeps): App {
+  const app = new Hono<{ Bindings: AppBindings }>();
   const limits = deps.graphqlLimits ?? defaultGraphQLLimits;
   const yoga = graphqlServer({ ...deps, limits });
+  const ready = readiness(deps.database, deps.ready);
   app.use(metricsMiddleware);
+  app.use(async (c, next) => {
+    if (c.env?.listener !== "http" || surfaceOf(c.req.path) !== "kube") return next();
+    return statusResponse(
+      forbidden("the Kubernetes API is served over https only: use the server your kubeconfig names"),
+    );
+  });
   app.get("/metrics", async (c) =>
     c.text(await registry.metrics(), 200, { "content-type": registry.contentType }),
   );
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/livez", (c) => c.text("ok"));
-  app.get("/readyz", (c) => (deps.ready() ? c.text("ok") : c.text("not ready", 503)));
-  app.on(
-    ["GET", "POST", "OPTIONS"],
-    "/graphql",
-    guardedGraphQL(limits.maxBodyBytes, (req) => yoga.fetch(req, {})),
+  app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));
+  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) =>
+    guardedGraphQL(limits.maxBodyBytes, (req) =>
+      yoga.fetch(req, { clientAddress: c.env?.clientAddress ?? null }),
+    )(c),
   );
   app.get("/", (c) =>
     c.text(
       "kubesandbox: Kubernetes sandboxes as a service.\nGraphQL: /graphql (signUp, logIn, createSandbox → kubeconfig)\nKubernetes API: /sandboxes/<id>\n",
     ),
   );
-  app.route("/", kubeApi({ database: deps.database, feed: deps.feed, signingKey: deps.auth.signingKey }));
+  const kube = new Hono();
+  kube.use(corsAllowlist(deps.allowedOrigins ?? []));
+  kube.route("/", kubeApi({ database: deps.database, feed: deps.feed, signingKey: deps.auth.signingKey }));
+  app.route("/", kube);
+  // Any other path, as the API server answers one it does not serve.
+  app.notFound(() =>
+    statusResponse(new StatusError(404, "NotFound", "the server could not find the requested resource", {})),
+  );
   app.onError((err) => statusResponse(err));
   return app;
 }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { Counter, Histogram, Registry } from "prom-client";
+import { surfaceOf } from "./surfaces.ts";
 
 /** The service's Prometheus registry, served at /metrics. */
 export const registry = new Registry();
@@ -19,12 +20,6 @@ const duration = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [registry],
 });
-
-function surfaceOf(path: string): string {
-  if (path.startsWith("/graphql")) return "graphql";
-  if (/^\/(sandboxes\/|api\b|apis\b|openapi\b|version\b)/.test(path)) return "kube";
-  return "other";
-}
 
 /** Counts and times every request. */
 export const metricsMiddleware: MiddlewareHandler = async (c, next) => {

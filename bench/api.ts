@@ -92,8 +92,8 @@ async function watchDelivery(
   const latencies: number[] = [];
   const streams = await Promise.all(
     Array.from({ length: samples(100) }, async () => {
-      const res = await fetch(
-        `${service.http}/sandboxes/${sb.id}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+      const res = await service.kubeFetch(
+        `${service.https}/sandboxes/${sb.id}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
         { headers: { authorization: `Bearer ${sb.token}` }, signal: aborts.signal },
       );
       if (!res.body) throw new Error("watch without a body");

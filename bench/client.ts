@@ -31,7 +31,7 @@ export async function benchSandbox(service: Service, userToken: string, name: st
   return { id: r.data.createSandbox.id, token: /token: (\S+)/.exec(kubeconfig)?.[1] ?? "" };
 }
 
-/** A request to a sandbox's Kubernetes API over plain http (loopback), failing on a non-2xx. */
+/** A request to a sandbox's Kubernetes API (over TLS, as kubectl's), failing on a non-2xx. */
 export async function kube(
   service: Service,
   sb: BenchSandbox,
@@ -41,7 +41,7 @@ export async function kube(
   const headers = new Headers(init.headers);
   headers.set("authorization", `Bearer ${sb.token}`);
   if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
-  const res = await fetch(`${service.http}/sandboxes/${sb.id}${path}`, { ...init, headers });
+  const res = await service.kubeFetch(`${service.https}/sandboxes/${sb.id}${path}`, { ...init, headers });
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${text.slice(0, 200)}`);
   return text ? JSON.parse(text) : null;

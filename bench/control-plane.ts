@@ -22,8 +22,8 @@ async function watch(
 ) {
   const list = (await kube(service, sb, path)) as { metadata: { resourceVersion: string } };
   const abort = new AbortController();
-  const res = await fetch(
-    `${service.http}/sandboxes/${sb.id}${path}${path.includes("?") ? "&" : "?"}watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+  const res = await service.kubeFetch(
+    `${service.https}/sandboxes/${sb.id}${path}${path.includes("?") ? "&" : "?"}watch=1&resourceVersion=${list.metadata.resourceVersion}`,
     {
       headers: { authorization: `Bearer ${sb.token}` },
       signal: abort.signal,

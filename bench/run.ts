@@ -8,6 +8,7 @@ import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
 import { httpEchoPerSecond } from "./echo.ts";
 import { cpuBetween, cpuSplit, machineCpuTime } from "./machine.ts";
+import { noisyNeighbour } from "./noisy.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
 import { cloneSandboxes, databaseBytes, sandboxRowBytes } from "./scale.ts";
 import { type BenchService, startBenchService } from "./service.ts";
@@ -25,7 +26,7 @@ function step(what: string) {
 
 /**
  * Which sections run: BENCH_ONLY=controlPlane,limit (comma-separated: sandbox, api,
- * controlPlane, limit, classroom, scale), for iterating on one figure; all of them by default.
+ * controlPlane, limit, classroom, scale, noisy), for iterating on one figure; all of them by default.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const runs = (section: string) => only.size === 0 || only.has(section);
@@ -168,6 +169,15 @@ async function main() {
         );
       results.scaleRatioP50 = ratios("p50");
       results.scaleRatioP99 = ratios("p99");
+    }
+
+    // The noisy neighbour: others' latencies while one tenant hammers, on a service of its own
+    // with the classroom's default limits (the one measured so far has the bench's own).
+    if (runs("noisy")) {
+      step("noisy neighbour");
+      await service.stop();
+      results.noisyNeighbour = await noisyNeighbour(db.serviceUrl, dataDir);
+      service = await startBenchService(db.serviceUrl, dataDir);
     }
 
     // The API's own limit: a service with no workers (WORKERS=0, as a scaled deployment's API

@@ -1,5 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { defaultLimits, type TenantLimits } from "../config.ts";
 import { SandboxGate } from "./sandbox-gate.ts";
 import * as schema from "./schema.ts";
 import type { Sql } from "./sql.ts";
@@ -24,6 +25,8 @@ export interface Database {
   sealing: Sealing;
   /** Which controllers each write wakes (workers/controllers.ts); none when absent. */
   triggers?: TriggerRules;
+  /** What a sandbox's writes may reach (objects, bytes, replicas), checked by the writer and registry. */
+  limits: TenantLimits;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface PoolOptions {
   sealing?: Sealing;
   /** The controllers' trigger rules, for pools whose writes must wake them. */
   triggers?: TriggerRules;
+  /** The tenant limits (defaultLimits when not given). */
+  limits?: TenantLimits;
 }
 
 /**
@@ -73,6 +78,7 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
     ...(options.gated ? { gate: new SandboxGate() } : {}),
     sealing: options.sealing ?? keysNotLoaded,
     ...(options.triggers ? { triggers: options.triggers } : {}),
+    limits: options.limits ?? defaultLimits,
     close: () => sql.end({ timeout: 2 }),
   };
 }

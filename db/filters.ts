@@ -36,6 +36,11 @@ export function filterCondition(sql: Queryable, filter: ObjectFilter): postgres.
     }
   });
   for (const { requirement, path } of filter.fields) {
+    // No stored text holds a NUL (nor may a query parameter): such a value equals nothing.
+    if (requirement.value.includes("\0")) {
+      parts.push(requirement.op === "eq" ? sql`false` : sql`true`);
+      continue;
+    }
     const value = sql`coalesce(o.body #>> ${path}::text[], '')`;
     parts.push(
       requirement.op === "eq" ? sql`${value} = ${requirement.value}` : sql`${value} <> ${requirement.value}`,

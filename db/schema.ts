@@ -62,6 +62,13 @@ export const sandboxes = pgTable(
     revision: bigint("revision", { mode: "number" }).notNull().default(0),
     /** The change log holds revisions after this one; older watches get 410 Gone. */
     compactedRevision: bigint("compacted_revision", { mode: "number" }).notNull().default(0),
+    /**
+     * How many objects the sandbox holds, and the bytes of their stored JSON: kept by every
+     * write's commit (SandboxWriter), read with the sandbox's lock, so the per-sandbox limits cost
+     * no query of their own.
+     */
+    objectCount: integer("object_count").notNull().default(0),
+    objectBytes: bigint("object_bytes", { mode: "number" }).notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("sandboxes_owner_name_key").on(t.ownerId, t.name)],
@@ -202,4 +209,18 @@ export const classroomStudents = pgTable(
     index("classroom_students_user_idx").on(t.userId),
     index("classroom_students_sandbox_idx").on(t.sandboxId),
   ],
+);
+
+/**
+ * Log-in and sign-up attempts, as a rate per key (a hash of "login:account:<email>",
+ * "login:address:<ip>", …): `until` is when the key's budget is whole again (GCRA's theoretical
+ * arrival time). A row whose `until` has passed means nothing and may be removed.
+ */
+export const attemptLimits = pgTable(
+  "attempt_limits",
+  {
+    key: text("key").primaryKey(),
+    until: timestamp("until", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("attempt_limits_until_idx").on(t.until)],
 );

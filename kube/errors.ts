@@ -27,6 +27,8 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  /** How long the client should wait before it tries again (sent as Retry-After too). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -143,6 +145,14 @@ export function unsupportedMediaType(): StatusError {
     "UnsupportedMediaType",
     "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
   );
+}
+
+/**
+ * 429 TooManyRequests (NewTooManyRequests): the client should try again after
+ * `retryAfterSeconds`, which the HTTP layer also sends as Retry-After (client-go waits it out).
+ */
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return new StatusError(429, "TooManyRequests", message, { retryAfterSeconds });
 }
 
 /** 410 Expired: a watch or list from a revision the change log no longer holds. */

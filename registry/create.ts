@@ -3,13 +3,14 @@ import type { SandboxWriter } from "../db/store/writer.ts";
 import { admit, listsOnCreate, mutate, validate } from "../kube/admission/chain.ts";
 import { decodeObject } from "../kube/decode/decode-object.ts";
 import type { DecodeOptions } from "../kube/decode/decode-typed.ts";
-import { type FieldError, forbidden, invalid, notFound } from "../kube/errors.ts";
+import { type FieldError, forbidden, invalid, invalidValue, notFound } from "../kube/errors.ts";
 import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
 import { type Kind, storageResource, viewAs } from "../kube/kinds/kind.ts";
 import { namespaceKind } from "../kube/kinds/namespace/index.ts";
 import { prepareMetaForCreate, validateObjectMeta } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import type { Namespace } from "../kube/types/core-v1.ts";
+import { withSecretsScrubbed } from "./secret-errors.ts";
 import { inSandbox } from "./transaction.ts";
 
 /** Options of a write: `dryRun=All` runs everything and stores nothing; the field manager's name. */
@@ -43,6 +44,18 @@ export async function createObject(
   namespace: string | null,
   body: unknown,
   options: WriteOptions = {},
+): Promise<KubeObject> {
+  const seen = [body as KubeObject];
+  return withSecretsScrubbed(kind, seen, () => create(database, sandboxId, kind, namespace, body, options));
+}
+
+async function create(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  namespace: string | null,
+  body: unknown,
+  options: WriteOptions,
 ): Promise<KubeObject> {
   const obj = prepareNew(kind, namespace, body, options);
   const resource = storageResource(kind);
@@ -115,6 +128,8 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   if (kind.namespaced)
     assertNamespaceOpen(key.namespace, viewAs(namespaceKind, await w.get(namespaceKey(key.namespace))), kind);
+  w.assertRoomFor(key);
+  assertReplicasWithinLimit(kind, obj, null, w.limits?.replicasPerController);
   const req = { objects: w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
   if (await mutate(req, resource, obj)) {
     const again = validateNew(kind, obj);
@@ -122,6 +137,25 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
   }
   await validate(req, resource, obj);
   await w.create(key, obj);
+}
+
+/**
+ * A controller's replicas within the service's limit (none when absent): a create or an update
+ * that asks for more than it, and for more than the object had, is refused as the API server
+ * refuses an invalid value. One already above a lowered limit may keep its count, or go down.
+ */
+export function assertReplicasWithinLimit(
+  kind: Kind,
+  obj: KubeObject,
+  old: KubeObject | null,
+  limit: number | undefined,
+): void {
+  if (limit === undefined || !kind.scale) return;
+  const replicas = kind.scale.specReplicas(obj);
+  if (replicas <= limit || (old && replicas <= kind.scale.specReplicas(old))) return;
+  throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", [
+    invalidValue("spec.replicas", replicas, `must be less than or equal to ${limit}`),
+  ]);
 }
 
 /** A namespaced create needs its namespace, and one that is not being deleted. */

@@ -60,6 +60,8 @@ export async function recordEvents(
     const event =
       fresh.get(id) ??
       (name ? viewAs(eventKind, await w.get({ resource: "events", namespace, name })) : null);
+    // A sandbox at its limits records no more events (its controllers still do their work).
+    if (!w.hasRoom()) return;
     if (event) {
       event.count = (event.count ?? 1) + 1;
       event.lastTimestamp = now;
@@ -69,8 +71,10 @@ export async function recordEvents(
     }
     fresh.set(id, newEvent(obj, namespace, spec, now));
   }
-  for (const event of fresh.values())
+  for (const event of fresh.values()) {
+    if (!w.hasRoom()) return;
     await w.create({ resource: "events", namespace, name: event.metadata.name ?? "" }, event);
+  }
 }
 
 let lastNanos = 0n;

@@ -8,8 +8,9 @@ import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { shouldDeleteDuringUpdate } from "../kube/meta/deletion.ts";
 import { prepareMetaForUpdate } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
-import { validateNew, type WriteOptions } from "./create.ts";
+import { assertReplicasWithinLimit, validateNew, type WriteOptions } from "./create.ts";
 import { removeObject } from "./delete.ts";
+import { withSecretsScrubbed } from "./secret-errors.ts";
 import type { Target } from "./target.ts";
 import { inSandbox } from "./transaction.ts";
 
@@ -59,6 +60,7 @@ export async function replaceObject(
   };
   check();
   const resource = storageResource(kind);
+  assertReplicasWithinLimit(kind, next, old, w.limits?.replicasPerController);
   const req = { objects: w, kind, operation: "UPDATE" as const, old, dryRun: !!options.dryRun, subresource };
   if (await mutate(req, resource, next)) check();
   await validate(req, resource, next);
@@ -82,16 +84,23 @@ export async function modifyObject(
   change: (current: KubeObject) => unknown,
   options: WriteOptions = {},
 ): Promise<KubeObject> {
-  return inSandbox(
-    database,
-    sandboxId,
-    async (w) => {
-      const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
-      const old = await w.get(key);
-      if (!old) throw notFound(kind.group, kind.resource, target.name);
-      const next = decodeObject(kind, change(structuredClone(old)), options);
-      return replaceObject(w, kind, old, next, subresource, options);
-    },
-    { dryRun: options.dryRun },
+  // A Secret's values, as the write saw them, are kept out of any error it ends in.
+  const seen: KubeObject[] = [];
+  return withSecretsScrubbed(kind, seen, () =>
+    inSandbox(
+      database,
+      sandboxId,
+      async (w) => {
+        const key = { resource: storageResource(kind), namespace: target.namespace ?? "", name: target.name };
+        const old = await w.get(key);
+        if (!old) throw notFound(kind.group, kind.resource, target.name);
+        seen.push(old);
+        const changed = change(structuredClone(old));
+        seen.push(changed as KubeObject);
+        const next = decodeObject(kind, changed, options);
+        return replaceObject(w, kind, old, next, subresource, options);
+      },
+      { dryRun: options.dryRun },
+    ),
   );
 }

@@ -1,4 +1,4 @@
-import { loadConfig } from "../config.ts";
+import { loadConfig, tenantLimits } from "../config.ts";
 import { connect } from "../db/connection.ts";
 import { log } from "../log.ts";
 import { readClusterCaPem } from "../server/cluster-ca.ts";
@@ -13,7 +13,7 @@ import { migrateQueue, startWorkers } from "./queue/runner.ts";
 async function main() {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
-  const database = connect(config.DATABASE_URL, 10, { triggers: triggerRules });
+  const database = connect(config.DATABASE_URL, 10, { triggers: triggerRules, limits: tenantLimits(config) });
   await migrateQueue(config.DATABASE_URL);
   // Controllers read and write Secrets through the same store: they need the same keys.
   await startKeyring(database, config, false);

@@ -18,6 +18,8 @@ export interface GraphQLContext {
   /** The id of the login token the request carries, when valid. */
   tokenId: string | null;
   loaders: Loaders;
+  /** The client's address as the listener saw it (null when the host does not say): for the attempt limits. */
+  clientAddress: string | null;
 }
 
 /** The signed-in user, or an UNAUTHENTICATED error. */

@@ -45,8 +45,12 @@ export function statusToGraphQL(err: StatusError, path?: readonly (string | numb
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   const path = error instanceof GraphQLError ? error.path : undefined;
-  if (original instanceof AccountError)
-    return new GraphQLError(original.message, { path, extensions: { code: original.code } });
+  if (original instanceof AccountError) {
+    // A refused attempt is HTTP's 429 with Retry-After too (yoga answers extensions.http).
+    const retry = original.retryAfterSeconds;
+    const http = retry ? { http: { status: 429, headers: { "retry-after": String(retry) } } } : {};
+    return new GraphQLError(original.message, { path, extensions: { code: original.code, ...http } });
+  }
   if (original instanceof StatusError) return statusToGraphQL(original, path);
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
   log.error({ err: original ?? error, path }, "unexpected GraphQL error");

@@ -21,8 +21,13 @@ export interface GraphQLDeps {
   server: ServerIdentity;
   feed: ChangeFeed;
   limits?: GraphQLLimits;
-  /** Origins a browser may call GraphQL from (CORS); none by default. */
-  corsOrigins?: string[];
+  /** Origins whose pages may call the service from a browser (CORS); none by default. */
+  allowedOrigins?: readonly string[];
+}
+
+/** What the HTTP layer hands each GraphQL request besides the request: the client's address. */
+export interface GraphQLServerContext {
+  clientAddress?: string | null;
 }
 
 /** The schema, built once: SDL from schema.graphql and the resolvers. */
@@ -60,8 +65,8 @@ export function armorPlugin(limits: GraphQLLimits) {
  */
 export function graphqlServer(deps: GraphQLDeps) {
   const limits = deps.limits ?? defaultGraphQLLimits;
-  const origins = new Set(deps.corsOrigins ?? []);
-  return createYoga<object, GraphQLContext>({
+  const origins = new Set(deps.allowedOrigins ?? []);
+  return createYoga<GraphQLServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
@@ -80,7 +85,8 @@ export function graphqlServer(deps: GraphQLDeps) {
       };
     },
     logging: { debug: logTo("debug"), info: logTo("info"), warn: logTo("warn"), error: logTo("error") },
-    context: ({ request }) => graphqlContext(deps, request.headers.get("authorization") ?? ""),
+    context: ({ request, clientAddress }) =>
+      graphqlContext(deps, request.headers.get("authorization") ?? "", clientAddress ?? null),
   });
 }
 
@@ -89,13 +95,18 @@ export function graphqlServer(deps: GraphQLDeps) {
  * anything else is nobody), and fresh loaders. The WebSocket transport builds it the same way
  * from the connection's Authorization.
  */
-export async function graphqlContext(deps: GraphQLDeps, authorization: string): Promise<GraphQLContext> {
+export async function graphqlContext(
+  deps: GraphQLDeps,
+  authorization: string,
+  clientAddress: string | null = null,
+): Promise<GraphQLContext> {
   const who = await userFromAuthorization(deps.database, deps.auth, authorization);
   return {
     database: deps.database,
     auth: deps.auth,
     server: deps.server,
     feed: deps.feed,
+    clientAddress,
     ...who,
     loaders: makeLoaders(deps, who.user?.id ?? null),
   };

@@ -2,12 +2,13 @@ import { Hono } from "hono";
 import { authorizeSandbox, type SandboxCaller } from "../../accounts/access.ts";
 import { userInfoOf } from "../../accounts/identity.ts";
 import { permissionsOf } from "../../accounts/permissions.ts";
-import { rulesAllow } from "../../kube/reviews/rules.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
 import type { ChangeFeed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { reviewResources } from "../../kube/reviews/resources.ts";
+import { rulesAllow } from "../../kube/reviews/rules.ts";
+import { maxBodyBytes } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import {
   apiGroup,
@@ -17,11 +18,14 @@ import {
   servesGroupVersion,
   versionInfo,
 } from "./discovery.ts";
+import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
 import { handleReview } from "./reviews.ts";
+import { TokenBytes } from "./token-bytes.ts";
+import { TokenSlots } from "./token-slots.ts";
 
 /** What the Kubernetes API needs from the service. */
 export interface KubeApiDeps {
@@ -61,23 +65,55 @@ function restOf(pathname: string, prefix: string): string {
  */
 export function kubeApi(deps: KubeApiDeps): Hono {
   const app = new Hono();
+  // The tenant limits come with the database: the store and registry check theirs from there too.
+  const limits = deps.database.limits;
+  const requests = new TokenSlots(limits.requestsPerToken);
+  const watches = new TokenSlots(limits.watchesPerToken);
+  // A second's worth at once, and at least two bodies at the limit.
+  const bodies = new TokenBytes(
+    limits.bodyBytesPerTokenPerSecond,
+    Math.max(2 * maxBodyBytes, limits.bodyBytesPerTokenPerSecond),
+  );
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);
+    let release = () => {};
     try {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       const token = bearer(req);
       const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
       const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
-      return await route({ ...deps, sandboxId: id, caller }, req, url, rest);
+      const ctx: KubeRequestContext = {
+        database: deps.database,
+        feed: deps.feed,
+        sandboxId: id,
+        caller,
+        signingKey: deps.signingKey,
+        limits,
+        watches,
+        stillAllowed: () =>
+          authorizeSandbox(deps.database, deps.signingKey, token, id, { fresh: true }).then(
+            () => true,
+            () => false,
+          ),
+      };
+      // A watch holds a watch slot instead, for as long as it is open (watch.ts).
+      if (!isWatch(req, url)) release = requests.take(caller.tokenId);
+      return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);
     } catch (err) {
+      release();
+      await tarpit(err);
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
+    } finally {
+      release();
     }
   };
   app.all("/sandboxes/:sandbox/*", (c) => {
-    const sandboxId = c.req.param("sandbox");
+    // Sandbox ids are UUIDs, written lower-case: /sandboxes/ABC… is the same sandbox as abc….
+    const given = c.req.param("sandbox");
+    const sandboxId = given.toLowerCase();
     const pathname = new URL(c.req.url).pathname;
     try {
-      return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${sandboxId}`));
+      return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${given}`));
     } catch (err) {
       return statusResponse(err);
     }
@@ -103,6 +139,21 @@ async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Pro
       "a login token names no sandbox: use the sandbox's URL, /sandboxes/<id>/..., or its kubeconfig token",
     );
   return claims.sandboxId;
+}
+
+/**
+ * A client told to wait (429) hears so only after the wait: one that retries at once, instead
+ * of after Retry-After as client-go does, then costs the process a refusal a second per
+ * connection rather than as many as it can send.
+ */
+async function tarpit(err: unknown): Promise<void> {
+  const seconds = err instanceof StatusError && err.code === 429 ? err.details?.retryAfterSeconds : undefined;
+  if (seconds) await new Promise((done) => setTimeout(done, Math.min(seconds, 1) * 1000));
+}
+
+/** Whether a request is a watch (`?watch=1` on a GET), which holds a watch slot, not a request slot. */
+function isWatch(req: Request, url: URL): boolean {
+  return req.method === "GET" && queryBool(url, "watch");
 }
 
 async function route(ctx: KubeRequestContext, req: Request, url: URL, rest: string): Promise<Response> {

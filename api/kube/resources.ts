@@ -21,6 +21,7 @@ import type { KubeRequestContext } from "./context.ts";
 import { readDeleteOptions } from "./delete-options.ts";
 import { fieldManagerOf, patchFieldOptions, readApplyBody } from "./field-manager.ts";
 import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
+import { listResourceVersion } from "./list-options.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
 import type { ResourcePath } from "./resource-path.ts";
@@ -47,6 +48,8 @@ function objectResponse(req: Request, url: URL, kind: Kind, obj: KubeObject, sta
 
 async function list(ctx: KubeRequestContext, req: Request, url: URL, path: ResourcePath): Promise<Response> {
   const filter = parseFilter(path.kind, url);
+  // Checked as the storage checks it; a list always reads the latest revision.
+  listResourceVersion(url);
   const { items, revision, next } = await listKind(
     ctx.database,
     ctx.sandboxId,

@@ -14,7 +14,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
  * else is logged and answered with a 500 Status that says nothing of the cause.
  */
 export function statusResponse(err: unknown, context: Record<string, unknown> = {}): Response {
-  if (err instanceof StatusError) return json(err.toStatus(), err.code);
+  if (err instanceof StatusError) {
+    const retryAfter = err.details?.retryAfterSeconds;
+    return json(err.toStatus(), err.code, retryAfter ? { "retry-after": String(retryAfter) } : {});
+  }
   log.error({ ...context, err }, "unexpected error");
   const status = new StatusError(
     500,

@@ -1,20 +1,44 @@
+import { onRevocation } from "../../accounts/access-cache.ts";
 import type { ObjectFilter } from "../../db/filters.ts";
-import { type ChangeBatch, changesAfter } from "../../db/store/changes.ts";
-import { badRequest, gone } from "../../kube/errors.ts";
+import type { ChangeBatch } from "../../db/store/changes.ts";
+import { gone } from "../../kube/errors.ts";
 import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { toTable } from "../../kube/printing/table.ts";
 import { fieldsMatch } from "../../kube/selectors/field-selectors.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listKind } from "../../registry/read.ts";
+import { sharedChangesAfter } from "./change-reads.ts";
 import type { KubeRequestContext } from "./context.ts";
+import { listResourceVersion, watchTimeoutMs } from "./list-options.ts";
 import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
 import type { ResourcePath } from "./resource-path.ts";
 
 /** How often an idle watch with allowWatchBookmarks gets a BOOKMARK. */
 const bookmarkEveryMs = 15_000;
-/** The longest a watch stays open when the client names no timeout (the API server's default range). */
-const defaultTimeoutSeconds = 1800;
+/**
+ * Bytes of events a watch holds for a client that reads slowly. Past them it reads no further
+ * into the change log until the client catches up (the log keeps what it has not sent), so a
+ * slow reader costs the server this much memory at most; one too slow for the log's retention
+ * gets 410 Expired, as from the API server.
+ */
+const bufferedBytes = 256 * 1024;
+/** Changes read from the log at once. */
+const batchSize = 500;
+
+/**
+ * Events as sent, by the object they carry: watches woken by one commit share its change-log
+ * read (change-reads.ts), hence its objects, and each event is encoded once between them.
+ */
+const encoded = new WeakMap<KubeObject, { type: string; bytes: Uint8Array }>();
+
+function encodeEvent(type: string, object: KubeObject): Uint8Array {
+  const hit = encoded.get(object);
+  if (hit?.type === type) return hit.bytes;
+  const bytes = new TextEncoder().encode(`${JSON.stringify({ type, object })}\n`);
+  encoded.set(object, { type, bytes });
+  return bytes;
+}
 
 function matches(filter: ObjectFilter, obj: KubeObject): boolean {
   return (
@@ -31,6 +55,10 @@ function matches(filter: ObjectFilter, obj: KubeObject): boolean {
  * Serves `?watch=1`: one JSON event per line, kept open. Without a resourceVersion (or with
  * "0") it first sends the current objects as ADDED; then it replays the change log after the
  * revision it holds, woken by the change feed. Events are Table rows when a Table was asked for.
+ *
+ * A watch holds one of its token's watch slots while open (429 when none is free), ends at its
+ * timeout (clamped to the service's limit), and ends within moments when its token is revoked or
+ * its sandbox deleted, in any process (the revocation notices of accounts/access-cache.ts).
  */
 export async function watchResponse(
   ctx: KubeRequestContext,
@@ -39,112 +67,153 @@ export async function watchResponse(
   path: ResourcePath,
   filter: ObjectFilter,
 ): Promise<Response> {
-  const rvParam = url.searchParams.get("resourceVersion") ?? "";
-  if (rvParam !== "" && !/^\d+$/.test(rvParam))
-    throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a number`);
-  const timeoutParam = Number(url.searchParams.get("timeoutSeconds") ?? defaultTimeoutSeconds);
-  const timeoutMs =
-    (Number.isFinite(timeoutParam) && timeoutParam > 0 ? timeoutParam : defaultTimeoutSeconds) * 1000;
+  const from = listResourceVersion(url);
+  const timeoutMs = watchTimeoutMs(url, ctx.limits.watchTimeoutSeconds);
   const bookmarks = queryBool(url, "allowWatchBookmarks");
   const table = wantsTable(req);
   const include = includeObject(url);
   const kind = path.kind;
   const resource = storageResource(kind);
   const encoder = new TextEncoder();
+  const release = ctx.watches.take(ctx.caller.tokenId);
 
   const render = (type: string, object: unknown): Uint8Array =>
     encoder.encode(`${JSON.stringify({ type, object })}\n`);
 
-  let revision = rvParam === "" || rvParam === "0" ? -1 : Number(rvParam);
+  let revision = from ?? -1;
   let initial: KubeObject[] = [];
   if (revision < 0) {
-    const listed = await listKind(ctx.database, ctx.sandboxId, kind, path.namespace, filter);
-    initial = listed.items;
-    revision = listed.revision;
+    try {
+      const listed = await listKind(ctx.database, ctx.sandboxId, kind, path.namespace, filter);
+      initial = listed.items;
+      revision = listed.revision;
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   let stop = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let closed = false;
-      let busy = false;
-      let again = false;
-      const send = (type: string, obj: KubeObject) =>
-        controller.enqueue(
-          render(
-            type,
-            table ? toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include) : obj,
-          ),
-        );
-      const finish = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        clearTimeout(timer);
-        clearInterval(bookmarkTimer);
-        req.signal?.removeEventListener("abort", finish);
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      stop = finish;
-      const catchUp = async () => {
-        if (busy) {
-          again = true;
-          return;
-        }
-        busy = true;
-        try {
-          do {
-            again = false;
-            let batch: ChangeBatch | null;
-            do {
-              batch = await changesAfter(ctx.database, ctx.sandboxId, resource, path.namespace, revision);
-              if (!batch) return finish();
-              if (revision < batch.compacted) {
-                // As the API server does: an ERROR event with 410 Expired, then the end.
-                controller.enqueue(
-                  render(
-                    "ERROR",
-                    gone(`too old resource version: ${revision} (${batch.compacted})`).toStatus(),
-                  ),
-                );
-                return finish();
-              }
-              for (const change of batch.changes) {
-                revision = change.revision;
-                if (!closed && matches(filter, change.object)) send(change.type, change.object);
-              }
-            } while (batch.changes.length === 500 && !closed);
-          } while (again && !closed);
-        } catch {
-          finish();
-        } finally {
-          busy = false;
-        }
-      };
-      const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void catchUp());
-      const timer = setTimeout(finish, timeoutMs);
-      const bookmarkTimer = setInterval(() => {
-        if (bookmarks && !closed && !busy)
+  let resume = () => {};
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        let closed = false;
+        let busy = false;
+        let again = false;
+        /** Reading stopped for a slow client; `pull` resumes it. */
+        let paused = false;
+        const full = () => (controller.desiredSize ?? 1) <= 0;
+        const send = (type: string, obj: KubeObject) =>
           controller.enqueue(
-            render("BOOKMARK", {
-              kind: kind.kind,
-              apiVersion: apiVersionOf(kind),
-              metadata: { resourceVersion: String(revision) },
-            }),
+            table
+              ? render(type, toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include))
+              : encodeEvent(type, obj),
           );
-      }, bookmarkEveryMs);
-      req.signal?.addEventListener("abort", finish);
-      for (const obj of initial) send("ADDED", obj);
-      void catchUp();
+        const finish = () => {
+          if (closed) return;
+          closed = true;
+          release();
+          unsubscribe();
+          unrevoke();
+          clearTimeout(timer);
+          clearInterval(bookmarkTimer);
+          req.signal?.removeEventListener("abort", finish);
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        };
+        stop = finish;
+        const catchUp = async () => {
+          if (busy) {
+            again = true;
+            return;
+          }
+          busy = true;
+          try {
+            do {
+              again = false;
+              let batch: ChangeBatch | null;
+              do {
+                if (full()) {
+                  paused = true;
+                  return;
+                }
+                batch = await sharedChangesAfter(
+                  ctx.database,
+                  ctx.sandboxId,
+                  resource,
+                  path.namespace,
+                  revision,
+                );
+                if (closed) return;
+                if (!batch) return finish();
+                if (revision < batch.compacted) {
+                  // As the API server does: an ERROR event with 410 Expired, then the end.
+                  controller.enqueue(
+                    render(
+                      "ERROR",
+                      gone(`too old resource version: ${revision} (${batch.compacted})`).toStatus(),
+                    ),
+                  );
+                  return finish();
+                }
+                for (const change of batch.changes) {
+                  revision = change.revision;
+                  if (matches(filter, change.object)) send(change.type, change.object);
+                }
+              } while (batch.changes.length === batchSize && !closed);
+            } while (again && !closed);
+          } catch {
+            finish();
+          } finally {
+            busy = false;
+          }
+        };
+        resume = () => {
+          if (!paused || closed) return;
+          paused = false;
+          void catchUp();
+        };
+        const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void catchUp());
+        const unrevoke = onRevocation({
+          revoked: ({ what, id }) => {
+            if (
+              (what === "token" && id === ctx.caller.tokenId) ||
+              (what === "sandbox" && id === ctx.sandboxId)
+            )
+              finish();
+          },
+          lost: () => {
+            void ctx.stillAllowed().then((ok) => ok || finish());
+          },
+        });
+        const timer = setTimeout(finish, timeoutMs);
+        const bookmarkTimer = setInterval(() => {
+          if (bookmarks && !closed && !busy && !full())
+            controller.enqueue(
+              render("BOOKMARK", {
+                kind: kind.kind,
+                apiVersion: apiVersionOf(kind),
+                metadata: { resourceVersion: String(revision) },
+              }),
+            );
+        }, bookmarkEveryMs);
+        req.signal?.addEventListener("abort", finish);
+        for (const obj of initial) send("ADDED", obj);
+        void catchUp();
+      },
+      pull() {
+        resume();
+      },
+      cancel() {
+        stop();
+      },
     },
-    cancel() {
-      stop();
-    },
-  });
+    new ByteLengthQueuingStrategy({ highWaterMark: bufferedBytes }),
+  );
   return new Response(stream, {
     status: 200,
     headers: {

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../kube/object.ts";
-import { type ReadSource, servedOpen } from "./reads.ts";
+import { type ReadSource, servedOpen, storableText } from "./reads.ts";
 
 /** A change-log event type, as watch events name them. */
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
@@ -54,7 +54,11 @@ export async function changesAfter(
       SELECT revision, resource, namespace, name, type, object FROM changes
       WHERE sandbox_id = s.id AND revision > ${after}
         AND (${resource}::text IS NULL OR resource = ${resource})
-        AND (${namespace}::text IS NULL OR namespace = ${namespace})
+        AND ${
+          namespace === null || storableText(namespace)
+            ? source.sql`(${namespace}::text IS NULL OR namespace = ${namespace})`
+            : source.sql`false`
+        }
       ORDER BY revision LIMIT ${limit}
     ) c ON true
     WHERE s.id = ${sandboxId}`;

@@ -21,8 +21,17 @@ export async function servedOpen(
   return served({ ...row, body: await source.sealing.open(source.sql, sandboxId, resource, row.body) });
 }
 
+/**
+ * Whether a text can name a stored row: Postgres text holds no NUL character, so a key with one
+ * names nothing (and must not reach a query, which would fail on it).
+ */
+export function storableText(text: string): boolean {
+  return !text.includes("\0");
+}
+
 /** Reads one object, or null. */
 export async function getObject(source: ReadSource, sandboxId: string, key: ObjectKey) {
+  if (!storableText(key.namespace) || !storableText(key.name)) return null;
   const [row] = await source.sql<Row[]>`
     SELECT resource_version, body FROM objects
     WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
@@ -62,12 +71,16 @@ export async function listObjects(
     ? sql`AND (o.namespace, o.name) > (${page.after.namespace}, ${page.after.name})`
     : sql``;
   const limit = page.limit ? sql`LIMIT ${page.limit + 1}` : sql``;
+  // A namespace or page key no row can have: the sandbox's revision, and no items.
+  const possible =
+    (namespace === null || storableText(namespace)) &&
+    (!page.after || (storableText(page.after.namespace) && storableText(page.after.name)));
   const rows = await sql<(Row & { revision: string; namespace: string; name: string })[]>`
     SELECT s.revision, o.resource_version, o.body, o.namespace, o.name
     FROM sandboxes s
     LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
-      AND (${namespace}::text IS NULL OR o.namespace = ${namespace})
-      AND ${filterCondition(sql, filter)} ${after}
+      AND ${possible ? sql`(${namespace}::text IS NULL OR o.namespace = ${namespace})` : sql`false`}
+      AND ${filterCondition(sql, filter)} ${possible ? after : sql``}
     WHERE s.id = ${sandboxId}
     ORDER BY o.namespace, o.name ${limit}`;
   const first = rows[0];

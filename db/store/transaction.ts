@@ -50,7 +50,12 @@ export function writeSandbox<T>(
   options: WriteSandboxOptions = {},
 ): Promise<{ value: T } | null> {
   return pipelinedTransaction(database.sql, async (tx, commit) => {
-    const writerOptions = { sealing: database.sealing, triggers: database.triggers, dryRun: options.dryRun };
+    const writerOptions = {
+      sealing: database.sealing,
+      triggers: database.triggers,
+      limits: database.limits,
+      dryRun: options.dryRun,
+    };
     const w = await SandboxWriter.open(tx, sandboxId, writerOptions, options.early);
     if (!w) {
       await tx`ROLLBACK`;

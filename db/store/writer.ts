@@ -1,13 +1,14 @@
 import type postgres from "postgres";
-import { alreadyExists } from "../../kube/errors.ts";
+import type { TenantLimits } from "../../config.ts";
+import { alreadyExists, forbidden, type StatusError } from "../../kube/errors.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import type { ObjectKey, ObjectStore } from "../../kube/object-store.ts";
 import type { ObjectFilter } from "../filters.ts";
 import { enqueueFragment, type QueuedJob } from "../queue.ts";
 import { type ChangeType, changesChannel } from "./changes.ts";
 import { type HeldWrite, sendHeldWrites, takenKey } from "./held-writes.ts";
-import { getObject, listObjects, type ReadSource } from "./reads.ts";
-import { objectId, type Row, served, storable } from "./rows.ts";
+import { getObject, listObjects, type ReadSource, storableText } from "./reads.ts";
+import { objectId, type Row, served, storable, storableJson } from "./rows.ts";
 import type { Sealing } from "./sealing.ts";
 
 /** One write of a transaction: its type, where, and the object after it (before it, for DELETED). */
@@ -32,6 +33,11 @@ export type TriggerRules = (written: Written) => QueuedJob[];
 export interface WriterOptions {
   sealing: Sealing;
   triggers?: TriggerRules;
+  /**
+   * What the sandbox may hold (objects, bytes), past which a write that adds is refused with the
+   * API server's quota error; none when absent (a new sandbox's bootstrap).
+   */
+  limits?: Pick<TenantLimits, "objectsPerSandbox" | "bytesPerSandbox" | "replicasPerController">;
   /**
    * Checks everything, stores nothing: creates look only whether their name is free, updates
    * and deletes are left out, and the transaction ends in ROLLBACK with nothing enqueued.
@@ -92,6 +98,13 @@ export class SandboxWriter implements ObjectStore {
   private failure: unknown = null;
   private revision: number;
   private startRevision: number;
+  /** The sandbox's object count and bytes, this transaction's writes included, and as locked. */
+  private objects = 0;
+  private bytes = 0;
+  private startObjects = 0;
+  private startBytes = 0;
+  /** The limits this writer checks writes against (see WriterOptions.limits). */
+  readonly limits: WriterOptions["limits"];
   /** Reads sent with the lock (`sendEarly`), each taken once; the first write forgets them all. */
   private early = new Map<string, Promise<unknown>>();
   /** Whole namespace lists read in this transaction, until it writes that resource there. */
@@ -110,6 +123,7 @@ export class SandboxWriter implements ObjectStore {
     this.sealing = options.sealing;
     this.triggers = options.triggers;
     this.dryRun = !!options.dryRun;
+    this.limits = options.limits;
   }
 
   /**
@@ -140,14 +154,16 @@ export class SandboxWriter implements ObjectStore {
     options: WriterOptions,
     early?: (w: SandboxWriter) => void,
   ): Promise<SandboxWriter | null> {
-    const lock = tx<{ revision: string }[]>`
-      SELECT revision FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`.execute();
+    const lock = tx<{ revision: string; object_count: number; object_bytes: string }[]>`
+      SELECT revision, object_count, object_bytes FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`.execute();
     // The revision is known once the lock answers; nothing reads it before.
     const w = new SandboxWriter(tx, sandboxId, Number.NaN, options);
     early?.(w);
     const [row] = await lock;
     if (!row) return null;
     w.revision = w.startRevision = Number(row.revision);
+    w.objects = w.startObjects = row.object_count;
+    w.bytes = w.startBytes = Number(row.object_bytes);
     return w;
   }
 
@@ -227,6 +243,12 @@ export class SandboxWriter implements ObjectStore {
 
   /** Sends one read of several resources of a namespace, and keeps each one's answer. */
   private readLists(resources: string[], namespace: string): void {
+    if (!storableText(namespace)) {
+      // A namespace no row can be in (see storableText): empty, without asking.
+      for (const r of resources)
+        this.lists.set(`${r}/${namespace}`, { writes: this.written.length, objects: Promise.resolve([]) });
+      return;
+    }
     const sealed = resources.some((r) => this.sealing.isSealed(r));
     // One index range per resource (OFFSET 0 keeps each a lookup of its own): written as
     // resource = ANY (…), the planner read every object of the namespace, its pods and events too.
@@ -259,6 +281,7 @@ export class SandboxWriter implements ObjectStore {
   async create(key: ObjectKey, obj: KubeObject): Promise<void> {
     if (this.dryRun) {
       if (await this.get(key)) throw nameTaken(key);
+      this.charge(key, 1, 0);
       return;
     }
     if (this.held.some((h) => objectId(h.key) === objectId(key) && h.type !== "DELETED"))
@@ -282,7 +305,9 @@ export class SandboxWriter implements ObjectStore {
     this.early.clear();
     const sql = this.sql;
     const rev = this.revision + 1;
-    const body = JSON.stringify(await this.sealing.seal(sql, this.sandboxId, key.resource, storable(obj)));
+    const body = storableJson(
+      JSON.stringify(await this.sealing.seal(sql, this.sandboxId, key.resource, storable(obj))),
+    );
     const known = previous && !sealed ? storable(previous) : null;
     // Every part of one statement sees the same snapshot: `prev` is the row before the update.
     // The body is sent once and used twice.
@@ -304,6 +329,8 @@ export class SandboxWriter implements ObjectStore {
       SELECT (SELECT body FROM prev) AS previous`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
+    // Past the byte limit, the error rolls the transaction (and this update) back.
+    if (row?.previous) this.charge(key, 0, body.length - JSON.stringify(row.previous).length);
     this.written.push({ ...key, type: "MODIFIED", object: obj, previous: known ?? row?.previous ?? null });
   }
 
@@ -326,17 +353,54 @@ export class SandboxWriter implements ObjectStore {
     /** The stored form, when it is not the object's own (a sealed kind's). */
     stored?: KubeObject,
   ): void {
+    const body = storableJson(JSON.stringify(stored ?? storable(obj)));
+    // What the write adds to the sandbox: an object and its bytes, or the bytes it grows by.
+    if (type === "ADDED") this.charge(key, 1, body.length);
+    else if (type === "DELETED") this.charge(key, -1, -body.length);
+    else if (previous) this.charge(key, 0, body.length - JSON.stringify(previous).length);
     this.early.clear();
     const rev = ++this.revision;
     obj.metadata.resourceVersion = String(rev);
-    this.held.push({
-      key,
-      uid: obj.metadata.uid ?? null,
-      rv: rev,
-      type,
-      body: JSON.stringify(stored ?? storable(obj)),
-    });
+    this.held.push({ key, uid: obj.metadata.uid ?? null, rv: rev, type, body });
     this.written.push({ ...key, type, object: obj, previous });
+  }
+
+  /**
+   * Counts a write's objects and bytes against the sandbox's limits: one that would take the
+   * sandbox past either is refused, as the API server's ResourceQuota refuses a create; one that
+   * frees or keeps room always passes.
+   */
+  private charge(key: ObjectKey, objects: number, bytes: number): void {
+    const limits = this.limits;
+    if (limits) {
+      if (objects > 0 && this.objects + objects > limits.objectsPerSandbox)
+        throw overQuota(key, "objects", objects, this.objects, limits.objectsPerSandbox);
+      if (bytes > 0 && this.bytes + bytes > limits.bytesPerSandbox)
+        throw overQuota(key, "bytes", bytes, this.bytes, limits.bytesPerSandbox);
+    }
+    if (this.dryRun) return;
+    this.objects += objects;
+    this.bytes += bytes;
+  }
+
+  /**
+   * Refuses a create when the sandbox has no room for one more object: called before admission,
+   * so that nothing is charged (a ResourceQuota's usage) for an object that will not be stored.
+   */
+  assertRoomFor(key: ObjectKey): void {
+    if (this.limits && this.objects >= this.limits.objectsPerSandbox)
+      throw overQuota(key, "objects", 1, this.objects, this.limits.objectsPerSandbox);
+  }
+
+  /**
+   * Whether one more object of about `bytes` fits the sandbox's limits: an event recorder drops
+   * events past them, as the API server's recorder drops those a quota refuses.
+   */
+  hasRoom(bytes = 4096): boolean {
+    const limits = this.limits;
+    return (
+      !limits || (this.objects < limits.objectsPerSandbox && this.bytes + bytes <= limits.bytesPerSandbox)
+    );
   }
 
   /**
@@ -421,9 +485,14 @@ export class SandboxWriter implements ObjectStore {
     const jobs = this.jobsToEnqueue();
     if (this.revision !== this.startRevision) {
       const notify = `${this.sandboxId}:${this.revision}`;
+      // Absolute values: the lock held since they were read makes them exact.
+      const usage =
+        this.objects !== this.startObjects || this.bytes !== this.startBytes
+          ? this.tx`, object_count = ${this.objects}, object_bytes = ${this.bytes}`
+          : this.tx``;
       statements.push(
         this.tx`
-        WITH s AS (UPDATE sandboxes SET revision = ${this.revision} WHERE id = ${this.sandboxId})
+        WITH s AS (UPDATE sandboxes SET revision = ${this.revision} ${usage} WHERE id = ${this.sandboxId})
         SELECT pg_notify(${changesChannel}, ${notify})
           ${jobs.length ? this.tx`, ${enqueueFragment(this.tx, this.sandboxId, jobs)}` : this.tx``}`.execute(),
       );
@@ -435,10 +504,32 @@ export class SandboxWriter implements ObjectStore {
   }
 }
 
+/** A storage key's resource and group: "deployments.apps" is group apps, resource deployments. */
+function groupResource(key: ObjectKey): [resource: string, group: string] {
+  const dot = key.resource.indexOf(".");
+  return dot < 0 ? [key.resource, ""] : [key.resource.slice(0, dot), key.resource.slice(dot + 1)];
+}
+
+/**
+ * The API server's ResourceQuota refusal (403 Forbidden, "exceeded quota: …"), for the limit every
+ * sandbox has: `sandbox-limits`, on its objects or its bytes of stored JSON.
+ */
+function overQuota(
+  key: ObjectKey,
+  name: string,
+  requested: number,
+  used: number,
+  limited: number,
+): StatusError {
+  const [resource] = groupResource(key);
+  return forbidden(
+    `${key.resource} "${key.name}" is forbidden: exceeded quota: sandbox-limits, requested: ${name}=${requested}, used: ${name}=${used}, limited: ${name}=${limited}`,
+    { name: key.name, kind: resource },
+  );
+}
+
 /** The API server's AlreadyExists for a storage key ("deployments.apps" is group apps, resource deployments). */
 function nameTaken(key: ObjectKey): Error {
-  const dot = key.resource.indexOf(".");
-  const [resource, group] =
-    dot < 0 ? [key.resource, ""] : [key.resource.slice(0, dot), key.resource.slice(dot + 1)];
+  const [resource, group] = groupResource(key);
   return alreadyExists(group, resource, key.name);
 }

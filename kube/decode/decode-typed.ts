@@ -114,7 +114,7 @@ function checkTypeMeta(kind: Kind, nodes: Extract<JsonNode, { type: "object" }>)
 
 /** transformDecodeError without a kind: the body and a summary of its first bytes. */
 function unrecognized(kind: Kind, detail: string, body: unknown, options: DecodeOptions): StatusError {
-  const text = options.sourceText ?? JSON.stringify(body) ?? "";
+  const text = options.sourceText ?? summaryText(body);
   const bytes = Buffer.from(text, "utf8");
   const head = bytes.subarray(0, 30);
   const more = bytes.length > 30 ? " ..." : "";
@@ -128,6 +128,22 @@ function unrecognized(kind: Kind, detail: string, body: unknown, options: Decode
   );
 }
 
+/** A value's JSON for a summary of its first bytes; nested past the stack, its first bytes alone. */
+function summaryText(body: unknown): string {
+  try {
+    return JSON.stringify(body) ?? "";
+  } catch {
+    let head = "";
+    for (let v = body; head.length < 40 && typeof v === "object" && v !== null; ) {
+      const [key, next] = Object.entries(v)[0] ?? [];
+      if (key === undefined) break;
+      head += Array.isArray(v) ? "[" : `{${JSON.stringify(key)}:`;
+      v = next;
+    }
+    return head;
+  }
+}
+
 /** A body that does not decode is a 400; a patch whose result does not, a 422 on the field "patch". */
 function decodeFailure(kind: Kind, detail: string, options: DecodeOptions, patched: unknown): StatusError {
   const patch = options.patch;
@@ -136,12 +152,20 @@ function decodeFailure(kind: Kind, detail: string, options: DecodeOptions, patch
       `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${detail}`,
     );
   // The API server quotes the patched object (JSON and merge patches) or the patch (strategic).
-  const quoted = patch.type === "strategic" ? goSprintV(patch.body) : goJson(patched);
+  // Not for a kind with secret fields: a patch may have put their values anywhere in the object.
+  const quoted = kind.sensitiveFields
+    ? secretRedacted
+    : patch.type === "strategic"
+      ? goSprintV(patch.body)
+      : goJson(patched);
   const body = `Invalid value: ${goQuote(quoted)}: ${detail}`;
   return new StatusError(422, "Invalid", ` "" is invalid: patch: ${body}`, {
     causes: [{ reason: "FieldValueInvalid", message: body, field: "patch" }],
   });
 }
+
+/** What the API server writes where it would quote secret contents. */
+const secretRedacted = "<secret contents redacted>";
 
 /** A JSON patch as sigs.k8s.io/json decodes it ([]jsonPatchOp), for its strict errors. */
 const jsonPatchOps: GoType = {

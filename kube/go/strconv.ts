@@ -18,3 +18,18 @@ export function parseInt64(text: string): ParseResult {
   if (n < -(1n << 63n) || n >= 1n << 63n) return fail("value out of range");
   return { ok: true, value: Number(n) };
 }
+
+/**
+ * strconv.ParseUint(text, 10, 64): decimal digits, within uint64 (no sign). Errors read
+ * `strconv.ParseUint: parsing "x": invalid syntax` (or `value out of range`). Values past
+ * Number.MAX_SAFE_INTEGER lose precision, as no revision here reaches them.
+ */
+export function parseUint64(text: string): ParseResult {
+  const fail = (reason: string): ParseResult => ({
+    ok: false,
+    message: `strconv.ParseUint: parsing ${goQuote(text)}: ${reason}`,
+  });
+  if (!/^\d+$/.test(text)) return fail("invalid syntax");
+  if (BigInt(text) >= 1n << 64n) return fail("value out of range");
+  return { ok: true, value: Number(text) };
+}

@@ -34,6 +34,11 @@ export interface Kind<T extends KubeObject = KubeObject> {
   printer: Printer<T>;
   /** Field selectors beyond metadata.name and metadata.namespace, and the JSON path each reads. */
   selectableFields?: Record<string, string[]>;
+  /**
+   * Top-level fields whose values are secret (a Secret's data): no message quotes them, as the
+   * API server writes "<secret contents redacted>" where it would.
+   */
+  sensitiveFields?: string[];
   /** For kinds with a scale subresource: where the replica counts and the selector live. */
   scale?: ScaleSpec<T>;
   /** The API server's defaulting, run on every write's decoded object (create and update). */

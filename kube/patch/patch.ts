@@ -20,28 +20,64 @@ export function patchTypeOf(contentType: string): PatchType | null {
   return (Object.values(patchTypes) as string[]).includes(base) ? (base as PatchType) : null;
 }
 
-function unprocessable(message: string): StatusError {
-  return new StatusError(422, "Invalid", message);
+/**
+ * A JSON patch that does not apply, as the API server answers it (NewGenericServerResponse with
+ * 422): its fixed words only. The patch library's own text quotes the whole document — a Secret's
+ * decrypted data, for one — and no error may hold a value.
+ */
+function patchRejected(): StatusError {
+  return new StatusError(
+    422,
+    "Invalid",
+    "the server rejected our request due to an error in our request",
+    {},
+  );
+}
+
+/** The most operations a JSON patch may have (the API server's maxJSONPatchOperations). */
+export const maxJsonPatchOperations = 10000;
+
+/**
+ * Runs a recursive patch walk; a patch or object nested deeper than this process's stack goes is
+ * refused (encoding/json stops at 10000 levels, a depth no Kubernetes object has), not a crash.
+ */
+export function withinPatchDepth<T>(walk: () => T): T {
+  try {
+    return walk();
+  } catch (err) {
+    if (err instanceof RangeError) throw badRequest("error decoding patch: exceeded max depth");
+    throw err;
+  }
 }
 
 /** RFC 7386 JSON merge patch: maps merge, null deletes, anything else replaces. */
 export function applyMergePatch(current: KubeObject, patch: unknown): unknown {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return mergePatch.apply(structuredClone(current), patch);
+  return withinPatchDepth(() => mergePatch.apply(structuredClone(current), patch));
 }
 
 /** RFC 6902 JSON patch; a failing operation or test is a 422 as the API server answers it. */
 export function applyJsonPatch(current: KubeObject, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw badRequest("the patch must be a JSON array of operations");
-  const problem = jsonpatch.validate(patch as jsonpatch.Operation[], current);
-  if (problem)
-    throw unprocessable(`the server rejected our request due to an error in our request: ${problem.message}`);
-  try {
-    return jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], false, false)
-      .newDocument;
-  } catch (err) {
-    throw unprocessable(
-      `the server rejected our request due to an error in our request: ${(err as Error).message}`,
+  if (patch.length > maxJsonPatchOperations)
+    throw new StatusError(
+      413,
+      "RequestEntityTooLarge",
+      `Request entity too large: The allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${patch.length}`,
     );
-  }
+  // RFC 6902: a value cannot be moved into itself (the library would make a cycle of it).
+  for (const op of patch as { op?: unknown; from?: unknown; path?: unknown }[])
+    if (op?.op === "move" && typeof op.from === "string" && typeof op.path === "string")
+      if (op.path.startsWith(`${op.from}/`)) throw patchRejected();
+  return withinPatchDepth(() => {
+    try {
+      // The library's validation itself throws (a TypeError) on some patches it cannot follow.
+      if (jsonpatch.validate(patch as jsonpatch.Operation[], current)) throw patchRejected();
+      return jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], false, false)
+        .newDocument;
+    } catch (err) {
+      if (err instanceof RangeError) throw err;
+      throw patchRejected();
+    }
+  });
 }

@@ -2,6 +2,7 @@ import { badRequest } from "../errors.ts";
 import { goSprintV } from "../go/format.ts";
 import { isPlainObject } from "../object.ts";
 import { childSchema, itemSchema, type ListStrategy, type Schema } from "../types/merge-schema.ts";
+import { withinPatchDepth } from "./patch.ts";
 
 /*
  * Strategic merge patch as the API server's strategicpatch package applies it to a typed object
@@ -145,5 +146,5 @@ function stripDirectives(list: Json[], items: Schema): Json[] {
  */
 export function applyStrategicMergePatch(current: JsonMap, patch: unknown, schema: Schema): JsonMap {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return mergeMap(structuredClone(current), patch, schema, "");
+  return withinPatchDepth(() => mergeMap(structuredClone(current), patch, schema, ""));
 }

@@ -19,7 +19,8 @@ export function fieldPaths(
 ): string[][] {
   const known = { ...commonFields, ...kind.selectableFields };
   return requirements.map((r) => {
-    const path = known[r.field];
+    // Own keys only: "constructor" or "__proto__" name no field.
+    const path = Object.hasOwn(known, r.field) ? known[r.field] : undefined;
     if (!path) throw badRequest(`field label not supported: ${r.field}`);
     return path;
   });

@@ -171,6 +171,30 @@ describe("the real kubectl against a sandbox", () => {
     ]);
     expect(r.stderr).toMatch(/You must be logged in to the server|Unauthorized/);
   });
+
+  it("serves the Kubernetes API on the TLS listener only: plain http takes no token", async () => {
+    const token = (
+      await kubectl(a.path, ["config", "view", "--raw", "--minify", "-o", "jsonpath={.users[0].user.token}"])
+    ).stdout;
+    const overHttp = await fetch(`${service.http}/sandboxes/${a.id}/api/v1/namespaces`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(overHttp.status).toBe(403);
+    expect(await overHttp.json()).toMatchObject({
+      kind: "Status",
+      reason: "Forbidden",
+      message: "the Kubernetes API is served over https only: use the server your kubeconfig names",
+    });
+    for (const path of ["/api", "/version", "/apis/apps/v1"])
+      expect(
+        (await fetch(`${service.http}${path}`, { headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(403);
+    // Plain http keeps GraphQL, health and metrics.
+    for (const path of ["/healthz", "/readyz", "/metrics"])
+      expect((await fetch(`${service.http}${path}`)).status).toBe(200);
+    // Over https, the same request is served.
+    expect((await k("get", "--raw", "/api/v1/namespaces")).code).toBe(0);
+  });
 });
 
 describe("kubectl proxy", () => {

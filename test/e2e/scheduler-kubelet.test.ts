@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubectlPath, sandboxKubeconfig, tutorialManifests, useSandbox } from "../support/service.ts";
+import { tlsFetch } from "../support/tls-fetch.ts";
 
 const cluster = useSandbox("cluster");
 const k = cluster.kubectl;
@@ -119,7 +121,9 @@ describe("latency", () => {
     const count = 40;
     const other = await sandboxKubeconfig(cluster.service, "latency");
     const token = /token: (\S+)/.exec(await readFile(other.path, "utf8"))?.[1] ?? "";
-    const base = `${cluster.service.http}/sandboxes/${other.id}/api/v1/namespaces/default/pods`;
+    const base = `${cluster.service.https}/sandboxes/${other.id}/api/v1/namespaces/default/pods`;
+    // The Kubernetes API is on the TLS listener only, under the service's CA.
+    const fetch = tlsFetch(await readFile(join(cluster.service.dataDir, "tls", "ca.crt"), "utf8"));
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     // When each pod was created, then first seen bound, taken on by its kubelet, and Running.
     const seen = {

@@ -81,11 +81,12 @@ describe("sandboxes", () => {
 
     const dup = await t.gql(`mutation{createSandbox(name:"demo"){id}}`, {}, userToken);
     expect(dup.errors?.[0].extensions.code).toBe("CONFLICT");
-    // Refused whole: no second sandbox, and nothing of its cluster or token left behind.
+    // Refused whole: no second sandbox, and nothing of its cluster or token left behind (a deleted
+    // sandbox's tokens stay, revoked: other files delete sandboxes meanwhile).
     expect((await t.gql(`{sandboxes{id}}`, {}, userToken)).data.sandboxes).toHaveLength(1);
     const [orphans] = await t.database.sql<{ objects: number; tokens: number }[]>`
       SELECT (SELECT count(*)::int FROM objects o WHERE NOT EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = o.sandbox_id)) AS objects,
-             (SELECT count(*)::int FROM tokens k WHERE k.sandbox_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = k.sandbox_id)) AS tokens`;
+             (SELECT count(*)::int FROM tokens k WHERE k.sandbox_id IS NOT NULL AND k.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM sandboxes s WHERE s.id = k.sandbox_id)) AS tokens`;
     expect(orphans).toEqual({ objects: 0, tokens: 0 });
     const badName = await t.gql(`mutation{createSandbox(name:"Not A Name"){id}}`, {}, userToken);
     expect(badName.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");

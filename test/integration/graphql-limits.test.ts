@@ -96,7 +96,7 @@ describe("GraphQL limits", () => {
       feed: t.feed,
       auth: { signingKey: randomBytes(32), tokenTtlSeconds: 60 },
       server: { baseUrl: "https://127.0.0.1:1", caPem: testCaPem },
-      corsOrigins: ["https://class.example"],
+      allowedOrigins: ["https://class.example"],
       ready: () => true,
     });
     const ask = (origin: string) =>

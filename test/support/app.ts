@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Hono } from "hono";
 import { afterAll, beforeAll, inject } from "vitest";
-import { createApp } from "../../api/app.ts";
+import { type App, createApp } from "../../api/app.ts";
+import type { TenantLimits } from "../../config.ts";
 import type { Database } from "../../db/connection.ts";
 import { ChangeFeed } from "../../db/feed.ts";
 import { startKeyring } from "../../server/keyring.ts";
@@ -12,7 +12,7 @@ export const testCaPem = "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICAT
 
 /** The app in process over the suite's database, as tests call it with `app.request(...)`. */
 export interface TestApp {
-  app: Hono;
+  app: App;
   database: Database;
   feed: ChangeFeed;
   /** The signing settings the app's tokens are made with. */
@@ -31,9 +31,11 @@ export interface TestApp {
   kube(sandboxId: string, token: string, path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** Builds the app once per test file. */
-export function testApp(): TestApp {
-  const database = testDatabase();
+/** Builds the app once per test file; `options.limits` changes some tenant limits from their defaults. */
+export function testApp(
+  options: { limits?: Partial<TenantLimits>; allowedOrigins?: string[] } = {},
+): TestApp {
+  const database = testDatabase(options.limits);
   const feed = new ChangeFeed(database.sql);
   // Secrets are encrypted at rest under the suite's KEK, as `npm start` encrypts them under its own.
   beforeAll(() => startKeyring(database, { KUBESANDBOX_KEK: inject("kek"), DATA_DIR: "" }, false));
@@ -49,6 +51,7 @@ export function testApp(): TestApp {
       caPem: testCaPem,
     },
     ready: () => true,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const gql: TestApp["gql"] = async (query, variables = {}, token) => {
     const res = await app.request("/graphql", {

@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, inject } from "vitest";
+import { defaultLimits, type TenantLimits } from "../../config.ts";
 import { connect, type Database } from "../../db/connection.ts";
 import { triggerRules } from "../../workers/controllers.ts";
 
 /**
  * A connection pool to the suite's database, closed after the file's tests; its writes wake the
- * controllers, as the service's do.
+ * controllers, as the service's do. `limits` changes some tenant limits from their defaults.
  */
-export function testDatabase(): Database {
-  const database = connect(inject("databaseUrl"), 5, { triggers: triggerRules });
+export function testDatabase(limits: Partial<TenantLimits> = {}): Database {
+  const database = connect(inject("databaseUrl"), 5, {
+    triggers: triggerRules,
+    limits: { ...defaultLimits, ...limits },
+  });
   afterAll(() => database.close());
   return database;
 }

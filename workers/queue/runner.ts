@@ -80,6 +80,7 @@ export function startWorkers(database: Database, options: WorkerOptions): Promis
     gated: true,
     sealing: database.sealing,
     triggers: triggerRulesOf(controllers),
+    limits: database.limits,
   });
   const stopAll = async () => {
     await liveness.stop();

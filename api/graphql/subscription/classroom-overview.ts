@@ -52,8 +52,13 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
       // At most a fifth of the time spent on one subscriber's overview, whatever the class's size.
       timer ??= setTimeout(() => void send(), Math.max(settleMs, lastMs * 5));
     }
-    const unrevoke = onRevocation((notice) => {
-      if (notice === `token:${ctx.tokenId}`) stop();
+    const recheck = () => {
+      if (ctx.tokenId)
+        void userForToken(ctx.database, ctx.tokenId, user.id).then((still) => still || stop(), stop);
+    };
+    const unrevoke = onRevocation({
+      revoked: (r) => r.what === "token" && r.id === ctx.tokenId && stop(),
+      lost: recheck,
     });
     const membership = setInterval(() => {
       studentSandboxes(ctx.database, user.id, args.classroomId).then(

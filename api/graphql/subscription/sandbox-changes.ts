@@ -82,10 +82,20 @@ export async function subscribeSandboxChanges(
       }
     };
     const unsubscribe = ctx.feed.subscribe(sandboxId, () => void catchUp());
-    const unrevoke = onRevocation((notice) => {
-      if (notice === `token:${ctx.tokenId}` || notice === `sandbox:${sandboxId}`) stop();
-      else if (notice === `grants:${sandboxId}`)
-        void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
+    const recheckScope = () =>
+      void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
+    const unrevoke = onRevocation({
+      revoked: (r) => {
+        if ((r.what === "token" && r.id === ctx.tokenId) || (r.what === "sandbox" && r.id === sandboxId))
+          stop();
+        else if (r.what === "grants" && r.id === sandboxId) recheckScope();
+      },
+      // Notices may have been missed: the token and the access, looked up again.
+      lost: () => {
+        if (ctx.tokenId)
+          void userForToken(ctx.database, ctx.tokenId, user.id).then((still) => still || stop(), stop);
+        recheckScope();
+      },
     });
     // A revocation before the listener was in place (the context was made earlier): look once.
     if (ctx.tokenId && !(await userForToken(ctx.database, ctx.tokenId, user.id))) stop();

@@ -58,6 +58,7 @@ export const secretKind = defineKind<Secret>({
   kind: "Secret",
   namespaced: true,
   selectableFields: { type: ["type"] },
+  sensitiveFields: ["data", "stringData"],
   printer: {
     columns: [
       nameColumn,
