@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { authorizeSandbox, type SandboxCaller } from "../../accounts/access.ts";
+import { authorizeSandbox } from "../../accounts/access.ts";
 import { userInfoOf } from "../../accounts/identity.ts";
 import { permissionsOf } from "../../accounts/permissions.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
