@@ -141,7 +141,7 @@ async function learner(
   for (const s of tutorialSteps) {
     await new Promise((r) => setTimeout(r, thinkMs()));
     start = performance.now();
-    const res = await fetch(`${service.http}/sandboxes/${sb.id}${s.path}`, {
+    const res = await service.kubeFetch(`${service.https}/sandboxes/${sb.id}${s.path}`, {
       method: s.method,
       headers: {
         authorization: `Bearer ${sb.token}`,
