@@ -4,11 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useSandbox } from "../support/service.ts";
 
 /**
- * kubernetes-mcp-server (npm; a Go binary built on client-go) drives a sandbox through the
+ * kubernetes-mcp-server (npm's linux-amd64 build of it; a Go binary built on client-go) drives a sandbox through the
  * kubeconfig as handed out: the Model Context Protocol over stdio, its tools calling the
  * Kubernetes API as client-go does (discovery, typed and dynamic clients, server-side apply).
  */
-const binary = resolve(import.meta.dirname, "..", "..", "node_modules", ".bin", "kubernetes-mcp-server");
+// Its own package's platform build, an optional dependency: the wrapper package's lock entries name
+// builds for every platform, and npm ci refuses a lock without them where the registry lacks some.
+const binary = resolve(
+  import.meta.dirname,
+  "../../node_modules/kubernetes-mcp-server-linux-amd64/bin/kubernetes-mcp-server-linux-amd64",
+);
 
 const cluster = useSandbox("mcp");
 
