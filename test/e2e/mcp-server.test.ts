@@ -142,6 +142,17 @@ describe("kubernetes-mcp-server (client-go) against a sandbox", () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(pods.match(/from-mcp-\S+\s+1\/1\s+Running/g)).toHaveLength(2);
+    // The server reads the scale and writes it back with its resourceVersion, as client-go's scale
+    // client does, and retries no conflict: wait until the deployment controller has written its
+    // last status for the rollout, as on a real cluster a conflict could otherwise meet it.
+    const settled = "{.status.availableReplicas}/{.status.conditions[?(@.type=='Progressing')].reason}";
+    let status = "";
+    for (let i = 0; i < 40; i++) {
+      status = (await cluster.kubectl("get", "deployment", "from-mcp", "-o", `jsonpath=${settled}`)).stdout;
+      if (status === "2/NewReplicaSetAvailable") break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe("2/NewReplicaSetAvailable");
 
     const got = await mcp.tool("resources_get", {
       apiVersion: "apps/v1",
