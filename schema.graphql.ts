@@ -680,9 +680,13 @@ type StudentLimits {
   maxPods: Int
 }
 
+"What a student may hold; null: the service's default. In several classes, the smallest holds."
 input StudentLimitsInput {
+  "Sandboxes the student may own."
   maxSandboxes: Int
+  "Objects (events included) each of the student's sandboxes may hold."
   maxObjects: Int
+  "Pods not yet Succeeded or Failed each of the student's sandboxes may hold, in all its namespaces."
   maxPods: Int
 }
 
