@@ -102,3 +102,14 @@ function withKinds(
   gvks.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   return { ...schema, "x-kubernetes-group-version-kind": gvks };
 }
+
+/**
+ * A field's doc comment as Go's SwaggerDoc() gives it (what the API server's printers describe
+ * their columns with): the definition's description, less the enum values openapi-gen adds.
+ */
+export function fieldDoc(definition: string, field: string): string {
+  const properties = all[`io.k8s.api.${definition}`]?.properties as Record<string, Schema> | undefined;
+  const text = properties?.[field]?.description;
+  if (typeof text !== "string") throw new Error(`no OpenAPI description of ${definition}.${field}`);
+  return text.split("\n\nPossible enum values:")[0] as string;
+}

@@ -142,10 +142,21 @@ describe("kubectl past the tutorial", () => {
       ),
     );
     expect(pruned).toBe("configmap/keep unchanged\nconfigmap/drop pruned\n");
-    // Without an allowlist kubectl prunes its default kinds, PersistentVolumeClaim first, which a
-    // sandbox does not serve: the RESTMapper's answer, as on a cluster without that API.
-    const defaults = await k("apply", "-f", file("set.yaml"), "-l", "set=pruned", "--prune");
-    expect(defaults.stderr).toContain('no matches for kind "PersistentVolumeClaim" in version "v1"');
+  });
+
+  it("apply --prune without an allowlist lists kubectl's default kinds, every one served", async () => {
+    const labelled = (...names: string[]) => configMaps(...names).replaceAll("set: pruned", "set: defaults");
+    await writeFile(file("defaults.yaml"), labelled("stays", "goes"));
+    ok(await k("apply", "-f", file("defaults.yaml"), "-l", "set=defaults", "--prune"));
+    await writeFile(file("defaults.yaml"), labelled("stays"));
+    const pruned = await k("apply", "-f", file("defaults.yaml"), "-l", "set=defaults", "--prune");
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toBe("configmap/stays unchanged\nconfigmap/goes pruned\n");
+    // Kinds served read-only for it (none exist): a write is the API server's 405.
+    const pvc = await k("create", "job", "j", "--image=busybox");
+    expect(pvc.stderr).toContain("the server does not allow this method on the requested resource");
+    const listed = ok(await k("get", "pvc,pv,jobs,cronjobs,ingresses,statefulsets", "-A"));
+    expect(listed).toBe("");
   });
 
   it("get --watch-only prints only what happens after it starts", async () => {
