@@ -213,6 +213,18 @@ describe("kubectl past the tutorial", () => {
     expect(out).toMatch(/^daemonsets\s+ds\s+apps\/v1\s+true\s+DaemonSet\s+get,list,watch\s+all$/m);
   });
 
+  it("explain crd, down to a custom resource schema's fields", async () => {
+    const crd = ok(await k("explain", "crd"));
+    expect(crd).toMatch(
+      /^GROUP:\s+apiextensions\.k8s\.io\nKIND:\s+CustomResourceDefinition\nVERSION:\s+v1\n/,
+    );
+    expect(crd).toMatch(/^ {2}spec\t<CustomResourceDefinitionSpec> -required-$/m);
+    const field = ok(
+      await k("explain", "crd.spec.versions.schema.openAPIV3Schema.x-kubernetes-preserve-unknown-fields"),
+    );
+    expect(field).toMatch(/^FIELD: x-kubernetes-preserve-unknown-fields <boolean>$/m);
+  });
+
   it("explain --recursive", async () => {
     const out = ok(await k("explain", "deployment.spec.strategy", "--recursive"));
     expect(out).toMatch(/FIELD: strategy <DeploymentStrategy>/);
