@@ -27,7 +27,7 @@ type Query {
 }
 
 type Mutation {
-  "Creates an account and signs it in."
+  "Creates an account and signs it in. An email that has one signs in to it with its password (another: logIn's refusal), so that sign-up tells no one which emails have accounts."
   signUp(email: String!, password: String!): AuthPayload!
   "Signs in with email and password."
   logIn(email: String!, password: String!): AuthPayload!
