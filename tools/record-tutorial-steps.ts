@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TutorialStep } from "../bench/tutorial-steps.ts";
 
 /** The tutorial's commands (shared/seed), in order, run where its manifests are. */
 export const tutorialCommands: string[][] = [
@@ -32,18 +33,7 @@ export const tutorialCommands: string[][] = [
 ];
 
 /** One request kubectl sent, as the bench replays it. */
-export interface RecordedRequest {
-  /** What the learner typed. */
-  command: string;
-  method: string;
-  /** The path and query under the sandbox's prefix. */
-  path: string;
-  accept?: string;
-  contentType?: string;
-  body?: string;
-  /** The status kubectl got (a 404 is what `kubectl delete` waits for). */
-  status: number;
-}
+export type RecordedRequest = TutorialStep;
 
 /** A klog value as Go quotes it (strconv.Quote): JSON's string syntax, for what kubectl logs. */
 function unquote(quoted: string): string {
