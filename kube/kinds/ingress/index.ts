@@ -1,8 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import type { Ingress } from "../../types/networking-v1.ts";
-import { defineKind } from "../kind.ts";
-import { readOnlyVerbs } from "../persistentvolume/volumes.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 import { column } from "../workload/spec.ts";
 
 /** formatHosts: the rules' hosts, three at most and a count of the rest; "*" for none. */

@@ -3,8 +3,7 @@ import { fieldDoc } from "../../openapi/definitions.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabelSelector } from "../../selectors/label-selector.ts";
 import type { Job } from "../../types/batch-v1.ts";
-import { defineKind } from "../kind.ts";
-import { readOnlyVerbs } from "../persistentvolume/volumes.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 import { column, containerCells, containerColumns } from "../workload/spec.ts";
 
 /** printJob's Status: the first of its conditions that holds, in the API server's order. */

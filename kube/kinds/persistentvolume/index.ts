@@ -2,9 +2,9 @@ import { age } from "../../go/human-duration.ts";
 import { fieldDoc } from "../../openapi/definitions.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import type { PersistentVolume } from "../../types/core-v1.ts";
-import { defineKind } from "../kind.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 import { column } from "../workload/spec.ts";
-import { accessModes, readOnlyVerbs, storage } from "./volumes.ts";
+import { accessModes, storage } from "./volumes.ts";
 
 /**
  * v1 PersistentVolume, served read-only until volumes are simulated: listed and read (a sandbox

@@ -1,7 +1,4 @@
-/** What the kinds served read-only share, and the volume kinds' printers. */
-
-/** The verbs of a kind served read-only: listed and read, never written. */
-export const readOnlyVerbs = ["get", "list", "watch"];
+/** What the volume kinds' printers share. */
 
 /** helper.GetAccessModesAsString: the short forms, in the API server's order. */
 export function accessModes(modes: readonly string[] | undefined): string {

@@ -2,8 +2,8 @@ import { age } from "../../go/human-duration.ts";
 import { fieldDoc } from "../../openapi/definitions.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import type { PersistentVolumeClaim } from "../../types/core-v1.ts";
-import { defineKind } from "../kind.ts";
-import { accessModes, readOnlyVerbs, storage } from "../persistentvolume/volumes.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
+import { accessModes, storage } from "../persistentvolume/volumes.ts";
 import { column } from "../workload/spec.ts";
 
 /**

@@ -1,8 +1,7 @@
 import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import type { StatefulSet } from "../../types/apps-v1.ts";
-import { defineKind } from "../kind.ts";
-import { readOnlyVerbs } from "../persistentvolume/volumes.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 import { column, containerCells, containerColumns } from "../workload/spec.ts";
 
 /**
