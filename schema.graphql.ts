@@ -27,7 +27,7 @@ type Query {
 }
 
 type Mutation {
-  "Creates an account and signs it in."
+  "Creates an account and signs it in. An email that has one signs in to it with its password (another: logIn's refusal), so that sign-up tells no one which emails have accounts."
   signUp(email: String!, password: String!): AuthPayload!
   "Signs in with email and password."
   logIn(email: String!, password: String!): AuthPayload!
@@ -680,9 +680,13 @@ type StudentLimits {
   maxPods: Int
 }
 
+"What a student may hold; null: the service's default. In several classes, the smallest holds."
 input StudentLimitsInput {
+  "Sandboxes the student may own."
   maxSandboxes: Int
+  "Objects (events included) each of the student's sandboxes may hold."
   maxObjects: Int
+  "Pods not yet Succeeded or Failed each of the student's sandboxes may hold, in all its namespaces."
   maxPods: Int
 }
 

@@ -45,7 +45,16 @@ async function issueLoginToken(database: Database, settings: AuthSettings, userI
   return signToken(settings.signingKey, { tokenId, userId, sandboxId: null, issuedAt, expiresAt });
 }
 
-/** Creates an account; CONFLICT when the email is taken. */
+/**
+ * Creates an account and signs it in. An email that already has one is not refused as taken,
+ * which would tell anyone which addresses have accounts: signing up with it is logging in to it
+ * (its password: that account, signed in; another: logIn's "invalid email or password", from the
+ * account's log-in budget as a log-in is). Without mail there is no "check your inbox" answer to
+ * give both alike (a new address gets its token at once, as the contract says); what is left to
+ * tell the two apart is no more than logIn's answer, at logIn's price. Either way one password
+ * hash is computed (hashed for a new account, verified for an existing one), so both take the
+ * same time.
+ */
 export async function signUp(
   database: Database,
   settings: AuthSettings,
@@ -56,6 +65,8 @@ export async function signUp(
 ): Promise<AuthPayload> {
   await spendAttempt(database, database.limits, { action: "signUp", email, address });
   const creds = parseCredentials(email, password);
+  const [existing] = await database.db.select().from(users).where(eq(users.email, creds.email)).limit(1);
+  if (existing) return signInAgain(database, settings, existing, creds.password, address);
   const id = randomUUID();
   const passwordHash = await hashPassword(creds.password);
   const inserted = await database.db
@@ -63,9 +74,34 @@ export async function signUp(
     .values({ id, email: creds.email, passwordHash })
     .onConflictDoNothing()
     .returning({ id: users.id });
-  if (!inserted.length) throw new AccountError("CONFLICT", "an account with this email already exists");
+  if (!inserted.length) {
+    // Taken since the read (two sign-ups at once): the account that won, as above.
+    const [winner] = await database.db.select().from(users).where(eq(users.email, creds.email)).limit(1);
+    if (!winner) throw new AccountError("UNAUTHENTICATED", invalidCredentials);
+    return signInAgain(database, settings, winner, creds.password, address);
+  }
   return { token: await issueLoginToken(database, settings, id), user: { id, email: creds.email } };
 }
+
+/** A sign-up with an existing account's email: a log-in to it, from its log-in budget. */
+async function signInAgain(
+  database: Database,
+  settings: AuthSettings,
+  user: { id: string; email: string; passwordHash: string },
+  password: string,
+  address: string | null,
+): Promise<AuthPayload> {
+  await spendAttempt(database, database.limits, { action: "logIn", email: user.email, address });
+  if (!(await checkPassword(user.passwordHash, password)))
+    throw new AccountError("UNAUTHENTICATED", invalidCredentials);
+  return {
+    token: await issueLoginToken(database, settings, user.id),
+    user: { id: user.id, email: user.email },
+  };
+}
+
+/** The one refusal of a log-in, whether the email has no account or the password is wrong. */
+const invalidCredentials = "invalid email or password";
 
 /** Checks a password; one answer for an unknown email and a wrong password alike. */
 export async function logIn(
@@ -82,7 +118,7 @@ export async function logIn(
   await spendAttempt(database, database.limits, { action: "logIn", email: creds.email, address });
   const [user] = await database.db.select().from(users).where(eq(users.email, creds.email)).limit(1);
   const ok = await checkPassword(user?.passwordHash ?? null, creds.password);
-  if (!user || !ok) throw new AccountError("UNAUTHENTICATED", "invalid email or password");
+  if (!user || !ok) throw new AccountError("UNAUTHENTICATED", invalidCredentials);
   return {
     token: await issueLoginToken(database, settings, user.id),
     user: { id: user.id, email: user.email },

@@ -1,7 +1,7 @@
 import { type BenchSandbox, benchPod, benchSandbox, kube } from "./client.ts";
 import { graphql, type BenchService as Service } from "./service.ts";
 import { quick, type Summary, samples, summarize, timeEach } from "./stats.ts";
-import { tutorialSteps } from "./tutorial-steps.ts";
+import { tutorialSteps, withUids } from "./tutorial-steps.ts";
 
 const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]   ${what}`);
 
@@ -138,21 +138,30 @@ async function learner(
     id: joined.joinClassroom.id,
     token: /token: (\S+)/.exec(joined.joinClassroom.kubeconfig)?.[1] ?? "",
   };
+  // The uids of the objects this walk made, for the requests that name them (describe's events).
+  const uids = new Map<string, string>();
+  let previous = "";
   for (const s of tutorialSteps) {
-    await new Promise((r) => setTimeout(r, thinkMs()));
+    // The learner thinks between commands; a command's own requests follow one another.
+    if (s.command !== previous) await new Promise((r) => setTimeout(r, thinkMs()));
+    previous = s.command;
     start = performance.now();
-    const res = await service.kubeFetch(`${service.https}/sandboxes/${sb.id}${s.path}`, {
+    const res = await service.kubeFetch(`${service.https}/sandboxes/${sb.id}${withUids(s.path, uids)}`, {
       method: s.method,
       headers: {
         authorization: `Bearer ${sb.token}`,
         ...(s.accept ? { accept: s.accept } : {}),
         ...(s.contentType ? { "content-type": s.contentType } : {}),
       },
-      ...(s.body ? { body: s.body } : {}),
+      ...(s.body ? { body: withUids(s.body, uids) } : {}),
     });
-    await res.arrayBuffer();
-    record(s.command, performance.now() - start);
-    if (res.status >= 400) throw new Error(`${s.command}: ${res.status}`);
+    const answer = Buffer.from(await res.arrayBuffer());
+    record(`${s.command}: ${s.method}`, performance.now() - start);
+    if (res.status >= 400 && res.status !== s.status) throw new Error(`${s.command}: ${res.status}`);
+    if (s.method === "POST" && res.status === 201) {
+      const made = JSON.parse(answer.toString()) as { metadata?: { name?: string; uid?: string } };
+      if (made.metadata?.name && made.metadata.uid) uids.set(made.metadata.name, made.metadata.uid);
+    }
   }
 }
 

@@ -69,6 +69,7 @@ async function create(
     },
     {
       dryRun: options.dryRun,
+      countPods: resource === "pods",
       early: (w) =>
         w.prefetch({
           objects: [
@@ -128,7 +129,7 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   if (kind.namespaced)
     assertNamespaceOpen(key.namespace, viewAs(namespaceKind, await w.get(namespaceKey(key.namespace))), kind);
-  w.assertRoomFor(key);
+  await w.assertRoomFor(key, obj);
   assertReplicasWithinLimit(kind, obj, null, w.limits?.replicasPerController);
   const req = { objects: w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };
   if (await mutate(req, resource, obj)) {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { notExpired } from "../db/store/event-expiry.ts";
 import type { SandboxWriter } from "../db/store/writer.ts";
 import { eventKind } from "../kube/kinds/event/index.ts";
 import { viewAs } from "../kube/kinds/kind.ts";
@@ -49,7 +50,7 @@ export async function recordEvents(
     SELECT name, body ->> 'reason' AS reason, body ->> 'message' AS message FROM objects
     WHERE sandbox_id = ${w.sandboxId} AND resource = 'events' AND namespace = ${namespace}
       AND body -> 'involvedObject' ->> 'uid' = ${obj.metadata.uid ?? ""}
-      AND body ->> 'reason' = ANY (${specs.map((s) => s.reason)})`;
+      AND body ->> 'reason' = ANY (${specs.map((s) => s.reason)}) AND ${notExpired(w.sql)}`;
   const existing = new Map(rows.map((r) => [`${r.reason}\n${r.message}`, r.name]));
   const fresh = new Map<string, Event>();
   for (const spec of specs) {

@@ -121,8 +121,29 @@ function addMarker(markers: Map<string, string[]>, line: string): void {
   markers.set(m[1], values);
 }
 
-/** Reads the Go declarations of the messages of schema.json at `tag`. */
-export function readApiSources(apiRepo: string, machineryRepo: string, tag: string): ApiSources {
+/**
+ * A Go module beyond k8s.io/api and k8s.io/apimachinery whose proto package the caller added to
+ * the root (k8s.io/apiextensions-apiserver's, for the OpenAPI of CustomResourceDefinitions).
+ */
+export interface MoreSource {
+  /** "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1" */
+  protoPackage: string;
+  repo: string;
+  tag: string;
+  /** The package's folder in the repository: "pkg/apis/apiextensions/v1". */
+  dir: string;
+}
+
+/**
+ * Reads the Go declarations of the messages of schema.json at `tag` (and of the packages of
+ * `more`, which the caller parsed into the root).
+ */
+export function readApiSources(
+  apiRepo: string,
+  machineryRepo: string,
+  tag: string,
+  more: readonly MoreSource[] = [],
+): ApiSources {
   const git = (repo: string, ...args: string[]) =>
     execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   const root = loadRoot();
@@ -133,10 +154,13 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
   const fieldDocs = new Map<string, readonly string[]>();
   const typeDocs = new Map<string, readonly string[]>();
   for (const protoPackage of protoPackages(root)) {
+    const extra = more.find((m) => m.protoPackage === protoPackage);
     const [, module, path] = /^k8s\.io\.(api|apimachinery)\.(.+)$/.exec(protoPackage) ?? [];
-    if (!path) throw new Error(`package ${protoPackage}: not in k8s.io/api or k8s.io/apimachinery`);
-    const [repo, dir] = [module === "api" ? apiRepo : machineryRepo, path.replaceAll(".", "/")];
-    const goFiles = git(repo, "ls-tree", "--name-only", `${tag}:${dir}`)
+    if (!path && !extra) throw new Error(`package ${protoPackage}: not in k8s.io/api or k8s.io/apimachinery`);
+    const [repo, dir, at] = extra
+      ? [extra.repo, extra.dir, extra.tag]
+      : [module === "api" ? apiRepo : machineryRepo, (path as string).replaceAll(".", "/"), tag];
+    const goFiles = git(repo, "ls-tree", "--name-only", `${at}:${dir}`)
       .split("\n")
       .filter((name) => name.endsWith(".go") && !name.endsWith("_test.go") && !name.endsWith(".pb.go"));
     for (const goFile of goFiles) {
@@ -145,7 +169,7 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
       let comments = new Map<string, string[]>();
       let doc: string[] = [];
       let inConst = false;
-      for (const line of git(repo, "show", `${tag}:${dir}/${goFile}`).split("\n")) {
+      for (const line of git(repo, "show", `${at}:${dir}/${goFile}`).split("\n")) {
         if (/^\s*\/\//.test(line)) {
           addMarker(comments, line);
           doc.push(commentText(line));
@@ -169,12 +193,14 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
           values.push({ name: constant[1], value: constant[3], doc: docLines });
           typedConstants.set(`${protoPackage}.${constant[2]}`, values);
         }
-        const typeDecl = /^type (\w+) (struct \{|\[\]|string$)?/.exec(line);
+        // `struct {` opens a struct; `struct{}` is one without fields (closed on the same line).
+        const typeDecl = /^type (\w+) (struct \{|struct\{\}|\[\]|string$)?/.exec(line);
         if (typeDecl?.[1]) {
           if (typeDecl[2] === "string" && markers.has("enum"))
             enumTypes.add(`${protoPackage}.${typeDecl[1]}`);
           typeDocs.set(`${protoPackage}.${typeDecl[1]}`, docLines);
           struct = typeDecl[2] === "struct {" ? typeDecl[1] : undefined;
+          const empty = typeDecl[2] === "struct{}";
           const found = typeDecl[2] && root.lookup(`${protoPackage}.${typeDecl[1]}`);
           message =
             found instanceof protobuf.Type
@@ -189,6 +215,7 @@ export function readApiSources(apiRepo: string, machineryRepo: string, tag: stri
                 }
               : undefined;
           if (message) messages.set(message.name, message);
+          if (empty) message = undefined;
           continue;
         }
         if (/^\}/.test(line)) {

@@ -1,6 +1,7 @@
 import { changeLogCompaction } from "./change-log/index.ts";
 import { deploymentController } from "./deployment/index.ts";
 import { endpointsController } from "./endpoints/index.ts";
+import { eventExpiry } from "./event-expiry/index.ts";
 import { garbageCollector } from "./garbage-collector/index.ts";
 import { kubeletController } from "./kubelet/index.ts";
 import { namespaceController } from "./namespace/index.ts";
@@ -24,6 +25,7 @@ export const controllers: Controller[] = [
   endpointsController,
   garbageCollector,
   changeLogCompaction,
+  eventExpiry,
 ];
 
 /**

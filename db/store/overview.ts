@@ -1,4 +1,5 @@
 import type { Queryable } from "../sql.ts";
+import { notExpired } from "./event-expiry.ts";
 
 /** One sandbox at a glance: pods by phase, its latest events, how many warnings, when it last changed. */
 export interface SandboxGlance {
@@ -42,10 +43,10 @@ export async function glanceAt(sql: Queryable, sandboxIds: string[], recent = 10
           coalesce(body ->> 'message', '') AS message, body -> 'involvedObject' ->> 'kind' AS "involvedKind",
           body -> 'involvedObject' ->> 'name' AS "involvedName",
           coalesce(body ->> 'lastTimestamp', body ->> 'eventTime') AS "lastSeen"
-        FROM objects WHERE sandbox_id = s.id AND resource = 'events'
+        FROM objects WHERE sandbox_id = s.id AND resource = 'events' AND ${notExpired(sql)}
         ORDER BY resource_version DESC LIMIT ${recent}) e) AS events,
       (SELECT count(*)::int FROM objects WHERE sandbox_id = s.id AND resource = 'events'
-        AND body ->> 'type' = 'Warning') AS warnings,
+        AND body ->> 'type' = 'Warning' AND ${notExpired(sql)}) AS warnings,
       coalesce((SELECT created_at FROM changes WHERE sandbox_id = s.id ORDER BY revision DESC LIMIT 1),
         s.created_at) AS last_activity
     FROM sandboxes s WHERE s.id = ANY(${sandboxIds}::uuid[])`;

@@ -2,6 +2,7 @@ import type { KubeObject } from "../../kube/object.ts";
 import type { ObjectKey } from "../../kube/object-store.ts";
 import { filterCondition, noFilter, type ObjectFilter } from "../filters.ts";
 import type { Queryable, Sql } from "../sql.ts";
+import { notExpired } from "./event-expiry.ts";
 import { type Row, served } from "./rows.ts";
 import type { Sealing } from "./sealing.ts";
 
@@ -29,13 +30,18 @@ export function storableText(text: string): boolean {
   return !text.includes("\0");
 }
 
-/** Reads one object, or null. */
+/** Only events not yet expired (event-expiry.ts), for a read of `resource` from the row `alias`. */
+function live(sql: Queryable, resource: string, alias: string) {
+  return resource === "events" ? sql`AND ${notExpired(sql, alias)}` : sql``;
+}
+
+/** Reads one object, or null (an event past its hour is gone). */
 export async function getObject(source: ReadSource, sandboxId: string, key: ObjectKey) {
   if (!storableText(key.namespace) || !storableText(key.name)) return null;
   const [row] = await source.sql<Row[]>`
     SELECT resource_version, body FROM objects
     WHERE sandbox_id = ${sandboxId} AND resource = ${key.resource}
-      AND namespace = ${key.namespace} AND name = ${key.name}`;
+      AND namespace = ${key.namespace} AND name = ${key.name} ${live(source.sql, key.resource, "objects")}`;
   return row ? servedOpen(source, sandboxId, key.resource, row) : null;
 }
 
@@ -80,7 +86,7 @@ export async function listObjects(
     FROM sandboxes s
     LEFT JOIN objects o ON o.sandbox_id = s.id AND o.resource = ${resource}
       AND ${possible ? sql`(${namespace}::text IS NULL OR o.namespace = ${namespace})` : sql`false`}
-      AND ${filterCondition(sql, filter)} ${possible ? after : sql``}
+      AND ${filterCondition(sql, filter)} ${possible ? after : sql``} ${live(sql, resource, "o")}
     WHERE s.id = ${sandboxId}
     ORDER BY o.namespace, o.name ${limit}`;
   const first = rows[0];
@@ -116,7 +122,7 @@ export async function getObjects(
     JOIN unnest(${keys.map((k) => k.resource)}::text[], ${keys.map((k) => k.namespace)}::text[],
       ${keys.map((k) => k.name)}::text[]) AS k(resource, namespace, name)
       ON o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name
-    WHERE o.sandbox_id = ${sandboxId}`;
+    WHERE o.sandbox_id = ${sandboxId} AND ${notExpired(source.sql, "o")}`;
   return Promise.all(
     rows.map(async (r) => ({
       resource: r.resource,
@@ -138,7 +144,7 @@ export async function eventsAbout(
   const rows = await source.sql<Row[]>`
     SELECT resource_version, body FROM objects
     WHERE sandbox_id = ${sandboxId} AND resource = 'events'
-      AND (body -> 'involvedObject' ->> 'uid') = ANY(${uids}::text[])
+      AND (body -> 'involvedObject' ->> 'uid') = ANY(${uids}::text[]) AND ${notExpired(source.sql)}
     ORDER BY resource_version`;
   return rows.map(served);
 }

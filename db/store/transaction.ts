@@ -36,6 +36,8 @@ export interface WriteSandboxOptions {
   early?: (w: SandboxWriter) => void;
   /** Checks everything, stores nothing (SandboxWriter's dryRun). */
   dryRun?: boolean;
+  /** The transaction may create pods (SandboxWriter's countPods). */
+  countPods?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function writeSandbox<T>(
       triggers: database.triggers,
       limits: database.limits,
       dryRun: options.dryRun,
+      countPods: options.countPods,
     };
     const w = await SandboxWriter.open(tx, sandboxId, writerOptions, options.early);
     if (!w) {

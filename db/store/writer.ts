@@ -1,6 +1,5 @@
 import type postgres from "postgres";
-import type { TenantLimits } from "../../config.ts";
-import { alreadyExists, forbidden, type StatusError } from "../../kube/errors.ts";
+import { alreadyExists } from "../../kube/errors.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import type { ObjectKey, ObjectStore } from "../../kube/object-store.ts";
 import type { ObjectFilter } from "../filters.ts";
@@ -9,6 +8,15 @@ import { type ChangeType, changesChannel } from "./changes.ts";
 import { type HeldWrite, sendHeldWrites, takenKey } from "./held-writes.ts";
 import { getObject, listObjects, type ReadSource, storableText } from "./reads.ts";
 import { objectId, type Row, served, storable, storableJson } from "./rows.ts";
+import {
+  countPods,
+  groupResource,
+  lockSandbox,
+  podChange,
+  type SandboxLimits,
+  SandboxUsage,
+  type UsageChange,
+} from "./sandbox-usage.ts";
 import type { Sealing } from "./sealing.ts";
 
 /** One write of a transaction: its type, where, and the object after it (before it, for DELETED). */
@@ -35,9 +43,15 @@ export interface WriterOptions {
   triggers?: TriggerRules;
   /**
    * What the sandbox may hold (objects, bytes), past which a write that adds is refused with the
-   * API server's quota error; none when absent (a new sandbox's bootstrap).
+   * API server's quota error; none when absent (a new sandbox's bootstrap). A student's sandbox
+   * may hold less, and fewer pods: the limits their instructor set, read with the lock.
    */
-  limits?: Pick<TenantLimits, "objectsPerSandbox" | "bytesPerSandbox" | "replicasPerController">;
+  limits?: SandboxLimits;
+  /**
+   * The transaction may create pods: the lock's read also counts the pods the sandbox holds when
+   * a pod limit applies. Without it, the first pod create in such a sandbox counts them then.
+   */
+  countPods?: boolean;
   /**
    * Checks everything, stores nothing: creates look only whether their name is free, updates
    * and deletes are left out, and the transaction ends in ROLLBACK with nothing enqueued.
@@ -98,11 +112,8 @@ export class SandboxWriter implements ObjectStore {
   private failure: unknown = null;
   private revision: number;
   private startRevision: number;
-  /** The sandbox's object count and bytes, this transaction's writes included, and as locked. */
-  private objects = 0;
-  private bytes = 0;
-  private startObjects = 0;
-  private startBytes = 0;
+  /** What the sandbox holds, this transaction's writes included, against its limits. */
+  private usage: SandboxUsage;
   /** The limits this writer checks writes against (see WriterOptions.limits). */
   readonly limits: WriterOptions["limits"];
   /** Reads sent with the lock (`sendEarly`), each taken once; the first write forgets them all. */
@@ -124,6 +135,8 @@ export class SandboxWriter implements ObjectStore {
     this.triggers = options.triggers;
     this.dryRun = !!options.dryRun;
     this.limits = options.limits;
+    const none = { maxObjects: null, maxPods: null };
+    this.usage = new SandboxUsage(options.limits, none, { objects: 0, bytes: 0, pods: null });
   }
 
   /**
@@ -154,16 +167,18 @@ export class SandboxWriter implements ObjectStore {
     options: WriterOptions,
     early?: (w: SandboxWriter) => void,
   ): Promise<SandboxWriter | null> {
-    const lock = tx<{ revision: string; object_count: number; object_bytes: string }[]>`
-      SELECT revision, object_count, object_bytes FROM sandboxes WHERE id = ${sandboxId} FOR UPDATE`.execute();
+    const lock = lockSandbox(tx, sandboxId, !!options.countPods && !!options.limits);
     // The revision is known once the lock answers; nothing reads it before.
     const w = new SandboxWriter(tx, sandboxId, Number.NaN, options);
     early?.(w);
     const [row] = await lock;
     if (!row) return null;
     w.revision = w.startRevision = Number(row.revision);
-    w.objects = w.startObjects = row.object_count;
-    w.bytes = w.startBytes = Number(row.object_bytes);
+    w.usage = new SandboxUsage(
+      options.limits,
+      { maxObjects: row.max_objects, maxPods: row.max_pods },
+      { objects: row.object_count, bytes: Number(row.object_bytes), pods: row.pods },
+    );
     return w;
   }
 
@@ -279,9 +294,10 @@ export class SandboxWriter implements ObjectStore {
    * its commit. In a dry run, only whether the name is free is checked.
    */
   async create(key: ObjectKey, obj: KubeObject): Promise<void> {
+    await this.countPodsFor(key);
     if (this.dryRun) {
       if (await this.get(key)) throw nameTaken(key);
-      this.charge(key, 1, 0);
+      this.charge(key, { objects: 1, bytes: 0, pods: podChange(key.resource, obj, null) });
       return;
     }
     if (this.held.some((h) => objectId(h.key) === objectId(key) && h.type !== "DELETED"))
@@ -330,7 +346,12 @@ export class SandboxWriter implements ObjectStore {
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
     // Past the byte limit, the error rolls the transaction (and this update) back.
-    if (row?.previous) this.charge(key, 0, body.length - JSON.stringify(row.previous).length);
+    if (row?.previous)
+      this.charge(key, {
+        objects: 0,
+        bytes: body.length - JSON.stringify(row.previous).length,
+        pods: podChange(key.resource, obj, row.previous),
+      });
     this.written.push({ ...key, type: "MODIFIED", object: obj, previous: known ?? row?.previous ?? null });
   }
 
@@ -355,9 +376,16 @@ export class SandboxWriter implements ObjectStore {
   ): void {
     const body = storableJson(JSON.stringify(stored ?? storable(obj)));
     // What the write adds to the sandbox: an object and its bytes, or the bytes it grows by.
-    if (type === "ADDED") this.charge(key, 1, body.length);
-    else if (type === "DELETED") this.charge(key, -1, -body.length);
-    else if (previous) this.charge(key, 0, body.length - JSON.stringify(previous).length);
+    if (type === "ADDED")
+      this.charge(key, { objects: 1, bytes: body.length, pods: podChange(key.resource, obj, null) });
+    else if (type === "DELETED")
+      this.charge(key, { objects: -1, bytes: -body.length, pods: podChange(key.resource, null, obj) });
+    else if (previous)
+      this.charge(key, {
+        objects: 0,
+        bytes: body.length - JSON.stringify(previous).length,
+        pods: podChange(key.resource, obj, previous),
+      });
     this.early.clear();
     const rev = ++this.revision;
     obj.metadata.resourceVersion = String(rev);
@@ -365,31 +393,28 @@ export class SandboxWriter implements ObjectStore {
     this.written.push({ ...key, type, object: obj, previous });
   }
 
-  /**
-   * Counts a write's objects and bytes against the sandbox's limits: one that would take the
-   * sandbox past either is refused, as the API server's ResourceQuota refuses a create; one that
-   * frees or keeps room always passes.
-   */
-  private charge(key: ObjectKey, objects: number, bytes: number): void {
-    const limits = this.limits;
-    if (limits) {
-      if (objects > 0 && this.objects + objects > limits.objectsPerSandbox)
-        throw overQuota(key, "objects", objects, this.objects, limits.objectsPerSandbox);
-      if (bytes > 0 && this.bytes + bytes > limits.bytesPerSandbox)
-        throw overQuota(key, "bytes", bytes, this.bytes, limits.bytesPerSandbox);
-    }
-    if (this.dryRun) return;
-    this.objects += objects;
-    this.bytes += bytes;
+  /** Counts a write against the sandbox's limits (SandboxUsage): past one, it is refused. */
+  private charge(key: ObjectKey, change: UsageChange): void {
+    this.usage.charge(key, change, this.dryRun);
   }
 
   /**
-   * Refuses a create when the sandbox has no room for one more object: called before admission,
-   * so that nothing is charged (a ResourceQuota's usage) for an object that will not be stored.
+   * The pods the sandbox holds, counted now if a pod limit applies and the lock's read did not
+   * count them (a transaction that did not say it may create pods: see WriterOptions.countPods).
    */
-  assertRoomFor(key: ObjectKey): void {
-    if (this.limits && this.objects >= this.limits.objectsPerSandbox)
-      throw overQuota(key, "objects", 1, this.objects, this.limits.objectsPerSandbox);
+  private async countPodsFor(key: ObjectKey): Promise<void> {
+    if (key.resource !== "pods" || !this.usage.limitsPods || this.usage.pods !== null) return;
+    this.usage.pods = await countPods(this.sql, this.sandboxId);
+  }
+
+  /**
+   * Refuses a create when the sandbox has no room for one more object (or pod): called before
+   * admission, so that nothing is charged (a ResourceQuota's usage) for an object that will not
+   * be stored.
+   */
+  async assertRoomFor(key: ObjectKey, obj: KubeObject): Promise<void> {
+    await this.countPodsFor(key);
+    this.usage.check(key, { objects: 1, pods: podChange(key.resource, obj, null) });
   }
 
   /**
@@ -397,10 +422,7 @@ export class SandboxWriter implements ObjectStore {
    * events past them, as the API server's recorder drops those a quota refuses.
    */
   hasRoom(bytes = 4096): boolean {
-    const limits = this.limits;
-    return (
-      !limits || (this.objects < limits.objectsPerSandbox && this.bytes + bytes <= limits.bytesPerSandbox)
-    );
+    return this.usage.hasRoom(bytes);
   }
 
   /**
@@ -486,10 +508,9 @@ export class SandboxWriter implements ObjectStore {
     if (this.revision !== this.startRevision) {
       const notify = `${this.sandboxId}:${this.revision}`;
       // Absolute values: the lock held since they were read makes them exact.
-      const usage =
-        this.objects !== this.startObjects || this.bytes !== this.startBytes
-          ? this.tx`, object_count = ${this.objects}, object_bytes = ${this.bytes}`
-          : this.tx``;
+      const usage = this.usage.changed
+        ? this.tx`, object_count = ${this.usage.objects}, object_bytes = ${this.usage.bytes}`
+        : this.tx``;
       statements.push(
         this.tx`
         WITH s AS (UPDATE sandboxes SET revision = ${this.revision} ${usage} WHERE id = ${this.sandboxId})
@@ -502,30 +523,6 @@ export class SandboxWriter implements ObjectStore {
     const [answer] = await Promise.all([tail, ...statements]);
     return answer;
   }
-}
-
-/** A storage key's resource and group: "deployments.apps" is group apps, resource deployments. */
-function groupResource(key: ObjectKey): [resource: string, group: string] {
-  const dot = key.resource.indexOf(".");
-  return dot < 0 ? [key.resource, ""] : [key.resource.slice(0, dot), key.resource.slice(dot + 1)];
-}
-
-/**
- * The API server's ResourceQuota refusal (403 Forbidden, "exceeded quota: …"), for the limit every
- * sandbox has: `sandbox-limits`, on its objects or its bytes of stored JSON.
- */
-function overQuota(
-  key: ObjectKey,
-  name: string,
-  requested: number,
-  used: number,
-  limited: number,
-): StatusError {
-  const [resource] = groupResource(key);
-  return forbidden(
-    `${key.resource} "${key.name}" is forbidden: exceeded quota: sandbox-limits, requested: ${name}=${requested}, used: ${name}=${used}, limited: ${name}=${limited}`,
-    { name: key.name, kind: resource },
-  );
 }
 
 /** The API server's AlreadyExists for a storage key ("deployments.apps" is group apps, resource deployments). */

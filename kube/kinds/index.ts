@@ -1,14 +1,19 @@
 import { configMapKind } from "./configmap/index.ts";
+import { cronJobKind } from "./cronjob/index.ts";
 import { customResourceDefinitionKind } from "./customresourcedefinition/index.ts";
 import { daemonSetKind } from "./daemonset/index.ts";
 import { deploymentKind } from "./deployment/index.ts";
 import { endpointsKind } from "./endpoints/index.ts";
 import { endpointSliceKind } from "./endpointslice/index.ts";
 import { eventKind } from "./event/index.ts";
+import { ingressKind } from "./ingress/index.ts";
+import { jobKind } from "./job/index.ts";
 import { apiVersionOf, type Kind } from "./kind.ts";
 import { limitRangeKind } from "./limitrange/index.ts";
 import { namespaceKind } from "./namespace/index.ts";
 import { nodeKind } from "./node/index.ts";
+import { persistentVolumeKind } from "./persistentvolume/index.ts";
+import { persistentVolumeClaimKind } from "./persistentvolumeclaim/index.ts";
 import { podKind } from "./pod/index.ts";
 import { replicaSetKind } from "./replicaset/index.ts";
 import { replicationControllerKind } from "./replicationcontroller/index.ts";
@@ -16,6 +21,7 @@ import { resourceQuotaKind } from "./resourcequota/index.ts";
 import { secretKind } from "./secret/index.ts";
 import { serviceKind } from "./service/index.ts";
 import { serviceAccountKind } from "./serviceaccount/index.ts";
+import { statefulSetKind } from "./statefulset/index.ts";
 
 /** Every kind the API serves. Adding a kind means adding its file and listing it here. */
 export const kinds: Kind[] = [
@@ -35,6 +41,12 @@ export const kinds: Kind[] = [
   replicaSetKind,
   deploymentKind,
   daemonSetKind,
+  statefulSetKind,
+  persistentVolumeClaimKind,
+  persistentVolumeKind,
+  jobKind,
+  cronJobKind,
+  ingressKind,
   customResourceDefinitionKind,
 ];
 

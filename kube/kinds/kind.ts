@@ -76,6 +76,12 @@ export interface ScaleSpec<T extends KubeObject = KubeObject> {
 export const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /**
+ * The verbs of a kind served read-only until the sandbox simulates it: listed and read (none
+ * exist), a write refused with the API server's 405 for a verb a resource does not have.
+ */
+export const readOnlyVerbs = ["get", "list", "watch"];
+
+/**
  * What a kind's folder declares: its apiVersion ("apps/v1", "v1") instead of group and version,
  * and only what differs from the common case — singular the kind in lower case, every verb, no
  * short names, categories or subresources, names as DNS subdomains, no metadata.generation.

@@ -31,10 +31,24 @@ const extra: Record<string, Schema> = {
   },
 };
 
+/** The definitions' package of each group version served ("apps/v1" → io.k8s.api.apps.v1). */
+const packages: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    Object.entries(apiFolders).map(([apiVersion, folder]) => [
+      apiVersion,
+      `io.k8s.api.${folder.replace("/", ".")}`,
+    ]),
+  ),
+  "apiextensions.k8s.io/v1": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
+};
+
+/** Kinds of packages no decoder knows (CustomResourceDefinition), as the generator found them. */
+const generatedKinds = new Set(generated.kinds);
+
 /** The OpenAPI name of a kind of a group version ("apps/v1", "Deployment" → io.k8s.api.apps.v1.Deployment). */
 export function definitionOf(apiVersion: string, kind: string): string | undefined {
-  const folder = apiFolders[apiVersion];
-  const name = folder && `io.k8s.api.${folder.replace("/", ".")}.${kind}`;
+  const pkg = packages[apiVersion];
+  const name = pkg && `${pkg}.${kind}`;
   return name && name in all ? name : undefined;
 }
 
@@ -44,9 +58,7 @@ const everyGroupVersion = new Set([`${meta}.DeleteOptions`, `${meta}.WatchEvent`
 /** The apiVersion ("apps/v1", "v1") of the package a definition is in, if it is a served API package. */
 function apiVersionOfDefinition(name: string): string | undefined {
   const pkg = name.slice(0, name.lastIndexOf("."));
-  for (const [apiVersion, folder] of Object.entries(apiFolders))
-    if (pkg === `io.k8s.api.${folder.replace("/", ".")}`) return apiVersion;
-  return undefined;
+  return Object.entries(packages).find(([, p]) => p === pkg)?.[0];
 }
 
 const gvkOf = (apiVersion: string, kind: string): GroupVersionKind => {
@@ -57,7 +69,11 @@ const gvkOf = (apiVersion: string, kind: string): GroupVersionKind => {
 /** Whether a definition is a kind (embeds TypeMeta); list kinds are named by their items' kind. */
 function isKind(name: string): boolean {
   const proto = name.replace(/^io\.k8s\./, "k8s.io.");
-  return typeMetaMessages.has(proto) || (name.endsWith("List") && typeMetaMessages.has(proto.slice(0, -4)));
+  return (
+    generatedKinds.has(name) ||
+    typeMetaMessages.has(proto) ||
+    (name.endsWith("List") && typeMetaMessages.has(proto.slice(0, -4)))
+  );
 }
 
 /**
@@ -101,4 +117,15 @@ function withKinds(
   if (!gvks.length) return schema;
   gvks.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   return { ...schema, "x-kubernetes-group-version-kind": gvks };
+}
+
+/**
+ * A field's doc comment as Go's SwaggerDoc() gives it (what the API server's printers describe
+ * their columns with): the definition's description, less the enum values openapi-gen adds.
+ */
+export function fieldDoc(definition: string, field: string): string {
+  const properties = all[`io.k8s.api.${definition}`]?.properties as Record<string, Schema> | undefined;
+  const text = properties?.[field]?.description;
+  if (typeof text !== "string") throw new Error(`no OpenAPI description of ${definition}.${field}`);
+  return text.split("\n\nPossible enum values:")[0] as string;
 }

@@ -30,7 +30,7 @@ function referenced(paths: Schema): string[] {
 export function openApiDocuments(resources: readonly ServedResource[]): OpenApiDocuments {
   const apiVersions = [...new Set(resources.map(apiVersionOf))];
   const byGroupVersion = new Map<string, Schema>();
-  // A kind whose Go types are not among the sources (CustomResourceDefinition) has no document.
+  // A kind whose Go types are not among the sources has no document.
   for (const r of resources.filter((r) => definitionOf(apiVersionOf(r), r.kind))) {
     const gv = apiVersionOf(r);
     byGroupVersion.set(gv, { ...(byGroupVersion.get(gv) ?? {}), ...resourcePaths(r) });
@@ -81,7 +81,10 @@ function schemaV3(schema: unknown): unknown {
   if (!schema || typeof schema !== "object") return schema;
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema as Schema)) {
-    if (key === "$ref") out[key] = String(value).replace("#/definitions/", "#/components/schemas/");
+    // Property names are names, whatever they spell (JSONSchemaProps has "$ref" and "x-kubernetes-…").
+    if (key === "properties" && value && typeof value === "object" && !Array.isArray(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, schemaV3(s)]));
+    else if (key === "$ref") out[key] = String(value).replace("#/definitions/", "#/components/schemas/");
     else if (key.startsWith("x-kubernetes-") || key === "enum" || key === "required") out[key] = value;
     else out[key] = schemaV3(value);
   }

@@ -11,6 +11,8 @@ import { graphql, kubectl, tutorialManifests, useSandbox } from "../support/serv
 const cluster = useSandbox("classroom-template");
 let instructorConfig = "";
 let studentConfig = "";
+let classroomId = "";
+let studentId = "";
 
 beforeAll(async () => {
   const { service, sandbox } = cluster;
@@ -22,7 +24,7 @@ beforeAll(async () => {
   );
   const up = await graphql(
     service.http,
-    `mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token}}`,
+    `mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token user{id}}}`,
     {
       e: `student-${Date.now()}@example.com`,
     },
@@ -33,6 +35,8 @@ beforeAll(async () => {
     { c: c.data.createClassroom.joinCode },
     up.data.signUp.token,
   );
+  classroomId = c.data.createClassroom.id;
+  studentId = up.data.signUp.user.id;
   studentConfig = join(service.dataDir, "kubeconfig-student");
   await writeFile(studentConfig, joined.data.joinClassroom.kubeconfig);
   const view = await graphql(
@@ -79,5 +83,43 @@ describe("the instructor's read-only kubeconfig, with the real kubectl", () => {
     const exec = await k("exec", pod.replace("pod/", ""), "--", "ls");
     expect(exec.code).not.toBe(0);
     expect(exec.stderr).toMatch(/Forbidden|forbidden/);
+  });
+});
+
+describe("a student's limits, with the real kubectl and the real controllers", () => {
+  const k = (...args: string[]) => kubectl(studentConfig, args);
+
+  it("refuses a pod past maxPods as a quota does, and a replica set shows FailedCreate", async () => {
+    const { service, sandbox } = cluster;
+    const held = Number(
+      (await k("get", "pods", "-A", "--no-headers", "-o", "name")).stdout.trim().split("\n").length,
+    );
+    const set = await graphql(
+      service.http,
+      `mutation($c:ID!,$u:ID!,$l:StudentLimitsInput!){setStudentLimits(classroomId:$c,userId:$u,limits:$l){joinedAt}}`,
+      { c: classroomId, u: studentId, l: { maxPods: held + 1 } },
+      sandbox.userToken,
+    );
+    expect(set.errors).toBeUndefined();
+    expect((await k("run", "fits", "--image=nginx")).code).toBe(0);
+    const refused = await k("run", "too-many", "--image=nginx");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      `Error from server (Forbidden): pods "too-many" is forbidden: exceeded quota: classroom, requested: pods=1, used: pods=${held + 1}, limited: pods=${held + 1}`,
+    );
+    const made = await k("create", "deployment", "web", "--image=nginx", "--replicas=2");
+    expect(made.code, made.stderr).toBe(0);
+    // The replica set controller keeps trying; its refusal shows where a real cluster shows it.
+    let described = "";
+    for (let i = 0; i < 100 && !/FailedCreate/.test(described); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      described = (await k("describe", "rs", "-l", "app=web")).stdout;
+    }
+    expect(described).toMatch(/ReplicaFailure\s+True\s+FailedCreate/);
+    expect(described).toMatch(
+      /Warning\s+FailedCreate\s+\S+\s+replicaset-controller\s+Error creating: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: classroom, requested: pods=1, used: pods=\d+, limited: pods=\d+/,
+    );
+    const rs = await k("get", "rs", "-l", "app=web", "--no-headers");
+    expect(rs.stdout).toMatch(/^web-\S+\s+2\s+0\s+/);
   });
 });

@@ -142,10 +142,21 @@ describe("kubectl past the tutorial", () => {
       ),
     );
     expect(pruned).toBe("configmap/keep unchanged\nconfigmap/drop pruned\n");
-    // Without an allowlist kubectl prunes its default kinds, PersistentVolumeClaim first, which a
-    // sandbox does not serve: the RESTMapper's answer, as on a cluster without that API.
-    const defaults = await k("apply", "-f", file("set.yaml"), "-l", "set=pruned", "--prune");
-    expect(defaults.stderr).toContain('no matches for kind "PersistentVolumeClaim" in version "v1"');
+  });
+
+  it("apply --prune without an allowlist lists kubectl's default kinds, every one served", async () => {
+    const labelled = (...names: string[]) => configMaps(...names).replaceAll("set: pruned", "set: defaults");
+    await writeFile(file("defaults.yaml"), labelled("stays", "goes"));
+    ok(await k("apply", "-f", file("defaults.yaml"), "-l", "set=defaults", "--prune"));
+    await writeFile(file("defaults.yaml"), labelled("stays"));
+    const pruned = await k("apply", "-f", file("defaults.yaml"), "-l", "set=defaults", "--prune");
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toBe("configmap/stays unchanged\nconfigmap/goes pruned\n");
+    // Kinds served read-only for it (none exist): a write is the API server's 405.
+    const pvc = await k("create", "job", "j", "--image=busybox");
+    expect(pvc.stderr).toContain("the server does not allow this method on the requested resource");
+    const listed = ok(await k("get", "pvc,pv,jobs,cronjobs,ingresses,statefulsets", "-A"));
+    expect(listed).toBe("");
   });
 
   it("get --watch-only prints only what happens after it starts", async () => {
@@ -200,6 +211,18 @@ describe("kubectl past the tutorial", () => {
       /^selfsubjectaccessreviews\s+authorization\.k8s\.io\/v1\s+false\s+SelfSubjectAccessReview\s+create\s*$/m,
     );
     expect(out).toMatch(/^daemonsets\s+ds\s+apps\/v1\s+true\s+DaemonSet\s+get,list,watch\s+all$/m);
+  });
+
+  it("explain crd, down to a custom resource schema's fields", async () => {
+    const crd = ok(await k("explain", "crd"));
+    expect(crd).toMatch(
+      /^GROUP:\s+apiextensions\.k8s\.io\nKIND:\s+CustomResourceDefinition\nVERSION:\s+v1\n/,
+    );
+    expect(crd).toMatch(/^ {2}spec\t<CustomResourceDefinitionSpec> -required-$/m);
+    const field = ok(
+      await k("explain", "crd.spec.versions.schema.openAPIV3Schema.x-kubernetes-preserve-unknown-fields"),
+    );
+    expect(field).toMatch(/^FIELD: x-kubernetes-preserve-unknown-fields <boolean>$/m);
   });
 
   it("explain --recursive", async () => {

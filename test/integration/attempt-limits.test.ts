@@ -50,6 +50,22 @@ describe("log-in attempts per account", () => {
     expect(right.body.data).toBeNull();
   });
 
+  it("a sign-up with an account's email is a log-in to it, from the same budget", async () => {
+    const e = email();
+    expect((await from(null, signUp, { e, p: "correct-horse-9" })).body.errors).toBeUndefined();
+    // Each from its own address: only the account's budget is shared.
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await from(address(), signUp, { e, p: `wrong-password-${i}` }));
+    for (let i = 0; i < 2; i++) answers.push(await from(address(), logIn, { e, p: `wrong-password-${i}` }));
+    expect(answers.map((a) => a.body.errors?.[0]?.message)).toEqual(
+      Array(5).fill("invalid email or password"),
+    );
+    // The account's five log-in attempts are spent, by sign-ups and log-ins alike.
+    const right = await from(address(), signUp, { e, p: "correct-horse-9" });
+    expect(right.status).toBe(429);
+    expect(right.body.errors[0].extensions.code).toBe("TOO_MANY_REQUESTS");
+  });
+
   it("an unknown account is limited the same, so the answers tell nothing", async () => {
     const e = email();
     const answers = [];

@@ -72,6 +72,7 @@ describe("the queue's task list", () => {
         "schedule_pending",
         "scheduler",
         "serviceaccount",
+        "sweep_expired_events",
       ].sort(),
     );
   });

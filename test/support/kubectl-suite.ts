@@ -137,6 +137,10 @@ export function describeKubectl(version: KubectlVersion): void {
       expect(replicas).toMatch(/KIND:\s+Deployment/);
       expect(replicas).toContain("Number of desired pods.");
       expect(ok(await k("explain", "pods.spec.containers.imagePullPolicy"))).toContain("Image pull policy.");
+      // A kind of k8s.io/apiextensions-apiserver, described as the API server describes it.
+      expect(ok(await k("explain", "crd.spec.names.kind"))).toContain(
+        "kind is the serialized kind of the resource.",
+      );
     });
 
     it("gets, describes, scales, labels and patches", async () => {

@@ -60,10 +60,13 @@ describe("the OpenAPI v2 definitions derived from the Go sources", () => {
   });
 
   it("has a definition, with its kind, for every served resource and its list, and every reference resolves", () => {
-    // CustomResourceDefinition's Go types are in k8s.io/apiextensions-apiserver, not among the sources.
-    for (const k of kinds.filter((k) => k.kind !== "CustomResourceDefinition")) {
+    for (const k of kinds) {
       const group = k.group ? k.group.split(".")[0] : "core";
-      const name = `io.k8s.api.${group}.${k.version}.${k.kind}`;
+      // CustomResourceDefinition's Go types are in k8s.io/apiextensions-apiserver, named after it.
+      const name =
+        k.kind === "CustomResourceDefinition"
+          ? "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"
+          : `io.k8s.api.${group}.${k.version}.${k.kind}`;
       expect(definitions[name]?.["x-kubernetes-group-version-kind"], name).toEqual([
         { group: k.group, kind: k.kind, version: k.version },
       ]);
@@ -105,6 +108,24 @@ describe("the OpenAPI v3 documents", () => {
     });
     expect(patch.parameters.map((p: { name: string }) => p.name)).toContain("fieldValidation");
     expect(Object.keys(patch.requestBody.content)).toContain("application/strategic-merge-patch+json");
+  });
+
+  it("describe CustomResourceDefinitions, whose schemas' property names stay names ($ref, x-kubernetes-…)", () => {
+    const ext = docs.v3.get("apiextensions.k8s.io/v1") as any;
+    const schemas = ext.components.schemas;
+    const prefix = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1";
+    expect(schemas[`${prefix}.CustomResourceDefinition`]["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", version: "v1" },
+    ]);
+    const props = schemas[`${prefix}.JSONSchemaProps`].properties;
+    expect(props.$ref).toEqual({ type: "string" });
+    expect(props["x-kubernetes-preserve-unknown-fields"].description).toMatch(
+      /^x-kubernetes-preserve-unknown-fields stops the API server decoding step/,
+    );
+    expect(props.items).toEqual({ $ref: `#/components/schemas/${prefix}.JSONSchemaPropsOrArray` });
+    // Any JSON value: a description and no type, as OpenAPISchemaType gives none.
+    expect(Object.keys(schemas[`${prefix}.JSON`])).toEqual(["description"]);
+    expect(schemas[`${prefix}.CustomResourceSubresourceStatus`]).toMatchObject({ type: "object" });
   });
 
   it("list the review resources, create-only", () => {

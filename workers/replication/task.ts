@@ -37,17 +37,23 @@ export function replicationTask<T extends ReplicaController>(
 ): (database: Database, job: ReplicationJob) => Promise<void> {
   return (database, job) =>
     doneIfSandboxGone(
-      inSandbox(database, job.sandbox, async (w) => {
-        const key = { resource: storageResource(flavour.kind), namespace: job.namespace, name: job.name };
-        const controller = viewAs(flavour.kind, await w.get(key));
-        if (!controller) return;
-        const outcome = await syncReplicas(w, flavour, controller);
-        const attempt = outcome.failed ? (job.attempt ?? 0) + 1 : 0;
-        const delay = outcome.failed ? retryDelaySeconds(attempt) : outcome.requeueAfterSeconds;
-        if (delay === null) return;
-        const payload = { namespace: job.namespace, name: job.name, ...(attempt ? { attempt } : {}) };
-        w.enqueue(flavour.task.job(payload, { runAt: new Date(Date.now() + delay * 1000) }));
-      }),
+      inSandbox(
+        database,
+        job.sandbox,
+        async (w) => {
+          const key = { resource: storageResource(flavour.kind), namespace: job.namespace, name: job.name };
+          const controller = viewAs(flavour.kind, await w.get(key));
+          if (!controller) return;
+          const outcome = await syncReplicas(w, flavour, controller);
+          const attempt = outcome.failed ? (job.attempt ?? 0) + 1 : 0;
+          const delay = outcome.failed ? retryDelaySeconds(attempt) : outcome.requeueAfterSeconds;
+          if (delay === null) return;
+          const payload = { namespace: job.namespace, name: job.name, ...(attempt ? { attempt } : {}) };
+          w.enqueue(flavour.task.job(payload, { runAt: new Date(Date.now() + delay * 1000) }));
+        },
+        // Its sync may create pods: a student's pod limit is then counted with the lock.
+        { countPods: true },
+      ),
     );
 }
 

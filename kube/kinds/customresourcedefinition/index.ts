@@ -1,5 +1,5 @@
 import { nameColumn } from "../../printing/table.ts";
-import { defineKind } from "../kind.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 
 /**
  * apiextensions.k8s.io/v1 CustomResourceDefinition, served read-only until custom resources
@@ -14,7 +14,7 @@ export const customResourceDefinitionKind = defineKind({
   namespaced: false,
   shortNames: ["crd", "crds"],
   categories: ["api-extensions"],
-  verbs: ["get", "list", "watch"],
+  verbs: readOnlyVerbs,
   printer: {
     columns: [
       nameColumn,

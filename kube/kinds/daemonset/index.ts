@@ -2,7 +2,7 @@ import { age } from "../../go/human-duration.ts";
 import { ageColumn, nameColumn } from "../../printing/table.ts";
 import { formatLabelSelector, formatLabels } from "../../selectors/label-selector.ts";
 import type { DaemonSet } from "../../types/apps-v1.ts";
-import { defineKind } from "../kind.ts";
+import { defineKind, readOnlyVerbs } from "../kind.ts";
 import { column, containerCells, containerColumns } from "../workload/spec.ts";
 
 /**
@@ -17,7 +17,7 @@ export const daemonSetKind = defineKind<DaemonSet>({
   namespaced: true,
   shortNames: ["ds"],
   categories: ["all"],
-  verbs: ["get", "list", "watch"],
+  verbs: readOnlyVerbs,
   hasSpec: true,
   printer: {
     columns: [
