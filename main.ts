@@ -4,7 +4,6 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
-import { registry } from "./api/metrics.ts";
 import { type Config, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
@@ -14,6 +13,7 @@ import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
+import { prometheusMetrics, registry } from "./server/metrics.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
@@ -97,6 +97,7 @@ async function main(config: Config): Promise<void> {
       maxDirectives: 20,
     },
     ready: () => ready,
+    metrics: prometheusMetrics,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
   };
   const app = createApp(appDeps);

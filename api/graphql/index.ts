@@ -4,7 +4,7 @@ import { createSchema, createYoga } from "graphql-yoga";
 import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
+import type { Feed } from "../../db/feed.ts";
 import { log } from "../../log.ts";
 import { typeDefs } from "../../schema.graphql.ts";
 import { makeLoaders } from "./cluster/loaders.ts";
@@ -19,7 +19,7 @@ export interface GraphQLDeps {
   database: Database;
   auth: AuthSettings;
   server: ServerIdentity;
-  feed: ChangeFeed;
+  feed: Feed;
   limits?: GraphQLLimits;
   /** Origins whose pages may call the service from a browser (CORS); none by default. */
   allowedOrigins?: readonly string[];

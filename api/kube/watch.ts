@@ -178,7 +178,7 @@ export async function watchResponse(
           void catchUp();
         };
         const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void catchUp());
-        const unrevoke = onRevocation({
+        const unrevoke = onRevocation(ctx.database, {
           revoked: ({ what, id }) => {
             if (
               (what === "token" && id === ctx.caller.tokenId) ||
