@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
-import { type Config, loadConfig, tenantLimits } from "./config.ts";
+import { type Config, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
@@ -88,14 +88,7 @@ async function main(config: Config): Promise<void> {
     feed,
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl, caPem: tls.caPem },
-    graphqlLimits: {
-      maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
-      maxDepth: config.GRAPHQL_MAX_DEPTH,
-      maxAliases: config.GRAPHQL_MAX_ALIASES,
-      maxTokens: config.GRAPHQL_MAX_TOKENS,
-      maxCost: config.GRAPHQL_MAX_COST,
-      maxDirectives: 20,
-    },
+    graphqlLimits: graphqlLimitsOf(config),
     ready: () => ready,
     metrics: prometheusMetrics,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
