@@ -220,6 +220,9 @@ export async function watchResponse(
       "content-type": "application/json",
       "transfer-encoding": "chunked",
       "cache-control": "no-cache",
+      // workerd (as Cloudflare's edge) gzips application/json, which would hold every event back
+      // until a compressed block fills: a watch's events go as they come.
+      "content-encoding": "identity",
     },
   });
 }

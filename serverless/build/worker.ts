@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { wranglerToml } from "./wrangler-toml.ts";
+import { compatibilityDate, compatibilityFlags, wranglerToml } from "./wrangler-toml.ts";
 
 /**
  * `npm run build:worker`: the Workers bundle of serverless/worker.ts in dist/worker (worker.js,
@@ -35,12 +35,17 @@ const wasmBeside: Plugin = {
   },
 };
 
-/** The modules workerd loads, the bundle first. */
-export function workerModules(outDir = workerDir) {
-  return [
-    { type: "ESModule" as const, path: join(outDir, "worker.js") },
-    ...wasmModules.map((name) => ({ type: "CompiledWasm" as const, path: join(outDir, name) })),
-  ];
+/** How miniflare runs a built bundle (as wrangler.toml tells Cloudflare): its modules, the bundle first, and flags. */
+export function workerdOptions(outDir = workerDir) {
+  return {
+    modules: [
+      { type: "ESModule" as const, path: join(outDir, "worker.js") },
+      ...wasmModules.map((name) => ({ type: "CompiledWasm" as const, path: join(outDir, name) })),
+    ],
+    modulesRoot: outDir,
+    compatibilityDate,
+    compatibilityFlags,
+  };
 }
 
 export async function buildWorker(outDir = workerDir): Promise<{ bundle: string; bytes: number }> {
