@@ -16,7 +16,7 @@ export const workerDir = join(root, "dist", "worker");
  * graphql ships CJS and ESM copies: the bundle must hold one, or its instanceof checks fail (see
  * vitest.config.ts). Its subpaths resolve to the CJS files; the bare name is sent there too.
  */
-const oneGraphql: Plugin = {
+export const oneGraphql: Plugin = {
   name: "one-graphql",
   setup(b) {
     b.onResolve({ filter: /^graphql$/ }, () => ({ path: join(root, "node_modules", "graphql", "index.js") }));
