@@ -17,6 +17,8 @@ const root = resolve(import.meta.dirname, "..", "..");
 export interface ServerlessService {
   /** The https address kubeconfigs name, and everything is reached through. */
   https: string;
+  /** workerd's own plain http, behind the front (what Cloudflare's edge would reach). */
+  http?: string;
   caPem: string;
   dataDir: string;
   /** Stops it all; resolves with the controllers' exit code. */
@@ -55,7 +57,11 @@ function interrupt(child: ChildProcess | null): Promise<number | null> {
  * front with a certificate of the service's own CA (server/certs.ts) does, passing bytes through,
  * so watches stream as they would.
  */
-export async function startWorkerd(databaseUrl: string, kek: string): Promise<ServerlessService> {
+export async function startWorkerd(
+  databaseUrl: string,
+  kek: string,
+  options: { settings?: Record<string, string>; controllers?: boolean } = {},
+): Promise<ServerlessService> {
   const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-workerd-"));
   const tls = await ensureTls(dataDir, []);
   let target = 0;
@@ -79,6 +85,7 @@ export async function startWorkerd(databaseUrl: string, kek: string): Promise<Se
     ...workerdOptions(outDir),
     host: "127.0.0.1",
     bindings: {
+      ...options.settings,
       DATABASE_URL: databaseUrl,
       KUBESANDBOX_JWT_SECRET: signingSecret,
       KUBESANDBOX_KEK: kek,
@@ -86,10 +93,12 @@ export async function startWorkerd(databaseUrl: string, kek: string): Promise<Se
       CLUSTER_CA_PEM: tls.caPem,
     },
   });
-  target = Number((await mf.ready).port);
-  const controllers = spawnControllers(databaseUrl, kek, dataDir);
+  const ready = await mf.ready;
+  target = Number(ready.port);
+  const controllers = options.controllers === false ? null : spawnControllers(databaseUrl, kek, dataDir);
   return {
     https,
+    http: ready.origin,
     caPem: tls.caPem,
     dataDir,
     async stop() {

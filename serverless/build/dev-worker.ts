@@ -1,10 +1,10 @@
 import { Miniflare } from "miniflare";
-import { loadConfig } from "../config.ts";
-import { readKeyringFile } from "../db/crypto/keyring-file.ts";
-import { defaultKeyringPath } from "../db/crypto/open.ts";
-import { ensureTls } from "../server/certs.ts";
-import { tokenSigningKey } from "../server/secrets.ts";
-import { buildWorker, workerdOptions } from "./build/worker.ts";
+import { loadConfig } from "../../config.ts";
+import { readKeyringFile } from "../../db/crypto/keyring-file.ts";
+import { defaultKeyringPath } from "../../db/crypto/open.ts";
+import { ensureTls } from "../../server/certs.ts";
+import { tokenSigningKey } from "../../server/secrets.ts";
+import { buildWorker, workerdOptions } from "./worker.ts";
 
 /**
  * `npm run dev:worker`: the worker bundle in workerd (miniflare), as it would run on Cloudflare,
