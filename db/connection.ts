@@ -30,7 +30,8 @@ export interface Database {
   /**
    * Whether this handle hears other processes' NOTIFYs (a LISTEN on its pool). False where a
    * runtime ties a connection to one request (workerd) or freezes the process between requests
-   * (Lambda): nothing relies on a notice there (accounts/access-cache.ts).
+   * (Lambda): nothing relies on a notice there (accounts/access-cache.ts), and no query in flight
+   * is shared between requests (api/kube/change-reads.ts, api/readiness.ts).
    */
   listens: boolean;
   close(): Promise<void>;
