@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { newKekText } from "../db/crypto/kek.ts";
 import { buildLambda } from "../serverless/build/lambda.ts";
 import { buildWorker, workerdOptions } from "../serverless/build/worker.ts";
-import { startWorkerd } from "../test/support/serverless.ts";
+import { startLambda, startWorkerd } from "../test/support/serverless.ts";
 import { tlsFetch } from "../test/support/tls-fetch.ts";
 import { benchPod, benchSandbox, kube } from "./client.ts";
 import { benchDatabase } from "./database.ts";
@@ -16,10 +16,11 @@ import { type BenchService, benchLimits, graphql, startBenchService } from "./se
 import { type Summary, samples, summarize, timeEach } from "./stats.ts";
 
 /**
- * `npm run bench:serverless`: the request path in workerd (the worker bundle in miniflare) against
- * the Node server (`npm start`'s, API only), on one database: GET pod, create pod, createSandbox,
+ * `npm run bench:serverless`: the request path in workerd (the worker bundle in miniflare) and in
+ * the Lambda bundle (on Node, behind a local Function URL) against the Node server (`npm start`'s,
+ * API only), on one database: GET pod, create pod, createSandbox,
  * logIn (argon2: native against WebAssembly) and /healthz (no database: the runtime's own cost).
- * workerd opens a connection per request, Node uses its pool: the set-up of a postgres.js
+ * workerd and Lambda open a connection per request, Node uses its pool: the set-up of a postgres.js
  * connection is measured apart (a new connection's first query against a query on an open one).
  * Then the bundle's cold start (workerd up on it, against an empty Worker's; then its first
  * request, which builds the app) and the bundles' sizes against Workers' limits.
@@ -218,6 +219,26 @@ async function main(): Promise<void> {
     await workerdService.stop();
     console.log("workerd", workerdFigures);
 
+    // The Lambda bundle on Node, behind the Function URL stand-in over plain http: a connection per
+    // request as in workerd, so what workerd adds beyond the connection shows apart.
+    const lambdaStarted = await startLambda(db.url, kek, {
+      settings: limits,
+      controllers: false,
+      plainHttp: true,
+    });
+    const lambdaService: BenchService = {
+      http: lambdaStarted.https,
+      https: lambdaStarted.https,
+      kubeFetch: (url, init) => fetch(url, init),
+      pid: 0,
+      stop: async () => {
+        await lambdaStarted.stop();
+      },
+    };
+    const lambdaFigures = await runtimeFigures(lambdaService);
+    await lambdaService.stop();
+    console.log("lambda", lambdaFigures);
+
     const connection = await connectionSetUp(db.url);
     console.log("connection", connection);
     const cold = await coldStarts(join(dataDir, "worker"), db.url, kek, samples(75) > 3 ? 5 : 2);
@@ -230,6 +251,7 @@ async function main(): Promise<void> {
       sizes,
       node: nodeFigures,
       workerd: workerdFigures,
+      lambda: lambdaFigures,
       connection,
       coldStart: cold,
     };

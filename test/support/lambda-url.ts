@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:https";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { Writable } from "node:stream";
 
 /** What Lambda's runtime gives a streaming handler, and what a Function URL answers with. */
@@ -110,10 +111,10 @@ function functionUrlEvent(req: IncomingMessage, body: Buffer, domainName: string
  */
 export async function startFunctionUrl(
   handler: StreamingHandler,
-  tls: { certPem: string; keyPem: string },
+  tls: { certPem: string; keyPem: string } | null,
   port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -123,10 +124,14 @@ export async function startFunctionUrl(
         res.destroy(err as Error);
       });
     });
-  });
+  };
+  // Plain http only for the bench, which measures the handler, not TLS.
+  const server = tls
+    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, serve)
+    : createHttpServer(serve);
   await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
   return {
-    url: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as { port: number }).port}`,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());
@@ -138,7 +143,8 @@ export async function startFunctionUrl(
 /**
  * `node test/support/lambda-url.ts <bundle>`: a process as Lambda's would be, running the built
  * handler (`index.handler`) behind a local Function URL on PORT (any when unset); TLS_CERT and
- * TLS_KEY name the serving certificate's PEM files. Prints the URL as its first line.
+ * TLS_KEY name the serving certificate's PEM files (plain http without them). Prints the URL as
+ * its first line.
  */
 if (import.meta.main) {
   const { readFile } = await import("node:fs/promises");
@@ -146,10 +152,12 @@ if (import.meta.main) {
   installLambdaRuntime();
   const bundle = process.argv[2] ?? "";
   const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: StreamingHandler };
-  const tls = {
-    certPem: await readFile(process.env.TLS_CERT ?? "", "utf8"),
-    keyPem: await readFile(process.env.TLS_KEY ?? "", "utf8"),
-  };
+  const tls = process.env.TLS_CERT
+    ? {
+        certPem: await readFile(process.env.TLS_CERT, "utf8"),
+        keyPem: await readFile(process.env.TLS_KEY ?? "", "utf8"),
+      }
+    : null;
   const { url } = await startFunctionUrl(handler, tls, Number(process.env.PORT ?? 0));
   console.log(url);
   process.on("SIGINT", () => process.exit(0));

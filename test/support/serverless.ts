@@ -118,19 +118,25 @@ export async function startWorkerd(
  * Function URL in streaming mode (test/support/lambda-url.ts), with the environment a deployed
  * function would have.
  */
-export async function startLambda(databaseUrl: string, kek: string): Promise<ServerlessService> {
+export async function startLambda(
+  databaseUrl: string,
+  kek: string,
+  options: { settings?: Record<string, string>; controllers?: boolean; plainHttp?: boolean } = {},
+): Promise<ServerlessService> {
   const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-lambda-"));
   const tls = await ensureTls(dataDir, []);
   const { bundle } = await buildLambda(join(dataDir, "lambda"));
   const port = await freePort();
-  const https = `https://127.0.0.1:${port}`;
+  const https = `${options.plainHttp ? "http" : "https"}://127.0.0.1:${port}`;
   const lambda = spawn(process.execPath, [join(root, "test", "support", "lambda-url.ts"), bundle], {
     cwd: root,
     env: {
+      ...options.settings,
       PATH: process.env.PATH,
       PORT: String(port),
-      TLS_CERT: join(dataDir, "tls", "server.crt"),
-      TLS_KEY: join(dataDir, "tls", "server.key"),
+      ...(options.plainHttp
+        ? {}
+        : { TLS_CERT: join(dataDir, "tls", "server.crt"), TLS_KEY: join(dataDir, "tls", "server.key") }),
       DATABASE_URL: databaseUrl,
       KUBESANDBOX_JWT_SECRET: signingSecret,
       KUBESANDBOX_KEK: kek,
@@ -144,9 +150,10 @@ export async function startLambda(databaseUrl: string, kek: string): Promise<Ser
     lambda.stdout?.once("data", () => done());
     lambda.once("exit", (code) => fail(new Error(`the Function URL stand-in exited (${code})`)));
   });
-  const controllers = spawnControllers(databaseUrl, kek, dataDir);
+  const controllers = options.controllers === false ? null : spawnControllers(databaseUrl, kek, dataDir);
   return {
     https,
+    ...(options.plainHttp ? { http: https } : {}),
     caPem: tls.caPem,
     dataDir,
     async stop() {
