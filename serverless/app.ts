@@ -23,6 +23,13 @@ export interface ServerlessSettings {
   caPem: string;
   /** The https address kubeconfigs name (PUBLIC_URL). */
   baseUrl: string;
+  /**
+   * "request": a connection opened and closed by each request (workerd, where a socket belongs to
+   * its request; Hyperdrive pools in front). "process": one kept by the process for the next
+   * request (Lambda, whose process serves one invocation at a time and is reused while warm), so
+   * a warm invocation pays no connection set-up. Either way nothing LISTENs.
+   */
+  connections?: "request" | "process";
 }
 
 /** One request through the app, with the caller's address as the platform reports it. */
@@ -34,9 +41,11 @@ export type ServerlessFetch = (
 ) => Promise<Response>;
 
 /**
- * The same app as `npm start` serves, for a runtime where no connection outlives its request
- * (workerd, Lambda): built once per isolate or process, it gets a connection per request, a
- * change feed that polls from within the request, no LISTEN (so no grant cache), and no metrics.
+ * The same app as `npm start` serves, for a runtime that cannot LISTEN (workerd, whose sockets
+ * belong to their request; Lambda, whose process is frozen between invocations): built once per
+ * isolate or process, it gets its connection from the entry point with each request (see
+ * `connections`), a change feed that polls from within the request, no LISTEN (so no grant
+ * cache), and no metrics.
  * The controllers are not here: `npm run worker` runs them on any Node host, on the same database.
  */
 export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
@@ -58,12 +67,12 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
   });
   // The keys are checked against the database once, by the first request that gets this far.
   let keysVerified = false;
+  const open = (): Database => ({ ...connect(settings.databaseUrl, 1, fixed), listens: false });
+  const kept = settings.connections === "process" ? open() : null;
   return async (request, clientAddress, waitUntil) => {
-    const database: Database = {
-      ...connect(settings.databaseUrl, 1, fixed),
-      listens: false,
-    };
-    const close = () => {
+    const database = kept ?? open();
+    const close = async () => {
+      if (kept) return;
       const closing = database.close();
       waitUntil?.(closing);
       return closing;

@@ -13,8 +13,10 @@ import { type ServerlessFetch, serverlessApp } from "./app.ts";
  * domain), CLUSTER_CA_PEM only behind a certificate that is not publicly trusted.
  */
 
-// A frozen process hears no NOTIFY and may find its sockets closed when it thaws: like workerd,
-// a connection per request, a polling change feed, and no grant cache (serverless/app.ts).
+// A frozen process hears no NOTIFY: like workerd, a polling change feed and no grant cache
+// (serverless/app.ts). Its connection is kept while the process is warm (one invocation at a time
+// uses it); DATABASE_URL should name an RDS Proxy, which keeps the server's side pooled and
+// replaces a connection that a long freeze let the server close.
 let app: ServerlessFetch | undefined;
 
 async function build(env: NodeJS.ProcessEnv): Promise<ServerlessFetch> {
@@ -35,6 +37,7 @@ async function build(env: NodeJS.ProcessEnv): Promise<ServerlessFetch> {
     keyring: await Keyring.fromEnv(config.KUBESANDBOX_KEK ?? ""),
     caPem: env.CLUSTER_CA_PEM ?? "",
     baseUrl: config.PUBLIC_URL,
+    connections: "process",
   });
 }
 
