@@ -20,8 +20,9 @@ import { type Summary, samples, summarize, timeEach } from "./stats.ts";
  * the Lambda bundle (on Node, behind a local Function URL) against the Node server (`npm start`'s,
  * API only), on one database: GET pod, create pod, createSandbox,
  * logIn (argon2: native against WebAssembly) and /healthz (no database: the runtime's own cost).
- * workerd and Lambda open a connection per request, Node uses its pool: the set-up of a postgres.js
- * connection is measured apart (a new connection's first query against a query on an open one).
+ * workerd opens a connection per request (Hyperdrive's pool is not there locally), the warm Lambda
+ * keeps one, Node uses its pool: the set-up of a postgres.js connection is measured apart (a new
+ * connection's first query against a query on an open one).
  * Then the bundle's cold start (workerd up on it, against an empty Worker's; then its first
  * request, which builds the app) and the bundles' sizes against Workers' limits.
  * Sequential requests, one at a time: latency, not throughput. Writes bench/serverless-results.json.
@@ -219,8 +220,8 @@ async function main(): Promise<void> {
     await workerdService.stop();
     console.log("workerd", workerdFigures);
 
-    // The Lambda bundle on Node, behind the Function URL stand-in over plain http: a connection per
-    // request as in workerd, so what workerd adds beyond the connection shows apart.
+    // The Lambda bundle on Node, behind the Function URL stand-in over plain http: the same
+    // serverless app on a kept connection, warm, as a pooled path would serve it.
     const lambdaStarted = await startLambda(db.url, kek, {
       settings: limits,
       controllers: false,
