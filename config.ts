@@ -121,6 +121,18 @@ export function tenantLimits(config: Config): TenantLimits {
   };
 }
 
+/** GraphQL's limits (api/graphql/limits.ts) a configuration sets. */
+export function graphqlLimitsOf(config: Config) {
+  return {
+    maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxDirectives: 20,
+  };
+}
+
 /** The limits with every setting at its default: what tests and tools get unless they say. */
 export const defaultLimits: TenantLimits = tenantLimits(EnvSchema.parse({}));
 

@@ -4,8 +4,7 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
-import { registry } from "./api/metrics.ts";
-import { type Config, loadConfig, tenantLimits } from "./config.ts";
+import { type Config, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
@@ -14,6 +13,7 @@ import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
+import { prometheusMetrics, registry } from "./server/metrics.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
@@ -88,15 +88,9 @@ async function main(config: Config): Promise<void> {
     feed,
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl, caPem: tls.caPem },
-    graphqlLimits: {
-      maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
-      maxDepth: config.GRAPHQL_MAX_DEPTH,
-      maxAliases: config.GRAPHQL_MAX_ALIASES,
-      maxTokens: config.GRAPHQL_MAX_TOKENS,
-      maxCost: config.GRAPHQL_MAX_COST,
-      maxDirectives: 20,
-    },
+    graphqlLimits: graphqlLimitsOf(config),
     ready: () => ready,
+    metrics: prometheusMetrics,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
   };
   const app = createApp(appDeps);

@@ -26,7 +26,11 @@ const listening = new WeakMap<Database, Promise<void>>();
 
 const keyOf = (tokenId: string, sandboxId: string) => `${tokenId}/${sandboxId}`;
 
-/** The scope this token was allowed into this sandbox with moments ago, or null. */
+/**
+ * The scope this token was allowed into this sandbox with moments ago, or null. Not asked for a
+ * handle that hears no revocation notices (accounts/access.ts): another process's revocation must
+ * hold at once.
+ */
 export function cachedGrant(tokenId: string, sandboxId: string): TokenScope | null {
   const grant = grants.get(keyOf(tokenId, sandboxId));
   if (!grant) return null;
@@ -72,8 +76,22 @@ export interface RevocationListener {
 
 const streams = new Set<RevocationListener>();
 
-/** Registers an open stream's listener; returns the function that removes it. */
-export function onRevocation(listener: RevocationListener): () => void {
+/**
+ * How often an open stream checks its access again where no notice can reach it (a database
+ * handle that does not listen: workerd, Lambda). A revoked token's watch ends within this.
+ */
+export const revocationPollMs = 2_000;
+
+/**
+ * Registers an open stream's listener; returns the function that removes it. On a handle that
+ * hears NOTIFYs the listener hears each notice; on one that cannot, it is told `lost` every
+ * `revocationPollMs`, from a timer of its own request, and checks its access again.
+ */
+export function onRevocation(database: Database, listener: RevocationListener): () => void {
+  if (!database.listens) {
+    const timer = setInterval(() => listener.lost(), revocationPollMs);
+    return () => clearInterval(timer);
+  }
   streams.add(listener);
   return () => streams.delete(listener);
 }
@@ -114,6 +132,7 @@ function forgetAll(): void {
  * in place, and whenever it reconnects (notices may have been missed), nothing cached is trusted.
  */
 export function listenForRevocations(database: Database): Promise<void> {
+  if (!database.listens) return Promise.resolve();
   let started = listening.get(database);
   if (!started) {
     started = database.sql.listen(accessChannel, forgetGrants, forgetAll).then(() => undefined);

@@ -83,7 +83,7 @@ export async function authorizeSandbox(
     ...(account ? { serviceAccount: account } : {}),
   });
   await listenForRevocations(database);
-  const cached = options.fresh ? null : cachedGrant(claims.tokenId, sandboxId);
+  const cached = options.fresh || !database.listens ? null : cachedGrant(claims.tokenId, sandboxId);
   if (cached) return caller(cached);
   const denied = forbidden(`this token is not allowed to use sandbox "${sandboxId}"`);
   const id = isUuid(sandboxId) ? sandboxId : null;

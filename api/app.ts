@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { ServerIdentity } from "../accounts/sandboxes.ts";
 import type { AuthSettings } from "../accounts/users.ts";
 import type { Database } from "../db/connection.ts";
-import type { ChangeFeed } from "../db/feed.ts";
+import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
 import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
@@ -10,20 +10,22 @@ import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { kubeApi } from "./kube/index.ts";
 import { statusResponse } from "./kube/response.ts";
-import { metricsMiddleware, registry } from "./metrics.ts";
+import { type AppMetrics, noMetrics } from "./metrics.ts";
 import { readiness } from "./readiness.ts";
 import { surfaceOf } from "./surfaces.ts";
 
 /** Everything the HTTP surface needs; the Node entry point builds it. */
 export interface AppDeps {
   database: Database;
-  feed: ChangeFeed;
+  feed: Feed;
   auth: AuthSettings;
   server: ServerIdentity;
   /** GraphQL's limits (defaults: api/graphql/limits.ts). */
   graphqlLimits?: GraphQLLimits;
   /** Whether the service is ready to serve (migrations done, workers started). */
   ready: () => boolean;
+  /** Request metrics (server/metrics.ts on Node); none when absent. */
+  metrics?: AppMetrics;
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
 }
@@ -52,16 +54,20 @@ export function createApp(deps: AppDeps): App {
   const limits = deps.graphqlLimits ?? defaultGraphQLLimits;
   const yoga = graphqlServer({ ...deps, limits });
   const ready = readiness(deps.database, deps.ready);
-  app.use(metricsMiddleware);
+  const metrics = deps.metrics ?? noMetrics;
+  app.use(metrics.middleware);
   app.use(async (c, next) => {
     if (c.env?.listener !== "http" || surfaceOf(c.req.path) !== "kube") return next();
     return statusResponse(
       forbidden("the Kubernetes API is served over https only: use the server your kubeconfig names"),
     );
   });
-  app.get("/metrics", async (c) =>
-    c.text(await registry.metrics(), 200, { "content-type": registry.contentType }),
-  );
+  app.get("/metrics", async (c) => {
+    const exposition = await metrics.exposition();
+    return exposition
+      ? c.text(exposition.body, 200, { "content-type": exposition.contentType })
+      : c.notFound();
+  });
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));

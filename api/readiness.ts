@@ -31,6 +31,8 @@ export function readiness(database: Database, started: () => boolean): () => Pro
   return async () => {
     if (!started()) return false;
     if (Date.now() - last.at < reuseMs) return last.ok;
+    // With a connection per request (workerd), each asks on its own: none may wait on another's query.
+    if (!database.listens) return probe();
     pending ??= probe().finally(() => {
       pending = null;
     });

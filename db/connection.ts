@@ -27,6 +27,13 @@ export interface Database {
   triggers?: TriggerRules;
   /** What a sandbox's writes may reach (objects, bytes, replicas), checked by the writer and registry. */
   limits: TenantLimits;
+  /**
+   * Whether this handle hears other processes' NOTIFYs (a LISTEN on its pool). False where a
+   * runtime ties a connection to one request (workerd) or freezes the process between requests
+   * (Lambda): nothing relies on a notice there (accounts/access-cache.ts), and no query in flight
+   * is shared between requests (api/kube/change-reads.ts, api/readiness.ts).
+   */
+  listens: boolean;
   close(): Promise<void>;
 }
 
@@ -79,6 +86,7 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
     sealing: options.sealing ?? keysNotLoaded,
     ...(options.triggers ? { triggers: options.triggers } : {}),
     limits: options.limits ?? defaultLimits,
+    listens: true,
     close: () => sql.end({ timeout: 2 }),
   };
 }

@@ -2,11 +2,22 @@ import type { Sql } from "./sql.ts";
 import { changesChannel } from "./store/changes.ts";
 
 /**
+ * What wakes watchers (kubectl's watches, GraphQL subscriptions) when a sandbox commits: "look
+ * again", after which they read what changed from the change log. Each entry point picks one:
+ * ChangeFeed (LISTEN, in a long-lived Node process) or PollingFeed (db/polling-feed.ts, where a
+ * runtime has no LISTEN: workerd, a Lambda whose process freezes between requests).
+ */
+export interface Feed {
+  /** Calls `wake` after each commit to the sandbox (at least); returns the function that stops it. */
+  subscribe(sandboxId: string, wake: () => void): () => void;
+}
+
+/**
  * Wakes this process's watchers when a sandbox commits a write. One LISTEN connection per
  * process; a notification carries "<sandbox>:<revision>" and only that sandbox's watchers wake.
  * The feed says only "look again": watchers read what changed from the change log.
  */
-export class ChangeFeed {
+export class ChangeFeed implements Feed {
   private readonly listeners = new Map<string, Set<(revision: number) => void>>();
   private unlisten: (() => Promise<void>) | null = null;
   private readonly sql: Sql;

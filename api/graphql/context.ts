@@ -4,7 +4,7 @@ import type { AuthSettings } from "../../accounts/users.ts";
 import { userForToken } from "../../accounts/users.ts";
 import { userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
+import type { Feed } from "../../db/feed.ts";
 import type { Loaders } from "./cluster/loaders.ts";
 
 /** What resolvers get: the service's parts, the signed-in user (if any) and the request's loaders. */
@@ -13,7 +13,7 @@ export interface GraphQLContext {
   auth: AuthSettings;
   server: ServerIdentity;
   /** Wakes subscriptions when a sandbox commits (the same feed kubectl's watches use). */
-  feed: ChangeFeed;
+  feed: Feed;
   user: { id: string; email: string } | null;
   /** The id of the login token the request carries, when valid. */
   tokenId: string | null;

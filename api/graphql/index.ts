@@ -4,7 +4,7 @@ import { createSchema, createYoga } from "graphql-yoga";
 import type { ServerIdentity } from "../../accounts/sandboxes.ts";
 import type { AuthSettings } from "../../accounts/users.ts";
 import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
+import type { Feed } from "../../db/feed.ts";
 import { log } from "../../log.ts";
 import { typeDefs } from "../../schema.graphql.ts";
 import { makeLoaders } from "./cluster/loaders.ts";
@@ -19,7 +19,7 @@ export interface GraphQLDeps {
   database: Database;
   auth: AuthSettings;
   server: ServerIdentity;
-  feed: ChangeFeed;
+  feed: Feed;
   limits?: GraphQLLimits;
   /** Origins whose pages may call the service from a browser (CORS); none by default. */
   allowedOrigins?: readonly string[];
@@ -30,8 +30,16 @@ export interface GraphQLServerContext {
   clientAddress?: string | null;
 }
 
-/** The schema, built once: SDL from schema.graphql and the resolvers. */
-export const schema = createSchema<GraphQLContext>({ typeDefs, resolvers });
+let built: ReturnType<typeof createSchema<GraphQLContext>> | undefined;
+
+/**
+ * The schema, built once, on first use rather than at load: a Worker's global scope must run
+ * within Workers' startup limit, and building the schema is a fifth of the bundle's.
+ */
+export function graphqlSchema() {
+  built ??= createSchema<GraphQLContext>({ typeDefs, resolvers });
+  return built;
+}
 
 /**
  * yoga's log calls as pino lines: an Error becomes `err`, so it is logged with its stack (pino
@@ -67,7 +75,7 @@ export function graphqlServer(deps: GraphQLDeps) {
   const limits = deps.limits ?? defaultGraphQLLimits;
   const origins = new Set(deps.allowedOrigins ?? []);
   return createYoga<GraphQLServerContext, GraphQLContext>({
-    schema,
+    schema: graphqlSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     multipart: false,

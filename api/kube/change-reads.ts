@@ -16,6 +16,9 @@ export function sharedChangesAfter(
   namespace: string | null,
   after: number,
 ): Promise<ChangeBatch | null> {
+  // A handle that cannot listen has a connection per request (workerd): one request may not wait
+  // on another's query there, so each watch reads alone.
+  if (!database.listens) return changesAfter(database, sandboxId, resource, namespace, after);
   const key = `${sandboxId}\n${resource}\n${namespace ?? "\0"}\n${after}`;
   let read = inFlight.get(key);
   if (!read) {

@@ -1,7 +1,7 @@
 import type { SandboxCaller } from "../../accounts/access.ts";
 import type { TenantLimits } from "../../config.ts";
 import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
+import type { Feed } from "../../db/feed.ts";
 import type { TokenSlots } from "./token-slots.ts";
 
 /**
@@ -11,7 +11,7 @@ import type { TokenSlots } from "./token-slots.ts";
  */
 export interface KubeRequestContext {
   database: Database;
-  feed: ChangeFeed;
+  feed: Feed;
   sandboxId: string;
   /** Who asks, and what their token may do (accounts/permissions.ts). */
   caller: SandboxCaller;

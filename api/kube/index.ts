@@ -4,7 +4,7 @@ import { userInfoOf } from "../../accounts/identity.ts";
 import { permissionsOf } from "../../accounts/permissions.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/connection.ts";
-import type { ChangeFeed } from "../../db/feed.ts";
+import type { Feed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { reviewResources } from "../../kube/reviews/resources.ts";
 import { rulesAllow } from "../../kube/reviews/rules.ts";
@@ -30,7 +30,7 @@ import { TokenSlots } from "./token-slots.ts";
 /** What the Kubernetes API needs from the service. */
 export interface KubeApiDeps {
   database: Database;
-  feed: ChangeFeed;
+  feed: Feed;
   signingKey: Uint8Array;
 }
 

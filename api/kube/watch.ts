@@ -178,7 +178,7 @@ export async function watchResponse(
           void catchUp();
         };
         const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void catchUp());
-        const unrevoke = onRevocation({
+        const unrevoke = onRevocation(ctx.database, {
           revoked: ({ what, id }) => {
             if (
               (what === "token" && id === ctx.caller.tokenId) ||
@@ -220,6 +220,9 @@ export async function watchResponse(
       "content-type": "application/json",
       "transfer-encoding": "chunked",
       "cache-control": "no-cache",
+      // workerd (as Cloudflare's edge) gzips application/json, which would hold every event back
+      // until a compressed block fills: a watch's events go as they come.
+      "content-encoding": "identity",
     },
   });
 }

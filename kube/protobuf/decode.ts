@@ -9,6 +9,7 @@
  */
 import protobuf from "protobufjs";
 import { inlineFields, jsonNames, keepZeroFields, listMessages } from "./go-fields.ts";
+import { decodeMessage } from "./reflect-decode.ts";
 import schema from "./schema.json" with { type: "json" };
 
 const meta = "k8s.io.apimachinery.pkg.apis.meta.v1";
@@ -89,7 +90,7 @@ export function decodeProtobufObject(bytes: Uint8Array): Record<string, unknown>
 
 function decode(type: protobuf.Type, bytes: Uint8Array): protobuf.Message & Record<string, unknown> {
   try {
-    return type.decode(bytes) as protobuf.Message & Record<string, unknown>;
+    return decodeMessage(type, bytes) as protobuf.Message & Record<string, unknown>;
   } catch (error) {
     throw new Error(`invalid protobuf body: cannot decode ${type.name}: ${(error as Error).message}`);
   }

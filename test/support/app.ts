@@ -5,6 +5,7 @@ import type { TenantLimits } from "../../config.ts";
 import type { Database } from "../../db/connection.ts";
 import { ChangeFeed } from "../../db/feed.ts";
 import { startKeyring } from "../../server/keyring.ts";
+import { prometheusMetrics } from "../../server/metrics.ts";
 import { testDatabase } from "./db.ts";
 
 /** The CA certificate test apps hand out in kubeconfigs and publish in `kube-root-ca.crt`. */
@@ -51,6 +52,7 @@ export function testApp(
       caPem: testCaPem,
     },
     ready: () => true,
+    metrics: prometheusMetrics,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const gql: TestApp["gql"] = async (query, variables = {}, token) => {

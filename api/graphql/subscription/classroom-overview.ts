@@ -56,7 +56,7 @@ async function subscribe(_: unknown, args: { classroomId: string }, ctx: GraphQL
       if (ctx.tokenId)
         void userForToken(ctx.database, ctx.tokenId, user.id).then((still) => still || stop(), stop);
     };
-    const unrevoke = onRevocation({
+    const unrevoke = onRevocation(ctx.database, {
       revoked: (r) => r.what === "token" && r.id === ctx.tokenId && stop(),
       lost: recheck,
     });

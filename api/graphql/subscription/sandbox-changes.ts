@@ -84,7 +84,7 @@ export async function subscribeSandboxChanges(
     const unsubscribe = ctx.feed.subscribe(sandboxId, () => void catchUp());
     const recheckScope = () =>
       void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
-    const unrevoke = onRevocation({
+    const unrevoke = onRevocation(ctx.database, {
       revoked: (r) => {
         if ((r.what === "token" && r.id === ctx.tokenId) || (r.what === "sandbox" && r.id === sandboxId))
           stop();

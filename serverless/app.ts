@@ -1,0 +1,92 @@
+import { createApp } from "../api/app.ts";
+import { parseOrigins } from "../api/cors.ts";
+import { type Config, graphqlLimitsOf, tenantLimits } from "../config.ts";
+import { connect, type Database } from "../db/connection.ts";
+import type { Keyring } from "../db/crypto/keyring.ts";
+import { sealingWith } from "../db/crypto/secret-sealer.ts";
+import { verifyKeyring } from "../db/crypto/verify.ts";
+import { PollingFeed } from "../db/polling-feed.ts";
+import { triggerRules } from "../workers/controllers.ts";
+import { closeAfter } from "./close-after.ts";
+import { RequestDatabase } from "./request-database.ts";
+
+/** What a serverless entry point reads from its platform (secrets, bindings) and hands the app. */
+export interface ServerlessSettings {
+  config: Config;
+  /** Postgres for this request's connection (a Hyperdrive or RDS Proxy address in production). */
+  databaseUrl: string;
+  /** The key that signs tokens (KUBESANDBOX_JWT_SECRET: every runtime serving the API shares it). */
+  signingKey: Uint8Array;
+  /** The key-encryption keys of Secrets (KUBESANDBOX_KEK). */
+  keyring: Keyring;
+  /** The CA that kubeconfigs trust and `kube-root-ca.crt` publishes; empty behind a publicly trusted certificate. */
+  caPem: string;
+  /** The https address kubeconfigs name (PUBLIC_URL). */
+  baseUrl: string;
+  /**
+   * "request": a connection opened and closed by each request (workerd, where a socket belongs to
+   * its request; Hyperdrive pools in front). "process": one kept by the process for the next
+   * request (Lambda, whose process serves one invocation at a time and is reused while warm), so
+   * a warm invocation pays no connection set-up. Either way nothing LISTENs.
+   */
+  connections?: "request" | "process";
+}
+
+/** One request through the app, with the caller's address as the platform reports it. */
+export type ServerlessFetch = (
+  request: Request,
+  clientAddress: string | null,
+  /** Keeps the runtime alive for work after the response (workerd's waitUntil). */
+  waitUntil?: (work: Promise<unknown>) => void,
+) => Promise<Response>;
+
+/**
+ * The same app as `npm start` serves, for a runtime that cannot LISTEN (workerd, whose sockets
+ * belong to their request; Lambda, whose process is frozen between invocations): built once per
+ * isolate or process, it gets its connection from the entry point with each request (see
+ * `connections`), a change feed that polls from within the request, no LISTEN (so no grant
+ * cache), and no metrics.
+ * The controllers are not here: `npm run worker` runs them on any Node host, on the same database.
+ */
+export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
+  const { config } = settings;
+  const fixed = {
+    sealing: sealingWith(settings.keyring),
+    triggers: triggerRules,
+    limits: tenantLimits(config),
+  };
+  const requests = new RequestDatabase(fixed);
+  const app = createApp({
+    database: requests.handle,
+    feed: new PollingFeed(),
+    auth: { signingKey: settings.signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
+    server: { baseUrl: settings.baseUrl.replace(/\/+$/, ""), caPem: settings.caPem },
+    graphqlLimits: graphqlLimitsOf(config),
+    ready: () => true,
+    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
+  });
+  // The keys are checked against the database once, by the first request that gets this far.
+  let keysVerified = false;
+  const open = (): Database => ({ ...connect(settings.databaseUrl, 1, fixed), listens: false });
+  const kept = settings.connections === "process" ? open() : null;
+  return async (request, clientAddress, waitUntil) => {
+    const database = kept ?? open();
+    const close = async () => {
+      if (kept) return;
+      const closing = database.close();
+      waitUntil?.(closing);
+      return closing;
+    };
+    try {
+      if (!keysVerified) {
+        await verifyKeyring(database.sql, settings.keyring);
+        keysVerified = true;
+      }
+      const response = await requests.run(database, () => app.fetch(request, { clientAddress }));
+      return closeAfter(response, close);
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  };
+}
