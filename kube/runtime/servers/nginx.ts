@@ -1,0 +1,164 @@
+import { normalizeImage } from "../image-ref.ts";
+import { type HttpRequest, type HttpResponse, header, httpDate } from "./http-message.ts";
+import { httpServer, logTime, pathOf, requestLine } from "./http-server.ts";
+import type { ServerContext, SimulatedServer } from "./types.ts";
+
+/**
+ * nginx as the official image runs it: the welcome page from /usr/share/nginx/html on port 80
+ * (the container's own file when the caller can read its filesystem), nginx's error pages, and
+ * per request one access-log line in the image's `main` format on stdout (plus an error-log line
+ * for a missing file on stderr, which the container's log shows too).
+ */
+
+/** The version `nginx:latest` reports; a tag naming a full version reports that one. */
+const latest = "1.27.3";
+const htmlRoot = "/usr/share/nginx/html";
+
+/** The welcome page of the official image. */
+export const nginxWelcomePage = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`;
+
+/** When the image's html files were written (their Last-Modified and ETag). */
+const builtAt = Date.UTC(2024, 10, 26, 15, 55, 0);
+
+/** The nginx version an image reference runs. */
+export function nginxVersion(image: string): string {
+  const tag = /:([^:@/]+)(?:@|$)/.exec(normalizeImage(image))?.[1] ?? "";
+  return /^\d+\.\d+\.\d+$/.exec(tag)?.[0] ?? latest;
+}
+
+const reasons: Record<number, string> = {
+  200: "OK",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Not Allowed",
+  501: "Not Implemented",
+};
+
+function errorPage(status: number, version: string): string {
+  const title = `${status} ${reasons[status] ?? ""}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx/${version}</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+function respond(
+  status: number,
+  version: string,
+  now: number,
+  body: string,
+  extra: [string, string][] = [],
+): HttpResponse {
+  return {
+    status,
+    reason: status === 405 ? "Not Allowed" : (reasons[status] ?? ""),
+    headers: [
+      ["Server", `nginx/${version}`],
+      ["Date", httpDate(now)],
+      ["Content-Type", "text/html"],
+      ["Content-Length", String(body.length)],
+      ...(status === 200 ? extra : []),
+      ["Connection", status >= 400 && status !== 404 && status !== 405 ? "close" : "keep-alive"],
+      ...(status === 200 ? ([["Accept-Ranges", "bytes"]] as [string, string][]) : []),
+    ],
+    body,
+  };
+}
+
+/** The access-log line of the image's `main` log_format. */
+export function nginxAccessLine(
+  clientIP: string,
+  now: number,
+  req: HttpRequest,
+  status: number,
+  bytes: number,
+): string {
+  const q = (v: string | undefined) => (v === undefined || v === "" ? "-" : v);
+  return `${clientIP} - - [${logTime(now)}] "${requestLine(req)}" ${status} ${bytes} "${q(header(req.headers, "referer"))}" "${q(header(req.headers, "user-agent"))}" "${q(header(req.headers, "x-forwarded-for"))}"`;
+}
+
+function errorLogTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ").replaceAll("-", "/");
+}
+
+async function fileOf(ctx: ServerContext, path: string): Promise<string | null> {
+  const clean = path.endsWith("/") ? `${path}index.html` : path;
+  if (clean.split("/").includes("..")) return null;
+  if (ctx.readFile) {
+    const content = await ctx.readFile(`${htmlRoot}${clean}`);
+    if (content !== null) return content;
+  }
+  if (clean === "/index.html") return nginxWelcomePage;
+  if (clean === "/50x.html") return null;
+  return null;
+}
+
+async function handle(req: HttpRequest, ctx: ServerContext) {
+  const version = nginxVersion(ctx.container.image);
+  const now = ctx.now();
+  const path = pathOf(req);
+  let response: HttpResponse;
+  const log: string[] = [];
+  if (!["GET", "HEAD", "POST"].includes(req.method)) {
+    response = respond(405, version, now, errorPage(405, version));
+  } else {
+    const body = await fileOf(ctx, decodeURIComponentSafe(path));
+    if (body === null) {
+      response = respond(404, version, now, errorPage(404, version));
+      const host = header(req.headers, "host");
+      log.push(
+        `${errorLogTime(now)} [error] 29#29: *${(now % 997) + 1} open() "${htmlRoot}${path}" failed (2: No such file or directory), client: ${ctx.clientIP}, server: localhost, request: "${requestLine(req)}"${host ? `, host: "${host}"` : ""}`,
+      );
+    } else if (req.method === "POST") {
+      response = respond(405, version, now, errorPage(405, version));
+    } else {
+      const modified = Math.floor(builtAt / 1000);
+      response = respond(200, version, now, body, [
+        ["Last-Modified", httpDate(builtAt)],
+        ["ETag", `"${modified.toString(16)}-${body.length.toString(16)}"`],
+      ]);
+    }
+  }
+  const sent = req.method === "HEAD" ? 0 : response.body.length;
+  return { response, log: [...log, nginxAccessLine(ctx.clientIP, now, req, response.status, sent)] };
+}
+
+function decodeURIComponentSafe(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** nginx of the official image, on port 80. */
+export const nginx: SimulatedServer = httpServer("nginx", [80], handle, (ctx) => {
+  const version = nginxVersion(ctx.container.image);
+  const now = ctx.now();
+  const response = respond(400, version, now, errorPage(400, version));
+  return {
+    response,
+    log: [`${ctx.clientIP} - - [${logTime(now)}] "-" 400 ${response.body.length} "-" "-" "-"`],
+  };
+});
