@@ -98,7 +98,13 @@ describe("curl", () => {
         "%{http_code} %{size_download} %{remote_ip}:%{remote_port}\\n",
         "http://websvc:8000/",
       ],
-      { ...io, cwd: "/tmp", writeFile: async (p, d) => void (written[p] = d) },
+      {
+        ...io,
+        cwd: "/tmp",
+        writeFile: async (p, d) => {
+          written[p] = d;
+        },
+      },
       net,
     );
     expect(r.stdout).toBe("200 615 10.96.100.10:8000\n");
