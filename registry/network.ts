@@ -1,6 +1,9 @@
 import type { Database } from "../db/connection.ts";
 import { readResources } from "../db/store/resource-reads.ts";
-import { buildWorld, type NetworkWorld } from "../kube/network/world.ts";
+import { type Balancer, memoryBalancer } from "../kube/network/balancer.ts";
+import type { ContainerRef, PodNetwork, VirtualClock } from "../kube/network/context.ts";
+import { originOf } from "../kube/network/route.ts";
+import { buildWorld, type NetworkWorld, type PodView } from "../kube/network/world.ts";
 
 /**
  * The sandbox's network as it is now (pods, services, endpoints, nodes), read in one statement
@@ -14,4 +17,56 @@ export async function readNetworkWorld(database: Database, sandboxId: string): P
     endpoints: r.endpoints ?? [],
     nodes: r.nodes ?? [],
   });
+}
+
+/** The balancer of this process, for the sandboxes it serves (until the store keeps the counters). */
+const processBalancers = new Map<string, Balancer>();
+
+/**
+ * kube-proxy's round robin for a sandbox. Kept per process for now: two API processes each go
+ * round their own way (see the report of issue 16; the store's counters replace it).
+ */
+export function sandboxBalancer(_database: Database, sandboxId: string): Balancer {
+  let balancer = processBalancers.get(sandboxId);
+  if (!balancer) {
+    balancer = memoryBalancer();
+    processBalancers.set(sandboxId, balancer);
+    if (processBalancers.size > 10_000)
+      processBalancers.delete(processBalancers.keys().next().value as string);
+  }
+  return balancer;
+}
+
+/** Where servers' log lines go: the container's log (the pods' journal). */
+export type ContainerLogAppender = (target: ContainerRef, lines: string[], at: number) => Promise<void>;
+
+/** What a network of a sandbox is made of, besides the world. */
+export interface NetworkOptions {
+  /** The pod the traffic comes from; null for the API server (the proxy, port-forward). */
+  self: PodView | null;
+  clock: VirtualClock;
+  appendLog: ContainerLogAppender;
+}
+
+/** The control plane's address: where the API server's own connections come from. */
+export function controlPlaneIP(world: NetworkWorld): string {
+  return world.nodes[0]?.ip ?? "192.168.49.2";
+}
+
+/** The network a pod's command, or the API server, uses for one request. */
+export function sandboxNetwork(
+  database: Database,
+  sandboxId: string,
+  world: NetworkWorld,
+  options: NetworkOptions,
+): PodNetwork {
+  const { self } = options;
+  return {
+    world,
+    self,
+    origin: self ? originOf(self) : { pod: null, ip: controlPlaneIP(world) },
+    balancer: sandboxBalancer(database, sandboxId),
+    clock: options.clock,
+    log: options.appendLog,
+  };
 }

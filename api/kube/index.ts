@@ -20,6 +20,7 @@ import {
 } from "./discovery.ts";
 import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
+import { handleProxy, isProxyRequest } from "./proxy.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
@@ -218,6 +219,7 @@ async function resourceRequest(
   const review = segments.length === 1 ? reviewKind(group, version, segments[0] ?? "") : undefined;
   if (review) return handleReview(ctx, req, url, review);
   if (segments[0] === "watch") return legacyWatch(ctx, req, url, group, version, segments.slice(1));
+  if (group === "" && isProxyRequest(segments)) return handleProxy(ctx, req, url);
   const parsed = parseResourcePath(group, version, segments);
   if ("unknown" in parsed) throw pathNotFound();
   return handleResource(ctx, req, url, parsed);
