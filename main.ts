@@ -14,6 +14,7 @@ import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
+import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
@@ -121,8 +122,13 @@ async function main(config: Config): Promise<void> {
       limits: appDeps.graphqlLimits,
     });
     stops.push(detach);
+    stops.push(attachPortForward(server as unknown as HttpServer, { database, signingKey }));
     stops.push(
-      answerUnhandledUpgrades(server as unknown as HttpServer, app.fetch, (path) => path === "/graphql"),
+      answerUnhandledUpgrades(
+        server as unknown as HttpServer,
+        app.fetch,
+        (path, req) => path === "/graphql" || takesPortForward(req),
+      ),
     );
   }
   for (const server of [http, https])

@@ -1,5 +1,5 @@
+import type { Database } from "../../db/connection.ts";
 import type { ContainerRef } from "../../kube/network/context.ts";
-import type { KubeRequestContext } from "./context.ts";
 
 /**
  * Appends lines a server wrote (nginx's access log) to a container's log, for requests the API
@@ -7,7 +7,7 @@ import type { KubeRequestContext } from "./context.ts";
  * dropped: this is the one place that changes then.
  */
 export async function appendContainerLog(
-  _ctx: KubeRequestContext,
+  _ctx: { database: Database; sandboxId: string },
   _target: ContainerRef,
   _lines: string[],
   _at: number,

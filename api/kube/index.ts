@@ -131,7 +131,7 @@ export function kubeApi(deps: KubeApiDeps): Hono {
 }
 
 /** The sandbox a sandbox token is for (root paths); a login token names none, so 401 there. */
-async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Promise<string> {
+export async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Promise<string> {
   if (!token) throw unauthorized();
   const claims = await verifyToken(signingKey, token, [sandboxAudience, userAudience]);
   if (!claims) throw unauthorized();
