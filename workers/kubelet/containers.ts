@@ -1,8 +1,9 @@
 import { timestamp } from "../../kube/object.ts";
 import { backoffMs, crashRestartDelayMs } from "../../kube/runtime/backoff.ts";
-import { containerPlan, ignoresSigterm, type Plan } from "../../kube/runtime/container-plan.ts";
+import type { Plan } from "../../kube/runtime/container-plan.ts";
 import { normalizeImage } from "../../kube/runtime/image-ref.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
+import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
 import type { Container, ContainerStatus, PodSpec } from "../../kube/types/core-v1.ts";
 import {
   containerStatus,
@@ -47,10 +48,9 @@ export function containerRefs(spec: PodSpec): ContainerRef[] {
   ];
 }
 
-/** What the container does once started (an image that cannot be pulled never starts). */
-export function planOf(spec: Container): Plan {
-  const pull = pullImage(spec.image ?? "");
-  return pull.ok ? containerPlan(spec, pull.info) : { kind: "forever" };
+/** What the container does once started, as planned before the sync (plans.ts); unplanned: runs. */
+export function planOf(work: Work, spec: Container): Plan {
+  return work.ctx.plans?.get(spec.name) ?? { kind: "forever" };
 }
 
 /**
@@ -84,7 +84,13 @@ function shouldRestart(work: Work, ref: ContainerRef, exitCode: number): boolean
   return policy === "Always" || (policy === "OnFailure" && exitCode !== 0);
 }
 
-function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number): void {
+function terminate(
+  work: Work,
+  ref: ContainerRef,
+  at: number,
+  exitCode: number,
+  reason: string = exitCode === 0 ? "Completed" : "Error",
+): void {
   const prev = statusOf(work, ref);
   setStatus(
     work,
@@ -94,7 +100,7 @@ function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number):
       {
         terminated: {
           exitCode,
-          reason: exitCode === 0 ? "Completed" : "Error",
+          reason,
           startedAt: prev?.state?.running?.startedAt,
           finishedAt: timestamp(new Date(at)),
           containerID: prev?.containerID ?? "",
@@ -123,11 +129,11 @@ function runningSteps(work: Work, ref: ContainerRef, s: ContainerStatus | undefi
       at: startedAt + probeDelayMs(ref.spec, "readinessProbe"),
       run: () => updateStatus(work, ref, { ready: true }),
     });
-  const plan = planOf(ref.spec);
+  const plan = planOf(work, ref.spec);
   if (plan.kind === "exit")
     steps.push({
       at: startedAt + plan.afterMs,
-      run: () => terminate(work, ref, startedAt + plan.afterMs, plan.code),
+      run: () => terminate(work, ref, startedAt + plan.afterMs, plan.code, plan.reason),
     });
   return steps;
 }

@@ -1,3 +1,4 @@
+import type { Plan } from "../../kube/runtime/container-plan.ts";
 import type { Container, Node, Pod, PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import type { KubeletEvent } from "./messages.ts";
 
@@ -18,6 +19,8 @@ export interface KubeletContext {
    * with the kubelet's reason; they wait in CreateContainerConfigError.
    */
   configErrors?: Map<string, string>;
+  /** What each container (by name) does once started, planned before the sync (plans.ts). */
+  plans?: Map<string, Plan>;
 }
 
 /** A sync in progress: the status being built and the events it records. */

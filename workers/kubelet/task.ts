@@ -19,6 +19,7 @@ import { kubeletJob, type kubeletTask } from "./jobs.ts";
 import { firstSync, nodeIP, sync } from "./lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "./memory.ts";
 import { type KubeletEvent, messages } from "./messages.ts";
+import { planContainers } from "./plans.ts";
 import { podAndNode, prefetchPodAndNode } from "./pod-and-node.ts";
 import { allocatePodIP } from "./pod-ip.ts";
 import { checkReferences } from "./references.ts";
@@ -177,6 +178,7 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
         if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
         if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
+        context.plans = await planContainers(pod);
         const result = sync(context);
         const fresh = untouched(pod);
         // The status and the events it comes with go as one statement, with the commit: what
