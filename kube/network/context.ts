@@ -33,6 +33,8 @@ export interface PodNetwork {
   clock: VirtualClock;
   /** Appends lines a server wrote to its container's log, at a time of the clock. */
   log(target: ContainerRef, lines: string[], at: number): Promise<void>;
+  /** How a log line names its time (date's +FORMAT); the formatted clock time when absent. */
+  stamp?(format: string): string;
   /** Reads a file of a container (what nginx serves), when the caller can. */
   readFile?(target: ContainerRef, path: string): Promise<string | null>;
 }

@@ -1,4 +1,5 @@
 import type { Connection, Reply } from "../runtime/servers/types.ts";
+import { formatDate } from "../runtime/shell/commands/date.ts";
 import type { ContainerRef, PodNetwork } from "./context.ts";
 import { type Route, route } from "./route.ts";
 
@@ -27,6 +28,7 @@ export async function connect(
     port: r.port,
     clientIP: r.clientIP,
     now: () => net.clock.now(),
+    stamp: (format) => (net.stamp ? net.stamp(format) : formatDate(net.clock.now(), format)),
     ...(net.readFile
       ? { readFile: (path: string) => net.readFile?.(target, path) ?? Promise.resolve(null) }
       : {}),

@@ -37,11 +37,6 @@ function plain(status: number, type: string, body: string, now: number, server?:
   };
 }
 
-/** Go's log package time, `2026/12/07 06:28:08`. */
-function goLogTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ").replaceAll("-", "/");
-}
-
 /** An HTTP app: routes by path ("*" for every other path), served on its ports. */
 function app(name: string, ports: number[], routes: Record<string, Route>, server?: string): SimulatedServer {
   return httpServer(
@@ -75,7 +70,7 @@ export const helloApp = app("hello-app", [8080], {
       200,
       text,
       `Hello, world!\nVersion: ${v}\nHostname: ${ctx.pod.name}\n`,
-      `${goLogTime(ctx.now())} Serving request: ${pathOf(req)}`,
+      `${ctx.stamp("%Y/%m/%d %H:%M:%S")} Serving request: ${pathOf(req)}`,
     ];
   },
 });

@@ -70,15 +70,6 @@ export function httpServer(
   };
 }
 
-const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const two = (n: number) => String(n).padStart(2, "0");
-
-/** The access log's time, `[07/Dec/2026:06:28:08 +0000]` without the brackets (nginx's and Apache's %t). */
-export function logTime(ms: number): string {
-  const d = new Date(ms);
-  return `${two(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
-}
-
 /** The request line as logs quote it. */
 export function requestLine(req: HttpRequest): string {
   return `${req.method} ${req.target} ${req.version}`;

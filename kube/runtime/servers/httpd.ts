@@ -1,5 +1,6 @@
+import { httpdWelcome } from "../image-files.ts";
 import { type HttpRequest, type HttpResponse, httpDate } from "./http-message.ts";
-import { httpServer, logTime, pathOf, requestLine } from "./http-server.ts";
+import { httpServer, pathOf, requestLine } from "./http-server.ts";
 import type { ServerContext, SimulatedServer } from "./types.ts";
 
 /**
@@ -10,8 +11,6 @@ import type { ServerContext, SimulatedServer } from "./types.ts";
 const version = "Apache/2.4.62 (Unix)";
 const htdocs = "/usr/local/apache2/htdocs";
 
-/** htdocs/index.html of the official image. */
-export const httpdItWorks = "<html><body><h1>It works!</h1></body></html>\n";
 const builtAt = Date.UTC(2007, 5, 11, 18, 53, 14);
 
 function notFound(): string {
@@ -44,14 +43,8 @@ function page(
 }
 
 /** Apache's `common` log format line. */
-export function commonLogLine(
-  clientIP: string,
-  now: number,
-  req: HttpRequest,
-  status: number,
-  bytes: number,
-): string {
-  return `${clientIP} - - [${logTime(now)}] "${requestLine(req)}" ${status} ${bytes === 0 ? "-" : bytes}`;
+export function commonLogLine(ctx: ServerContext, req: HttpRequest, status: number, bytes: number): string {
+  return `${ctx.clientIP} - - [${ctx.stamp("%d/%b/%Y:%H:%M:%S +0000")}] "${requestLine(req)}" ${status} ${bytes === 0 ? "-" : bytes}`;
 }
 
 async function handle(req: HttpRequest, ctx: ServerContext) {
@@ -59,7 +52,7 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
   const path = pathOf(req);
   const file = path.endsWith("/") ? `${path}index.html` : path;
   const own = ctx.readFile && !file.split("/").includes("..") ? await ctx.readFile(`${htdocs}${file}`) : null;
-  const body = own ?? (file === "/index.html" ? httpdItWorks : null);
+  const body = own ?? (file === "/index.html" ? httpdWelcome : null);
   const response =
     body === null
       ? page(404, "Not Found", now, notFound())
@@ -69,11 +62,11 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
           ["Accept-Ranges", "bytes"],
         ]);
   const sent = req.method === "HEAD" ? 0 : response.body.length;
-  return { response, log: [commonLogLine(ctx.clientIP, now, req, response.status, sent)] };
+  return { response, log: [commonLogLine(ctx, req, response.status, sent)] };
 }
 
 /** httpd of the official image, on port 80. */
 export const httpd: SimulatedServer = httpServer("httpd", [80], handle, (ctx) => ({
   response: { ...page(400, "Bad Request", ctx.now(), badRequest()), headers: [["Connection", "close"]] },
-  log: [`${ctx.clientIP} - - [${logTime(ctx.now())}] "-" 400 226`],
+  log: [`${ctx.clientIP} - - [${ctx.stamp("%d/%b/%Y:%H:%M:%S +0000")}] "-" 400 226`],
 }));

@@ -1,6 +1,7 @@
+import { nginxWelcome } from "../image-files.ts";
 import { normalizeImage } from "../image-ref.ts";
 import { type HttpRequest, type HttpResponse, header, httpDate } from "./http-message.ts";
-import { httpServer, logTime, pathOf, requestLine } from "./http-server.ts";
+import { httpServer, pathOf, requestLine } from "./http-server.ts";
 import type { ServerContext, SimulatedServer } from "./types.ts";
 
 /**
@@ -13,32 +14,6 @@ import type { ServerContext, SimulatedServer } from "./types.ts";
 /** The version `nginx:latest` reports; a tag naming a full version reports that one. */
 const latest = "1.27.3";
 const htmlRoot = "/usr/share/nginx/html";
-
-/** The welcome page of the official image. */
-export const nginxWelcomePage = `<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href="http://nginx.org/">nginx.org</a>.<br/>
-Commercial support is available at
-<a href="http://nginx.com/">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-`;
 
 /** When the image's html files were written (their Last-Modified and ETag). */
 const builtAt = Date.UTC(2024, 10, 26, 15, 55, 0);
@@ -87,19 +62,9 @@ function respond(
 }
 
 /** The access-log line of the image's `main` log_format. */
-export function nginxAccessLine(
-  clientIP: string,
-  now: number,
-  req: HttpRequest,
-  status: number,
-  bytes: number,
-): string {
+export function nginxAccessLine(ctx: ServerContext, req: HttpRequest, status: number, bytes: number): string {
   const q = (v: string | undefined) => (v === undefined || v === "" ? "-" : v);
-  return `${clientIP} - - [${logTime(now)}] "${requestLine(req)}" ${status} ${bytes} "${q(header(req.headers, "referer"))}" "${q(header(req.headers, "user-agent"))}" "${q(header(req.headers, "x-forwarded-for"))}"`;
-}
-
-function errorLogTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ").replaceAll("-", "/");
+  return `${ctx.clientIP} - - [${ctx.stamp("%d/%b/%Y:%H:%M:%S +0000")}] "${requestLine(req)}" ${status} ${bytes} "${q(header(req.headers, "referer"))}" "${q(header(req.headers, "user-agent"))}" "${q(header(req.headers, "x-forwarded-for"))}"`;
 }
 
 async function fileOf(ctx: ServerContext, path: string): Promise<string | null> {
@@ -109,7 +74,7 @@ async function fileOf(ctx: ServerContext, path: string): Promise<string | null> 
     const content = await ctx.readFile(`${htmlRoot}${clean}`);
     if (content !== null) return content;
   }
-  if (clean === "/index.html") return nginxWelcomePage;
+  if (clean === "/index.html") return nginxWelcome;
   if (clean === "/50x.html") return null;
   return null;
 }
@@ -128,7 +93,7 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
       response = respond(404, version, now, errorPage(404, version));
       const host = header(req.headers, "host");
       log.push(
-        `${errorLogTime(now)} [error] 29#29: *${(now % 997) + 1} open() "${htmlRoot}${path}" failed (2: No such file or directory), client: ${ctx.clientIP}, server: localhost, request: "${requestLine(req)}"${host ? `, host: "${host}"` : ""}`,
+        `${ctx.stamp("%Y/%m/%d %H:%M:%S")} [error] 29#29: *${(now % 997) + 1} open() "${htmlRoot}${path}" failed (2: No such file or directory), client: ${ctx.clientIP}, server: localhost, request: "${requestLine(req)}"${host ? `, host: "${host}"` : ""}`,
       );
     } else if (req.method === "POST") {
       response = respond(405, version, now, errorPage(405, version));
@@ -141,7 +106,7 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
     }
   }
   const sent = req.method === "HEAD" ? 0 : response.body.length;
-  return { response, log: [...log, nginxAccessLine(ctx.clientIP, now, req, response.status, sent)] };
+  return { response, log: [...log, nginxAccessLine(ctx, req, response.status, sent)] };
 }
 
 function decodeURIComponentSafe(path: string): string {
@@ -159,6 +124,8 @@ export const nginx: SimulatedServer = httpServer("nginx", [80], handle, (ctx) =>
   const response = respond(400, version, now, errorPage(400, version));
   return {
     response,
-    log: [`${ctx.clientIP} - - [${logTime(now)}] "-" 400 ${response.body.length} "-" "-" "-"`],
+    log: [
+      `${ctx.clientIP} - - [${ctx.stamp("%d/%b/%Y:%H:%M:%S +0000")}] "-" 400 ${response.body.length} "-" "-" "-"`,
+    ],
   };
 });

@@ -37,13 +37,6 @@ function readCommand(buffer: string): { words: string[]; used: number } | null {
   return { words, used: eol + 1 };
 }
 
-function logTime(ms: number): string {
-  const d = new Date(ms);
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const p = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}`;
-}
-
 function execute(words: string[], keys: Map<string, string>): { out: string; close?: boolean } {
   const [name = "", ...args] = words;
   const cmd = name.toUpperCase();
@@ -117,7 +110,7 @@ function open(ctx: ServerContext): Connection {
           return {
             data: out,
             log: [
-              `1:M ${logTime(ctx.now())} # Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.`,
+              `1:M ${ctx.stamp("%d %b %Y %H:%M:%S.000")} # Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.`,
             ],
             close: true,
           };

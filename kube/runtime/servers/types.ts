@@ -17,6 +17,11 @@ export interface ServerContext {
   clientIP: string;
   /** Milliseconds since the epoch on the sandbox's clock. */
   now(): number;
+  /**
+   * The time as a log line writes it (date's +FORMAT): the pod journal's placeholder, filled in
+   * when the log is read, or the formatted time.
+   */
+  stamp(format: string): string;
   /** Reads a file of the container (nginx serves its html root), when the caller has its filesystem. */
   readFile?(path: string): Promise<string | null>;
 }

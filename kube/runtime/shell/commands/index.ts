@@ -3,6 +3,7 @@ import type { PodCommand } from "./define.ts";
 import { env } from "./env.ts";
 import { hostname, id, uname, whoami } from "./identity.ts";
 import { df, mount } from "./mounts.ts";
+import { networkPodCommands } from "./network.ts";
 import { programs } from "./programs.ts";
 import { ps } from "./ps.ts";
 import { servers } from "./servers.ts";
@@ -27,4 +28,5 @@ export const podCommands: PodCommand[] = [
   mount,
   ...servers,
   ...programs,
+  ...networkPodCommands,
 ];
