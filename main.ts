@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
+import { isRemoteCommandPath } from "./api/kube/index.ts";
 import { registry } from "./api/metrics.ts";
 import { type Config, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
@@ -15,6 +16,7 @@ import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
+import { attachRemoteCommands } from "./server/remote-command.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
@@ -123,11 +125,19 @@ async function main(config: Config): Promise<void> {
     });
     stops.push(detach);
     stops.push(attachPortForward(server as unknown as HttpServer, { database, signingKey }));
+    // exec and attach streams (kubectl's WebSocket remote-command protocol).
+    stops.push(
+      attachRemoteCommands(server as unknown as HttpServer, {
+        database,
+        feed: appDeps.feed,
+        signingKey: appDeps.auth.signingKey,
+      }),
+    );
     stops.push(
       answerUnhandledUpgrades(
         server as unknown as HttpServer,
         app.fetch,
-        (path, req) => path === "/graphql" || takesPortForward(req),
+        (path, req) => path === "/graphql" || isRemoteCommandPath(path) || takesPortForward(req),
       ),
     );
   }

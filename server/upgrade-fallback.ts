@@ -6,8 +6,8 @@ import type { Duplex } from "node:stream";
  * through the app as plain requests: so an exec or port-forward the caller may not make gets the
  * API server's 403 Status (kubectl prints it), and a path with no streaming handler its 404/405,
  * instead of a socket left hanging. Once Node has an 'upgrade' listener (ours for GraphQL), it no
- * longer hands these to the request handler itself. `handled` names the requests another upgrade
- * handler takes (GraphQL's, port-forward's); this answers the rest.
+ * longer hands these to the request handler itself. `handled` names the requests other handlers
+ * take (GraphQL's, exec's and attach's, port-forward's); this answers the rest.
  */
 export function answerUnhandledUpgrades(
   server: Server,
@@ -16,7 +16,7 @@ export function answerUnhandledUpgrades(
 ): () => void {
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    // Someone else's upgrade handler (besides GraphQL's and this one) may take it.
+    // Requests another upgrade handler takes (GraphQL's, exec's, port-forward's) are theirs.
     if (handled(path, req)) return;
     try {
       const headers = new Headers();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
+import { forgetPod } from "../../db/pods/journal.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
@@ -90,6 +91,8 @@ async function remove(w: SandboxWriter, pod: Pod): Promise<void> {
     gracePeriodSeconds: 0,
     preconditions: { uid: pod.metadata.uid },
   });
+  // Its emptyDirs, container layers and log journal go with it.
+  await forgetPod(w.sql, w.sandboxId, pod.metadata.uid ?? "");
 }
 
 function kubeletContext(pod: Pod, node: Node, now: number): KubeletContext {

@@ -13,6 +13,18 @@ export interface ConsoleWrite {
   atMs: number;
   stream: "stdout" | "stderr";
   text: string;
+  /** The text holds bytes, one per character (binary output, like tar's). */
+  binary?: boolean;
+}
+
+/** A write's bytes. */
+export function writeBytes(w: ConsoleWrite): Uint8Array {
+  return w.binary ? Buffer.from(w.text, "latin1") : Buffer.from(w.text, "utf8");
+}
+
+/** A write's text (binary output read as UTF-8, as a terminal would show it). */
+export function writeText(w: ConsoleWrite): string {
+  return w.binary ? Buffer.from(w.text, "latin1").toString("utf8") : w.text;
 }
 
 /** Where the console is mounted: PID 1's stdout and stderr are its files 1 and 2. */
@@ -36,7 +48,7 @@ export class ConsoleFs extends InMemoryFs {
     this.onOverflow = onOverflow;
   }
 
-  private record(path: string, content: string | Uint8Array): boolean {
+  private record(path: string, content: string | Uint8Array, options?: unknown): boolean {
     const name = path.replace(/^.*\//, "");
     if (name !== "1" && name !== "2") return false;
     // The interpreter's notice that the evaluation stopped at its horizon is not the process's.
@@ -45,24 +57,32 @@ export class ConsoleFs extends InMemoryFs {
       /^(bash: )?execution aborted\n$/.test(typeof content === "string" ? content : "")
     )
       return true;
-    const text = typeof content === "string" ? content : new TextDecoder().decode(content);
+    const encoding =
+      typeof options === "string" ? options : (options as { encoding?: string } | undefined)?.encoding;
+    const binary = typeof content !== "string" || encoding === "binary" || encoding === "latin1";
+    const text = typeof content === "string" ? content : Buffer.from(content).toString("latin1");
     if (!text) return true;
     this.bytes += text.length;
     if (this.bytes > this.maxBytes) {
       this.onOverflow();
       return true;
     }
-    this.writes.push({ atMs: this.clock.nowMs, stream: name === "1" ? "stdout" : "stderr", text });
+    this.writes.push({
+      atMs: this.clock.nowMs,
+      stream: name === "1" ? "stdout" : "stderr",
+      text,
+      ...(binary ? { binary: true } : {}),
+    });
     return true;
   }
 
   override async appendFile(path: string, content: string | Uint8Array, options?: unknown): Promise<void> {
-    if (this.record(path, content)) return;
+    if (this.record(path, content, options)) return;
     return super.appendFile(path, content, options as never);
   }
 
   override async writeFile(path: string, content: string | Uint8Array, options?: unknown): Promise<void> {
-    if (this.record(path, content)) return;
+    if (this.record(path, content, options)) return;
     return super.writeFile(path, content, options as never);
   }
 }

@@ -33,6 +33,8 @@ export interface Evaluation {
   reachedMs: number;
   /** The budget ran out before the horizon: a later evaluation must start over. */
   budgetSpent: boolean;
+  /** The shell's variables when it stopped (an interactive shell carries them to its next line). */
+  env?: Record<string, string>;
 }
 
 /** How a container's main process ended. */
@@ -181,5 +183,6 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     end,
     reachedMs: end ? end.atMs : reachedMs,
     budgetSpent,
+    env: { ...result.env },
   };
 }
