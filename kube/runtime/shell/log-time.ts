@@ -6,11 +6,11 @@ import { formatDate } from "./commands/date.ts";
  * write the same text, and a repeating loop is seen to repeat.
  */
 
-const mark = "\u0000T";
+const mark = "\u001eT";
 
 /** A placeholder for the line's time in `format` (date's +FORMAT). */
 export function timeAt(format: string): string {
-  return `${mark}${format}\u0000`;
+  return `${mark}${format}\u001e`;
 }
 
 /** The line with its time filled in. */
@@ -18,7 +18,7 @@ export function renderTimes(text: string, atMs: number): string {
   let out = "";
   let at = 0;
   for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, at)) {
-    const end = text.indexOf("\u0000", i + mark.length);
+    const end = text.indexOf("\u001e", i + mark.length);
     if (end === -1) break;
     out += text.slice(at, i) + formatDate(atMs, text.slice(i + mark.length, end));
     at = end + 1;
