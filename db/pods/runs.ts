@@ -12,10 +12,11 @@ export async function settledRun<T>(
   podUid: string,
   containerId: string,
 ): Promise<T | null> {
-  const [row] = await sql<{ evaluation: T }[]>`
+  const [row] = await sql<{ evaluation: T | string }[]>`
     SELECT evaluation FROM container_runs
     WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND container_id = ${containerId}`;
-  return row?.evaluation ?? null;
+  if (!row) return null;
+  return typeof row.evaluation === "string" ? (JSON.parse(row.evaluation) as T) : row.evaluation;
 }
 
 /** Keeps a run's settled evaluation (a concurrent writer's identical record is kept). */
@@ -27,6 +28,6 @@ export async function settleRun(
   evaluation: unknown,
 ): Promise<void> {
   await sql`INSERT INTO container_runs (sandbox_id, pod_uid, container_id, evaluation, journaled)
-    VALUES (${sandboxId}, ${podUid}, ${containerId}, ${sql.json(evaluation as never)}, true)
+    VALUES (${sandboxId}, ${podUid}, ${containerId}, ${JSON.stringify(evaluation).replace(/\\u0000/g, "\\ufffd")}::jsonb, true)
     ON CONFLICT DO NOTHING`;
 }

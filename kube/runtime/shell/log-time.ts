@@ -6,13 +6,11 @@ import { formatDate } from "./commands/date.ts";
  * write the same text, and a repeating loop is seen to repeat.
  */
 
-// Private-use characters, not NUL: the journal is Postgres text, which holds no NUL.
-const mark = "\uE000T";
-const end = "\uE001";
+const mark = "\u001eT";
 
 /** A placeholder for the line's time in `format` (date's +FORMAT). */
 export function timeAt(format: string): string {
-  return `${mark}${format}${end}`;
+  return `${mark}${format}\u001e`;
 }
 
 /** The line with its time filled in. */
@@ -20,10 +18,10 @@ export function renderTimes(text: string, atMs: number): string {
   let out = "";
   let at = 0;
   for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, at)) {
-    const close = text.indexOf(end, i + mark.length);
-    if (close === -1) break;
-    out += text.slice(at, i) + formatDate(atMs, text.slice(i + mark.length, close));
-    at = close + 1;
+    const end = text.indexOf("\u001e", i + mark.length);
+    if (end === -1) break;
+    out += text.slice(at, i) + formatDate(atMs, text.slice(i + mark.length, end));
+    at = end + 1;
   }
   return out + text.slice(at);
 }

@@ -1,0 +1,133 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tutorialManifests, useSandbox } from "../support/service.ts";
+
+/**
+ * Inside pods with the real kubectl: logs of a two-container pod (the tutorial's shape, with an
+ * echo loop), exec reading a mounted secret and showing its tmpfs, an emptyDir shared by two
+ * containers, exit codes carried through exec, a crash-looping container's previous log, and cp
+ * both ways.
+ */
+
+const cluster = useSandbox("inside-pods");
+const k = cluster.kubectl;
+
+async function apply(yaml: string) {
+  const dir = await mkdtemp(join(tmpdir(), "inside-"));
+  const file = join(dir, "m.yaml");
+  await writeFile(file, yaml);
+  const r = await k("apply", "-f", file);
+  expect(r.stderr).toBe("");
+}
+
+async function until(check: () => Promise<boolean>, seconds = 40): Promise<void> {
+  for (let i = 0; i < seconds * 2; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("timed out");
+}
+
+/** `kubectl exec pod -c c -- sh -c script` (the helper's trailing --cache-dir becomes the script's $0). */
+const sh = (pod: string, container: string, script: string) => k("exec", pod, "-c", container, "--", "sh", "-c", script);
+
+const running = (pod: string) => async () =>
+  (await k("get", "pod", pod, "-o", "jsonpath={.status.phase}")).stdout === "Running";
+
+describe("inside pods, with the real kubectl", () => {
+  it("logs a two-container pod's loop and nginx's start-up, tail, timestamps and the default container", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  containers:
+  - {name: web, image: nginx}
+  - name: loop
+    image: centos
+    command: ["/bin/sh", "-c", "while : ; do echo tick $HOSTNAME; sleep 3; done"]
+`);
+    await until(running("two"));
+    await until(async () => (await k("logs", "two", "-c", "loop")).stdout.split("tick two").length > 2);
+    const tail = await k("logs", "two", "-c", "loop", "--tail=2");
+    expect(tail.stdout).toBe("tick two\ntick two\n");
+    const stamped = await k("logs", "two", "-c", "loop", "--tail=1", "--timestamps");
+    expect(stamped.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z tick two\n$/);
+    const web = await k("logs", "two");
+    expect(web.stderr).toContain('Defaulted container "web" out of: web, loop');
+    expect(web.stdout).toContain("/docker-entrypoint.sh: Configuration complete; ready for start up");
+    expect(web.stdout).toMatch(/\[notice\] 1#1: start worker processes/);
+    // A line written to the log by another process (nginx -s reload signals the server).
+    const reload = await sh("two", "web", "nginx -s reload");
+    expect(reload.code).toBe(0);
+    await until(async () => (await k("logs", "two", "-c", "web")).stdout.includes("signal 1 (SIGHUP) received"));
+    const bad = await k("logs", "two", "-c", "nope");
+    expect(bad.code).toBe(1);
+  });
+
+  it("execs into a pod with a mounted secret: the files, tmpfs in df, exit codes", async () => {
+    expect((await k("create", "-f", `${tutorialManifests}/secret.yaml`)).code).toBe(0);
+    expect((await k("create", "-f", `${tutorialManifests}/my-secret.pod.yaml`)).code).toBe(0);
+    await until(running("mysecret"));
+    const username = await sh("mysecret", "mysecret", "cat /etc/foo/username");
+    expect(username.stderr).toBe("");
+    expect(username.stdout).toBe("admin");
+    expect((await sh("mysecret", "mysecret", "cat /etc/foo/password")).stdout).toBe("1f2d1e2e67df");
+    const df = await sh("mysecret", "mysecret", "df -h --type=tmpfs");
+    expect(df.stdout).toMatch(/^Filesystem\s+Size\s+Used\s+Avail\s+Use%\s+Mounted on$/m);
+    expect(df.stdout).toMatch(/^tmpfs\s+\S+\s+\S+\s+\S+\s+\d+%\s+\/etc\/foo$/m);
+    const write = await sh("mysecret", "mysecret", "echo x > /etc/foo/new");
+    expect(write.code).not.toBe(0);
+    const three = await sh("mysecret", "mysecret", "exit 3");
+    expect(three.code).toBe(3);
+    expect(three.stderr).toContain("command terminated with exit code 3");
+    const env = await sh("mysecret", "mysecret", "env");
+    expect(env.stdout).toMatch(/^HOSTNAME=mysecret$/m);
+    expect(env.stdout).toMatch(/^KUBERNETES_SERVICE_HOST=/m);
+  });
+
+  it("shares an emptyDir between two containers, and copies files in and out", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: shared}
+spec:
+  containers:
+  - {name: a, image: busybox, command: ["sleep", "3600"], volumeMounts: [{name: cache, mountPath: /cache}]}
+  - {name: b, image: busybox, command: ["sleep", "3600"], volumeMounts: [{name: cache, mountPath: /data}]}
+  volumes:
+  - {name: cache, emptyDir: {}}
+`);
+    await until(running("shared"));
+    expect((await sh("shared", "a", "echo hello-cache > /cache/f")).code).toBe(0);
+    expect((await sh("shared", "b", "cat /data/f")).stdout).toBe("hello-cache\n");
+    // A container's own layer is its own.
+    await sh("shared", "a", "echo mine > /tmp/own");
+    expect((await sh("shared", "a", "cat /tmp/own")).stdout).toBe("mine\n");
+    expect((await sh("shared", "b", "cat /tmp/own")).code).not.toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), "cp-"));
+    await writeFile(join(dir, "in.txt"), "copied in\n");
+    const put = await k("cp", join(dir, "in.txt"), "shared:/cache/in.txt", "-c", "a");
+    expect(put.stderr).toBe("");
+    expect((await sh("shared", "b", "cat /data/in.txt")).stdout).toBe("copied in\n");
+    const get = await k("cp", "shared:/cache/f", join(dir, "out.txt"), "-c", "a");
+    expect(get.stderr).toBe("");
+    expect(get.code).toBe(0);
+    expect(await readFile(join(dir, "out.txt"), "utf8")).toBe("hello-cache\n");
+  });
+
+  it("restarts a crashing container and keeps its previous log", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  containers:
+  - {name: c, image: busybox, command: ["sh", "-c", "echo dying; exit 1"]}
+`);
+    await until(async () => Number((await k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).stdout) >= 1);
+    const last = await k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}");
+    expect(last.stdout).toBe("1");
+    const previous = await k("logs", "crash", "--previous");
+    expect(previous.stdout).toBe("dying\n");
+  });
+});
