@@ -15,6 +15,7 @@ import {
 } from "./container-status.ts";
 import type { ContainerRef, Work } from "./context.ts";
 import { messages } from "./messages.ts";
+import { probeSteps } from "./probe-steps.ts";
 import { emit, setStatus, startContainer, statusOf, updateStatus } from "./start.ts";
 import { containerCreatingMs, syncDelayMs } from "./timing.ts";
 
@@ -119,16 +120,20 @@ function probeDelayMs(spec: Container, probe: "startupProbe" | "readinessProbe")
 function runningSteps(work: Work, ref: ContainerRef, s: ContainerStatus | undefined): Step[] {
   const startedAt = millis(s?.state?.running?.startedAt) ?? work.ctx.now;
   const steps: Step[] = [];
-  if (s?.started !== true)
+  const probes = probeSteps(work, ref, s, startedAt, (code) => terminate(work, ref, work.ctx.now, code));
+  if (probes.startup) steps.push(...probes.startup);
+  else if (s?.started !== true)
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "startupProbe"),
       run: () => updateStatus(work, ref, { started: true }),
     });
+  else if (probes.readiness) steps.push(...probes.readiness);
   else if (s.ready !== true && ref.kind !== "init")
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "readinessProbe"),
       run: () => updateStatus(work, ref, { ready: true }),
     });
+  steps.push(...probes.liveness);
   const plan = planOf(work, ref.spec);
   if (plan.kind === "exit")
     steps.push({

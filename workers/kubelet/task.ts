@@ -23,6 +23,7 @@ import { type KubeletEvent, messages } from "./messages.ts";
 import { planContainers } from "./plans.ts";
 import { podAndNode, prefetchPodAndNode } from "./pod-and-node.ts";
 import { allocatePodIP } from "./pod-ip.ts";
+import { probeContainers } from "./probes.ts";
 import { checkReferences } from "./references.ts";
 import { terminate } from "./termination.ts";
 import { configRetryMs, containerCreatingMs, mountRetryMs } from "./timing.ts";
@@ -182,6 +183,7 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
         if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
         context.plans = await planContainers(pod);
+        context.probes = await probeContainers(database, job.sandbox, pod, now);
         const result = sync(context);
         const fresh = untouched(pod);
         // The status and the events it comes with go as one statement, with the commit: what
