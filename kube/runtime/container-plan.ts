@@ -28,14 +28,12 @@ export async function containerPlan(
   info: ImageInfo,
   setup: Partial<ContainerSetup> = {},
 ): Promise<Plan> {
-  const key = JSON.stringify([
-    pod.metadata.namespace,
-    pod.metadata.name,
-    pod.spec?.hostname,
-    pod.status?.podIP,
-    container,
-    setup.env ?? null,
-  ]);
+  // Service variables change with the services, not the program: left out of the key, so
+  // that plans of a pod's containers stay cached while services come and go.
+  const env = Object.fromEntries(
+    Object.entries(setup.env ?? {}).filter(([k]) => !/_(SERVICE_|PORT)/.test(k)),
+  );
+  const key = JSON.stringify([pod.metadata.namespace, pod.metadata.name, pod.spec?.hostname, container, env]);
   const cached = cache.get(key);
   if (cached) return cached;
   const r = await evaluate(mainProcess({ sandbox: "", pod, container, info, ...setup }, 0, lookaheadMs));

@@ -31,7 +31,8 @@ async function until(check: () => Promise<boolean>, seconds = 40): Promise<void>
 }
 
 /** `kubectl exec pod -c c -- sh -c script` (the helper's trailing --cache-dir becomes the script's $0). */
-const sh = (pod: string, container: string, script: string) => k("exec", pod, "-c", container, "--", "sh", "-c", script);
+const sh = (pod: string, container: string, script: string) =>
+  k("exec", pod, "-c", container, "--", "sh", "-c", script);
 
 const running = (pod: string) => async () =>
   (await k("get", "pod", pod, "-o", "jsonpath={.status.phase}")).stdout === "Running";
@@ -61,7 +62,9 @@ spec:
     // A line written to the log by another process (nginx -s reload signals the server).
     const reload = await sh("two", "web", "nginx -s reload");
     expect(reload.code).toBe(0);
-    await until(async () => (await k("logs", "two", "-c", "web")).stdout.includes("signal 1 (SIGHUP) received"));
+    await until(async () =>
+      (await k("logs", "two", "-c", "web")).stdout.includes("signal 1 (SIGHUP) received"),
+    );
     const bad = await k("logs", "two", "-c", "nope");
     expect(bad.code).toBe(1);
   });
@@ -124,8 +127,20 @@ spec:
   containers:
   - {name: c, image: busybox, command: ["sh", "-c", "echo dying; exit 1"]}
 `);
-    await until(async () => Number((await k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).stdout) >= 1);
-    const last = await k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}");
+    await until(
+      async () =>
+        Number(
+          (await k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].restartCount}"))
+            .stdout,
+        ) >= 1,
+    );
+    const last = await k(
+      "get",
+      "pod",
+      "crash",
+      "-o",
+      "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}",
+    );
     expect(last.stdout).toBe("1");
     const previous = await k("logs", "crash", "--previous");
     expect(previous.stdout).toBe("dying\n");

@@ -181,7 +181,7 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
         if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
         if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
-        context.plans = await planContainers(pod);
+        context.plans = await planContainers(pod, w, now);
         const result = sync(context);
         const fresh = untouched(pod);
         // The status and the events it comes with go as one statement, with the commit: what

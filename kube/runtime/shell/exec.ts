@@ -54,7 +54,10 @@ export function stripTarSlashes(archive: Uint8Array): Uint8Array {
       const sum = header.reduce((a, b) => a + b, 0);
       header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
     }
-    const size = Number.parseInt(header.subarray(124, 136).toString("latin1").replace(/\0.*$/, "").trim() || "0", 8);
+    const size = Number.parseInt(
+      header.subarray(124, 136).toString("latin1").replace(/\0.*$/, "").trim() || "0",
+      8,
+    );
     at += 512 + Math.ceil(size / 512) * 512;
   }
   return out;
@@ -104,7 +107,10 @@ export async function runInContainer(
   if (createsTar(argv) && r.end?.exitCode === 0) {
     const archive = Buffer.concat(writes.filter((w) => w.stream === "stdout").map((w) => writeBytes(w)));
     const fixed = Buffer.from(stripTarSlashes(archive)).toString("latin1");
-    writes = [...writes.filter((w) => w.stream !== "stdout"), { atMs: r.reachedMs, stream: "stdout", text: fixed, binary: true }];
+    writes = [
+      ...writes.filter((w) => w.stream !== "stdout"),
+      { atMs: r.reachedMs, stream: "stdout", text: fixed, binary: true },
+    ];
   }
   if (r.period)
     writes.push(
