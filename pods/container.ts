@@ -44,6 +44,17 @@ export function runId(containerID: string | undefined): string {
   return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
 }
 
+/** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
+const imageDumps = new Map<string, StoredFile[]>();
+async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]> {
+  const kept = imageDumps.get(key);
+  if (kept) return kept;
+  const entries = await dumpTree(root);
+  if (imageDumps.size >= 500) imageDumps.delete(imageDumps.keys().next().value as string);
+  imageDumps.set(key, entries);
+  return entries;
+}
+
 /** Opens a container for a request at `nowMs`. */
 export async function openContainer(
   database: Database,
@@ -80,7 +91,10 @@ export async function openContainer(
   const env = await containerEnv(pod, container, objects, startedMs || nowMs);
   const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects };
   const root = freshRoot(base) as InMemoryFs;
-  const image = await dumpTree(root);
+  const image = await imageEntries(
+    root,
+    `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
+  );
   const layer = loaded.get(`${podUid} ${layerScope}`) ?? [];
   await fillTree(root, layer);
   const sa = await serviceAccountTree(pod, objects, nowMs);

@@ -50,8 +50,9 @@ export function runOf(status: ContainerStatus | undefined, previous: boolean): R
   return null;
 }
 
+/** Whether what the run does from now on is known: it ended, repeats, or sleeps for ever. */
 function settled(e: Evaluation): boolean {
-  return e.end !== null || e.period !== null;
+  return e.end !== null || e.period !== null || e.idle === true;
 }
 
 /** The run's evaluation up to `horizonMs` (a settled one covers every horizon). */

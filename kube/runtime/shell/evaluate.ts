@@ -33,6 +33,8 @@ export interface Evaluation {
   reachedMs: number;
   /** The budget ran out before the horizon: a later evaluation must start over. */
   budgetSpent: boolean;
+  /** The process sleeps for ever from `reachedMs` (a server, `sleep infinity`): nothing more will happen. */
+  idle?: boolean;
   /** The shell's variables when it stopped (an interactive shell carries them to its next line). */
   env?: Record<string, string>;
 }
@@ -183,6 +185,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     end,
     reachedMs: end ? end.atMs : reachedMs,
     budgetSpent,
+    ...(clock.forever && !found && !end && !budgetSpent ? { idle: true } : {}),
     env: { ...result.env },
   };
 }
