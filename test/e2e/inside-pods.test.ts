@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tutorialManifests, useSandbox } from "../support/service.ts";
+import { kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
  * Inside pods with the real kubectl: logs of a two-container pod (the tutorial's shape, with an
@@ -144,5 +145,46 @@ spec:
     expect(last.stdout).toBe("1");
     const previous = await k("logs", "crash", "--previous");
     expect(previous.stdout).toBe("dying\n");
+  });
+
+  it("follows a log until the container stops; --all-containers and -l read several", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: brief, labels: {app: brief}}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: one, image: busybox, command: ["sh", "-c", "echo first; sleep 4; echo second"]}
+  - {name: two, image: busybox, command: ["sh", "-c", "echo other; sleep 3600"]}
+`);
+    await until(running("brief"));
+    const followed = await k("logs", "-f", "brief", "-c", "one");
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toBe("first\nsecond\n");
+    const all = await k("logs", "brief", "--all-containers");
+    expect(all.stdout).toContain("first\n");
+    expect(all.stdout).toContain("other\n");
+    const byLabel = await k("logs", "-l", "app=brief", "-c", "two");
+    expect(byLabel.stdout).toBe("other\n");
+  });
+
+  it("attaches to a shell that reads its stdin (kubectl run -i --rm)", async () => {
+    const child = spawn(
+      kubectlPath,
+      ["run", "-i", "--rm", "att", "--image=busybox", "--restart=Never", "--", "sh"],
+      { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.stdin.end("echo attached-$HOSTNAME\n");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(out).toContain("attached-att");
+    expect(out).toContain(`pod "att" deleted`);
+    expect(code).toBe(0);
   });
 });
