@@ -187,4 +187,31 @@ spec:
     expect(out).toContain(`pod "att" deleted`);
     expect(code).toBe(0);
   });
+
+  it("runs an interactive shell with a TTY (kubectl exec -it), keeping its directory between lines", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: tty}
+spec:
+  containers:
+  - {name: c, image: busybox, command: ["sleep", "3600"]}
+`);
+    await until(running("tty"));
+    // script(1) gives kubectl a terminal; the keystrokes come from its stdin.
+    const child = spawn("script", ["-qec", `${kubectlPath} exec -it tty -- sh`, "/dev/null"], {
+      env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    const type = (text: string) => new Promise((r) => setTimeout(() => r(child.stdin.write(text)), 1500));
+    await type("cd /tmp\r");
+    await type("pwd; echo tty-$HOSTNAME\r");
+    await type("exit 3\r");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(out).toContain("tty-tty");
+    expect(out).toMatch(/\/tmp\r?\n/);
+    expect(code).toBe(3);
+  });
 });
