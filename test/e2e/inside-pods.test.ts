@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { connect } from "../../db/connection.ts";
+import { rowsContaining } from "../support/plaintext-scan.ts";
 import { kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
@@ -89,6 +91,32 @@ spec:
     const env = await sh("mysecret", "mysecret", "env");
     expect(env.stdout).toMatch(/^HOSTNAME=mysecret$/m);
     expect(env.stdout).toMatch(/^KUBERNETES_SERVICE_HOST=/m);
+  });
+
+  it("gives env from a Secret's key, and stores no plaintext of it anywhere", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: envsecret}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "echo started; sleep 3600"]
+    env:
+    - {name: PW, valueFrom: {secretKeyRef: {name: mysecret, key: password}}}
+    - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+`);
+    await until(running("envsecret"));
+    expect((await sh("envsecret", "c", 'echo "$PW $POD"')).stdout).toBe("1f2d1e2e67df envsecret\n");
+    // Logs settle the run (its evaluation is kept): without the shell's variables.
+    expect((await k("logs", "envsecret")).stdout).toBe("started\n");
+    await sh("envsecret", "c", "echo written > /tmp/f");
+    const database = connect(inject("databaseUrl"), 1);
+    try {
+      expect(await rowsContaining(database.sql, ["1f2d1e2e67df", "MWYyZDFlMmU2N2Rm"])).toEqual([]);
+    } finally {
+      await database.close();
+    }
   });
 
   it("shares an emptyDir between two containers, and copies files in and out", async () => {
