@@ -242,4 +242,50 @@ spec:
     expect(out).toMatch(/\/tmp\r?\n/);
     expect(code).toBe(3);
   });
+
+  it("mounts configMap, downwardAPI, secret items and the service account's token", async () => {
+    expect(
+      (await k("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")).code,
+    ).toBe(0);
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: vols, labels: {tier: web}}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: conf, mountPath: /etc/conf}
+    - {name: info, mountPath: /etc/podinfo}
+    - {name: creds, mountPath: /etc/creds}
+    - {name: mem, mountPath: /scratch}
+  volumes:
+  - {name: conf, configMap: {name: settings}}
+  - name: info
+    downwardAPI:
+      items:
+      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+      - {path: name, fieldRef: {fieldPath: metadata.name}}
+  - name: creds
+    secret: {secretName: mysecret, items: [{key: username, path: user/name}]}
+  - {name: mem, emptyDir: {medium: Memory}}
+`);
+    await until(running("vols"));
+    expect((await sh("vols", "c", "cat /etc/conf/mode; cat /etc/conf/level")).stdout).toBe("fast3");
+    expect((await sh("vols", "c", "cat /etc/podinfo/labels; echo; cat /etc/podinfo/name")).stdout).toBe(
+      'tier="web"\nvols',
+    );
+    expect((await sh("vols", "c", "cat /etc/creds/user/name; ls /etc/creds")).stdout).toBe("adminuser\n");
+    const sa = await sh(
+      "vols",
+      "c",
+      "cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; ls /var/run/secrets/kubernetes.io/serviceaccount",
+    );
+    expect(sa.stdout).toBe("defaultca.crt\nnamespace\ntoken\n");
+    expect((await sh("vols", "c", "df | grep -c ' /scratch$'")).stdout).toBe("1\n");
+    expect((await sh("vols", "c", "mount | grep ' /scratch '")).stdout).toMatch(
+      /^tmpfs on \/scratch type tmpfs \(rw,/,
+    );
+  });
 });

@@ -168,7 +168,13 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     (result.exitCode === 124 && !clock.suspended && performance.now() - wallStart >= limits.maxWallMs);
   let end: ContainerEnd | null = null;
   if (overflow) end = { exitCode: 137, atMs: clock.nowMs, reason: "OOMKilled" };
-  else if (limited) end = { exitCode: 137, atMs: clock.nowMs, reason: "Error" };
+  else if (limited)
+    // Past a memory-like limit (a string, live bytes) the kernel's OOM killer would have ended it.
+    end = {
+      exitCode: 137,
+      atMs: clock.nowMs,
+      reason: /string length|live byte|size limit/.test(result.stderr + lastWrite) ? "OOMKilled" : "Error",
+    };
   else if (!clock.suspended)
     end = {
       exitCode: result.exitCode & 255,

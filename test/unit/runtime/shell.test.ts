@@ -201,6 +201,11 @@ describe("hostile input costs a bounded amount", () => {
     expect(performance.now() - t).toBeLessThan(10_000);
   });
 
+  it("growing a string past its limit ends like an OOM kill", async () => {
+    const e = await run("x=a; while true; do x=$x$x; done");
+    expect(e.end).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
+  });
+
   it("a long loop that never repeats stops at its budget, still running", async () => {
     const e = await run("i=0; while :; do i=$((i+1)); echo $i; sleep 1; done", 86_400_000);
     expect(e.end).toBeNull();
