@@ -22,7 +22,7 @@ export async function planContainers(
     // The environment as the container gets it (secret keys, service variables): postgres
     // given its password through a Secret starts.
     const env = await containerEnv(pod, ref.spec, objects, now);
-    plans.set(ref.spec.name, await containerPlan(pod, ref.spec, pull.info, { env }));
+    plans.set(ref.spec.name, await containerPlan(pod, ref.spec, pull.info, { env, objects }));
   }
   return plans;
 }
