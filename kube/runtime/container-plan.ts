@@ -2,6 +2,7 @@ import type { Container, Pod } from "../types/core-v1.ts";
 import type { ImageInfo } from "./images.ts";
 import { type ContainerSetup, mainProcess } from "./shell/container.ts";
 import { evaluate } from "./shell/evaluate.ts";
+import { containerArgv } from "./shell/program.ts";
 
 /**
  * What one container does once started, from its pod, its spec and its image: keeps running,
@@ -33,7 +34,16 @@ export async function containerPlan(
   const env = Object.fromEntries(
     Object.entries(setup.env ?? {}).filter(([k]) => !/_(SERVICE_|PORT)/.test(k)),
   );
-  const key = JSON.stringify([pod.metadata.namespace, pod.metadata.name, pod.spec?.hostname, container, env]);
+  // A program that cannot read who it runs as (no expansion, no hostname, no file read) plans
+  // the same in every pod: replicas of nginx share one plan instead of one evaluation each.
+  const argv = containerArgv(container, info).join(" ");
+  const personal = /[$`]|host|uname|cat |\/etc\/|\/proc\//.test(argv);
+  const key = JSON.stringify([
+    info.repo,
+    personal ? [pod.metadata.namespace, pod.metadata.name, pod.spec?.hostname] : null,
+    { ...container, name: "" },
+    env,
+  ]);
   const cached = cache.get(key);
   if (cached) return cached;
   const r = await evaluate(mainProcess({ sandbox: "", pod, container, info, ...setup }, 0, lookaheadMs));
