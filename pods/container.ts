@@ -44,6 +44,17 @@ export function runId(containerID: string | undefined): string {
   return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
 }
 
+/** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
+const imageDumps = new Map<string, StoredFile[]>();
+async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]> {
+  const kept = imageDumps.get(key);
+  if (kept) return kept;
+  const entries = await dumpTree(root);
+  if (imageDumps.size >= 500) imageDumps.delete(imageDumps.keys().next().value as string);
+  imageDumps.set(key, entries);
+  return entries;
+}
+
 /** Opens a container for a request at `nowMs`. */
 export async function openContainer(
   database: Database,
@@ -60,30 +71,42 @@ export async function openContainer(
     Date.parse(status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt ?? "") || 0;
   const objects = sandboxObjects(database, sandboxId);
   const podUid = pod.metadata.uid ?? "";
+  // The reads are independent: the volumes' objects, the environment's, the token's CA.
+  const mounted = (pod.spec?.volumes ?? []).filter((v) =>
+    (container.volumeMounts ?? []).some((m) => m.name === v.name),
+  );
+  const [made, env, sa] = await Promise.all([
+    Promise.all(mounted.map((v) => volumeTree(pod, container, v, objects, nowMs))),
+    containerEnv(pod, container, objects, startedMs || nowMs),
+    serviceAccountTree(pod, objects, nowMs),
+  ]);
   const trees = new Map<string, VolumeTree>();
-  for (const v of pod.spec?.volumes ?? []) {
-    if (!(container.volumeMounts ?? []).some((m) => m.name === v.name)) continue;
-    const t = await volumeTree(pod, container, v, objects, nowMs);
+  mounted.forEach((v, i) => {
+    const t = made[i];
     if (t) trees.set(v.name, t);
-  }
+  });
   // The stored trees: the container's layer and its emptyDir and hostPath volumes.
   const layerScope = `c/${container.name}/${containerId}`;
   const byPod = new Map<string, string[]>([[podUid, [layerScope]]]);
   for (const t of trees.values())
     if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
   const loaded = new Map<string, StoredFile[]>();
-  for (const [uid, scopes] of byPod)
-    for (const [scope, files] of await loadFiles(database.sql, sandboxId, uid, scopes))
-      loaded.set(`${uid} ${scope}`, files);
+  const scopesByPod = await Promise.all(
+    [...byPod].map(
+      async ([uid, scopes]) => [uid, await loadFiles(database.sql, sandboxId, uid, scopes)] as const,
+    ),
+  );
+  for (const [uid, files] of scopesByPod) for (const [scope, f] of files) loaded.set(`${uid} ${scope}`, f);
   for (const t of trees.values())
     if (t.stored) await fillTree(t.fs, loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? []);
-  const env = await containerEnv(pod, container, objects, startedMs || nowMs);
   const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects };
   const root = freshRoot(base) as InMemoryFs;
-  const image = await dumpTree(root);
+  const image = await imageEntries(
+    root,
+    `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
+  );
   const layer = loaded.get(`${podUid} ${layerScope}`) ?? [];
   await fillTree(root, layer);
-  const sa = await serviceAccountTree(pod, objects, nowMs);
   const { mounts, infos } = await containerMounts(container, trees, sa);
   return {
     setup: { ...base, root, mounts, mountInfos: infos },

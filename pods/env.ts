@@ -44,7 +44,7 @@ export function serviceVariables(service: Service): Record<string, string> {
 /** A pod field a fieldRef names (metadata.name, metadata.labels['app'], status.podIP…). */
 export function podField(pod: Pod, path: string): string {
   const labels = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (labels) return (pod.metadata[labels[1] as "labels"] ?? {})[labels[2] as string] ?? "";
+  if (labels) return pod.metadata[labels[1] as "labels"]?.[labels[2] as string] ?? "";
   switch (path) {
     case "metadata.name":
       return pod.metadata.name ?? "";

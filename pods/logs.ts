@@ -71,8 +71,8 @@ function keepTail(lines: LogLine[], tail: number | undefined): LogLine[] {
   return tail === undefined ? lines : tail <= 0 ? [] : lines.slice(-tail);
 }
 
-/** The lines of an evaluation, in [since, until], the last `tail` at most. */
-function evaluationLines(
+/** The lines of an evaluation, in [since, until], the last `tail` at most (exported for tests). */
+export function evaluationLines(
   e: Evaluation,
   sinceMs: number,
   untilMs: number,
@@ -96,7 +96,7 @@ function evaluationLines(
 }
 
 /** Journal lines in [since, until] (repeating ones expanded), the last `tail` at most. */
-function journalLines(
+export function journalLines(
   rows: Awaited<ReturnType<typeof readJournal>>,
   sinceMs: number,
   untilMs: number,

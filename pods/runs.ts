@@ -50,8 +50,9 @@ export function runOf(status: ContainerStatus | undefined, previous: boolean): R
   return null;
 }
 
+/** Whether what the run does from now on is known: it ended, repeats, or sleeps for ever. */
 function settled(e: Evaluation): boolean {
-  return e.end !== null || e.period !== null;
+  return e.end !== null || e.period !== null || e.idle === true;
 }
 
 /** The run's evaluation up to `horizonMs` (a settled one covers every horizon). */
@@ -64,15 +65,17 @@ export async function runEvaluation(
   horizonMs: number,
 ): Promise<Evaluation> {
   const podUid = pod.metadata.uid ?? "";
-  const kept = await settledRun<Evaluation>(database.sql, sandboxId, podUid, run.containerId);
-  if (kept) return kept;
+  const settledBefore = await settledRun<Evaluation>(database.sql, sandboxId, podUid, run.containerId);
+  if (settledBefore) return settledBefore;
   const opened = await openContainer(database, sandboxId, pod, container, horizonMs);
   const until = run.finishedMs ?? horizonMs;
   const e = await evaluate(
     mainProcess(opened.setup, run.startedMs, Math.max(run.startedMs, Math.min(horizonMs, until))),
   );
   await journalAppends(database, sandboxId, pod, run.containerId, e);
-  if (settled(e)) await settleRun(database.sql, sandboxId, podUid, run.containerId, e);
+  // Kept without the shell's variables: they may hold a Secret's values, never stored.
+  const { env: _variables, ...kept } = e;
+  if (settled(e)) await settleRun(database.sql, sandboxId, podUid, run.containerId, kept);
   // What the main process writes to files is not saved: it is evaluated again from its start
   // until it settles, and would write it again (exec's writes are saved; pods/exec.ts).
   return e;

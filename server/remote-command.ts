@@ -4,6 +4,7 @@ import { WebSocketServer } from "ws";
 import type { KubeApiDeps } from "../api/kube/index.ts";
 import { isRemoteCommandPath, remoteCommandGate } from "../api/kube/index.ts";
 import { type RemoteIO, remoteCommandProtocols } from "../api/kube/remote-command.ts";
+import { answerOnSocket } from "./upgrade-fallback.ts";
 
 /**
  * `kubectl exec` and `attach` over WebSocket (Node-only: the upgrade): the gate checks the
@@ -55,13 +56,7 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
               }),
               { status: 400, headers: { "content-type": "application/json" } },
             );
-      const body = Buffer.from(await res.arrayBuffer());
-      const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
-      res.headers.forEach((value, name) => {
-        if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
-      });
-      lines.push(`content-length: ${body.length}`, "connection: close", "", "");
-      socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
+      await answerOnSocket(socket, res);
       return;
     }
     const session = result;

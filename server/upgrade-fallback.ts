@@ -29,17 +29,22 @@ export function answerUnhandledUpgrades(
           headers,
         }),
       );
-      const body = Buffer.from(await res.arrayBuffer());
-      const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
-      res.headers.forEach((value, name) => {
-        if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
-      });
-      lines.push(`content-length: ${body.length}`, "connection: close", "", "");
-      socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
+      await answerOnSocket(socket, res);
     } catch {
       socket.destroy();
     }
   };
   server.on("upgrade", onUpgrade);
   return () => server.off("upgrade", onUpgrade);
+}
+
+/** Writes a response as plain HTTP on an upgrade request's socket, and closes it. */
+export async function answerOnSocket(socket: Duplex, res: Response): Promise<void> {
+  const body = Buffer.from(await res.arrayBuffer());
+  const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
+  res.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+  });
+  lines.push(`content-length: ${body.length}`, "connection: close", "", "");
+  socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
 }

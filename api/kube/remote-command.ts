@@ -5,6 +5,7 @@ import { pullImage } from "../../kube/runtime/images.ts";
 import { writeBytes } from "../../kube/runtime/shell/console.ts";
 import { containerArgv } from "../../kube/runtime/shell/program.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
+import { stdinClosed } from "../../pods/attach.ts";
 import { statusesOf } from "../../pods/container.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { readObject } from "../../registry/read.ts";
@@ -104,8 +105,8 @@ export async function prepareRemoteCommand(
   return {
     run: (io) =>
       tty
-        ? interactive(ctx, pod, container, argv, io)
-        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs),
+        ? interactive(ctx, pod, container, argv, io, kind === "attach")
+        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, kind === "attach"),
   };
 }
 
@@ -136,6 +137,7 @@ async function once(
   streams: { stdin: boolean; stdout: boolean; stderr: boolean },
   io: RemoteIO,
   nowMs: number,
+  attach: boolean,
 ): Promise<void> {
   const input = streams.stdin ? await readStdin(io) : undefined;
   try {
@@ -152,6 +154,9 @@ async function once(
     // would be, until the client goes.
     if (outcome.exitCode === null) return;
     io.send(errorChannel, exitStatus(outcome.exitCode));
+    // An attached shell whose stdin ended has exited: with stdinOnce, so has its container.
+    if (attach && streams.stdin)
+      await stdinClosed(ctx.database, ctx.sandboxId, pod, container, outcome.exitCode, Date.now());
   } catch (err) {
     io.send(errorChannel, failure((err as Error).message));
   }
@@ -176,6 +181,7 @@ async function interactive(
   container: Container,
   argv: string[],
   io: RemoteIO,
+  attach: boolean,
 ): Promise<void> {
   const shells = new Set(["sh", "bash", "ash", "dash", "zsh"]);
   const hostname = pod.spec?.hostname || pod.metadata.name || "localhost";
@@ -198,10 +204,13 @@ async function interactive(
   let busy: Promise<void> = Promise.resolve();
   let ended = false;
   const out = (text: string) => io.send(stdoutChannel, encoder.encode(text));
-  const end = (code: number) => {
+  const end = async (code: number) => {
     if (ended) return;
     ended = true;
     io.send(errorChannel, exitStatus(code));
+    // The attached shell exited: with stdinOnce, so has its container.
+    if (attach)
+      await stdinClosed(ctx.database, ctx.sandboxId, pod, container, code, Date.now()).catch(() => {});
     io.close();
   };
   out(promptOf(argv, hostname, cwd));

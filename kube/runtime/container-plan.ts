@@ -2,6 +2,7 @@ import type { Container, Pod } from "../types/core-v1.ts";
 import type { ImageInfo } from "./images.ts";
 import { type ContainerSetup, mainProcess } from "./shell/container.ts";
 import { evaluate } from "./shell/evaluate.ts";
+import { containerArgv } from "./shell/program.ts";
 
 /**
  * What one container does once started, from its pod, its spec and its image: keeps running,
@@ -28,13 +29,20 @@ export async function containerPlan(
   info: ImageInfo,
   setup: Partial<ContainerSetup> = {},
 ): Promise<Plan> {
+  // Service variables change with the services, not the program: left out of the key, so
+  // that plans of a pod's containers stay cached while services come and go.
+  const env = Object.fromEntries(
+    Object.entries(setup.env ?? {}).filter(([k]) => !/_(SERVICE_|PORT)/.test(k)),
+  );
+  // A program that cannot read who it runs as (no expansion, no hostname, no file read) plans
+  // the same in every pod: replicas of nginx share one plan instead of one evaluation each.
+  const argv = containerArgv(container, info).join(" ");
+  const personal = /[$`]|host|uname|cat |\/etc\/|\/proc\//.test(argv);
   const key = JSON.stringify([
-    pod.metadata.namespace,
-    pod.metadata.name,
-    pod.spec?.hostname,
-    pod.status?.podIP,
-    container,
-    setup.env ?? null,
+    info.repo,
+    personal ? [pod.metadata.namespace, pod.metadata.name, pod.spec?.hostname] : null,
+    { ...container, name: "" },
+    env,
   ]);
   const cached = cache.get(key);
   if (cached) return cached;

@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { tutorialManifests, useSandbox } from "../support/service.ts";
+import { describe, expect, inject, it } from "vitest";
+import { connect } from "../../db/connection.ts";
+import { rowsContaining } from "../support/plaintext-scan.ts";
+import { kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
  * Inside pods with the real kubectl: logs of a two-container pod (the tutorial's shape, with an
@@ -90,6 +93,32 @@ spec:
     expect(env.stdout).toMatch(/^KUBERNETES_SERVICE_HOST=/m);
   });
 
+  it("gives env from a Secret's key, and stores no plaintext of it anywhere", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: envsecret}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "echo started; sleep 3600"]
+    env:
+    - {name: PW, valueFrom: {secretKeyRef: {name: mysecret, key: password}}}
+    - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+`);
+    await until(running("envsecret"));
+    expect((await sh("envsecret", "c", 'echo "$PW $POD"')).stdout).toBe("1f2d1e2e67df envsecret\n");
+    // Logs settle the run (its evaluation is kept): without the shell's variables.
+    expect((await k("logs", "envsecret")).stdout).toBe("started\n");
+    await sh("envsecret", "c", "echo written > /tmp/f");
+    const database = connect(inject("databaseUrl"), 1);
+    try {
+      expect(await rowsContaining(database.sql, ["1f2d1e2e67df", "MWYyZDFlMmU2N2Rm"])).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+
   it("shares an emptyDir between two containers, and copies files in and out", async () => {
     await apply(`apiVersion: v1
 kind: Pod
@@ -144,5 +173,119 @@ spec:
     expect(last.stdout).toBe("1");
     const previous = await k("logs", "crash", "--previous");
     expect(previous.stdout).toBe("dying\n");
+  });
+
+  it("follows a log until the container stops; --all-containers and -l read several", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: brief, labels: {app: brief}}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: one, image: busybox, command: ["sh", "-c", "echo first; sleep 4; echo second"]}
+  - {name: two, image: busybox, command: ["sh", "-c", "echo other; sleep 3600"]}
+`);
+    await until(running("brief"));
+    const followed = await k("logs", "-f", "brief", "-c", "one");
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toBe("first\nsecond\n");
+    const all = await k("logs", "brief", "--all-containers");
+    expect(all.stdout).toContain("first\n");
+    expect(all.stdout).toContain("other\n");
+    const byLabel = await k("logs", "-l", "app=brief", "-c", "two");
+    expect(byLabel.stdout).toBe("other\n");
+  });
+
+  it("attaches to a shell that reads its stdin (kubectl run -i --rm)", async () => {
+    const child = spawn(
+      kubectlPath,
+      ["run", "-i", "--rm", "att", "--image=busybox", "--restart=Never", "--", "sh"],
+      { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.stdin.end("echo attached-$HOSTNAME\n");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(out).toContain("attached-att");
+    expect(out).toContain(`pod "att" deleted`);
+    expect(code).toBe(0);
+  });
+
+  it("runs an interactive shell with a TTY (kubectl exec -it), keeping its directory between lines", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: tty}
+spec:
+  containers:
+  - {name: c, image: busybox, command: ["sleep", "3600"]}
+`);
+    await until(running("tty"));
+    // script(1) gives kubectl a terminal; the keystrokes come from its stdin.
+    const child = spawn("script", ["-qec", `${kubectlPath} exec -it tty -- sh`, "/dev/null"], {
+      env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    const type = (text: string) => new Promise((r) => setTimeout(() => r(child.stdin.write(text)), 1500));
+    await type("cd /tmp\r");
+    await type("pwd; echo tty-$HOSTNAME\r");
+    await type("exit 3\r");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(out).toContain("tty-tty");
+    expect(out).toMatch(/\/tmp\r?\n/);
+    expect(code).toBe(3);
+  });
+
+  it("mounts configMap, downwardAPI, secret items and the service account's token", async () => {
+    expect(
+      (await k("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")).code,
+    ).toBe(0);
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: vols, labels: {tier: web}}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: conf, mountPath: /etc/conf}
+    - {name: info, mountPath: /etc/podinfo}
+    - {name: creds, mountPath: /etc/creds}
+    - {name: mem, mountPath: /scratch}
+  volumes:
+  - {name: conf, configMap: {name: settings}}
+  - name: info
+    downwardAPI:
+      items:
+      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+      - {path: name, fieldRef: {fieldPath: metadata.name}}
+  - name: creds
+    secret: {secretName: mysecret, items: [{key: username, path: user/name}]}
+  - {name: mem, emptyDir: {medium: Memory}}
+`);
+    await until(running("vols"));
+    expect((await sh("vols", "c", "cat /etc/conf/mode; cat /etc/conf/level")).stdout).toBe("fast3");
+    expect((await sh("vols", "c", "cat /etc/podinfo/labels; echo; cat /etc/podinfo/name")).stdout).toBe(
+      'tier="web"\nvols',
+    );
+    expect((await sh("vols", "c", "cat /etc/creds/user/name; ls /etc/creds")).stdout).toBe("adminuser\n");
+    const sa = await sh(
+      "vols",
+      "c",
+      "cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; ls /var/run/secrets/kubernetes.io/serviceaccount",
+    );
+    expect(sa.stdout).toBe("defaultca.crt\nnamespace\ntoken\n");
+    expect((await sh("vols", "c", "df | grep -c ' /scratch$'")).stdout).toBe("1\n");
+    expect((await sh("vols", "c", "mount | grep ' /scratch '")).stdout).toMatch(
+      /^tmpfs on \/scratch type tmpfs \(rw,/,
+    );
   });
 });

@@ -7,6 +7,8 @@
 export class VirtualClock {
   /** Whether a sleep reached the horizon (the evaluation then stops). */
   suspended = false;
+  /** Whether the evaluation stopped in a sleep without end: nothing happens after it, ever. */
+  forever = false;
   /** Whether anything read the time since the last `markReads` (periodic loops must not). */
   readTime = false;
   private readonly abort = new AbortController();
@@ -89,7 +91,9 @@ export class VirtualClock {
 
   /** Sleeps until the horizon: a server, `sleep infinity`, a shell waiting on its stdin. */
   sleepForever(): false {
+    const before = this.suspended;
     this.sleep(Number.POSITIVE_INFINITY);
+    if (!before && this.suspended) this.forever = true;
     return false;
   }
 }

@@ -33,6 +33,8 @@ export interface Evaluation {
   reachedMs: number;
   /** The budget ran out before the horizon: a later evaluation must start over. */
   budgetSpent: boolean;
+  /** The process sleeps for ever from `reachedMs` (a server, `sleep infinity`): nothing more will happen. */
+  idle?: boolean;
   /** The shell's variables when it stopped (an interactive shell carries them to its next line). */
   env?: Record<string, string>;
 }
@@ -166,7 +168,13 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     (result.exitCode === 124 && !clock.suspended && performance.now() - wallStart >= limits.maxWallMs);
   let end: ContainerEnd | null = null;
   if (overflow) end = { exitCode: 137, atMs: clock.nowMs, reason: "OOMKilled" };
-  else if (limited) end = { exitCode: 137, atMs: clock.nowMs, reason: "Error" };
+  else if (limited)
+    // Past a memory-like limit (a string, live bytes) the kernel's OOM killer would have ended it.
+    end = {
+      exitCode: 137,
+      atMs: clock.nowMs,
+      reason: /string length|live byte|size limit/.test(result.stderr + lastWrite) ? "OOMKilled" : "Error",
+    };
   else if (!clock.suspended)
     end = {
       exitCode: result.exitCode & 255,
@@ -183,6 +191,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     end,
     reachedMs: end ? end.atMs : reachedMs,
     budgetSpent,
+    ...(clock.forever && !found && !end && !budgetSpent ? { idle: true } : {}),
     env: { ...result.env },
   };
 }

@@ -1,4 +1,4 @@
-import type { ConsoleWrite } from "./console.ts";
+import { type ConsoleWrite, writeBytes } from "./console.ts";
 import { type ContainerSetup, mainProcess } from "./container.ts";
 import { type EvaluationLimits, evaluate } from "./evaluate.ts";
 import { argvScript, containerArgv } from "./program.ts";
@@ -28,6 +28,41 @@ export interface ExecOutcome {
   env: Record<string, string>;
 }
 
+/**
+ * GNU tar strips the leading "/" of member names when it creates an archive (and says so on
+ * stderr); just-bash's tar keeps it, and `kubectl cp pod:/path` refuses such an archive
+ * ("tar contents corrupted"). The archive of an exec'd `tar c…` gets its names rewritten so.
+ */
+function createsTar(argv: string[]): boolean {
+  return (argv[0] ?? "").split("/").pop() === "tar" && /^-?[a-zA-Z]*c/.test(argv[1] ?? "");
+}
+
+/** The archive with "/" stripped from the front of its member names (ustar headers, checksums redone). */
+export function stripTarSlashes(archive: Uint8Array): Uint8Array {
+  const out = Buffer.from(archive);
+  for (let at = 0; at + 512 <= out.length; ) {
+    const header = out.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const prefixed = header.subarray(345, 500);
+    const field = prefixed[0] ? prefixed : header.subarray(0, 100);
+    let n = 0;
+    while (field[n] === 0x2f) n++;
+    if (n) {
+      field.copyWithin(0, n);
+      field.fill(0, field.length - n);
+      header.fill(0x20, 148, 156);
+      const sum = header.reduce((a, b) => a + b, 0);
+      header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+    }
+    const size = Number.parseInt(
+      header.subarray(124, 136).toString("latin1").replace(/\0.*$/, "").trim() || "0",
+      8,
+    );
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
 /** Runs argv in the container, from `nowMs`, with `stdin` as its input. */
 export async function runInContainer(
   setup: ContainerSetup,
@@ -44,7 +79,8 @@ export async function runInContainer(
 ): Promise<ExecOutcome> {
   const main = mainProcess(setup, options.startedMs ?? options.nowMs, options.nowMs + execLookaheadMs);
   const mainArgv = containerArgv(setup.container, setup.info);
-  const bare = argvScript(argv, false) === "exit 0";
+  const command = argv;
+  const bare = argvScript(command, false) === "exit 0";
   const r = await evaluate({
     ...main,
     world: {
@@ -67,7 +103,15 @@ export async function runInContainer(
     ...(options.limits ? { limits: options.limits } : {}),
   });
   // An exec's output is its own, whether or not a loop in it was seen to repeat.
-  const writes = [...r.writes];
+  let writes = [...r.writes];
+  if (createsTar(argv) && r.end?.exitCode === 0) {
+    const archive = Buffer.concat(writes.filter((w) => w.stream === "stdout").map((w) => writeBytes(w)));
+    const fixed = Buffer.from(stripTarSlashes(archive)).toString("latin1");
+    writes = [
+      ...writes.filter((w) => w.stream !== "stdout"),
+      { atMs: r.reachedMs, stream: "stdout", text: fixed, binary: true },
+    ];
+  }
   if (r.period)
     writes.push(
       ...r.period.writes.map((w) => ({ stream: w.stream, text: w.text, atMs: r.period?.fromMs ?? 0 })),

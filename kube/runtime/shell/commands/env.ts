@@ -31,6 +31,12 @@ export const env = definePodCommand("env", async (args, ctx) => {
         .map(([k, v]) => `${k}=${v}\n`)
         .join(""),
     );
-  const r = await ctx.exec?.(quote(rest), { cwd: ctx.cwd, env: vars, replaceEnv: true });
+  // Exported, so that the command (a shell, say) sees them as its environment.
+  const exports = Object.entries(vars)
+    .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+    .map(([k, v]) => `export ${k}=${quote([v])}; `)
+    .join("");
+  const unsets = clear ? "" : unset.map((u) => `unset ${quote([u])}; `).join("");
+  const r = await ctx.exec?.(`${unsets}${exports}${quote(rest)}`, { cwd: ctx.cwd });
   return r ?? ok();
 });

@@ -12,7 +12,7 @@ function human(bytes: number): string {
     i++;
   }
   if (i === 0) return String(Math.round(v));
-  return v < 10 ? `${Math.ceil(v * 10) / 10}${units[i]}` : `${Math.ceil(v)}${units[i]}`;
+  return v < 10 ? `${(Math.ceil(v * 10) / 10).toFixed(1)}${units[i]}` : `${Math.ceil(v)}${units[i]}`;
 }
 
 function pct(m: MountInfo): string {

@@ -98,7 +98,9 @@ export const timeout = definePodCommand("timeout", async (args, ctx, world) => {
   const inner = world.clock.deadline(deadline);
   const r = await ctx.exec?.(quote(rest.slice(1)), { cwd: ctx.cwd, signal: inner.signal });
   inner.release();
-  if (inner.reached()) return { stdout: r?.stdout ?? "", stderr: r?.stderr ?? "", exitCode: 124 };
+  // The interpreter's notice that the deadline stopped the command is not the command's output.
+  const stderr = (r?.stderr ?? "").replace(/^(bash: )?execution aborted\n/m, "");
+  if (inner.reached()) return { stdout: r?.stdout ?? "", stderr, exitCode: 124 };
   return r ?? ok();
 });
 
