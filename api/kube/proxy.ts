@@ -1,12 +1,13 @@
 import { StatusError } from "../../kube/errors.ts";
 import { steppingClock } from "../../kube/network/context.ts";
-import { connect, exchange } from "../../kube/network/conversation.ts";
+import { connect } from "../../kube/network/conversation.ts";
+import { requestOver } from "../../kube/network/http-client.ts";
 import {
   type ProxyLocation,
   podProxyLocation,
   serviceProxyLocation,
 } from "../../kube/network/proxy-location.ts";
-import { type HttpResponse, parseResponse, writeRequest } from "../../kube/runtime/servers/http-message.ts";
+import type { HttpResponse } from "../../kube/runtime/servers/http-message.ts";
 import { readNetworkWorld, sandboxBalancer, sandboxNetwork } from "../../registry/network.ts";
 import { authorizeResource, verbOf } from "./authorize.ts";
 import { appendContainerLog } from "./container-log.ts";
@@ -113,28 +114,20 @@ export async function handleProxy(ctx: KubeRequestContext, req: Request, url: UR
   if (!forwarded) headers.push(["X-Forwarded-For", "127.0.0.1"]);
   const body = req.method === "GET" || req.method === "HEAD" ? "" : latin1(await req.arrayBuffer());
   if (body) headers.push(["Content-Length", String(body.length)]);
-  const raw = writeRequest({
+  const answer = await requestOver(open, {
     method: req.method,
     target: `${path}${url.search}`,
     version: "HTTP/1.1",
     headers,
     body,
   });
-  const head = req.method === "HEAD";
-  const { received, closed } = await exchange(
-    open,
-    raw,
-    true,
-    (got) => parseResponse(got, head, false) !== null,
-  );
-  const parsed = parseResponse(received, head, closed);
-  if (!received.length)
+  if (answer.kind === "empty")
     throw new StatusError(503, "ServiceUnavailable", "error trying to reach service: EOF");
-  if (parsed === null || parsed === "bad")
+  if (answer.kind === "not-http")
     throw new StatusError(
       503,
       "ServiceUnavailable",
-      `error trying to reach service: net/http: HTTP/1.x transport connection broken: malformed HTTP response ${JSON.stringify(received.slice(0, 40))}`,
+      `error trying to reach service: net/http: HTTP/1.x transport connection broken: malformed HTTP response ${JSON.stringify(answer.received.slice(0, 40))}`,
     );
-  return toResponse(parsed.response);
+  return toResponse(answer.response);
 }

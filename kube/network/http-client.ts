@@ -1,6 +1,11 @@
-import { type HttpResponse, parseResponse, writeRequest } from "../runtime/servers/http-message.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  parseResponse,
+  writeRequest,
+} from "../runtime/servers/http-message.ts";
 import type { PodNetwork } from "./context.ts";
-import { connect, exchange } from "./conversation.ts";
+import { connect, exchange, type OpenConnection } from "./conversation.ts";
 import { resolveName } from "./dns.ts";
 
 /**
@@ -58,22 +63,33 @@ export async function fetchOverNetwork(net: PodNetwork, req: FetchRequest): Prom
   }
   // No simulated server speaks TLS: a plain one answers a ClientHello with what the client cannot read.
   if (req.url.protocol === "https:") return { kind: "tls", ip, port };
-  const raw = writeRequest({
+  const reply = await requestOver(open, {
     method: req.method,
     target: `${req.url.pathname}${req.url.search}`,
     version: "HTTP/1.1",
     headers: req.headers,
     body: req.body,
   });
+  return reply.kind === "response" ? { ...reply, ip, port } : { kind: reply.kind, ip, port };
+}
+
+/** What came back for one request on an open connection: nothing, bytes that are not HTTP, or a response. */
+export type RequestAnswer =
+  | { kind: "empty" }
+  | { kind: "not-http"; received: string }
+  | { kind: "response"; response: HttpResponse; raw: string };
+
+/** Sends one request on an open connection (then half-closes) and reads the response. */
+export async function requestOver(open: OpenConnection, req: HttpRequest): Promise<RequestAnswer> {
   const head = req.method === "HEAD";
   const { received, closed } = await exchange(
     open,
-    raw,
+    writeRequest(req),
     true,
     (got) => parseResponse(got, head, false) !== null,
   );
-  if (!received.length) return { kind: "empty", ip, port };
+  if (!received.length) return { kind: "empty" };
   const parsed = parseResponse(received, head, closed);
-  if (parsed === null || parsed === "bad") return { kind: "not-http", ip, port };
-  return { kind: "response", ip, port, response: parsed.response, raw: received.slice(0, parsed.used) };
+  if (parsed === null || parsed === "bad") return { kind: "not-http", received };
+  return { kind: "response", response: parsed.response, raw: received.slice(0, parsed.used) };
 }

@@ -1,7 +1,7 @@
-import { parseResponse, writeRequest } from "../runtime/servers/http-message.ts";
 import type { Container, Probe } from "../types/core-v1.ts";
 import type { PodNetwork } from "./context.ts";
-import { connect, exchange } from "./conversation.ts";
+import { connect } from "./conversation.ts";
+import { requestOver } from "./http-client.ts";
 import type { PodView } from "./world.ts";
 
 /**
@@ -59,21 +59,20 @@ async function httpGet(
     if (at !== -1) headers.splice(at, 1);
     headers.push([h.name, h.value]);
   }
-  const raw = writeRequest({ method: "GET", target: path, version: "HTTP/1.1", headers, body: "" });
-  const { received, closed } = await exchange(
-    open,
-    raw,
-    true,
-    (got) => parseResponse(got, false, false) !== null,
-  );
-  const parsed = parseResponse(received, false, closed);
-  if (!received.length) return { ok: false, message: `Get "${url}": EOF` };
-  if (parsed === null || parsed === "bad")
+  const answer = await requestOver(open, {
+    method: "GET",
+    target: path,
+    version: "HTTP/1.1",
+    headers,
+    body: "",
+  });
+  if (answer.kind === "empty") return { ok: false, message: `Get "${url}": EOF` };
+  if (answer.kind === "not-http")
     return {
       ok: false,
       message: `Get "${url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response`,
     };
-  const status = parsed.response.status;
+  const status = answer.response.status;
   if (status >= 200 && status < 400) return { ok: true, message: "" };
   return { ok: false, message: `HTTP probe failed with statuscode: ${status}` };
 }
