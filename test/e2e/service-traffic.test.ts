@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useSandbox } from "../support/service.ts";
+import { kubectlPath, useSandbox } from "../support/service.ts";
 
 const cluster = useSandbox("service-traffic");
 const k = cluster.kubectl;
@@ -151,6 +152,31 @@ describe("the API's proxy to services and pods, with the real kubectl", () => {
     expect(pod.stdout).toContain("Welcome to nginx!");
     const podDefault = await k("get", "--raw", "/api/v1/namespaces/default/pods/web2/proxy/");
     expect(podDefault.stdout).toContain("Welcome to nginx!");
+  });
+
+  it("kubectl proxy, then curl on the host: the service's page", async () => {
+    const child = spawn(
+      kubectlPath,
+      ["proxy", "--port=18194", `--cache-dir=${join(tmpdir(), "kubesandbox-kubectl-cache")}`],
+      {
+        env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
+      },
+    );
+    try {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      expect(await waitFor(async () => out.includes("Starting to serve on 127.0.0.1:18194"), 15)).toBe(true);
+      const res = await fetch("http://127.0.0.1:18194/api/v1/namespaces/default/services/websvc:8000/proxy/");
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("<title>Welcome to nginx!</title>");
+      const pod = await fetch("http://127.0.0.1:18194/api/v1/namespaces/default/pods/web2/proxy/nope");
+      expect(pod.status).toBe(404);
+      expect(await pod.text()).toContain("<center><h1>404 Not Found</h1></center>");
+    } finally {
+      child.kill("SIGINT");
+    }
   });
 
   it("answers the API server's errors", async () => {
