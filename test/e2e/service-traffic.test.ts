@@ -140,6 +140,39 @@ describe("traffic from inside a pod, with the real kubectl", () => {
   });
 });
 
+describe("a liveness probe, with the real kubectl", () => {
+  it("restarts a container whose liveness probe fails, with the kubelet's events", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "sick" },
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "nginx",
+            livenessProbe: { httpGet: { path: "/healthz", port: 80 }, periodSeconds: 1, failureThreshold: 2 },
+          },
+        ],
+      },
+    };
+    expect((await k("create", "-f", await writeManifest("sick.json", JSON.stringify(manifest)))).code).toBe(
+      0,
+    );
+    const restarts = async () =>
+      Number(
+        (await k("get", "pod", "sick", "-o", "jsonpath={.status.containerStatuses[0].restartCount}"))
+          .stdout || 0,
+      );
+    expect(await waitFor(async () => (await restarts()) >= 1, 30)).toBe(true);
+    const described = (await k("describe", "pod", "sick")).stdout;
+    expect(described).toMatch(
+      /Warning\s+Unhealthy\s+.*Liveness probe failed: HTTP probe failed with statuscode: 404/,
+    );
+    expect(described).toMatch(/Normal\s+Killing\s+.*Container web failed liveness probe, will be restarted/);
+  });
+});
+
 describe("the API's proxy to services and pods, with the real kubectl", () => {
   it("serves what nginx serves through services/NAME:PORT/proxy/ and pods/NAME/proxy/", async () => {
     // web1, web2 and websvc (8000 → 80) from the tests above.
