@@ -1,7 +1,7 @@
 import type { Plan } from "../../kube/runtime/container-plan.ts";
 import type { Container, Node, Pod, PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import type { KubeletEvent } from "./messages.ts";
-import type { ContainerProbes } from "./probes.ts";
+import type { ContainerProbes } from "./probe-results.ts";
 
 /** What a kubelet sync knows besides the pod: the time, its node, and its node-local memory. */
 export interface KubeletContext {

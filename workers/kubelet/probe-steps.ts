@@ -2,7 +2,7 @@ import { pullImage } from "../../kube/runtime/images.ts";
 import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
 import type { ContainerStatus, Probe } from "../../kube/types/core-v1.ts";
 import type { ContainerRef, Work } from "./context.ts";
-import type { ContainerProbes } from "./probes.ts";
+import type { ContainerProbes } from "./probe-results.ts";
 import { emit, updateStatus } from "./start.ts";
 
 /**

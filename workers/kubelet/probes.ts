@@ -7,6 +7,7 @@ import type { Container, Pod, Probe } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { readNetworkWorld } from "../../registry/network.ts";
 import { containerRefs } from "./containers.ts";
+import type { ContainerProbes } from "./probe-results.ts";
 
 /**
  * The probes of a pod's running containers, made before a sync at its time (the sync itself is
@@ -14,14 +15,6 @@ import { containerRefs } from "./containers.ts";
  * simulated image serves, from the node; exec in the container's shell. Only probes whose
  * initial delay has passed are made. Probes' own requests are not written to access logs.
  */
-
-/** The outcomes of one container's probes at the sync's time, for the run they probed. */
-export interface ContainerProbes {
-  containerID: string;
-  readiness?: ProbeResult;
-  liveness?: ProbeResult;
-  startup?: ProbeResult;
-}
 
 const kinds = [
   ["readiness", "readinessProbe"],

@@ -7,7 +7,7 @@ import { summarizePod } from "../../../kube/kinds/pod/printer.ts";
 import type { Container, Node, Pod, PodSpec } from "../../../kube/types/core-v1.ts";
 import type { KubeletContext } from "../../../workers/kubelet/context.ts";
 import { firstSync, type SyncResult, sync } from "../../../workers/kubelet/lifecycle.ts";
-import type { ContainerProbes } from "../../../workers/kubelet/probes.ts";
+import type { ContainerProbes } from "../../../workers/kubelet/probe-results.ts";
 import { terminate } from "../../../workers/kubelet/termination.ts";
 
 const t0 = Date.parse("2025-03-01T10:00:00Z");
