@@ -1,6 +1,6 @@
 import type { Database } from "../db/connection.ts";
 import { readResources } from "../db/store/resource-reads.ts";
-import { type Balancer, memoryBalancer } from "../kube/network/balancer.ts";
+import { type Balancer, processBalancer } from "../kube/network/balancer.ts";
 import type { ContainerRef, PodNetwork, VirtualClock } from "../kube/network/context.ts";
 import { originOf } from "../kube/network/route.ts";
 import { buildWorld, type NetworkWorld, type PodView } from "../kube/network/world.ts";
@@ -19,22 +19,9 @@ export async function readNetworkWorld(database: Database, sandboxId: string): P
   });
 }
 
-/** The balancer of this process, for the sandboxes it serves (until the store keeps the counters). */
-const processBalancers = new Map<string, Balancer>();
-
-/**
- * kube-proxy's round robin for a sandbox. Kept per process for now: two API processes each go
- * round their own way (see the report of issue 16; the store's counters replace it).
- */
+/** kube-proxy's round robin for a sandbox: kept per process (see kube/network/balancer.ts). */
 export function sandboxBalancer(_database: Database, sandboxId: string): Balancer {
-  let balancer = processBalancers.get(sandboxId);
-  if (!balancer) {
-    balancer = memoryBalancer();
-    processBalancers.set(sandboxId, balancer);
-    if (processBalancers.size > 10_000)
-      processBalancers.delete(processBalancers.keys().next().value as string);
-  }
-  return balancer;
+  return processBalancer(sandboxId);
 }
 
 /** Where servers' log lines go: the container's log (the pods' journal). */

@@ -19,3 +19,20 @@ export function memoryBalancer(): Balancer {
     },
   };
 }
+
+/** The round robins of this process, by sandbox. */
+const bySandbox = new Map<string, Balancer>();
+
+/**
+ * A sandbox's round robin in this process (a container's loop, an exec and the API's proxy in
+ * one process continue the same turn; another process keeps its own).
+ */
+export function processBalancer(sandboxId: string): Balancer {
+  let balancer = bySandbox.get(sandboxId);
+  if (!balancer) {
+    balancer = memoryBalancer();
+    bySandbox.set(sandboxId, balancer);
+    if (bySandbox.size > 10_000) bySandbox.delete(bySandbox.keys().next().value as string);
+  }
+  return balancer;
+}

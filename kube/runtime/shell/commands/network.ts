@@ -1,5 +1,5 @@
 import { decodeBytesToUtf8 } from "just-bash";
-import { memoryBalancer } from "../../../network/balancer.ts";
+import { processBalancer } from "../../../network/balancer.ts";
 import { networkCommands } from "../../../network/commands/index.ts";
 import type { CommandIO } from "../../../network/commands/types.ts";
 import type { PodNetwork } from "../../../network/context.ts";
@@ -19,22 +19,6 @@ import { definePodCommand, type PodCommand } from "./define.ts";
 /** Images whose tools are BusyBox's. */
 const busyboxImages = new Set(["busybox", "alpine", "registry.k8s.io/busybox", "k8s.gcr.io/busybox"]);
 
-/**
- * kube-proxy's round robin, per sandbox, in this process: a pod's loop and an exec in the same
- * process continue the same turn (see the report of issue 16 for the store-kept counter).
- */
-const balancers = new Map<string, ReturnType<typeof memoryBalancer>>();
-
-function balancerOf(sandbox: string) {
-  let b = balancers.get(sandbox);
-  if (!b) {
-    b = memoryBalancer();
-    balancers.set(sandbox, b);
-    if (balancers.size > 10_000) balancers.delete(balancers.keys().next().value as string);
-  }
-  return b;
-}
-
 /** The network a process of this world sees, read now. */
 export async function podNetwork(world: PodWorld): Promise<PodNetwork> {
   const [pods, services, endpoints, nodes] = await Promise.all(
@@ -52,7 +36,7 @@ export async function podNetwork(world: PodWorld): Promise<PodNetwork> {
     world: network,
     self,
     origin: originOf(self),
-    balancer: balancerOf(world.sandbox),
+    balancer: processBalancer(world.sandbox),
     clock: { now: () => world.clock.nowMs, sleep: async (ms) => world.clock.sleep(ms) },
     stamp: timeAt,
     async log(target, lines) {
