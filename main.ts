@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
+import { isRemoteCommandPath } from "./api/kube/index.ts";
 import { type Config, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
@@ -14,6 +15,8 @@ import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { prometheusMetrics, registry } from "./server/metrics.ts";
+import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
+import { attachRemoteCommands } from "./server/remote-command.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
 import { controllers, triggerRules } from "./workers/controllers.ts";
@@ -115,8 +118,21 @@ async function main(config: Config): Promise<void> {
       limits: appDeps.graphqlLimits,
     });
     stops.push(detach);
+    stops.push(attachPortForward(server as unknown as HttpServer, { database, signingKey }));
+    // exec and attach streams (kubectl's WebSocket remote-command protocol).
     stops.push(
-      answerUnhandledUpgrades(server as unknown as HttpServer, app.fetch, (path) => path === "/graphql"),
+      attachRemoteCommands(server as unknown as HttpServer, {
+        database,
+        feed: appDeps.feed,
+        signingKey: appDeps.auth.signingKey,
+      }),
+    );
+    stops.push(
+      answerUnhandledUpgrades(
+        server as unknown as HttpServer,
+        app.fetch,
+        (path, req) => path === "/graphql" || isRemoteCommandPath(path) || takesPortForward(req),
+      ),
     );
   }
   for (const server of [http, https])

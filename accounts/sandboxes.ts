@@ -270,6 +270,10 @@ export async function deleteSandbox(database: Database, userId: string, given: s
       if (!gone.length) throw notFound(id);
       await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
       await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
+      // What its pods wrote: files, log journals, settled runs.
+      await tx`DELETE FROM pod_files WHERE sandbox_id = ${id}`;
+      await tx`DELETE FROM pod_log_lines WHERE sandbox_id = ${id}`;
+      await tx`DELETE FROM container_runs WHERE sandbox_id = ${id}`;
       // Its tokens go with it (a missing token is refused as a revoked one is); every process
       // forgets its grants and ends its streams on the notice.
       await tx`DELETE FROM tokens WHERE sandbox_id = ${id}`;

@@ -7,6 +7,7 @@ import { type BenchSandbox, benchSandbox, benchUser, kube } from "./client.ts";
 import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
 import { httpEchoPerSecond } from "./echo.ts";
+import { insidePodFigures } from "./inside-pods.ts";
 import { cpuBetween, cpuSplit, machineCpuTime } from "./machine.ts";
 import { noisyNeighbour } from "./noisy.ts";
 import { podCreatesPerSecond, rawInsertsPerSecond } from "./raw.ts";
@@ -26,7 +27,7 @@ function step(what: string) {
 
 /**
  * Which sections run: BENCH_ONLY=controlPlane,limit (comma-separated: sandbox, api,
- * controlPlane, limit, classroom, scale, noisy), for iterating on one figure; all of them by default.
+ * controlPlane, limit, classroom, scale, noisy, pods), for iterating on one figure; all of them by default.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const runs = (section: string) => only.size === 0 || only.has(section);
@@ -71,6 +72,16 @@ async function main() {
       step("api figures, one sandbox");
       await populate(service, sb);
       results.api1 = await apiFigures(service, sb, "one");
+    }
+
+    // Inside pods: logs of a day-old loop, exec over WebSocket, a writable layer's storage.
+    if (runs("pods")) {
+      step("inside pods: logs after a day, exec cat, layer storage");
+      const load = (await import("node:fs/promises")).readFile("/proc/loadavg", "utf8").catch(() => "");
+      results.insidePods = {
+        ...(await insidePodFigures(service, await benchSandbox(service, user, "pods"), db.url)),
+        loadAverage: (await load).split(" ").slice(0, 3).join(" "),
+      };
     }
 
     // Control plane: pod → Running at 10/s and 100/s, an RC's replicas, a replacement.

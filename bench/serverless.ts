@@ -211,6 +211,7 @@ async function main(): Promise<void> {
       http: workerd.http as string,
       https: workerd.https,
       kubeFetch: tlsFetch(workerd.caPem),
+      caPem: workerd.caPem,
       pid: 0,
       stop: async () => {
         await workerd.stop();
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
       http: lambdaStarted.https,
       https: lambdaStarted.https,
       kubeFetch: (url, init) => fetch(url, init),
+      caPem: "",
       pid: 0,
       stop: async () => {
         await lambdaStarted.stop();

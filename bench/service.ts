@@ -27,6 +27,8 @@ export interface BenchService {
   https: string;
   /** fetch for the Kubernetes API, trusting the service's CA. */
   kubeFetch: TlsFetch;
+  /** The service's CA, for clients other than fetch (a WebSocket). */
+  caPem: string;
   /** The service's process, for its CPU time. */
   pid: number;
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startBenchService(
     http: started.http,
     https: `https://127.0.0.1:${httpsPort}`,
     kubeFetch: tlsFetch(caPem),
+    caPem,
     pid: child.pid as number,
     stop: async () => {
       await started.stop();

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -223,4 +225,71 @@ export const attemptLimits = pgTable(
     until: timestamp("until", { withTimezone: true }).notNull(),
   },
   (t) => [index("attempt_limits_until_idx").on(t.until)],
+);
+
+/** Bytes, as Postgres's bytea (files a container writes). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * What containers write (db/pods/files.ts): a container's writable layer (scope `c/<container
+ * name>/<containerID>`, gone when it restarts), an emptyDir (`v/<volume>`, shared by the pod's
+ * containers), a hostPath (pod_uid `node:<node>`, scope `h/<path>`, kept per node). Files of a
+ * pod go with it. Secret and ConfigMap volumes are never stored: they are made from the objects
+ * for each request (a secret's plaintext only in memory).
+ */
+export const podFiles = pgTable(
+  "pod_files",
+  {
+    sandboxId: uuid("sandbox_id").notNull(),
+    podUid: text("pod_uid").notNull(),
+    scope: text("scope").notNull(),
+    path: text("path").notNull(),
+    /** A directory (content empty), or a file; a deleted image file is a whiteout. */
+    kind: text("kind").notNull(),
+    mode: integer("mode").notNull(),
+    content: bytea("content").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sandboxId, t.podUid, t.scope, t.path] })],
+);
+
+/**
+ * The pod journal (db/pods/journal.ts): lines written to a container's log by other processes
+ * (a server's access log line for a request a loop made), by container run. `source` names the
+ * write (the writing run and its position), so a program evaluated again writes each line once;
+ * a line with `period_ms` repeats every period from `at_ms`.
+ */
+export const podLogLines = pgTable(
+  "pod_log_lines",
+  {
+    sandboxId: uuid("sandbox_id").notNull(),
+    podUid: text("pod_uid").notNull(),
+    containerId: text("container_id").notNull(),
+    source: text("source").notNull(),
+    atMs: bigint("at_ms", { mode: "number" }).notNull(),
+    periodMs: bigint("period_ms", { mode: "number" }),
+    stream: text("stream").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sandboxId, t.podUid, t.containerId, t.source] }),
+    index("pod_log_lines_time_idx").on(t.sandboxId, t.containerId, t.atMs),
+  ],
+);
+
+/**
+ * A container run's settled evaluation (db/pods/runs.ts): once its program has ended, or has
+ * been found to repeat, what it writes up to any time is known, and kept here instead of being
+ * evaluated again.
+ */
+export const containerRuns = pgTable(
+  "container_runs",
+  {
+    sandboxId: uuid("sandbox_id").notNull(),
+    podUid: text("pod_uid").notNull(),
+    containerId: text("container_id").notNull(),
+    evaluation: jsonb("evaluation").notNull(),
+    /** Whether its appends to other logs were written to the journal. */
+    journaled: boolean("journaled").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.sandboxId, t.podUid, t.containerId] })],
 );

@@ -6,18 +6,18 @@ import type { Duplex } from "node:stream";
  * through the app as plain requests: so an exec or port-forward the caller may not make gets the
  * API server's 403 Status (kubectl prints it), and a path with no streaming handler its 404/405,
  * instead of a socket left hanging. Once Node has an 'upgrade' listener (ours for GraphQL), it no
- * longer hands these to the request handler itself. Handlers registered for other paths (an exec
- * stream) take precedence: this answers only when it is the last listener standing.
+ * longer hands these to the request handler itself. `handled` names the requests other handlers
+ * take (GraphQL's, exec's and attach's, port-forward's); this answers the rest.
  */
 export function answerUnhandledUpgrades(
   server: Server,
   fetch: (req: Request) => Response | Promise<Response>,
-  handled: (path: string) => boolean,
+  handled: (path: string, req: IncomingMessage) => boolean,
 ): () => void {
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    // Someone else's upgrade handler (besides GraphQL's and this one) may take it.
-    if (handled(path) || server.listenerCount("upgrade") > 2) return;
+    // Requests another upgrade handler takes (GraphQL's, exec's, port-forward's) are theirs.
+    if (handled(path, req)) return;
     try {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers))
@@ -29,17 +29,22 @@ export function answerUnhandledUpgrades(
           headers,
         }),
       );
-      const body = Buffer.from(await res.arrayBuffer());
-      const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
-      res.headers.forEach((value, name) => {
-        if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
-      });
-      lines.push(`content-length: ${body.length}`, "connection: close", "", "");
-      socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
+      await answerOnSocket(socket, res);
     } catch {
       socket.destroy();
     }
   };
   server.on("upgrade", onUpgrade);
   return () => server.off("upgrade", onUpgrade);
+}
+
+/** Writes a response as plain HTTP on an upgrade request's socket, and closes it. */
+export async function answerOnSocket(socket: Duplex, res: Response): Promise<void> {
+  const body = Buffer.from(await res.arrayBuffer());
+  const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
+  res.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+  });
+  lines.push(`content-length: ${body.length}`, "connection: close", "", "");
+  socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
 }

@@ -8,6 +8,7 @@ import type { Feed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
 import { reviewResources } from "../../kube/reviews/resources.ts";
 import { rulesAllow } from "../../kube/reviews/rules.ts";
+import { authorizeResource } from "./authorize.ts";
 import { maxBodyBytes } from "./body.ts";
 import type { KubeRequestContext } from "./context.ts";
 import {
@@ -20,6 +21,8 @@ import {
 } from "./discovery.ts";
 import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
+import { handleProxy, isProxyRequest } from "./proxy.ts";
+import { prepareRemoteCommand, type RemoteCommand } from "./remote-command.ts";
 import { parseResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
@@ -79,23 +82,8 @@ export function kubeApi(deps: KubeApiDeps): Hono {
     let release = () => {};
     try {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
-      const token = bearer(req);
-      const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
-      const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
-      const ctx: KubeRequestContext = {
-        database: deps.database,
-        feed: deps.feed,
-        sandboxId: id,
-        caller,
-        signingKey: deps.signingKey,
-        limits,
-        watches,
-        stillAllowed: () =>
-          authorizeSandbox(deps.database, deps.signingKey, token, id, { fresh: true }).then(
-            () => true,
-            () => false,
-          ),
-      };
+      const ctx = await requestContext(deps, req, sandboxId, watches);
+      const caller = ctx.caller;
       // A watch holds a watch slot instead, for as long as it is open (watch.ts).
       if (!isWatch(req, url)) release = requests.take(caller.tokenId);
       return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);
@@ -129,8 +117,82 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   return app;
 }
 
+/** The context of an authenticated request to a sandbox (401/403 when the token may not use it). */
+async function requestContext(
+  deps: KubeApiDeps,
+  req: Request,
+  sandboxId: string | null,
+  watches: TokenSlots,
+): Promise<KubeRequestContext> {
+  const token = bearer(req);
+  const id = sandboxId ?? (await sandboxOfToken(deps.signingKey, token));
+  const caller = await authorizeSandbox(deps.database, deps.signingKey, token, id);
+  return {
+    database: deps.database,
+    feed: deps.feed,
+    sandboxId: id,
+    caller,
+    signingKey: deps.signingKey,
+    limits: deps.database.limits,
+    watches,
+    stillAllowed: () =>
+      authorizeSandbox(deps.database, deps.signingKey, token, id, { fresh: true }).then(
+        () => true,
+        () => false,
+      ),
+  };
+}
+
+/** Whether a path is a pod's exec or attach (the streams the remote-command handler takes). */
+export function isRemoteCommandPath(pathname: string): boolean {
+  return /^(\/sandboxes\/[^/]+)?\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+\/(exec|attach)\/?$/.test(pathname);
+}
+
+/**
+ * The gate of `kubectl exec` and `attach` streams: authenticates and authorizes the upgrade
+ * request (create on pods/exec or pods/attach) as any other request, checks it, and returns the
+ * session to run once the WebSocket is up — or the Status response to send instead.
+ */
+export function remoteCommandGate(deps: KubeApiDeps): (req: Request) => Promise<RemoteCommand | Response> {
+  const watches = new TokenSlots(deps.database.limits.watchesPerToken);
+  return async (req) => {
+    const url = new URL(req.url);
+    const m = /^(?:\/sandboxes\/([^/]+))?(\/api\/v1\/.*)$/.exec(url.pathname);
+    try {
+      if (!m) throw pathNotFound();
+      const ctx = await requestContext(deps, req, m[1] ? m[1].toLowerCase() : null, watches);
+      const parsed = parseResourcePath(
+        "",
+        "v1",
+        restOf(m[2] as string, "/api/v1")
+          .split("/")
+          .filter(Boolean),
+      );
+      if (
+        "unknown" in parsed ||
+        !parsed.name ||
+        (parsed.subresource !== "exec" && parsed.subresource !== "attach")
+      )
+        throw pathNotFound();
+      await authorizeResource(ctx, {
+        verb: "create",
+        group: "",
+        version: "v1",
+        resource: "pods",
+        subresource: parsed.subresource,
+        ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
+        name: parsed.name,
+      });
+      return await prepareRemoteCommand(ctx, url, parsed);
+    } catch (err) {
+      await tarpit(err);
+      return statusResponse(err, { sandbox: m?.[1] ?? null, method: req.method, path: url.pathname });
+    }
+  };
+}
+
 /** The sandbox a sandbox token is for (root paths); a login token names none, so 401 there. */
-async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Promise<string> {
+export async function sandboxOfToken(signingKey: Uint8Array, token: string | null): Promise<string> {
   if (!token) throw unauthorized();
   const claims = await verifyToken(signingKey, token, [sandboxAudience, userAudience]);
   if (!claims) throw unauthorized();
@@ -218,6 +280,7 @@ async function resourceRequest(
   const review = segments.length === 1 ? reviewKind(group, version, segments[0] ?? "") : undefined;
   if (review) return handleReview(ctx, req, url, review);
   if (segments[0] === "watch") return legacyWatch(ctx, req, url, group, version, segments.slice(1));
+  if (group === "" && isProxyRequest(segments)) return handleProxy(ctx, req, url);
   const parsed = parseResourcePath(group, version, segments);
   if ("unknown" in parsed) throw pathNotFound();
   return handleResource(ctx, req, url, parsed);

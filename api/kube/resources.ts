@@ -1,5 +1,5 @@
 import { noFilter, type ObjectFilter } from "../../db/filters.ts";
-import { methodNotAllowed, StatusError } from "../../kube/errors.ts";
+import { badRequest, methodNotAllowed, StatusError } from "../../kube/errors.ts";
 import { apiVersionOf, type Kind } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { applyJsonPatch, applyMergePatch, patchTypeOf, patchTypes } from "../../kube/patch/patch.ts";
@@ -24,6 +24,7 @@ import { withWarnings, writeDecodeOptions } from "./field-validation.ts";
 import { listResourceVersion } from "./list-options.ts";
 import { includeObject, isDryRun, queryBool, wantsTable } from "./negotiate.ts";
 import { continueToken, pageOf } from "./paging.ts";
+import { handleLog } from "./pod-log.ts";
 import type { ResourcePath } from "./resource-path.ts";
 import { json } from "./response.ts";
 import { handleScale } from "./scale.ts";
@@ -173,6 +174,13 @@ export async function handleResource(
   });
   if (path.subresource === null && !path.kind.verbs.includes(verb)) throw methodNotAllowed();
   if (path.subresource === "scale" && path.kind.scale) return handleScale(ctx, req, url, path);
+  if ((path.subresource === "exec" || path.subresource === "attach") && path.kind.resource === "pods")
+    // A stream: the WebSocket upgrade is served by the remote-command handler; a plain request is refused.
+    throw badRequest("Upgrade request required");
+  if (path.subresource === "log" && path.kind.resource === "pods" && path.name) {
+    if (method !== "GET") throw methodNotAllowed();
+    return handleLog(ctx, req, url, path);
+  }
   if (path.subresource === "token" && path.kind.resource === "serviceaccounts")
     return handleTokenRequest(ctx, req, url, path);
   if (path.subresource === "binding" && path.kind.resource === "pods" && path.name) {

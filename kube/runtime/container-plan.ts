@@ -1,45 +1,56 @@
-import type { Container } from "../types/core-v1.ts";
+import type { Container, Pod } from "../types/core-v1.ts";
 import type { ImageInfo } from "./images.ts";
-import { runProgram } from "./programs.ts";
+import { type ContainerSetup, mainProcess } from "./shell/container.ts";
+import { evaluate } from "./shell/evaluate.ts";
+import { containerArgv } from "./shell/program.ts";
 
 /**
- * What one container does once started, from its spec and its image: keeps running, or exits
- * with a code after some milliseconds. The command line is the runtime's: the pod's command
- * (else the image's entrypoint) followed by the pod's args (else, without a command, the
- * image's cmd).
+ * What one container does once started, from its pod, its spec and its image: keeps running,
+ * or exits with a code (and the kubelet's reason) after some milliseconds. Its shell decides
+ * (shell/evaluate.ts), on the virtual clock, looking ahead up to `lookaheadMs`; a program
+ * whose end lies further, or past the evaluation's budget (a long loop that does not repeat
+ * itself), counts as running.
  */
-export type Plan = { kind: "forever" } | { kind: "exit"; code: number; afterMs: number };
+export type Plan =
+  | { kind: "forever" }
+  | { kind: "exit"; code: number; afterMs: number; reason: "Completed" | "Error" | "OOMKilled" };
 
-/** The argv the container's process starts with. */
-export function containerArgv(container: Container, info: ImageInfo): string[] {
-  const command = container.command ?? [];
-  const args = container.args ?? [];
-  if (command.length) return [...command, ...args];
-  return [...info.entrypoint, ...(args.length ? args : info.cmd)];
-}
+/** How far ahead a plan looks: a day. */
+export const lookaheadMs = 86_400_000;
 
-/** An image's entrypoint that refuses to start without one of the variables it needs (postgres, mysql). */
-function missingEnv(container: Container, info: ImageInfo): boolean {
-  if (!info.requiresEnv || container.command?.length || container.envFrom?.length) return false;
-  const names = new Set((container.env ?? []).map((e) => e.name));
-  return !info.requiresEnv.some((n) => names.has(n));
-}
+/** Plans by pod and container, as the same spec always plans the same (in this process only). */
+const cache = new Map<string, Plan>();
+const cacheSize = 2000;
 
-/** What the container does once started. */
-export function containerPlan(container: Container, info: ImageInfo): Plan {
-  if (missingEnv(container, info)) return { kind: "exit", code: 1, afterMs: 0 };
-  const outcome = runProgram(containerArgv(container, info), { stdin: container.stdin === true });
-  return outcome.kind === "forever"
-    ? outcome
-    : { kind: "exit", code: outcome.status & 255, afterMs: outcome.ms };
-}
-
-/**
- * Whether the container's main process shrugs off SIGTERM: a shell or a bare `sleep` as PID 1
- * has no handler for it, so stopping it ends in SIGKILL (exit 137); servers exit 0.
- */
-export function ignoresSigterm(container: Container, info: ImageInfo): boolean {
-  const first = containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "";
-  const name = first.slice(first.lastIndexOf("/") + 1);
-  return ["sh", "bash", "ash", "dash", "zsh", "sleep", "tail"].includes(name);
+/** What the container does once started (the same input plans the same, so plans are cached). */
+export async function containerPlan(
+  pod: Pod,
+  container: Container,
+  info: ImageInfo,
+  setup: Partial<ContainerSetup> = {},
+): Promise<Plan> {
+  // Service variables change with the services, not the program: left out of the key, so
+  // that plans of a pod's containers stay cached while services come and go.
+  const env = Object.fromEntries(
+    Object.entries(setup.env ?? {}).filter(([k]) => !/_(SERVICE_|PORT)/.test(k)),
+  );
+  // A program that cannot read who it runs as (no expansion, no hostname, no file read) plans
+  // the same in every pod: replicas of nginx share one plan instead of one evaluation each.
+  const argv = containerArgv(container, info).join(" ");
+  const personal = /[$`]|host|uname|cat |\/etc\/|\/proc\//.test(argv);
+  const key = JSON.stringify([
+    info.repo,
+    personal ? [pod.metadata.namespace, pod.metadata.name, pod.spec?.hostname] : null,
+    { ...container, name: "" },
+    env,
+  ]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const r = await evaluate(mainProcess({ sandbox: "", pod, container, info, ...setup }, 0, lookaheadMs));
+  const plan: Plan = r.end
+    ? { kind: "exit", code: r.end.exitCode, afterMs: r.end.atMs, reason: r.end.reason }
+    : { kind: "forever" };
+  if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+  cache.set(key, plan);
+  return plan;
 }

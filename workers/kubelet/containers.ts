@@ -1,8 +1,9 @@
 import { timestamp } from "../../kube/object.ts";
 import { backoffMs, crashRestartDelayMs } from "../../kube/runtime/backoff.ts";
-import { containerPlan, ignoresSigterm, type Plan } from "../../kube/runtime/container-plan.ts";
+import type { Plan } from "../../kube/runtime/container-plan.ts";
 import { normalizeImage } from "../../kube/runtime/image-ref.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
+import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
 import type { Container, ContainerStatus, PodSpec } from "../../kube/types/core-v1.ts";
 import {
   containerStatus,
@@ -14,6 +15,7 @@ import {
 } from "./container-status.ts";
 import type { ContainerRef, Work } from "./context.ts";
 import { messages } from "./messages.ts";
+import { probeSteps } from "./probe-steps.ts";
 import { emit, setStatus, startContainer, statusOf, updateStatus } from "./start.ts";
 import { containerCreatingMs, syncDelayMs } from "./timing.ts";
 
@@ -47,10 +49,9 @@ export function containerRefs(spec: PodSpec): ContainerRef[] {
   ];
 }
 
-/** What the container does once started (an image that cannot be pulled never starts). */
-export function planOf(spec: Container): Plan {
-  const pull = pullImage(spec.image ?? "");
-  return pull.ok ? containerPlan(spec, pull.info) : { kind: "forever" };
+/** What the container does once started, as planned before the sync (plans.ts); unplanned: runs. */
+export function planOf(work: Work, spec: Container): Plan {
+  return work.ctx.plans?.get(spec.name) ?? { kind: "forever" };
 }
 
 /**
@@ -84,7 +85,13 @@ function shouldRestart(work: Work, ref: ContainerRef, exitCode: number): boolean
   return policy === "Always" || (policy === "OnFailure" && exitCode !== 0);
 }
 
-function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number): void {
+function terminate(
+  work: Work,
+  ref: ContainerRef,
+  at: number,
+  exitCode: number,
+  reason: string = exitCode === 0 ? "Completed" : "Error",
+): void {
   const prev = statusOf(work, ref);
   setStatus(
     work,
@@ -94,7 +101,7 @@ function terminate(work: Work, ref: ContainerRef, at: number, exitCode: number):
       {
         terminated: {
           exitCode,
-          reason: exitCode === 0 ? "Completed" : "Error",
+          reason,
           startedAt: prev?.state?.running?.startedAt,
           finishedAt: timestamp(new Date(at)),
           containerID: prev?.containerID ?? "",
@@ -113,21 +120,25 @@ function probeDelayMs(spec: Container, probe: "startupProbe" | "readinessProbe")
 function runningSteps(work: Work, ref: ContainerRef, s: ContainerStatus | undefined): Step[] {
   const startedAt = millis(s?.state?.running?.startedAt) ?? work.ctx.now;
   const steps: Step[] = [];
-  if (s?.started !== true)
+  const probes = probeSteps(work, ref, s, startedAt, (code) => terminate(work, ref, work.ctx.now, code));
+  if (probes.startup) steps.push(...probes.startup);
+  else if (s?.started !== true)
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "startupProbe"),
       run: () => updateStatus(work, ref, { started: true }),
     });
+  else if (probes.readiness) steps.push(...probes.readiness);
   else if (s.ready !== true && ref.kind !== "init")
     steps.push({
       at: startedAt + probeDelayMs(ref.spec, "readinessProbe"),
       run: () => updateStatus(work, ref, { ready: true }),
     });
-  const plan = planOf(ref.spec);
+  steps.push(...probes.liveness);
+  const plan = planOf(work, ref.spec);
   if (plan.kind === "exit")
     steps.push({
       at: startedAt + plan.afterMs,
-      run: () => terminate(work, ref, startedAt + plan.afterMs, plan.code),
+      run: () => terminate(work, ref, startedAt + plan.afterMs, plan.code, plan.reason),
     });
   return steps;
 }

@@ -1,5 +1,7 @@
+import type { Plan } from "../../kube/runtime/container-plan.ts";
 import type { Container, Node, Pod, PodSpec, PodStatus } from "../../kube/types/core-v1.ts";
 import type { KubeletEvent } from "./messages.ts";
+import type { ContainerProbes } from "./probe-results.ts";
 
 /** What a kubelet sync knows besides the pod: the time, its node, and its node-local memory. */
 export interface KubeletContext {
@@ -18,6 +20,10 @@ export interface KubeletContext {
    * with the kubelet's reason; they wait in CreateContainerConfigError.
    */
   configErrors?: Map<string, string>;
+  /** What each container (by name) does once started, planned before the sync (plans.ts). */
+  plans?: Map<string, Plan>;
+  /** The running containers' probes made before the sync, by container name (probes.ts). */
+  probes?: Map<string, ContainerProbes>;
 }
 
 /** A sync in progress: the status being built and the events it records. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
+import { forgetPod } from "../../db/pods/journal.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
@@ -19,8 +20,10 @@ import { kubeletJob, type kubeletTask } from "./jobs.ts";
 import { firstSync, nodeIP, sync } from "./lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "./memory.ts";
 import { type KubeletEvent, messages } from "./messages.ts";
+import { planContainers } from "./plans.ts";
 import { podAndNode, prefetchPodAndNode } from "./pod-and-node.ts";
 import { allocatePodIP } from "./pod-ip.ts";
+import { probeContainers } from "./probes.ts";
 import { checkReferences } from "./references.ts";
 import { terminate } from "./termination.ts";
 import { configRetryMs, containerCreatingMs, mountRetryMs } from "./timing.ts";
@@ -89,6 +92,8 @@ async function remove(w: SandboxWriter, pod: Pod): Promise<void> {
     gracePeriodSeconds: 0,
     preconditions: { uid: pod.metadata.uid },
   });
+  // Its emptyDirs, container layers and log journal go with it.
+  await forgetPod(w.sql, w.sandboxId, pod.metadata.uid ?? "");
 }
 
 function kubeletContext(pod: Pod, node: Node, now: number): KubeletContext {
@@ -177,6 +182,8 @@ export async function syncPod(database: Database, job: KubeletJob, now = Date.no
         if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
         if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
         if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
+        context.plans = await planContainers(pod, w, now);
+        context.probes = await probeContainers(database, job.sandbox, pod, now);
         const result = sync(context);
         const fresh = untouched(pod);
         // The status and the events it comes with go as one statement, with the commit: what

@@ -1,6 +1,6 @@
 import { timestamp } from "../../kube/object.ts";
-import { ignoresSigterm } from "../../kube/runtime/container-plan.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
+import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
 import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
 import { containerStatus, millis, stateKind } from "./container-status.ts";

@@ -39,7 +39,7 @@ export const podKind = defineKind<Pod>({
   namespaced: true,
   shortNames: ["po"],
   categories: ["all"],
-  subresources: ["status", "binding", "log", "exec", "eviction"],
+  subresources: ["status", "binding", "log", "exec", "attach", "eviction"],
   // Pods of 1.32 carry no metadata.generation.
   hasSpec: false,
   selectableFields: {

@@ -7,6 +7,7 @@ import { summarizePod } from "../../../kube/kinds/pod/printer.ts";
 import type { Container, Node, Pod, PodSpec } from "../../../kube/types/core-v1.ts";
 import type { KubeletContext } from "../../../workers/kubelet/context.ts";
 import { firstSync, type SyncResult, sync } from "../../../workers/kubelet/lifecycle.ts";
+import type { ContainerProbes } from "../../../workers/kubelet/probe-results.ts";
 import { terminate } from "../../../workers/kubelet/termination.ts";
 
 const t0 = Date.parse("2025-03-01T10:00:00Z");
@@ -39,7 +40,28 @@ function newPod(spec: PodSpec): Pod {
 }
 
 /** A kubelet driven by hand: its node memory persists between syncs, as a real kubelet's would. */
-function kubelet(spec: PodSpec, present: string[] = []) {
+/** Probe outcomes a test decides: every probe of every running container gives `result(kind)`. */
+type ProbeAnswer = (
+  kind: "readiness" | "liveness" | "startup",
+  now: number,
+) => { ok: boolean; message: string };
+
+function probesOf(pod: Pod, now: number, answer: ProbeAnswer): Map<string, ContainerProbes> {
+  const map = new Map<string, ContainerProbes>();
+  for (const s of pod.status?.containerStatuses ?? []) {
+    const c = pod.spec?.containers?.find((x) => x.name === s.name);
+    if (!s.state?.running || !c) continue;
+    map.set(s.name, {
+      containerID: s.containerID ?? "",
+      ...(c.readinessProbe ? { readiness: answer("readiness", now) } : {}),
+      ...(c.livenessProbe ? { liveness: answer("liveness", now) } : {}),
+      ...(c.startupProbe ? { startup: answer("startup", now) } : {}),
+    });
+  }
+  return map;
+}
+
+function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer) {
   let pod = newPod(spec);
   let ids = 0;
   const memory = {
@@ -52,6 +74,7 @@ function kubelet(spec: PodSpec, present: string[] = []) {
     now,
     ...memory,
     newContainerID: () => `containerd://${String(++ids).padStart(64, "0")}`,
+    ...(answer ? { probes: probesOf(pod, now, answer) } : {}),
   });
   const apply = (r: SyncResult) => {
     pod = viewAs(podKind, { ...pod, status: r.status });
@@ -193,19 +216,104 @@ describe("starting containers", () => {
   });
 
   it("waits for a readiness probe's initial delay before the container is ready", () => {
-    const k = kubelet({
-      containers: [
-        {
-          name: "web",
-          image: "nginx",
-          readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 5 },
-        },
-      ],
-    });
+    const k = kubelet(
+      {
+        containers: [
+          {
+            name: "web",
+            image: "nginx",
+            readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 5 },
+          },
+        ],
+      },
+      [],
+      () => ({ ok: true, message: "" }),
+    );
     expect(k.at(30).next).toBe(t0 + 5000);
     expect(summarizePod(k.pod())).toMatchObject({ ready: 0, reason: "Running" });
     k.at(5000);
     expect(summarizePod(k.pod())).toMatchObject({ ready: 1, reason: "Running" });
+  });
+});
+
+describe("probes", () => {
+  const refused = 'Get "http://10.244.1.2:8080/": dial tcp 10.244.1.2:8080: connect: connection refused';
+
+  it("a failing readiness probe keeps the container unready, with Unhealthy events, until it passes", () => {
+    let passing = false;
+    const k = kubelet(
+      {
+        containers: [
+          {
+            name: "web",
+            image: "nginx",
+            readinessProbe: { httpGet: { path: "/", port: 8080 }, periodSeconds: 5 },
+          },
+        ],
+      },
+      [],
+      () => (passing ? { ok: true, message: "" } : { ok: false, message: refused }),
+    );
+    k.at(30);
+    const r = k.at(2000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 0, reason: "Running" });
+    expect(r.events).toContainEqual(
+      expect.objectContaining({
+        type: "Warning",
+        reason: "Unhealthy",
+        message: `Readiness probe failed: ${refused}`,
+      }),
+    );
+    expect(r.next).toBe(t0 + 7000);
+    passing = true;
+    k.at(7000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 1 });
+    expect(conditions(k.pod()).find((c) => c.type === "Ready")?.status).toBe("True");
+    passing = false;
+    k.at(12_000);
+    expect(summarizePod(k.pod())).toMatchObject({ ready: 0 });
+  });
+
+  it("a failing liveness probe restarts the container once its failure threshold is reached", () => {
+    const k = kubelet(
+      {
+        containers: [
+          {
+            name: "web",
+            image: "nginx",
+            livenessProbe: {
+              httpGet: { path: "/healthz", port: 80 },
+              periodSeconds: 10,
+              failureThreshold: 3,
+            },
+          },
+        ],
+      },
+      [],
+      () => ({ ok: false, message: "HTTP probe failed with statuscode: 404" }),
+    );
+    k.at(30);
+    const first = k.at(1000);
+    expect(first.events).toContainEqual(
+      expect.objectContaining({
+        reason: "Unhealthy",
+        message: "Liveness probe failed: HTTP probe failed with statuscode: 404",
+      }),
+    );
+    expect(containers(k.pod())[0]?.restartCount).toBe(0);
+    const killed = k.at(20_500);
+    expect(killed.events).toContainEqual(
+      expect.objectContaining({
+        type: "Normal",
+        reason: "Killing",
+        message: "Container web failed liveness probe, will be restarted",
+      }),
+    );
+    expect(containers(k.pod())[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+    k.at(25_000);
+    const s = containers(k.pod())[0];
+    expect(s?.restartCount).toBe(1);
+    expect(s?.lastState?.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
   });
 });
 

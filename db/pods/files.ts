@@ -1,0 +1,70 @@
+import type { Queryable } from "../sql.ts";
+
+/**
+ * What containers write, by pod and scope (db/schema.ts, pod_files): loaded whole into the
+ * container's in-memory tree for a request, and the differences written back after it.
+ */
+
+/** One stored entry: a file, a directory, or the whiteout of an image file the layer deleted. */
+export interface StoredFile {
+  path: string;
+  kind: "file" | "dir" | "whiteout";
+  mode: number;
+  content: Uint8Array;
+}
+
+/** The entries of several scopes of a pod, by scope. */
+export async function loadFiles(
+  sql: Queryable,
+  sandboxId: string,
+  podUid: string,
+  scopes: string[],
+): Promise<Map<string, StoredFile[]>> {
+  const out = new Map<string, StoredFile[]>(scopes.map((s) => [s, []]));
+  if (!scopes.length) return out;
+  const rows = await sql<
+    { scope: string; path: string; kind: StoredFile["kind"]; mode: number; content: Uint8Array }[]
+  >`
+    SELECT scope, path, kind, mode, content FROM pod_files
+    WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND scope = ANY(${scopes}::text[])`;
+  for (const r of rows)
+    out.get(r.scope)?.push({ path: r.path, kind: r.kind, mode: r.mode, content: r.content });
+  return out;
+}
+
+/** Writes a scope's changes: entries put (replacing), paths removed. */
+export async function saveFiles(
+  sql: Queryable,
+  sandboxId: string,
+  podUid: string,
+  scope: string,
+  put: StoredFile[],
+  removed: string[],
+): Promise<void> {
+  if (removed.length)
+    await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}
+      AND scope = ${scope} AND path = ANY(${removed}::text[])`;
+  for (const f of put)
+    await sql`INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
+      VALUES (${sandboxId}, ${podUid}, ${scope}, ${f.path}, ${f.kind}, ${f.mode}, ${f.content})
+      ON CONFLICT (sandbox_id, pod_uid, scope, path)
+      DO UPDATE SET kind = EXCLUDED.kind, mode = EXCLUDED.mode, content = EXCLUDED.content`;
+}
+
+/** Forgets a scope (a container's layer when it restarts). */
+export async function dropScope(
+  sql: Queryable,
+  sandboxId: string,
+  podUid: string,
+  scope: string,
+): Promise<void> {
+  await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND scope = ${scope}`;
+}
+
+/** Bytes a pod's scopes hold (the storage a writable layer costs). */
+export async function storedBytes(sql: Queryable, sandboxId: string, podUid: string): Promise<number> {
+  const [row] = await sql<{ bytes: string | null }[]>`
+    SELECT sum(pg_column_size(pod_files.*))::bigint AS bytes FROM pod_files
+    WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
+  return Number(row?.bytes ?? 0);
+}

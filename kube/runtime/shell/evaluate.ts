@@ -1,0 +1,197 @@
+import { Bash, type IFileSystem } from "just-bash";
+import { VirtualClock } from "./clock.ts";
+import { bindCommand, type PodCommand } from "./commands/define.ts";
+import { podCommands } from "./commands/index.ts";
+import { ConsoleFs, type ConsoleWrite, consoleMount } from "./console.ts";
+import { consoleRouting } from "./console-routing.ts";
+import { containerFs, type Mount } from "./filesystem.ts";
+import { type Period, PeriodDetector } from "./period.ts";
+import type { LogAppend, PodWorld } from "./world.ts";
+
+/**
+ * Runs a container's main process on the virtual clock, from its start up to a horizon: what
+ * it wrote and when, whether and how it ended, and — for a loop that repeats — the repeating
+ * turn, so that what it does up to any later time is known without running it again.
+ *
+ * Every evaluation is bounded: a hard limit on commands, output, call depth and wall time per
+ * evaluation ends the container as the kernel would end a runaway process (SIGKILL, 137;
+ * OOMKilled past the output limit), and a soft budget of sleeps stops a long, non-repeating
+ * program where it got to (it is still running there; a later evaluation starts over).
+ */
+
+/** What the process did, up to `reachedMs`. */
+export interface Evaluation {
+  /** Console writes before the repeating turn (all of them, when there is none). */
+  writes: ConsoleWrite[];
+  /** Lines written to other containers' logs, before the repeating turn. */
+  appends: LogAppend[];
+  /** The repeating turn, from `period.fromMs` for ever. */
+  period: Omit<Period, "fromWrite" | "fromAppend"> | null;
+  /** How the process ended, if it did by `reachedMs`. */
+  end: ContainerEnd | null;
+  /** What happened is known up to this time (the horizon, the end, or where the budget ran out). */
+  reachedMs: number;
+  /** The budget ran out before the horizon: a later evaluation must start over. */
+  budgetSpent: boolean;
+  /** The process sleeps for ever from `reachedMs` (a server, `sleep infinity`): nothing more will happen. */
+  idle?: boolean;
+  /** The shell's variables when it stopped (an interactive shell carries them to its next line). */
+  env?: Record<string, string>;
+}
+
+/** How a container's main process ended. */
+export interface ContainerEnd {
+  exitCode: number;
+  atMs: number;
+  reason: "Completed" | "Error" | "OOMKilled";
+}
+
+/** The bounds of one evaluation. */
+export interface EvaluationLimits {
+  /** Commands in all (a loop without a sleep reaches it). */
+  maxCommands: number;
+  /** Console bytes in all. */
+  maxOutputBytes: number;
+  maxCallDepth: number;
+  /** Wall time, in ms, for everything. */
+  maxWallMs: number;
+  /** Sleeps before a non-repeating program is left where it got to. */
+  maxSleeps: number;
+}
+
+/** The defaults: about a second of CPU at most, for any input. */
+export const defaultLimits: EvaluationLimits = {
+  maxCommands: 20_000,
+  maxOutputBytes: 4 * 1024 * 1024,
+  maxCallDepth: 64,
+  maxWallMs: 1000,
+  maxSleeps: 5_000,
+};
+
+/** Everything an evaluation needs besides the clock. */
+export interface EvaluationInput {
+  /** The world minus what the evaluation makes itself: its clock, its log and its output. */
+  world: Omit<PodWorld, "clock" | "log" | "print">;
+  script: string;
+  startMs: number;
+  horizonMs: number;
+  /** The container's root (image and layer) and its mounts. */
+  root: IFileSystem;
+  mounts: Mount[];
+  env: Record<string, string>;
+  cwd: string;
+  /** More commands (or replacements) for this evaluation. */
+  commands?: PodCommand[];
+  limits?: Partial<EvaluationLimits>;
+  /** Data for stdin (exec -i): the process reads it, then end of file. */
+  stdin?: string;
+}
+
+const limitMessage = /too many commands executed|limit exceeded|maximum recursion depth|exceeded maximum/;
+
+/** Runs the process from its start to the horizon (or its end, or the budget's). */
+export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
+  const limits = { ...defaultLimits, ...input.limits };
+  const clock = new VirtualClock(input.startMs, input.horizonMs);
+  let overflow = false;
+  const consoleFs = new ConsoleFs(clock, limits.maxOutputBytes, () => {
+    overflow = true;
+    clock.stopHere();
+  });
+  const appends: LogAppend[] = [];
+  const world: PodWorld = {
+    ...input.world,
+    clock,
+    log: (target, text, stream = "stdout") => {
+      if (!clock.suspended) appends.push({ target, atMs: clock.nowMs, stream, text });
+    },
+    print: (stream, text) => {
+      void consoleFs.appendFile(`/${stream === "stdout" ? 1 : 2}`, text);
+    },
+  };
+  const detector = new PeriodDetector(consoleFs.writes, appends);
+  const wallStart = performance.now();
+  let sleeps = 0;
+  let budgetSpent = false;
+  let period: Period | null = null;
+  const byName = new Map<string, PodCommand>();
+  for (const c of [...podCommands, ...(input.commands ?? [])]) byName.set(c.name, c);
+  const sleep = byName.get("sleep");
+  if (sleep)
+    byName.set("sleep", {
+      name: "sleep",
+      run: async (args, ctx, w) => {
+        if (clock.suspended) return { stdout: "", stderr: "", exitCode: 0 };
+        const found = detector.observe(ctx.env, ctx.cwd, args, clock.nowMs, clock.readTime);
+        clock.readTime = false;
+        if (found) {
+          period = found;
+          clock.stopHere();
+          return { stdout: "", stderr: "", exitCode: 0 };
+        }
+        if (++sleeps > limits.maxSleeps || performance.now() - wallStart > limits.maxWallMs / 2) {
+          budgetSpent = true;
+          clock.stopHere();
+          return { stdout: "", stderr: "", exitCode: 0 };
+        }
+        return sleep.run(args, ctx, w);
+      },
+    });
+  const fs = containerFs(input.root, [...input.mounts, { path: consoleMount, fs: consoleFs }]);
+  const bash = new Bash({
+    fs,
+    cwd: input.cwd,
+    env: input.env,
+    customCommands: [...byName.values()].map((c) => bindCommand(c, world)),
+    executionLimits: {
+      maxCommandCount: limits.maxCommands,
+      maxCallDepth: limits.maxCallDepth,
+      maxExecutionTimeMs: limits.maxWallMs,
+      maxOutputSize: limits.maxOutputBytes,
+      maxSourceBytes: 256 * 1024,
+      maxStringLength: limits.maxOutputBytes,
+      maxFileSystemBytes: 64 * 1024 * 1024,
+    },
+  });
+  bash.registerTransformPlugin(consoleRouting());
+  const result = await bash.exec(input.script, {
+    signal: clock.signal,
+    ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
+  });
+  const found = period as Period | null;
+  const writes = found ? consoleFs.writes.slice(0, found.fromWrite) : consoleFs.writes;
+  const before = found ? appends.slice(0, found.fromAppend) : appends;
+  const lastWrite = consoleFs.writes[consoleFs.writes.length - 1]?.text ?? "";
+  // A limit, or the wall-clock deadline (which just-bash reports as an abort, 124), ends the process.
+  const limited =
+    (result.exitCode === 126 && (limitMessage.test(result.stderr) || limitMessage.test(lastWrite))) ||
+    (result.exitCode === 124 && !clock.suspended && performance.now() - wallStart >= limits.maxWallMs);
+  let end: ContainerEnd | null = null;
+  if (overflow) end = { exitCode: 137, atMs: clock.nowMs, reason: "OOMKilled" };
+  else if (limited)
+    // Past a memory-like limit (a string, live bytes) the kernel's OOM killer would have ended it.
+    end = {
+      exitCode: 137,
+      atMs: clock.nowMs,
+      reason: /string length|live byte|size limit/.test(result.stderr + lastWrite) ? "OOMKilled" : "Error",
+    };
+  else if (!clock.suspended)
+    end = {
+      exitCode: result.exitCode & 255,
+      atMs: clock.nowMs,
+      reason: result.exitCode === 0 ? "Completed" : "Error",
+    };
+  const reachedMs = found || !(budgetSpent || end) ? input.horizonMs : clock.nowMs;
+  return {
+    writes,
+    appends: before,
+    period: found
+      ? { fromMs: found.fromMs, periodMs: found.periodMs, writes: found.writes, appends: found.appends }
+      : null,
+    end,
+    reachedMs: end ? end.atMs : reachedMs,
+    budgetSpent,
+    ...(clock.forever && !found && !end && !budgetSpent ? { idle: true } : {}),
+    env: { ...result.env },
+  };
+}

@@ -1,0 +1,128 @@
+import { InMemoryFs } from "just-bash";
+import type { Database } from "../db/connection.ts";
+import { loadFiles, type StoredFile, saveFiles } from "../db/pods/files.ts";
+import { pullImage } from "../kube/runtime/images.ts";
+import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
+import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
+import { containerEnv } from "./env.ts";
+import { sandboxObjects } from "./objects.ts";
+import { changes, dumpTree, fillTree, layerOf } from "./trees.ts";
+import { containerMounts, serviceAccountTree, type VolumeTree, volumeTree } from "./volumes.ts";
+
+/**
+ * One container of a pod, opened for a request: its world put together from storage (its
+ * writable layer over the image, the pod's volumes, its environment), and a `save` that writes
+ * back what the request's processes changed. Any API instance can open it: nothing is kept in
+ * memory between requests.
+ */
+export interface OpenedContainer {
+  setup: ContainerSetup;
+  /** The run's container ID (without "containerd://"), "" when it has none. */
+  containerId: string;
+  /** When the run started, in ms (0 when not running). */
+  startedMs: number;
+  /** Writes back the layer's and the stored volumes' changes. */
+  save(): Promise<void>;
+}
+
+/** All statuses of the pod's containers. */
+export function statusesOf(pod: Pod): ContainerStatus[] {
+  return [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ];
+}
+
+/** The pod's containers, init containers first. */
+export function containersOf(pod: Pod): Container[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+}
+
+/** The ID of a container run, as its status names it, without the runtime's prefix. */
+export function runId(containerID: string | undefined): string {
+  return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
+}
+
+/** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
+const imageDumps = new Map<string, StoredFile[]>();
+async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]> {
+  const kept = imageDumps.get(key);
+  if (kept) return kept;
+  const entries = await dumpTree(root);
+  if (imageDumps.size >= 500) imageDumps.delete(imageDumps.keys().next().value as string);
+  imageDumps.set(key, entries);
+  return entries;
+}
+
+/** Opens a container for a request at `nowMs`. */
+export async function openContainer(
+  database: Database,
+  sandboxId: string,
+  pod: Pod,
+  container: Container,
+  nowMs: number,
+): Promise<OpenedContainer> {
+  const pull = pullImage(container.image ?? "");
+  if (!pull.ok) throw new Error(`image ${container.image} cannot be pulled`);
+  const status = statusesOf(pod).find((s) => s.name === container.name);
+  const containerId = runId(status?.containerID);
+  const startedMs =
+    Date.parse(status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt ?? "") || 0;
+  const objects = sandboxObjects(database, sandboxId);
+  const podUid = pod.metadata.uid ?? "";
+  // The reads are independent: the volumes' objects, the environment's, the token's CA.
+  const mounted = (pod.spec?.volumes ?? []).filter((v) =>
+    (container.volumeMounts ?? []).some((m) => m.name === v.name),
+  );
+  const [made, env, sa] = await Promise.all([
+    Promise.all(mounted.map((v) => volumeTree(pod, container, v, objects, nowMs))),
+    containerEnv(pod, container, objects, startedMs || nowMs),
+    serviceAccountTree(pod, objects, nowMs),
+  ]);
+  const trees = new Map<string, VolumeTree>();
+  mounted.forEach((v, i) => {
+    const t = made[i];
+    if (t) trees.set(v.name, t);
+  });
+  // The stored trees: the container's layer and its emptyDir and hostPath volumes.
+  const layerScope = `c/${container.name}/${containerId}`;
+  const byPod = new Map<string, string[]>([[podUid, [layerScope]]]);
+  for (const t of trees.values())
+    if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
+  const loaded = new Map<string, StoredFile[]>();
+  const scopesByPod = await Promise.all(
+    [...byPod].map(
+      async ([uid, scopes]) => [uid, await loadFiles(database.sql, sandboxId, uid, scopes)] as const,
+    ),
+  );
+  for (const [uid, files] of scopesByPod) for (const [scope, f] of files) loaded.set(`${uid} ${scope}`, f);
+  for (const t of trees.values())
+    if (t.stored) await fillTree(t.fs, loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? []);
+  const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects };
+  const root = freshRoot(base) as InMemoryFs;
+  const image = await imageEntries(
+    root,
+    `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
+  );
+  const layer = loaded.get(`${podUid} ${layerScope}`) ?? [];
+  await fillTree(root, layer);
+  const { mounts, infos } = await containerMounts(container, trees, sa);
+  return {
+    setup: { ...base, root, mounts, mountInfos: infos },
+    containerId,
+    startedMs,
+    async save() {
+      if (containerId) {
+        const change = changes(layer, layerOf(image, await dumpTree(root)));
+        await saveFiles(database.sql, sandboxId, podUid, layerScope, change.put, change.removed);
+      }
+      for (const t of trees.values()) {
+        if (!t.stored || !(t.fs instanceof InMemoryFs)) continue;
+        const before = loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? [];
+        const change = changes(before, await dumpTree(t.fs));
+        await saveFiles(database.sql, sandboxId, t.stored.podUid, t.stored.scope, change.put, change.removed);
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Database } from "../db/connection.ts";
+import type { ExecOutcome } from "../kube/runtime/shell/exec.ts";
+import { runInContainer } from "../kube/runtime/shell/exec.ts";
+import type { Container, Pod } from "../kube/types/core-v1.ts";
+import { openContainer } from "./container.ts";
+import { writeAppends } from "./runs.ts";
+
+/**
+ * `kubectl exec`: a command in a running container, at the time of the request. What it
+ * writes to files is saved (its layer, the pod's emptyDirs), what it writes to logs (a request
+ * a server logged) goes to the journal.
+ */
+export async function execInContainer(
+  database: Database,
+  sandboxId: string,
+  pod: Pod,
+  container: Container,
+  argv: string[],
+  options: { nowMs: number; stdin?: string; env?: Record<string, string>; cwd?: string },
+): Promise<ExecOutcome> {
+  const opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+  const outcome = await runInContainer(opened.setup, argv, {
+    nowMs: options.nowMs,
+    ...(opened.startedMs ? { startedMs: opened.startedMs } : {}),
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  await opened.save();
+  const source = `exec:${opened.containerId}:${options.nowMs}:${Math.random().toString(36).slice(2, 10)}`;
+  await writeAppends(
+    database,
+    sandboxId,
+    pod,
+    outcome.appends.map((a, i) => ({
+      append: a,
+      line: { source: `${source}:${i}`, atMs: a.atMs, periodMs: null, stream: a.stream, text: a.text },
+    })),
+  );
+  return outcome;
+}

@@ -1,0 +1,99 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import { sandboxOfToken } from "../api/kube/index.ts";
+import { isPortForwardPath, preparePortForward } from "../api/kube/port-forward.ts";
+import type { Database } from "../db/connection.ts";
+import { StatusError } from "../kube/errors.ts";
+import { PortForwardSession } from "../kube/network/port-forward.ts";
+import { log } from "../log.ts";
+
+/**
+ * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
+ * `SPDY/3.1+portforward.k8s.io`, whose binary messages carry a SPDY/3.1 connection
+ * (kube/network/port-forward.ts speaks it). Requests offering only SPDY (older kubectl, or
+ * KUBECTL_PORT_FORWARD_WEBSOCKETS=false) are left to the fallback, which answers them with the
+ * API server's refusal.
+ */
+
+/** The tunnelled protocol kubectl 1.31+ offers. */
+export const tunnelProtocol = "SPDY/3.1+portforward.k8s.io";
+const standIn = "spdy-portforward-tunnel";
+
+function refuse(socket: Duplex, err: unknown): void {
+  const status =
+    err instanceof StatusError
+      ? err
+      : new StatusError(500, "InternalError", "an error on the server prevented the request from succeeding");
+  if (!(err instanceof StatusError)) log.error({ err }, "port-forward: unexpected error");
+  const body = JSON.stringify(status.toStatus());
+  socket.end(
+    `HTTP/1.1 ${status.code} ${status.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Whether an upgrade request is a port-forward this handler takes. */
+export function takesPortForward(req: IncomingMessage): boolean {
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  const offered = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim());
+  return req.method === "GET" && isPortForwardPath(path) && offered.includes(tunnelProtocol);
+}
+
+/** Serves port-forward WebSockets on a listener; returns the detach. */
+export function attachPortForward(
+  server: Server,
+  deps: { database: Database; signingKey: Uint8Array },
+): () => void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 4 * 1024 * 1024,
+    // ws refuses "SPDY/3.1+portforward.k8s.io" as a subprotocol ("/" is no token character, though
+    // Go's websocket accepts it): the request names a stand-in, and the answer the real one.
+    handleProtocols: (protocols) => (protocols.has(standIn) ? tunnelProtocol : false),
+  });
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!takesPortForward(req)) return;
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    let target: Awaited<ReturnType<typeof preparePortForward>>;
+    try {
+      target = await preparePortForward(deps, path, headers, (token) =>
+        sandboxOfToken(deps.signingKey, token),
+      );
+    } catch (err) {
+      refuse(socket, err);
+      return;
+    }
+    req.headers["sec-websocket-protocol"] = standIn;
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const session = new PortForwardSession(
+        target,
+        (bytes) => {
+          if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+        },
+        (err) => {
+          log.error({ err }, "port-forward: stream failed");
+          ws.close(1011);
+        },
+      );
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (!isBinary) {
+          ws.close(1003);
+          return;
+        }
+        session.receive(Buffer.isBuffer(data) ? data : Buffer.from(data));
+      });
+      ws.on("error", () => ws.terminate());
+    });
+  };
+  server.on("upgrade", onUpgrade);
+  return () => {
+    server.off("upgrade", onUpgrade);
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  };
+}

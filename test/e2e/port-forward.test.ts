@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { kubectlPath, useSandbox } from "../support/service.ts";
+
+const cluster = useSandbox("port-forward");
+const k = cluster.kubectl;
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) child.kill("SIGINT");
+});
+
+async function waitFor(check: () => Promise<boolean>, seconds: number): Promise<boolean> {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/** Starts `kubectl port-forward`, resolves once it says it is forwarding; its output so far in `output`. */
+function portForward(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(
+    kubectlPath,
+    ["port-forward", ...args, `--cache-dir=${join(tmpdir(), "kubesandbox-kubectl-cache")}`],
+    {
+      env: { ...process.env, KUBECONFIG: cluster.sandbox.path, ...env },
+    },
+  );
+  children.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`port-forward did not start: ${output}`)), 20_000);
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Forwarding from 127.0.0.1")) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    };
+    child.stdout.on("data", seen);
+    child.stderr.on("data", seen);
+    child.on("exit", () => reject(new Error(`port-forward exited: ${output}`)));
+  });
+}
+
+describe("kubectl port-forward (WebSocket tunnelling SPDY, kubectl 1.32)", () => {
+  it("a curl on the host reaches nginx in the pod, and through svc/NAME its target port", async () => {
+    expect((await k("run", "pf-web", "--image=nginx", "--labels=app=pf", "--port=80")).code).toBe(0);
+    expect((await k("expose", "pod", "pf-web", "--name=pfsvc", "--port=8000", "--target-port=80")).code).toBe(
+      0,
+    );
+    expect(
+      await waitFor(
+        async () => (await k("get", "pod", "pf-web", "--no-headers")).stdout.includes("Running"),
+        30,
+      ),
+    ).toBe(true);
+
+    const pod = await portForward(["pod/pf-web", "18191:80"]);
+    expect(pod.output()).toContain("Forwarding from 127.0.0.1:18191 -> 80");
+    const first = await fetch("http://127.0.0.1:18191/");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("server")).toBe("nginx/1.27.3");
+    expect(await first.text()).toContain("<title>Welcome to nginx!</title>");
+    const missing = await fetch("http://127.0.0.1:18191/nope");
+    expect(missing.status).toBe(404);
+    expect(await waitFor(async () => pod.output().includes("Handling connection for 18191"), 5)).toBe(true);
+
+    const svc = await portForward(["svc/pfsvc", "18192:8000"]);
+    expect(svc.output()).toContain("Forwarding from 127.0.0.1:18192 -> 80");
+    expect(await (await fetch("http://127.0.0.1:18192/")).text()).toContain("Welcome to nginx!");
+  });
+
+  it("a port nothing listens on: kubectl reports the kubelet's error and the connection closes", async () => {
+    const pf = await portForward(["pod/pf-web", "18193:8080"]);
+    await expect(fetch("http://127.0.0.1:18193/")).rejects.toThrow();
+    expect(await waitFor(async () => pf.output().includes("connect: connection refused"), 5)).toBe(true);
+    expect(pf.output()).toContain("an error occurred forwarding 18193 -> 8080");
+  });
+});
