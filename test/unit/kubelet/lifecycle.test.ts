@@ -4,9 +4,12 @@ import { viewAs } from "../../../kube/kinds/kind.ts";
 import { nodeKind } from "../../../kube/kinds/node/index.ts";
 import { podKind } from "../../../kube/kinds/pod/index.ts";
 import { summarizePod } from "../../../kube/kinds/pod/printer.ts";
+import type { Plan } from "../../../kube/runtime/container-plan.ts";
+import type { ReadObjects } from "../../../kube/runtime/shell/world.ts";
 import type { Container, Node, Pod, PodSpec } from "../../../kube/types/core-v1.ts";
 import type { KubeletContext } from "../../../workers/kubelet/context.ts";
 import { firstSync, type SyncResult, sync } from "../../../workers/kubelet/lifecycle.ts";
+import { planContainers } from "../../../workers/kubelet/plans.ts";
 import type { ContainerProbes } from "../../../workers/kubelet/probe-results.ts";
 import { terminate } from "../../../workers/kubelet/termination.ts";
 
@@ -61,7 +64,7 @@ function probesOf(pod: Pod, now: number, answer: ProbeAnswer): Map<string, Conta
   return map;
 }
 
-function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer) {
+function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer, plans?: Map<string, Plan>) {
   let pod = newPod(spec);
   let ids = 0;
   const memory = {
@@ -75,6 +78,7 @@ function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer) {
     ...memory,
     newContainerID: () => `containerd://${String(++ids).padStart(64, "0")}`,
     ...(answer ? { probes: probesOf(pod, now, answer) } : {}),
+    ...(plans ? { plans } : {}),
   });
   const apply = (r: SyncResult) => {
     pod = viewAs(podKind, { ...pod, status: r.status });
@@ -89,6 +93,17 @@ function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer) {
       pod = p;
     },
   };
+}
+
+/** No objects in the sandbox: what the containers' programs read of it. */
+const noObjects: ReadObjects = { get: async () => null, list: async () => [] };
+
+/**
+ * A kubelet whose containers do what their programs do, planned in their shells before the
+ * syncs as the kubelet's task plans them (without plans, a started container keeps running).
+ */
+async function plannedKubelet(spec: PodSpec) {
+  return kubelet(spec, [], undefined, await planContainers(newPod(spec), noObjects, t0));
 }
 
 const containers = (pod: Pod) => pod.status?.containerStatuses ?? [];
@@ -332,9 +347,9 @@ describe("containers that exit", () => {
   ];
   const spec = { containers: [{ name: "crash", image: "busybox", command: ["sh", "-c", "exit 1"] }] };
 
-  it.each(crashLoop)("a crash loop at %d ms: %s, %d restarts", (ms, column, restarts, message) => {
+  it.each(crashLoop)("a crash loop at %d ms: %s, %d restarts", async (ms, column, restarts, message) => {
     // Straight from the first sync to `ms`: a late job lands where a punctual one would.
-    const k = kubelet(spec);
+    const k = await plannedKubelet(spec);
     k.at(ms);
     expect(statusColumn(k.pod())).toBe(column);
     expect(summarizePod(k.pod()).restarts).toBe(restarts);
@@ -343,8 +358,8 @@ describe("containers that exit", () => {
     if (!message) expect(c?.state).not.toHaveProperty("waiting");
   });
 
-  it("steps through the crash loop as its delayed jobs would", () => {
-    const k = kubelet(spec);
+  it("steps through the crash loop as its delayed jobs would", async () => {
+    const k = await plannedKubelet(spec);
     const seen: string[] = [];
     let next: number | null = t0 + 30;
     while (next !== null && next - t0 <= 72_000) {
@@ -367,8 +382,8 @@ describe("containers that exit", () => {
     expect(c?.lastState).toMatchObject({ terminated: { exitCode: 1, reason: "Error" } });
   });
 
-  it("records the back-off events", () => {
-    const k = kubelet(spec);
+  it("records the back-off events", async () => {
+    const k = await plannedKubelet(spec);
     k.at(1500);
     const r = k.at(2500);
     expect(r.events).toEqual([
@@ -386,9 +401,9 @@ describe("containers that exit", () => {
     ["Never, exit 3 after 5 s: Failed", { restartPolicy: "Never" }, 5000, "Failed", "Error", 3],
     ["OnFailure, exit 0: Succeeded", { restartPolicy: "OnFailure" }, 5000, "Succeeded", "Completed", 0],
   ];
-  it.each(finished)("%s", (_name, policy, at, phase, column, exitCode) => {
+  it.each(finished)("%s", async (_name, policy, at, phase, column, exitCode) => {
     const script = exitCode ? "sleep 5; exit 3" : "sleep 5";
-    const k = kubelet({
+    const k = await plannedKubelet({
       ...policy,
       containers: [{ name: "job", image: "busybox", command: ["sh", "-c", script] }],
     });
@@ -461,8 +476,8 @@ describe("images that cannot be pulled", () => {
 });
 
 describe("init containers", () => {
-  it("run one after another before the app", () => {
-    const k = kubelet({
+  it("run one after another before the app", async () => {
+    const k = await plannedKubelet({
       initContainers: [
         { name: "wait", image: "busybox", command: ["sh", "-c", "sleep 2"] },
         { name: "setup", image: "busybox", command: ["sh", "-c", "sleep 1"] },
@@ -495,8 +510,8 @@ describe("init containers", () => {
     ]);
   });
 
-  it("fail the pod when one fails under restartPolicy Never", () => {
-    const k = kubelet({
+  it("fail the pod when one fails under restartPolicy Never", async () => {
+    const k = await plannedKubelet({
       restartPolicy: "Never",
       initContainers: [{ name: "check", image: "busybox", command: ["sh", "-c", "exit 2"] }],
       containers: [{ name: "app", image: "nginx" }],
