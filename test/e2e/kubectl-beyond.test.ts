@@ -66,8 +66,16 @@ describe("kubectl past the tutorial", () => {
     expect(ok(await k("wait", "--for=condition=Available", "deployment/web", "--timeout=30s"))).toBe(
       "deployment.apps/web condition met\n",
     );
-    ok(await k("run", "brief", "--image=nginx:1.27"));
-    ok(await k("delete", "pod", "brief", "--wait=false"));
+    // A pod on a node whose process ignores SIGTERM (a shell's sleep) stays Terminating for its grace
+    // period, so the wait meets it: an unscheduled pod is deleted at once, and kubectl then prints nothing.
+    await writeFile(
+      file("brief.yaml"),
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: brief}\nspec:\n  containers:\n" +
+        "  - {name: brief, image: 'busybox:1.36', command: [sleep, '3600']}\n",
+    );
+    ok(await k("create", "-f", file("brief.yaml")));
+    ok(await k("wait", "--for=condition=Ready", "pod/brief", "--timeout=30s"));
+    ok(await k("delete", "pod", "brief", "--wait=false", "--grace-period=2"));
     expect(ok(await k("wait", "--for=delete", "pod/brief", "--timeout=30s"))).toBe(
       "pod/brief condition met\n",
     );

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,12 @@ declare module "vitest" {
  * in CI), otherwise on an embedded Postgres started for this run. Dropped afterwards.
  */
 export default async function setup(project: TestProject) {
+  // The clients the end-to-end tests drive besides npm's packages (kubectl 1.20, the Python, Ruby
+  // and kubetail clients), from Debian's packages: installed here when absent, so `npm test` on a
+  // new machine needs nothing by hand (idempotent; CI has run it already).
+  execFileSync("bash", [join(import.meta.dirname, "..", "..", ".ci", "install-clients")], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   let embedded: EmbeddedServer | null = null;
   let dataDir: string | null = null;
   let serverUrl = process.env.DATABASE_URL;
