@@ -27,6 +27,8 @@ export async function buildLambda(
     platform: "node",
     target: "node22",
     conditions: ["lambda"],
+    // just-bash imports zstd only when a script decompresses zstd, inside a try: absent, it says so.
+    external: ["@mongodb-js/zstd"],
     plugins: [oneGraphql],
     // CommonJS dependencies call require() for Node's built-ins: give the ES module one.
     banner: {

@@ -1,4 +1,3 @@
-import { decodeBytesToUtf8 } from "just-bash";
 import { processBalancer } from "../../../network/balancer.ts";
 import { networkCommands } from "../../../network/commands/index.ts";
 import type { CommandIO } from "../../../network/commands/types.ts";
@@ -7,6 +6,7 @@ import { originOf } from "../../../network/route.ts";
 import { buildWorld, podView } from "../../../network/world.ts";
 import { catalogueName } from "../../servers/catalogue.ts";
 import { timeAt } from "../log-time.ts";
+import { stdinText } from "../stdin-text.ts";
 import type { PodWorld } from "../world.ts";
 import { definePodCommand, type PodCommand } from "./define.ts";
 
@@ -48,7 +48,7 @@ export async function podNetwork(world: PodWorld): Promise<PodNetwork> {
 
 function ioOf(ctx: Parameters<PodCommand["run"]>[1], world: PodWorld): CommandIO {
   return {
-    stdin: decodeBytesToUtf8(ctx.stdin),
+    stdin: stdinText(ctx.stdin),
     cwd: ctx.cwd,
     flavor: busyboxImages.has(catalogueName(world.container.image ?? "")) ? "busybox" : "gnu",
     writeFile: (path, data) => ctx.fs.writeFile(path, data),

@@ -1,5 +1,5 @@
-import { decodeBytesToUtf8 } from "just-bash";
 import { parseSeconds } from "../clock.ts";
+import { stdinText } from "../stdin-text.ts";
 import { definePodCommand, fail, ok, type PodCommand } from "./define.ts";
 
 /**
@@ -61,7 +61,7 @@ export const tail = definePodCommand("tail", async (args, ctx, world) => {
   const n = Number(args[args.indexOf("-n") + 1] ?? 10);
   const count = args.includes("-n") && Number.isFinite(n) ? n : 10;
   let out = "";
-  const input = files.length ? null : decodeBytesToUtf8(ctx.stdin);
+  const input = files.length ? null : stdinText(ctx.stdin);
   for (const f of files) {
     const path = ctx.fs.resolvePath(ctx.cwd, f);
     if (!(await ctx.fs.exists(path)))
