@@ -127,7 +127,13 @@ export async function kubectlAt(
   const suffix = binary === kubectlPath ? "" : `-${binary.replace(/[^\w.]+/g, "_")}`;
   const cache = join(tmpdir(), `kubesandbox-kubectl-cache${suffix}`);
   try {
-    const { stdout, stderr } = await run(binary, [...args, `--cache-dir=${cache}`], {
+    // Before a `--`, so the flag is kubectl's and not the command's (kubectl exec ... -- cat).
+    const end = args.indexOf("--");
+    const full =
+      end < 0
+        ? [...args, `--cache-dir=${cache}`]
+        : [...args.slice(0, end), `--cache-dir=${cache}`, ...args.slice(end)];
+    const { stdout, stderr } = await run(binary, full, {
       env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
       timeout: 30_000,
     });

@@ -1,0 +1,183 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kubectlAt, useSandbox } from "../support/service.ts";
+
+// kubectl before 1.30 (exec, attach, cp) and 1.31 (port-forward) speaks SPDY/3.1 over a plain
+// HTTP upgrade, never WebSocket: these drive the real old binaries against the server.
+const cluster = useSandbox("spdy-streams");
+const gcloud = "/usr/lib/google-cloud-sdk/bin";
+const debian = resolve(
+  import.meta.dirname,
+  "..",
+  "..",
+  ".ci",
+  "tools",
+  "kubernetes-client",
+  "usr",
+  "bin",
+  "kubectl",
+);
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) child.kill("SIGINT");
+});
+
+async function until(check: () => Promise<boolean>, seconds = 60): Promise<void> {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("condition not met in time");
+}
+
+/** Runs a kubectl binary with `input` on its stdin; its exit code and output. */
+function withInput(binary: string, args: string[], input: string, viaScript = false) {
+  const child = viaScript
+    ? spawn("script", ["-qec", [binary, ...args].join(" "), "/dev/null"], {
+        env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
+      })
+    : spawn(binary, args, { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  if (viaScript) {
+    // Keystrokes once the shell's prompt is there, as a person types them.
+    const typed = setInterval(() => {
+      if (stdout.includes("# ")) {
+        clearInterval(typed);
+        child.stdin.end(input);
+      }
+    }, 100);
+  } else child.stdin.end(input);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
+    child.on("close", (code) => done({ code, stdout, stderr })),
+  );
+}
+
+/** Starts `kubectl port-forward`; resolves once it says it forwards. */
+function portForward(binary: string, args: string[]): Promise<() => string> {
+  const child = spawn(binary, ["port-forward", ...args], {
+    env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
+  });
+  children.push(child);
+  let output = "";
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`port-forward did not start: ${output}`)), 30_000);
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Forwarding from 127.0.0.1")) {
+        clearTimeout(timer);
+        done(() => output);
+      }
+    };
+    child.stdout.on("data", seen);
+    child.stderr.on("data", seen);
+    child.on("exit", () => fail(new Error(`port-forward exited: ${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  const k = cluster.kubectl;
+  expect((await k("run", "web", "--image=nginx", "--port=80")).code).toBe(0);
+  await until(async () => (await k("get", "pod", "web", "--no-headers")).stdout.includes("Running"));
+});
+
+for (const { minor, binary, pfPort } of [
+  { minor: 27, binary: `${gcloud}/kubectl.1.27`, pfPort: 18165 },
+  { minor: 29, binary: `${gcloud}/kubectl.1.29`, pfPort: 18166 },
+]) {
+  describe(`kubectl 1.${minor} over SPDY/3.1`, () => {
+    const k = (...args: string[]) => kubectlAt(binary, cluster.sandbox.path, args);
+
+    it("is the version it says", async () => {
+      expect((await k("version", "--client", "-o", "json")).stdout).toContain(`"minor": "${minor}"`);
+    });
+
+    it("execs a command, and carries its exit code through", async () => {
+      const hostname = await k("exec", "web", "--", "cat", "/etc/hostname");
+      expect(hostname).toMatchObject({ code: 0, stdout: "web\n", stderr: "" });
+      const failed = await k("exec", "web", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+      expect(failed.code).toBe(3);
+      expect(failed.stdout).toBe("out\n");
+      expect(failed.stderr).toContain("err\n");
+      expect(failed.stderr).toContain("command terminated with exit code 3");
+    });
+
+    it("sends stdin to the command (exec -i)", async () => {
+      const echoed = await withInput(
+        binary,
+        ["exec", "-i", "web", "--", "cat"],
+        `line one\nline two 1.${minor}\n`,
+      );
+      expect(echoed).toMatchObject({ code: 0, stdout: `line one\nline two 1.${minor}\n` });
+      const counted = await withInput(binary, ["exec", "-i", "web", "--", "wc", "-l"], "a\nb\nc\n");
+      expect(counted.stdout.trim()).toBe("3");
+    });
+
+    it("copies files into and out of a pod (cp)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), `spdy-cp-${minor}-`));
+      await writeFile(join(dir, "in.txt"), `copied in by 1.${minor}\n`);
+      const put = await k("cp", join(dir, "in.txt"), `web:/tmp/in-${minor}.txt`);
+      expect(put).toMatchObject({ code: 0, stderr: "" });
+      expect((await k("exec", "web", "--", "cat", `/tmp/in-${minor}.txt`)).stdout).toBe(
+        `copied in by 1.${minor}\n`,
+      );
+      const got = await k("cp", `web:/tmp/in-${minor}.txt`, join(dir, "out.txt"));
+      expect(got.code).toBe(0);
+      expect(await readFile(join(dir, "out.txt"), "utf8")).toBe(`copied in by 1.${minor}\n`);
+    });
+
+    it("runs an interactive shell over a TTY (exec -it), with the resize stream open", async () => {
+      const shell = await withInput(
+        binary,
+        ["exec", "-it", "web", "--", "sh"],
+        "cd /etc\necho here-$(pwd)\nexit 4\n",
+        true,
+      );
+      expect(shell.stdout).toContain("here-/etc");
+      expect(shell.code).toBe(4);
+    });
+
+    it("answers a missing pod with the API server's NotFound", async () => {
+      const missing = await k("exec", "nope", "--", "true");
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('pods "nope" not found');
+    });
+
+    it("forwards a host port to nginx in the pod (port-forward)", async () => {
+      const output = await portForward(binary, ["pod/web", `${pfPort}:80`]);
+      expect(output()).toContain(`Forwarding from 127.0.0.1:${pfPort} -> 80`);
+      const page = await fetch(`http://127.0.0.1:${pfPort}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("<title>Welcome to nginx!</title>");
+      const again = await fetch(`http://127.0.0.1:${pfPort}/missing`);
+      expect(again.status).toBe(404);
+      await again.text();
+    });
+  });
+}
+
+describe("Debian's kubectl 1.20 over SPDY/3.1", () => {
+  const k = (...args: string[]) => kubectlAt(debian, cluster.sandbox.path, args);
+
+  it("execs a command, with stdin, and carries its exit code through", async () => {
+    expect((await k("version", "--client", "-o", "json")).stdout).toContain('"minor": "20"');
+    expect(await k("exec", "web", "--", "cat", "/etc/hostname")).toMatchObject({ code: 0, stdout: "web\n" });
+    const failed = await k("exec", "web", "--", "sh", "-c", "exit 3");
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain("command terminated with exit code 3");
+    expect((await withInput(debian, ["exec", "-i", "web", "--", "cat"], "from 1.20\n")).stdout).toBe(
+      "from 1.20\n",
+    );
+  });
+});
