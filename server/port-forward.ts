@@ -7,7 +7,8 @@ import type { Database } from "../db/connection.ts";
 import { StatusError } from "../kube/errors.ts";
 import { PortForwardSession, type PortForwardTarget } from "../kube/network/port-forward.ts";
 import { log } from "../log.ts";
-import { isSpdyUpgrade, offeredStreamProtocols, switchToSpdy } from "./spdy-upgrade.ts";
+import { isSpdyUpgrade, spdyHandshake, switchToSpdy } from "./spdy-upgrade.ts";
+import { answerOnSocket } from "./upgrade-fallback.ts";
 
 /**
  * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
@@ -42,7 +43,7 @@ export function takesPortForward(req: IncomingMessage): boolean {
     .split(",")
     .map((p) => p.trim());
   if (!isPortForwardPath(path)) return false;
-  if (isSpdyUpgrade(req)) return offeredStreamProtocols(req).includes(spdyProtocol);
+  if (isSpdyUpgrade(req)) return true;
   return req.method === "GET" && offered.includes(tunnelProtocol);
 }
 
@@ -92,7 +93,9 @@ export function attachPortForward(
       return;
     }
     if (isSpdyUpgrade(req)) {
-      serveOverSpdy(socket, head, target);
+      const protocol = spdyHandshake(req, [spdyProtocol]);
+      if (protocol instanceof Response) await answerOnSocket(socket, protocol);
+      else serveOverSpdy(socket, head, target);
       return;
     }
     req.headers["sec-websocket-protocol"] = standIn;

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import type { RemoteCommand, RemoteIO } from "../api/kube/remote-command.ts";
 import { SpdyStreams } from "../kube/network/spdy/streams.ts";
 import { log } from "../log.ts";
-import { offeredStreamProtocols, switchToSpdy } from "./spdy-upgrade.ts";
+import { spdyHandshake, switchToSpdy } from "./spdy-upgrade.ts";
 
 /**
  * `kubectl exec`, `attach` and `cp` over SPDY/3.1 (kubectl before 1.30): the client opens one
@@ -26,10 +26,9 @@ const closeChannel = 255;
 /** How long the client has to open its streams (the kubelet's streamCreationTimeout is 30 s). */
 const streamCreationMs = 30_000;
 
-/** The protocol to answer with, or null when the client speaks none of ours. */
-export function negotiateSpdyRemoteCommand(req: IncomingMessage): string | null {
-  const offered = offeredStreamProtocols(req);
-  return spdyRemoteCommandProtocols.find((p) => offered.includes(p)) ?? null;
+/** The protocol to answer with, or the kubelet's refusal when the client speaks none of ours. */
+export function negotiateSpdyRemoteCommand(req: IncomingMessage): string | Response {
+  return spdyHandshake(req, spdyRemoteCommandProtocols);
 }
 
 /** The streams kubectl opens for a request's flags, as the kubelet counts them. */

@@ -36,7 +36,6 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
       .map((p) => p.trim());
     const websocket = String(req.headers.upgrade ?? "").toLowerCase() === "websocket" && req.method === "GET";
     const speaks = remoteCommandProtocols.some((p) => offered.includes(p));
-    const spdy = !websocket && isSpdyUpgrade(req) ? negotiateSpdyRemoteCommand(req) : null;
     let result: Awaited<ReturnType<typeof gate>>;
     try {
       result = await gate(request);
@@ -44,8 +43,10 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
       socket.destroy();
       return;
     }
-    if (!(result instanceof Response) && spdy) {
-      serveRemoteCommandOverSpdy(socket, head, new URL(request.url), spdy, result);
+    if (!(result instanceof Response) && !websocket && isSpdyUpgrade(req)) {
+      const protocol = negotiateSpdyRemoteCommand(req);
+      if (protocol instanceof Response) await answerOnSocket(socket, protocol);
+      else serveRemoteCommandOverSpdy(socket, head, new URL(request.url), protocol, result);
       return;
     }
     if (result instanceof Response || !websocket || !speaks) {

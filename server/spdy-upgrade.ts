@@ -22,6 +22,32 @@ export function offeredStreamProtocols(req: IncomingMessage): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The kubelet's protocol handshake (apimachinery's httpstream.Handshake): the first protocol the
+ * client offered that the server speaks; none offered is a 400, none in common a 403 naming
+ * what the server accepts — plain text, as the kubelet's http.Error writes them.
+ */
+export function spdyHandshake(req: IncomingMessage, serverProtocols: string[]): string | Response {
+  const offered = offeredStreamProtocols(req);
+  const text = (status: number, message: string, headers: [string, string][] = []) =>
+    new Response(`${message}\n`, {
+      status,
+      headers: [
+        ["content-type", "text/plain; charset=utf-8"],
+        ["x-content-type-options", "nosniff"],
+        ...headers,
+      ],
+    });
+  if (!offered.length) return text(400, "unable to upgrade: X-Stream-Protocol-Version is required");
+  const chosen = offered.find((p) => serverProtocols.includes(p));
+  if (chosen) return chosen;
+  return text(
+    403,
+    `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(" ")}], server accepts [${serverProtocols.join(" ")}]`,
+    serverProtocols.map((p): [string, string] => ["x-accepted-stream-protocol-versions", p]),
+  );
+}
+
 /** Answers 101 Switching Protocols with the chosen stream protocol; the socket is SPDY's from here. */
 export function switchToSpdy(socket: Duplex, protocol: string): void {
   const net = socket as Duplex & { setNoDelay?: (on: boolean) => void; setTimeout?: (ms: number) => void };

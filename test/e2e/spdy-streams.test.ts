@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubectlAt, useSandbox } from "../support/service.ts";
+import { graphql, kubectlAt, useSandbox } from "../support/service.ts";
 
 // kubectl before 1.30 (exec, attach, cp) and 1.31 (port-forward) speaks SPDY/3.1 over a plain
 // HTTP upgrade, never WebSocket: these drive the real old binaries against the server.
@@ -21,6 +22,7 @@ const debian = resolve(
   "kubectl",
 );
 const children: ChildProcess[] = [];
+const run = promisify(execFile);
 
 afterAll(() => {
   for (const child of children) child.kill("SIGINT");
@@ -166,6 +168,80 @@ for (const { minor, binary, pfPort } of [
     });
   });
 }
+
+describe("the upgrade's checks", () => {
+  const k = (...args: string[]) => kubectlAt(`${gcloud}/kubectl.1.27`, cluster.sandbox.path, args);
+
+  it("authorizes as the WebSocket path does: a read-only kubeconfig may not create pods/exec or pods/portforward", async () => {
+    // An instructor's view of a student's sandbox is the read-only kubeconfig the service issues.
+    const { service, sandbox } = cluster;
+    const room = await graphql(
+      service.http,
+      `mutation($t:ID!){createClassroom(name:"spdy",seats:2,templateSandboxId:$t){joinCode}}`,
+      { t: sandbox.id },
+      sandbox.userToken,
+    );
+    const student = await graphql(
+      service.http,
+      `mutation($e:String!){signUp(email:$e,password:"correct-horse-9"){token}}`,
+      { e: `spdy-student-${Date.now()}@example.com` },
+    );
+    const joined = await graphql(
+      service.http,
+      `mutation($c:String!){joinClassroom(code:$c){id}}`,
+      { c: room.data.createClassroom.joinCode },
+      student.data.signUp.token,
+    );
+    const view = await graphql(
+      service.http,
+      `query($s:ID!){sandbox(id:$s){access kubeconfig}}`,
+      { s: joined.data.joinClassroom.id },
+      sandbox.userToken,
+    );
+    expect(view.data.sandbox.access).toBe("READ_ONLY");
+    const readOnly = join(service.dataDir, "kubeconfig-spdy-instructor");
+    await writeFile(readOnly, view.data.sandbox.kubeconfig);
+    const asInstructor = (...args: string[]) => kubectlAt(`${gcloud}/kubectl.1.27`, readOnly, args);
+    const exec = await asInstructor("exec", "web", "--", "true");
+    expect(exec.code).toBe(1);
+    expect(exec.stderr).toMatch(
+      /Error from server \(Forbidden\): pods "web" is forbidden: User "[^"]+" cannot create resource "pods\/exec" in API group "" in the namespace "default"/,
+    );
+    const forward = await asInstructor("port-forward", "pod/web", "18167:80");
+    expect(forward.code).toBe(1);
+    expect(forward.stderr).toMatch(
+      /pods "web" is forbidden: User "[^"]+" cannot create resource "pods\/portforward"/,
+    );
+  });
+
+  it("answers a client speaking none of the stream protocols as the kubelet does", async () => {
+    const server = (await k("config", "view", "-o", "jsonpath={.clusters[0].cluster.server}")).stdout;
+    const token = (await k("config", "view", "--raw", "-o", "jsonpath={.users[0].user.token}")).stdout;
+    const upgrade = (path: string, protocol?: string) =>
+      run("curl", [
+        "-sk",
+        "-i",
+        "-X",
+        "POST",
+        "-H",
+        "Connection: Upgrade",
+        "-H",
+        "Upgrade: SPDY/3.1",
+        "-H",
+        `Authorization: Bearer ${token}`,
+        ...(protocol ? ["-H", `X-Stream-Protocol-Version: ${protocol}`] : []),
+        `${server}/api/v1/namespaces/default/pods/web/${path}`,
+      ]).then((r) => r.stdout);
+    const bogus = await upgrade("exec?command=true&stdout=true", "v9.channel.k8s.io");
+    expect(bogus).toMatch(/^HTTP\/1\.1 403/);
+    expect(bogus).toContain(
+      "unable to upgrade: unable to negotiate protocol: client supports [v9.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]",
+    );
+    const none = await upgrade("portforward");
+    expect(none).toMatch(/^HTTP\/1\.1 400/);
+    expect(none).toContain("unable to upgrade: X-Stream-Protocol-Version is required");
+  });
+});
 
 describe("Debian's kubectl 1.20 over SPDY/3.1", () => {
   const k = (...args: string[]) => kubectlAt(debian, cluster.sandbox.path, args);
