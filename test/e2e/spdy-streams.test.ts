@@ -150,6 +150,17 @@ for (const { minor, binary, pfPort } of [
       expect(shell.code).toBe(4);
     });
 
+    it("attaches to a shell that reads its stdin (run -i --rm)", async () => {
+      const attached = await withInput(
+        binary,
+        ["run", "-i", "--rm", `att-${minor}`, "--image=busybox", "--restart=Never", "--", "sh"],
+        "echo attached-$HOSTNAME\n",
+      );
+      expect(attached.stdout).toContain(`attached-att-${minor}`);
+      expect(attached.stdout).toContain(`pod "att-${minor}" deleted`);
+      expect(attached.code).toBe(0);
+    });
+
     it("answers a missing pod with the API server's NotFound", async () => {
       const missing = await k("exec", "nope", "--", "true");
       expect(missing.code).toBe(1);
@@ -165,6 +176,7 @@ for (const { minor, binary, pfPort } of [
       const again = await fetch(`http://127.0.0.1:${pfPort}/missing`);
       expect(again.status).toBe(404);
       await again.text();
+      expect(output()).toContain(`Handling connection for ${pfPort}`);
     });
   });
 }
