@@ -96,6 +96,7 @@ beforeAll(async () => {
 
 for (const { minor, binary, pfPort } of [
   { minor: 27, binary: `${gcloud}/kubectl.1.27`, pfPort: 18165 },
+  { minor: 28, binary: `${gcloud}/kubectl.1.28`, pfPort: 18168 },
   { minor: 29, binary: `${gcloud}/kubectl.1.29`, pfPort: 18166 },
 ]) {
   describe(`kubectl 1.${minor} over SPDY/3.1`, () => {
@@ -180,6 +181,15 @@ for (const { minor, binary, pfPort } of [
     });
   });
 }
+
+describe("kubectl 1.30 port-forward (WebSocket exec, but port-forward still over SPDY/3.1)", () => {
+  it("forwards a host port to nginx in the pod", async () => {
+    const output = await portForward(`${gcloud}/kubectl.1.30`, ["pod/web", "18169:80"]);
+    expect(output()).toContain("Forwarding from 127.0.0.1:18169 -> 80");
+    const page = await fetch("http://127.0.0.1:18169/");
+    expect(await page.text()).toContain("<title>Welcome to nginx!</title>");
+  });
+});
 
 describe("the upgrade's checks", () => {
   const k = (...args: string[]) => kubectlAt(`${gcloud}/kubectl.1.27`, cluster.sandbox.path, args);
