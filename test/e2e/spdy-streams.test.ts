@@ -1,26 +1,16 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql, kubectlAt, useSandbox } from "../support/service.ts";
+import { debianKubectlPath, graphql, kubectlAt, readOnlyKubeconfig, useSandbox } from "../support/service.ts";
 
 // kubectl before 1.30 (exec, attach, cp) and 1.31 (port-forward) speaks SPDY/3.1 over a plain
 // HTTP upgrade, never WebSocket: these drive the real old binaries against the server.
 const cluster = useSandbox("spdy-streams");
 const gcloud = "/usr/lib/google-cloud-sdk/bin";
-const debian = resolve(
-  import.meta.dirname,
-  "..",
-  "..",
-  ".ci",
-  "tools",
-  "kubernetes-client",
-  "usr",
-  "bin",
-  "kubectl",
-);
+const debian = debianKubectlPath;
 const children: ChildProcess[] = [];
 const run = promisify(execFile);
 
@@ -214,15 +204,12 @@ describe("the upgrade's checks", () => {
       { c: room.data.createClassroom.joinCode },
       student.data.signUp.token,
     );
-    const view = await graphql(
-      service.http,
-      `query($s:ID!){sandbox(id:$s){access kubeconfig}}`,
-      { s: joined.data.joinClassroom.id },
+    const readOnly = await readOnlyKubeconfig(
+      service,
       sandbox.userToken,
+      joined.data.joinClassroom.id,
+      "spdy-instructor",
     );
-    expect(view.data.sandbox.access).toBe("READ_ONLY");
-    const readOnly = join(service.dataDir, "kubeconfig-spdy-instructor");
-    await writeFile(readOnly, view.data.sandbox.kubeconfig);
     const asInstructor = (...args: string[]) => kubectlAt(`${gcloud}/kubectl.1.27`, readOnly, args);
     const exec = await asInstructor("exec", "web", "--", "true");
     expect(exec.code).toBe(1);
