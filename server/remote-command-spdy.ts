@@ -141,6 +141,8 @@ export function serveRemoteCommandOverSpdy(
   function start() {
     started = true;
     clearTimeout(timer);
+    // The first protocol has no stdin to speak of: the kubelet closes it once the streams are up.
+    if (protocol === "channel.k8s.io") deliver(closeChannel, Uint8Array.of(channelOf.stdin as number));
     session.run(io).catch((err) => {
       log.error({ err }, "exec over SPDY: the session failed");
       socket.destroy();
