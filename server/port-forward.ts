@@ -5,20 +5,24 @@ import { sandboxOfToken } from "../api/kube/index.ts";
 import { isPortForwardPath, preparePortForward } from "../api/kube/port-forward.ts";
 import type { Database } from "../db/connection.ts";
 import { StatusError } from "../kube/errors.ts";
-import { PortForwardSession } from "../kube/network/port-forward.ts";
+import { PortForwardSession, type PortForwardTarget } from "../kube/network/port-forward.ts";
 import { log } from "../log.ts";
+import { isSpdyUpgrade, spdyHandshake, switchToSpdy } from "./spdy-upgrade.ts";
+import { answerOnSocket } from "./upgrade-fallback.ts";
 
 /**
  * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
  * `SPDY/3.1+portforward.k8s.io`, whose binary messages carry a SPDY/3.1 connection
- * (kube/network/port-forward.ts speaks it). Requests offering only SPDY (older kubectl, or
- * KUBECTL_PORT_FORWARD_WEBSOCKETS=false) are left to the fallback, which answers them with the
- * API server's refusal.
+ * (kube/network/port-forward.ts speaks it). Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
+ * upgrades the HTTP connection to SPDY/3.1 itself: the same checks, then the same session on
+ * the raw socket.
  */
 
 /** The tunnelled protocol kubectl 1.31+ offers. */
 export const tunnelProtocol = "SPDY/3.1+portforward.k8s.io";
 const standIn = "spdy-portforward-tunnel";
+/** The stream protocol of port-forward over SPDY. */
+const spdyProtocol = "portforward.k8s.io";
 
 function refuse(socket: Duplex, err: unknown): void {
   const status =
@@ -38,7 +42,27 @@ export function takesPortForward(req: IncomingMessage): boolean {
   const offered = String(req.headers["sec-websocket-protocol"] ?? "")
     .split(",")
     .map((p) => p.trim());
-  return req.method === "GET" && isPortForwardPath(path) && offered.includes(tunnelProtocol);
+  if (!isPortForwardPath(path)) return false;
+  if (isSpdyUpgrade(req)) return true;
+  return req.method === "GET" && offered.includes(tunnelProtocol);
+}
+
+/** Runs a port-forward session on a socket upgraded to SPDY/3.1. */
+function serveOverSpdy(socket: Duplex, head: Buffer, target: PortForwardTarget): void {
+  switchToSpdy(socket, spdyProtocol);
+  const session = new PortForwardSession(
+    target,
+    (bytes) => {
+      if (!socket.destroyed && socket.writable) socket.write(bytes);
+    },
+    (err) => {
+      log.error({ err }, "port-forward: stream failed");
+      socket.destroy();
+    },
+  );
+  socket.on("data", (bytes: Buffer) => session.receive(bytes));
+  socket.on("error", () => socket.destroy());
+  if (head.length) session.receive(head);
 }
 
 /** Serves port-forward WebSockets on a listener; returns the detach. */
@@ -66,6 +90,12 @@ export function attachPortForward(
       );
     } catch (err) {
       refuse(socket, err);
+      return;
+    }
+    if (isSpdyUpgrade(req)) {
+      const protocol = spdyHandshake(req, [spdyProtocol]);
+      if (protocol instanceof Response) await answerOnSocket(socket, protocol);
+      else serveOverSpdy(socket, head, target);
       return;
     }
     req.headers["sec-websocket-protocol"] = standIn;

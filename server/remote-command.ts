@@ -4,6 +4,8 @@ import { WebSocketServer } from "ws";
 import type { KubeApiDeps } from "../api/kube/index.ts";
 import { isRemoteCommandPath, remoteCommandGate } from "../api/kube/index.ts";
 import { type RemoteIO, remoteCommandProtocols } from "../api/kube/remote-command.ts";
+import { negotiateSpdyRemoteCommand, serveRemoteCommandOverSpdy } from "./remote-command-spdy.ts";
+import { isSpdyUpgrade } from "./spdy-upgrade.ts";
 import { answerOnSocket } from "./upgrade-fallback.ts";
 
 /**
@@ -11,8 +13,9 @@ import { answerOnSocket } from "./upgrade-fallback.ts";
  * request like any other (401, 403, 404, 400 as Status responses, which kubectl prints); an
  * accepted one is upgraded with the best channel protocol both sides speak (v5, else v4, echoed
  * back as kubectl requires) and its frames — one byte of channel, then the payload — carried to
- * the session. A request that is not a WebSocket upgrade (kubectl's SPDY POST) gets the same
- * checks and the API server's 400 "Upgrade request required".
+ * the session. kubectl before 1.30 upgrades to SPDY/3.1 instead (server/remote-command-spdy.ts):
+ * the same checks, the same session. Any other request gets the API server's 400 "Upgrade
+ * request required".
  */
 export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => void {
   const gate = remoteCommandGate(deps);
@@ -38,6 +41,12 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
       result = await gate(request);
     } catch {
       socket.destroy();
+      return;
+    }
+    if (!(result instanceof Response) && !websocket && isSpdyUpgrade(req)) {
+      const protocol = negotiateSpdyRemoteCommand(req);
+      if (protocol instanceof Response) await answerOnSocket(socket, protocol);
+      else serveRemoteCommandOverSpdy(socket, head, new URL(request.url), protocol, result);
       return;
     }
     if (result instanceof Response || !websocket || !speaks) {

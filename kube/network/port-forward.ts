@@ -1,19 +1,7 @@
 import type { PodNetwork } from "./context.ts";
 import { connect, type OpenConnection } from "./conversation.ts";
 import { podListener } from "./route.ts";
-import {
-  dataFrame,
-  flagFin,
-  frameType,
-  goAway,
-  HeaderDeflater,
-  HeaderInflater,
-  pingReply,
-  readFrames,
-  readSynStream,
-  rstStream,
-  synReply,
-} from "./spdy/frames.ts";
+import { SpdyStreams } from "./spdy/streams.ts";
 import type { PodView } from "./world.ts";
 
 /**
@@ -41,21 +29,14 @@ export interface PortForwardTarget {
   network(): Promise<PodNetwork>;
 }
 
-/** The largest data frame we send. */
-const chunk = 32 * 1024;
-
 /** One port-forward connection: bytes from kubectl in, bytes to kubectl out through `send`. */
 export class PortForwardSession {
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly inflater = new HeaderInflater();
-  private readonly deflater = new HeaderDeflater();
+  private readonly spdy: SpdyStreams;
   private readonly pairs = new Map<string, Pair>();
   private readonly streams = new Map<number, { request: string; type: string }>();
-  private lastStream = 0;
   private queue: Promise<void> = Promise.resolve();
 
   private readonly target: PortForwardTarget;
-  private readonly send: (bytes: Buffer) => void;
   private readonly onError: (err: unknown) => void;
 
   constructor(
@@ -64,13 +45,22 @@ export class PortForwardSession {
     onError: (err: unknown) => void = () => {},
   ) {
     this.target = target;
-    this.send = send;
     this.onError = onError;
+    // Frames are read at once (replies, PINGs); the work they start runs in order, one at a time.
+    this.spdy = new SpdyStreams(send, {
+      stream: (id, headers, fin) => this.open(id, headers, fin),
+      data: (id, data, fin) => this.enqueue(() => this.data(id, data, fin)),
+      reset: (id) => this.reset(id),
+    });
   }
 
-  /** Bytes kubectl sent (one WebSocket message, which need not hold whole frames). */
+  /** Bytes kubectl sent (one WebSocket message, or a socket read: need not hold whole frames). */
   receive(bytes: Buffer): void {
-    this.queue = this.queue.then(() => this.process(bytes)).catch(this.onError);
+    try {
+      this.spdy.receive(bytes);
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   /** Resolves once every byte received so far is handled. */
@@ -80,35 +70,20 @@ export class PortForwardSession {
 
   /** The client went away: end every forwarded connection. */
   close(): void {
-    this.send(goAway(this.lastStream));
+    this.spdy.close([]);
   }
 
-  private async process(bytes: Buffer): Promise<void> {
-    this.buffer = Buffer.concat([this.buffer, bytes]);
-    const { frames, rest } = readFrames(this.buffer);
-    this.buffer = rest;
-    for (const frame of frames) {
-      if (!frame.control) {
-        await this.data(frame.streamId, frame.data, (frame.flags & flagFin) !== 0);
-        continue;
-      }
-      if (frame.type === frameType.synStream) await this.open(frame.payload, (frame.flags & flagFin) !== 0);
-      else if (frame.type === frameType.ping) this.send(pingReply(frame.payload));
-      else if (frame.type === frameType.rstStream) this.reset(frame.payload.readUInt32BE(0) & 0x7fffffff);
-    }
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch(this.onError);
   }
 
-  private async open(payload: Buffer, fin: boolean): Promise<void> {
-    const { streamId, headers } = readSynStream(payload, this.inflater);
-    this.lastStream = Math.max(this.lastStream, streamId);
+  /** A stream kubectl opened: accepted (and the pair started once both are there) or refused. */
+  private open(streamId: number, headers: Map<string, string>, fin: boolean): boolean {
     const type = headers.get("streamtype") ?? "";
     const port = Number(headers.get("port") ?? "");
     const request = headers.get("requestid") ?? String(streamId);
-    if ((type !== "error" && type !== "data") || !Number.isInteger(port) || port <= 0 || port > 65535) {
-      this.send(rstStream(streamId, 1));
-      return;
-    }
-    this.send(synReply(this.deflater, streamId));
+    if ((type !== "error" && type !== "data") || !Number.isInteger(port) || port <= 0 || port > 65535)
+      return false;
     this.streams.set(streamId, { request, type });
     const pair = this.pairs.get(request) ?? { port, pending: [], clientDone: false, closed: false };
     this.pairs.set(request, pair);
@@ -117,7 +92,8 @@ export class PortForwardSession {
       pair.dataStream = streamId;
       pair.clientDone = fin;
     }
-    if (pair.errorStream !== undefined && pair.dataStream !== undefined) await this.start(pair);
+    if (pair.errorStream !== undefined && pair.dataStream !== undefined) this.enqueue(() => this.start(pair));
+    return true;
   }
 
   private async start(pair: Pair): Promise<void> {
@@ -142,8 +118,8 @@ export class PortForwardSession {
 
   private fail(pair: Pair, message: string): void {
     pair.connection = null;
-    if (pair.errorStream !== undefined) this.send(dataFrame(pair.errorStream, Buffer.from(message), true));
-    if (pair.dataStream !== undefined) this.send(dataFrame(pair.dataStream, Buffer.alloc(0), true));
+    if (pair.errorStream !== undefined) this.spdy.send(pair.errorStream, Buffer.from(message), true);
+    if (pair.dataStream !== undefined) this.spdy.send(pair.dataStream, Buffer.alloc(0), true);
     pair.closed = true;
   }
 
@@ -174,12 +150,10 @@ export class PortForwardSession {
 
   private answer(pair: Pair, data: string, close: boolean): void {
     if (pair.dataStream === undefined || pair.closed) return;
-    const bytes = Buffer.from(data, "latin1");
-    for (let at = 0; at < bytes.length; at += chunk)
-      this.send(dataFrame(pair.dataStream, bytes.subarray(at, at + chunk), false));
+    this.spdy.send(pair.dataStream, Buffer.from(data, "latin1"));
     if (close) {
-      this.send(dataFrame(pair.dataStream, Buffer.alloc(0), true));
-      if (pair.errorStream !== undefined) this.send(dataFrame(pair.errorStream, Buffer.alloc(0), true));
+      this.spdy.send(pair.dataStream, Buffer.alloc(0), true);
+      if (pair.errorStream !== undefined) this.spdy.send(pair.errorStream, Buffer.alloc(0), true);
       pair.closed = true;
     }
   }

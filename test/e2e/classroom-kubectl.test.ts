@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { graphql, kubectl, tutorialManifests, useSandbox } from "../support/service.ts";
+import { graphql, kubectl, readOnlyKubeconfig, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
  * An instructor with the real kubectl and the read-only kubeconfig of a student's sandbox: get,
@@ -39,15 +39,12 @@ beforeAll(async () => {
   studentId = up.data.signUp.user.id;
   studentConfig = join(service.dataDir, "kubeconfig-student");
   await writeFile(studentConfig, joined.data.joinClassroom.kubeconfig);
-  const view = await graphql(
-    service.http,
-    `query($s:ID!){sandbox(id:$s){access kubeconfig}}`,
-    { s: joined.data.joinClassroom.id },
+  instructorConfig = await readOnlyKubeconfig(
+    service,
     sandbox.userToken,
+    joined.data.joinClassroom.id,
+    "instructor",
   );
-  expect(view.data.sandbox.access).toBe("READ_ONLY");
-  instructorConfig = join(service.dataDir, "kubeconfig-instructor");
-  await writeFile(instructorConfig, view.data.sandbox.kubeconfig);
   const k = (...args: string[]) => kubectl(studentConfig, args);
   expect((await k("create", "-f", `${tutorialManifests}/my-first.pod.yaml`)).code).toBe(0);
   expect((await k("create", "-f", `${tutorialManifests}/secret.yaml`)).code).toBe(0);

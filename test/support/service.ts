@@ -13,6 +13,8 @@ const root = resolve(import.meta.dirname, "..", "..");
 
 /** The real kubectl: /usr/bin/kubectl, or whatever is first on PATH. */
 export const kubectlPath = existsSync("/usr/bin/kubectl") ? "/usr/bin/kubectl" : "kubectl";
+/** Debian's kubernetes-client (kubectl 1.20), unpacked by .ci/install-clients into .ci/tools. */
+export const debianKubectlPath = resolve(root, ".ci", "tools", "kubernetes-client", "usr", "bin", "kubectl");
 
 /** A running `node main.ts` for a test: its process, https address and data directory. */
 export interface Service extends ServiceProcess {
@@ -98,6 +100,28 @@ export async function sandboxKubeconfig(
   return { path, id: sb.data.createSandbox.id, userToken };
 }
 
+/**
+ * The read-only kubeconfig an instructor gets for a student's sandbox (GraphQL `sandbox`, whose
+ * access must be READ_ONLY), written to the service's data directory; its path.
+ */
+export async function readOnlyKubeconfig(
+  service: Service,
+  instructorToken: string,
+  sandboxId: string,
+  name: string,
+): Promise<string> {
+  const view = await graphql(
+    service.http,
+    `query($s:ID!){sandbox(id:$s){access kubeconfig}}`,
+    { s: sandboxId },
+    instructorToken,
+  );
+  expect(view.data.sandbox.access).toBe("READ_ONLY");
+  const path = join(service.dataDir, `kubeconfig-${name}`);
+  await writeFile(path, view.data.sandbox.kubeconfig);
+  return path;
+}
+
 /** The output of one kubectl run: exit code, stdout, stderr. */
 export interface KubectlResult {
   code: number;
@@ -127,7 +151,13 @@ export async function kubectlAt(
   const suffix = binary === kubectlPath ? "" : `-${binary.replace(/[^\w.]+/g, "_")}`;
   const cache = join(tmpdir(), `kubesandbox-kubectl-cache${suffix}`);
   try {
-    const { stdout, stderr } = await run(binary, [...args, `--cache-dir=${cache}`], {
+    // Before a `--`, so the flag is kubectl's and not the command's (kubectl exec ... -- cat).
+    const end = args.indexOf("--");
+    const full =
+      end < 0
+        ? [...args, `--cache-dir=${cache}`]
+        : [...args.slice(0, end), `--cache-dir=${cache}`, ...args.slice(end)];
+    const { stdout, stderr } = await run(binary, full, {
       env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
       timeout: 30_000,
     });

@@ -2,7 +2,8 @@ import { inflateSync, constants as zlib } from "node:zlib";
 import { spdyDictionary } from "./dictionary.ts";
 
 /**
- * SPDY/3.1 framing, as kubectl's port-forward speaks it inside its WebSocket (moby/spdystream):
+ * SPDY/3.1 framing, as kubectl speaks it (moby/spdystream) on an upgraded socket or, port-forward
+ * from 1.31, inside a WebSocket:
  * control frames (SYN_STREAM, SYN_REPLY, RST_STREAM, SETTINGS, PING, GOAWAY, HEADERS,
  * WINDOW_UPDATE) and data frames, and the zlib-compressed name/value header blocks, one
  * compression context per direction for the whole connection.
