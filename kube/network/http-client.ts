@@ -42,11 +42,6 @@ export function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
-/** The Host header a client sends for a URL: the port only when it is not the scheme's. */
-export function hostHeader(url: URL): string {
-  return url.host;
-}
-
 /** Sends a request over the network (see the top of this file). */
 export async function fetchOverNetwork(net: PodNetwork, req: FetchRequest): Promise<FetchResult> {
   const host = req.url.hostname;

@@ -2,8 +2,7 @@ import { timestamp } from "../../kube/object.ts";
 import { backoffMs, crashRestartDelayMs } from "../../kube/runtime/backoff.ts";
 import type { Plan } from "../../kube/runtime/container-plan.ts";
 import { normalizeImage } from "../../kube/runtime/image-ref.ts";
-import { pullImage } from "../../kube/runtime/images.ts";
-import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
+import { exitCodeWhenStopped } from "../../kube/runtime/shell/program.ts";
 import type { Container, ContainerStatus, PodSpec } from "../../kube/types/core-v1.ts";
 import {
   containerStatus,
@@ -190,9 +189,7 @@ function imageChangeStep(work: Work, ref: ContainerRef, s: ContainerStatus | und
           "Killing",
           `Container ${ref.spec.name} definition changed, will be restarted`,
         );
-        const pull = pullImage(image);
-        const sigkill = pull.ok && ignoresSigterm(ref.spec, pull.info);
-        terminate(work, ref, at, sigkill ? 137 : 0);
+        terminate(work, ref, at, exitCodeWhenStopped(ref.spec, image));
         startContainer(work, ref, at, true);
       },
     };

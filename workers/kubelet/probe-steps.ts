@@ -1,8 +1,7 @@
-import { pullImage } from "../../kube/runtime/images.ts";
-import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
+import { exitCodeWhenStopped } from "../../kube/runtime/shell/program.ts";
 import type { ContainerStatus, Probe } from "../../kube/types/core-v1.ts";
 import type { ContainerRef, Work } from "./context.ts";
-import type { ContainerProbes } from "./probe-results.ts";
+import { type ContainerProbes, firstProbeAt } from "./probe-results.ts";
 import { emit, updateStatus } from "./start.ts";
 
 /**
@@ -33,13 +32,9 @@ function periodMs(probe: Probe): number {
   return (probe.periodSeconds || 10) * 1000;
 }
 
-function firstAt(startedAt: number, probe: Probe): number {
-  return startedAt + (probe.initialDelaySeconds ?? 0) * 1000;
-}
-
 /** When failing from the first probe on reaches the failure threshold. */
 function thresholdAt(startedAt: number, probe: Probe): number {
-  return firstAt(startedAt, probe) + ((probe.failureThreshold || 3) - 1) * periodMs(probe);
+  return firstProbeAt(startedAt, probe) + ((probe.failureThreshold || 3) - 1) * periodMs(probe);
 }
 
 function resultOf(work: Work, ref: ContainerRef, s: ContainerStatus | undefined, kind: Kind) {
@@ -50,8 +45,7 @@ function resultOf(work: Work, ref: ContainerRef, s: ContainerStatus | undefined,
 /** Stops the container as the kubelet does for a failed probe (SIGTERM; SIGKILL when ignored). */
 function kill(work: Work, ref: ContainerRef, kind: Kind, terminate: (code: number) => void) {
   emit(work, ref, "Normal", "Killing", `Container ${ref.spec.name} failed ${kind} probe, will be restarted`);
-  const pull = pullImage(ref.spec.image ?? "");
-  terminate(pull.ok && ignoresSigterm(ref.spec, pull.info) ? 137 : 0);
+  terminate(exitCodeWhenStopped(ref.spec));
 }
 
 /**
@@ -72,7 +66,7 @@ export function probeSteps(
   const check = (kind: Kind, onPass: () => void, onFail: (message: string) => void): ProbeStep[] => {
     const probe = ref.spec[field[kind]];
     if (!probe) return [];
-    const first = firstAt(startedAt, probe);
+    const first = firstProbeAt(startedAt, probe);
     if (first > now) return [{ at: first, run: () => done.add(key(kind)) }];
     if (done.has(key(kind))) return [{ at: now + periodMs(probe), run: () => {} }];
     const result = resultOf(work, ref, s, kind);

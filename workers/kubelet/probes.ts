@@ -7,7 +7,7 @@ import type { Container, Pod, Probe } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { readNetworkWorld } from "../../registry/network.ts";
 import { containerRefs } from "./containers.ts";
-import type { ContainerProbes } from "./probe-results.ts";
+import { type ContainerProbes, firstProbeAt } from "./probe-results.ts";
 
 /**
  * The probes of a pod's running containers, made before a sync at its time (the sync itself is
@@ -21,11 +21,6 @@ const kinds = [
   ["liveness", "livenessProbe"],
   ["startup", "startupProbe"],
 ] as const;
-
-/** When a probe of a container that started at `startedAt` is first made. */
-export function firstProbeAt(startedAt: number, probe: Probe): number {
-  return startedAt + (probe.initialDelaySeconds ?? 0) * 1000;
-}
 
 async function execProbe(
   database: Database,

@@ -1,6 +1,5 @@
 import { timestamp } from "../../kube/object.ts";
-import { pullImage } from "../../kube/runtime/images.ts";
-import { ignoresSigterm } from "../../kube/runtime/shell/program.ts";
+import { exitCodeWhenStopped } from "../../kube/runtime/shell/program.ts";
 import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
 import { containerStatus, millis, stateKind } from "./container-status.ts";
@@ -56,8 +55,7 @@ export function terminate(ctx: KubeletContext): TerminationResult {
   }
   for (const ref of running) {
     const prev = statusOf(work, ref);
-    const pull = pullImage(ref.spec.image ?? "");
-    const exitCode = pull.ok && ignoresSigterm(ref.spec, pull.info) ? 137 : 0;
+    const exitCode = exitCodeWhenStopped(ref.spec);
     const terminated = {
       exitCode,
       reason: exitCode === 0 ? "Completed" : "Error",

@@ -1,5 +1,5 @@
 import type { Container } from "../../types/core-v1.ts";
-import type { ImageInfo } from "../images.ts";
+import { type ImageInfo, pullImage } from "../images.ts";
 import { quote } from "./commands/programs.ts";
 
 /**
@@ -50,4 +50,10 @@ export function argvScript(argv: string[], stdinOpen: boolean): string {
 export function ignoresSigterm(container: Container, info: ImageInfo): boolean {
   const first = containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "";
   return ["sh", "bash", "ash", "dash", "zsh", "sleep", "tail"].includes(basename(first));
+}
+
+/** The exit code of a container stopped by the kubelet, running `image`: 137 when SIGKILL ends it, else 0. */
+export function exitCodeWhenStopped(container: Container, image = container.image ?? ""): number {
+  const pull = pullImage(image);
+  return pull.ok && ignoresSigterm(container, pull.info) ? 137 : 0;
 }
