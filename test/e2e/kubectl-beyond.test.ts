@@ -75,10 +75,11 @@ describe("kubectl past the tutorial", () => {
     );
     ok(await k("create", "-f", file("brief.yaml")));
     ok(await k("wait", "--for=condition=Ready", "pod/brief", "--timeout=30s"));
-    ok(await k("delete", "pod", "brief", "--wait=false", "--grace-period=2"));
-    expect(ok(await k("wait", "--for=delete", "pod/brief", "--timeout=30s"))).toBe(
-      "pod/brief condition met\n",
-    );
+    // The wait starts first and the grace period leaves it seconds to read the pod: started after the
+    // delete on a busy machine, it could find the pod already gone (and print nothing), as CI once did.
+    const waited = k("wait", "--for=delete", "pod/brief", "--timeout=30s");
+    ok(await k("delete", "pod", "brief", "--wait=false", "--grace-period=5"));
+    expect(ok(await waited)).toBe("pod/brief condition met\n");
   });
 
   it("edit: the editor's change is saved, an unchanged buffer is not", async () => {
