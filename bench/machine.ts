@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** The machine's CPU time so far, all cores together, in ms: busy and in all; null off Linux. */
 export interface CpuTime {
@@ -47,19 +47,69 @@ export async function processCpuMs(pid: number): Promise<number | null> {
   return (user + system) * 10;
 }
 
+/** A process's parent pid and its CPU time (its own, and that of its children it has reaped), from /proc. */
+async function procStat(pid: number): Promise<{ ppid: number; ownMs: number; reapedMs: number } | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (!stat) return null;
+  // The command name (field 2) may hold spaces; the fields after it are counted from its ')'.
+  const f = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  const [ppid, user, system, childUser, childSystem] = [f[1], f[11], f[12], f[13], f[14]];
+  if ([ppid, user, system, childUser, childSystem].some((n) => n === undefined || Number.isNaN(n)))
+    return null;
+  return {
+    ppid: ppid as number,
+    ownMs: ((user as number) + (system as number)) * 10,
+    reapedMs: ((childUser as number) + (childSystem as number)) * 10,
+  };
+}
+
 /**
- * Runs `work` (which returns how many units it did) and says where the machine's CPU went per
- * unit: the service's process, this bench client, and the rest (Postgres, mostly).
+ * The CPU time so far of a process and all its descendants, those already exited and reaped
+ * included (a Postgres server's backends come and go): null off Linux or once it is gone.
+ */
+export async function processTreeCpuMs(rootPid: number): Promise<number | null> {
+  const pids = (await readdir("/proc").catch(() => [] as string[]))
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+  const stats = new Map<number, { ppid: number; ownMs: number; reapedMs: number }>();
+  for (const pid of pids) {
+    const st = await procStat(pid);
+    if (st) stats.set(pid, st);
+  }
+  const root = stats.get(rootPid);
+  if (!root) return null;
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (p === rootPid) return true;
+      p = stats.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let ms = root.reapedMs;
+  for (const [pid, st] of stats) if (inTree(pid)) ms += st.ownMs;
+  return ms;
+}
+
+/**
+ * Runs `work` (which returns how many units it did) and says where the CPU went per unit: the
+ * service's process, the bench database's Postgres (its server process and backends, when
+ * `postgresPid` names it), this bench client, and the rest of the machine (anything else running).
  */
 export async function cpuSplit(
   servicePid: number,
   work: () => Promise<number>,
+  postgresPid: number | null = null,
 ): Promise<{ units: number; split: Record<string, number> | null }> {
   const machineBefore = await machineCpuTime();
   const serviceBefore = await processCpuMs(servicePid);
+  const postgresBefore = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const clientBefore = process.cpuUsage();
   const units = await work();
   const client = process.cpuUsage(clientBefore);
+  const postgresAfter = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const serviceAfter = await processCpuMs(servicePid);
   const machineAfter = await machineCpuTime();
   const machine = cpuBetween(machineBefore, machineAfter, units);
@@ -75,6 +125,9 @@ export async function cpuSplit(
   const perUnit = (ms: number) => Math.round((ms / units) * 100) / 100;
   const serviceMs = serviceAfter - serviceBefore;
   const clientMs = (client.user + client.system) / 1000;
+  const postgresMs =
+    postgresBefore !== null && postgresAfter !== null ? postgresAfter - postgresBefore : null;
+  const busyMs = machineAfter.busyMs - machineBefore.busyMs;
   return {
     units,
     split: {
@@ -82,8 +135,15 @@ export async function cpuSplit(
       cpuMsPerUnit: machine.cpuMsPerUnit,
       serviceMsPerUnit: perUnit(serviceMs),
       benchClientMsPerUnit: perUnit(clientMs),
-      // From the machine's own busy time, not its per-unit figure (rounded to 0.1 ms).
-      restMsPerUnit: perUnit(machineAfter.busyMs - machineBefore.busyMs - serviceMs - clientMs),
+      ...(postgresMs !== null
+        ? {
+            postgresMsPerUnit: perUnit(postgresMs),
+            // Service, Postgres and client: the unit's own cost, whatever else the machine runs.
+            ownMsPerUnit: perUnit(serviceMs + postgresMs + clientMs),
+            otherMsPerUnit: perUnit(busyMs - serviceMs - postgresMs - clientMs),
+          }
+        : // From the machine's own busy time, not its per-unit figure (rounded to 0.1 ms).
+          { restMsPerUnit: perUnit(busyMs - serviceMs - clientMs) }),
     },
   };
 }

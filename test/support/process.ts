@@ -37,7 +37,9 @@ export interface ServiceProcess {
  * /readyz answers. Shared by the end-to-end tests and the bench; it needs nothing of vitest.
  */
 export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, join(root, "main.ts")], {
+  // SERVICE_CPU_PROF=dir: the service writes a V8 CPU profile there when it stops (`npm run bench`'s profiles).
+  const profile = env.SERVICE_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${env.SERVICE_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, join(root, "main.ts")], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
