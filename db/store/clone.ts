@@ -58,7 +58,8 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
  * references, an event's involved object, an endpoint's target) is rewritten to the new one —
  * each body's text split around the uuids it holds and put back together with the new ones —
  * resourceVersions are renumbered 1…n in the order they were written, each with its ADDED
- * change-log row, and the sandbox's revision set to n. Sealed Secrets stay sealed (the copy gets
+ * change-log row, and the sandbox's revision set to n, its object count to n and its bytes to the
+ * source's (each new uid is as long as the old one, so the bodies are too). Sealed Secrets stay sealed (the copy gets
  * the data keys: copyDataKeys). Sent in the caller's transaction; resolves to n.
  */
 export function cloneObjects(tx: Queryable, from: string, to: string) {
@@ -83,6 +84,8 @@ export function cloneObjects(tx: Queryable, from: string, to: string) {
       INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
       SELECT ${to}, rv, resource, namespace, name, 'ADDED', body FROM copied
     )
-    UPDATE sandboxes SET revision = (SELECT count(*) FROM copied) WHERE id = ${to}
+    UPDATE sandboxes SET revision = (SELECT count(*) FROM copied), object_count = (SELECT count(*) FROM copied),
+      object_bytes = (SELECT object_bytes FROM sandboxes WHERE id = ${from})
+    WHERE id = ${to}
     RETURNING revision`.execute();
 }

@@ -161,6 +161,21 @@ describe("objects per sandbox", () => {
     >`SELECT body FROM objects WHERE sandbox_id = ${sb.sandboxId}`;
     const bytes = rows.reduce((n, r) => n + JSON.stringify(r.body).length, 0);
     expect(await usage(sb.sandboxId)).toEqual({ objects: rows.length, bytes });
+    // A fork holds as much, counted from its first moment (its later writes count from there).
+    const fork = await t.gql(
+      'mutation($s:ID!){forkSandbox(id:$s,name:"counted-fork"){id}}',
+      { s: sb.sandboxId },
+      sb.userToken,
+    );
+    const forkId = fork.data.forkSandbox.id as string;
+    const forked = await t.database.sql<
+      { body: unknown }[]
+    >`SELECT body FROM objects WHERE sandbox_id = ${forkId}`;
+    expect(forked.length).toBe(rows.length);
+    expect(await usage(forkId)).toEqual({
+      objects: rows.length,
+      bytes: forked.reduce((n, r) => n + JSON.stringify(r.body).length, 0),
+    });
   });
 
   it("the replica set controller is refused past it as by a quota: FailedCreate, and its job does not fail", async () => {
