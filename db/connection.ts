@@ -31,7 +31,7 @@ export interface Database {
    * Whether this handle hears other processes' NOTIFYs (a LISTEN on its pool). False where a
    * runtime ties a connection to one request (workerd) or freezes the process between requests
    * (Lambda): nothing relies on a notice there (accounts/access-cache.ts), and no query in flight
-   * is shared between requests (api/kube/change-reads.ts, api/readiness.ts).
+   * is shared between requests (db/store/changes.ts sharedChangesAfter, api/readiness.ts).
    */
   listens: boolean;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { onRevocation } from "../../accounts/access-cache.ts";
 import type { ObjectFilter } from "../../db/filters.ts";
-import type { ChangeBatch } from "../../db/store/changes.ts";
+import { type ChangeBatch, sharedChangesAfter } from "../../db/store/changes.ts";
 import { gone } from "../../kube/errors.ts";
 import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -8,7 +8,6 @@ import { toTable } from "../../kube/printing/table.ts";
 import { fieldsMatch } from "../../kube/selectors/field-selectors.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listKind } from "../../registry/read.ts";
-import { sharedChangesAfter } from "./change-reads.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { listResourceVersion, watchTimeoutMs } from "./list-options.ts";
 import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
@@ -28,7 +27,7 @@ const batchSize = 500;
 
 /**
  * Events as sent, by the object they carry: watches woken by one commit share its change-log
- * read (change-reads.ts), hence its objects, and each event is encoded once between them.
+ * read (db/store/changes.ts, sharedChangesAfter), hence its objects, and each event is encoded once between them.
  */
 const encoded = new WeakMap<KubeObject, { type: string; bytes: Uint8Array }>();
 

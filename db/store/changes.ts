@@ -77,24 +77,29 @@ export async function changesAfter(
   return { changes, compacted: Number(first.compacted_revision) };
 }
 
-/** Reads of the change log in flight, by what they ask: concurrent identical reads share one. */
+/** Reads of the change log in flight in this process, by what they ask: concurrent identical reads share one. */
 const inFlight = new Map<string, Promise<ChangeBatch | null>>();
 
 /**
- * changesAfter for every resource of a sandbox, shared: when a commit wakes many subscribers
- * holding the same revision (a class's overview, a hundred browser tabs), they make one query
- * between them instead of one each. The batch's objects are shared too: readers must not
- * change them.
+ * changesAfter, shared: readers that a commit wakes together holding the same revision (the
+ * watches of one resource that keep up, a class's overview, a hundred browser tabs subscribed to
+ * a sandbox) make one query between them, not one each. Each filters what it gets in memory: the
+ * batch's objects are shared, and nobody may change them.
  */
 export function sharedChangesAfter(
-  source: ReadSource,
+  source: ReadSource & { listens?: boolean },
   sandboxId: string,
+  resource: string | null,
+  namespace: string | null,
   after: number,
 ): Promise<ChangeBatch | null> {
-  const key = `${sandboxId}:${after}`;
+  // A handle that cannot listen has a connection per request (workerd): one request may not wait
+  // on another's query there, so each reads alone.
+  if (source.listens === false) return changesAfter(source, sandboxId, resource, namespace, after);
+  const key = `${sandboxId}\n${resource ?? "\0"}\n${namespace ?? "\0"}\n${after}`;
   let read = inFlight.get(key);
   if (!read) {
-    read = changesAfter(source, sandboxId, null, null, after).finally(() => inFlight.delete(key));
+    read = changesAfter(source, sandboxId, resource, namespace, after).finally(() => inFlight.delete(key));
     inFlight.set(key, read);
   }
   return read;

@@ -56,7 +56,7 @@ export async function subscribeSandboxChanges(
           again = false;
           let full = false;
           do {
-            const batch = await sharedChangesAfter(ctx.database, sandboxId, revision);
+            const batch = await sharedChangesAfter(ctx.database, sandboxId, null, null, revision);
             if (!batch) return stop();
             if (revision < batch.compacted)
               return stop(
