@@ -60,6 +60,8 @@ export async function podToRunning(
   rate: number,
   count: number,
   tag: string,
+  /** Filled with each create's latency (request to 201), when given. */
+  createLatencies?: number[],
 ): Promise<Summary> {
   const started = new Map<string, number>();
   const samples: number[] = [];
@@ -82,12 +84,13 @@ export async function podToRunning(
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const name = `run-${tag}-${i}`;
     const sb = sandboxes[i % sandboxes.length] as BenchSandbox;
-    started.set(name, performance.now());
+    const sent = performance.now();
+    started.set(name, sent);
     creates.push(
       kube(service, sb, "/api/v1/namespaces/default/pods", {
         method: "POST",
         body: JSON.stringify(benchPod(name, { app: "running" })),
-      }),
+      }).then(() => createLatencies?.push(performance.now() - sent)),
     );
   }
   await Promise.all(creates);
@@ -182,4 +185,46 @@ export async function jobsCompleted(url: string): Promise<number> {
     SELECT coalesce(sum(n_tup_del), 0) AS n FROM pg_stat_user_tables WHERE schemaname = 'graphile_worker'`;
   await sql.end();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * `kubectl scale deployment --replicas=<replicas>` in one sandbox, as kubectl sends it (a merge
+ * patch of the scale subresource) on a Deployment of none: ms from the patch to the Deployment's
+ * status showing every replica ready.
+ */
+export async function scaleToReady(service: Service, sb: BenchSandbox, replicas: number): Promise<number> {
+  const name = "scale";
+  const path = "/apis/apps/v1/namespaces/default/deployments";
+  await kube(service, sb, path, {
+    method: "POST",
+    body: JSON.stringify({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: "nginx", image: "nginx" }] },
+        },
+      },
+    }),
+  });
+  let readyAt = 0;
+  const stop = await watch(service, sb, `${path}?fieldSelector=metadata.name%3D${name}`, (obj, at) => {
+    if (!readyAt && (obj.status as { readyReplicas?: number } | undefined)?.readyReplicas === replicas)
+      readyAt = at;
+  });
+  const t0 = performance.now();
+  await service.kubeFetch(`${service.https}/sandboxes/${sb.id}${path}/${name}/scale`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${sb.token}`, "content-type": "application/merge-patch+json" },
+    body: JSON.stringify({ spec: { replicas } }),
+  });
+  const deadline = performance.now() + 120_000;
+  while (!readyAt && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await stop();
+  if (!readyAt) throw new Error(`${name} never had ${replicas} ready replicas`);
+  return Math.round(readyAt - t0);
 }

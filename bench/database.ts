@@ -20,12 +20,16 @@ export async function topStatements(url: string, count = 40): Promise<string[]> 
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
-    const rows = await sql<{ ms: string; calls: string; q: string }[]>`
-      SELECT round(total_exec_time::numeric, 1) AS ms, calls,
+    const rows = await sql<{ ms: string; calls: string; min: string; q: string }[]>`
+      SELECT round(total_exec_time::numeric, 1) AS ms, calls, round(min_exec_time::numeric, 3) AS min,
              left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 140) AS q
       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY CASE WHEN ${byCalls} THEN calls ELSE 0 END DESC, total_exec_time DESC LIMIT ${count}`;
-    return rows.map((r) => `${r.ms.padStart(9)} ms ${String(r.calls).padStart(7)} calls  ${r.q}`);
+    // The least a statement took: its cost without waiting for a lock.
+    return rows.map(
+      (r) =>
+        `${r.ms.padStart(9)} ms ${String(r.calls).padStart(7)} calls  min ${r.min.padStart(7)} ms  ${r.q}`,
+    );
   } finally {
     await sql.end();
   }

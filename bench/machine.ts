@@ -93,6 +93,14 @@ export async function processTreeCpuMs(rootPid: number): Promise<number | null> 
   return ms;
 }
 
+/** How many write and read system calls a process has made so far (/proc/<pid>/io): its round trips. */
+async function syscallCounts(pid: number): Promise<{ writes: number; reads: number } | null> {
+  const io = await readFile(`/proc/${pid}/io`, "utf8").catch(() => null);
+  const field = (name: string) => Number(io?.match(new RegExp(`^${name}: (\\d+)$`, "m"))?.[1] ?? Number.NaN);
+  const counts = { writes: field("syscw"), reads: field("syscr") };
+  return Number.isNaN(counts.writes + counts.reads) ? null : counts;
+}
+
 /**
  * Runs `work` (which returns how many units it did) and says where the CPU went per unit: the
  * service's process, the bench database's Postgres (its server process and backends, when
@@ -105,12 +113,14 @@ export async function cpuSplit(
 ): Promise<{ units: number; split: Record<string, number> | null }> {
   const machineBefore = await machineCpuTime();
   const serviceBefore = await processCpuMs(servicePid);
+  const callsBefore = await syscallCounts(servicePid);
   const postgresBefore = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const clientBefore = process.cpuUsage();
   const units = await work();
   const client = process.cpuUsage(clientBefore);
   const postgresAfter = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const serviceAfter = await processCpuMs(servicePid);
+  const callsAfter = await syscallCounts(servicePid);
   const machineAfter = await machineCpuTime();
   const machine = cpuBetween(machineBefore, machineAfter, units);
   if (
@@ -144,6 +154,13 @@ export async function cpuSplit(
           }
         : // From the machine's own busy time, not its per-unit figure (rounded to 0.1 ms).
           { restMsPerUnit: perUnit(busyMs - serviceMs - clientMs) }),
+      // The service's socket writes and reads per unit (Postgres and its clients): round trips.
+      ...(callsBefore && callsAfter
+        ? {
+            serviceWriteCallsPerUnit: perUnit(callsAfter.writes - callsBefore.writes),
+            serviceReadCallsPerUnit: perUnit(callsAfter.reads - callsBefore.reads),
+          }
+        : {}),
     },
   };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { apiFigures, populate } from "./api.ts";
 import { classroomFigures } from "./classroom.ts";
 import { type BenchSandbox, benchSandbox, benchUser, kube } from "./client.ts";
-import { jobsCompleted, podToRunning, rcFigures } from "./control-plane.ts";
+import { jobsCompleted, podToRunning, rcFigures, scaleToReady } from "./control-plane.ts";
 import { benchDatabase, statementStats, topStatements } from "./database.ts";
 import { httpEchoPerSecond } from "./echo.ts";
 import { insidePodFigures } from "./inside-pods.ts";
@@ -106,6 +106,18 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000)); // let Postgres flush its table counters
       const jobs = (await jobsCompleted(db.url)) - jobsBefore;
       const rc = await rcFigures(service, cpSandboxes[0] as (typeof cpSandboxes)[number], samples(10));
+      // One sandbox's throughput: 100 pods/s into it, and a Deployment scaled to 300 at once (its
+      // three nodes take 110 pods each, so 300 pods is as many as a sandbox runs with room).
+      const oneCreates: number[] = [];
+      const one100 = await podToRunning(
+        service,
+        [await benchSandbox(service, user, "cp-one")],
+        100,
+        samples(300),
+        "one",
+        oneCreates,
+      );
+      const scaled = await scaleToReady(service, await benchSandbox(service, user, "cp-scale"), 300);
       results.controlPlane = {
         podCreateToRunning_10perSecond_1sandbox: steady10,
         podCreateToRunning_100perSecond_10sandboxes: steady100,
@@ -120,6 +132,9 @@ async function main() {
           : {}),
         ...rc,
         reconcileJobsPerSecond: Math.round(jobs / cpSeconds),
+        podCreate_100perSecond_1sandbox: summarize(oneCreates),
+        podCreateToRunning_100perSecond_1sandbox: one100,
+        scaleDeploymentTo300AllReadyMs: scaled,
       };
     }
 

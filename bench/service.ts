@@ -14,6 +14,8 @@ export const benchLimits: NodeJS.ProcessEnv = {
   LIMIT_WATCHES_PER_TOKEN: "1000",
   LIMIT_REQUESTS_PER_TOKEN: "1000",
   LIMIT_OBJECTS_PER_SANDBOX: "100000",
+  // A Deployment scaled to 300 at once (the one-sandbox throughput figure).
+  LIMIT_REPLICAS_PER_CONTROLLER: "1000",
   // A class at once signs its learners up and in from this one address.
   LIMIT_SIGNUPS_PER_ADDRESS: "1000000",
   LIMIT_LOGINS_PER_ADDRESS: "1000000",
