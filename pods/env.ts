@@ -149,12 +149,16 @@ export async function containerEnv(
   const services: Service[] = [];
   if (pod.spec?.enableServiceLinks !== false)
     services.push(...((await objects.list("services", namespace)) as Service[]));
-  const master = (await objects.get({
-    resource: "services",
-    namespace: "default",
-    name: "kubernetes",
-  })) as Service | null;
-  if (master && namespace !== "default") services.push(master);
+  // The API server's own service, in every pod's environment: in the default namespace's list
+  // already (a burst's pods there read no more), else read.
+  if (namespace !== "default") {
+    const key = { resource: "services", namespace: "default", name: "kubernetes" };
+    const master = (await objects.get(key)) as Service | null;
+    if (master) services.push(master);
+  } else if (pod.spec?.enableServiceLinks === false) {
+    const listed = (await objects.list("services", "default")) as Service[];
+    services.push(...listed.filter((s) => s.metadata?.name === "kubernetes"));
+  }
   for (const s of services)
     if (before(s) || s.metadata?.name === "kubernetes") Object.assign(vars, serviceVariables(s));
   for (const from of container.envFrom ?? []) {

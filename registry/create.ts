@@ -128,7 +128,11 @@ async function storeNew(w: SandboxWriter, kind: Kind, obj: KubeObject, options: 
   const name = obj.metadata.name ?? "";
   const key = { resource, namespace: obj.metadata.namespace ?? "", name };
   if (kind.namespaced)
-    assertNamespaceOpen(key.namespace, viewAs(namespaceKind, await w.get(namespaceKey(key.namespace))), kind);
+    assertNamespaceOpen(
+      key.namespace,
+      viewAs(namespaceKind, await w.peek(namespaceKey(key.namespace))),
+      kind,
+    );
   await w.assertRoomFor(key, obj);
   assertReplicasWithinLimit(kind, obj, null, w.limits?.replicasPerController);
   const req = { objects: w, kind, operation: "CREATE" as const, old: null, dryRun: !!options.dryRun };

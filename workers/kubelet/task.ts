@@ -9,8 +9,8 @@ import { recomputeQuotaUsage } from "../../kube/kinds/resourcequota/status.ts";
 import type { Node, Pod, PodStatus } from "../../kube/types/core-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
-import { inSandbox } from "../../registry/transaction.ts";
 import { replaceObject } from "../../registry/update.ts";
+import { SandboxBatches } from "../queue/batches.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import type { JobOf } from "../queue/task.ts";
 import { wakeAt } from "../queue/wakeup.ts";
@@ -113,7 +113,8 @@ function waitsForConfig(pod: Pod): boolean {
  * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync —
  * or, with `startInline`, is left to the caller, which runs `syncPod` itself when it is due
  * (`inline` says so; a pod whose volumes fail waits for its retry job either way). `next`: when
- * the next step is due. `nodePods`: the node's live pods, if the caller has them.
+ * the next step is due; `pod`: the pod as written. `nodePods`: the node's live pods, if the
+ * caller has them.
  */
 export async function takeOn(
   w: SandboxWriter,
@@ -121,7 +122,7 @@ export async function takeOn(
   node: Node,
   now: number,
   options: { nodePods?: Pod[]; startInline?: boolean } = {},
-): Promise<{ next: number; inline: boolean }> {
+): Promise<{ next: number; inline: boolean; pod: Pod }> {
   const ctx = kubeletContext(pod, node, now);
   const { failedMounts } = await checkReferences(w, pod);
   if (failedMounts.length) {
@@ -134,14 +135,108 @@ export async function takeOn(
       message,
     }));
     await recordAll(w, written, node.metadata.name ?? "", events, now);
-    return { next: await syncAt(w, written, now + mountRetryMs), inline: false };
+    return { next: await syncAt(w, written, now + mountRetryMs), inline: false, pod: written };
   }
   const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), options.nodePods);
-  await writeStatus(w, pod, firstSync(ctx, podIP).status);
+  const written = await writeStatus(w, pod, firstSync(ctx, podIP).status);
   const next = now + containerCreatingMs;
-  if (!options.startInline) return { next: await syncAt(w, pod, next), inline: false };
-  return { next, inline: true };
+  if (!options.startInline) return { next: await syncAt(w, pod, next), inline: false, pod: written };
+  return { next, inline: true, pod: written };
 }
+
+/** A pod's read for a sync: the pod and its node, or null when the pod is gone. */
+type PodRead = Awaited<ReturnType<typeof podAndNode>>;
+
+/**
+ * One sync of one pod in the caller's transaction, from `read` (made in it before anything it
+ * wrote could change the pod). Resolves to when its next sync is due, if one lies ahead.
+ */
+async function syncOne(
+  w: SandboxWriter,
+  database: Database,
+  job: KubeletJob,
+  now: number,
+  read: PodRead,
+): Promise<number | null> {
+  let pod = read?.pod;
+  const nodeName = pod?.spec?.nodeName ?? "";
+  if (!read || !pod || !nodeName) return null;
+  const node = read.node;
+  if (pod.metadata.deletionTimestamp) {
+    // Without a node nobody stops the pod; the pod garbage collector removes it.
+    if (!node) {
+      await remove(w, pod);
+      return null;
+    }
+    const result = terminate(kubeletContext(pod, node, now));
+    await recordAll(w, pod, nodeName, result.events, now);
+    if (result.status) pod = await writeStatus(w, pod, result.status);
+    if (result.remove) await remove(w, pod);
+    else if (result.next !== null) return syncAt(w, pod, result.next);
+    return null;
+  }
+  if (!node || isTerminal(pod)) return null;
+  if (!hasSandbox(pod)) return (await takeOn(w, pod, node, now)).next;
+  const context = kubeletContext(pod, node, now);
+  if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
+  if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
+  if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
+  context.plans = await planContainers(pod, w, now);
+  context.probes = await probeContainers(database, job.sandbox, pod, now);
+  const result = sync(context);
+  const fresh = untouched(pod);
+  // The status and the events it comes with go as one statement, with the commit: what
+  // reads after this (quota usage) sends them first.
+  const written = await writeStatus(w, pod, result.status);
+  await recordAll(w, written, nodeName, result.events, now, { noneBefore: fresh });
+  if (isTerminal(written)) {
+    await recomputeQuotaUsage(w, job.namespace);
+    return null;
+  }
+  // A container refused its config is tried again every while (and when a Secret or
+  // ConfigMap of the namespace is written).
+  const retry = inConfigError(written) ? now + configRetryMs : null;
+  const at = [result.next, retry].filter((t): t is number => t !== null);
+  return at.length ? syncAt(w, written, Math.min(...at)) : null;
+}
+
+/** A sync asked of the kubelet: the pod's job, and the time it syncs to. */
+interface PodSync {
+  job: KubeletJob;
+  now: number;
+}
+
+const podId = (job: KubeletJob) => `${job.namespace}/${job.name}`;
+
+/**
+ * The kubelet's syncs of one sandbox that wait for its turn together, in one transaction (the
+ * start of every pod a burst bound, say): every pod and node read with the lock, in one round
+ * trip, before the first sync writes; a second sync of the same pod reads it again, after the
+ * first's writes.
+ */
+const podSyncs = new SandboxBatches<PodSync, number | null>({
+  early: (w, syncs) => {
+    for (const id of new Set(syncs.map((s) => podId(s.job)))) {
+      const [namespace = "", name = ""] = id.split("/");
+      prefetchPodAndNode(w, namespace, name);
+    }
+  },
+  run: async (w, syncs, database) => {
+    const seen = new Set<string>();
+    const firstReads = syncs.map((s) => {
+      if (seen.has(podId(s.job))) return null;
+      seen.add(podId(s.job));
+      return podAndNode(w, s.job.namespace, s.job.name);
+    });
+    await Promise.all(firstReads);
+    const next: (number | null)[] = [];
+    for (const [i, s] of syncs.entries()) {
+      const read = await (firstReads[i] ?? podAndNode(w, s.job.namespace, s.job.name));
+      next.push(await syncOne(w, database, s.job, s.now, read));
+    }
+    return next;
+  },
+});
 
 /**
  * The simulated kubelet of the pod's node, one sync: re-reads the pod and its node, and moves
@@ -150,57 +245,10 @@ export async function takeOn(
  * deleted pod — writing status through the status path, recording the kubelet's events, and
  * scheduling its next sync as a delayed job when a transition lies ahead. A pod bound to a node
  * that does not exist stays Pending, as no kubelet claims it; a finished pod is left alone.
+ * Syncs of one sandbox that wait for its turn together share a transaction (podSyncs).
  */
 export async function syncPod(database: Database, job: KubeletJob, now = Date.now()): Promise<void> {
   let next: number | null = null;
-  await doneIfSandboxGone(
-    inSandbox(
-      database,
-      job.sandbox,
-      async (w) => {
-        const read = await podAndNode(w, job.namespace, job.name);
-        let pod = read?.pod;
-        const nodeName = pod?.spec?.nodeName ?? "";
-        if (!read || !pod || !nodeName) return;
-        const node = read.node;
-        if (pod.metadata.deletionTimestamp) {
-          // Without a node nobody stops the pod; the pod garbage collector removes it.
-          if (!node) return remove(w, pod);
-          const result = terminate(kubeletContext(pod, node, now));
-          await recordAll(w, pod, nodeName, result.events, now);
-          if (result.status) pod = await writeStatus(w, pod, result.status);
-          if (result.remove) await remove(w, pod);
-          else if (result.next !== null) next = await syncAt(w, pod, result.next);
-          return;
-        }
-        if (!node || isTerminal(pod)) return;
-        if (!hasSandbox(pod)) {
-          next = (await takeOn(w, pod, node, now)).next;
-          return;
-        }
-        const context = kubeletContext(pod, node, now);
-        if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
-        if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
-        if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
-        context.plans = await planContainers(pod, w, now);
-        context.probes = await probeContainers(database, job.sandbox, pod, now);
-        const result = sync(context);
-        const fresh = untouched(pod);
-        // The status and the events it comes with go as one statement, with the commit: what
-        // reads after this (quota usage) sends them first.
-        const written = await writeStatus(w, pod, result.status);
-        await recordAll(w, written, nodeName, result.events, now, { noneBefore: fresh });
-        if (isTerminal(written)) await recomputeQuotaUsage(w, job.namespace);
-        else {
-          // A container refused its config is tried again every while (and when a Secret or
-          // ConfigMap of the namespace is written).
-          const retry = inConfigError(written) ? now + configRetryMs : null;
-          const at = [result.next, retry].filter((t): t is number => t !== null);
-          if (at.length) next = await syncAt(w, written, Math.min(...at));
-        }
-      },
-      { early: (w) => prefetchPodAndNode(w, job.namespace, job.name) },
-    ),
-  );
+  await doneIfSandboxGone(podSyncs.run(database, job.sandbox, { job, now }).then((at) => (next = at)));
   if (next !== null) wakeAt(database, next);
 }

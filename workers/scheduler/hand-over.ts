@@ -34,12 +34,15 @@ export async function handOverBound(
   startInline: boolean,
 ): Promise<HandOver> {
   const taken = await takeOn(w, pod, node, now, { nodePods, startInline });
+  // The node's pods, as the next pod bound in this transaction finds them, hold this one's IP.
+  const i = nodePods.indexOf(pod);
+  if (i >= 0) nodePods[i] = taken.pod;
   if (taken.inline) {
     // This job does the kubelet's next step: the pod's own writes need not wake it.
     const started = kubeletJob(pod.metadata.namespace ?? "", pod.metadata.name ?? "");
     w.handled.add(`${started.task}:${started.key}`);
   }
-  return taken;
+  return { next: taken.next, inline: taken.inline };
 }
 
 /** After the binding committed: runs the kubelet's start when due, or nudges the queue for its job. */

@@ -6,11 +6,12 @@ import { isTerminal, wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { kubeletJob } from "../kubelet/jobs.ts";
+import { SandboxBatches } from "../queue/batches.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import type { JobOf } from "../queue/task.ts";
 import { completeHandOver, type HandOver, handOverBound, resumeHandOver } from "./hand-over.ts";
 import type { schedulePendingTask, schedulerTask } from "./jobs.ts";
-import { loadNodeInfos } from "./node-info.ts";
+import { loadNodeInfos, type NodeInfo } from "./node-info.ts";
 import { scheduleOne } from "./schedule.ts";
 import { prefetchSchedulerSnapshot } from "./snapshot.ts";
 
@@ -30,10 +31,68 @@ export interface SchedulePodOptions {
   startInline?: boolean;
 }
 
+/** What one scheduling run left for after its commit. */
+interface Scheduled {
+  handOver: HandOver | null;
+  /** The pod was bound already (by an earlier run, or someone else) and still runs. */
+  alreadyBound: boolean;
+}
+
+interface SchedulingRun {
+  job: SchedulerJob;
+  now: number;
+  startInline: boolean;
+}
+
+const podKeyOf = (job: SchedulerJob) => ({ resource: "pods", namespace: job.namespace, name: job.name });
+const podId = (job: SchedulerJob) => `${job.namespace}/${job.name}`;
+
+/**
+ * The scheduler's runs of one sandbox that wait for its turn together, in one transaction (a
+ * burst's pods, scheduled in arrival order): every pod read with the lock, the nodes' state
+ * loaded once before the first binding and kept up to date by each (scheduleOne), so the batch
+ * places its pods as one run after another would. A second run for the same pod reads it again.
+ */
+const podSchedulings = new SandboxBatches<SchedulingRun, Scheduled>({
+  early: (w, runs) => {
+    w.prefetch({ objects: [...new Map(runs.map((r) => [podId(r.job), podKeyOf(r.job)])).values()] });
+    prefetchSchedulerSnapshot(w);
+  },
+  run: async (w, runs) => {
+    const seen = new Set<string>();
+    const firstReads = runs.map((r) => {
+      if (seen.has(podId(r.job))) return null;
+      seen.add(podId(r.job));
+      return w.get(podKeyOf(r.job));
+    });
+    await Promise.all(firstReads);
+    // Loaded before this transaction writes a pod: the first run that schedules does so first.
+    let infos: NodeInfo[] | null = null;
+    const done: Scheduled[] = [];
+    for (const [i, r] of runs.entries()) {
+      const pod = viewAs(podKind, await (firstReads[i] ?? w.get(podKeyOf(r.job))));
+      if (!pod || !wantsScheduling(pod)) {
+        done.push({ handOver: null, alreadyBound: !!pod?.spec?.nodeName && !isTerminal(pod) });
+        continue;
+      }
+      infos ??= await loadNodeInfos(w);
+      // The binding, the Scheduled event and the kubelet's first status go with the commit.
+      const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
+      const handOver =
+        result && "bound" in result
+          ? await handOverBound(w, result.bound, result.node.node, result.node.pods, r.now, r.startInline)
+          : null;
+      done.push({ handOver, alreadyBound: false });
+    }
+    return done;
+  },
+});
+
 /**
  * The scheduler, woken by a write to an unscheduled pod: re-reads the pod and, if it still waits
  * for the default scheduler, runs one scheduling cycle for it; a pod it binds is handed over to
- * its node's kubelet (hand-over.ts says how, and why here).
+ * its node's kubelet (hand-over.ts says how, and why here). Runs of one sandbox that wait for its
+ * turn together share a transaction (podSchedulings).
  */
 export async function schedulePod(
   database: Database,
@@ -41,41 +100,14 @@ export async function schedulePod(
   options: SchedulePodOptions = {},
 ): Promise<void> {
   const now = options.now ?? Date.now();
-  const podKey = { resource: "pods", namespace: job.namespace, name: job.name };
-  let handOver: HandOver | null = null;
-  let alreadyBound = false;
+  const run = { job, now, startInline: !!options.startInline };
+  let scheduled: Scheduled | null = null;
   await doneIfSandboxGone(
-    inSandbox(
-      database,
-      job.sandbox,
-      async (w) => {
-        const pod = viewAs(podKind, await w.get(podKey));
-        if (!pod) return;
-        if (!wantsScheduling(pod)) {
-          alreadyBound = !!pod.spec?.nodeName && !isTerminal(pod);
-          return;
-        }
-        const infos = await loadNodeInfos(w);
-        // The binding, the Scheduled event and the kubelet's first status go with the commit.
-        const result = await scheduleOne(w, infos, pod, { repeatEvents: false });
-        if (result && "bound" in result)
-          handOver = await handOverBound(
-            w,
-            result.bound,
-            result.node.node,
-            result.node.pods,
-            now,
-            !!options.startInline,
-          );
-      },
-      {
-        early: (w) => {
-          w.prefetch({ objects: [podKey] });
-          prefetchSchedulerSnapshot(w);
-        },
-      },
-    ),
+    podSchedulings.run(database, job.sandbox, run).then((s) => {
+      scheduled = s;
+    }),
   );
+  const { handOver, alreadyBound } = (scheduled ?? { handOver: null, alreadyBound: false }) as Scheduled;
   if (handOver) await completeHandOver(database, job, handOver);
   else if (alreadyBound && options.startInline) await resumeHandOver(database, job, now);
 }
