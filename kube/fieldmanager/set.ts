@@ -20,26 +20,26 @@ export class FieldSet {
 
   /** Adds a path (the empty path is ignored: the root is never a member). */
   insert(path: Path): void {
-    const [head, ...rest] = path;
-    if (head === undefined) return;
-    if (rest.length === 0) {
-      this.members.add(head);
-      return;
+    if (path.length === 0) return;
+    let node: FieldSet = this;
+    for (let i = 0; i < path.length - 1; i++) {
+      const pe = path[i] as PathElement;
+      let child = node.children.get(pe);
+      if (!child) {
+        child = new FieldSet();
+        node.children.set(pe, child);
+      }
+      node = child;
     }
-    let child = this.children.get(head);
-    if (!child) {
-      child = new FieldSet();
-      this.children.set(head, child);
-    }
-    child.insert(rest);
+    node.members.add(path[path.length - 1] as PathElement);
   }
 
   /** Whether the path is a member. */
   has(path: Path): boolean {
-    const [head, ...rest] = path;
-    if (head === undefined) return false;
-    if (rest.length === 0) return this.members.has(head);
-    return this.children.get(head)?.has(rest) ?? false;
+    if (path.length === 0) return false;
+    let node: FieldSet | undefined = this;
+    for (let i = 0; i < path.length - 1 && node; i++) node = node.children.get(path[i] as PathElement);
+    return node?.members.has(path[path.length - 1] as PathElement) ?? false;
   }
 
   /** The paths below one element, without it (WithPrefix); empty when there are none. */
@@ -54,26 +54,60 @@ export class FieldSet {
     return true;
   }
 
+  // The set operations walk both tries level by level (as structured-merge-diff's do), instead
+  // of listing every path: they run on every write, for each manager of the object.
+
   /** Paths in either set. */
   union(other: FieldSet): FieldSet {
     const out = this.copy();
-    for (const p of other.paths()) out.insert(p);
+    out.add(other);
     return out;
+  }
+
+  /** Adds every path of `other` to this set. */
+  private add(other: FieldSet): void {
+    for (const pe of other.members) this.members.add(pe);
+    for (const [pe, c] of other.children) {
+      let mine = this.children.get(pe);
+      if (!mine) {
+        mine = new FieldSet();
+        this.children.set(pe, mine);
+      }
+      mine.add(c);
+    }
   }
 
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.of(...this.paths().filter((p) => other.has(p)));
+    const out = new FieldSet();
+    for (const pe of this.members) if (other.members.has(pe)) out.members.add(pe);
+    for (const [pe, c] of this.children) {
+      const theirs = other.children.get(pe);
+      if (!theirs) continue;
+      const both = c.intersection(theirs);
+      if (!both.isEmpty()) out.children.set(pe, both);
+    }
+    return out;
   }
 
   /** Paths in this set and not in the other. */
   difference(other: FieldSet): FieldSet {
-    return FieldSet.of(...this.paths().filter((p) => !other.has(p)));
+    const out = new FieldSet();
+    for (const pe of this.members) if (!other.members.has(pe)) out.members.add(pe);
+    for (const [pe, c] of this.children) {
+      const theirs = other.children.get(pe);
+      const left = theirs ? c.difference(theirs) : c.copy();
+      if (!left.isEmpty()) out.children.set(pe, left);
+    }
+    return out;
   }
 
   /** A copy that can be changed without changing this one. */
   copy(): FieldSet {
-    return FieldSet.of(...this.paths());
+    const out = new FieldSet();
+    for (const pe of this.members) out.members.add(pe);
+    for (const [pe, c] of this.children) if (!c.isEmpty()) out.children.set(pe, c.copy());
+    return out;
   }
 
   /**
