@@ -67,10 +67,12 @@ export function stripServerOwned(set: FieldSet): FieldSet {
  */
 export function resetFilter(scope: WriteScope, set: FieldSet): FieldSet {
   const status = fieldElement("status");
-  if (scope.subresource === "status")
-    return FieldSet.of(...set.paths().filter((p) => p[0] === status || p[0] === fieldElement("metadata")));
+  if (scope.subresource === "status") {
+    const metadata = fieldElement("metadata");
+    return set.filterTop((pe) => pe === status || pe === metadata);
+  }
   if (!scope.kind.subresources.includes("status")) return set;
-  return FieldSet.of(...set.paths().filter((p) => p[0] !== status));
+  return set.filterTop((pe) => pe !== status);
 }
 
 /**

@@ -138,16 +138,30 @@ export class FieldSet {
 
   /** The FieldsV1 form stored in managedFields: `{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}`. */
   toFieldsV1(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const keys = new Set([
-      ...this.members,
-      ...[...this.children].filter(([, c]) => !c.isEmpty()).map(([k]) => k),
-    ]);
-    for (const pe of [...keys].sort(compareElements)) {
-      const child = this.children.get(pe);
-      if (!child || child.isEmpty()) out[pe] = {};
-      else out[pe] = this.members.has(pe) ? { ".": {}, ...child.toFieldsV1() } : child.toFieldsV1();
+    // Each element once: a member's `{}`, or the non-empty form of its children.
+    const below = new Map<PathElement, Record<string, unknown> | null>();
+    for (const pe of this.members) below.set(pe, null);
+    for (const [pe, c] of this.children) {
+      const form = c.toFieldsV1();
+      for (const _ in form) {
+        below.set(pe, form);
+        break;
+      }
     }
+    const out: Record<string, unknown> = {};
+    for (const pe of [...below.keys()].sort(compareElements)) {
+      const form = below.get(pe);
+      if (!form) out[pe] = {};
+      else out[pe] = this.members.has(pe) ? { ".": {}, ...form } : form;
+    }
+    return out;
+  }
+
+  /** The paths whose first element `keep` accepts: a set cut to some top-level fields. */
+  filterTop(keep: (pe: PathElement) => boolean): FieldSet {
+    const out = new FieldSet();
+    for (const pe of this.members) if (keep(pe)) out.members.add(pe);
+    for (const [pe, c] of this.children) if (keep(pe) && !c.isEmpty()) out.children.set(pe, c.copy());
     return out;
   }
 
