@@ -69,6 +69,25 @@ describe("SandboxBatches", () => {
     expect(batches.at(-1)).toEqual([6]);
   });
 
+  it("takes at most 16 jobs in one transaction: the rest go in the next", async () => {
+    const batches: number[][] = [];
+    const step = new SandboxBatches<number, number>({
+      run: async (_w, jobs) => {
+        batches.push(jobs);
+        return jobs;
+      },
+    });
+    let release = () => {};
+    const busy = inSandbox(gated, sb.sandboxId, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 50));
+    const jobs = Array.from({ length: 20 }, (_, i) => i);
+    const results = Promise.all(jobs.map((j) => step.run(gated, sb.sandboxId, j)));
+    release();
+    await busy;
+    expect(await results).toEqual(jobs);
+    expect(batches).toEqual([jobs.slice(0, 16), jobs.slice(16)]);
+  });
+
   it("runs each job of a failed batch again alone: only the failing one fails", async () => {
     const batches: number[][] = [];
     const step = new SandboxBatches<number, number>({

@@ -20,6 +20,12 @@ interface Member<J, R> {
 }
 
 /**
+ * The most jobs one transaction takes: a batch holds the sandbox's lock for its whole step (some
+ * 1-2 ms of work per pod), and a client's write waits for it; more wait for the next turn.
+ */
+const maxBatch = 16;
+
+/**
  * Group commit for the controllers' steps. The steps of one sandbox take turns for its lock
  * (db/sandbox-gate.ts), and under a burst — a Deployment scaled to 300, a class creating pods at
  * once — dozens of one controller's jobs wait in that line, each to pay a transaction of its own
@@ -48,7 +54,7 @@ export class SandboxBatches<J, R> {
     const result = new Promise<R>((resolve, reject) => {
       const waiting = open.get(sandboxId);
       const member = { job, resolve, reject };
-      if (waiting) waiting.push(member);
+      if (waiting && waiting.length < maxBatch) waiting.push(member);
       else {
         const members = [member];
         open.set(sandboxId, members);
