@@ -52,10 +52,3 @@ export async function readJournal(
     text: r.text,
   }));
 }
-
-/** Forgets everything stored for a pod: its files, journal and settled runs (the pod is gone). */
-export async function forgetPod(sql: Queryable, sandboxId: string, podUid: string): Promise<void> {
-  await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-  await sql`DELETE FROM pod_log_lines WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-  await sql`DELETE FROM container_runs WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-}
