@@ -216,6 +216,28 @@ spec:
     expect(code).toBe(0);
   });
 
+  it("ends the attached container with its shell's exit code: the pod fails, and kubectl run exits with the code", async () => {
+    const child = spawn(
+      kubectlPath,
+      ["run", "-i", "--rm", "att-exit", "--image=busybox", "--restart=Never", "--", "sh"],
+      { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.stdin.end("echo before-exit\nexit 3\n");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(out).toContain("before-exit");
+    // kubectl waits for the pod to complete, reads its container's termination, then deletes it.
+    expect(out).toContain("pod default/att-exit terminated (Error)");
+    expect(out).toContain(`pod "att-exit" deleted`);
+    expect(code).toBe(3);
+  });
+
   it("runs an interactive shell with a TTY (kubectl exec -it), keeping its directory between lines", async () => {
     await apply(`apiVersion: v1
 kind: Pod
