@@ -14,6 +14,19 @@ export function hostPathOwner(nodeName: string): string {
   return `node:${nodeName}`;
 }
 
+/**
+ * A condition that holds while the rows' owner is still there: its pod (by uid) or node (by
+ * name). Writes of rows are made on it, so a request that outlives its pod (an exec session open
+ * through a forced delete) leaves nothing behind. A delete committed between the check and the
+ * write can still slip through; the window is that one statement's.
+ */
+export function ownerExists(sql: Queryable, sandboxId: string, owner: string) {
+  const node = owner.startsWith("node:") ? owner.slice("node:".length) : null;
+  return node === null
+    ? sql`EXISTS (SELECT 1 FROM objects WHERE sandbox_id = ${sandboxId} AND resource = 'pods' AND uid::text = ${owner})`
+    : sql`EXISTS (SELECT 1 FROM objects WHERE sandbox_id = ${sandboxId} AND resource = 'nodes' AND namespace = '' AND name = ${node})`;
+}
+
 /** Whether deleting an object of this resource takes rows with it (rowsOfDeletedGone). */
 export function ownsRows(resource: string): boolean {
   return resource === "pods" || resource === "nodes";

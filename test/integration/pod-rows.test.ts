@@ -57,6 +57,17 @@ async function leaveRows(sandboxId: string, owner: string, marker = owner) {
   await settleRun(t.database.sql, sandboxId, owner, "run-1", { end: { exitCode: 0 }, marker });
 }
 
+/** Rows a pod left before its rows went with it (stored before this rule, or by a lost race). */
+async function leaveOrphanRows(sandboxId: string, owner: string) {
+  const sql = t.database.sql;
+  await sql`INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
+    VALUES (${sandboxId}, ${owner}, 'c/c', '/x', 'file', 420, ${Buffer.from("old")})`;
+  await sql`INSERT INTO pod_log_lines (sandbox_id, pod_uid, container_id, source, at_ms, period_ms, stream, text)
+    VALUES (${sandboxId}, ${owner}, 'run-1', 's', 1, NULL, 'stdout', 'old')`;
+  await sql`INSERT INTO container_runs (sandbox_id, pod_uid, container_id, evaluation, journaled)
+    VALUES (${sandboxId}, ${owner}, 'run-1', '{}'::jsonb, true)`;
+}
+
 /** Rows per table an owner (a pod's uid, a node's hostPath owner) has in a sandbox. */
 async function rowsOf(sandboxId: string, owner?: string): Promise<number[]> {
   const counts: number[] = [];
@@ -90,6 +101,18 @@ describe("a pod's rows go with its object", () => {
     await send(sb, "DELETE", "/api/v1/namespaces/default/pods/forced", { gracePeriodSeconds: 0 });
     expect(await rowsOf(sb.sandboxId, gone.metadata.uid)).toEqual([0, 0, 0]);
     expect(await rowsOf(sb.sandboxId, kept.metadata.uid)).toEqual([1, 1, 1]);
+  });
+
+  it("what a request still writes for a pod once it is gone (an exec session open through a forced delete) is not kept", async () => {
+    const pod = await runningPod(sb, "late");
+    await send(sb, "DELETE", "/api/v1/namespaces/default/pods/late", { gracePeriodSeconds: 0 });
+    await leaveRows(sb.sandboxId, pod.metadata.uid);
+    expect(await rowsOf(sb.sandboxId, pod.metadata.uid)).toEqual([0, 0, 0]);
+    // Nor for a node that is not there; one that is keeps its hostPath trees.
+    await leaveRows(sb.sandboxId, hostPathOwner("node-9"));
+    expect(await rowsOf(sb.sandboxId, hostPathOwner("node-9"))).toEqual([0, 0, 0]);
+    await leaveRows(sb.sandboxId, hostPathOwner(pod.spec.nodeName));
+    expect(await rowsOf(sb.sandboxId, hostPathOwner(pod.spec.nodeName))).toEqual([1, 1, 1]);
   });
 
   it("a finished pod, removed at once by its delete, takes them along", async () => {
@@ -128,7 +151,7 @@ describe("a sandbox's rows when it is forked, reset or deleted", () => {
     const pod = await runningPod(source, "web");
     await leaveRows(source.sandboxId, pod.metadata.uid, "web's");
     await leaveRows(source.sandboxId, hostPathOwner(pod.spec.nodeName), "node's");
-    await leaveRows(source.sandboxId, "a-pod-long-gone");
+    await leaveOrphanRows(source.sandboxId, "a-pod-long-gone");
     const d = await gql(
       `mutation($s:ID!){forkSandbox(id:$s,name:"rows-forked"){id}}`,
       { s: source.sandboxId },
@@ -184,7 +207,7 @@ describe("a sandbox's rows when it is forked, reset or deleted", () => {
     const doomed = await t.newSandbox("rows-deleted");
     const pod = await runningPod(doomed, "web");
     await leaveRows(doomed.sandboxId, pod.metadata.uid);
-    await leaveRows(doomed.sandboxId, "a-pod-long-gone");
+    await leaveOrphanRows(doomed.sandboxId, "a-pod-long-gone");
     expect(await rowsOf(doomed.sandboxId)).toEqual([2, 2, 2]);
     await gql(`mutation($s:ID!){deleteSandbox(id:$s)}`, { s: doomed.sandboxId }, doomed.userToken);
     expect(await rowsOf(doomed.sandboxId)).toEqual([0, 0, 0]);
