@@ -1,5 +1,7 @@
 import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
+import { statusResponse } from "../api/kube/response.ts";
+import { badRequest } from "../kube/errors.ts";
 import { pathOf, requestOf } from "./upgrade-request.ts";
 
 /**
@@ -18,9 +20,16 @@ export function answerUnhandledUpgrades(
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     // Requests another upgrade handler takes (GraphQL's, exec's, port-forward's) are theirs.
     if (handled(pathOf(req), req)) return;
+    let request: Request;
     try {
-      const res = await fetch(requestOf(req, ["upgrade", "connection"]));
-      await answerOnSocket(socket, res);
+      request = requestOf(req, ["upgrade", "connection"]);
+    } catch {
+      // A target or method fetch cannot hold (`//[`, CONNECT): what the API server says to it.
+      await answerOnSocket(socket, statusResponse(badRequest(`malformed request: ${req.url ?? ""}`)));
+      return;
+    }
+    try {
+      await answerOnSocket(socket, await fetch(request));
     } catch {
       socket.destroy();
     }

@@ -17,7 +17,15 @@ export function requestOf(req: IncomingMessage, omit: string[] = []): Request {
   });
 }
 
-/** The path an upgrade request names. */
+/**
+ * The path an upgrade request names; "" when its target is no URL (Node's parser lets `//[`
+ * through): no handler takes it, and a throw here, in an 'upgrade' listener, would end the
+ * process.
+ */
 export function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? "/", "http://localhost").pathname;
+  try {
+    return new URL(req.url ?? "/", "http://localhost").pathname;
+  } catch {
+    return "";
+  }
 }
