@@ -76,4 +76,14 @@ describe("upgrade requests whose target is no URL", () => {
     expect(version.status).toBe(200);
     await version.body?.cancel();
   });
+
+  it("a host that makes no URL gets the API server's 400 (or, for exec, a closed connection); the server keeps serving", async () => {
+    const upgrade = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: [\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`;
+    expect(await raw(upgrade("/api/v1/namespaces"))).toBe("HTTP/1.1 400 Bad Request");
+    expect(await raw(upgrade("/api/v1/namespaces/default/pods/p/exec?command=sh"))).toBe("");
+    const version = await fetch(`http://127.0.0.1:${port}/version`);
+    expect(version.status).toBe(200);
+    await version.body?.cancel();
+  });
 });
