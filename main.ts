@@ -118,15 +118,10 @@ async function main(config: Config): Promise<void> {
       limits: appDeps.graphqlLimits,
     });
     stops.push(detach);
-    stops.push(attachPortForward(server as unknown as HttpServer, { database, signingKey }));
-    // exec and attach streams (kubectl's WebSocket remote-command protocol).
-    stops.push(
-      attachRemoteCommands(server as unknown as HttpServer, {
-        database,
-        feed: appDeps.feed,
-        signingKey: appDeps.auth.signingKey,
-      }),
-    );
+    // A pod's streams: port-forward, exec and attach (WebSocket, or SPDY/3.1 for older kubectl).
+    const kubeDeps = { database, feed: appDeps.feed, signingKey };
+    stops.push(attachPortForward(server as unknown as HttpServer, kubeDeps));
+    stops.push(attachRemoteCommands(server as unknown as HttpServer, kubeDeps));
     stops.push(
       answerUnhandledUpgrades(
         server as unknown as HttpServer,

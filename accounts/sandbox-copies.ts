@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import { copyRows } from "../db/pods/rows.ts";
 import { copyDataKeys, freshCopies, storedObjects } from "../db/store/clone.ts";
 import { writeSandbox } from "../db/store/transaction.ts";
 import { resetObjects } from "../registry/copy.ts";
@@ -24,18 +25,21 @@ export async function forkSandbox(deps: AccountDeps, userId: string, sourceId: s
 /**
  * Resets a sandbox to `templateId`'s objects (copied afresh), or to a new cluster's when null:
  * in one transaction under the sandbox's lock, every object is deleted and the new ones created,
- * so watchers see it happen. The caller checks who may.
+ * so watchers see it happen. The old pods' files and logs go with them (db/pods/rows.ts); the
+ * template's pods' come with their copies. The caller checks who may.
  */
 export async function resetSandboxTo(
   deps: AccountDeps,
   id: string,
   templateId: string | null,
 ): Promise<void> {
-  const copies = templateId ? await freshCopies(deps.database.sql, templateId) : null;
+  const fresh = templateId ? await freshCopies(deps.database.sql, templateId) : null;
   const done = await writeSandbox(deps.database, id, async (w) => {
     const current = await storedObjects(w.sql, id);
     if (templateId) await copyDataKeys(w.sql, templateId, id);
-    await resetObjects(w, current, copies, deps.server.caPem);
+    await resetObjects(w, current, fresh?.copies ?? null, deps.server.caPem);
+    // After the deletes, which take the old rows (hostPath trees of same-named nodes among them).
+    if (templateId && fresh) await copyRows(w.sql, templateId, id, fresh.renamed);
   });
   if (!done) throw notFound(id);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
+import { forgetSandboxRows } from "../db/pods/rows.ts";
 import { cloneObjects, copyDataKeys } from "../db/store/clone.ts";
 import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
@@ -271,9 +272,7 @@ export async function deleteSandbox(database: Database, userId: string, given: s
       await tx`DELETE FROM objects WHERE sandbox_id = ${id}`;
       await tx`DELETE FROM changes WHERE sandbox_id = ${id}`;
       // What its pods wrote: files, log journals, settled runs.
-      await tx`DELETE FROM pod_files WHERE sandbox_id = ${id}`;
-      await tx`DELETE FROM pod_log_lines WHERE sandbox_id = ${id}`;
-      await tx`DELETE FROM container_runs WHERE sandbox_id = ${id}`;
+      await forgetSandboxRows(tx, id);
       // Its tokens go with it (a missing token is refused as a revoked one is); every process
       // forgets its grants and ends its streams on the notice.
       await tx`DELETE FROM tokens WHERE sandbox_id = ${id}`;

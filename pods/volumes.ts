@@ -1,4 +1,5 @@
 import { InMemoryFs } from "just-bash";
+import { hostPathOwner } from "../db/pods/rows.ts";
 import { nodeMemoryBytes } from "../kube/runtime/shell/container.ts";
 import type { Mount } from "../kube/runtime/shell/filesystem.ts";
 import { ReadOnlyFs } from "../kube/runtime/shell/filesystem.ts";
@@ -183,7 +184,7 @@ export async function volumeTree(
   if (volume.hostPath)
     return {
       fs: new InMemoryFs(),
-      stored: { podUid: `node:${pod.spec?.nodeName ?? ""}`, scope: `h/${volume.hostPath.path}` },
+      stored: { podUid: hostPathOwner(pod.spec?.nodeName ?? ""), scope: `h/${volume.hostPath.path}` },
       info: disk,
     };
   if (volume.secret) {

@@ -3,6 +3,7 @@ import type { ExecutionArgs, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { type GraphQLDeps, graphqlServer } from "../api/graphql/index.ts";
+import { pathOf } from "./upgrade-request.ts";
 
 /**
  * GraphQL over WebSocket (the graphql-ws protocol) on /graphql: what a browser uses for
@@ -19,7 +20,7 @@ export function attachGraphQLWebSocket(server: Server, deps: GraphQLDeps): () =>
     socket: Parameters<WebSocketServer["handleUpgrade"]>[1],
     head: Buffer,
   ) => {
-    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/graphql") return;
+    if (pathOf(req) !== "/graphql") return;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   };
   server.on("upgrade", onUpgrade);

@@ -1,21 +1,20 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { sandboxOfToken } from "../api/kube/index.ts";
-import { isPortForwardPath, preparePortForward } from "../api/kube/port-forward.ts";
-import type { Database } from "../db/connection.ts";
-import { StatusError } from "../kube/errors.ts";
+import { type KubeApiDeps, portForwardGate } from "../api/kube/index.ts";
+import { isPortForwardPath } from "../api/kube/port-forward.ts";
 import { PortForwardSession, type PortForwardTarget } from "../kube/network/port-forward.ts";
 import { log } from "../log.ts";
-import { isSpdyUpgrade, spdyHandshake, switchToSpdy } from "./spdy-upgrade.ts";
+import { isSpdyUpgrade, serveSpdy, spdyHandshake } from "./spdy-upgrade.ts";
 import { answerOnSocket } from "./upgrade-fallback.ts";
+import { pathOf, requestOf } from "./upgrade-request.ts";
 
 /**
  * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
  * `SPDY/3.1+portforward.k8s.io`, whose binary messages carry a SPDY/3.1 connection
  * (kube/network/port-forward.ts speaks it). Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
- * upgrades the HTTP connection to SPDY/3.1 itself: the same checks, then the same session on
- * the raw socket.
+ * upgrades the HTTP connection to SPDY/3.1 itself: the same gate as exec's and attach's (who may
+ * create pods/portforward), then the same session on the raw socket.
  */
 
 /** The tunnelled protocol kubectl 1.31+ offers. */
@@ -24,52 +23,38 @@ const standIn = "spdy-portforward-tunnel";
 /** The stream protocol of port-forward over SPDY. */
 const spdyProtocol = "portforward.k8s.io";
 
-function refuse(socket: Duplex, err: unknown): void {
-  const status =
-    err instanceof StatusError
-      ? err
-      : new StatusError(500, "InternalError", "an error on the server prevented the request from succeeding");
-  if (!(err instanceof StatusError)) log.error({ err }, "port-forward: unexpected error");
-  const body = JSON.stringify(status.toStatus());
-  socket.end(
-    `HTTP/1.1 ${status.code} ${status.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
 /** Whether an upgrade request is a port-forward this handler takes. */
 export function takesPortForward(req: IncomingMessage): boolean {
-  const path = new URL(req.url ?? "/", "http://localhost").pathname;
   const offered = String(req.headers["sec-websocket-protocol"] ?? "")
     .split(",")
     .map((p) => p.trim());
-  if (!isPortForwardPath(path)) return false;
+  if (!isPortForwardPath(pathOf(req))) return false;
   if (isSpdyUpgrade(req)) return true;
   return req.method === "GET" && offered.includes(tunnelProtocol);
 }
 
-/** Runs a port-forward session on a socket upgraded to SPDY/3.1. */
-function serveOverSpdy(socket: Duplex, head: Buffer, target: PortForwardTarget): void {
-  switchToSpdy(socket, spdyProtocol);
+/**
+ * Runs a port-forward session on a socket upgraded to SPDY/3.1: a frame it cannot read, or a
+ * forwarded connection that fails, ends this session (and its socket), nothing else.
+ */
+export function serveOverSpdy(socket: Duplex, head: Buffer, target: PortForwardTarget): void {
   const session = new PortForwardSession(
     target,
     (bytes) => {
       if (!socket.destroyed && socket.writable) socket.write(bytes);
     },
     (err) => {
-      log.error({ err }, "port-forward: stream failed");
+      log.warn({ err }, "port-forward: session ended on an error");
       socket.destroy();
     },
   );
-  socket.on("data", (bytes: Buffer) => session.receive(bytes));
-  socket.on("error", () => socket.destroy());
-  if (head.length) session.receive(head);
+  socket.on("close", () => session.close());
+  serveSpdy(socket, head, spdyProtocol, (bytes) => session.receive(bytes));
 }
 
 /** Serves port-forward WebSockets on a listener; returns the detach. */
-export function attachPortForward(
-  server: Server,
-  deps: { database: Database; signingKey: Uint8Array },
-): () => void {
+export function attachPortForward(server: Server, deps: KubeApiDeps): () => void {
+  const gate = portForwardGate(deps);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 4 * 1024 * 1024,
@@ -79,17 +64,15 @@ export function attachPortForward(
   });
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!takesPortForward(req)) return;
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    let target: Awaited<ReturnType<typeof preparePortForward>>;
+    let target: Awaited<ReturnType<typeof gate>>;
     try {
-      target = await preparePortForward(deps, path, headers, (token) =>
-        sandboxOfToken(deps.signingKey, token),
-      );
-    } catch (err) {
-      refuse(socket, err);
+      target = await gate(requestOf(req));
+    } catch {
+      socket.destroy();
+      return;
+    }
+    if (target instanceof Response) {
+      await answerOnSocket(socket, target);
       return;
     }
     if (isSpdyUpgrade(req)) {
@@ -98,15 +81,16 @@ export function attachPortForward(
       else serveOverSpdy(socket, head, target);
       return;
     }
+    const found = target;
     req.headers["sec-websocket-protocol"] = standIn;
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const session = new PortForwardSession(
-        target,
+        found,
         (bytes) => {
           if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
         },
         (err) => {
-          log.error({ err }, "port-forward: stream failed");
+          log.warn({ err }, "port-forward: session ended on an error");
           ws.close(1011);
         },
       );
@@ -117,6 +101,7 @@ export function attachPortForward(
         }
         session.receive(Buffer.isBuffer(data) ? data : Buffer.from(data));
       });
+      ws.on("close", () => session.close());
       ws.on("error", () => ws.terminate());
     });
   };

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { RemoteCommand, RemoteIO } from "../api/kube/remote-command.ts";
+import type { RemoteCommand } from "../api/kube/remote-command.ts";
 import { SpdyStreams } from "../kube/network/spdy/streams.ts";
 import { log } from "../log.ts";
-import { spdyHandshake, switchToSpdy } from "./spdy-upgrade.ts";
+import { remoteLink } from "./remote-io.ts";
+import { serveSpdy, spdyHandshake } from "./spdy-upgrade.ts";
 
 /**
  * `kubectl exec`, `attach` and `cp` over SPDY/3.1 (kubectl before 1.30): the client opens one
@@ -69,19 +70,6 @@ export function serveRemoteCommandOverSpdy(
 ): void {
   const streamOf = new Map<number, number>(); // channel → stream id
   const channelOfStream = new Map<number, number>();
-  const frameHandlers: ((channel: number, data: Uint8Array) => void)[] = [];
-  const closeHandlers: (() => void)[] = [];
-  const early: [number, Uint8Array][] = [];
-  let closed = false;
-  const deliver = (channel: number, data: Uint8Array) => {
-    if (!frameHandlers.length) early.push([channel, data]);
-    for (const h of frameHandlers) h(channel, data);
-  };
-  const goneAway = () => {
-    if (closed) return;
-    closed = true;
-    for (const h of closeHandlers) h();
-  };
   const expected = expectedStreams(url, protocol);
   let started = false;
   const timer = setTimeout(() => {
@@ -107,60 +95,38 @@ export function serveRemoteCommandOverSpdy(
       data: (id, data, fin) => {
         const channel = channelOfStream.get(id);
         if (channel === undefined) return;
-        if (data.length) deliver(channel, data);
-        if (fin && channel === channelOf.stdin) deliver(closeChannel, Uint8Array.of(channel));
+        if (data.length) link.deliver(channel, data);
+        if (fin && channel === channelOf.stdin) link.deliver(closeChannel, Uint8Array.of(channel));
       },
       reset: (id) => {
-        if (id === 0) goneAway();
+        if (id === 0) link.ended();
       },
     },
   );
 
-  const io: RemoteIO = {
-    protocol,
+  const link = remoteLink(protocol, {
     send: (channel, data) => {
       const id = streamOf.get(channel);
-      if (id === undefined || closed) return;
+      if (id === undefined) return;
       const payload = channel === channelOf.error ? errorPayload(protocol, data) : data;
       if (payload?.length) spdy.send(id, payload);
     },
     close: () => {
-      if (closed) return;
       spdy.close(streamOf.values());
-      closed = true;
       socket.end();
     },
-    onFrame: (h) => {
-      frameHandlers.push(h);
-      for (const f of early.splice(0)) h(...f);
-    },
-    onClose: (h) => {
-      closeHandlers.push(h);
-    },
-  };
+  });
   function start() {
     started = true;
     clearTimeout(timer);
     // The first protocol has no stdin to speak of: the kubelet closes it once the streams are up.
-    if (protocol === "channel.k8s.io") deliver(closeChannel, Uint8Array.of(channelOf.stdin as number));
-    session.run(io).catch((err) => {
+    if (protocol === "channel.k8s.io") link.deliver(closeChannel, Uint8Array.of(channelOf.stdin as number));
+    session.run(link.io).catch((err) => {
       log.error({ err }, "exec over SPDY: the session failed");
       socket.destroy();
     });
   }
 
-  switchToSpdy(socket, protocol);
-  const receive = (bytes: Buffer) => {
-    try {
-      spdy.receive(bytes);
-    } catch (err) {
-      // Frames we cannot read (a header block that does not inflate): the connection is lost.
-      log.warn({ err }, "exec over SPDY: unreadable frames");
-      socket.destroy();
-    }
-  };
-  socket.on("data", receive);
-  socket.on("close", goneAway);
-  socket.on("error", () => socket.destroy());
-  if (head.length) receive(head);
+  socket.on("close", () => link.ended());
+  serveSpdy(socket, head, protocol, (bytes) => spdy.receive(bytes));
 }

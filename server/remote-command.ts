@@ -3,10 +3,38 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { KubeApiDeps } from "../api/kube/index.ts";
 import { isRemoteCommandPath, remoteCommandGate } from "../api/kube/index.ts";
-import { type RemoteIO, remoteCommandProtocols } from "../api/kube/remote-command.ts";
+import { type ContainerExited, remoteCommandProtocols } from "../api/kube/remote-command.ts";
+import { containerExited } from "../workers/kubelet/task.ts";
 import { negotiateSpdyRemoteCommand, serveRemoteCommandOverSpdy } from "./remote-command-spdy.ts";
+import { remoteLink } from "./remote-io.ts";
 import { isSpdyUpgrade } from "./spdy-upgrade.ts";
 import { answerOnSocket } from "./upgrade-fallback.ts";
+import { pathOf, requestOf } from "./upgrade-request.ts";
+
+/** An attached container that ended, told to its pod's kubelet (as its runtime would). */
+function toKubelet(deps: KubeApiDeps): ContainerExited {
+  return (sandboxId, pod, container, exitCode) =>
+    containerExited(
+      deps.database,
+      sandboxId,
+      { namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? "" },
+      { podUid: pod.metadata.uid ?? "", container: container.name, exitCode },
+    );
+}
+
+const upgradeRequired = () =>
+  new Response(
+    JSON.stringify({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: "Upgrade request required",
+      reason: "BadRequest",
+      code: 400,
+    }),
+    { status: 400, headers: { "content-type": "application/json" } },
+  );
 
 /**
  * `kubectl exec` and `attach` over WebSocket (Node-only: the upgrade): the gate checks the
@@ -18,26 +46,24 @@ import { answerOnSocket } from "./upgrade-fallback.ts";
  * request required".
  */
 export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => void {
-  const gate = remoteCommandGate(deps);
+  const gate = remoteCommandGate(deps, toKubelet(deps));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
     handleProtocols: (offered) => remoteCommandProtocols.find((p) => offered.has(p)) ?? false,
   });
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (!isRemoteCommandPath(path)) return;
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const request = new Request(`https://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { headers });
+    if (!isRemoteCommandPath(pathOf(req))) return;
     const offered = String(req.headers["sec-websocket-protocol"] ?? "")
       .split(",")
       .map((p) => p.trim());
     const websocket = String(req.headers.upgrade ?? "").toLowerCase() === "websocket" && req.method === "GET";
     const speaks = remoteCommandProtocols.some((p) => offered.includes(p));
+    let url: URL;
     let result: Awaited<ReturnType<typeof gate>>;
     try {
+      const request = requestOf(req);
+      url = new URL(request.url);
       result = await gate(request);
     } catch {
       socket.destroy();
@@ -46,60 +72,29 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
     if (!(result instanceof Response) && !websocket && isSpdyUpgrade(req)) {
       const protocol = negotiateSpdyRemoteCommand(req);
       if (protocol instanceof Response) await answerOnSocket(socket, protocol);
-      else serveRemoteCommandOverSpdy(socket, head, new URL(request.url), protocol, result);
+      else serveRemoteCommandOverSpdy(socket, head, url, protocol, result);
       return;
     }
     if (result instanceof Response || !websocket || !speaks) {
-      const res =
-        result instanceof Response
-          ? result
-          : new Response(
-              JSON.stringify({
-                kind: "Status",
-                apiVersion: "v1",
-                metadata: {},
-                status: "Failure",
-                message: "Upgrade request required",
-                reason: "BadRequest",
-                code: 400,
-              }),
-              { status: 400, headers: { "content-type": "application/json" } },
-            );
-      await answerOnSocket(socket, res);
+      await answerOnSocket(socket, result instanceof Response ? result : upgradeRequired());
       return;
     }
     const session = result;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const frameHandlers: ((channel: number, data: Uint8Array) => void)[] = [];
-      const closeHandlers: (() => void)[] = [];
-      const early: [number, Uint8Array][] = [];
-      ws.on("message", (data: Buffer, isBinary: boolean) => {
-        if (!isBinary && typeof data === "string") return;
-        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-        if (!bytes.length) return;
-        const frame: [number, Uint8Array] = [bytes[0] as number, bytes.subarray(1)];
-        if (!frameHandlers.length) early.push(frame);
-        for (const h of frameHandlers) h(...frame);
-      });
-      ws.on("close", () => {
-        for (const h of closeHandlers) h();
-      });
-      const io: RemoteIO = {
-        protocol: ws.protocol,
+      const link = remoteLink(ws.protocol, {
         send: (channel, data) => {
           if (ws.readyState === ws.OPEN)
             ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]), { binary: true });
         },
         close: () => ws.close(1000),
-        onFrame: (h) => {
-          frameHandlers.push(h);
-          for (const f of early.splice(0)) h(...f);
-        },
-        onClose: (h) => {
-          closeHandlers.push(h);
-        },
-      };
-      session.run(io).catch(() => ws.close(1011));
+      });
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (!isBinary && typeof data === "string") return;
+        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+        if (bytes.length) link.deliver(bytes[0] as number, bytes.subarray(1));
+      });
+      ws.on("close", () => link.ended());
+      session.run(link.io).catch(() => ws.close(1011));
     });
   };
   server.on("upgrade", onUpgrade);

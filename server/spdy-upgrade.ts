@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { log } from "../log.ts";
 
 /**
  * The plain HTTP upgrade to SPDY/3.1 that kubectl before 1.30 (exec, attach, cp) and 1.31
@@ -63,4 +64,30 @@ export function switchToSpdy(socket: Duplex, protocol: string): void {
       "",
     ].join("\r\n"),
   );
+}
+
+/**
+ * Switches the socket to SPDY (101 with `protocol`) and hands every byte read from it, the
+ * request's `head` first, to `receive`. What cannot be read (a malformed frame, a header block
+ * that does not inflate) or a handler that throws ends this connection, never the process.
+ */
+export function serveSpdy(
+  socket: Duplex,
+  head: Buffer,
+  protocol: string,
+  receive: (bytes: Buffer) => void,
+): void {
+  switchToSpdy(socket, protocol);
+  const read = (bytes: Buffer) => {
+    if (socket.destroyed) return;
+    try {
+      receive(bytes);
+    } catch (err) {
+      log.warn({ err, protocol }, "SPDY: unreadable frames, connection closed");
+      socket.destroy();
+    }
+  };
+  socket.on("data", read);
+  socket.on("error", () => socket.destroy());
+  if (head.length) read(head);
 }

@@ -1,5 +1,8 @@
-import type { IncomingMessage, Server } from "node:http";
+import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
+import { statusResponse } from "../api/kube/response.ts";
+import { badRequest } from "../kube/errors.ts";
+import { pathOf, requestOf } from "./upgrade-request.ts";
 
 /**
  * Answers upgrade requests (WebSocket GETs, kubectl's SPDY POSTs) that no upgrade handler takes,
@@ -15,21 +18,18 @@ export function answerUnhandledUpgrades(
   handled: (path: string, req: IncomingMessage) => boolean,
 ): () => void {
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
     // Requests another upgrade handler takes (GraphQL's, exec's, port-forward's) are theirs.
-    if (handled(path, req)) return;
+    if (handled(pathOf(req), req)) return;
+    let request: Request;
     try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers))
-        if (value !== undefined && name !== "upgrade" && name !== "connection")
-          headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-      const res = await fetch(
-        new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-          method: req.method,
-          headers,
-        }),
-      );
-      await answerOnSocket(socket, res);
+      request = requestOf(req, ["upgrade", "connection"]);
+    } catch {
+      // A target or method fetch cannot hold (`//[`, CONNECT): what the API server says to it.
+      await answerOnSocket(socket, statusResponse(badRequest(`malformed request: ${req.url ?? ""}`)));
+      return;
+    }
+    try {
+      await answerOnSocket(socket, await fetch(request));
     } catch {
       socket.destroy();
     }
@@ -41,7 +41,7 @@ export function answerUnhandledUpgrades(
 /** Writes a response as plain HTTP on an upgrade request's socket, and closes it. */
 export async function answerOnSocket(socket: Duplex, res: Response): Promise<void> {
   const body = Buffer.from(await res.arrayBuffer());
-  const lines = [`HTTP/1.1 ${res.status} ${res.statusText || "Error"}`];
+  const lines = [`HTTP/1.1 ${res.status} ${res.statusText || STATUS_CODES[res.status] || "Error"}`];
   res.headers.forEach((value, name) => {
     if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
   });

@@ -6,6 +6,7 @@ import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts
 import type { Database } from "../../db/connection.ts";
 import type { Feed } from "../../db/feed.ts";
 import { badRequest, forbidden, StatusError, unauthorized } from "../../kube/errors.ts";
+import type { PortForwardTarget } from "../../kube/network/port-forward.ts";
 import { reviewResources } from "../../kube/reviews/resources.ts";
 import { rulesAllow } from "../../kube/reviews/rules.ts";
 import { authorizeResource } from "./authorize.ts";
@@ -21,9 +22,10 @@ import {
 } from "./discovery.ts";
 import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
+import { preparePortForward } from "./port-forward.ts";
 import { handleProxy, isProxyRequest } from "./proxy.ts";
-import { prepareRemoteCommand, type RemoteCommand } from "./remote-command.ts";
-import { parseResourcePath } from "./resource-path.ts";
+import { type ContainerExited, prepareRemoteCommand, type RemoteCommand } from "./remote-command.ts";
+import { parseResourcePath, type ResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
 import { handleReview } from "./reviews.ts";
@@ -149,11 +151,17 @@ export function isRemoteCommandPath(pathname: string): boolean {
 }
 
 /**
- * The gate of `kubectl exec` and `attach` streams: authenticates and authorizes the upgrade
- * request (create on pods/exec or pods/attach) as any other request, checks it, and returns the
- * session to run once the WebSocket is up — or the Status response to send instead.
+ * The gate of a pod's streams (`kubectl exec`, `attach`, `port-forward`): authenticates and
+ * authorizes the upgrade request as any other request (`create` on the pod's subresource; a
+ * read-only token may not), then `prepare` checks it and makes what runs once the connection is
+ * up — or the Status response to send instead. One gate for every stream, so one path decides
+ * who may open one.
  */
-export function remoteCommandGate(deps: KubeApiDeps): (req: Request) => Promise<RemoteCommand | Response> {
+function podStreamGate<T>(
+  deps: KubeApiDeps,
+  subresources: string[],
+  prepare: (ctx: KubeRequestContext, url: URL, path: ResourcePath) => Promise<T>,
+): (req: Request) => Promise<T | Response> {
   const watches = new TokenSlots(deps.database.limits.watchesPerToken);
   return async (req) => {
     const url = new URL(req.url);
@@ -170,8 +178,9 @@ export function remoteCommandGate(deps: KubeApiDeps): (req: Request) => Promise<
       );
       if (
         "unknown" in parsed ||
+        parsed.kind.resource !== "pods" ||
         !parsed.name ||
-        (parsed.subresource !== "exec" && parsed.subresource !== "attach")
+        !subresources.includes(parsed.subresource ?? "")
       )
         throw pathNotFound();
       await authorizeResource(ctx, {
@@ -179,16 +188,31 @@ export function remoteCommandGate(deps: KubeApiDeps): (req: Request) => Promise<
         group: "",
         version: "v1",
         resource: "pods",
-        subresource: parsed.subresource,
+        subresource: parsed.subresource ?? "",
         ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
         name: parsed.name,
       });
-      return await prepareRemoteCommand(ctx, url, parsed);
+      return await prepare(ctx, url, parsed);
     } catch (err) {
       await tarpit(err);
       return statusResponse(err, { sandbox: m?.[1] ?? null, method: req.method, path: url.pathname });
     }
   };
+}
+
+/** The gate of `kubectl exec` and `attach`: the session to run, or the Status to answer. */
+export function remoteCommandGate(
+  deps: KubeApiDeps,
+  containerExited: ContainerExited,
+): (req: Request) => Promise<RemoteCommand | Response> {
+  return podStreamGate(deps, ["exec", "attach"], (ctx, url, path) =>
+    prepareRemoteCommand(ctx, url, path, containerExited),
+  );
+}
+
+/** The gate of `kubectl port-forward`: where to forward, or the Status to answer. */
+export function portForwardGate(deps: KubeApiDeps): (req: Request) => Promise<PortForwardTarget | Response> {
+  return podStreamGate(deps, ["portforward"], (ctx, _url, path) => preparePortForward(ctx, path));
 }
 
 /** The sandbox a sandbox token is for (root paths); a login token names none, so 401 there. */

@@ -5,7 +5,6 @@ import { pullImage } from "../../kube/runtime/images.ts";
 import { writeBytes } from "../../kube/runtime/shell/console.ts";
 import { containerArgv } from "../../kube/runtime/shell/program.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
-import { stdinClosed } from "../../pods/attach.ts";
 import { statusesOf } from "../../pods/container.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { readObject } from "../../registry/read.ts";
@@ -43,6 +42,17 @@ export interface RemoteIO {
   onClose(handler: () => void): void;
 }
 
+/**
+ * Tells the pod's kubelet that a container's process ended by itself (the Node entry point gives
+ * workers/kubelet's containerExited, which records it as the kubelet's status and phase).
+ */
+export type ContainerExited = (
+  sandboxId: string,
+  pod: Pod,
+  container: Container,
+  exitCode: number,
+) => Promise<void>;
+
 /** A checked request, ready to run once the connection is up. */
 export interface RemoteCommand {
   run(io: RemoteIO): Promise<void>;
@@ -73,6 +83,7 @@ export async function prepareRemoteCommand(
   ctx: KubeRequestContext,
   url: URL,
   path: ResourcePath,
+  containerExited: ContainerExited,
   nowMs = Date.now(),
 ): Promise<RemoteCommand> {
   const kind = path.subresource as "exec" | "attach";
@@ -102,13 +113,22 @@ export async function prepareRemoteCommand(
     throw badRequest(`container ${container.name} is not valid for pod ${pod.metadata.name ?? ""}`);
   const pull = pullImage(container.image ?? "");
   const argv = kind === "exec" ? command : pull.ok ? containerArgv(container, pull.info) : ["sh"];
+  // An attached shell that exits has ended its container when its stdin was once only (a real
+  // runtime closes it after the first attach): the kubelet hears of it.
+  const attachedExit =
+    kind === "attach" && container.stdinOnce
+      ? (code: number) => containerExited(ctx.sandboxId, pod, container, code)
+      : null;
   return {
     run: (io) =>
       tty
-        ? interactive(ctx, pod, container, argv, io, kind === "attach")
-        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, kind === "attach"),
+        ? interactive(ctx, pod, container, argv, io, attachedExit)
+        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, attachedExit),
   };
 }
+
+/** What an attached process's end does to its container (null: nothing; see prepareRemoteCommand). */
+type AttachedExit = ((code: number) => Promise<void>) | null;
 
 /** Waits for the client's stdin to end (v5's close signal, or the connection's end). */
 function readStdin(io: RemoteIO): Promise<string> {
@@ -137,7 +157,7 @@ async function once(
   streams: { stdin: boolean; stdout: boolean; stderr: boolean },
   io: RemoteIO,
   nowMs: number,
-  attach: boolean,
+  attachedExit: AttachedExit,
 ): Promise<void> {
   const input = streams.stdin ? await readStdin(io) : undefined;
   try {
@@ -154,9 +174,8 @@ async function once(
     // would be, until the client goes.
     if (outcome.exitCode === null) return;
     io.send(errorChannel, exitStatus(outcome.exitCode));
-    // An attached shell whose stdin ended has exited: with stdinOnce, so has its container.
-    if (attach && streams.stdin)
-      await stdinClosed(ctx.database, ctx.sandboxId, pod, container, outcome.exitCode, Date.now());
+    // An attached shell whose stdin ended has exited.
+    if (attachedExit && streams.stdin) await attachedExit(outcome.exitCode);
   } catch (err) {
     io.send(errorChannel, failure((err as Error).message));
   }
@@ -181,7 +200,7 @@ async function interactive(
   container: Container,
   argv: string[],
   io: RemoteIO,
-  attach: boolean,
+  attachedExit: AttachedExit,
 ): Promise<void> {
   const shells = new Set(["sh", "bash", "ash", "dash", "zsh"]);
   const hostname = pod.spec?.hostname || pod.metadata.name || "localhost";
@@ -208,9 +227,8 @@ async function interactive(
     if (ended) return;
     ended = true;
     io.send(errorChannel, exitStatus(code));
-    // The attached shell exited: with stdinOnce, so has its container.
-    if (attach)
-      await stdinClosed(ctx.database, ctx.sandboxId, pod, container, code, Date.now()).catch(() => {});
+    // The attached shell exited.
+    if (attachedExit) await attachedExit(code).catch(() => {});
     io.close();
   };
   out(promptOf(argv, hostname, cwd));

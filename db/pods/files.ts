@@ -1,4 +1,5 @@
 import type { Queryable } from "../sql.ts";
+import { ownerExists } from "./rows.ts";
 
 /**
  * What containers write, by pod and scope (db/schema.ts, pod_files): loaded whole into the
@@ -32,7 +33,7 @@ export async function loadFiles(
   return out;
 }
 
-/** Writes a scope's changes: entries put (replacing), paths removed. */
+/** Writes a scope's changes: entries put (replacing), paths removed; nothing put once the pod is gone. */
 export async function saveFiles(
   sql: Queryable,
   sandboxId: string,
@@ -46,7 +47,9 @@ export async function saveFiles(
       AND scope = ${scope} AND path = ANY(${removed}::text[])`;
   for (const f of put)
     await sql`INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
-      VALUES (${sandboxId}, ${podUid}, ${scope}, ${f.path}, ${f.kind}, ${f.mode}, ${f.content})
+      SELECT ${sandboxId}::uuid, ${podUid}::text, ${scope}::text, ${f.path}::text, ${f.kind}::text,
+        ${f.mode}::int, ${f.content}::bytea
+      WHERE ${ownerExists(sql, sandboxId, podUid)}
       ON CONFLICT (sandbox_id, pod_uid, scope, path)
       DO UPDATE SET kind = EXCLUDED.kind, mode = EXCLUDED.mode, content = EXCLUDED.content`;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../sql.ts";
+import { ownerExists } from "./rows.ts";
 
 /**
  * The pod journal (db/schema.ts, pod_log_lines): lines other processes wrote to a container's
@@ -14,7 +15,10 @@ export interface JournalLine {
   text: string;
 }
 
-/** Appends lines to a container run's log (lines already there, by source, are left alone). */
+/**
+ * Appends lines to a container run's log (lines already there, by source, are left alone; none
+ * once the pod is gone).
+ */
 export async function appendJournal(
   sql: Queryable,
   sandboxId: string,
@@ -28,6 +32,7 @@ export async function appendJournal(
     FROM unnest(${lines.map((l) => l.source)}::text[], ${lines.map((l) => l.atMs)}::bigint[],
       ${lines.map((l) => l.periodMs)}::bigint[], ${lines.map((l) => l.stream)}::text[], ${lines.map((l) => l.text)}::text[])
       AS x(s, a, p, st, t)
+    WHERE ${ownerExists(sql, sandboxId, podUid)}
     ON CONFLICT DO NOTHING`;
 }
 
@@ -51,11 +56,4 @@ export async function readJournal(
     stream: r.stream === "stderr" ? "stderr" : "stdout",
     text: r.text,
   }));
-}
-
-/** Forgets everything stored for a pod: its files, journal and settled runs (the pod is gone). */
-export async function forgetPod(sql: Queryable, sandboxId: string, podUid: string): Promise<void> {
-  await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-  await sql`DELETE FROM pod_log_lines WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-  await sql`DELETE FROM container_runs WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../sql.ts";
+import { ownerExists } from "./rows.ts";
 
 /**
  * Settled evaluations of container runs (db/schema.ts, container_runs): a program that ended or
@@ -19,7 +20,7 @@ export async function settledRun<T>(
   return typeof row.evaluation === "string" ? (JSON.parse(row.evaluation) as T) : row.evaluation;
 }
 
-/** Keeps a run's settled evaluation (a concurrent writer's identical record is kept). */
+/** Keeps a run's settled evaluation (a concurrent writer's identical record is kept; none once the pod is gone). */
 export async function settleRun(
   sql: Queryable,
   sandboxId: string,
@@ -28,6 +29,8 @@ export async function settleRun(
   evaluation: unknown,
 ): Promise<void> {
   await sql`INSERT INTO container_runs (sandbox_id, pod_uid, container_id, evaluation, journaled)
-    VALUES (${sandboxId}, ${podUid}, ${containerId}, ${JSON.stringify(evaluation).replace(/\\u0000/g, "\\ufffd")}::jsonb, true)
+    SELECT ${sandboxId}::uuid, ${podUid}::text, ${containerId}::text,
+      ${JSON.stringify(evaluation).replace(/\\u0000/g, "\\ufffd")}::jsonb, true
+    WHERE ${ownerExists(sql, sandboxId, podUid)}
     ON CONFLICT DO NOTHING`;
 }

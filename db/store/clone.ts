@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { KubeObject } from "../../kube/object.ts";
 import type { ObjectKey } from "../../kube/object-store.ts";
+import { rowsCopied } from "../pods/rows.ts";
 import type { Queryable } from "../sql.ts";
 
 /** An object as a fork or a reset copies it: its key and its stored body (a Secret's still sealed). */
@@ -31,13 +32,17 @@ export async function storedObjects(sql: Queryable, sandboxId: string): Promise<
  * reference to an old uid inside any copied object (owner references, an event's involved
  * object, an endpoint's target) names the new one, so the copy is a cluster of its own that
  * still hangs together. Read in one statement; the uids are swapped in one pass over the text.
+ * `renamed`: each old uid's new one (the copy's pod rows follow it: db/pods/rows.ts).
  */
-export async function freshCopies(sql: Queryable, sandboxId: string): Promise<StoredCopy[]> {
+export async function freshCopies(
+  sql: Queryable,
+  sandboxId: string,
+): Promise<{ copies: StoredCopy[]; renamed: Map<string, string> }> {
   const stored = await storedObjects(sql, sandboxId);
   const renamed = new Map<string, string>();
   for (const { object } of stored) if (object.metadata.uid) renamed.set(object.metadata.uid, randomUUID());
   const text = JSON.stringify(stored).replace(uuidPattern, (uid) => renamed.get(uid) ?? uid);
-  return JSON.parse(text) as StoredCopy[];
+  return { copies: JSON.parse(text) as StoredCopy[], renamed };
 }
 
 /**
@@ -59,8 +64,10 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
  * each body's text split around the uuids it holds and put back together with the new ones —
  * resourceVersions are renumbered 1…n in the order they were written, each with its ADDED
  * change-log row, and the sandbox's revision set to n, its object count to n and its bytes to the
- * source's (each new uid is as long as the old one, so the bodies are too). Sealed Secrets stay sealed (the copy gets
- * the data keys: copyDataKeys). Sent in the caller's transaction; resolves to n.
+ * source's (each new uid is as long as the old one, so the bodies are too); its pods' files, log
+ * journals and settled runs are copied under their new uids (db/pods/rows.ts). Sealed Secrets
+ * stay sealed (the copy gets the data keys: copyDataKeys). Sent in the caller's transaction;
+ * resolves to n.
  */
 export function cloneObjects(tx: Queryable, from: string, to: string) {
   const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -69,7 +76,7 @@ export function cloneObjects(tx: Queryable, from: string, to: string) {
       SELECT resource, namespace, name, uid, resource_version, body::text AS text FROM objects WHERE sandbox_id = ${from}
     ), renamed AS (
       SELECT uid::text AS old, gen_random_uuid()::text AS new FROM src
-    ), copied AS (
+    ), ${rowsCopied(tx, from, to)}, copied AS (
       SELECT s.resource, s.namespace, s.name, r.new::uuid AS uid,
         row_number() OVER (ORDER BY s.resource_version) AS rv,
         (SELECT string_agg(p.piece || coalesce(n.new, m.match[1], ''), '' ORDER BY p.i)

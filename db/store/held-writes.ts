@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import type { ObjectKey } from "../../kube/object-store.ts";
+import { ownsRows, rowsOfDeletedGone } from "../pods/rows.ts";
 import type { ChangeType } from "./changes.ts";
 import { objectId } from "./rows.ts";
 
@@ -41,7 +42,8 @@ function rowOps(writes: HeldWrite[]): RowOp[] {
  * The one statement that sends held writes: a change-log row for each, and per object its row
  * made, replaced or removed as its last write left it. Every part of one statement sees the same
  * snapshot, which is why each object's row is touched once. Bodies are spliced in as they were
- * serialized when written (a caller may change its copy since).
+ * serialized when written (a caller may change its copy since). A deleted pod's or node's rows
+ * (its files, log journal, settled runs: db/pods/rows.ts) go in the same statement.
  */
 export function sendHeldWrites(
   tx: postgres.TransactionSql,
@@ -53,6 +55,7 @@ export function sendHeldWrites(
     const meta = { ...h.key, uid: h.uid, rv: h.rv, type: h.type, op: ops[i] };
     return `${JSON.stringify(meta).slice(0, -1)},"body":${h.body}}`;
   });
+  const dropsRows = writes.some((h) => h.type === "DELETED" && ownsRows(h.key.resource));
   return tx`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${`[${rows.join(",")}]`}::jsonb)
@@ -68,7 +71,7 @@ export function sendHeldWrites(
       DELETE FROM objects o USING input i
       WHERE i.op = 'delete' AND o.sandbox_id = ${sandboxId} AND o.resource = i.resource
         AND o.namespace = i.namespace AND o.name = i.name
-    )
+    )${dropsRows ? tx`, ${rowsOfDeletedGone(tx, sandboxId)}` : tx``}
     INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
     SELECT ${sandboxId}, rv, resource, namespace, name, type, body FROM input`.execute();
 }

@@ -196,10 +196,11 @@ spec:
     expect(byLabel.stdout).toBe("other\n");
   });
 
-  it("attaches to a shell that reads its stdin (kubectl run -i --rm)", async () => {
+  /** `kubectl run -i --rm NAME --image=busybox --restart=Never -- sh` with `input` on its stdin. */
+  async function runAttached(name: string, input: string): Promise<{ out: string; code: number | null }> {
     const child = spawn(
       kubectlPath,
-      ["run", "-i", "--rm", "att", "--image=busybox", "--restart=Never", "--", "sh"],
+      ["run", "-i", "--rm", name, "--image=busybox", "--restart=Never", "--", "sh"],
       { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } },
     );
     let out = "";
@@ -209,11 +210,25 @@ spec:
     child.stderr.on("data", (d) => {
       out += d;
     });
-    child.stdin.end("echo attached-$HOSTNAME\n");
+    child.stdin.end(input);
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { out, code };
+  }
+
+  it("attaches to a shell that reads its stdin (kubectl run -i --rm)", async () => {
+    const { out, code } = await runAttached("att", "echo attached-$HOSTNAME\n");
     expect(out).toContain("attached-att");
     expect(out).toContain(`pod "att" deleted`);
     expect(code).toBe(0);
+  });
+
+  it("ends the attached container with its shell's exit code: the pod fails, and kubectl run exits with the code", async () => {
+    const { out, code } = await runAttached("att-exit", "echo before-exit\nexit 3\n");
+    expect(out).toContain("before-exit");
+    // kubectl waits for the pod to complete, reads its container's termination, then deletes it.
+    expect(out).toContain("pod default/att-exit terminated (Error)");
+    expect(out).toContain(`pod "att-exit" deleted`);
+    expect(code).toBe(3);
   });
 
   it("runs an interactive shell with a TTY (kubectl exec -it), keeping its directory between lines", async () => {

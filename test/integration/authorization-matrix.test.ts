@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { portForwardGate, remoteCommandGate } from "../../api/kube/index.ts";
 import { testApp } from "../support/app.ts";
 import { subscribeSse } from "../support/sse.ts";
 
@@ -311,4 +312,52 @@ describe("authorization matrix: Kubernetes API on student A's sandbox", () => {
     expect((await get("GET")).status).toBe(200);
     expect((await get("DELETE")).status).toBe(403);
   });
+});
+
+describe("authorization matrix: the upgrade gates of a pod's streams (exec, attach, port-forward)", () => {
+  const deps = () => ({ database: t.database, feed: t.feed, signingKey: t.auth.signingKey });
+  const noExit = async () => {
+    throw new Error("no container ends here");
+  };
+  const gates = () => ({
+    exec: remoteCommandGate(deps(), noExit),
+    attach: remoteCommandGate(deps(), noExit),
+    portforward: portForwardGate(deps()),
+  });
+  const query: Record<string, string> = {
+    exec: "?command=sh&stdout=true",
+    attach: "?stdout=true",
+    portforward: "",
+  };
+  for (const stream of ["exec", "attach", "portforward"] as const)
+    it(`${stream}: only the owner gets past authorization (then: no pod x); a read-only token is Forbidden`, async () => {
+      const gate = gates()[stream];
+      const got: Partial<Record<Actor, number>> = {};
+      for (const actor of actors) {
+        const token = kubeTokens[actor] ?? tokens[actor];
+        const res = await gate(
+          new Request(
+            `http://localhost/sandboxes/${ids.sandboxA}/api/v1/namespaces/default/pods/x/${stream}${query[stream]}`,
+            {
+              method: "POST",
+              headers: token ? { authorization: `Bearer ${token}` } : {},
+            },
+          ),
+        );
+        expect(res).toBeInstanceOf(Response);
+        got[actor] = (res as Response).status;
+        if (actor === "instructor")
+          expect(((await (res as Response).json()) as { message: string }).message).toMatch(
+            new RegExp(`cannot create resource "pods/${stream}" in API group "" in the namespace "default"$`),
+          );
+      }
+      expect(got).toEqual({
+        anonymous: 401,
+        // Student B's kubeconfig token names their own sandbox: unauthenticated here.
+        studentB: 401,
+        otherInstructor: 403,
+        instructor: 403,
+        studentA: 404,
+      });
+    });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { syncPod } from "../../workers/kubelet/task.ts";
+import { containerExited, syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
@@ -97,6 +97,41 @@ describe("the kubelet", () => {
     const names = (await events("nginx")).map((e) => e.metadata.name as string);
     expect(names.every((n) => /^nginx\.[0-9a-f]{16}$/.test(n))).toBe(true);
     expect([...names].sort()).toEqual(names);
+  });
+
+  it("records a container whose process ended between syncs (attach's end, stdinOnce), only for the same pod", async () => {
+    const now = Date.now();
+    const spec = {
+      restartPolicy: "Never",
+      containers: [{ name: "sh", image: "busybox", stdin: true, stdinOnce: true, command: ["sh"] }],
+    };
+    await run("attached", spec, now);
+    await kubelet("attached", now + 30);
+    const running = await get("attached");
+    expect(running.status.phase).toBe("Running");
+    const exit = { container: "sh", exitCode: 4 };
+    // A report about another pod of that name (one since replaced) changes nothing.
+    const where = { namespace: "default", name: "attached" };
+    const other = { ...exit, podUid: "00000000-0000-0000-0000-000000000000" };
+    await containerExited(t.database, sb.sandboxId, where, other, now + 1000);
+    expect((await get("attached")).status.phase).toBe("Running");
+    await containerExited(
+      t.database,
+      sb.sandboxId,
+      where,
+      { ...exit, podUid: running.metadata.uid },
+      now + 2000,
+    );
+    const ended = await get("attached");
+    expect(ended.status.phase).toBe("Failed");
+    expect(ended.status.containerStatuses[0].state.terminated).toMatchObject({
+      exitCode: 4,
+      reason: "Error",
+    });
+    expect(ended.status.conditions.find((c: any) => c.type === "Ready")).toMatchObject({
+      status: "False",
+      reason: "PodFailed",
+    });
   });
 
   it("gives each pod on a node its own IP from the node's range", async () => {

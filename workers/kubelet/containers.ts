@@ -84,7 +84,8 @@ function shouldRestart(work: Work, ref: ContainerRef, exitCode: number): boolean
   return policy === "Always" || (policy === "OnFailure" && exitCode !== 0);
 }
 
-function terminate(
+/** Records the container terminated at `at` with its exit code (and the runtime's reason). */
+export function terminate(
   work: Work,
   ref: ContainerRef,
   at: number,

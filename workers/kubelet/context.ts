@@ -24,6 +24,11 @@ export interface KubeletContext {
   plans?: Map<string, Plan>;
   /** The running containers' probes made before the sync, by container name (probes.ts). */
   probes?: Map<string, ContainerProbes>;
+  /**
+   * Containers whose process ended by itself since the last sync, as their runtime reports it
+   * (an attached shell whose stdin closed), with its exit code: terminated at `now`, first.
+   */
+  exited?: Map<string, number>;
 }
 
 /** A sync in progress: the status being built and the events it records. */

@@ -1,11 +1,12 @@
 import { timestamp } from "../../kube/object.ts";
 import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
-import { waiting } from "./container-status.ts";
-import { containerRefs, nextStep, type Step } from "./containers.ts";
+import { stateKind, waiting } from "./container-status.ts";
+import { containerRefs, nextStep, type Step, terminate } from "./containers.ts";
 import type { KubeletContext, Work } from "./context.ts";
 import type { KubeletEvent } from "./messages.ts";
 import { podPhase } from "./phase.ts";
+import { statusOf } from "./start.ts";
 import { maxStepsPerRun } from "./timing.ts";
 
 /**
@@ -96,11 +97,20 @@ function isTerminal(phase: string | undefined): boolean {
   return phase === "Succeeded" || phase === "Failed";
 }
 
-/** Applies every transition due by `ctx.now`; the result's `next` is when the next one is due. */
+/**
+ * Applies every transition due by `ctx.now`, after the exits the runtime reported (`ctx.exited`);
+ * the result's `next` is when the next one is due.
+ */
 export function sync(ctx: KubeletContext): SyncResult {
   const spec = ctx.pod.spec ?? {};
   const work: Work = { ctx, spec, status: structuredClone(ctx.pod.status ?? {}), events: [] };
   const refs = containerRefs(spec);
+  for (const ref of refs) {
+    const code = ctx.exited?.get(ref.spec.name);
+    if (code === undefined || stateKind(statusOf(work, ref)) !== "running") continue;
+    terminate(work, ref, ctx.now, code);
+    work.status.phase = podPhase(spec, work.status, false);
+  }
   let next: number | null = null;
   for (let i = 0; ; i++) {
     if (isTerminal(work.status.phase)) break;

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
-import { forgetPod } from "../../db/pods/journal.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
@@ -86,14 +85,15 @@ async function syncAt(w: SandboxWriter, pod: Pod, at: number): Promise<number> {
   return at;
 }
 
-/** The kubelet's final DELETE, grace period 0: removes the pod, unless a finalizer still holds it. */
+/**
+ * The kubelet's final DELETE, grace period 0: removes the pod, unless a finalizer still holds it
+ * (its emptyDirs, container layers and log journal go with its row: db/pods/rows.ts).
+ */
 async function remove(w: SandboxWriter, pod: Pod): Promise<void> {
   await deleteInTransaction(w, podKind, pod, {
     gracePeriodSeconds: 0,
     preconditions: { uid: pod.metadata.uid },
   });
-  // Its emptyDirs, container layers and log journal go with it.
-  await forgetPod(w.sql, w.sandboxId, pod.metadata.uid ?? "");
 }
 
 function kubeletContext(pod: Pod, node: Node, now: number): KubeletContext {
@@ -144,6 +144,29 @@ export async function takeOn(
   return { next, inline: true, pod: written };
 }
 
+/** A container's process that ended by itself, as its runtime reports it to the kubelet. */
+export interface ContainerExit {
+  podUid: string;
+  container: string;
+  exitCode: number;
+}
+
+/**
+ * The runtime reports that a container's process ended between syncs (an attached shell whose
+ * stdin closed, with stdinOnce): the kubelet syncs the pod at once, as a real one does on the
+ * runtime's event, recording the container terminated and whatever follows from it (the pod's
+ * phase and conditions, a restart per its policy). Nothing happens to a pod since replaced.
+ */
+export function containerExited(
+  database: Database,
+  sandboxId: string,
+  pod: { namespace: string; name: string },
+  exit: ContainerExit,
+  now = Date.now(),
+): Promise<void> {
+  return syncPod(database, { sandbox: sandboxId, ...pod }, now, exit);
+}
+
 /** A pod's read for a sync: the pod and its node, or null when the pod is gone. */
 type PodRead = Awaited<ReturnType<typeof podAndNode>>;
 
@@ -157,6 +180,7 @@ async function syncOne(
   job: KubeletJob,
   now: number,
   read: PodRead,
+  exited?: ContainerExit,
 ): Promise<number | null> {
   let pod = read?.pod;
   const nodeName = pod?.spec?.nodeName ?? "";
@@ -178,6 +202,8 @@ async function syncOne(
   if (!node || isTerminal(pod)) return null;
   if (!hasSandbox(pod)) return (await takeOn(w, pod, node, now)).next;
   const context = kubeletContext(pod, node, now);
+  if (exited && exited.podUid === pod.metadata.uid)
+    context.exited = new Map([[exited.container, exited.exitCode]]);
   if (waitsForConfig(pod)) context.configErrors = (await checkReferences(w, pod)).configErrors;
   if (needsNodeImages(pod)) context.present = await nodeImages(w, nodeName);
   if (needsPullHistory(pod)) context.pullFailures = await pullFailures(w, pod);
@@ -204,6 +230,8 @@ async function syncOne(
 interface PodSync {
   job: KubeletJob;
   now: number;
+  /** A container whose process ended by itself, reported with this sync (containerExited). */
+  exited?: ContainerExit;
 }
 
 const podId = (job: KubeletJob) => `${job.namespace}/${job.name}`;
@@ -232,7 +260,7 @@ const podSyncs = new SandboxBatches<PodSync, number | null>({
     const next: (number | null)[] = [];
     for (const [i, s] of syncs.entries()) {
       const read = await (firstReads[i] ?? podAndNode(w, s.job.namespace, s.job.name));
-      next.push(await syncOne(w, database, s.job, s.now, read));
+      next.push(await syncOne(w, database, s.job, s.now, read, s.exited));
     }
     return next;
   },
@@ -247,8 +275,17 @@ const podSyncs = new SandboxBatches<PodSync, number | null>({
  * that does not exist stays Pending, as no kubelet claims it; a finished pod is left alone.
  * Syncs of one sandbox that wait for its turn together share a transaction (podSyncs).
  */
-export async function syncPod(database: Database, job: KubeletJob, now = Date.now()): Promise<void> {
+export async function syncPod(
+  database: Database,
+  job: KubeletJob,
+  now = Date.now(),
+  exited?: ContainerExit,
+): Promise<void> {
   let next: number | null = null;
-  await doneIfSandboxGone(podSyncs.run(database, job.sandbox, { job, now }).then((at) => (next = at)));
+  await doneIfSandboxGone(
+    podSyncs
+      .run(database, job.sandbox, { job, now, ...(exited ? { exited } : {}) })
+      .then((at) => (next = at)),
+  );
   if (next !== null) wakeAt(database, next);
 }

@@ -88,6 +88,9 @@ function kubelet(spec: PodSpec, present: string[] = [], answer?: ProbeAnswer, pl
   return {
     pod: () => pod,
     at: (ms: number) => apply(sync(ctx(t0 + ms))),
+    /** A sync at `ms` after the runtime reported the container's process ended with `code`. */
+    exited: (ms: number, container: string, code: number) =>
+      apply(sync({ ...ctx(t0 + ms), exited: new Map([[container, code]]) })),
     terminate: (ms: number) => terminate(ctx(t0 + ms)),
     setPod: (p: Pod) => {
       pod = p;
@@ -430,6 +433,66 @@ describe("containers that exit", () => {
       ["ContainersReady", "False", reason],
       ["PodScheduled", "True", ""],
     ]);
+  });
+});
+
+describe("a container whose process ends between syncs (an attached shell whose stdin closed)", () => {
+  const shell = (restartPolicy: string) => ({
+    restartPolicy,
+    containers: [{ name: "sh", image: "busybox", stdin: true, stdinOnce: true, command: ["sh"] }],
+  });
+  const condition = (pod: Pod, type: string) => conditions(pod).find((c) => c.type === type);
+
+  it.each([
+    { code: 0, phase: "Succeeded", reason: "Completed", podReason: "PodCompleted" },
+    { code: 3, phase: "Failed", reason: "Error", podReason: "PodFailed" },
+  ])("restartPolicy Never, exit $code: the pod is $phase", ({ code, phase, reason, podReason }) => {
+    const k = kubelet(shell("Never"));
+    k.at(30);
+    expect(k.pod().status?.phase).toBe("Running");
+    const r = k.exited(5000, "sh", code);
+    expect(r.next).toBeNull();
+    expect(k.pod().status?.phase).toBe(phase);
+    const [c] = containers(k.pod());
+    expect(c).toMatchObject({
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: {
+        terminated: {
+          exitCode: code,
+          reason,
+          startedAt: "2025-03-01T10:00:00Z",
+          finishedAt: "2025-03-01T10:00:05Z",
+        },
+      },
+    });
+    for (const type of ["Ready", "ContainersReady"])
+      expect(condition(k.pod(), type)).toMatchObject({
+        status: "False",
+        reason: podReason,
+        lastTransitionTime: "2025-03-01T10:00:05Z",
+      });
+    expect(statusColumn(k.pod())).toBe(reason);
+  });
+
+  it("restartPolicy Always: the container is terminated, then restarted as any exit would be", () => {
+    const k = kubelet(shell("Always"));
+    k.at(30);
+    const r = k.exited(5000, "sh", 0);
+    expect(k.pod().status?.phase).toBe("Running");
+    expect(containers(k.pod())[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+    expect(condition(k.pod(), "Ready")).toMatchObject({ status: "False", reason: "ContainersNotReady" });
+    expect(r.next).toBe(t0 + 6000);
+    k.at(6000);
+    expect(containers(k.pod())[0]).toMatchObject({ restartCount: 1, state: { running: {} } });
+  });
+
+  it("leaves a container that is not running alone", () => {
+    const k = kubelet(shell("Never"));
+    k.exited(10, "sh", 1);
+    expect(statusColumn(k.pod())).toBe("ContainerCreating");
+    expect(k.pod().status?.phase).toBe("Pending");
   });
 });
 
