@@ -193,7 +193,7 @@ describe("authorization matrix: GraphQL", () => {
     const got: Actor[] = [];
     for (const actor of actors) {
       const sub = await subscribeSse(
-        t.app,
+        t,
         `subscription($s:ID!){sandboxChanges(sandboxId:$s){revision}}`,
         { s: ids.sandboxA },
         tokens[actor] || undefined,
@@ -282,7 +282,7 @@ describe("authorization matrix: Kubernetes API on student A's sandbox", () => {
           "content-type": method === "PATCH" ? "application/merge-patch+json" : "application/json",
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         };
-        const res = await t.app.request(`/sandboxes/${ids.sandboxA}${path}`, {
+        const res = await t.request(`/sandboxes/${ids.sandboxA}${path}`, {
           method,
           headers,
           ...(bodies[method] ? { body: bodies[method] } : {}),
@@ -301,7 +301,7 @@ describe("authorization matrix: Kubernetes API on student A's sandbox", () => {
 
   it("the instructor's login token reads the student's sandbox as their read-only kubeconfig does", async () => {
     const get = (method: string) =>
-      t.app.request(
+      t.request(
         `/sandboxes/${ids.sandboxA}/api/v1/namespaces/default/configmaps${method === "GET" ? "" : "/x"}`,
         {
           method,
