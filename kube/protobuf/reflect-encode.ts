@@ -37,7 +37,8 @@ function writeMessage(type: protobuf.Type, object: Record<string, unknown>, writ
 
 function writeField(writer: protobuf.Writer, field: protobuf.Field, value: unknown): void {
   if (field.resolvedType instanceof protobuf.Type) {
-    if (typeof value !== "object" || value === null) throw new TypeError(`${field.fullName}: object expected`);
+    if (typeof value !== "object" || value === null)
+      throw new TypeError(`${field.fullName}: object expected`);
     writer.uint32(((field.id << 3) | 2) >>> 0).fork();
     writeMessage(field.resolvedType, value as Record<string, unknown>, writer);
     writer.ldelim();

@@ -80,7 +80,9 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   beforeAll(() => startKeyring(database, { KUBESANDBOX_KEK: inject("kek"), DATA_DIR: "" }, false));
   beforeAll(() => feed.start());
   afterAll(() => feed.stop());
-  const { runtime, auth, app, request } = remote ? remoteApp(remote, options) : nodeApp(database, feed, options);
+  const { runtime, auth, app, request } = remote
+    ? remoteApp(remote, options)
+    : nodeApp(database, feed, options);
   const gql: TestApp["gql"] = async (query, variables = {}, token) => {
     const res = await request("/graphql", {
       method: "POST",
