@@ -35,6 +35,8 @@ export const integrationSuites: Record<string, () => Promise<unknown>> = {
   accounts: () => import("../integration/accounts.test.ts"),
   classrooms: () => import("../integration/classrooms.test.ts"),
   secrets: () => import("../integration/secrets.test.ts"),
+  "sandbox-limits": () => import("../integration/sandbox-limits.test.ts"),
+  "student-limits": () => import("../integration/student-limits.test.ts"),
 };
 
 /**
@@ -55,6 +57,8 @@ function settingsOf(options: TestAppOptions): Record<string, string> {
   return settings;
 }
 
+let called = false;
+
 /**
  * Runs integrationSuites but `except` (the files' own tests, unchanged) against the app in a serverless
  * runtime that `start` starts, on the suite's Postgres: one instance for all the files that
@@ -66,6 +70,9 @@ export function integrationSuitesOn(
   start: StartServerless,
   options: { except?: string[] } = {},
 ): void {
+  // A test file loads each module once, so the suites register their tests once: one runtime a file.
+  if (called) throw new Error(`integrationSuitesOn: one runtime a test file (${name} is the second)`);
+  called = true;
   const suites = Object.entries(integrationSuites).filter(([file]) => !options.except?.includes(file));
   const instances = new Map<string, Promise<ServerlessService>>();
   const runtime: RemoteRuntime = {
