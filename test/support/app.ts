@@ -21,7 +21,7 @@ export interface TestAppOptions {
 }
 
 /**
- * A runtime other than this process that serves the app (test/support/app-runtime.ts): workerd
+ * A runtime other than this process that serves the app (test/support/integration-on.ts): workerd
  * through miniflare, or the Lambda handler. `serve` gives the plain-http address of an instance
  * with these options, the identity of testApp's, and `signingSecret` as its token key, started
  * before the file's tests (instances may be shared between test files run together).

@@ -82,8 +82,8 @@ export const startWorkerd: StartServerless = async (databaseUrl, kek, options = 
   let target = 0;
   const open = new Set<Socket>();
   const front = createTlsServer({ cert: tls.certPem, key: tls.keyPem }, (client) => {
-    // Bytes pass on at once both ways: with Nagle's algorithm a request written in two pieces
-    // waited for the peer's delayed ACK, some 40 ms a request (as an edge's proxy does not).
+    // Bytes pass on at once both ways (TCP_NODELAY): with Nagle's algorithm the second piece of
+    // a request written in two waited for the peer's delayed ACK, some 40 ms a request.
     client.setNoDelay(true);
     const upstream = tcpConnect({ port: target, host: "127.0.0.1", noDelay: true });
     for (const socket of [client, upstream]) {
