@@ -190,17 +190,29 @@ describe("authorization matrix: GraphQL", () => {
   });
 
   it("sandboxChanges: the owner and the instructor", async () => {
+    // Subscriptions from before a change: one allowed to read answers with it at once, so each
+    // actor's first answer is an event or a refusal, and no wait (a slow runtime's) decides.
+    const from = (
+      await t.gql(`query($s:ID!){sandbox(id:$s){revision}}`, { s: ids.sandboxA }, tokens.studentA)
+    ).data.sandbox.revision;
+    const change = await t.gql(
+      `mutation($s:ID!){applyManifest(sandboxId:$s,manifest:"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: seen}\\n"){ok}}`,
+      { s: ids.sandboxA },
+      tokens.studentA,
+    );
+    expect(change.errors).toBeUndefined();
     const got: Actor[] = [];
     for (const actor of actors) {
       const sub = await subscribeSse(
         t,
-        `subscription($s:ID!){sandboxChanges(sandboxId:$s){revision}}`,
-        { s: ids.sandboxA },
+        `subscription($s:ID!,$r:String){sandboxChanges(sandboxId:$s,fromRevision:$r){revision}}`,
+        { s: ids.sandboxA, r: from },
         tokens[actor] || undefined,
       );
-      const first = await sub.next(300);
+      const first = await sub.next(30_000);
       sub.close();
-      if (first?.errors) expect(["UNAUTHENTICATED", "NOT_FOUND"]).toContain(first.errors[0].extensions.code);
+      expect(first, actor).not.toBeNull();
+      if (first.errors) expect(["UNAUTHENTICATED", "NOT_FOUND"]).toContain(first.errors[0].extensions.code);
       else got.push(actor);
     }
     expect(got.sort()).toEqual(["instructor", "studentA"]);
