@@ -106,22 +106,28 @@ export interface TenantLimits {
   attemptWindowSeconds: number;
 }
 
+/** The setting of each tenant limit. */
+export const limitSettings = {
+  sandboxesPerUser: "LIMIT_SANDBOXES_PER_USER",
+  objectsPerSandbox: "LIMIT_OBJECTS_PER_SANDBOX",
+  bytesPerSandbox: "LIMIT_BYTES_PER_SANDBOX",
+  replicasPerController: "LIMIT_REPLICAS_PER_CONTROLLER",
+  watchesPerToken: "LIMIT_WATCHES_PER_TOKEN",
+  requestsPerToken: "LIMIT_REQUESTS_PER_TOKEN",
+  bodyBytesPerTokenPerSecond: "LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND",
+  watchTimeoutSeconds: "LIMIT_WATCH_TIMEOUT_SECONDS",
+  logInsPerAccount: "LIMIT_LOGINS_PER_ACCOUNT",
+  logInsPerAddress: "LIMIT_LOGINS_PER_ADDRESS",
+  signUpsPerAddress: "LIMIT_SIGNUPS_PER_ADDRESS",
+  attemptWindowSeconds: "LIMIT_ATTEMPT_WINDOW_SECONDS",
+} as const satisfies Record<keyof TenantLimits, keyof Config>;
+
 /** The tenant limits a configuration sets. */
 export function tenantLimits(config: Config): TenantLimits {
-  return {
-    sandboxesPerUser: config.LIMIT_SANDBOXES_PER_USER,
-    objectsPerSandbox: config.LIMIT_OBJECTS_PER_SANDBOX,
-    bytesPerSandbox: config.LIMIT_BYTES_PER_SANDBOX,
-    replicasPerController: config.LIMIT_REPLICAS_PER_CONTROLLER,
-    watchesPerToken: config.LIMIT_WATCHES_PER_TOKEN,
-    requestsPerToken: config.LIMIT_REQUESTS_PER_TOKEN,
-    bodyBytesPerTokenPerSecond: config.LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND,
-    watchTimeoutSeconds: config.LIMIT_WATCH_TIMEOUT_SECONDS,
-    logInsPerAccount: config.LIMIT_LOGINS_PER_ACCOUNT,
-    logInsPerAddress: config.LIMIT_LOGINS_PER_ADDRESS,
-    signUpsPerAddress: config.LIMIT_SIGNUPS_PER_ADDRESS,
-    attemptWindowSeconds: config.LIMIT_ATTEMPT_WINDOW_SECONDS,
-  };
+  const limits = {} as TenantLimits;
+  for (const [limit, setting] of Object.entries(limitSettings))
+    limits[limit as keyof TenantLimits] = config[setting];
+  return limits;
 }
 
 /** GraphQL's limits (api/graphql/limits.ts) a configuration sets. */

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,8 +24,10 @@ import { type Summary, samples, summarize, timeEach } from "./stats.ts";
  * workerd opens a connection per request (Hyperdrive's pool is not there locally), the warm Lambda
  * keeps one, Node uses its pool: the set-up of a postgres.js connection is measured apart (a new
  * connection's first query against a query on an open one).
- * Then the bundle's cold start (workerd up on it, against an empty Worker's; then its first
- * request, which builds the app) and the bundles' sizes against Workers' limits.
+ * Then each bundle's cold start, from nothing to its first answer: workerd up on the bundle
+ * (against an empty Worker's), then its first request, which builds the app; a fresh Node process
+ * importing the Lambda bundle behind the Function URL stand-in (against an empty handler's), then
+ * its first request. And the bundles' sizes, raw and gzipped, against Workers' limits.
  * Sequential requests, one at a time: latency, not throughput. Writes bench/serverless-results.json.
  */
 
@@ -168,8 +171,84 @@ async function coldStarts(outDir: string, databaseUrl: string, kek: string, n: n
     workerdReady: summarize(startMs),
     firstRequest: summarize(firstRequestMs),
     secondRequest: summarize(secondRequestMs),
+    toFirstAnswer: summarize(startMs.map((ms, i) => ms + (firstRequestMs[i] as number))),
   };
 }
+
+const functionUrl = join(import.meta.dirname, "..", "test", "support", "lambda-url.ts");
+
+/**
+ * A fresh process as Lambda starts one for a cold invocation: node imports `bundle` and listens
+ * behind the Function URL stand-in (resolves with its URL once it says so), with the function's
+ * environment.
+ */
+async function lambdaProcess(bundle: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, [functionUrl, bundle], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((done, fail) => {
+    child.stdout.once("data", (d: Buffer) => done(d.toString().trim()));
+    child.once("exit", (code) => fail(new Error(`the Function URL stand-in exited (${code})`)));
+  });
+  const exited = new Promise((done) => child.once("exit", done));
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/**
+ * The Lambda bundle's cold start, n times: a fresh process up on it (node started, the bundle
+ * imported, listening), then its first request (the app built, its connection opened), against
+ * the same process on an empty handler's bundle. Lambda's own part (fetching and unpacking the
+ * package, its runtime's start) is not here.
+ */
+async function lambdaColdStarts(dir: string, bundle: string, databaseUrl: string, kek: string, n: number) {
+  const empty = join(dir, "empty-handler.mjs");
+  await writeFile(empty, 'export const handler = async (_event, stream) => { stream.end("ok"); };\n');
+  const emptyHandlerUp: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const began = performance.now();
+    const lambda = await lambdaProcess(empty, {});
+    emptyHandlerUp.push(performance.now() - began);
+    await lambda.stop();
+  }
+  const upMs: number[] = [];
+  const firstRequestMs: number[] = [];
+  const secondRequestMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const began = performance.now();
+    const lambda = await lambdaProcess(bundle, {
+      DATABASE_URL: databaseUrl,
+      KUBESANDBOX_JWT_SECRET: "bench-signing-key-of-at-least-thirty-two-chars",
+      KUBESANDBOX_KEK: kek,
+      PUBLIC_URL: "https://127.0.0.1:1",
+    });
+    upMs.push(performance.now() - began);
+    for (const into of [firstRequestMs, secondRequestMs]) {
+      const t = performance.now();
+      const res = await fetch(new URL("/readyz", lambda.url));
+      await res.text();
+      if (!res.ok) throw new Error(`Lambda /readyz: ${res.status}`);
+      into.push(performance.now() - t);
+    }
+    await lambda.stop();
+  }
+  return {
+    emptyHandlerUp: summarize(emptyHandlerUp),
+    processUp: summarize(upMs),
+    firstRequest: summarize(firstRequestMs),
+    secondRequest: summarize(secondRequestMs),
+    toFirstAnswer: summarize(upMs.map((ms, i) => ms + (firstRequestMs[i] as number))),
+  };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+const ms = (s: Summary) => `${s.p50.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
@@ -185,12 +264,14 @@ async function main(): Promise<void> {
     const gzipped = [workerJs, ...wasm].reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
     const lambda = await buildLambda(join(dataDir, "lambda"));
     const lambdaZip = (await readFile(lambda.zips[0] as string)).length;
+    const lambdaJs = await readFile(lambda.bundle);
     const sizes = {
       workerBytes: workerJs.length + wasm.reduce((n, b) => n + b.length, 0),
       workerGzipBytes: gzipped,
       workersFreeLimitShare: Math.round((gzipped / workersLimits.freeCompressedBytes) * 100) / 100,
       workersPaidLimitShare: Math.round((gzipped / workersLimits.paidCompressedBytes) * 100) / 100,
-      lambdaBundleBytes: lambda.bytes,
+      lambdaBundleBytes: lambdaJs.length,
+      lambdaGzipBytes: gzipSync(lambdaJs, { level: 9 }).length,
       lambdaZipBytes: lambdaZip,
     };
     console.log("sizes", sizes);
@@ -244,8 +325,11 @@ async function main(): Promise<void> {
 
     const connection = await connectionSetUp(db.url);
     console.log("connection", connection);
-    const cold = await coldStarts(join(dataDir, "worker"), db.url, kek, samples(75) > 3 ? 5 : 2);
+    const coldRuns = samples(75) > 3 ? 5 : 2;
+    const cold = await coldStarts(join(dataDir, "worker"), db.url, kek, coldRuns);
     console.log("cold start", cold);
+    const lambdaCold = await lambdaColdStarts(dataDir, lambda.bundle, db.url, kek, coldRuns);
+    console.log("Lambda cold start", lambdaCold);
 
     const results = {
       at: new Date().toISOString(),
@@ -257,12 +341,22 @@ async function main(): Promise<void> {
       lambda: lambdaFigures,
       connection,
       coldStart: cold,
+      lambdaColdStart: lambdaCold,
     };
     await writeFile(
       join(import.meta.dirname, "serverless-results.json"),
       `${JSON.stringify(results, null, 2)}\n`,
     );
     console.log(JSON.stringify(results, null, 2));
+    console.log(`
+                      workerd (miniflare)              Lambda handler (Node, stand-in URL)
+GET pod p50           ${ms(workerdFigures.getPod).padEnd(33)}${ms(lambdaFigures.getPod)}   (Node server ${ms(nodeFigures.getPod)})
+cold start p50        ${ms(cold.toFirstAnswer).padEnd(33)}${ms(lambdaCold.toFirstAnswer)}
+  up on the bundle    ${`${ms(cold.workerdReady)} (empty Worker ${ms(cold.emptyWorkerReady)})`.padEnd(33)}${ms(lambdaCold.processUp)} (empty handler ${ms(lambdaCold.emptyHandlerUp)})
+  first request       ${ms(cold.firstRequest).padEnd(33)}${ms(lambdaCold.firstRequest)}
+bundle raw            ${kib(sizes.workerBytes).padEnd(33)}${kib(sizes.lambdaBundleBytes)}
+bundle gzipped        ${`${kib(sizes.workerGzipBytes)} (${Math.round(sizes.workersFreeLimitShare * 100)}% of Workers Free)`.padEnd(33)}${kib(sizes.lambdaGzipBytes)} (zip ${kib(sizes.lambdaZipBytes)})
+cold starts: median of ${coldRuns}; load average ${results.machine.loadavgBefore.join(" ")} before, ${results.machine.loadavgAfter.join(" ")} after`);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
     await db.drop();

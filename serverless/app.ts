@@ -83,7 +83,7 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
         keysVerified = true;
       }
       const response = await requests.run(database, () => app.fetch(request, { clientAddress }));
-      return closeAfter(response, close);
+      return closeAfter(response, close, (read) => requests.run(database, read));
     } catch (err) {
       await close();
       throw err;

@@ -1,8 +1,14 @@
 /**
  * The response, with `close` called once its body has been sent or abandoned (at once when it has
- * none): the request's database connection must stay open while a watch streams from it.
+ * none): the request's database connection must stay open while a watch streams from it. Each
+ * read of the body runs in `within`: the request's context, which a body made as it is read (a
+ * GraphQL subscription's events) needs, and which the runtime pulling it does not carry.
  */
-export function closeAfter(response: Response, close: () => Promise<void>): Response {
+export function closeAfter(
+  response: Response,
+  close: () => Promise<void>,
+  within: <T>(read: () => T) => T = (read) => read(),
+): Response {
   const body = response.body;
   if (!body) {
     void close();
@@ -18,7 +24,7 @@ export function closeAfter(response: Response, close: () => Promise<void>): Resp
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done: finished } = await reader.read();
+        const { value, done: finished } = await within(() => reader.read());
         if (finished) {
           controller.close();
           done();
@@ -29,7 +35,7 @@ export function closeAfter(response: Response, close: () => Promise<void>): Resp
       }
     },
     async cancel(reason) {
-      await reader.cancel(reason).catch(() => {});
+      await within(() => reader.cancel(reason)).catch(() => {});
       done();
     },
   });

@@ -1,5 +1,6 @@
 import protobuf from "protobufjs";
 import { stringify } from "yaml";
+import { encodeMessage } from "../protobuf/reflect-encode.ts";
 import type { Schema } from "./definitions.ts";
 import descriptor from "./gnostic-v2.json" with { type: "json" };
 
@@ -10,8 +11,18 @@ import descriptor from "./gnostic-v2.json" with { type: "json" };
  * compiler reads the JSON: vendor extensions and other free values become an Any holding YAML.
  */
 export function gnosticDocument(doc: Schema): Uint8Array {
-  const Document = root().lookupType("openapi.v2.Document");
-  const message = {
+  // Encoded from the reflected type: protobufjs's generated encoder is refused by workerd.
+  return encodeMessage(gnosticDocumentType(), gnosticMessage(doc));
+}
+
+/** gnostic's openapi.v2.Document message type. */
+export function gnosticDocumentType(): protobuf.Type {
+  return root().lookupType("openapi.v2.Document");
+}
+
+/** The document as the plain object of gnostic's Document message (field names as in its .proto). */
+export function gnosticMessage(doc: Schema): Record<string, unknown> {
+  return {
     swagger: doc.swagger,
     info: doc.info,
     paths: { path: named(doc.paths, pathItem) },
@@ -23,7 +34,6 @@ export function gnosticDocument(doc: Schema): Uint8Array {
       additional_properties: Object.entries(requirement).map(([name, value]) => ({ name, value: { value } })),
     })),
   };
-  return Document.encode(Document.fromObject(message)).finish();
 }
 
 let loaded: protobuf.Root | undefined;

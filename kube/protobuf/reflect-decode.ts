@@ -10,7 +10,7 @@ import protobuf from "protobufjs";
 type Decoded = Record<string, unknown>;
 
 /** Reader methods by scalar type: every scalar's name is its Reader method's. */
-type Scalar =
+export type Scalar =
   | "double"
   | "float"
   | "int32"
@@ -28,7 +28,7 @@ type Scalar =
   | "bytes";
 
 /** Scalars that may come packed (every one but string and bytes). */
-const packable = (type: Scalar) => type !== "string" && type !== "bytes";
+export const packable = (type: Scalar) => type !== "string" && type !== "bytes";
 
 const prototypes = new WeakMap<protobuf.Type, object>();
 
@@ -47,7 +47,7 @@ function prototypeOf(type: protobuf.Type): object {
   return proto;
 }
 
-function scalarOf(field: protobuf.Field): Scalar {
+export function scalarOf(field: protobuf.Field): Scalar {
   field.resolve();
   return field.resolvedType instanceof protobuf.Enum ? "int32" : (field.type as Scalar);
 }

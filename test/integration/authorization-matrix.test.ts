@@ -191,17 +191,29 @@ describe("authorization matrix: GraphQL", () => {
   });
 
   it("sandboxChanges: the owner and the instructor", async () => {
+    // Subscriptions from before a change: one allowed to read answers with it at once, so each
+    // actor's first answer is an event or a refusal, and no wait (a slow runtime's) decides.
+    const from = (
+      await t.gql(`query($s:ID!){sandbox(id:$s){revision}}`, { s: ids.sandboxA }, tokens.studentA)
+    ).data.sandbox.revision;
+    const change = await t.gql(
+      `mutation($s:ID!){applyManifest(sandboxId:$s,manifest:"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: seen}\\n"){ok}}`,
+      { s: ids.sandboxA },
+      tokens.studentA,
+    );
+    expect(change.errors).toBeUndefined();
     const got: Actor[] = [];
     for (const actor of actors) {
       const sub = await subscribeSse(
-        t.app,
-        `subscription($s:ID!){sandboxChanges(sandboxId:$s){revision}}`,
-        { s: ids.sandboxA },
+        t,
+        `subscription($s:ID!,$r:String){sandboxChanges(sandboxId:$s,fromRevision:$r){revision}}`,
+        { s: ids.sandboxA, r: from },
         tokens[actor] || undefined,
       );
-      const first = await sub.next(300);
+      const first = await sub.next(30_000);
       sub.close();
-      if (first?.errors) expect(["UNAUTHENTICATED", "NOT_FOUND"]).toContain(first.errors[0].extensions.code);
+      expect(first, actor).not.toBeNull();
+      if (first.errors) expect(["UNAUTHENTICATED", "NOT_FOUND"]).toContain(first.errors[0].extensions.code);
       else got.push(actor);
     }
     expect(got.sort()).toEqual(["instructor", "studentA"]);
@@ -283,7 +295,7 @@ describe("authorization matrix: Kubernetes API on student A's sandbox", () => {
           "content-type": method === "PATCH" ? "application/merge-patch+json" : "application/json",
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         };
-        const res = await t.app.request(`/sandboxes/${ids.sandboxA}${path}`, {
+        const res = await t.request(`/sandboxes/${ids.sandboxA}${path}`, {
           method,
           headers,
           ...(bodies[method] ? { body: bodies[method] } : {}),
@@ -302,7 +314,7 @@ describe("authorization matrix: Kubernetes API on student A's sandbox", () => {
 
   it("the instructor's login token reads the student's sandbox as their read-only kubeconfig does", async () => {
     const get = (method: string) =>
-      t.app.request(
+      t.request(
         `/sandboxes/${ids.sandboxA}/api/v1/namespaces/default/configmaps${method === "GET" ? "" : "/x"}`,
         {
           method,

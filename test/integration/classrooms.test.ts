@@ -223,7 +223,7 @@ describe("classrooms", () => {
     expect(d.classroom.overview).toHaveLength(2);
     expect(d.classroom.overview[0].lastActivity).toMatch(/^\d{4}-/);
     const sub = await subscribeSse(
-      t.app,
+      t,
       `subscription($c:ID!){classroomOverview(classroomId:$c){sandboxId podsByPhase{phase count}}}`,
       { c: classroom.id },
       teacher.token,

@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 describe("version and discovery", () => {
   it("reports Kubernetes 1.32 without credentials", async () => {
-    const res = await t.app.request(`/sandboxes/${sb.sandboxId}/version`);
+    const res = await t.request(`/sandboxes/${sb.sandboxId}/version`);
     expect(await res.json()).toMatchObject({ major: "1", minor: "32", gitVersion: "v1.32.0" });
   });
 
@@ -90,7 +90,7 @@ describe("version and discovery", () => {
 
 describe("authorization", () => {
   it("answers 401 Status without a token or with a bad one", async () => {
-    const none = await t.app.request(`/sandboxes/${sb.sandboxId}/api/v1/namespaces`);
+    const none = await t.request(`/sandboxes/${sb.sandboxId}/api/v1/namespaces`);
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
     const bad = await t.kube(sb.sandboxId, "not.a.jwt", "/api/v1/namespaces");
@@ -115,7 +115,7 @@ describe("authorization", () => {
 
   it("serves the API at the root for a sandbox token, as kubectl proxy sends it", async () => {
     const root = (token?: string) =>
-      t.app.request("/api/v1/namespaces", { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      t.request("/api/v1/namespaces", { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const ok = await root(sb.sandboxToken);
     expect(ok.status).toBe(200);
     expect((await ok.json()).items.map((n: { metadata: { name: string } }) => n.metadata.name)).toContain(
@@ -123,7 +123,7 @@ describe("authorization", () => {
     );
     expect((await root()).status).toBe(401);
     expect((await root(sb.userToken)).status).toBe(403);
-    expect((await (await t.app.request("/version")).json()).minor).toBe("32");
+    expect((await (await t.request("/version")).json()).minor).toBe("32");
   });
 
   it("accepts the owner's login token too", async () => {

@@ -10,10 +10,47 @@ import { testDatabase } from "./db.ts";
 
 /** The CA certificate test apps hand out in kubeconfigs and publish in `kube-root-ca.crt`. */
 export const testCaPem = "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n";
+/** The address test apps name in kubeconfigs (nothing listens there: tests call the app directly). */
+export const testBaseUrl = "https://127.0.0.1:1";
 
-/** The app in process over the suite's database, as tests call it with `app.request(...)`. */
+/** What a test file asks of its app besides the defaults. */
+export interface TestAppOptions {
+  /** Tenant limits changed from their defaults. */
+  limits?: Partial<TenantLimits>;
+  allowedOrigins?: string[];
+}
+
+/**
+ * A runtime other than this process that serves the app (test/support/integration-on.ts): workerd
+ * through miniflare, or the Lambda handler. `serve` gives the plain-http address of an instance
+ * with these options, the identity of testApp's, and `signingSecret` as its token key, started
+ * before the file's tests (instances may be shared between test files run together).
+ */
+export interface RemoteRuntime {
+  name: string;
+  signingSecret: string;
+  serve(options: TestAppOptions): Promise<string>;
+}
+
+let remote: RemoteRuntime | null = null;
+
+/**
+ * Makes the testApp calls that follow (those of the integration files a runtime's test file
+ * imports) reach the app in `runtime` over HTTP rather than in process; null goes back to Node.
+ */
+export function useRuntime(runtime: RemoteRuntime | null): void {
+  remote = runtime;
+}
+
+/** The app over the suite's database, as tests call it with `request(...)`. */
 export interface TestApp {
+  /** Where the app runs: "node" (in this process) or the remote runtime's name. */
+  runtime: string;
+  /** The app in process; Node only (a test that needs it cannot run on another runtime). */
   app: App;
+  /** One request to the app, as Hono's `app.request`: a path, answered without following redirects. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** A pool of the test's own on the suite's database, for what tests check or set up in SQL. */
   database: Database;
   feed: ChangeFeed;
   /** The signing settings the app's tokens are made with. */
@@ -32,31 +69,22 @@ export interface TestApp {
   kube(sandboxId: string, token: string, path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** Builds the app once per test file; `options.limits` changes some tenant limits from their defaults. */
-export function testApp(
-  options: { limits?: Partial<TenantLimits>; allowedOrigins?: string[] } = {},
-): TestApp {
+/**
+ * Builds the app once per test file — in this process, or in the runtime useRuntime chose —
+ * with `options` changed from the defaults.
+ */
+export function testApp(options: TestAppOptions = {}): TestApp {
   const database = testDatabase(options.limits);
   const feed = new ChangeFeed(database.sql);
   // Secrets are encrypted at rest under the suite's KEK, as `npm start` encrypts them under its own.
   beforeAll(() => startKeyring(database, { KUBESANDBOX_KEK: inject("kek"), DATA_DIR: "" }, false));
   beforeAll(() => feed.start());
   afterAll(() => feed.stop());
-  const auth = { signingKey: randomBytes(32), tokenTtlSeconds: 3600 };
-  const app = createApp({
-    database,
-    feed,
-    auth,
-    server: {
-      baseUrl: "https://127.0.0.1:1",
-      caPem: testCaPem,
-    },
-    ready: () => true,
-    metrics: prometheusMetrics,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-  });
+  const { runtime, auth, app, request } = remote
+    ? remoteApp(remote, options)
+    : nodeApp(database, feed, options);
   const gql: TestApp["gql"] = async (query, variables = {}, token) => {
-    const res = await app.request("/graphql", {
+    const res = await request("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -65,7 +93,12 @@ export function testApp(
   };
   let n = 0;
   return {
-    app,
+    runtime,
+    get app() {
+      if (!app) throw new Error(`this test needs the app in process, which ${runtime} has not`);
+      return app;
+    },
+    request,
     database,
     feed,
     auth,
@@ -88,7 +121,41 @@ export function testApp(
     async kube(sandboxId, token, path, init = {}) {
       const headers = new Headers(init.headers);
       headers.set("authorization", `Bearer ${token}`);
-      return app.request(`/sandboxes/${sandboxId}${path}`, { ...init, headers });
+      return request(`/sandboxes/${sandboxId}${path}`, { ...init, headers });
+    },
+  };
+}
+
+type Served = Pick<TestApp, "runtime" | "auth" | "request"> & { app: App | null };
+
+function nodeApp(database: Database, feed: ChangeFeed, options: TestAppOptions): Served {
+  const auth = { signingKey: randomBytes(32), tokenTtlSeconds: 3600 };
+  const app = createApp({
+    database,
+    feed,
+    auth,
+    server: { baseUrl: testBaseUrl, caPem: testCaPem },
+    ready: () => true,
+    metrics: prometheusMetrics,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
+  return { runtime: "node", auth, app, request: async (path, init) => app.request(path, init) };
+}
+
+function remoteApp(runtime: RemoteRuntime, options: TestAppOptions): Served {
+  let origin = "";
+  beforeAll(async () => {
+    origin = await runtime.serve(options);
+  });
+  return {
+    runtime: runtime.name,
+    auth: { signingKey: new TextEncoder().encode(runtime.signingSecret), tokenTtlSeconds: 3600 },
+    app: null,
+    request(path, init = {}) {
+      if (!origin) throw new Error(`${runtime.name}: a request before the runtime started`);
+      // A streamed body must say it is sent while the answer comes (fetch's duplex), as Hono's needs not.
+      const duplex = init.body instanceof ReadableStream ? { duplex: "half" } : {};
+      return fetch(`${origin}${path}`, { redirect: "manual", ...init, ...duplex });
     },
   };
 }

@@ -26,7 +26,7 @@ export interface ServerlessService {
 }
 
 /** The same secrets every runtime of one deployment shares. */
-const signingSecret = "serverless-test-signing-key-of-forty-chars";
+export const signingSecret = "serverless-test-signing-key-of-forty-chars";
 
 /** `npm run worker` on the database, reading the CA from `dataDir` as the Node host would. */
 function spawnControllers(databaseUrl: string, kek: string, dataDir: string): ChildProcess {
@@ -43,6 +43,25 @@ function spawnControllers(databaseUrl: string, kek: string, dataDir: string): Ch
   });
 }
 
+/** How a test starts a runtime: its settings, whether the controllers run beside it, and so on. */
+export interface ServerlessOptions {
+  /** Settings as the platform's variables (LIMIT_*, TOKEN_TTL_SECONDS, ...). */
+  settings?: Record<string, string>;
+  /** Whether `npm run worker` runs beside it (the default). */
+  controllers?: boolean;
+  /** The address and CA its kubeconfigs name, in place of its own TLS front's. */
+  identity?: { baseUrl: string; caPem: string };
+  /** Lambda: a plain-http Function URL (for tests and the bench that measure the handler, not TLS). */
+  plainHttp?: boolean;
+}
+
+/** The two runtimes' starters, as test files take them. */
+export type StartServerless = (
+  databaseUrl: string,
+  kek: string,
+  options?: ServerlessOptions,
+) => Promise<ServerlessService>;
+
 function interrupt(child: ChildProcess | null): Promise<number | null> {
   return new Promise((done) => {
     if (!child || child.exitCode !== null) return done(child?.exitCode ?? null);
@@ -57,17 +76,16 @@ function interrupt(child: ChildProcess | null): Promise<number | null> {
  * front with a certificate of the service's own CA (server/certs.ts) does, passing bytes through,
  * so watches stream as they would.
  */
-export async function startWorkerd(
-  databaseUrl: string,
-  kek: string,
-  options: { settings?: Record<string, string>; controllers?: boolean } = {},
-): Promise<ServerlessService> {
+export const startWorkerd: StartServerless = async (databaseUrl, kek, options = {}) => {
   const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-workerd-"));
   const tls = await ensureTls(dataDir, []);
   let target = 0;
   const open = new Set<Socket>();
   const front = createTlsServer({ cert: tls.certPem, key: tls.keyPem }, (client) => {
-    const upstream = tcpConnect(target, "127.0.0.1");
+    // Bytes pass on at once both ways (TCP_NODELAY): with Nagle's algorithm the second piece of
+    // a request written in two waited for the peer's delayed ACK, some 40 ms a request.
+    client.setNoDelay(true);
+    const upstream = tcpConnect({ port: target, host: "127.0.0.1", noDelay: true });
     for (const socket of [client, upstream]) {
       open.add(socket);
       socket.on("close", () => open.delete(socket));
@@ -89,8 +107,8 @@ export async function startWorkerd(
       DATABASE_URL: databaseUrl,
       KUBESANDBOX_JWT_SECRET: signingSecret,
       KUBESANDBOX_KEK: kek,
-      PUBLIC_URL: https,
-      CLUSTER_CA_PEM: tls.caPem,
+      PUBLIC_URL: options.identity?.baseUrl ?? https,
+      CLUSTER_CA_PEM: options.identity?.caPem ?? tls.caPem,
     },
   });
   const ready = await mf.ready;
@@ -111,18 +129,14 @@ export async function startWorkerd(
       return code;
     },
   };
-}
+};
 
 /**
  * The Lambda package's bundle (`npm run build:lambda`'s) in a process of its own behind a local
  * Function URL in streaming mode (test/support/lambda-url.ts), with the environment a deployed
  * function would have.
  */
-export async function startLambda(
-  databaseUrl: string,
-  kek: string,
-  options: { settings?: Record<string, string>; controllers?: boolean; plainHttp?: boolean } = {},
-): Promise<ServerlessService> {
+export const startLambda: StartServerless = async (databaseUrl, kek, options = {}) => {
   const dataDir = await mkdtemp(join(tmpdir(), "kubesandbox-lambda-"));
   const tls = await ensureTls(dataDir, []);
   const { bundle } = await buildLambda(join(dataDir, "lambda"));
@@ -140,8 +154,8 @@ export async function startLambda(
       DATABASE_URL: databaseUrl,
       KUBESANDBOX_JWT_SECRET: signingSecret,
       KUBESANDBOX_KEK: kek,
-      PUBLIC_URL: https,
-      CLUSTER_CA_PEM: tls.caPem,
+      PUBLIC_URL: options.identity?.baseUrl ?? https,
+      CLUSTER_CA_PEM: options.identity?.caPem ?? tls.caPem,
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -163,4 +177,4 @@ export async function startLambda(
       return code;
     },
   };
-}
+};
