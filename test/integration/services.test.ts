@@ -232,12 +232,21 @@ describe("creating a service twice", () => {
   it("answers 409 when everything was allocated, 422 when the manifest pins a node port", async () => {
     await created(a, svc("twice"));
     expect((await create(a, svc("twice"))).status).toBe(409);
-    const pinned = svc("twice-pinned", { type: "NodePort", ports: [{ port: 80, nodePort: 31999 }] });
+    // A port no service of the sandbox holds yet: the others' node ports are picked at random.
+    const list = await (await kube(a, svcPath)).json();
+    const taken = new Set(
+      list.items.flatMap((s: { spec: { ports?: { nodePort?: number }[] } }) =>
+        (s.spec.ports ?? []).map((p) => p.nodePort),
+      ),
+    );
+    let port = 31999;
+    while (taken.has(port)) port--;
+    const pinned = svc("twice-pinned", { type: "NodePort", ports: [{ port: 80, nodePort: port }] });
     await created(a, pinned);
     const again = await create(a, pinned);
     expect(again.status).toBe(422);
     expect((await again.json()).message).toBe(
-      'Service "twice-pinned" is invalid: spec.ports[0].nodePort: Invalid value: 31999: provided port is already allocated',
+      `Service "twice-pinned" is invalid: spec.ports[0].nodePort: Invalid value: ${port}: provided port is already allocated`,
     );
   });
 });
