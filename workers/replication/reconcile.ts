@@ -9,7 +9,7 @@ import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/m
 import type { Pod } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
-import { recordEvent } from "../../registry/events.ts";
+import { type EventSpec, recordEvent, recordEvents } from "../../registry/events.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { claimPods } from "./claim.ts";
 import { controllerRef, type ReplicaController, type ReplicaFlavour } from "./flavours.ts";
@@ -67,12 +67,17 @@ async function createPods<T extends ReplicaController>(
   // A namespace being deleted takes no new pods; that is no failure of ours.
   if (!ns || ns.status?.phase === "Terminating") return null;
   const ref = controllerRef(flavour, controller);
+  // Each SuccessfulCreate names a pod made just now, so none repeats an earlier event: they are
+  // recorded together after the creates, without looking for one to count on (a burst's hundreds
+  // of pods cost one statement, not a query each).
+  const created: EventSpec[] = [];
+  const record = () => recordEvents(w, controller, created, { noneBefore: true });
   for (let i = 0; i < count; i++) {
     try {
       const pod = await createInTransaction(w, podKind, namespace, podFromTemplate(controller, ref), {
         fieldManager,
       });
-      await recordEvent(w, controller, {
+      created.push({
         type: "Normal",
         reason: "SuccessfulCreate",
         message: `Created pod: ${pod.metadata.name}`,
@@ -80,6 +85,7 @@ async function createPods<T extends ReplicaController>(
       });
     } catch (err) {
       if (!(err instanceof StatusError)) throw err;
+      await record();
       await recordEvent(w, controller, {
         type: "Warning",
         reason: "FailedCreate",
@@ -89,6 +95,7 @@ async function createPods<T extends ReplicaController>(
       return err;
     }
   }
+  await record();
   return null;
 }
 
