@@ -6,7 +6,7 @@ import type { ObjectFilter } from "../filters.ts";
 import { enqueueFragment, type QueuedJob } from "../queue.ts";
 import { type ChangeType, changesChannel } from "./changes.ts";
 import { type HeldWrite, sendHeldWrites, takenKey } from "./held-writes.ts";
-import { getObject, listObjects, type ReadSource, storableText } from "./reads.ts";
+import { getObject, getObjects, listObjects, type ReadSource, storableText } from "./reads.ts";
 import { objectId, type Row, served, storable, storableJson } from "./rows.ts";
 import {
   countPods,
@@ -221,8 +221,23 @@ export class SandboxWriter implements ObjectStore {
    * `get`, and whole resources of a namespace, by `list` (in one query for all).
    */
   prefetch(reads: Prefetch): void {
-    for (const key of reads.objects ?? [])
+    const keys = reads.objects ?? [];
+    if (keys.length === 1) {
+      const [key] = keys as [ObjectKey];
       this.sendEarly(`object:${objectId(key)}`, getObject(this.source, this.sandboxId, key));
+    } else if (keys.length > 1) {
+      // Several objects (a batch's pods): one statement, each key's read taken from its answer.
+      const found = getObjects(this.source, this.sandboxId, keys).then(
+        (rows) =>
+          new Map(rows.map((r) => [objectId({ resource: r.resource, ...metaKey(r.object) }), r.object])),
+      );
+      found.catch(() => {});
+      for (const key of keys)
+        this.sendEarly(
+          `object:${objectId(key)}`,
+          found.then((m) => m.get(objectId(key)) ?? null),
+        );
+    }
     const lists = (reads.lists ?? []).filter((l) => !this.lists.has(`${l.resource}/${l.namespace}`));
     const byNamespace = new Map<string, string[]>();
     for (const l of lists)
@@ -544,6 +559,11 @@ export class SandboxWriter implements ObjectStore {
     const [answer] = await Promise.all([tail, ...statements]);
     return answer;
   }
+}
+
+/** An object's namespace and name, as its key names them. */
+function metaKey(obj: KubeObject): { namespace: string; name: string } {
+  return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
 }
 
 /** The API server's AlreadyExists for a storage key ("deployments.apps" is group apps, resource deployments). */

@@ -30,6 +30,51 @@ export function prefetchPodAndNode(w: SandboxWriter, namespace: string, name: st
 }
 
 /**
+ * Sends the reads of `podAndNode` for several pods now, as early reads of the transaction: the
+ * pods in one statement and the sandbox's nodes in another (a batch's pods share a few nodes),
+ * each pod's answer then taken by its `podAndNode` as if read alone.
+ */
+export function prefetchPodsAndNodes(w: SandboxWriter, pods: { namespace: string; name: string }[]): void {
+  if (pods.length <= 1) {
+    for (const p of pods) prefetchPodAndNode(w, p.namespace, p.name);
+    return;
+  }
+  type PodRow = { namespace: string; name: string; resource_version: string; body: KubeObject };
+  type NodeRow = { name: string; resource_version: string; body: KubeObject };
+  const sql = w.sql;
+  const podRows = sql<PodRow[]>`
+    SELECT p.namespace, p.name, p.resource_version, p.body FROM objects p
+    JOIN unnest(${pods.map((p) => p.namespace)}::text[], ${pods.map((p) => p.name)}::text[]) AS k(namespace, name)
+      ON p.namespace = k.namespace AND p.name = k.name
+    WHERE p.sandbox_id = ${w.sandboxId} AND p.resource = 'pods'`.execute();
+  const nodeRows = sql<NodeRow[]>`
+    SELECT name, resource_version, body FROM objects
+    WHERE sandbox_id = ${w.sandboxId} AND resource = 'nodes' AND namespace = ''`.execute();
+  const both = Promise.all([podRows, nodeRows]).then(([found, nodes]) => ({
+    pods: new Map(found.map((r) => [`${r.namespace}/${r.name}`, r])),
+    nodes: new Map(nodes.map((n) => [n.name, n])),
+  }));
+  both.catch(() => {});
+  for (const { namespace, name } of pods)
+    w.sendEarly(
+      earlyId(namespace, name),
+      both.then(({ pods: found, nodes }): Row[] => {
+        const pod = found.get(`${namespace}/${name}`);
+        if (!pod) return [];
+        const node = nodes.get((pod.body.spec as { nodeName?: string } | undefined)?.nodeName ?? "");
+        return [
+          {
+            pod_rv: pod.resource_version,
+            pod: pod.body,
+            node_rv: node?.resource_version ?? null,
+            node: node?.body ?? null,
+          },
+        ];
+      }),
+    );
+}
+
+/**
  * A kubelet sync's first read, in one query: the pod, and the node it is bound to (null when
  * it names none, or one that does not exist). Null when the pod is gone.
  */

@@ -20,7 +20,7 @@ import { firstSync, nodeIP, sync } from "./lifecycle.ts";
 import { needsNodeImages, needsPullHistory, nodeImages, pullFailures } from "./memory.ts";
 import { type KubeletEvent, messages } from "./messages.ts";
 import { planContainers } from "./plans.ts";
-import { podAndNode, prefetchPodAndNode } from "./pod-and-node.ts";
+import { podAndNode, prefetchPodsAndNodes } from "./pod-and-node.ts";
 import { allocatePodIP } from "./pod-ip.ts";
 import { probeContainers } from "./probes.ts";
 import { checkReferences } from "./references.ts";
@@ -244,10 +244,8 @@ const podId = (job: KubeletJob) => `${job.namespace}/${job.name}`;
  */
 const podSyncs = new SandboxBatches<PodSync, number | null>({
   early: (w, syncs) => {
-    for (const id of new Set(syncs.map((s) => podId(s.job)))) {
-      const [namespace = "", name = ""] = id.split("/");
-      prefetchPodAndNode(w, namespace, name);
-    }
+    const pods = new Map(syncs.map((s) => [podId(s.job), { namespace: s.job.namespace, name: s.job.name }]));
+    prefetchPodsAndNodes(w, [...pods.values()]);
   },
   run: async (w, syncs, database) => {
     const seen = new Set<string>();
