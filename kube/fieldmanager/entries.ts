@@ -56,8 +56,19 @@ export function parseManagerId(id: string): Partial<ManagerInfo> {
   return JSON.parse(id) as Partial<ManagerInfo>;
 }
 
-/** Reads metadata.managedFields (DecodeManagedFields); throws on an entry the API server would refuse. */
-export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
+/**
+ * The FieldsV1 a set was read from, for sets read from a stored object: the store holds only what
+ * encodeManagedFields wrote, so that form is the set's own, and a manager a write leaves alone
+ * is written back as it was read, not encoded again. Sets never change once made (every
+ * operation returns a new one), so the form stays true for as long as the set lives.
+ */
+const storedForm = new WeakMap<FieldSet, unknown>();
+
+/**
+ * Reads metadata.managedFields (DecodeManagedFields); throws on an entry the API server would
+ * refuse. `stored`: the entries are a stored object's (see storedForm), not a client's.
+ */
+export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined, stored = false): Managed {
   const out = emptyManaged();
   (entries ?? []).forEach((e, i) => {
     if (e.operation !== "Apply" && e.operation !== "Update")
@@ -73,6 +84,7 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
       subresource: e.subresource ?? "",
     });
     const set = e.fieldsV1 === undefined ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1);
+    if (stored && e.fieldsV1 !== undefined) storedForm.set(set, e.fieldsV1);
     out.sets.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === "Apply" });
     if (e.time !== undefined) out.times.set(id, e.time);
     else out.times.delete(id);
@@ -96,7 +108,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
       apiVersion: vs.apiVersion,
       ...(time ? { time } : {}),
       fieldsType: "FieldsV1",
-      fieldsV1: vs.set.toFieldsV1(),
+      fieldsV1: (storedForm.get(vs.set) as Record<string, unknown> | undefined) ?? vs.set.toFieldsV1(),
       ...(info.subresource ? { subresource: info.subresource } : {}),
     };
   });

@@ -3,7 +3,6 @@ import { apiVersionOf, type Kind } from "../kinds/kind.ts";
 import { type KubeObject, timestamp } from "../object.ts";
 import { kindSchema, type Schema } from "../types/merge-schema.ts";
 import {
-  copyManaged,
   decodeManagedFields,
   emptyManaged,
   encodeManagedFields,
@@ -157,8 +156,10 @@ export function recordUpdateOn(
   });
   const c = compareForScope(scope, withoutManagedFields(live), withoutManagedFields(next));
   const changed = c.modified.union(c.added);
-  const out = copyManaged(managed);
+  // Sets are never changed in place: a manager the write leaves alone keeps its very set.
+  const out: Managed = { sets: new Map(managed.sets), times: new Map(managed.times) };
   for (const [m, vs] of out.sets) {
+    if (!vs.set.intersects(changed) && !vs.set.intersects(c.removed)) continue;
     const set = vs.set.difference(changed).difference(c.removed);
     if (set.isEmpty()) out.sets.delete(m);
     else out.sets.set(m, { ...vs, set });
@@ -180,7 +181,7 @@ export function recordUpdateOn(
 function startingManaged(live: KubeObject | null, next: KubeObject, subresource: string): Managed {
   const stored = () => {
     try {
-      return decodeManagedFields(live?.metadata.managedFields);
+      return decodeManagedFields(live?.metadata.managedFields, true);
     } catch {
       return emptyManaged();
     }

@@ -77,6 +77,16 @@ export class FieldSet {
     }
   }
 
+  /** Whether a path is in both sets: false lets a manager's set untouched by a write stay as it is. */
+  intersects(other: FieldSet): boolean {
+    for (const pe of this.members) if (other.members.has(pe)) return true;
+    for (const [pe, c] of this.children) {
+      const theirs = other.children.get(pe);
+      if (theirs && c.intersects(theirs)) return true;
+    }
+    return false;
+  }
+
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();

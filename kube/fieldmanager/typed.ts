@@ -95,6 +95,9 @@ export function compareObjects(schema: Schema, lhs: JsonMap, rhs: JsonMap): Comp
     else if (!jsonEqual(l, r)) out.modified.insert(path);
   };
   const walk = (l: unknown, r: unknown, path: Path, s: Schema) => {
+    // The same value on both sides (a subtree an update carried over, as a status write carries
+    // the labels) holds no change: not walked.
+    if (l === r && l !== undefined) return;
     // A null list or map compares as an empty one, as the typed value reads it.
     if (l === null && Array.isArray(r)) l = [];
     else if (l === null && isPlainObject(r)) l = {};
