@@ -3,9 +3,12 @@ import type { Database } from "../db/connection.ts";
 import { loadFiles, type StoredFile, saveFiles } from "../db/pods/files.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
-import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
+import type { Container, Pod } from "../kube/types/core-v1.ts";
+import { readNetworkWorld } from "../registry/network.ts";
+import { layerScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
 import { sandboxObjects } from "./objects.ts";
+import { containerFileReader, type FileReadCache } from "./served-files.ts";
 import { changes, dumpTree, fillTree, layerOf } from "./trees.ts";
 import { containerMounts, serviceAccountTree, type VolumeTree, volumeTree } from "./volumes.ts";
 
@@ -23,25 +26,6 @@ export interface OpenedContainer {
   startedMs: number;
   /** Writes back the layer's and the stored volumes' changes. */
   save(): Promise<void>;
-}
-
-/** All statuses of the pod's containers. */
-export function statusesOf(pod: Pod): ContainerStatus[] {
-  return [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
-    ...(pod.status?.ephemeralContainerStatuses ?? []),
-  ];
-}
-
-/** The pod's containers, init containers first. */
-export function containersOf(pod: Pod): Container[] {
-  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-}
-
-/** The ID of a container run, as its status names it, without the runtime's prefix. */
-export function runId(containerID: string | undefined): string {
-  return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
 }
 
 /** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
@@ -86,8 +70,8 @@ export async function openContainer(
     if (t) trees.set(v.name, t);
   });
   // The stored trees: the container's layer and its emptyDir and hostPath volumes.
-  const layerScope = `c/${container.name}/${containerId}`;
-  const byPod = new Map<string, string[]>([[podUid, [layerScope]]]);
+  const ownScope = layerScope(container.name, containerId);
+  const byPod = new Map<string, string[]>([[podUid, [ownScope]]]);
   for (const t of trees.values())
     if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
   const loaded = new Map<string, StoredFile[]>();
@@ -99,13 +83,23 @@ export async function openContainer(
   for (const [uid, files] of scopesByPod) for (const [scope, f] of files) loaded.set(`${uid} ${scope}`, f);
   for (const t of trees.values())
     if (t.stored) await fillTree(t.fs, loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? []);
-  const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects };
+  // The network each command of the request reads, and the files of the servers it reaches
+  // (read once per request: kept across its commands).
+  const fileCache: FileReadCache = new Map();
+  const network = async () => {
+    const world = await readNetworkWorld(database, sandboxId);
+    return {
+      world,
+      readFile: containerFileReader(database, sandboxId, world, { nowMs: () => nowMs, cache: fileCache }),
+    };
+  };
+  const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects, network };
   const root = freshRoot(base) as InMemoryFs;
   const image = await imageEntries(
     root,
     `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
   );
-  const layer = loaded.get(`${podUid} ${layerScope}`) ?? [];
+  const layer = loaded.get(`${podUid} ${ownScope}`) ?? [];
   await fillTree(root, layer);
   const { mounts, infos } = await containerMounts(container, trees, sa);
   return {
@@ -115,7 +109,7 @@ export async function openContainer(
     async save() {
       if (containerId) {
         const change = changes(layer, layerOf(image, await dumpTree(root)));
-        await saveFiles(database.sql, sandboxId, podUid, layerScope, change.put, change.removed);
+        await saveFiles(database.sql, sandboxId, podUid, ownScope, change.put, change.removed);
       }
       for (const t of trees.values()) {
         if (!t.stored || !(t.fs instanceof InMemoryFs)) continue;

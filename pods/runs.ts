@@ -5,7 +5,8 @@ import { mainProcess } from "../kube/runtime/shell/container.ts";
 import { type Evaluation, evaluate } from "../kube/runtime/shell/evaluate.ts";
 import type { LogAppend } from "../kube/runtime/shell/world.ts";
 import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
-import { openContainer, runId } from "./container.ts";
+import { openContainer } from "./container.ts";
+import { runId } from "./container-refs.ts";
 import { sandboxObjects } from "./objects.ts";
 
 /**

@@ -12,6 +12,14 @@ export interface NetworkWorld {
   /** Ready and not-ready endpoints by "namespace/service". */
   endpoints: Map<string, EndpointView[]>;
   nodes: NodeView[];
+  /** The pods' objects by "namespace/name": what a server reads its container's files from. */
+  podObjects: Map<string, Pod>;
+  /**
+   * The owners (pod uids, `node:NAME` for hostPath trees) that have files kept in storage, when
+   * the read that built the world knew; absent: unknown. A server of a pod with none serves its
+   * image's files without reading storage.
+   */
+  written?: Set<string>;
 }
 
 /** A container as the network sees it: what it runs and whether it is running now. */
@@ -177,7 +185,7 @@ function nodeView(node: Node): NodeView {
 }
 
 /** Builds the network a pod sees from the sandbox's pods, services, endpoints and nodes. */
-export function buildWorld(objects: WorldObjects): NetworkWorld {
+export function buildWorld(objects: WorldObjects, written?: Set<string>): NetworkWorld {
   const endpoints = new Map<string, EndpointView[]>();
   for (const obj of objects.endpoints) {
     const ep = obj as Endpoints;
@@ -188,6 +196,10 @@ export function buildWorld(objects: WorldObjects): NetworkWorld {
     services: objects.services.map((s) => serviceView(s as Service)),
     endpoints,
     nodes: objects.nodes.map((n) => nodeView(n as Node)),
+    podObjects: new Map(
+      objects.pods.map((p) => [`${p.metadata.namespace ?? ""}/${p.metadata.name ?? ""}`, p as Pod]),
+    ),
+    ...(written ? { written } : {}),
   };
 }
 
