@@ -100,8 +100,9 @@ async function readFile(
 
 /**
  * The reader of the containers' files for servers reached over a network built from `world`,
- * at the clock's time; `cache` keeps what was read across the connections of a request or an
- * evaluation (a new one each call when absent).
+ * at the clock's time. With `cache`, what was read is kept there (across the commands of an
+ * evaluation); without, every request reads anew (a keep-alive connection through
+ * port-forward sees the page edited between two requests).
  */
 export function containerFileReader(
   database: Database,
@@ -109,11 +110,12 @@ export function containerFileReader(
   world: NetworkWorld,
   options: { nowMs(): number; cache?: FileReadCache },
 ): ContainerFileReader {
-  const cache: FileReadCache = options.cache ?? new Map();
+  const { cache } = options;
   return (target, path) => {
     const pod = world.podObjects.get(`${target.namespace}/${target.pod}`);
     const container = pod ? containersOf(pod).find((c) => c.name === target.container) : undefined;
     if (!pod || !container) return Promise.resolve(null);
+    if (!cache) return readFile(database, sandboxId, world, pod, container, path, options.nowMs());
     const status = statusesOf(pod).find((s) => s.name === container.name);
     const key = `${pod.metadata.uid}/${container.name}/${runId(status?.containerID)}\u0000${path}`;
     let read = cache.get(key);

@@ -59,13 +59,24 @@ export interface NetworkOptions {
   self: PodView | null;
   clock: VirtualClock;
   appendLog: ContainerLogAppender;
-  /** Files already read for this request or evaluation (kept across its connections). */
+  /** Where the files servers read are kept across connections (none: each request reads). */
   fileCache?: FileReadCache;
+  /**
+   * Its connections may outlive the read (port-forward's, open while the page is edited): which
+   * pods have files is then asked of storage at each request, not taken from the read.
+   */
+  longLived?: boolean;
 }
 
 /** The control plane's address: where the API server's own connections come from. */
 export function controlPlaneIP(world: NetworkWorld): string {
   return world.nodes[0]?.ip ?? "192.168.49.2";
+}
+
+/** The world less what its read knew of stored files. */
+function withoutWritten(world: NetworkWorld): NetworkWorld {
+  const { written: _, ...rest } = world;
+  return rest;
 }
 
 /** The network a pod's command, or the API server, uses for one request. */
@@ -83,7 +94,7 @@ export function sandboxNetwork(
     balancer: sandboxBalancer(database, sandboxId),
     clock: options.clock,
     log: options.appendLog,
-    readFile: containerFileReader(database, sandboxId, world, {
+    readFile: containerFileReader(database, sandboxId, options.longLived ? withoutWritten(world) : world, {
       nowMs: () => options.clock.now(),
       ...(options.fileCache ? { cache: options.fileCache } : {}),
     }),

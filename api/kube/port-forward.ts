@@ -43,6 +43,7 @@ export async function preparePortForward(
       return sandboxNetwork(database, sandboxId, world, {
         self,
         clock: steppingClock(Date.now()),
+        longLived: true,
         appendLog: (target, lines, at) => appendContainerLog({ database, sandboxId }, target, lines, at),
       });
     },

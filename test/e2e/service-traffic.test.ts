@@ -173,6 +173,25 @@ describe("a liveness probe, with the real kubectl", () => {
   });
 });
 
+describe("what nginx serves is its container's files, with the real kubectl", () => {
+  it("a page written by exec is what curl gets from another pod through a Service, and the API's proxy", async () => {
+    expect((await k("run", "edited", "--image=nginx", "--labels=app=edited", "--port=80")).code).toBe(0);
+    expect((await k("expose", "pod", "edited", "--name=editsvc", "--port=80")).code).toBe(0);
+    expect(await waitFor(running("edited"), 30)).toBe(true);
+    expect(await waitFor(async () => (await endpointsOf("editsvc")) !== "", 20)).toBe(true);
+    // client is the test above's.
+    expect((await inPod("client", "curl -s http://editsvc/")).stdout).toContain("Welcome to nginx!");
+    const wrote = await inPod("edited", "echo hello > /usr/share/nginx/html/index.html");
+    expect(wrote.code, wrote.stderr).toBe(0);
+    expect((await inPod("client", "curl -s http://editsvc/")).stdout).toBe("hello\n");
+    const proxied = await k("get", "--raw", "/api/v1/namespaces/default/services/editsvc:80/proxy/");
+    expect(proxied.stdout.trim()).toBe("hello");
+    expect((await inPod("edited", "rm /usr/share/nginx/html/index.html")).code).toBe(0);
+    const gone = await inPod("client", "curl -s -o /dev/null -w '%{http_code}' http://editsvc/");
+    expect(gone.stdout).toBe("404");
+  });
+});
+
 describe("the API's proxy to services and pods, with the real kubectl", () => {
   it("serves what nginx serves through services/NAME:PORT/proxy/ and pods/NAME/proxy/", async () => {
     // web1, web2 and websvc (8000 → 80) from the tests above.

@@ -36,16 +36,26 @@ async function runningPod(sb: Sandbox, name: string, spec: Pod["spec"]): Promise
 }
 
 async function exec(sb: Sandbox, pod: Pod, container: string, script: string) {
-  const spec = pod.spec?.containers.find((c) => c.name === container) as Container;
+  const spec = (pod.spec?.containers ?? []).find((c) => c.name === container) as Container;
   const out = await execInContainer(t.database, sb.sandboxId, pod, spec, ["sh", "-c", script], {
     nowMs: Date.now(),
   });
-  return { code: out.exitCode, stdout: out.writes.filter((w) => w.stream === "stdout").map((w) => w.text).join("") };
+  return {
+    code: out.exitCode,
+    stdout: out.writes
+      .filter((w) => w.stream === "stdout")
+      .map((w) => w.text)
+      .join(""),
+  };
 }
 
 /** GET through the API's proxy to a pod: status and body. */
 async function proxied(sb: Sandbox, pod: string, path: string) {
-  const res = await t.kube(sb.sandboxId, sb.sandboxToken, `/api/v1/namespaces/default/pods/${pod}/proxy${path}`);
+  const res = await t.kube(
+    sb.sandboxId,
+    sb.sandboxToken,
+    `/api/v1/namespaces/default/pods/${pod}/proxy${path}`,
+  );
   return { status: res.status, body: await res.text() };
 }
 
@@ -59,7 +69,9 @@ describe("servers serve the container's files", () => {
     const web = await runningPod(sb, "web", { containers: [{ name: "web", image: "nginx" }] });
     const before = await proxied(sb, "web", "/");
     expect(before.body).toContain("Welcome to nginx!");
-    expect((await readNetworkWorld(t.database, sb.sandboxId)).written?.has(web.metadata.uid ?? "")).toBe(false);
+    expect((await readNetworkWorld(t.database, sb.sandboxId)).written?.has(web.metadata.uid ?? "")).toBe(
+      false,
+    );
     const wrote = await exec(
       sb,
       web,
@@ -67,7 +79,9 @@ describe("servers serve the container's files", () => {
       "echo hello > /usr/share/nginx/html/index.html && echo more > /usr/share/nginx/html/more.txt && rm /usr/share/nginx/html/50x.html",
     );
     expect(wrote.code).toBe(0);
-    expect((await readNetworkWorld(t.database, sb.sandboxId)).written?.has(web.metadata.uid ?? "")).toBe(true);
+    expect((await readNetworkWorld(t.database, sb.sandboxId)).written?.has(web.metadata.uid ?? "")).toBe(
+      true,
+    );
     expect(await proxied(sb, "web", "/")).toEqual({ status: 200, body: "hello\n" });
     expect(await proxied(sb, "web", "/more.txt")).toEqual({ status: 200, body: "more\n" });
     expect((await proxied(sb, "web", "/50x.html")).status).toBe(404);
