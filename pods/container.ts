@@ -1,11 +1,11 @@
 import { InMemoryFs } from "just-bash";
 import type { Database } from "../db/connection.ts";
 import { loadFiles, type StoredFile, saveFiles } from "../db/pods/files.ts";
+import { readNetworkWorld } from "../db/pods/network-read.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
-import { readNetworkWorld } from "../registry/network.ts";
-import { layerScope, runId, statusesOf } from "./container-refs.ts";
+import { layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
 import { sandboxObjects } from "./objects.ts";
 import { containerFileReader, type FileReadCache } from "./served-files.ts";
@@ -39,13 +39,19 @@ async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]
   return entries;
 }
 
-/** Opens a container for a request at `nowMs`. */
+/**
+ * Opens a container for a request at `nowMs`: its root is the image, what its main process
+ * wrote (pods/main-files.ts) and its own layer over it, and `save` writes the own layer. With
+ * `layer`, the root is the image and that one scope, which `save` writes (what the main
+ * process writes, evaluated from its start).
+ */
 export async function openContainer(
   database: Database,
   sandboxId: string,
   pod: Pod,
   container: Container,
   nowMs: number,
+  options: { layer?: string } = {},
 ): Promise<OpenedContainer> {
   const pull = pullImage(container.image ?? "");
   if (!pull.ok) throw new Error(`image ${container.image} cannot be pulled`);
@@ -70,8 +76,9 @@ export async function openContainer(
     if (t) trees.set(v.name, t);
   });
   // The stored trees: the container's layer and its emptyDir and hostPath volumes.
-  const ownScope = layerScope(container.name, containerId);
-  const byPod = new Map<string, string[]>([[podUid, [ownScope]]]);
+  const ownScope = options.layer ?? layerScope(container.name, containerId);
+  const below = options.layer ? null : mainScope(container.name, containerId);
+  const byPod = new Map<string, string[]>([[podUid, below ? [ownScope, below] : [ownScope]]]);
   for (const t of trees.values())
     if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
   const loaded = new Map<string, StoredFile[]>();
@@ -95,10 +102,16 @@ export async function openContainer(
   };
   const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects, network };
   const root = freshRoot(base) as InMemoryFs;
-  const image = await imageEntries(
+  let image = await imageEntries(
     root,
     `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
   );
+  // What the main process wrote lies under the own layer, which holds only what differs from it.
+  const mainLayer = below ? (loaded.get(`${podUid} ${below}`) ?? []) : [];
+  if (mainLayer.length) {
+    await fillTree(root, mainLayer);
+    image = await dumpTree(root);
+  }
   const layer = loaded.get(`${podUid} ${ownScope}`) ?? [];
   await fillTree(root, layer);
   const { mounts, infos } = await containerMounts(container, trees, sa);

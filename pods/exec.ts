@@ -3,6 +3,7 @@ import type { ExecOutcome } from "../kube/runtime/shell/exec.ts";
 import { runInContainer } from "../kube/runtime/shell/exec.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
+import { keepMainFiles } from "./main-files.ts";
 import { writeAppends } from "./runs.ts";
 
 /**
@@ -18,6 +19,8 @@ export async function execInContainer(
   argv: string[],
   options: { nowMs: number; stdin?: string; env?: Record<string, string>; cwd?: string },
 ): Promise<ExecOutcome> {
+  // What the pod's main processes wrote is there before the command looks (kept once per run).
+  await keepMainFiles(database, sandboxId, pod, options.nowMs);
   const opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
   const outcome = await runInContainer(opened.setup, argv, {
     nowMs: options.nowMs,

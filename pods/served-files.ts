@@ -7,6 +7,7 @@ import { volumeAt } from "../kube/runtime/mount-at.ts";
 import { imageFileText } from "../kube/runtime/shell/filesystem.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { containersOf, layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
+import { keepingMainFiles, keepMainFiles } from "./main-files.ts";
 import { sandboxObjects } from "./objects.ts";
 import { volumeTree } from "./volumes.ts";
 
@@ -58,7 +59,18 @@ async function readFile(
   nowMs: number,
 ): Promise<string | null> {
   const uid = pod.metadata.uid ?? "";
-  const unwritten = (owner: string) => world.written !== undefined && !world.written.has(owner);
+  // What the pod's main processes wrote is kept first (once per run), unless this read is made
+  // by such an evaluation itself; a pod the read knew had no files has none kept yet.
+  const kept =
+    !keepingMainFiles() &&
+    (await keepMainFiles(
+      database,
+      sandboxId,
+      pod,
+      nowMs,
+      world.written?.has(uid) === false ? new Set() : undefined,
+    ));
+  const unwritten = (owner: string) => !kept && world.written !== undefined && !world.written.has(owner);
   const at = volumeAt(container, path);
   const volume = at ? (pod.spec?.volumes ?? []).find((v) => v.name === at.volume) : undefined;
   if (at && volume) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { readNetworkWorld } from "../../db/pods/network-read.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
-import { readNetworkWorld } from "../../registry/network.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
@@ -147,5 +147,95 @@ describe("servers serve the container's files", () => {
     const r = await exec(sb, pod, "writer", "echo newer > /data/index.html; curl -s localhost");
     expect(r.stdout).toBe("newer\n");
     expect(await proxied(sb, "shared", "/")).toEqual({ status: 200, body: "newer\n" });
+  });
+});
+
+/** The pod_files rows of a pod, by scope prefix ("m/", "c/", "v/"). */
+async function scopes(sb: Sandbox, pod: Pod): Promise<string[]> {
+  const rows = await t.database.sql<{ scope: string; path: string }[]>`
+    SELECT scope, path FROM pod_files WHERE sandbox_id = ${sb.sandboxId} AND pod_uid = ${pod.metadata.uid ?? ""}
+    ORDER BY scope, path`;
+  return rows.map((r) => `${r.scope.replace(/\/[0-9a-f]{64}$/, "")} ${r.path}`);
+}
+
+describe("what a container's main process writes is kept, once per run", () => {
+  it("exec reads the file the command wrote; a logs request writes nothing; a second exec evaluates nothing again", async () => {
+    const pod = await runningPod(sb, "starter", {
+      containers: [
+        { name: "main", image: "centos", command: ["sh", "-c", "echo started > /tmp/x; sleep 3600"] },
+      ],
+    });
+    const logs = await t.kube(sb.sandboxId, sb.sandboxToken, "/api/v1/namespaces/default/pods/starter/log");
+    expect(logs.status).toBe(200);
+    expect(await scopes(sb, pod)).toEqual([]);
+    const r = await exec(sb, pod, "main", "cat /tmp/x");
+    expect(r).toEqual({ code: 0, stdout: "started\n" });
+    expect(await scopes(sb, pod)).toEqual(["m/main /", "m/main /tmp/x"]);
+    // exec's own write goes to the container's layer, over the main process's.
+    await exec(sb, pod, "main", "echo again >> /tmp/x");
+    expect((await exec(sb, pod, "main", "cat /tmp/x")).stdout).toBe("started\nagain\n");
+    expect(await scopes(sb, pod)).toEqual(["c/main /tmp/x", "m/main /", "m/main /tmp/x"]);
+  });
+
+  it("a sidecar's command writing an emptyDir is what nginx serves (the two-container pod of the docs)", async () => {
+    await runningPod(sb, "two-containers", {
+      restartPolicy: "Never",
+      containers: [
+        {
+          name: "nginx-container",
+          image: "nginx",
+          volumeMounts: [{ name: "shared-data", mountPath: "/usr/share/nginx/html" }],
+        },
+        {
+          name: "debian-container",
+          image: "debian",
+          command: ["/bin/sh"],
+          args: ["-c", "echo Hello from the debian container > /pod-data/index.html"],
+          volumeMounts: [{ name: "shared-data", mountPath: "/pod-data" }],
+        },
+      ],
+      volumes: [{ name: "shared-data", emptyDir: {} }],
+    });
+    expect(await proxied(sb, "two-containers", "/")).toEqual({
+      status: 200,
+      body: "Hello from the debian container\n",
+    });
+  });
+
+  it("a restart loses the container's layer and keeps its volumes", async () => {
+    const pod = await runningPod(sb, "restarts", {
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["sh", "-c", "echo run >> /data/runs; echo mine > /tmp/mine; sleep 3600"],
+          volumeMounts: [{ name: "data", mountPath: "/data" }],
+        },
+      ],
+      volumes: [{ name: "data", emptyDir: {} }],
+    });
+    await exec(sb, pod, "main", "echo by-exec > /tmp/by-exec");
+    expect((await exec(sb, pod, "main", "cat /tmp/mine /tmp/by-exec /data/runs")).stdout).toBe(
+      "mine\nby-exec\nrun\n",
+    );
+    // The runtime's next run of the container (as the kubelet writes it on a restart).
+    const status = pod.status?.containerStatuses?.[0];
+    const restarted = (await send(sb, "PUT", "/api/v1/namespaces/default/pods/restarts/status", {
+      ...pod,
+      status: {
+        ...pod.status,
+        containerStatuses: [
+          {
+            ...status,
+            restartCount: 1,
+            containerID: `containerd://${"f".repeat(64)}`,
+            state: { running: { startedAt: new Date().toISOString() } },
+          },
+        ],
+      },
+    })) as Pod;
+    const after = await exec(sb, restarted, "main", "cat /tmp/mine /data/runs; cat /tmp/by-exec");
+    expect(after.stdout).toBe("mine\nrun\nrun\n");
+    expect(after.code).toBe(1);
   });
 });

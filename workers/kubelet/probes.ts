@@ -1,4 +1,5 @@
 import type { Database } from "../../db/connection.ts";
+import { readNetworkWorld } from "../../db/pods/network-read.ts";
 import { memoryBalancer } from "../../kube/network/balancer.ts";
 import { steppingClock } from "../../kube/network/context.ts";
 import { type ProbeResult, probeOverNetwork } from "../../kube/network/probe.ts";
@@ -6,7 +7,6 @@ import { podView } from "../../kube/network/world.ts";
 import type { Container, Pod, Probe } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { containerFileReader } from "../../pods/served-files.ts";
-import { readNetworkWorld } from "../../registry/network.ts";
 import { containerRefs } from "./containers.ts";
 import { type ContainerProbes, firstProbeAt } from "./probe-results.ts";
 
