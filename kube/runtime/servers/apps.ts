@@ -184,5 +184,19 @@ export const binaryServers: Record<string, SimulatedServer> = {
   ),
 };
 
+/**
+ * etcd (registry.k8s.io/etcd, the docs' gRPC probe example): its client port serves gRPC (with
+ * grpc.health.v1, SERVING for the server as a whole) and, on the same port, HTTP's /health
+ * and /version; 2380 is the peers'.
+ */
+export const etcd: SimulatedServer = {
+  ...app("etcd", [2379], {
+    "/health": () => [200, "text/plain; charset=utf-8", '{"health":"true","reason":""}'],
+    "/version": () => [200, "text/plain; charset=utf-8", '{"etcdserver":"3.5.1","etcdcluster":"3.5.0"}'],
+    "*": () => [404, text, "404 page not found\n"],
+  }),
+  grpcHealth: (_ctx, service) => (service === "" ? "SERVING" : null),
+};
+
 /** An image we know nothing of: it listens where its pod says (containerPort) and answers OK. */
 export const unknownApp: SimulatedServer = app("app", [], { "*": () => [200, text, "OK\n"] });

@@ -5,6 +5,7 @@ import {
   agnhostServeHostname,
   binaryServers,
   bootcamp,
+  etcd,
   helloApp,
   httpApps,
   unknownApp,
@@ -34,6 +35,7 @@ const servers: Record<string, { server: SimulatedServer; programs: string[] }> =
   ),
   "gcr.io/google-samples/hello-app": { server: helloApp, programs: ["./hello-app", "/hello-app"] },
   "gcr.io/google-samples/kubernetes-bootcamp": { server: bootcamp, programs: ["node", "/bin/sh"] },
+  "registry.k8s.io/etcd": { server: etcd, programs: ["etcd", "/usr/local/bin/etcd"] },
 };
 
 /** Images that run no server of their own (shells, tools, language runtimes, pause). */

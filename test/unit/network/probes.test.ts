@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { fetchOverNetwork } from "../../../kube/network/http-client.ts";
+import { probeOverNetwork } from "../../../kube/network/probe.ts";
+import type { Container } from "../../../kube/types/core-v1.ts";
+import { networkFrom, pod, tutorialWorld } from "./world-fixture.ts";
+
+/**
+ * The kubelet's network probes against the simulated images, with pkg/probe's messages: gRPC
+ * health checks answered by a server that speaks gRPC (etcd), and failing to connect where
+ * nothing listens or the server speaks no gRPC.
+ */
+
+const world = tutorialWorld({
+  pods: [pod("etcd", "10.244.2.9", ["registry.k8s.io/etcd:3.5.1-0"], { command: ["/usr/local/bin/etcd"] })],
+});
+const { net } = networkFrom(world, null);
+const view = (name: string) => world.pods.find((p) => p.name === name) ?? (undefined as never);
+const spec = (image: string): Container => ({ name: "c", image });
+
+describe("grpc probes", () => {
+  it("succeed against etcd's health service", async () => {
+    const r = await probeOverNetwork(net, view("etcd"), spec("registry.k8s.io/etcd:3.5.1-0"), {
+      grpc: { port: 2379 },
+    });
+    expect(r).toEqual({ ok: true, message: "service healthy" });
+  });
+
+  it("fail for a service the server does not know, with the RPC's status", async () => {
+    const r = await probeOverNetwork(net, view("etcd"), spec("registry.k8s.io/etcd:3.5.1-0"), {
+      grpc: { port: 2379, service: "liveness" },
+    });
+    expect(r).toEqual({
+      ok: false,
+      message: "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service",
+    });
+  });
+
+  it("fail to connect within the timeout where nothing listens, or the server speaks no gRPC", async () => {
+    const closed = await probeOverNetwork(net, view("etcd"), spec("registry.k8s.io/etcd:3.5.1-0"), {
+      grpc: { port: 9999 },
+      timeoutSeconds: 3,
+    });
+    expect(closed).toEqual({
+      ok: false,
+      message: 'timeout: failed to connect service "10.244.2.9:9999" within 3s: context deadline exceeded',
+    });
+    const http = await probeOverNetwork(net, view("web1"), spec("nginx"), { grpc: { port: 80 } });
+    expect(http).toEqual({
+      ok: false,
+      message: 'timeout: failed to connect service "10.244.1.5:80" within 1s: context deadline exceeded',
+    });
+  });
+
+  it("etcd answers HTTP's /health on the same port", async () => {
+    const r = await fetchOverNetwork(net, {
+      url: new URL("http://10.244.2.9:2379/health"),
+      method: "GET",
+      headers: [["Host", "10.244.2.9:2379"]],
+      body: "",
+    });
+    expect(r.kind === "response" ? r.response.body : r.kind).toBe('{"health":"true","reason":""}');
+  });
+});
