@@ -286,7 +286,8 @@ export function imageFiles(info: ImageInfo): Record<string, ImageFile> {
   if (info.repo === "registry.k8s.io/e2e-test-images/agnhost")
     files["/agnhost"] = exe('#!/bin/sh\nagnhost "$@"\n');
   if (info.repo === "gcr.io/google-samples/hello-app") files["/hello-app"] = exe("#!/bin/sh\nhello-app\n");
-  if (info.repo === "registry.k8s.io/etcd") files["/usr/local/bin/etcd"] = exe('#!/bin/sh\netcd "$@"\n');
+  if (info.repo === "registry.k8s.io/etcd")
+    files["/usr/local/bin/etcd"] = exe('#!/bin/sh\nexec /bin/etcd "$@"\n');
   return files;
 }
 

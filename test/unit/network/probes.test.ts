@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fetchOverNetwork } from "../../../kube/network/http-client.ts";
 import { probeOverNetwork } from "../../../kube/network/probe.ts";
+import { containerPlan } from "../../../kube/runtime/container-plan.ts";
+import { pullImage } from "../../../kube/runtime/images.ts";
 import type { Container } from "../../../kube/types/core-v1.ts";
 import { networkFrom, pod, tutorialWorld } from "./world-fixture.ts";
 
@@ -18,6 +20,18 @@ const view = (name: string) => world.pods.find((p) => p.name === name) ?? (undef
 const spec = (image: string): Container => ({ name: "c", image });
 
 describe("grpc probes", () => {
+  it("etcd's command, as the docs' example runs it, keeps running", async () => {
+    const image = "registry.k8s.io/etcd:3.5.1-0";
+    const pull = pullImage(image);
+    if (!pull.ok) throw new Error("etcd does not pull");
+    const plan = await containerPlan(
+      { metadata: { name: "etcd", namespace: "default" }, spec: { containers: [] } },
+      { name: "etcd", image, command: ["/usr/local/bin/etcd", "--data-dir", "/var/lib/etcd"] },
+      pull.info,
+    );
+    expect(plan).toEqual({ kind: "forever" });
+  });
+
   it("succeed against etcd's health service", async () => {
     const r = await probeOverNetwork(net, view("etcd"), spec("registry.k8s.io/etcd:3.5.1-0"), {
       grpc: { port: 2379 },
