@@ -148,6 +148,31 @@ spec:
     expect(await readFile(join(dir, "out.txt"), "utf8")).toBe("hello-cache\n");
   });
 
+  it("keeps what a container's command wrote: exec reads it, and nginx serves what a sidecar's command wrote", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: two-containers}
+spec:
+  restartPolicy: Never
+  volumes:
+  - {name: shared-data, emptyDir: {}}
+  containers:
+  - name: nginx-container
+    image: nginx
+    volumeMounts: [{name: shared-data, mountPath: /usr/share/nginx/html}]
+  - name: debian-container
+    image: debian
+    volumeMounts: [{name: shared-data, mountPath: /pod-data}]
+    command: ["/bin/sh"]
+    args: ["-c", "echo started > /tmp/x; echo Hello from the debian container > /pod-data/index.html; sleep 3600"]
+`);
+    await until(running("two-containers"));
+    const started = await sh("two-containers", "debian-container", "cat /tmp/x");
+    expect(started.stdout).toBe("started\n");
+    const page = await sh("two-containers", "nginx-container", "curl -s localhost");
+    expect(page.stdout).toBe("Hello from the debian container\n");
+  });
+
   it("restarts a crashing container and keeps its previous log", async () => {
     await apply(`apiVersion: v1
 kind: Pod

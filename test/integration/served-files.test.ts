@@ -177,6 +177,17 @@ describe("what a container's main process writes is kept, once per run", () => {
     expect(await scopes(sb, pod)).toEqual(["c/main /tmp/x", "m/main /", "m/main /tmp/x"]);
   });
 
+  it("the log of a process whose files were kept shows what it printed once, not its kept writes again", async () => {
+    const pod = await runningPod(sb, "appender", {
+      containers: [
+        { name: "main", image: "busybox", command: ["sh", "-c", "echo a >> /tmp/f; cat /tmp/f; sleep 3600"] },
+      ],
+    });
+    expect((await exec(sb, pod, "main", "cat /tmp/f")).stdout).toBe("a\n");
+    const logs = await t.kube(sb.sandboxId, sb.sandboxToken, "/api/v1/namespaces/default/pods/appender/log");
+    expect(await logs.text()).toBe("a\n");
+  });
+
   it("a sidecar's command writing an emptyDir is what nginx serves (the two-container pod of the docs)", async () => {
     await runningPod(sb, "two-containers", {
       restartPolicy: "Never",
