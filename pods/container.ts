@@ -107,7 +107,8 @@ export async function openContainer(
     `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
   );
   // What the main process wrote lies under the own layer, which holds only what differs from it.
-  const mainLayer = below ? (loaded.get(`${podUid} ${below}`) ?? []) : [];
+  // (Its marker, "/", says only that it was kept.)
+  const mainLayer = below ? (loaded.get(`${podUid} ${below}`) ?? []).filter((e) => e.path !== "/") : [];
   if (mainLayer.length) {
     await fillTree(root, mainLayer);
     image = await dumpTree(root);
