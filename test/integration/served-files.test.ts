@@ -5,6 +5,7 @@ import { execInContainer } from "../../pods/exec.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
+import { kubeSender } from "../support/kube-send.ts";
 
 // What nginx and httpd serve is the container's filesystem as it is: a page exec wrote, a file
 // it removed, a configMap or an emptyDir mounted at the html root — through the API's proxy, and
@@ -12,16 +13,7 @@ import { testApp } from "../support/app.ts";
 const t = testApp();
 type Sandbox = Awaited<ReturnType<typeof t.newSandbox>>;
 
-async function send(sb: Sandbox, method: string, path: string, body?: unknown) {
-  const res = await t.kube(sb.sandboxId, sb.sandboxToken, path, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(300);
-  return text ? JSON.parse(text) : null;
-}
+const send = kubeSender(t);
 
 /** A pod of this spec, scheduled and started by the scheduler and the kubelet; its object. */
 async function runningPod(sb: Sandbox, name: string, spec: Pod["spec"]): Promise<Pod> {
