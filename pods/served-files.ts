@@ -1,6 +1,5 @@
 import type { Database } from "../db/connection.ts";
 import { readEntries, type StoredFile } from "../db/pods/files.ts";
-import { hostPathOwner } from "../db/pods/rows.ts";
 import type { ContainerRef } from "../kube/network/context.ts";
 import type { NetworkWorld } from "../kube/network/world.ts";
 import { volumeAt } from "../kube/runtime/mount-at.ts";
@@ -74,18 +73,16 @@ async function readFile(
   const at = volumeAt(container, path);
   const volume = at ? (pod.spec?.volumes ?? []).find((v) => v.name === at.volume) : undefined;
   if (at && volume) {
-    const stored = volume.emptyDir
-      ? { owner: uid, scope: `v/${volume.name}` }
-      : volume.hostPath
-        ? { owner: hostPathOwner(pod.spec?.nodeName ?? ""), scope: `h/${volume.hostPath.path}` }
-        : null;
-    if (stored) {
-      if (unwritten(stored.owner)) return null;
-      const [entry] = await readEntries(database.sql, sandboxId, [{ ...stored, paths: [at.inside] }]);
-      return entry?.kind === "file" ? latin1(entry.content) : null;
-    }
+    // An emptyDir or hostPath is as stored (its tree comes back empty, without a read); the
+    // others are made from their objects.
     const tree = await volumeTree(pod, container, volume, sandboxObjects(database, sandboxId), nowMs);
     if (!tree) return null;
+    if (tree.stored) {
+      const { podUid: owner, scope } = tree.stored;
+      if (unwritten(owner)) return null;
+      const [entry] = await readEntries(database.sql, sandboxId, [{ owner, scope, paths: [at.inside] }]);
+      return entry?.kind === "file" ? latin1(entry.content) : null;
+    }
     try {
       return latin1(await tree.fs.readFileBuffer(at.inside));
     } catch {

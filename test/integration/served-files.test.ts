@@ -22,6 +22,8 @@ async function runningPod(sb: Sandbox, name: string, spec: Pod["spec"]): Promise
   const now = Date.now();
   await schedulePod(t.database, job, { now });
   await syncPod(t.database, job, now + 1000);
+  // A pod bound by its spec is taken on by the first sync and started by the next.
+  if (spec?.nodeName) await syncPod(t.database, job, now + 2000);
   const pod = (await send(sb, "GET", `/api/v1/namespaces/default/pods/${name}`)) as Pod;
   expect(pod.status?.phase).toBe("Running");
   return pod;
@@ -116,6 +118,23 @@ describe("servers serve the container's files", () => {
     expect(await proxied(sb, "cm", "/")).toEqual({ status: 200, body: "<h1>from a configMap</h1>\n" });
     // The volume hides the image's files under it.
     expect((await proxied(sb, "cm", "/50x.html")).status).toBe(404);
+  });
+
+  it("a hostPath at the html root serves what was written there, by this pod or another on the node", async () => {
+    const spec = (name: string, node: string): Pod["spec"] => ({
+      nodeName: node,
+      containers: [
+        { name, image: "nginx", volumeMounts: [{ name: "site", mountPath: "/usr/share/nginx/html" }] },
+      ],
+      volumes: [{ name: "site", hostPath: { path: "/srv/site" } }],
+    });
+    const node = ((await send(sb, "GET", "/api/v1/nodes")) as { items: { metadata: { name: string } }[] })
+      .items[0]?.metadata.name as string;
+    const first = await runningPod(sb, "host-a", spec("host-a", node));
+    await runningPod(sb, "host-b", spec("host-b", node));
+    expect((await proxied(sb, "host-b", "/")).status).toBe(404);
+    await exec(sb, first, "host-a", "echo on the node > /usr/share/nginx/html/index.html");
+    expect(await proxied(sb, "host-b", "/")).toEqual({ status: 200, body: "on the node\n" });
   });
 
   it("an emptyDir a sidecar writes, mounted at nginx's html root, is served to the proxy and to the sidecar", async () => {
