@@ -26,6 +26,8 @@ export interface OpenedContainer {
   startedMs: number;
   /** Writes back the layer's and the stored volumes' changes. */
   save(): Promise<void>;
+  /** Whether what the run's main process wrote was kept (pods/main-files.ts), as loaded. */
+  mainKept: boolean;
 }
 
 /** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
@@ -108,7 +110,8 @@ export async function openContainer(
   );
   // What the main process wrote lies under the own layer, which holds only what differs from it.
   // (Its marker, "/", says only that it was kept.)
-  const mainLayer = below ? (loaded.get(`${podUid} ${below}`) ?? []).filter((e) => e.path !== "/") : [];
+  const mainLoaded = below ? (loaded.get(`${podUid} ${below}`) ?? []) : [];
+  const mainLayer = mainLoaded.filter((e) => e.path !== "/");
   if (mainLayer.length) {
     await fillTree(root, mainLayer);
     image = await dumpTree(root);
@@ -120,6 +123,7 @@ export async function openContainer(
     setup: { ...base, root, mounts, mountInfos: infos },
     containerId,
     startedMs,
+    mainKept: mainLoaded.some((e) => e.path === "/"),
     async save() {
       if (containerId) {
         const change = changes(layer, layerOf(image, await dumpTree(root)));
