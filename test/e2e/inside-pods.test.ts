@@ -283,6 +283,28 @@ spec:
     expect(code).toBe(3);
   });
 
+  it("nginx serves a configMap mounted at its html root, to curl in another pod", async () => {
+    expect((await k("create", "configmap", "site", "--from-literal=index.html=from a configMap")).code).toBe(
+      0,
+    );
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: cm-site}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    volumeMounts: [{name: site, mountPath: /usr/share/nginx/html}]
+  volumes:
+  - {name: site, configMap: {name: site}}
+`);
+    await until(running("cm-site"));
+    const ip = (await k("get", "pod", "cm-site", "-o", "jsonpath={.status.podIP}")).stdout;
+    // two-containers (above) has a debian container running a shell.
+    const page = await sh("two-containers", "debian-container", `curl -s http://${ip}/`);
+    expect(page.stdout).toBe("from a configMap");
+  });
+
   it("mounts configMap, downwardAPI, secret items and the service account's token", async () => {
     expect(
       (await k("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")).code,
