@@ -30,6 +30,8 @@ export interface ContainerView {
   args: string[];
   ports: { name: string; containerPort: number; protocol: string; hostPort?: number }[];
   running: boolean;
+  /** When its running process started (ms), or null: what a server that changes with time reads. */
+  startedMs: number | null;
 }
 
 /** A pod as the network sees it. */
@@ -92,7 +94,7 @@ export interface WorldObjects {
   nodes: KubeObject[];
 }
 
-function containerView(c: Container, running: Set<string>): ContainerView {
+function containerView(c: Container, running: Map<string, number>): ContainerView {
   return {
     name: c.name,
     image: c.image ?? "",
@@ -105,6 +107,7 @@ function containerView(c: Container, running: Set<string>): ContainerView {
       ...(p.hostPort ? { hostPort: p.hostPort } : {}),
     })),
     running: running.has(c.name),
+    startedMs: running.get(c.name) ?? null,
   };
 }
 
@@ -112,10 +115,10 @@ function containerView(c: Container, running: Set<string>): ContainerView {
 export function podView(pod: Pod): PodView {
   const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
-  const running = new Set(
+  const running = new Map(
     [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
       .filter((s) => s.state?.running)
-      .map((s) => s.name),
+      .map((s) => [s.name, Date.parse(s.state?.running?.startedAt ?? "") || 0] as const),
   );
   const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
   return {

@@ -1,6 +1,9 @@
 import type { ContainerView } from "../../network/world.ts";
 import { normalizeImage } from "../image-ref.ts";
 import {
+  agnhostArgv,
+  agnhostGrpcHealth,
+  agnhostGrpcPort,
   agnhostNetexec,
   agnhostServeHostname,
   binaryServers,
@@ -84,7 +87,9 @@ export function listenerOf(container: ContainerView): Listener | null {
 
 /** agnhost serves what its first argument names. */
 function agnhostListener(container: ContainerView): Listener | null {
-  const all = [...(container.command?.slice(1) ?? []), ...container.args];
+  const all = agnhostArgv(container);
+  if (all.includes("grpc-health-checking"))
+    return { server: agnhostGrpcHealth, ports: [agnhostGrpcPort(all)] };
   if (all.includes("serve-hostname")) return { server: agnhostServeHostname, ports: [9376] };
   if (all.includes("netexec")) {
     const port = Number(/--http-port=(\d+)/.exec(all.join(" "))?.[1] ?? 8080);

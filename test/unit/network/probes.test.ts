@@ -12,8 +12,18 @@ import { networkFrom, pod, tutorialWorld } from "./world-fixture.ts";
  * nothing listens or the server speaks no gRPC.
  */
 
+const agnhost = "registry.k8s.io/e2e-test-images/agnhost:2.53";
 const world = tutorialWorld({
-  pods: [pod("etcd", "10.244.2.9", ["registry.k8s.io/etcd:3.5.1-0"], { command: ["/usr/local/bin/etcd"] })],
+  pods: [
+    pod("etcd", "10.244.2.9", ["registry.k8s.io/etcd:3.5.1-0"], { command: ["/usr/local/bin/etcd"] }),
+    pod("grpc", "10.244.2.10", [agnhost], {
+      command: ["/agnhost", "grpc-health-checking", "--port=5001", "--service=app"],
+    }),
+    // Started long before the clock's now (the fixture's start time): its delay has passed.
+    pod("tired", "10.244.2.11", [agnhost], {
+      command: ["/agnhost", "grpc-health-checking", "--delay-unhealthy-sec", "10"],
+    }),
+  ],
 });
 const { net } = networkFrom(world, null);
 const view = (name: string) => world.pods.find((p) => p.name === name) ?? (undefined as never);
@@ -73,5 +83,22 @@ describe("grpc probes", () => {
       body: "",
     });
     expect(r.kind === "response" ? r.response.body : r.kind).toBe('{"health":"true","reason":""}');
+  });
+
+  it("agnhost grpc-health-checking answers for its --service, and turns NOT_SERVING after its delay", async () => {
+    const serving = await probeOverNetwork(net, view("grpc"), spec(agnhost), {
+      grpc: { port: 5001, service: "app" },
+    });
+    expect(serving).toEqual({ ok: true, message: "service healthy" });
+    const other = await probeOverNetwork(net, view("grpc"), spec(agnhost), {
+      grpc: { port: 5001, service: "" },
+    });
+    expect(other?.message).toBe(
+      "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service",
+    );
+    const tired = await probeOverNetwork(net, view("tired"), spec(agnhost), {
+      grpc: { port: 5000, service: "" },
+    });
+    expect(tired).toEqual({ ok: false, message: 'service unhealthy (responded with "NOT_SERVING")' });
   });
 });
