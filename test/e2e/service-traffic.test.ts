@@ -235,6 +235,36 @@ describe("probes against what the container serves, with the real kubectl", () =
         .stdout,
     ).toBe("0");
   });
+
+  it("a gRPC liveness probe restarts agnhost once its health service turns NOT_SERVING", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "grpc-tired" },
+      spec: {
+        containers: [
+          {
+            name: "agnhost",
+            image: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            command: ["/agnhost", "grpc-health-checking", "--delay-unhealthy-sec=2"],
+            livenessProbe: { grpc: { port: 5000 }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      },
+    };
+    expect(
+      (await k("create", "-f", await writeManifest("grpc-tired.json", JSON.stringify(manifest)))).code,
+    ).toBe(0);
+    const restarts = async () =>
+      Number(
+        (await k("get", "pod", "grpc-tired", "-o", "jsonpath={.status.containerStatuses[0].restartCount}"))
+          .stdout || 0,
+      );
+    expect(await waitFor(async () => (await restarts()) >= 1, 40)).toBe(true);
+    expect((await k("describe", "pod", "grpc-tired")).stdout).toMatch(
+      /Warning\s+Unhealthy\s+.*Liveness probe failed: service unhealthy \(responded with "NOT_SERVING"\)/,
+    );
+  });
 });
 
 describe("a liveness probe, with the real kubectl", () => {
