@@ -14,10 +14,11 @@ import { type Run, runOf } from "./runs.ts";
  * What a container's main process wrote, as a node keeps it in the container's writable layer
  * (and in the pod's volumes): evaluated from the run's start on the image alone and kept once
  * per run, under the run's main scope with a marker ("/"), the first time something needs the
- * pod's files — an exec, or a server reading them — never on a logs request. It is what the
- * process wrote up to then: later writes of a program still running are not kept (a loop that
- * repeats, once seen to, keeps what its first turns wrote). A restart is a new run with a new
- * scope, so the layer's files go with the old run; what went to volumes stays.
+ * pod's files — an exec, or a server reading them (for the API's proxy, port-forward, a probe,
+ * or curl in some process) — never for the container's own log. It is what the process wrote
+ * up to then: later writes of a program still running are not kept (a loop that repeats, once
+ * seen to, keeps what its first turns wrote). A restart is a new run with a new scope, so the
+ * layer's files go with the old run; what went to volumes stays.
  */
 
 /** Set while a main process is evaluated for its files: a server it reaches keeps none itself. */
