@@ -1,11 +1,14 @@
 import { InMemoryFs } from "just-bash";
 import type { Database } from "../db/connection.ts";
 import { loadFiles, type StoredFile, saveFiles } from "../db/pods/files.ts";
+import { readNetworkWorld } from "../db/pods/network-read.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
-import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
+import type { Container, Pod } from "../kube/types/core-v1.ts";
+import { layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
 import { sandboxObjects } from "./objects.ts";
+import { containerFileReader, type FileReadCache } from "./served-files.ts";
 import { changes, dumpTree, fillTree, layerOf } from "./trees.ts";
 import { containerMounts, serviceAccountTree, type VolumeTree, volumeTree } from "./volumes.ts";
 
@@ -23,25 +26,8 @@ export interface OpenedContainer {
   startedMs: number;
   /** Writes back the layer's and the stored volumes' changes. */
   save(): Promise<void>;
-}
-
-/** All statuses of the pod's containers. */
-export function statusesOf(pod: Pod): ContainerStatus[] {
-  return [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
-    ...(pod.status?.ephemeralContainerStatuses ?? []),
-  ];
-}
-
-/** The pod's containers, init containers first. */
-export function containersOf(pod: Pod): Container[] {
-  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-}
-
-/** The ID of a container run, as its status names it, without the runtime's prefix. */
-export function runId(containerID: string | undefined): string {
-  return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
+  /** Whether what the run's main process wrote was kept (pods/main-files.ts), as loaded. */
+  mainKept: boolean;
 }
 
 /** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
@@ -55,13 +41,19 @@ async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]
   return entries;
 }
 
-/** Opens a container for a request at `nowMs`. */
+/**
+ * Opens a container for a request at `nowMs`: its root is the image, what its main process
+ * wrote (pods/main-files.ts) and its own layer over it, and `save` writes the own layer. With
+ * `layer`, the root is the image and that one scope, which `save` writes (what the main
+ * process writes, evaluated from its start).
+ */
 export async function openContainer(
   database: Database,
   sandboxId: string,
   pod: Pod,
   container: Container,
   nowMs: number,
+  options: { layer?: string } = {},
 ): Promise<OpenedContainer> {
   const pull = pullImage(container.image ?? "");
   if (!pull.ok) throw new Error(`image ${container.image} cannot be pulled`);
@@ -86,8 +78,9 @@ export async function openContainer(
     if (t) trees.set(v.name, t);
   });
   // The stored trees: the container's layer and its emptyDir and hostPath volumes.
-  const layerScope = `c/${container.name}/${containerId}`;
-  const byPod = new Map<string, string[]>([[podUid, [layerScope]]]);
+  const ownScope = options.layer ?? layerScope(container.name, containerId);
+  const below = options.layer ? null : mainScope(container.name, containerId);
+  const byPod = new Map<string, string[]>([[podUid, below ? [ownScope, below] : [ownScope]]]);
   for (const t of trees.values())
     if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
   const loaded = new Map<string, StoredFile[]>();
@@ -99,23 +92,42 @@ export async function openContainer(
   for (const [uid, files] of scopesByPod) for (const [scope, f] of files) loaded.set(`${uid} ${scope}`, f);
   for (const t of trees.values())
     if (t.stored) await fillTree(t.fs, loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? []);
-  const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects };
+  // The network each command of the request reads, and the files of the servers it reaches
+  // (read once per request: kept across its commands).
+  const fileCache: FileReadCache = new Map();
+  const network = async () => {
+    const world = await readNetworkWorld(database, sandboxId);
+    return {
+      world,
+      readFile: containerFileReader(database, sandboxId, world, { nowMs: () => nowMs, cache: fileCache }),
+    };
+  };
+  const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects, network };
   const root = freshRoot(base) as InMemoryFs;
-  const image = await imageEntries(
+  let image = await imageEntries(
     root,
     `${pull.info.repo} ${pod.metadata.name} ${pod.spec?.hostname} ${pod.status?.podIP} ${pod.metadata.namespace}`,
   );
-  const layer = loaded.get(`${podUid} ${layerScope}`) ?? [];
+  // What the main process wrote lies under the own layer, which holds only what differs from it.
+  // (Its marker, "/", says only that it was kept.)
+  const mainLoaded = below ? (loaded.get(`${podUid} ${below}`) ?? []) : [];
+  const mainLayer = mainLoaded.filter((e) => e.path !== "/");
+  if (mainLayer.length) {
+    await fillTree(root, mainLayer);
+    image = await dumpTree(root);
+  }
+  const layer = loaded.get(`${podUid} ${ownScope}`) ?? [];
   await fillTree(root, layer);
   const { mounts, infos } = await containerMounts(container, trees, sa);
   return {
     setup: { ...base, root, mounts, mountInfos: infos },
     containerId,
     startedMs,
+    mainKept: mainLoaded.some((e) => e.path === "/"),
     async save() {
       if (containerId) {
         const change = changes(layer, layerOf(image, await dumpTree(root)));
-        await saveFiles(database.sql, sandboxId, podUid, layerScope, change.put, change.removed);
+        await saveFiles(database.sql, sandboxId, podUid, ownScope, change.put, change.removed);
       }
       for (const t of trees.values()) {
         if (!t.stored || !(t.fs instanceof InMemoryFs)) continue;

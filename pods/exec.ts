@@ -3,6 +3,7 @@ import type { ExecOutcome } from "../kube/runtime/shell/exec.ts";
 import { runInContainer } from "../kube/runtime/shell/exec.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
+import { keepMainFiles, writingRuns } from "./main-files.ts";
 import { writeAppends } from "./runs.ts";
 
 /**
@@ -18,7 +19,20 @@ export async function execInContainer(
   argv: string[],
   options: { nowMs: number; stdin?: string; env?: Record<string, string>; cwd?: string },
 ): Promise<ExecOutcome> {
-  const opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+  let opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+  // What the pod's main processes wrote is there before the command looks (kept once per run;
+  // then the container is opened again). When the only one that may write is this container's,
+  // its load says whether it was kept: nothing more to read.
+  const runs = writingRuns(pod);
+  const onlyThis =
+    runs.length === 1 &&
+    runs[0]?.container.name === container.name &&
+    runs[0].run.containerId === opened.containerId;
+  if (runs.length && !(onlyThis && opened.mainKept)) {
+    const known = onlyThis ? new Set<string>() : undefined;
+    if (await keepMainFiles(database, sandboxId, pod, options.nowMs, known))
+      opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+  }
   const outcome = await runInContainer(opened.setup, argv, {
     nowMs: options.nowMs,
     ...(opened.startedMs ? { startedMs: opened.startedMs } : {}),

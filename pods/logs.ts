@@ -5,7 +5,7 @@ import { type ConsoleWrite, writeText } from "../kube/runtime/shell/console.ts";
 import type { Evaluation } from "../kube/runtime/shell/evaluate.ts";
 import { renderTimes } from "../kube/runtime/shell/log-time.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
-import { containersOf, statusesOf } from "./container.ts";
+import { containersOf, statusesOf } from "./container-refs.ts";
 import { type Run, runEvaluation, runOf } from "./runs.ts";
 
 /**

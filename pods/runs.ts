@@ -5,7 +5,8 @@ import { mainProcess } from "../kube/runtime/shell/container.ts";
 import { type Evaluation, evaluate } from "../kube/runtime/shell/evaluate.ts";
 import type { LogAppend } from "../kube/runtime/shell/world.ts";
 import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
-import { openContainer, runId } from "./container.ts";
+import { openContainer } from "./container.ts";
+import { layerScope, runId } from "./container-refs.ts";
 import { sandboxObjects } from "./objects.ts";
 
 /**
@@ -67,7 +68,11 @@ export async function runEvaluation(
   const podUid = pod.metadata.uid ?? "";
   const settledBefore = await settledRun<Evaluation>(database.sql, sandboxId, podUid, run.containerId);
   if (settledBefore) return settledBefore;
-  const opened = await openContainer(database, sandboxId, pod, container, horizonMs);
+  // Its root as before: the image and exec's layer, without what this same process was kept
+  // having written (pods/main-files.ts), which it writes again as it runs.
+  const opened = await openContainer(database, sandboxId, pod, container, horizonMs, {
+    layer: layerScope(container.name, run.containerId),
+  });
   const until = run.finishedMs ?? horizonMs;
   const e = await evaluate(
     mainProcess(opened.setup, run.startedMs, Math.max(run.startedMs, Math.min(horizonMs, until))),

@@ -58,18 +58,30 @@ export function changes(
 }
 
 /**
+ * Whether an entry belongs to no layer: what just-bash writes for every evaluation (a stub at
+ * /bin/NAME and /usr/bin/NAME per command it registers), and /proc and /dev, which are a
+ * container's procfs and tmpfs, not its layer.
+ */
+function notLayered(e: StoredFile): boolean {
+  if (/^\/(?:proc|dev)(?:\/|$)/.test(e.path)) return true;
+  const m = /^\/(?:usr\/)?bin\/([^/]+)$/.exec(e.path);
+  if (!m || e.kind !== "file" || e.content.length > 200) return false;
+  return Buffer.from(e.content).toString("latin1") === `#!/bin/bash\n# Built-in command: ${m[1]}\n`;
+}
+
+/**
  * A layer: what differs in `now` from the image's `base` (changed and new entries, and
- * whiteouts for the image's entries that are gone).
+ * whiteouts for the image's entries that are gone), less what is in no layer.
  */
 export function layerOf(base: StoredFile[], now: StoredFile[]): StoredFile[] {
   const image = new Map(base.map((e) => [e.path, e]));
   const present = new Set(now.map((e) => e.path));
   const layer = now.filter((e) => {
     const b = image.get(e.path);
-    return !b || !same(b, e);
+    return (!b || !same(b, e)) && !notLayered(e);
   });
   for (const e of base)
-    if (!present.has(e.path))
+    if (!present.has(e.path) && !notLayered(e))
       layer.push({ path: e.path, kind: "whiteout", mode: 0, content: new Uint8Array() });
   return layer;
 }

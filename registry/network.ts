@@ -1,23 +1,9 @@
 import type { Database } from "../db/connection.ts";
-import { readResources } from "../db/store/resource-reads.ts";
 import { type Balancer, processBalancer } from "../kube/network/balancer.ts";
 import type { ContainerRef, PodNetwork, VirtualClock } from "../kube/network/context.ts";
 import { originOf } from "../kube/network/route.ts";
-import { buildWorld, type NetworkWorld, type PodView } from "../kube/network/world.ts";
-
-/**
- * The sandbox's network as it is now (pods, services, endpoints, nodes), read in one statement
- * for one request: what curl in a pod, the API's proxy and port-forward route through.
- */
-export async function readNetworkWorld(database: Database, sandboxId: string): Promise<NetworkWorld> {
-  const r = await readResources(database, sandboxId, ["pods", "services", "endpoints", "nodes"]);
-  return buildWorld({
-    pods: r.pods ?? [],
-    services: r.services ?? [],
-    endpoints: r.endpoints ?? [],
-    nodes: r.nodes ?? [],
-  });
-}
+import type { NetworkWorld, PodView } from "../kube/network/world.ts";
+import { containerFileReader, type FileReadCache } from "../pods/served-files.ts";
 
 /** kube-proxy's round robin for a sandbox: kept per process (see kube/network/balancer.ts). */
 export function sandboxBalancer(_database: Database, sandboxId: string): Balancer {
@@ -33,11 +19,24 @@ export interface NetworkOptions {
   self: PodView | null;
   clock: VirtualClock;
   appendLog: ContainerLogAppender;
+  /** Where the files servers read are kept across connections (none: each request reads). */
+  fileCache?: FileReadCache;
+  /**
+   * Its connections may outlive the read (port-forward's, open while the page is edited): which
+   * pods have files is then asked of storage at each request, not taken from the read.
+   */
+  longLived?: boolean;
 }
 
 /** The control plane's address: where the API server's own connections come from. */
 export function controlPlaneIP(world: NetworkWorld): string {
   return world.nodes[0]?.ip ?? "192.168.49.2";
+}
+
+/** The world less what its read knew of stored files. */
+function withoutWritten(world: NetworkWorld): NetworkWorld {
+  const { written: _, ...rest } = world;
+  return rest;
 }
 
 /** The network a pod's command, or the API server, uses for one request. */
@@ -55,5 +54,9 @@ export function sandboxNetwork(
     balancer: sandboxBalancer(database, sandboxId),
     clock: options.clock,
     log: options.appendLog,
+    readFile: containerFileReader(database, sandboxId, options.longLived ? withoutWritten(world) : world, {
+      nowMs: () => options.clock.now(),
+      ...(options.fileCache ? { cache: options.fileCache } : {}),
+    }),
   };
 }

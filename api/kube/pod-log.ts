@@ -2,7 +2,7 @@ import { badRequest } from "../../kube/errors.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
-import { containersOf } from "../../pods/container.ts";
+import { containersOf } from "../../pods/container-refs.ts";
 import { containerLog, formatLine, type LogLine } from "../../pods/logs.ts";
 import { readObject } from "../../registry/read.ts";
 import type { KubeRequestContext } from "./context.ts";

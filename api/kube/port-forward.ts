@@ -1,10 +1,11 @@
+import { readNetworkWorld } from "../../db/pods/network-read.ts";
 import { badRequest } from "../../kube/errors.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { steppingClock } from "../../kube/network/context.ts";
 import type { PortForwardTarget } from "../../kube/network/port-forward.ts";
 import { podView } from "../../kube/network/world.ts";
-import { readNetworkWorld, sandboxNetwork } from "../../registry/network.ts";
+import { sandboxNetwork } from "../../registry/network.ts";
 import { readObject } from "../../registry/read.ts";
 import { appendContainerLog } from "./container-log.ts";
 import type { KubeRequestContext } from "./context.ts";
@@ -43,6 +44,7 @@ export async function preparePortForward(
       return sandboxNetwork(database, sandboxId, world, {
         self,
         clock: steppingClock(Date.now()),
+        longLived: true,
         appendLog: (target, lines, at) => appendContainerLog({ database, sandboxId }, target, lines, at),
       });
     },

@@ -1,3 +1,4 @@
+import { readNetworkWorld } from "../../db/pods/network-read.ts";
 import { StatusError } from "../../kube/errors.ts";
 import { steppingClock } from "../../kube/network/context.ts";
 import { connect } from "../../kube/network/conversation.ts";
@@ -8,7 +9,7 @@ import {
   serviceProxyLocation,
 } from "../../kube/network/proxy-location.ts";
 import type { HttpResponse } from "../../kube/runtime/servers/http-message.ts";
-import { readNetworkWorld, sandboxBalancer, sandboxNetwork } from "../../registry/network.ts";
+import { sandboxBalancer, sandboxNetwork } from "../../registry/network.ts";
 import { authorizeResource, verbOf } from "./authorize.ts";
 import { appendContainerLog } from "./container-log.ts";
 import type { KubeRequestContext } from "./context.ts";

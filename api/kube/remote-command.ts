@@ -5,7 +5,7 @@ import { pullImage } from "../../kube/runtime/images.ts";
 import { writeBytes } from "../../kube/runtime/shell/console.ts";
 import { containerArgv } from "../../kube/runtime/shell/program.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
-import { statusesOf } from "../../pods/container.ts";
+import { statusesOf } from "../../pods/container-refs.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { readObject } from "../../registry/read.ts";
 import type { KubeRequestContext } from "./context.ts";

@@ -71,3 +71,38 @@ export async function storedBytes(sql: Queryable, sandboxId: string, podUid: str
     WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
   return Number(row?.bytes ?? 0);
 }
+
+/** Where to look for stored entries: an owner's scope, at some paths. */
+export interface EntryLookup {
+  owner: string;
+  scope: string;
+  paths: string[];
+}
+
+/**
+ * The stored entries at the given paths of several owners' scopes, in one statement (what a
+ * server reads to serve one file: the file and its directories, in a layer and in a volume).
+ */
+export async function readEntries(
+  sql: Queryable,
+  sandboxId: string,
+  lookups: EntryLookup[],
+): Promise<(StoredFile & { owner: string; scope: string })[]> {
+  const keys = lookups.flatMap((l) => l.paths.map((path) => [l.owner, l.scope, path] as const));
+  if (!keys.length) return [];
+  const rows = await sql<
+    {
+      owner: string;
+      scope: string;
+      path: string;
+      kind: StoredFile["kind"];
+      mode: number;
+      content: Uint8Array;
+    }[]
+  >`
+    SELECT f.pod_uid AS owner, f.scope, f.path, f.kind, f.mode, f.content FROM pod_files f
+    JOIN unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[], ${keys.map((k) => k[2])}::text[])
+      AS k(owner, scope, path) ON f.pod_uid = k.owner AND f.scope = k.scope AND f.path = k.path
+    WHERE f.sandbox_id = ${sandboxId}`;
+  return rows.map((r) => ({ ...r }));
+}

@@ -93,22 +93,44 @@ async function tcpSocket(
   return { ok: true, message: "" };
 }
 
+/**
+ * The kubelet's gRPC probe (pkg/probe/grpc): dials with WithBlock, so a port nothing listens on,
+ * or a server that speaks no gRPC (HTTP/1, a database's protocol), fails to connect within the
+ * timeout; a gRPC server answers grpc.health.v1.Health/Check for the probe's service.
+ */
 async function grpc(
   net: PodNetwork,
   pod: PodView,
   probe: NonNullable<Probe["grpc"]>,
   timeoutSeconds: number,
 ): Promise<ProbeResult> {
+  const addr = `${pod.ip.includes(":") ? `[${pod.ip}]` : pod.ip}:${probe.port}`;
   const open = await connect(net, pod.ip, probe.port);
-  if (open.kind !== "open")
+  const server = open.kind === "open" ? open.route.listener.server : null;
+  if (!server?.grpcHealth || open.kind !== "open")
     return {
       ok: false,
-      message: `timeout: failed to connect service "${pod.ip}:${probe.port}" within ${timeoutSeconds}s: context deadline exceeded`,
+      message: `timeout: failed to connect service ${JSON.stringify(addr)} within ${timeoutSeconds}s: context deadline exceeded`,
     };
-  // None of the simulated servers implements grpc.health.v1: a listening one answers no RPC.
-  if (open.route.listener.server.name !== "grpc-health")
-    return { ok: false, message: `timeout: health rpc did not complete within ${timeoutSeconds}s` };
-  return { ok: true, message: "" };
+  const status = server.grpcHealth(
+    {
+      pod: open.route.pod,
+      container: open.route.container,
+      port: open.route.port,
+      clientIP: open.route.clientIP,
+      now: () => net.clock.now(),
+      stamp: () => "",
+    },
+    probe.service ?? "",
+  );
+  if (status === null)
+    return {
+      ok: false,
+      message: "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service",
+    };
+  if (status !== "SERVING")
+    return { ok: false, message: `service unhealthy (responded with ${JSON.stringify(status)})` };
+  return { ok: true, message: "service healthy" };
 }
 
 /** Runs a network probe of a container from its node; null for an exec probe (the shell's). */

@@ -12,6 +12,14 @@ export interface NetworkWorld {
   /** Ready and not-ready endpoints by "namespace/service". */
   endpoints: Map<string, EndpointView[]>;
   nodes: NodeView[];
+  /** The pods' objects by "namespace/name": what a server reads its container's files from. */
+  podObjects: Map<string, Pod>;
+  /**
+   * The owners (pod uids, `node:NAME` for hostPath trees) that have files kept in storage, when
+   * the read that built the world knew; absent: unknown. A server of a pod with none serves its
+   * image's files without reading storage.
+   */
+  written?: Set<string>;
 }
 
 /** A container as the network sees it: what it runs and whether it is running now. */
@@ -22,6 +30,8 @@ export interface ContainerView {
   args: string[];
   ports: { name: string; containerPort: number; protocol: string; hostPort?: number }[];
   running: boolean;
+  /** When its running process started (ms), or null: what a server that changes with time reads. */
+  startedMs: number | null;
 }
 
 /** A pod as the network sees it. */
@@ -84,7 +94,7 @@ export interface WorldObjects {
   nodes: KubeObject[];
 }
 
-function containerView(c: Container, running: Set<string>): ContainerView {
+function containerView(c: Container, running: Map<string, number>): ContainerView {
   return {
     name: c.name,
     image: c.image ?? "",
@@ -97,6 +107,7 @@ function containerView(c: Container, running: Set<string>): ContainerView {
       ...(p.hostPort ? { hostPort: p.hostPort } : {}),
     })),
     running: running.has(c.name),
+    startedMs: running.get(c.name) ?? null,
   };
 }
 
@@ -104,10 +115,10 @@ function containerView(c: Container, running: Set<string>): ContainerView {
 export function podView(pod: Pod): PodView {
   const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
-  const running = new Set(
+  const running = new Map(
     [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
       .filter((s) => s.state?.running)
-      .map((s) => s.name),
+      .map((s) => [s.name, Date.parse(s.state?.running?.startedAt ?? "") || 0] as const),
   );
   const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
   return {
@@ -177,7 +188,7 @@ function nodeView(node: Node): NodeView {
 }
 
 /** Builds the network a pod sees from the sandbox's pods, services, endpoints and nodes. */
-export function buildWorld(objects: WorldObjects): NetworkWorld {
+export function buildWorld(objects: WorldObjects, written?: Set<string>): NetworkWorld {
   const endpoints = new Map<string, EndpointView[]>();
   for (const obj of objects.endpoints) {
     const ep = obj as Endpoints;
@@ -188,6 +199,10 @@ export function buildWorld(objects: WorldObjects): NetworkWorld {
     services: objects.services.map((s) => serviceView(s as Service)),
     endpoints,
     nodes: objects.nodes.map((n) => nodeView(n as Node)),
+    podObjects: new Map(
+      objects.pods.map((p) => [`${p.metadata.namespace ?? ""}/${p.metadata.name ?? ""}`, p as Pod]),
+    ),
+    ...(written ? { written } : {}),
   };
 }
 

@@ -286,10 +286,13 @@ export function imageFiles(info: ImageInfo): Record<string, ImageFile> {
   if (info.repo === "registry.k8s.io/e2e-test-images/agnhost")
     files["/agnhost"] = exe('#!/bin/sh\nagnhost "$@"\n');
   if (info.repo === "gcr.io/google-samples/hello-app") files["/hello-app"] = exe("#!/bin/sh\nhello-app\n");
+  if (info.repo === "registry.k8s.io/etcd")
+    files["/usr/local/bin/etcd"] = exe('#!/bin/sh\nexec /bin/etcd "$@"\n');
   return files;
 }
 
 const knownRepos: Record<string, true> = {
   "registry.k8s.io/pause": true,
   "registry.k8s.io/e2e-test-images/agnhost": true,
+  "registry.k8s.io/etcd": true,
 };

@@ -167,6 +167,7 @@ const known: Record<string, Entry> = {
   "docker.io/nicolaka/netshoot": [[], ["zsh"], 200.3],
   "registry.k8s.io/pause": [["/pause"], [], 0.3],
   "registry.k8s.io/e2e-test-images/agnhost": [["/agnhost"], ["pause"], 51.2],
+  "registry.k8s.io/etcd": [[], ["/usr/local/bin/etcd"], 57.1],
   "registry.k8s.io/busybox": sh(1.1),
   "k8s.gcr.io/busybox": sh(1.1),
   "gcr.io/google-samples/hello-app": run(["./hello-app"], 4.3),

@@ -148,6 +148,31 @@ spec:
     expect(await readFile(join(dir, "out.txt"), "utf8")).toBe("hello-cache\n");
   });
 
+  it("keeps what a container's command wrote: exec reads it, and nginx serves what a sidecar's command wrote", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: two-containers}
+spec:
+  restartPolicy: Never
+  volumes:
+  - {name: shared-data, emptyDir: {}}
+  containers:
+  - name: nginx-container
+    image: nginx
+    volumeMounts: [{name: shared-data, mountPath: /usr/share/nginx/html}]
+  - name: debian-container
+    image: debian
+    volumeMounts: [{name: shared-data, mountPath: /pod-data}]
+    command: ["/bin/sh"]
+    args: ["-c", "echo started > /tmp/x; echo Hello from the debian container > /pod-data/index.html; sleep 3600"]
+`);
+    await until(running("two-containers"));
+    const started = await sh("two-containers", "debian-container", "cat /tmp/x");
+    expect(started.stdout).toBe("started\n");
+    const page = await sh("two-containers", "nginx-container", "curl -s localhost");
+    expect(page.stdout).toBe("Hello from the debian container\n");
+  });
+
   it("restarts a crashing container and keeps its previous log", async () => {
     await apply(`apiVersion: v1
 kind: Pod
@@ -256,6 +281,28 @@ spec:
     expect(out).toContain("tty-tty");
     expect(out).toMatch(/\/tmp\r?\n/);
     expect(code).toBe(3);
+  });
+
+  it("nginx serves a configMap mounted at its html root, to curl in another pod", async () => {
+    expect((await k("create", "configmap", "site", "--from-literal=index.html=from a configMap")).code).toBe(
+      0,
+    );
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: cm-site}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    volumeMounts: [{name: site, mountPath: /usr/share/nginx/html}]
+  volumes:
+  - {name: site, configMap: {name: site}}
+`);
+    await until(running("cm-site"));
+    const ip = (await k("get", "pod", "cm-site", "-o", "jsonpath={.status.podIP}")).stdout;
+    // two-containers (above) has a debian container running a shell.
+    const page = await sh("two-containers", "debian-container", `curl -s http://${ip}/`);
+    expect(page.stdout).toBe("from a configMap");
   });
 
   it("mounts configMap, downwardAPI, secret items and the service account's token", async () => {

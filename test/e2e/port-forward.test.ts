@@ -77,6 +77,22 @@ describe("kubectl port-forward (WebSocket tunnelling SPDY, kubectl 1.32)", () =>
     expect(await (await fetch("http://127.0.0.1:18192/")).text()).toContain("Welcome to nginx!");
   });
 
+  it("serves the page exec wrote into the pod, on the same forward", async () => {
+    // pf-web and the forward on 18191 from the test above.
+    const wrote = await k(
+      "exec",
+      "pf-web",
+      "--",
+      "sh",
+      "-c",
+      "echo hello > /usr/share/nginx/html/index.html",
+    );
+    expect(wrote.code, wrote.stderr).toBe(0);
+    const res = await fetch("http://127.0.0.1:18191/");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("hello\n");
+  });
+
   it("a port nothing listens on: kubectl reports the kubelet's error and the connection closes", async () => {
     const pf = await portForward(["pod/pf-web", "18193:8080"]);
     await expect(fetch("http://127.0.0.1:18193/")).rejects.toThrow();

@@ -140,6 +140,133 @@ describe("traffic from inside a pod, with the real kubectl", () => {
   });
 });
 
+describe("probes against what the container serves, with the real kubectl", () => {
+  it("an httpGet readiness probe passes once exec wrote the page it asks for", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "page-gated" },
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "nginx",
+            readinessProbe: { httpGet: { path: "/ready.html", port: 80 }, periodSeconds: 1 },
+          },
+        ],
+      },
+    };
+    expect(
+      (await k("create", "-f", await writeManifest("page-gated.json", JSON.stringify(manifest)))).code,
+    ).toBe(0);
+    expect(await waitFor(running("page-gated"), 30)).toBe(true);
+    expect(
+      await waitFor(
+        async () =>
+          /Readiness probe failed: HTTP probe failed with statuscode: 404/.test(
+            (await k("describe", "pod", "page-gated")).stdout,
+          ),
+        20,
+      ),
+    ).toBe(true);
+    expect((await inPod("page-gated", "echo ok > /usr/share/nginx/html/ready.html")).code).toBe(0);
+    const ready = async () =>
+      (await k("get", "pod", "page-gated", "-o", "jsonpath={.status.containerStatuses[0].ready}")).stdout ===
+      "true";
+    expect(await waitFor(ready, 20)).toBe(true);
+  });
+
+  it("gRPC probes: etcd's health service passes; a port that speaks no gRPC fails with the kubelet's message", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "etcd-with-grpc" },
+      spec: {
+        containers: [
+          {
+            name: "etcd",
+            image: "registry.k8s.io/etcd:3.5.1-0",
+            command: [
+              "/usr/local/bin/etcd",
+              "--data-dir",
+              "/var/lib/etcd",
+              "--listen-client-urls",
+              "http://0.0.0.0:2379",
+              "--advertise-client-urls",
+              "http://127.0.0.1:2379",
+              "--log-level",
+              "debug",
+            ],
+            ports: [{ containerPort: 2379 }],
+            livenessProbe: { grpc: { port: 2379 }, initialDelaySeconds: 1, periodSeconds: 1 },
+            readinessProbe: { grpc: { port: 2379 }, periodSeconds: 1 },
+          },
+          {
+            name: "web",
+            image: "nginx",
+            readinessProbe: { grpc: { port: 80 }, periodSeconds: 1 },
+          },
+        ],
+      },
+    };
+    expect((await k("create", "-f", await writeManifest("etcd.json", JSON.stringify(manifest)))).code).toBe(
+      0,
+    );
+    expect(await waitFor(running("etcd-with-grpc"), 30)).toBe(true);
+    const readyOf = async (i: number) =>
+      (await k("get", "pod", "etcd-with-grpc", "-o", `jsonpath={.status.containerStatuses[${i}].ready}`))
+        .stdout;
+    expect(await waitFor(async () => (await readyOf(0)) === "true", 20)).toBe(true);
+    const ip = (await k("get", "pod", "etcd-with-grpc", "-o", "jsonpath={.status.podIP}")).stdout;
+    expect(
+      await waitFor(
+        async () =>
+          (await k("describe", "pod", "etcd-with-grpc")).stdout.includes(
+            `Readiness probe failed: timeout: failed to connect service "${ip}:80" within 1s: context deadline exceeded`,
+          ),
+        20,
+      ),
+    ).toBe(true);
+    expect(await readyOf(1)).toBe("false");
+    const described = (await k("describe", "pod", "etcd-with-grpc")).stdout;
+    expect(described).not.toMatch(/Liveness probe failed/);
+    expect(
+      (await k("get", "pod", "etcd-with-grpc", "-o", "jsonpath={.status.containerStatuses[0].restartCount}"))
+        .stdout,
+    ).toBe("0");
+  });
+
+  it("a gRPC liveness probe restarts agnhost once its health service turns NOT_SERVING", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "grpc-tired" },
+      spec: {
+        containers: [
+          {
+            name: "agnhost",
+            image: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            command: ["/agnhost", "grpc-health-checking", "--delay-unhealthy-sec=2"],
+            livenessProbe: { grpc: { port: 5000 }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      },
+    };
+    expect(
+      (await k("create", "-f", await writeManifest("grpc-tired.json", JSON.stringify(manifest)))).code,
+    ).toBe(0);
+    const restarts = async () =>
+      Number(
+        (await k("get", "pod", "grpc-tired", "-o", "jsonpath={.status.containerStatuses[0].restartCount}"))
+          .stdout || 0,
+      );
+    expect(await waitFor(async () => (await restarts()) >= 1, 40)).toBe(true);
+    expect((await k("describe", "pod", "grpc-tired")).stdout).toMatch(
+      /Warning\s+Unhealthy\s+.*Liveness probe failed: service unhealthy \(responded with "NOT_SERVING"\)/,
+    );
+  });
+});
+
 describe("a liveness probe, with the real kubectl", () => {
   it("restarts a container whose liveness probe fails, with the kubelet's events", async () => {
     const manifest = {
@@ -170,6 +297,25 @@ describe("a liveness probe, with the real kubectl", () => {
       /Warning\s+Unhealthy\s+.*Liveness probe failed: HTTP probe failed with statuscode: 404/,
     );
     expect(described).toMatch(/Normal\s+Killing\s+.*Container web failed liveness probe, will be restarted/);
+  });
+});
+
+describe("what nginx serves is its container's files, with the real kubectl", () => {
+  it("a page written by exec is what curl gets from another pod through a Service, and the API's proxy", async () => {
+    expect((await k("run", "edited", "--image=nginx", "--labels=app=edited", "--port=80")).code).toBe(0);
+    expect((await k("expose", "pod", "edited", "--name=editsvc", "--port=80")).code).toBe(0);
+    expect(await waitFor(running("edited"), 30)).toBe(true);
+    expect(await waitFor(async () => (await endpointsOf("editsvc")) !== "", 20)).toBe(true);
+    // client is the test above's.
+    expect((await inPod("client", "curl -s http://editsvc/")).stdout).toContain("Welcome to nginx!");
+    const wrote = await inPod("edited", "echo hello > /usr/share/nginx/html/index.html");
+    expect(wrote.code, wrote.stderr).toBe(0);
+    expect((await inPod("client", "curl -s http://editsvc/")).stdout).toBe("hello\n");
+    const proxied = await k("get", "--raw", "/api/v1/namespaces/default/services/editsvc:80/proxy/");
+    expect(proxied.stdout.trim()).toBe("hello");
+    expect((await inPod("edited", "rm /usr/share/nginx/html/index.html")).code).toBe(0);
+    const gone = await inPod("client", "curl -s -o /dev/null -w '%{http_code}' http://editsvc/");
+    expect(gone.stdout).toBe("404");
   });
 });
 

@@ -7,6 +7,7 @@ import { settleRun } from "../../db/pods/runs.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp, testCaPem } from "../support/app.ts";
+import { kubeSender } from "../support/kube-send.ts";
 
 // What a pod's containers leave in Postgres (pod_files, pod_log_lines, container_runs) lives as
 // long as the pod's object: every path that removes a pod removes its rows, and a copy of a
@@ -15,16 +16,7 @@ const t = testApp();
 type Sandbox = Awaited<ReturnType<typeof t.newSandbox>>;
 const tables = ["pod_files", "pod_log_lines", "container_runs"] as const;
 
-async function send(sb: Sandbox, method: string, path: string, body?: unknown) {
-  const res = await t.kube(sb.sandboxId, sb.sandboxToken, path, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(300);
-  return text ? JSON.parse(text) : null;
-}
+const send = kubeSender(t);
 
 /** A pod scheduled and started by the scheduler and the kubelet; its object. */
 async function runningPod(sb: Sandbox, name: string, now = Date.now()) {

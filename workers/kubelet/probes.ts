@@ -1,11 +1,12 @@
 import type { Database } from "../../db/connection.ts";
+import { readNetworkWorld } from "../../db/pods/network-read.ts";
 import { memoryBalancer } from "../../kube/network/balancer.ts";
 import { steppingClock } from "../../kube/network/context.ts";
 import { type ProbeResult, probeOverNetwork } from "../../kube/network/probe.ts";
 import { podView } from "../../kube/network/world.ts";
 import type { Container, Pod, Probe } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
-import { readNetworkWorld } from "../../registry/network.ts";
+import { containerFileReader } from "../../pods/served-files.ts";
 import { containerRefs } from "./containers.ts";
 import { type ContainerProbes, firstProbeAt } from "./probe-results.ts";
 
@@ -68,6 +69,8 @@ export async function probeContainers(
     balancer: memoryBalancer(),
     clock: steppingClock(now),
     log: async () => {},
+    // An httpGet probe gets the page as the container's files are now (a page exec wrote).
+    readFile: containerFileReader(database, sandboxId, world, { nowMs: () => now }),
   };
   const view =
     world.pods.find((p) => p.namespace === pod.metadata.namespace && p.name === pod.metadata.name) ??

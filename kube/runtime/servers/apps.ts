@@ -184,5 +184,57 @@ export const binaryServers: Record<string, SimulatedServer> = {
   ),
 };
 
+/**
+ * etcd (registry.k8s.io/etcd, the docs' gRPC probe example): its client port serves gRPC (with
+ * grpc.health.v1, SERVING for the server as a whole) and, on the same port, HTTP's /health
+ * and /version; 2380 is the peers'.
+ */
+export const etcd: SimulatedServer = {
+  ...app("etcd", [2379], {
+    "/health": () => [200, "text/plain; charset=utf-8", '{"health":"true","reason":""}'],
+    "/version": () => [200, "text/plain; charset=utf-8", '{"etcdserver":"3.5.1","etcdcluster":"3.5.0"}'],
+    "*": () => [404, text, "404 page not found\n"],
+  }),
+  grpcHealth: (_ctx, service) => (service === "" ? "SERVING" : null),
+};
+
+/** A flag's value in an argv (`--name=value` or `--name value`), or undefined. */
+function flag(argv: string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+    if (a === `--${name}`) return argv[i + 1];
+  }
+  return undefined;
+}
+
+/** agnhost's argv after its program: its subcommand and flags. */
+export function agnhostArgv(container: { command: string[] | null; args: string[] }): string[] {
+  return [...(container.command?.slice(1) ?? []), ...container.args];
+}
+
+/** The gRPC port agnhost grpc-health-checking listens on (--port, 5000 by default). */
+export function agnhostGrpcPort(argv: string[]): number {
+  return Number(flag(argv, "port") ?? 5000) || 5000;
+}
+
+/**
+ * agnhost grpc-health-checking (Kubernetes' own e2e tests' gRPC server): grpc.health.v1 on
+ * --port, SERVING for the --service it registers (NotFound for any other), NOT_SERVING once
+ * --delay-unhealthy-sec have passed since it started (never, by default). A client that speaks
+ * no HTTP/2 gets the connection closed. (Its HTTP port, whose /make-not-serving switches it
+ * over, is not simulated: there is no process to keep the switch in.)
+ */
+export const agnhostGrpcHealth: SimulatedServer = {
+  ...binary("agnhost", [5000], () => ""),
+  grpcHealth(ctx, service) {
+    const argv = agnhostArgv(ctx.container);
+    if (service !== (flag(argv, "service") ?? "")) return null;
+    const delay = Number(flag(argv, "delay-unhealthy-sec") ?? -1);
+    const started = ctx.container.startedMs ?? ctx.now();
+    return delay >= 0 && ctx.now() - started >= delay * 1000 ? "NOT_SERVING" : "SERVING";
+  },
+};
+
 /** An image we know nothing of: it listens where its pod says (containerPort) and answers OK. */
 export const unknownApp: SimulatedServer = app("app", [], { "*": () => [200, text, "OK\n"] });

@@ -1,10 +1,14 @@
 import type { ContainerView } from "../../network/world.ts";
 import { normalizeImage } from "../image-ref.ts";
 import {
+  agnhostArgv,
+  agnhostGrpcHealth,
+  agnhostGrpcPort,
   agnhostNetexec,
   agnhostServeHostname,
   binaryServers,
   bootcamp,
+  etcd,
   helloApp,
   httpApps,
   unknownApp,
@@ -34,6 +38,7 @@ const servers: Record<string, { server: SimulatedServer; programs: string[] }> =
   ),
   "gcr.io/google-samples/hello-app": { server: helloApp, programs: ["./hello-app", "/hello-app"] },
   "gcr.io/google-samples/kubernetes-bootcamp": { server: bootcamp, programs: ["node", "/bin/sh"] },
+  "registry.k8s.io/etcd": { server: etcd, programs: ["etcd", "/usr/local/bin/etcd"] },
 };
 
 /** Images that run no server of their own (shells, tools, language runtimes, pause). */
@@ -82,7 +87,9 @@ export function listenerOf(container: ContainerView): Listener | null {
 
 /** agnhost serves what its first argument names. */
 function agnhostListener(container: ContainerView): Listener | null {
-  const all = [...(container.command?.slice(1) ?? []), ...container.args];
+  const all = agnhostArgv(container);
+  if (all.includes("grpc-health-checking"))
+    return { server: agnhostGrpcHealth, ports: [agnhostGrpcPort(all)] };
   if (all.includes("serve-hostname")) return { server: agnhostServeHostname, ports: [9376] };
   if (all.includes("netexec")) {
     const port = Number(/--http-port=(\d+)/.exec(all.join(" "))?.[1] ?? 8080);

@@ -51,8 +51,14 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
   const now = ctx.now();
   const path = pathOf(req);
   const file = path.endsWith("/") ? `${path}index.html` : path;
-  const own = ctx.readFile && !file.split("/").includes("..") ? await ctx.readFile(`${htdocs}${file}`) : null;
-  const body = own ?? (file === "/index.html" ? httpdWelcome : null);
+  // The container's filesystem when the caller can read it, else the image's page.
+  const body = file.split("/").includes("..")
+    ? null
+    : ctx.readFile
+      ? await ctx.readFile(`${htdocs}${file}`)
+      : file === "/index.html"
+        ? httpdWelcome
+        : null;
   const response =
     body === null
       ? page(404, "Not Found", now, notFound())

@@ -5,8 +5,9 @@ import { httpServer, pathOf, requestLine } from "./http-server.ts";
 import type { ServerContext, SimulatedServer } from "./types.ts";
 
 /**
- * nginx as the official image runs it: the welcome page from /usr/share/nginx/html on port 80
- * (the container's own file when the caller can read its filesystem), nginx's error pages, and
+ * nginx as the official image runs it: the files of /usr/share/nginx/html on port 80 (the
+ * container's own, as exec or a volume left them, when the caller can read its filesystem;
+ * else the image's welcome page), nginx's error pages, and
  * per request one access-log line in the image's `main` format on stdout (plus an error-log line
  * for a missing file on stderr, which the container's log shows too).
  */
@@ -70,13 +71,10 @@ export function nginxAccessLine(ctx: ServerContext, req: HttpRequest, status: nu
 async function fileOf(ctx: ServerContext, path: string): Promise<string | null> {
   const clean = path.endsWith("/") ? `${path}index.html` : path;
   if (clean.split("/").includes("..")) return null;
-  if (ctx.readFile) {
-    const content = await ctx.readFile(`${htmlRoot}${clean}`);
-    if (content !== null) return content;
-  }
-  if (clean === "/index.html") return nginxWelcome;
-  if (clean === "/50x.html") return null;
-  return null;
+  // The container's filesystem when the caller can read it (an edited or mounted page), else
+  // the image's page.
+  if (ctx.readFile) return ctx.readFile(`${htmlRoot}${clean}`);
+  return clean === "/index.html" ? nginxWelcome : null;
 }
 
 async function handle(req: HttpRequest, ctx: ServerContext) {

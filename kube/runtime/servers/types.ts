@@ -50,7 +50,16 @@ export interface SimulatedServer {
   /** The TCP ports it listens on in its container, by default. */
   ports: number[];
   open(ctx: ServerContext): Connection;
+  /**
+   * The gRPC health service (grpc.health.v1.Health/Check) of a server that speaks gRPC: the
+   * status of a service ("" the server's), or null for a service it does not know. Absent: the
+   * server speaks no gRPC (a gRPC client's connection never becomes ready).
+   */
+  grpcHealth?(ctx: ServerContext, service: string): GrpcServingStatus | null;
 }
+
+/** A grpc.health.v1 HealthCheckResponse's status. */
+export type GrpcServingStatus = "SERVING" | "NOT_SERVING";
 
 /** An empty answer. */
 export const nothing: Reply = { data: "", log: [], close: false };

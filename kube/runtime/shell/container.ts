@@ -6,7 +6,7 @@ import type { EvaluationInput } from "./evaluate.ts";
 import type { Mount } from "./filesystem.ts";
 import { imageTree, kubeletFiles } from "./filesystem.ts";
 import { argvScript, containerArgv } from "./program.ts";
-import { type MountInfo, noObjects, type ReadObjects } from "./world.ts";
+import { type MountInfo, noObjects, type PodWorld, type ReadObjects } from "./world.ts";
 
 /**
  * The evaluation of one container's main process, put together from its pod, its spec and its
@@ -69,6 +69,8 @@ export interface ContainerSetup {
   mounts?: Mount[];
   mountInfos?: MountInfo[];
   objects?: ReadObjects;
+  /** The network read for each command, with the containers' files (PodWorld.network). */
+  network?: PodWorld["network"];
 }
 
 /** The environment the runtime starts the process with: the image's, the pod's, the kubelet's. */
@@ -109,6 +111,7 @@ export function mainProcess(setup: ContainerSetup, startMs: number, horizonMs: n
       objects: setup.objects ?? noObjects,
       processes: [{ pid: 1, argv, startedMs: startMs }],
       mounts: [...baseMounts(), ...(setup.mountInfos ?? [])],
+      ...(setup.network ? { network: setup.network } : {}),
     },
     script: argvScript(argv, setup.container.stdin === true),
     startMs,

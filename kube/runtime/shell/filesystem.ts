@@ -1,6 +1,7 @@
 import { type IFileSystem, InMemoryFs, MountableFs } from "just-bash";
+import type { Pod } from "../../types/core-v1.ts";
 import { type ImageFile, imageFiles } from "../image-files.ts";
-import type { ImageInfo } from "../images.ts";
+import { type ImageInfo, pullImage } from "../images.ts";
 
 /**
  * A container's filesystem as just-bash sees it: the image's files with the container's
@@ -33,6 +34,22 @@ export function kubeletFiles(
       mode: 0o644,
     },
   };
+}
+
+/**
+ * A file as a pod's image has it (with the kubelet's /etc files), as latin1 text (a character a
+ * byte, as servers send it), or null: what a server serves from a container nobody wrote to.
+ */
+export function imageFileText(pod: Pod, image: string, path: string): string | null {
+  const pull = pullImage(image);
+  if (!pull.ok || path.endsWith("/.keep")) return null;
+  const hostname = pod.spec?.hostname || pod.metadata.name || "localhost";
+  const file =
+    imageFiles(pull.info)[path] ??
+    kubeletFiles(hostname, pod.status?.podIP ?? "", pod.metadata.namespace ?? "default", pod.spec?.subdomain)[
+      path
+    ];
+  return file ? Buffer.from(file.content, "utf8").toString("latin1") : null;
 }
 
 /** The directories every image has. */

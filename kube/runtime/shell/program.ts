@@ -57,3 +57,16 @@ export function exitCodeWhenStopped(container: Container, image = container.imag
   const pull = pullImage(image);
   return pull.ok && ignoresSigterm(container, pull.info) ? 137 : 0;
 }
+
+/** Programs that write files when they are the container's command itself. */
+const writers = new Set(["touch", "mkdir", "cp", "mv", "tee", "ln", "dd", "install", "tar", "wget", "curl"]);
+
+/**
+ * Whether the container's main process may write files: a shell (its redirections, the tools it
+ * runs) or a program that writes. Servers and `sleep` write none, so what they serve or show is
+ * the image's files and their volumes', without evaluating them (pods/main-files.ts).
+ */
+export function mayWriteFiles(container: Container, info: ImageInfo): boolean {
+  const first = containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "";
+  return shells.has(basename(first)) || writers.has(basename(first));
+}

@@ -1,3 +1,5 @@
+import type { ContainerRef } from "../../network/context.ts";
+import type { NetworkWorld } from "../../network/world.ts";
 import type { KubeObject } from "../../object.ts";
 import type { ObjectKey } from "../../object-store.ts";
 import type { Container, Pod } from "../../types/core-v1.ts";
@@ -35,6 +37,18 @@ export interface PodWorld {
   processes: ProcessInfo[];
   /** The container's mounts, for `df` and `mount`. */
   mounts: MountInfo[];
+  /**
+   * The sandbox's network read for one command, with the reader of the files the servers it
+   * reaches serve; absent, the network is built from `objects` and servers serve their images'.
+   */
+  network?(): Promise<NetworkRead>;
+}
+
+/** The network as one command reads it. */
+export interface NetworkRead {
+  world: NetworkWorld;
+  /** Reads a file of a container (what its server serves), null when there is none. */
+  readFile?(target: ContainerRef, path: string): Promise<string | null>;
 }
 
 /** The sandbox's objects as a process may read them. */

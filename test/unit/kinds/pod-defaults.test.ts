@@ -48,6 +48,19 @@ describe("pod defaults", () => {
     expect(pod.status).toEqual({ phase: "Pending", qosClass: "BestEffort" });
   });
 
+  it("gives a gRPC probe the empty service name, as the declared default (kubectl describe needs it)", () => {
+    const pod = created(podKind, {
+      spec: { containers: [{ ...nginx, livenessProbe: { grpc: { port: 2379 } } }] },
+    });
+    expect(pod.spec?.containers?.[0]?.livenessProbe).toEqual({
+      grpc: { port: 2379, service: "" },
+      timeoutSeconds: 1,
+      periodSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+  });
+
   it("keeps a toleration that already covers the node taints", () => {
     const pod = created(podKind, { spec: { containers: [nginx], tolerations: [{ operator: "Exists" }] } });
     expect(pod.spec).toMatchObject({ tolerations: [{ operator: "Exists" }] });

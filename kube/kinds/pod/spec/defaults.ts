@@ -46,6 +46,8 @@ function defaultProbe(probe: unknown): void {
   ] as const)
     if (!probe[key]) probe[key] = value;
   defaultHttpGet(probe);
+  // GRPCAction.service's declared default (+default=""): kubectl describe reads it unchecked.
+  if (isPlainObject(probe.grpc)) setIfAbsent(probe.grpc, "service", "");
 }
 
 function defaultFieldRef(fieldRef: unknown): void {

@@ -179,6 +179,31 @@ const mysqld = (name: string): PodCommand =>
     );
   });
 
+/** etcd: its start-up lines (JSON, on stderr), then it serves. */
+export const etcd = definePodCommand("etcd", async (args, _ctx, world) => {
+  if (args.includes("--version"))
+    return {
+      stdout: "etcd Version: 3.5.1\nGit SHA: e8732fb5f\nGo Version: go1.16.3\nGo OS/Arch: linux/amd64\n",
+      stderr: "",
+      exitCode: 0,
+    };
+  const ts = new Date(world.clock.nowMs).toISOString();
+  const line = (caller: string, msg: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ level: "info", ts, caller, msg, ...extra });
+  return serve(
+    world,
+    [],
+    [
+      line("etcdmain/etcd.go:72", "Running: ", { args: ["etcd", ...args] }),
+      line("embed/etcd.go:307", "starting an etcd server", { "etcd-version": "3.5.1" }),
+      line("embed/serve.go:98", "ready to serve client requests"),
+      line("embed/serve.go:140", "serving client traffic insecurely; this is strongly discouraged!", {
+        address: "[::]:2379",
+      }),
+    ],
+  );
+});
+
 /** A program the simulation knows only as "keeps running": the catalogue's other servers, unknown images' binaries. */
 export const serveQuietly = definePodCommand("__serve", async (_args, _ctx, world) => serve(world, []));
 
@@ -200,6 +225,7 @@ export const servers: PodCommand[] = [
   mysqld("mariadbd"),
   serveQuietly,
   pause,
+  etcd,
   ...[
     "memcached",
     "mongod",

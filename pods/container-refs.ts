@@ -1,0 +1,37 @@
+import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
+
+/** A pod's containers and their runs, as the files and logs of a run are kept by. */
+
+/** All statuses of the pod's containers. */
+export function statusesOf(pod: Pod): ContainerStatus[] {
+  return [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ];
+}
+
+/** The pod's containers, init containers first. */
+export function containersOf(pod: Pod): Container[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+}
+
+/** The ID of a container run, as its status names it, without the runtime's prefix. */
+export function runId(containerID: string | undefined): string {
+  return (containerID ?? "").replace(/^[a-z]+:\/\//, "");
+}
+
+/**
+ * The scopes a container run's files are kept under (db/pods/files.ts): its writable layer
+ * (what exec, cp and its own processes wrote), and what its main process wrote (kept once:
+ * pods/main-files.ts). A new run has new scopes, so a restart loses both; volumes are kept
+ * under the pod (`v/NAME`) or the node (`h/PATH`).
+ */
+export function layerScope(container: string, containerId: string): string {
+  return `c/${container}/${containerId}`;
+}
+
+/** The scope of what a run's main process wrote to its own layer. */
+export function mainScope(container: string, containerId: string): string {
+  return `m/${container}/${containerId}`;
+}
