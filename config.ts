@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(3000),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  /** GraphQL documents one caller may have refused in a minute before it is answered 429 (api/graphql/refusals.ts). */
+  GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
 
 /** A positive whole number setting, with its default. */
@@ -139,6 +141,7 @@ export function graphqlLimitsOf(config: Config) {
     maxTokens: config.GRAPHQL_MAX_TOKENS,
     maxCost: config.GRAPHQL_MAX_COST,
     maxDirectives: 20,
+    maxRefusalsPerMinute: config.GRAPHQL_MAX_REFUSALS_PER_MINUTE,
   };
 }
 

@@ -8,6 +8,7 @@ import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
+import { callerOf, RefusalBudget, tooManyRefusals } from "./graphql/refusals.ts";
 import { kubeApi } from "./kube/index.ts";
 import { statusResponse } from "./kube/response.ts";
 import { type AppMetrics, noMetrics } from "./metrics.ts";
@@ -52,7 +53,9 @@ export type App = Hono<{ Bindings: AppBindings }>;
 export function createApp(deps: AppDeps): App {
   const app = new Hono<{ Bindings: AppBindings }>();
   const limits = deps.graphqlLimits ?? defaultGraphQLLimits;
-  const yoga = graphqlServer({ ...deps, limits });
+  // Callers whose documents keep being refused are answered 429 before their bodies are read.
+  const refusals = new RefusalBudget(limits.maxRefusalsPerMinute);
+  const yoga = graphqlServer({ ...deps, limits, refusals });
   const ready = readiness(deps.database, deps.ready);
   const metrics = deps.metrics ?? noMetrics;
   app.use(metrics.middleware);
@@ -71,11 +74,12 @@ export function createApp(deps: AppDeps): App {
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));
-  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) =>
-    guardedGraphQL(limits.maxBodyBytes, (req) =>
-      yoga.fetch(req, { clientAddress: c.env?.clientAddress ?? null }),
-    )(c),
-  );
+  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
+    const clientAddress = c.env?.clientAddress ?? null;
+    const wait = refusals.retryAfter(callerOf(c.req.raw, clientAddress));
+    if (wait) return tooManyRefusals(wait);
+    return guardedGraphQL(limits.maxBodyBytes, (req) => yoga.fetch(req, { clientAddress }))(c);
+  });
   app.get("/", (c) =>
     c.text(
       "kubesandbox: Kubernetes sandboxes as a service.\nGraphQL: /graphql (signUp, logIn, createSandbox → kubeconfig)\nKubernetes API: /sandboxes/<id>\n",

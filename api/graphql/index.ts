@@ -12,6 +12,7 @@ import { type GraphQLContext, userFromAuthorization } from "./context.ts";
 import { maskError } from "./errors.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./limits.ts";
 import { noNulPlugin } from "./no-nul.ts";
+import { type RefusalBudget, refusalsPlugin } from "./refusals.ts";
 import { resolvers } from "./resolvers.ts";
 
 /** What GraphQL needs from the service. */
@@ -21,6 +22,8 @@ export interface GraphQLDeps {
   server: ServerIdentity;
   feed: Feed;
   limits?: GraphQLLimits;
+  /** Where refused documents are counted per caller (refusals.ts); none counted without it. */
+  refusals?: RefusalBudget;
   /** Origins whose pages may call the service from a browser (CORS); none by default. */
   allowedOrigins?: readonly string[];
 }
@@ -80,7 +83,7 @@ export function graphqlServer(deps: GraphQLDeps) {
     landingPage: false,
     multipart: false,
     batching: false,
-    plugins: [armorPlugin(limits), noNulPlugin],
+    plugins: [armorPlugin(limits), noNulPlugin, ...(deps.refusals ? [refusalsPlugin(deps.refusals)] : [])],
     maskedErrors: { maskError },
     cors: (request) => {
       const origin = request.headers.get("origin");

@@ -16,6 +16,8 @@ export interface GraphQLLimits {
   maxCost: number;
   /** Directives in one operation. */
   maxDirectives: number;
+  /** Documents one caller may have refused in a minute before its requests get 429 (refusals.ts). */
+  maxRefusalsPerMinute: number;
 }
 
 /** The limits when none are configured. */
@@ -26,4 +28,5 @@ export const defaultGraphQLLimits: GraphQLLimits = {
   maxTokens: 3000,
   maxCost: 20_000,
   maxDirectives: 20,
+  maxRefusalsPerMinute: 60,
 };

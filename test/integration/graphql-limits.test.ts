@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { AccountError } from "../../accounts/errors.ts";
 import { createApp } from "../../api/app.ts";
 import { maskError } from "../../api/graphql/errors.ts";
+import { defaultGraphQLLimits } from "../../api/graphql/limits.ts";
 import { invalid } from "../../kube/errors.ts";
 import { testApp, testCaPem } from "../support/app.ts";
 
@@ -16,6 +17,40 @@ async function post(body: string, headers: Record<string, string> = {}, app = t.
     body,
   });
 }
+
+describe("callers whose documents keep being refused", () => {
+  it("get 429 with Retry-After past their budget, unread; other callers and valid queries do not count", async () => {
+    const app = createApp({
+      database: t.database,
+      feed: t.feed,
+      auth: t.auth,
+      server: { baseUrl: "https://127.0.0.1:1", caPem: testCaPem },
+      graphqlLimits: { ...defaultGraphQLLimits, maxRefusalsPerMinute: 5 },
+      ready: () => true,
+    });
+    const bomb = JSON.stringify({
+      query: `{${Array.from({ length: 20 }, (_, i) => `a${i}: sandboxes { id }`).join(" ")}}`,
+    });
+    const valid = JSON.stringify({ query: "{ __typename }" });
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const { userToken: attacker } = await t.newSandbox("bomber");
+    const { userToken: neighbour } = await t.newSandbox("neighbour");
+    // Valid queries are never charged.
+    for (let i = 0; i < 10; i++) expect((await post(valid, as(attacker), app)).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      const refused = await (await post(bomb, as(attacker), app)).json();
+      expect(refused.errors[0].message).toMatch(/aliases/i);
+    }
+    for (const body of [bomb, valid]) {
+      const res = await post(body, as(attacker), app);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await res.json()).errors[0].extensions.code).toBe("TOO_MANY_REQUESTS");
+    }
+    // Another caller is not held back by it.
+    expect((await post(valid, as(neighbour), app)).status).toBe(200);
+  });
+});
 
 describe("GraphQL limits", () => {
   it("refuses a 200-alias query before running it", async () => {
