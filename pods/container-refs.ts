@@ -35,3 +35,39 @@ export function layerScope(container: string, containerId: string): string {
 export function mainScope(container: string, containerId: string): string {
   return `m/${container}/${containerId}`;
 }
+
+/** A run: its container ID and when it started (and ended, for a finished one). */
+export interface Run {
+  containerId: string;
+  startedMs: number;
+  finishedMs: number | null;
+}
+
+/** The current run of a container (running or ended), or the previous one. */
+export function runOf(status: ContainerStatus | undefined, previous: boolean): Run | null {
+  if (!status) return null;
+  if (previous) {
+    const t = status.lastState?.terminated;
+    if (!t?.containerID) return null;
+    return {
+      containerId: runId(t.containerID),
+      startedMs: Date.parse(t.startedAt ?? "") || 0,
+      finishedMs: Date.parse(t.finishedAt ?? "") || 0,
+    };
+  }
+  const running = status.state?.running;
+  if (running && status.containerID)
+    return {
+      containerId: runId(status.containerID),
+      startedMs: Date.parse(running.startedAt ?? "") || 0,
+      finishedMs: null,
+    };
+  const t = status.state?.terminated;
+  if (t?.containerID)
+    return {
+      containerId: runId(t.containerID),
+      startedMs: Date.parse(t.startedAt ?? "") || 0,
+      finishedMs: Date.parse(t.finishedAt ?? "") || 0,
+    };
+  return null;
+}

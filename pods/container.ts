@@ -7,8 +7,8 @@ import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
+import type { FileReadCache, FileReaderFactory } from "./file-reader.ts";
 import { sandboxObjects } from "./objects.ts";
-import { containerFileReader, type FileReadCache } from "./served-files.ts";
 import { changes, dumpTree, fillTree, layerOf } from "./trees.ts";
 import { containerMounts, serviceAccountTree, type VolumeTree, volumeTree } from "./volumes.ts";
 
@@ -45,7 +45,8 @@ async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]
  * Opens a container for a request at `nowMs`: its root is the image, what its main process
  * wrote (pods/main-files.ts) and its own layer over it, and `save` writes the own layer. With
  * `layer`, the root is the image and that one scope, which `save` writes (what the main
- * process writes, evaluated from its start).
+ * process writes, evaluated from its start). `fileReader` serves the files of the servers its
+ * commands reach (pods/file-reader.ts says why it is handed in).
  */
 export async function openContainer(
   database: Database,
@@ -53,7 +54,7 @@ export async function openContainer(
   pod: Pod,
   container: Container,
   nowMs: number,
-  options: { layer?: string } = {},
+  options: { layer?: string; fileReader: FileReaderFactory },
 ): Promise<OpenedContainer> {
   const pull = pullImage(container.image ?? "");
   if (!pull.ok) throw new Error(`image ${container.image} cannot be pulled`);
@@ -99,7 +100,7 @@ export async function openContainer(
     const world = await readNetworkWorld(database, sandboxId);
     return {
       world,
-      readFile: containerFileReader(database, sandboxId, world, { nowMs: () => nowMs, cache: fileCache }),
+      readFile: options.fileReader(database, sandboxId, world, { nowMs: () => nowMs, cache: fileCache }),
     };
   };
   const base = { sandbox: sandboxId, pod, container, info: pull.info, env, objects, network };

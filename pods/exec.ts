@@ -5,6 +5,7 @@ import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
 import { keepMainFiles, writingRuns } from "./main-files.ts";
 import { writeAppends } from "./runs.ts";
+import { containerFileReader } from "./served-files.ts";
 
 /**
  * `kubectl exec`: a command in a running container, at the time of the request. What it
@@ -19,7 +20,8 @@ export async function execInContainer(
   argv: string[],
   options: { nowMs: number; stdin?: string; env?: Record<string, string>; cwd?: string },
 ): Promise<ExecOutcome> {
-  let opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+  const fileReader = containerFileReader;
+  let opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
   // What the pod's main processes wrote is there before the command looks (kept once per run;
   // then the container is opened again). When the only one that may write is this container's,
   // its load says whether it was kept: nothing more to read.
@@ -30,8 +32,8 @@ export async function execInContainer(
     runs[0].run.containerId === opened.containerId;
   if (runs.length && !(onlyThis && opened.mainKept)) {
     const known = onlyThis ? new Set<string>() : undefined;
-    if (await keepMainFiles(database, sandboxId, pod, options.nowMs, known))
-      opened = await openContainer(database, sandboxId, pod, container, options.nowMs);
+    if (await keepMainFiles(database, sandboxId, pod, options.nowMs, known, fileReader))
+      opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
   }
   const outcome = await runInContainer(opened.setup, argv, {
     nowMs: options.nowMs,

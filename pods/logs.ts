@@ -5,8 +5,8 @@ import { type ConsoleWrite, writeText } from "../kube/runtime/shell/console.ts";
 import type { Evaluation } from "../kube/runtime/shell/evaluate.ts";
 import { renderTimes } from "../kube/runtime/shell/log-time.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
-import { containersOf, statusesOf } from "./container-refs.ts";
-import { type Run, runEvaluation, runOf } from "./runs.ts";
+import { containersOf, type Run, runOf, statusesOf } from "./container-refs.ts";
+import { runEvaluation } from "./runs.ts";
 
 /**
  * A container's log as the kubelet serves it (`GET pods/NAME/log`): what its main process

@@ -7,8 +7,8 @@ import { evaluate } from "../kube/runtime/shell/evaluate.ts";
 import { mayWriteFiles } from "../kube/runtime/shell/program.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
-import { containersOf, mainScope, statusesOf } from "./container-refs.ts";
-import { type Run, runOf } from "./runs.ts";
+import { containersOf, mainScope, type Run, runOf, statusesOf } from "./container-refs.ts";
+import type { FileReaderFactory } from "./file-reader.ts";
 
 /**
  * What a container's main process wrote, as a node keeps it in the container's writable layer
@@ -54,10 +54,14 @@ async function keepRun(
   container: Container,
   run: Run,
   nowMs: number,
+  fileReader: FileReaderFactory,
 ) {
   const scope = mainScope(container.name, run.containerId);
   const horizon = Math.max(run.startedMs, Math.min(nowMs, run.finishedMs ?? nowMs));
-  const opened = await openContainer(database, sandboxId, pod, container, horizon, { layer: scope });
+  const opened = await openContainer(database, sandboxId, pod, container, horizon, {
+    layer: scope,
+    fileReader,
+  });
   await keeping.run(true, () => evaluate(mainProcess(opened.setup, run.startedMs, horizon)));
   await opened.save();
   await saveFiles(database.sql, sandboxId, pod.metadata.uid ?? "", scope, [marker], []);
@@ -73,7 +77,8 @@ export async function keepMainFiles(
   sandboxId: string,
   pod: Pod,
   nowMs: number,
-  kept?: Set<string>,
+  kept: Set<string> | undefined,
+  fileReader: FileReaderFactory,
 ): Promise<boolean> {
   const runs = writingRuns(pod);
   if (!runs.length) return false;
@@ -99,7 +104,9 @@ export async function keepMainFiles(
     const key = `${sandboxId}/${uid}/${run.containerId}`;
     let work = underWay.get(key);
     if (!work) {
-      work = keepRun(database, sandboxId, pod, container, run, nowMs).finally(() => underWay.delete(key));
+      work = keepRun(database, sandboxId, pod, container, run, nowMs, fileReader).finally(() =>
+        underWay.delete(key),
+      );
       underWay.set(key, work);
     }
     await work;

@@ -4,52 +4,17 @@ import { settledRun, settleRun } from "../db/pods/runs.ts";
 import { mainProcess } from "../kube/runtime/shell/container.ts";
 import { type Evaluation, evaluate } from "../kube/runtime/shell/evaluate.ts";
 import type { LogAppend } from "../kube/runtime/shell/world.ts";
-import type { Container, ContainerStatus, Pod } from "../kube/types/core-v1.ts";
+import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
-import { layerScope, runId } from "./container-refs.ts";
+import { layerScope, type Run, runId } from "./container-refs.ts";
 import { sandboxObjects } from "./objects.ts";
+import { containerFileReader } from "./served-files.ts";
 
 /**
  * A container run's main process, evaluated up to a time: read back when settled (its program ended, or was
  * found to repeat), else evaluated from the run's start — and then kept when it settles. The
  * lines the run wrote to other containers' logs go to the journal, once.
  */
-
-/** A run: its container ID and when it started (and ended, for a finished one). */
-export interface Run {
-  containerId: string;
-  startedMs: number;
-  finishedMs: number | null;
-}
-
-/** The current run of a container (running or ended), or the previous one. */
-export function runOf(status: ContainerStatus | undefined, previous: boolean): Run | null {
-  if (!status) return null;
-  if (previous) {
-    const t = status.lastState?.terminated;
-    if (!t?.containerID) return null;
-    return {
-      containerId: runId(t.containerID),
-      startedMs: Date.parse(t.startedAt ?? "") || 0,
-      finishedMs: Date.parse(t.finishedAt ?? "") || 0,
-    };
-  }
-  const running = status.state?.running;
-  if (running && status.containerID)
-    return {
-      containerId: runId(status.containerID),
-      startedMs: Date.parse(running.startedAt ?? "") || 0,
-      finishedMs: null,
-    };
-  const t = status.state?.terminated;
-  if (t?.containerID)
-    return {
-      containerId: runId(t.containerID),
-      startedMs: Date.parse(t.startedAt ?? "") || 0,
-      finishedMs: Date.parse(t.finishedAt ?? "") || 0,
-    };
-  return null;
-}
 
 /** Whether what the run does from now on is known: it ended, repeats, or sleeps for ever. */
 function settled(e: Evaluation): boolean {
@@ -72,6 +37,7 @@ export async function runEvaluation(
   // having written (pods/main-files.ts), which it writes again as it runs.
   const opened = await openContainer(database, sandboxId, pod, container, horizonMs, {
     layer: layerScope(container.name, run.containerId),
+    fileReader: containerFileReader,
   });
   const until = run.finishedMs ?? horizonMs;
   const e = await evaluate(

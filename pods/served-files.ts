@@ -1,11 +1,11 @@
 import type { Database } from "../db/connection.ts";
 import { readEntries, type StoredFile } from "../db/pods/files.ts";
-import type { ContainerRef } from "../kube/network/context.ts";
 import type { NetworkWorld } from "../kube/network/world.ts";
 import { volumeAt } from "../kube/runtime/mount-at.ts";
 import { imageFileText } from "../kube/runtime/shell/filesystem.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { containersOf, layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
+import type { ContainerFileReader, FileReadCache } from "./file-reader.ts";
 import { keepingMainFiles, keepMainFiles } from "./main-files.ts";
 import { sandboxObjects } from "./objects.ts";
 import { volumeTree } from "./volumes.ts";
@@ -19,11 +19,7 @@ import { volumeTree } from "./volumes.ts";
  * byte, as servers send them.
  */
 
-/** Files already read, by container run and path: kept for a request, or an evaluation. */
-export type FileReadCache = Map<string, Promise<string | null>>;
-
-/** Reads a container's file; null when there is none (or it is a directory). */
-export type ContainerFileReader = (target: ContainerRef, path: string) => Promise<string | null>;
+export type { ContainerFileReader, FileReadCache };
 
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
 
@@ -68,6 +64,7 @@ async function readFile(
       pod,
       nowMs,
       world.written?.has(uid) === false ? new Set() : undefined,
+      containerFileReader,
     ));
   const unwritten = (owner: string) => !kept && world.written !== undefined && !world.written.has(owner);
   const at = volumeAt(container, path);
