@@ -27,6 +27,7 @@ export function nginxVersion(image: string): string {
 
 const reasons: Record<number, string> = {
   200: "OK",
+  301: "Moved Permanently",
   400: "Bad Request",
   403: "Forbidden",
   404: "Not Found",
@@ -54,7 +55,7 @@ function respond(
       ["Date", httpDate(now)],
       ["Content-Type", "text/html"],
       ["Content-Length", String(body.length)],
-      ...(status === 200 ? extra : []),
+      ...(status === 200 || status === 301 ? extra : []),
       ["Connection", status >= 400 && status !== 404 && status !== 405 ? "close" : "keep-alive"],
       ...(status === 200 ? ([["Accept-Ranges", "bytes"]] as [string, string][]) : []),
     ],
@@ -86,8 +87,17 @@ async function handle(req: HttpRequest, ctx: ServerContext) {
   if (!["GET", "HEAD", "POST"].includes(req.method)) {
     response = respond(405, version, now, errorPage(405, version));
   } else {
-    const body = await fileOf(ctx, decodeURIComponentSafe(path));
-    if (body === null) {
+    const decoded = decodeURIComponentSafe(path);
+    const body = await fileOf(ctx, decoded);
+    // A directory asked for without its slash is redirected to it (absolute, to the Host asked,
+    // port 80 left out), as nginx's static module does; one with an index page is seen by it.
+    const directory = body === null && !decoded.endsWith("/") && (await fileOf(ctx, `${decoded}/`)) !== null;
+    if (directory) {
+      const host = (header(req.headers, "host") ?? "localhost").replace(/:\d+$/, "");
+      response = respond(301, version, now, errorPage(301, version), [
+        ["Location", `http://${host}${path}/`],
+      ]);
+    } else if (body === null) {
       response = respond(404, version, now, errorPage(404, version));
       const host = header(req.headers, "host");
       log.push(

@@ -128,4 +128,26 @@ describe("a server in the process's own container", () => {
     });
     expect(r.writes.map((w) => w.text).join("")).toBe("<!DOCTYPE html\nhello\n404\n");
   });
+
+  it("redirects a directory asked for without its slash, as nginx does, and serves its index", async () => {
+    const p = pod("web", "10.244.1.5", ["nginx"]) as Pod;
+    const objects: ReadObjects = {
+      get: async () => null,
+      list: async (resource) => ({ pods: [p], nodes })[resource] ?? [],
+    };
+    const container = (p.spec?.containers ?? [])[0] as Container;
+    const pull = pullImage("nginx");
+    if (!pull.ok) throw new Error(pull.message);
+    const start = Date.UTC(2026, 11, 7, 6, 0, 0);
+    const r = await evaluate({
+      ...mainProcess({ sandbox: "s1", pod: p, container, info: pull.info, objects }, start, start + 1000),
+      script:
+        "mkdir /usr/share/nginx/html/docs; echo docs > /usr/share/nginx/html/docs/index.html; " +
+        "curl -si localhost/docs | grep -E '^(HTTP|Location)'; curl -sL localhost/docs; " +
+        "curl -s -o /dev/null -w '%{http_code}\n' localhost/nothing",
+    });
+    expect(r.writes.map((w) => w.text).join("")).toBe(
+      "HTTP/1.1 301 Moved Permanently\r\nLocation: http://localhost/docs/\r\ndocs\n404\n",
+    );
+  });
 });
