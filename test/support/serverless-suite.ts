@@ -171,6 +171,31 @@ export function serverlessSuite(
       await watch.ended;
       expect(watch.done()).toBe(true);
     });
+
+    it("ends an open watch when its kubeconfig is revoked, and refuses the token after", async () => {
+      const sb = await workerSandbox("wd-revoke-token");
+      const issued = await graphql(
+        `mutation($s:ID!){issueKubeconfig(sandboxId:$s,label:"lab"){token{id} kubeconfig}}`,
+        { s: sb.id },
+        sb.userToken,
+      );
+      expect(issued.errors).toBeUndefined();
+      const token = /token: (\S+)/.exec(issued.data.issueKubeconfig.kubeconfig as string)?.[1] ?? "";
+      const url = `${service.https}/sandboxes/${sb.id}/api/v1/namespaces/default/pods`;
+      const res = await fetchTls(`${url}?watch=1`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const watch = readWatch(res);
+      const revoked = await graphql(
+        `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
+        { t: issued.data.issueKubeconfig.token.id },
+        sb.userToken,
+      );
+      expect(revoked.errors).toBeUndefined();
+      // No notice reaches this runtime: the watch sees the revocation when it next checks access.
+      await watch.ended;
+      expect(watch.done()).toBe(true);
+      expect((await fetchTls(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    });
   });
 
   describe(`kubectl against the app in ${runtime}`, () => {
