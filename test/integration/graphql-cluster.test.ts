@@ -477,7 +477,7 @@ describe("subscriptions", () => {
     const login = await t.gql(`mutation{logIn(email:"x@example.com",password:"correct-horse-9"){token}}`);
     expect(login.errors).toBeDefined();
     await t.gql(`mutation($s:ID!){deleteSandbox(id:$s)}`, { s: own.sandboxId }, own.userToken);
-    // Ended by the next read of the change log, or the next access check (every 2 s where no
+    // Ended by the next read of the change log, or the next access check (every second where no
     // notice comes, as serverless): a wait a busy machine does not run out of.
     expect(await s1.ended(15_000)).toBe(true);
     const again = await t.newSandbox("gql-end2");
