@@ -1,6 +1,6 @@
 import type { Database } from "../db/connection.ts";
 import type { ObjectFilter } from "../db/filters.ts";
-import { getObject, type ListResult, listObjects, type Page } from "../db/store/reads.ts";
+import { getObject, type ListResult, listObjects, listObjectTexts, type Page } from "../db/store/reads.ts";
 import { notFound } from "../kube/errors.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import type { KubeObject } from "../kube/object.ts";
@@ -21,6 +21,20 @@ export async function readObject(
   });
   if (!obj) throw notFound(kind.group, kind.resource, target.name);
   return obj;
+}
+
+/** listKind for a list sent as JSON as it is (db/store/reads.ts listObjectTexts); a missing sandbox is a 404. */
+export async function listKindTexts(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  namespace: string | null,
+  filter: ObjectFilter,
+  page: Page = {},
+) {
+  const result = await listObjectTexts(database, sandboxId, storageResource(kind), namespace, filter, page);
+  if (!result) throw sandboxGone();
+  return result;
 }
 
 /** LIST of a kind, in one namespace (or all when null), filtered in SQL. */
