@@ -144,6 +144,22 @@ describe("a new sandbox is a bootstrapped cluster", () => {
     for (const n of list.items) expect(n.status.phase).toBe("Active");
   });
 
+  it("lists each object as a GET serves it (resourceVersion included), and the list's revision", async () => {
+    const list = await (await kube("/api/v1/serviceaccounts")).json();
+    expect(list).toMatchObject({ kind: "ServiceAccountList", apiVersion: "v1" });
+    expect(Number(list.metadata.resourceVersion)).toBeGreaterThan(0);
+    expect(list.items.length).toBeGreaterThanOrEqual(4);
+    for (const item of list.items) {
+      const got = await (
+        await kube(`/api/v1/namespaces/${item.metadata.namespace}/serviceaccounts/${item.metadata.name}`)
+      ).json();
+      expect(item).toEqual(got);
+      expect(Number(item.metadata.resourceVersion)).toBeLessThanOrEqual(
+        Number(list.metadata.resourceVersion),
+      );
+    }
+  });
+
   it("has three Ready nodes with capacity and addresses", async () => {
     const list = await (await kube("/api/v1/nodes")).json();
     expect(list.items).toHaveLength(3);
