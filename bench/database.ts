@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
+import { procStat } from "./machine.ts";
 
 /**
  * BENCH_STATEMENTS=1 (embedded Postgres only): the server keeps pg_stat_statements, and the
@@ -71,8 +72,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   const [backend] = await admin<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-  const stat = backend ? await readFile(`/proc/${backend.pid}/stat`, "utf8").catch(() => null) : null;
-  const postmasterPid = stat ? Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) || null : null;
+  const postmasterPid = backend ? ((await procStat(backend.pid))?.ppid ?? null) : null;
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const serviceUrl = new URL(url);

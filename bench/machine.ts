@@ -35,20 +35,16 @@ export function cpuBetween(
 
 /** A process's CPU time so far (user and system), in ms, from /proc; null off Linux or once gone. */
 export async function processCpuMs(pid: number): Promise<number | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
-  // The command name (field 2) may hold spaces; the fields after it are counted from its ')'.
-  const fields = stat
-    ?.slice(stat.lastIndexOf(")") + 2)
-    .split(" ")
-    .map(Number);
-  const user = fields?.[11];
-  const system = fields?.[12];
-  if (user === undefined || system === undefined || Number.isNaN(user + system)) return null;
-  return (user + system) * 10;
+  return (await procStat(pid))?.ownMs ?? null;
 }
 
-/** A process's parent pid and its CPU time (its own, and that of its children it has reaped), from /proc. */
-async function procStat(pid: number): Promise<{ ppid: number; ownMs: number; reapedMs: number } | null> {
+/**
+ * A process's parent pid and its CPU time (its own, and that of its children it has reaped),
+ * from /proc/<pid>/stat; null off Linux or once it is gone.
+ */
+export async function procStat(
+  pid: number,
+): Promise<{ ppid: number; ownMs: number; reapedMs: number } | null> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
   if (!stat) return null;
   // The command name (field 2) may hold spaces; the fields after it are counted from its ')'.
