@@ -23,16 +23,8 @@ export async function readObject(
   return obj;
 }
 
-/** listKind for a list sent as JSON as it is (db/store/reads.ts listObjectTexts); a missing sandbox is a 404. */
-export async function listKindTexts(
-  database: Database,
-  sandboxId: string,
-  kind: Kind,
-  namespace: string | null,
-  filter: ObjectFilter,
-  page: Page = {},
-) {
-  const result = await listObjectTexts(database, sandboxId, storageResource(kind), namespace, filter, page);
+/** A list's result, or the 404 of a sandbox that no longer exists. */
+function orGone<T>(result: T | null): T {
   if (!result) throw sandboxGone();
   return result;
 }
@@ -46,7 +38,17 @@ export async function listKind(
   filter: ObjectFilter,
   page: Page = {},
 ): Promise<ListResult> {
-  const result = await listObjects(database, sandboxId, storageResource(kind), namespace, filter, page);
-  if (!result) throw sandboxGone();
-  return result;
+  return orGone(await listObjects(database, sandboxId, storageResource(kind), namespace, filter, page));
+}
+
+/** listKind for a list sent as JSON as it is: its items' JSON text (db/store/reads.ts listObjectTexts). */
+export async function listKindTexts(
+  database: Database,
+  sandboxId: string,
+  kind: Kind,
+  namespace: string | null,
+  filter: ObjectFilter,
+  page: Page = {},
+) {
+  return orGone(await listObjectTexts(database, sandboxId, storageResource(kind), namespace, filter, page));
 }

@@ -51,50 +51,26 @@ async function list(ctx: KubeRequestContext, req: Request, url: URL, path: Resou
   const filter = parseFilter(path.kind, url);
   // Checked as the storage checks it; a list always reads the latest revision.
   listResourceVersion(url);
-  if (!wantsTable(req) && !ctx.database.sealing.isSealed(storageResource(path.kind))) {
-    // Sent as it is: the items' JSON as Postgres prints it, never parsed here.
-    const { items, revision, next } = await listKindTexts(
-      ctx.database,
-      ctx.sandboxId,
-      path.kind,
-      path.namespace,
-      filter,
-      pageOf(url),
-    );
-    const metadata = {
-      resourceVersion: String(revision),
-      ...(next ? { continue: continueToken(next) } : {}),
-    };
-    const head = JSON.stringify({
-      kind: `${path.kind.kind}List`,
-      apiVersion: apiVersionOf(path.kind),
-      metadata,
-    });
-    return new Response(`${head.slice(0, -1)},"items":[${items.join(",")}]}`, {
-      headers: { "content-type": "application/json" },
-    });
+  const args = [ctx.database, ctx.sandboxId, path.kind, path.namespace, filter, pageOf(url)] as const;
+  if (wantsTable(req)) {
+    const { items, revision, next } = await listKind(...args);
+    const more = next ? { continue: continueToken(next) } : {};
+    return json(toTable(path.kind.printer, items, String(revision), includeObject(url), Date.now(), more));
   }
-  const { items, revision, next } = await listKind(
-    ctx.database,
-    ctx.sandboxId,
-    path.kind,
-    path.namespace,
-    filter,
-    pageOf(url),
-  );
+  // Sent as it is: the items' JSON as Postgres prints it, never parsed here; a sealed kind's
+  // items are opened here, and printed.
+  const { items, revision, next } = ctx.database.sealing.isSealed(storageResource(path.kind))
+    ? await listKind(...args).then((r) => ({ ...r, items: r.items.map((o) => JSON.stringify(o)) }))
+    : await listKindTexts(...args);
   const metadata = { resourceVersion: String(revision), ...(next ? { continue: continueToken(next) } : {}) };
-  if (wantsTable(req))
-    return json(
-      toTable(
-        path.kind.printer,
-        items,
-        String(revision),
-        includeObject(url),
-        Date.now(),
-        next ? { continue: continueToken(next) } : {},
-      ),
-    );
-  return json({ kind: `${path.kind.kind}List`, apiVersion: apiVersionOf(path.kind), metadata, items });
+  const head = JSON.stringify({
+    kind: `${path.kind.kind}List`,
+    apiVersion: apiVersionOf(path.kind),
+    metadata,
+  });
+  return new Response(`${head.slice(0, -1)},"items":[${items.join(",")}]}`, {
+    headers: { "content-type": "application/json" },
+  });
 }
 
 function target(path: ResourcePath): Target {

@@ -69,7 +69,7 @@ type ListRow = Row & { revision: string; namespace: string; name: string; text?:
  */
 const servedText = `jsonb_set(o.body, '{metadata,resourceVersion}', to_jsonb(o.resource_version::text))::text AS text`;
 
-/** The rows of a list (see listObjects), with each object's served text instead of its body when `asText`. */
+/** The rows of a list (see listPage), with each object's served text instead of its body when `asText`. */
 async function listRows(
   source: ReadSource,
   sandboxId: string,
@@ -103,13 +103,32 @@ async function listRows(
     ORDER BY o.namespace, o.name ${limit}`;
 }
 
-/** Where a page of rows ends: the items kept, and the key the next page starts after. */
-function pageEnd<R extends ListRow>(rows: R[], page: Page): { kept: R[]; next: ListResult["next"] } {
+/**
+ * A page of a list: its rows read (see listRows), the items made of the rows kept, the
+ * sandbox's revision and the key the next page starts after. Null when the sandbox does not exist.
+ */
+async function listPage<T>(
+  source: ReadSource,
+  sandboxId: string,
+  resource: string,
+  namespace: string | null,
+  filter: ObjectFilter,
+  page: Page,
+  asText: boolean,
+  itemsOf: (kept: ListRow[]) => T[] | Promise<T[]>,
+): Promise<{ items: T[]; revision: number; next: ListResult["next"] } | null> {
+  const rows = await listRows(source, sandboxId, resource, namespace, filter, page, asText);
+  const first = rows[0];
+  if (!first) return null;
   const found = rows.filter((r) => r.body !== null);
   const more = page.limit !== undefined && found.length > page.limit;
   const kept = more ? found.slice(0, page.limit) : found;
   const last = kept[kept.length - 1];
-  return { kept, next: more && last ? { namespace: last.namespace, name: last.name } : null };
+  return {
+    items: await itemsOf(kept),
+    revision: Number(first.revision),
+    next: more && last ? { namespace: last.namespace, name: last.name } : null,
+  };
 }
 
 /**
@@ -117,7 +136,7 @@ function pageEnd<R extends ListRow>(rows: R[], page: Page): { kept: R[]; next: L
  * and name, filtered in SQL, one page at a time when a limit is given. Returns null when the
  * sandbox does not exist.
  */
-export async function listObjects(
+export function listObjects(
   source: ReadSource,
   sandboxId: string,
   resource: string,
@@ -125,17 +144,11 @@ export async function listObjects(
   filter: ObjectFilter = noFilter,
   page: Page = {},
 ): Promise<ListResult | null> {
-  const rows = await listRows(source, sandboxId, resource, namespace, filter, page, false);
-  const first = rows[0];
-  if (!first) return null;
-  const { kept, next } = pageEnd(rows, page);
-  return {
-    items: source.sealing.isSealed(resource)
-      ? await Promise.all(kept.map((r) => servedOpen(source, sandboxId, resource, r)))
+  return listPage(source, sandboxId, resource, namespace, filter, page, false, (kept) =>
+    source.sealing.isSealed(resource)
+      ? Promise.all(kept.map((r) => servedOpen(source, sandboxId, resource, r)))
       : kept.map(served),
-    revision: Number(first.revision),
-    next,
-  };
+  );
 }
 
 /**
@@ -143,7 +156,7 @@ export async function listObjects(
  * never parsed here (a list of a hundred pods was a quarter of a megabyte parsed and printed
  * again). Not for a sealed kind, whose items are opened here. Null when the sandbox does not exist.
  */
-export async function listObjectTexts(
+export function listObjectTexts(
   source: ReadSource,
   sandboxId: string,
   resource: string,
@@ -152,11 +165,9 @@ export async function listObjectTexts(
   page: Page = {},
 ): Promise<{ items: string[]; revision: number; next: ListResult["next"] } | null> {
   if (source.sealing.isSealed(resource)) throw new Error(`${resource} are sealed: list them as objects`);
-  const rows = await listRows(source, sandboxId, resource, namespace, filter, page, true);
-  const first = rows[0];
-  if (!first) return null;
-  const { kept, next } = pageEnd(rows, page);
-  return { items: kept.map((r) => r.text as string), revision: Number(first.revision), next };
+  return listPage(source, sandboxId, resource, namespace, filter, page, true, (kept) =>
+    kept.map((r) => r.text as string),
+  );
 }
 
 /** The sandbox's current revision, or null when it does not exist. */
