@@ -110,7 +110,8 @@ describe("mayWriteFiles", () => {
 });
 
 describe("a server in the process's own container", () => {
-  it("serves what the process wrote a moment before, and 404 for what it removed", async () => {
+  /** What a shell in an nginx pod's container prints, running `script` at the start. */
+  async function printed(script: string): Promise<string> {
     const p = pod("web", "10.244.1.5", ["nginx"]) as Pod;
     const objects: ReadObjects = {
       get: async () => null,
@@ -122,32 +123,27 @@ describe("a server in the process's own container", () => {
     const start = Date.UTC(2026, 11, 7, 6, 0, 0);
     const r = await evaluate({
       ...mainProcess({ sandbox: "s1", pod: p, container, info: pull.info, objects }, start, start + 1000),
-      script:
-        "curl -s localhost | head -c 14; echo; echo hello > /usr/share/nginx/html/index.html; curl -s localhost; " +
-        "rm /usr/share/nginx/html/50x.html; curl -s -o /dev/null -w '%{http_code}\\n' localhost/50x.html",
+      script,
     });
-    expect(r.writes.map((w) => w.text).join("")).toBe("<!DOCTYPE html\nhello\n404\n");
+    return r.writes.map((w) => w.text).join("");
+  }
+
+  it("serves what the process wrote a moment before, and 404 for what it removed", async () => {
+    expect(
+      await printed(
+        "curl -s localhost | head -c 14; echo; echo hello > /usr/share/nginx/html/index.html; curl -s localhost; " +
+          "rm /usr/share/nginx/html/50x.html; curl -s -o /dev/null -w '%{http_code}\\n' localhost/50x.html",
+      ),
+    ).toBe("<!DOCTYPE html\nhello\n404\n");
   });
 
   it("redirects a directory asked for without its slash, as nginx does, and serves its index", async () => {
-    const p = pod("web", "10.244.1.5", ["nginx"]) as Pod;
-    const objects: ReadObjects = {
-      get: async () => null,
-      list: async (resource) => ({ pods: [p], nodes })[resource] ?? [],
-    };
-    const container = (p.spec?.containers ?? [])[0] as Container;
-    const pull = pullImage("nginx");
-    if (!pull.ok) throw new Error(pull.message);
-    const start = Date.UTC(2026, 11, 7, 6, 0, 0);
-    const r = await evaluate({
-      ...mainProcess({ sandbox: "s1", pod: p, container, info: pull.info, objects }, start, start + 1000),
-      script:
+    expect(
+      await printed(
         "mkdir /usr/share/nginx/html/docs; echo docs > /usr/share/nginx/html/docs/index.html; " +
-        "curl -si localhost/docs | grep -E '^(HTTP|Location)'; curl -sL localhost/docs; " +
-        "curl -s -o /dev/null -w '%{http_code}\n' localhost/nothing",
-    });
-    expect(r.writes.map((w) => w.text).join("")).toBe(
-      "HTTP/1.1 301 Moved Permanently\r\nLocation: http://localhost/docs/\r\ndocs\n404\n",
-    );
+          "curl -si localhost/docs | grep -E '^(HTTP|Location)'; curl -sL localhost/docs; " +
+          "curl -s -o /dev/null -w '%{http_code}\\n' localhost/nothing",
+      ),
+    ).toBe("HTTP/1.1 301 Moved Permanently\r\nLocation: http://localhost/docs/\r\ndocs\n404\n");
   });
 });
