@@ -176,17 +176,17 @@ export async function currentRevision(sql: Sql, sandboxId: string): Promise<numb
   return row ? Number(row.revision) : null;
 }
 
-/** Several objects of one sandbox by key, in one statement, each with its resource; absent ones are left out. */
+/** Several objects of one sandbox by key, in one statement, each with its key; absent ones are left out. */
 export async function getObjects(
   source: ReadSource,
   sandboxId: string,
   keys: ObjectKey[],
-): Promise<{ resource: string; object: KubeObject }[]> {
+): Promise<(ObjectKey & { object: KubeObject })[]> {
   // A key no row can have (a NUL in it: storableText) is absent, without asking.
   keys = keys.filter((k) => storableText(k.namespace) && storableText(k.name));
   if (!keys.length) return [];
-  const rows = await source.sql<(Row & { resource: string })[]>`
-    SELECT o.resource, o.resource_version, o.body FROM objects o
+  const rows = await source.sql<(Row & ObjectKey)[]>`
+    SELECT o.resource, o.namespace, o.name, o.resource_version, o.body FROM objects o
     JOIN unnest(${keys.map((k) => k.resource)}::text[], ${keys.map((k) => k.namespace)}::text[],
       ${keys.map((k) => k.name)}::text[]) AS k(resource, namespace, name)
       ON o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name
@@ -194,6 +194,8 @@ export async function getObjects(
   return Promise.all(
     rows.map(async (r) => ({
       resource: r.resource,
+      namespace: r.namespace,
+      name: r.name,
       object: await servedOpen(source, sandboxId, r.resource, r),
     })),
   );

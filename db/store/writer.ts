@@ -228,8 +228,7 @@ export class SandboxWriter implements ObjectStore {
     } else if (keys.length > 1) {
       // Several objects (a batch's pods): one statement, each key's read taken from its answer.
       const found = getObjects(this.source, this.sandboxId, keys).then(
-        (rows) =>
-          new Map(rows.map((r) => [objectId({ resource: r.resource, ...metaKey(r.object) }), r.object])),
+        (rows) => new Map(rows.map((r) => [objectId(r), r.object])),
       );
       found.catch(() => {});
       for (const key of keys)
@@ -559,11 +558,6 @@ export class SandboxWriter implements ObjectStore {
     const [answer] = await Promise.all([tail, ...statements]);
     return answer;
   }
-}
-
-/** An object's namespace and name, as its key names them. */
-function metaKey(obj: KubeObject): { namespace: string; name: string } {
-  return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
 }
 
 /** The API server's AlreadyExists for a storage key ("deployments.apps" is group apps, resource deployments). */
