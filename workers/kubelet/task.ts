@@ -9,7 +9,7 @@ import type { Node, Pod, PodStatus } from "../../kube/types/core-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { replaceObject } from "../../registry/update.ts";
-import { SandboxBatches } from "../queue/batches.ts";
+import { distinctJobs, readEachOnce, SandboxBatches } from "../queue/batches.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import type { JobOf } from "../queue/task.ts";
 import { wakeAt } from "../queue/wakeup.ts";
@@ -243,17 +243,17 @@ const podId = (job: KubeletJob) => `${job.namespace}/${job.name}`;
  * first's writes.
  */
 const podSyncs = new SandboxBatches<PodSync, number | null>({
-  early: (w, syncs) => {
-    const pods = new Map(syncs.map((s) => [podId(s.job), { namespace: s.job.namespace, name: s.job.name }]));
-    prefetchPodsAndNodes(w, [...pods.values()]);
-  },
+  early: (w, syncs) =>
+    prefetchPodsAndNodes(
+      w,
+      distinctJobs(syncs, (s) => podId(s.job)).map((s) => s.job),
+    ),
   run: async (w, syncs, database) => {
-    const seen = new Set<string>();
-    const firstReads = syncs.map((s) => {
-      if (seen.has(podId(s.job))) return null;
-      seen.add(podId(s.job));
-      return podAndNode(w, s.job.namespace, s.job.name);
-    });
+    const firstReads = readEachOnce(
+      syncs,
+      (s) => podId(s.job),
+      (s) => podAndNode(w, s.job.namespace, s.job.name),
+    );
     await Promise.all(firstReads);
     const next: (number | null)[] = [];
     for (const [i, s] of syncs.entries()) {
@@ -279,11 +279,8 @@ export async function syncPod(
   now = Date.now(),
   exited?: ContainerExit,
 ): Promise<void> {
-  let next: number | null = null;
-  await doneIfSandboxGone(
-    podSyncs
-      .run(database, job.sandbox, { job, now, ...(exited ? { exited } : {}) })
-      .then((at) => (next = at)),
+  const next = await doneIfSandboxGone(
+    podSyncs.run(database, job.sandbox, { job, now, ...(exited ? { exited } : {}) }),
   );
-  if (next !== null) wakeAt(database, next);
+  if (next != null) wakeAt(database, next);
 }

@@ -13,6 +13,31 @@ export interface BatchStep<J, R> {
   run: (w: SandboxWriter, jobs: J[], database: Database) => Promise<R[]>;
 }
 
+/**
+ * The first read of each distinct object a batch's jobs name (`idOf`), all started at once —
+ * before the batch writes, so each sees what the lock does — and null for a later job naming
+ * one again, which reads it at its turn, after the earlier job's writes.
+ */
+export function readEachOnce<J, T>(
+  jobs: J[],
+  idOf: (job: J) => string,
+  read: (job: J) => Promise<T>,
+): (Promise<T> | null)[] {
+  const seen = new Set<string>();
+  return jobs.map((job) => {
+    const id = idOf(job);
+    if (seen.has(id)) return null;
+    seen.add(id);
+    return read(job);
+  });
+}
+
+/** The jobs that name distinct objects (`idOf`), the first of each. */
+export function distinctJobs<J>(jobs: J[], idOf: (job: J) => string): J[] {
+  const seen = new Set<string>();
+  return jobs.filter((job) => !seen.has(idOf(job)) && seen.add(idOf(job)));
+}
+
 interface Member<J, R> {
   job: J;
   resolve: (result: R) => void;

@@ -6,7 +6,7 @@ import { isTerminal, wantsScheduling } from "../../kube/kinds/pod/state.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { kubeletJob } from "../kubelet/jobs.ts";
-import { SandboxBatches } from "../queue/batches.ts";
+import { distinctJobs, readEachOnce, SandboxBatches } from "../queue/batches.ts";
 import { doneIfSandboxGone } from "../queue/sandbox-gone.ts";
 import type { JobOf } from "../queue/task.ts";
 import { completeHandOver, type HandOver, handOverBound, resumeHandOver } from "./hand-over.ts";
@@ -55,16 +55,15 @@ const podId = (job: SchedulerJob) => `${job.namespace}/${job.name}`;
  */
 const podSchedulings = new SandboxBatches<SchedulingRun, Scheduled>({
   early: (w, runs) => {
-    w.prefetch({ objects: [...new Map(runs.map((r) => [podId(r.job), podKeyOf(r.job)])).values()] });
+    w.prefetch({ objects: distinctJobs(runs, (r) => podId(r.job)).map((r) => podKeyOf(r.job)) });
     prefetchSchedulerSnapshot(w);
   },
   run: async (w, runs) => {
-    const seen = new Set<string>();
-    const firstReads = runs.map((r) => {
-      if (seen.has(podId(r.job))) return null;
-      seen.add(podId(r.job));
-      return w.get(podKeyOf(r.job));
-    });
+    const firstReads = readEachOnce(
+      runs,
+      (r) => podId(r.job),
+      (r) => w.get(podKeyOf(r.job)),
+    );
     await Promise.all(firstReads);
     // Loaded before this transaction writes a pod: the first run that schedules does so first.
     let infos: NodeInfo[] | null = null;
@@ -101,15 +100,9 @@ export async function schedulePod(
 ): Promise<void> {
   const now = options.now ?? Date.now();
   const run = { job, now, startInline: !!options.startInline };
-  let scheduled: Scheduled | null = null;
-  await doneIfSandboxGone(
-    podSchedulings.run(database, job.sandbox, run).then((s) => {
-      scheduled = s;
-    }),
-  );
-  const { handOver, alreadyBound } = (scheduled ?? { handOver: null, alreadyBound: false }) as Scheduled;
-  if (handOver) await completeHandOver(database, job, handOver);
-  else if (alreadyBound && options.startInline) await resumeHandOver(database, job, now);
+  const scheduled = await doneIfSandboxGone(podSchedulings.run(database, job.sandbox, run));
+  if (scheduled?.handOver) await completeHandOver(database, job, scheduled.handOver);
+  else if (scheduled?.alreadyBound && options.startInline) await resumeHandOver(database, job, now);
 }
 
 /** The scheduling queue's order: higher priority first, then older first. */
