@@ -36,6 +36,23 @@ export function mainScope(container: string, containerId: string): string {
   return `m/${container}/${containerId}`;
 }
 
+/**
+ * What a main scope holds was kept up to when, as its marker entry ("/") says: its content is
+ * that time in ms, or empty when nothing the process does later changes a file (it ended, sleeps
+ * for ever, or repeats a loop that writes none). Null when the scope has no marker: not kept.
+ */
+export function keptUntil(marker: { path: string; content: Uint8Array } | undefined): number | null {
+  if (marker?.path !== "/") return null;
+  if (!marker.content.length) return Number.POSITIVE_INFINITY;
+  return Number(new TextDecoder().decode(marker.content)) || 0;
+}
+
+/** The marker entry of a main scope kept up to `untilMs` (Infinity: for good). */
+export function keptMarker(untilMs: number) {
+  const content = Number.isFinite(untilMs) ? new TextEncoder().encode(String(untilMs)) : new Uint8Array();
+  return { path: "/", kind: "dir" as const, mode: 0o755, content };
+}
+
 /** A run: its container ID and when it started (and ended, for a finished one). */
 export interface Run {
   containerId: string;

@@ -5,7 +5,7 @@ import { readNetworkWorld } from "../db/pods/network-read.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
-import { layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
+import { keptUntil, layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
 import type { FileReadCache, FileReaderFactory } from "./file-reader.ts";
 import { sandboxObjects } from "./objects.ts";
@@ -26,8 +26,8 @@ export interface OpenedContainer {
   startedMs: number;
   /** Writes back the layer's and the stored volumes' changes. */
   save(): Promise<void>;
-  /** Whether what the run's main process wrote was kept (pods/main-files.ts), as loaded. */
-  mainKept: boolean;
+  /** Up to when what the run's main process wrote was kept (pods/main-files.ts), as loaded; null: not kept. */
+  mainKeptUntil: number | null;
 }
 
 /** The entries of an image's tree (with the kubelet's files), which never change: kept per image and pod. */
@@ -124,7 +124,7 @@ export async function openContainer(
     setup: { ...base, root, mounts, mountInfos: infos },
     containerId,
     startedMs,
-    mainKept: mainLoaded.some((e) => e.path === "/"),
+    mainKeptUntil: keptUntil(mainLoaded.find((e) => e.path === "/")),
     async save() {
       if (containerId) {
         const change = changes(layer, layerOf(image, await dumpTree(root)));

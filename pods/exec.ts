@@ -3,6 +3,7 @@ import type { ExecOutcome } from "../kube/runtime/shell/exec.ts";
 import { runInContainer } from "../kube/runtime/shell/exec.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
+import { mainScope } from "./container-refs.ts";
 import { keepMainFiles, writingRuns } from "./main-files.ts";
 import { writeAppends } from "./runs.ts";
 import { containerFileReader } from "./served-files.ts";
@@ -22,16 +23,24 @@ export async function execInContainer(
 ): Promise<ExecOutcome> {
   const fileReader = containerFileReader;
   let opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
-  // What the pod's main processes wrote is there before the command looks (kept once per run;
-  // then the container is opened again). When the only one that may write is this container's,
-  // its load says whether it was kept: nothing more to read.
+  // What the pod's main processes wrote up to now is there before the command looks (then the
+  // container is opened again). When the only one that may write is this container's, its load
+  // says up to when it was kept: nothing more to read.
   const runs = writingRuns(pod);
   const onlyThis =
     runs.length === 1 &&
     runs[0]?.container.name === container.name &&
     runs[0].run.containerId === opened.containerId;
-  if (runs.length && !(onlyThis && opened.mainKept)) {
-    const known = onlyThis ? new Set<string>() : undefined;
+  if (runs.length && !(onlyThis && (opened.mainKeptUntil ?? Number.NEGATIVE_INFINITY) >= options.nowMs)) {
+    const known =
+      onlyThis && runs[0]
+        ? new Map([
+            [
+              mainScope(container.name, runs[0].run.containerId),
+              opened.mainKeptUntil ?? Number.NEGATIVE_INFINITY,
+            ],
+          ])
+        : undefined;
     if (await keepMainFiles(database, sandboxId, pod, options.nowMs, known, fileReader))
       opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
   }

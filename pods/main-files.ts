@@ -1,24 +1,40 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { IFileSystem } from "just-bash";
 import type { Database } from "../db/connection.ts";
 import { readEntries, saveFiles } from "../db/pods/files.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { mainProcess } from "../kube/runtime/shell/container.ts";
 import { evaluate } from "../kube/runtime/shell/evaluate.ts";
+import { carryOn } from "../kube/runtime/shell/file-ops.ts";
+import { containerFs } from "../kube/runtime/shell/filesystem.ts";
 import { mayWriteFiles } from "../kube/runtime/shell/program.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
-import { containersOf, mainScope, type Run, runOf, statusesOf } from "./container-refs.ts";
+import {
+  containersOf,
+  keptMarker,
+  keptUntil,
+  mainScope,
+  type Run,
+  runOf,
+  statusesOf,
+} from "./container-refs.ts";
 import type { FileReaderFactory } from "./file-reader.ts";
 
 /**
  * What a container's main process wrote, as a node keeps it in the container's writable layer
- * (and in the pod's volumes): evaluated from the run's start on the image alone and kept once
- * per run, under the run's main scope with a marker ("/"), the first time something needs the
+ * (and in the pod's volumes): evaluated from the run's start on the image alone and kept under
+ * the run's main scope, with a marker ("/") saying up to when, whenever something needs the
  * pod's files — an exec, or a server reading them (for the API's proxy, port-forward, a probe,
- * or curl in some process) — never for the container's own log. It is what the process wrote
- * up to then: later writes of a program still running are not kept (a loop that repeats, once
- * seen to, keeps what its first turns wrote). A restart is a new run with a new scope, so the
- * layer's files go with the old run; what went to volumes stays.
+ * or curl in some process) — never for the container's own log. A program still running is
+ * evaluated again from its start when its files are next needed, with its changes up to the
+ * marker dropped (they are kept): what it wrote since is added. A loop seen to repeat is carried
+ * on without running it (kube/runtime/shell/file-ops.ts); one whose turns change no file, or a
+ * process that ended or sleeps for ever, is kept for good. A restart is a new run with a new
+ * scope, so the layer's files go with the old run; what went to volumes stays.
+ *
+ * Replaying from the start with the kept files in place is exact for what the process writes;
+ * what it reads of its own earlier writes before the marker is their state at the marker.
  */
 
 /** Set while a main process is evaluated for its files: a server it reaches keeps none itself. */
@@ -42,8 +58,6 @@ export function writingRuns(pod: Pod): { container: Container; run: Run }[] {
   return out;
 }
 
-const marker = { path: "/", kind: "dir" as const, mode: 0o755, content: new Uint8Array() };
-
 /** Evaluations under way in this process, by run: a second request waits for the first. */
 const underWay = new Map<string, Promise<void>>();
 
@@ -53,31 +67,56 @@ async function keepRun(
   pod: Pod,
   container: Container,
   run: Run,
-  nowMs: number,
+  horizon: number,
+  keptUntilMs: number,
   fileReader: FileReaderFactory,
 ) {
   const scope = mainScope(container.name, run.containerId);
-  const horizon = Math.max(run.startedMs, Math.min(nowMs, run.finishedMs ?? nowMs));
   const opened = await openContainer(database, sandboxId, pod, container, horizon, {
     layer: scope,
     fileReader,
   });
-  await keeping.run(true, () => evaluate(mainProcess(opened.setup, run.startedMs, horizon)));
+  const e = await keeping.run(true, () =>
+    evaluate({ ...mainProcess(opened.setup, run.startedMs, horizon), keptUntilMs }),
+  );
+  const turn = e.period?.fileOps?.length ? { ...e.period, ops: e.period.fileOps } : null;
+  if (turn)
+    await keeping.run(true, () =>
+      carryOn(
+        containerFs(opened.setup.root as IFileSystem, opened.setup.mounts ?? []),
+        turn,
+        keptUntilMs,
+        horizon,
+      ),
+    );
   await opened.save();
-  await saveFiles(database.sql, sandboxId, pod.metadata.uid ?? "", scope, [marker], []);
+  const forGood = e.end !== null || e.idle === true || (e.period !== null && !turn);
+  await saveFiles(
+    database.sql,
+    sandboxId,
+    pod.metadata.uid ?? "",
+    scope,
+    [keptMarker(forGood ? Number.POSITIVE_INFINITY : e.reachedMs)],
+    [],
+  );
+}
+
+/** Up to when a run's main process must be kept at `nowMs`: its end, if it ended before. */
+function horizonOf(run: Run, nowMs: number): number {
+  return Math.max(run.startedMs, Math.min(nowMs, run.finishedMs ?? nowMs));
 }
 
 /**
- * Keeps what the main processes of the pod's runs wrote, for runs not kept yet. `kept`: the
- * main scopes known to be kept (an empty set when the caller knows the pod has no files);
- * asked of storage when absent. Whether anything was kept now.
+ * Keeps what the main processes of the pod's runs wrote up to `nowMs`, for runs not kept that
+ * far. `kept`: up to when each main scope is known to be kept (an empty map when the caller
+ * knows the pod has no files); asked of storage when absent. Whether anything was kept now.
  */
 export async function keepMainFiles(
   database: Database,
   sandboxId: string,
   pod: Pod,
   nowMs: number,
-  kept: Set<string> | undefined,
+  kept: Map<string, number> | undefined,
   fileReader: FileReaderFactory,
 ): Promise<boolean> {
   const runs = writingRuns(pod);
@@ -85,7 +124,7 @@ export async function keepMainFiles(
   const uid = pod.metadata.uid ?? "";
   const present =
     kept ??
-    new Set(
+    new Map(
       (
         await readEntries(
           database.sql,
@@ -96,20 +135,26 @@ export async function keepMainFiles(
             paths: ["/"],
           })),
         )
-      ).map((e) => e.scope),
+      ).map((e) => [e.scope, keptUntil(e) ?? Number.NEGATIVE_INFINITY]),
     );
-  const missing = runs.filter((r) => !present.has(mainScope(r.container.name, r.run.containerId)));
+  const behind = runs
+    .map((r) => ({
+      ...r,
+      horizon: horizonOf(r.run, nowMs),
+      until: present.get(mainScope(r.container.name, r.run.containerId)) ?? Number.NEGATIVE_INFINITY,
+    }))
+    .filter((r) => r.until < r.horizon);
   // One after the other: they may write the same volumes.
-  for (const { container, run } of missing) {
+  for (const { container, run, horizon, until } of behind) {
     const key = `${sandboxId}/${uid}/${run.containerId}`;
     let work = underWay.get(key);
     if (!work) {
-      work = keepRun(database, sandboxId, pod, container, run, nowMs, fileReader).finally(() =>
+      work = keepRun(database, sandboxId, pod, container, run, horizon, until, fileReader).finally(() =>
         underWay.delete(key),
       );
       underWay.set(key, work);
     }
     await work;
   }
-  return missing.length > 0;
+  return behind.length > 0;
 }

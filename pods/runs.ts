@@ -44,8 +44,10 @@ export async function runEvaluation(
     mainProcess(opened.setup, run.startedMs, Math.max(run.startedMs, Math.min(horizonMs, until))),
   );
   await journalAppends(database, sandboxId, pod, run.containerId, e);
-  // Kept without the shell's variables: they may hold a Secret's values, never stored.
-  const { env: _variables, ...kept } = e;
+  // Kept without the shell's variables (they may hold a Secret's values, never stored), and
+  // without its file changes (kept as files: pods/main-files.ts).
+  const { env: _variables, ...rest } = e;
+  const kept = { ...rest, period: rest.period ? { ...rest.period, fileOps: undefined } : null };
   if (settled(e)) await settleRun(database.sql, sandboxId, podUid, run.containerId, kept);
   // What the main process writes to files is not saved: it is evaluated again from its start
   // until it settles, and would write it again (exec's writes are saved; pods/exec.ts).

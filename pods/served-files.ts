@@ -63,7 +63,7 @@ async function readFile(
       sandboxId,
       pod,
       nowMs,
-      world.written?.has(uid) === false ? new Set() : undefined,
+      world.written?.has(uid) === false ? new Map() : undefined,
       containerFileReader,
     ));
   const unwritten = (owner: string) => !kept && world.written !== undefined && !world.written.has(owner);

@@ -29,10 +29,10 @@ async function runningPod(sb: Sandbox, name: string, spec: Pod["spec"]): Promise
   return pod;
 }
 
-async function exec(sb: Sandbox, pod: Pod, container: string, script: string) {
+async function exec(sb: Sandbox, pod: Pod, container: string, script: string, nowMs = Date.now()) {
   const spec = (pod.spec?.containers ?? []).find((c) => c.name === container) as Container;
   const out = await execInContainer(t.database, sb.sandboxId, pod, spec, ["sh", "-c", script], {
-    nowMs: Date.now(),
+    nowMs,
   });
   return {
     code: out.exitCode,
@@ -259,5 +259,71 @@ describe("what a container's main process writes is kept, once per run", () => {
     const after = await exec(sb, restarted, "main", "cat /tmp/mine /data/runs; cat /tmp/by-exec");
     expect(after.stdout).toBe("mine\nrun\nrun\n");
     expect(after.code).toBe(1);
+  });
+});
+
+describe("a program still running goes on writing", () => {
+  /** When the pod's first container started, in ms. */
+  const startOf = (pod: Pod) =>
+    Date.parse(pod.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? "");
+
+  it("exec sees the lines a loop appended since the last look, to its layer and to a volume, each once", async () => {
+    const pod = await runningPod(sb, "ticker", {
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["sh", "-c", "while true; do echo tick >> /tmp/t; echo tock >> /data/t; sleep 10; done"],
+          volumeMounts: [{ name: "data", mountPath: "/data" }],
+        },
+      ],
+      volumes: [{ name: "data", emptyDir: {} }],
+    });
+    const started = startOf(pod);
+    const count = async (at: number) =>
+      (await exec(sb, pod, "main", "cat /tmp/t | wc -l; cat /data/t | wc -l", at)).stdout
+        .split(/\s+/)
+        .filter(Boolean);
+    // Writes at 0, 10, 20 and 30 s; then up to 60 s; then a day on, carried on without running it.
+    expect(await count(started + 35_000)).toEqual(["4", "4"]);
+    expect(await count(started + 65_000)).toEqual(["7", "7"]);
+    expect(await count(started + 86_400_000)).toEqual(["8641", "8641"]);
+    expect(await count(started + 86_400_000 + 25_000)).toEqual(["8643", "8643"]);
+  });
+
+  it("a loop that reads the clock is run again up to now, its earlier lines not written twice", async () => {
+    const pod = await runningPod(sb, "dater", {
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["sh", "-c", "while true; do date +%s >> /tmp/d; sleep 60; done"],
+        },
+      ],
+    });
+    const started = startOf(pod);
+    const lines = async (at: number) =>
+      (await exec(sb, pod, "main", "cat /tmp/d", at)).stdout.split("\n").filter(Boolean).map(Number);
+    const seconds = Math.floor(started / 1000);
+    expect(await lines(started + 150_000)).toEqual([seconds, seconds + 60, seconds + 120]);
+    expect(await lines(started + 330_000)).toEqual([0, 1, 2, 3, 4, 5].map((n) => seconds + 60 * n));
+  });
+
+  it("a program that sleeps for ever is kept for good, a running one up to the look", async () => {
+    const pod = await runningPod(sb, "resting", {
+      containers: [
+        { name: "forever", image: "busybox", command: ["sh", "-c", "echo a > /tmp/a; sleep infinity"] },
+        { name: "awhile", image: "busybox", command: ["sh", "-c", "echo b > /tmp/b; sleep 100000"] },
+      ],
+    });
+    const at = Date.now() + 5000;
+    expect((await exec(sb, pod, "forever", "cat /tmp/a", at)).stdout).toBe("a\n");
+    expect((await exec(sb, pod, "awhile", "cat /tmp/b", at)).stdout).toBe("b\n");
+    const markers = await t.database.sql<{ scope: string; content: Uint8Array }[]>`
+      SELECT scope, content FROM pod_files WHERE pod_uid = ${pod.metadata.uid ?? ""} AND path = '/' ORDER BY scope`;
+    expect(markers.map((m) => [m.scope.split("/")[1], Buffer.from(m.content).toString()])).toEqual([
+      ["awhile", String(at)],
+      ["forever", ""],
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { bindCommand, type PodCommand } from "./commands/define.ts";
 import { podCommands } from "./commands/index.ts";
 import { ConsoleFs, type ConsoleWrite, consoleMount } from "./console.ts";
 import { consoleRouting } from "./console-routing.ts";
+import { notingChanges } from "./file-ops.ts";
 import { containerFs, type Mount } from "./filesystem.ts";
 import { type Period, PeriodDetector } from "./period.ts";
 import type { LogAppend, PodWorld } from "./world.ts";
@@ -25,8 +26,8 @@ export interface Evaluation {
   writes: ConsoleWrite[];
   /** Lines written to other containers' logs, before the repeating turn. */
   appends: LogAppend[];
-  /** The repeating turn, from `period.fromMs` for ever. */
-  period: Omit<Period, "fromWrite" | "fromAppend"> | null;
+  /** The repeating turn, from `period.fromMs` for ever (its file changes left out where kept). */
+  period: (Omit<Period, "fromWrite" | "fromAppend" | "fileOps"> & Partial<Pick<Period, "fileOps">>) | null;
   /** How the process ended, if it did by `reachedMs`. */
   end: ContainerEnd | null;
   /** What happened is known up to this time (the horizon, the end, or where the budget ran out). */
@@ -85,6 +86,12 @@ export interface EvaluationInput {
   limits?: Partial<EvaluationLimits>;
   /** Data for stdin (exec -i): the process reads it, then end of file. */
   stdin?: string;
+  /**
+   * What the process wrote to files up to this time is kept already (in its root and mounts):
+   * its changes up to then are dropped, so an evaluation from the start adds only what came
+   * after (pods/main-files.ts).
+   */
+  keptUntilMs?: number;
 }
 
 const limitMessage = /too many commands executed|limit exceeded|maximum recursion depth|exceeded maximum/;
@@ -109,7 +116,16 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
       void consoleFs.appendFile(`/${stream === "stdout" ? 1 : 2}`, text);
     },
   };
-  const detector = new PeriodDetector(consoleFs.writes, appends);
+  const fs = notingChanges(
+    containerFs(input.root, [...input.mounts, { path: consoleMount, fs: consoleFs }]),
+    {
+      now: () => clock.nowMs,
+      keptUntilMs: input.keptUntilMs ?? Number.NEGATIVE_INFINITY,
+      // The console (under /proc), /proc and /dev are in no layer.
+      passThrough: (path) => /^\/(?:proc|dev)(?:\/|$)/.test(path),
+    },
+  );
+  const detector = new PeriodDetector(consoleFs.writes, appends, fs.ops);
   const wallStart = performance.now();
   let sleeps = 0;
   let budgetSpent = false;
@@ -137,9 +153,8 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
         return sleep.run(args, ctx, w);
       },
     });
-  const fs = containerFs(input.root, [...input.mounts, { path: consoleMount, fs: consoleFs }]);
   const bash = new Bash({
-    fs,
+    fs: fs.fs,
     cwd: input.cwd,
     env: input.env,
     customCommands: [...byName.values()].map((c) => bindCommand(c, world)),
@@ -154,6 +169,8 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     },
   });
   bash.registerTransformPlugin(consoleRouting());
+  // From here on the process's own changes (not the stubs just-bash writes as it starts).
+  fs.arm();
   const result = await bash.exec(input.script, {
     signal: clock.signal,
     ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
@@ -186,7 +203,13 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     writes,
     appends: before,
     period: found
-      ? { fromMs: found.fromMs, periodMs: found.periodMs, writes: found.writes, appends: found.appends }
+      ? {
+          fromMs: found.fromMs,
+          periodMs: found.periodMs,
+          writes: found.writes,
+          appends: found.appends,
+          fileOps: found.fileOps,
+        }
       : null,
     end,
     reachedMs: end ? end.atMs : reachedMs,

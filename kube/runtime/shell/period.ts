@@ -1,12 +1,13 @@
 import type { ConsoleWrite } from "./console.ts";
+import { type FileOp, sameOp } from "./file-ops.ts";
 import type { LogAppend } from "./world.ts";
 
 /**
  * Finds where a container's program starts repeating itself, so a loop that has run for a day
  * costs a few iterations, not a day of them. At every `sleep` it notes the shell's state (its
  * variables, directory and the sleep's argument). When the state at this sleep was seen m
- * sleeps ago and 2m sleeps ago, and both stretches in between wrote the same output and log
- * lines over the same time, without reading the clock, the program is in a loop whose every
+ * sleeps ago and 2m sleeps ago, and both stretches in between wrote the same output, log lines
+ * and file changes over the same time, without reading the clock, the program is in a loop whose every
  * turn is the same: the same state leads to the same steps. It then runs for ever, one turn
  * every `periodMs`.
  *
@@ -23,6 +24,8 @@ export interface Period {
   fromAppend: number;
   writes: (Omit<ConsoleWrite, "atMs"> & { offsetMs: number })[];
   appends: (Omit<LogAppend, "atMs"> & { offsetMs: number })[];
+  /** The turn's changes to files (a loop that appends to a file grows it every turn). */
+  fileOps: (Omit<FileOp, "atMs"> & { offsetMs: number })[];
 }
 
 interface Mark {
@@ -30,6 +33,7 @@ interface Mark {
   atMs: number;
   write: number;
   append: number;
+  fileOp: number;
   readTime: boolean;
 }
 
@@ -40,10 +44,12 @@ export class PeriodDetector {
 
   private readonly writes: ConsoleWrite[];
   private readonly appends: LogAppend[];
+  private readonly fileOps: FileOp[];
 
-  constructor(writes: ConsoleWrite[], appends: LogAppend[]) {
+  constructor(writes: ConsoleWrite[], appends: LogAppend[], fileOps: FileOp[] = []) {
     this.writes = writes;
     this.appends = appends;
+    this.fileOps = fileOps;
   }
 
   /** Notes a sleep about to happen; the period, once the loop is seen to repeat. */
@@ -57,7 +63,14 @@ export class PeriodDetector {
     const vars = [...env.entries()].filter(([k]) => k !== "_" && k !== "RANDOM" && k !== "SECONDS");
     vars.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const key = JSON.stringify([cwd, args, vars]);
-    const mark: Mark = { key, atMs, write: this.writes.length, append: this.appends.length, readTime };
+    const mark: Mark = {
+      key,
+      atMs,
+      write: this.writes.length,
+      append: this.appends.length,
+      fileOp: this.fileOps.length,
+      readTime,
+    };
     this.marks.push(mark);
     const k = this.marks.length - 1;
     for (let m = 1; m <= maxTurn && k - 2 * m >= 0; m++) {
@@ -80,6 +93,9 @@ export class PeriodDetector {
         appends: this.appends
           .slice(b.append, mark.append)
           .map((x) => ({ target: x.target, stream: x.stream, text: x.text, offsetMs: x.atMs - b.atMs })),
+        fileOps: this.fileOps
+          .slice(b.fileOp, mark.fileOp)
+          .map((op) => ({ name: op.name, args: op.args, offsetMs: op.atMs - b.atMs })),
       };
     }
     // Keep the marks bounded: older ones cannot start a turn the search still looks at.
@@ -88,7 +104,12 @@ export class PeriodDetector {
   }
 
   private sameTurns(a: Mark, b: Mark, c: Mark): boolean {
-    if (b.write - a.write !== c.write - b.write || b.append - a.append !== c.append - b.append) return false;
+    if (
+      b.write - a.write !== c.write - b.write ||
+      b.append - a.append !== c.append - b.append ||
+      b.fileOp - a.fileOp !== c.fileOp - b.fileOp
+    )
+      return false;
     for (let n = 0; n < b.write - a.write; n++) {
       const x = this.writes[a.write + n] as ConsoleWrite;
       const y = this.writes[b.write + n] as ConsoleWrite;
@@ -103,6 +124,11 @@ export class PeriodDetector {
         x.atMs - a.atMs !== y.atMs - b.atMs
       )
         return false;
+    }
+    for (let n = 0; n < b.fileOp - a.fileOp; n++) {
+      const x = this.fileOps[a.fileOp + n] as FileOp;
+      const y = this.fileOps[b.fileOp + n] as FileOp;
+      if (!sameOp(x, y) || x.atMs - a.atMs !== y.atMs - b.atMs) return false;
     }
     return true;
   }
