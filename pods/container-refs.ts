@@ -53,6 +53,15 @@ export function keptMarker(untilMs: number) {
   return { path: "/", kind: "dir" as const, mode: 0o755, content };
 }
 
+/** The runs a pod's statuses name (each container's current and previous), by container ID. */
+export function namedRuns(pod: Pod): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of statusesOf(pod))
+    for (const id of [s.containerID, s.lastState?.terminated?.containerID])
+      if (id) out.set(runId(id), s.name);
+  return out;
+}
+
 /** A run: its container ID and when it started (and ended, for a finished one). */
 export interface Run {
   containerId: string;

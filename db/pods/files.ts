@@ -54,16 +54,6 @@ export async function saveFiles(
       DO UPDATE SET kind = EXCLUDED.kind, mode = EXCLUDED.mode, content = EXCLUDED.content`;
 }
 
-/** Forgets a scope (a container's layer when it restarts). */
-export async function dropScope(
-  sql: Queryable,
-  sandboxId: string,
-  podUid: string,
-  scope: string,
-): Promise<void> {
-  await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND scope = ${scope}`;
-}
-
 /** Bytes a pod's scopes hold (the storage a writable layer costs). */
 export async function storedBytes(sql: Queryable, sandboxId: string, podUid: string): Promise<number> {
   const [row] = await sql<{ bytes: string | null }[]>`

@@ -27,6 +27,31 @@ export function ownerExists(sql: Queryable, sandboxId: string, owner: string) {
     : sql`EXISTS (SELECT 1 FROM objects WHERE sandbox_id = ${sandboxId} AND resource = 'nodes' AND namespace = '' AND name = ${node})`;
 }
 
+/**
+ * Forgets container runs of a pod nobody can ask about any more (a restart made the run before
+ * the previous one unreachable: `logs --previous` goes back one run): their files, journal and
+ * settled evaluation, in one statement.
+ */
+export async function dropRuns(
+  sql: Queryable,
+  sandboxId: string,
+  podUid: string,
+  runs: { container: string; containerId: string }[],
+): Promise<void> {
+  if (!runs.length) return;
+  const ids = runs.map((r) => r.containerId);
+  const scopes = runs.flatMap((r) => [
+    `c/${r.container}/${r.containerId}`,
+    `m/${r.container}/${r.containerId}`,
+  ]);
+  await sql`WITH files_gone AS (
+      DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND scope = ANY(${scopes}::text[])
+    ), lines_gone AS (
+      DELETE FROM pod_log_lines WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND container_id = ANY(${ids}::text[])
+    )
+    DELETE FROM container_runs WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND container_id = ANY(${ids}::text[])`;
+}
+
 /** Whether deleting an object of this resource takes rows with it (rowsOfDeletedGone). */
 export function ownsRows(resource: string): boolean {
   return resource === "pods" || resource === "nodes";

@@ -137,6 +137,57 @@ describe("a pod's rows go with its object", () => {
   });
 });
 
+describe("a restart forgets runs its status no longer names", () => {
+  it("keeps the rows of the runs `logs` and `logs --previous` read, drops older ones", async () => {
+    const now = Date.now();
+    await send(sb, "POST", "/api/v1/namespaces/default/pods", {
+      metadata: { name: "crasher" },
+      spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "sleep 5; exit 1"] }] },
+    });
+    const job = { sandbox: sb.sandboxId, namespace: "default", name: "crasher" };
+    await schedulePod(t.database, job, { now });
+    /** The runs the pod's status names now (current and previous), by container ID. */
+    const named = async () => {
+      const pod = await send(sb, "GET", "/api/v1/namespaces/default/pods/crasher");
+      const s = pod.status.containerStatuses?.[0];
+      const ids = [s?.containerID, s?.lastState?.terminated?.containerID].filter(Boolean);
+      return {
+        uid: pod.metadata.uid as string,
+        ids: ids.map((id) => String(id).slice("containerd://".length)),
+      };
+    };
+    const leave = async (uid: string, id: string) => {
+      const file = { kind: "file" as const, mode: 0o644, content: new Uint8Array([1]) };
+      await saveFiles(t.database.sql, sb.sandboxId, uid, `c/c/${id}`, [{ path: "/x", ...file }], []);
+      await saveFiles(t.database.sql, sb.sandboxId, uid, `m/c/${id}`, [{ path: "/y", ...file }], []);
+      await appendJournal(t.database.sql, sb.sandboxId, uid, id, [
+        { source: "s", atMs: 1, periodMs: null, stream: "stdout", text: "x" },
+      ]);
+      await settleRun(t.database.sql, sb.sandboxId, uid, id, { end: { exitCode: 1 } });
+    };
+    // Every run named at some point leaves its rows (as logs and exec would).
+    const seen = new Set<string>();
+    for (let at = now + 1000; seen.size < 4 && at < now + 3_600_000; at += 15_000) {
+      await syncPod(t.database, job, at);
+      const { uid, ids } = await named();
+      for (const id of ids.filter((x) => !seen.has(x))) {
+        seen.add(id);
+        await leave(uid, id);
+      }
+    }
+    expect(seen.size).toBe(4);
+    const { uid, ids } = await named();
+    const left = await t.database.sql<{ id: string }[]>`
+      SELECT split_part(scope, '/', 3) AS id FROM pod_files WHERE pod_uid = ${uid}
+      UNION ALL SELECT container_id FROM pod_log_lines WHERE pod_uid = ${uid}
+      UNION ALL SELECT container_id FROM container_runs WHERE pod_uid = ${uid}`;
+    expect([...seen].map((id) => left.filter((r) => r.id === id).length)).toEqual(
+      [...seen].map((id) => (ids.includes(id) ? 4 : 0)),
+    );
+    expect(ids.length).toBeGreaterThan(0);
+  });
+});
+
 describe("a sandbox's rows when it is forked, reset or deleted", () => {
   it("a fork's pods get their files, journal and runs under their new uids; leftovers are not copied", async () => {
     const source = await t.newSandbox("rows-fork");

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/connection.ts";
+import { dropRuns } from "../../db/pods/rows.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { isTerminal } from "../../kube/kinds/pod/state.ts";
 import { recomputeQuotaUsage } from "../../kube/kinds/resourcequota/status.ts";
 import type { Node, Pod, PodStatus } from "../../kube/types/core-v1.ts";
+import { namedRuns } from "../../pods/container-refs.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvents } from "../../registry/events.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -215,6 +217,7 @@ async function syncOne(
   // reads after this (quota usage) sends them first.
   const written = await writeStatus(w, pod, result.status);
   await recordAll(w, written, nodeName, result.events, now, { noneBefore: fresh });
+  await dropUnreachableRuns(w, pod, written);
   if (isTerminal(written)) {
     await recomputeQuotaUsage(w, job.namespace);
     return null;
@@ -224,6 +227,19 @@ async function syncOne(
   const retry = inConfigError(written) ? now + configRetryMs : null;
   const at = [result.next, retry].filter((t): t is number => t !== null);
   return at.length ? syncAt(w, written, Math.min(...at)) : null;
+}
+
+/** The runs a restart left unreachable (two back), forgotten with the status that forgets them. */
+async function dropUnreachableRuns(w: SandboxWriter, before: Pod, after: Pod): Promise<void> {
+  const now = namedRuns(after);
+  const gone = [...namedRuns(before)].filter(([id]) => !now.has(id));
+  if (gone.length)
+    await dropRuns(
+      w.sql,
+      w.sandboxId,
+      after.metadata.uid ?? "",
+      gone.map(([containerId, container]) => ({ container, containerId })),
+    );
 }
 
 /** A sync asked of the kubelet: the pod's job, and the time it syncs to. */
