@@ -11,6 +11,7 @@ import { readObject } from "../../registry/read.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { pickContainer } from "./pod-log.ts";
 import type { ResourcePath } from "./resource-path.ts";
+import { whileContainerRuns } from "./session-end.ts";
 
 /**
  * The remote-command protocol of `kubectl exec` and `kubectl attach` (channel.k8s.io, v4 and
@@ -120,10 +121,19 @@ export async function prepareRemoteCommand(
       ? (code: number) => containerExited(ctx.sandboxId, pod, container, code)
       : null;
   return {
-    run: (io) =>
-      tty
+    run: (io) => {
+      // A stopped container kills its processes (kubectl: "command terminated with exit code
+      // 137"); a revoked token ends the session as the API server refuses it (kubectl:
+      // "error: Unauthorized", exit 1).
+      const stop = whileContainerRuns(ctx, pod, container, (why) => {
+        io.send(errorChannel, why === "containerStopped" ? exitStatus(137) : failure("Unauthorized"));
+        io.close();
+      });
+      io.onClose(stop);
+      return tty
         ? interactive(ctx, pod, container, argv, io, attachedExit)
-        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, attachedExit),
+        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, attachedExit);
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { connect } from "../../db/connection.ts";
 import { rowsContaining } from "../support/plaintext-scan.ts";
-import { kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
+import { graphql, kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
  * Inside pods with the real kubectl: logs of a two-container pod (the tutorial's shape, with an
@@ -349,5 +349,57 @@ spec:
     expect((await sh("vols", "c", "mount | grep ' /scratch '")).stdout).toMatch(
       /^tmpfs on \/scratch type tmpfs \(rw,/,
     );
+  });
+
+  it("ends an open exec when its container stops (137) or its token is revoked", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: doomed}
+spec:
+  containers:
+  - {name: c, image: busybox, command: ["sleep", "3600"]}
+`);
+    await until(running("doomed"));
+    // A command still running (sleep) keeps kubectl exec open until something ends it.
+    const open = (kubeconfig: string) => {
+      const child = spawn(kubectlPath, ["--kubeconfig", kubeconfig, "exec", "doomed", "--", "sleep", "3600"]);
+      let stderr = "";
+      child.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+        child.on("exit", (code) => resolve({ code, stderr })),
+      );
+      return { child, done };
+    };
+    // Revoked: a kubeconfig issued on its own, revoked while its exec is open.
+    const issued = await graphql(
+      cluster.service.http,
+      `mutation($s:ID!){issueKubeconfig(sandboxId:$s,label:"exec"){token{id} kubeconfig}}`,
+      { s: cluster.sandbox.id },
+      cluster.sandbox.userToken,
+    );
+    const path = join(cluster.service.dataDir, "kubeconfig-revoked-exec");
+    await writeFile(path, issued.data.issueKubeconfig.kubeconfig);
+    const revoked = open(path);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(revoked.child.exitCode).toBeNull();
+    await graphql(
+      cluster.service.http,
+      `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
+      { t: issued.data.issueKubeconfig.token.id },
+      cluster.sandbox.userToken,
+    );
+    const ended = await revoked.done;
+    expect(ended.stderr).toContain("Unauthorized");
+    expect(ended.code).toBe(1);
+    // The pod deleted at once: its container's processes are killed.
+    const killed = open(cluster.sandbox.path);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(killed.child.exitCode).toBeNull();
+    expect((await k("delete", "pod", "doomed", "--grace-period=0", "--force")).code).toBe(0);
+    const gone = await killed.done;
+    expect(gone.stderr).toContain("command terminated with exit code 137");
+    expect(gone.code).toBe(137);
   });
 });
