@@ -5,6 +5,7 @@ import { eventExpiry } from "./event-expiry/index.ts";
 import { garbageCollector } from "./garbage-collector/index.ts";
 import { kubeletController } from "./kubelet/index.ts";
 import { namespaceController } from "./namespace/index.ts";
+import { orphanRows } from "./orphan-rows/index.ts";
 import { type Controller, triggerRulesOf } from "./queue/controller.ts";
 import { replicationController } from "./replication/index.ts";
 import { schedulerController } from "./scheduler/index.ts";
@@ -26,6 +27,7 @@ export const controllers: Controller[] = [
   garbageCollector,
   changeLogCompaction,
   eventExpiry,
+  orphanRows,
 ];
 
 /**

@@ -52,6 +52,33 @@ export async function dropRuns(
     DELETE FROM container_runs WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid} AND container_id = ANY(${ids}::text[])`;
 }
 
+/**
+ * Removes rows whose owner is gone: what the one-statement window of `ownerExists` let through
+ * (a write racing its pod's delete), and rows of sandboxes from before rows went with their
+ * pods. Looks at no more than `owners` owners per table a run. How many rows it removed.
+ */
+export async function sweepOrphanRows(sql: Queryable, owners = 1000): Promise<number> {
+  let removed = 0;
+  for (const table of ["pod_files", "pod_log_lines", "container_runs"] as const) {
+    const [row] = await sql<{ n: number }[]>`
+      WITH gone AS (
+        SELECT x.sandbox_id, x.pod_uid FROM (SELECT DISTINCT sandbox_id, pod_uid FROM ${sql(table)}) x
+        WHERE NOT EXISTS (
+          SELECT 1 FROM objects o WHERE o.sandbox_id = x.sandbox_id AND (
+            CASE WHEN x.pod_uid LIKE 'node:%'
+              THEN o.resource = 'nodes' AND o.namespace = '' AND o.name = substr(x.pod_uid, 6)
+              ELSE o.resource = 'pods' AND o.uid::text = x.pod_uid END))
+        LIMIT ${owners}
+      ), deleted AS (
+        DELETE FROM ${sql(table)} t USING gone g WHERE t.sandbox_id = g.sandbox_id AND t.pod_uid = g.pod_uid
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM deleted`;
+    removed += row?.n ?? 0;
+  }
+  return removed;
+}
+
 /** Whether deleting an object of this resource takes rows with it (rowsOfDeletedGone). */
 export function ownsRows(resource: string): boolean {
   return resource === "pods" || resource === "nodes";

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resetSandboxTo } from "../../accounts/sandbox-copies.ts";
 import { saveFiles } from "../../db/pods/files.ts";
 import { appendJournal } from "../../db/pods/journal.ts";
-import { hostPathOwner } from "../../db/pods/rows.ts";
+import { hostPathOwner, sweepOrphanRows } from "../../db/pods/rows.ts";
 import { settleRun } from "../../db/pods/runs.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
@@ -185,6 +185,23 @@ describe("a restart forgets runs its status no longer names", () => {
       [...seen].map((id) => (ids.includes(id) ? 4 : 0)),
     );
     expect(ids.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the hourly sweep", () => {
+  it("removes rows whose pod or node is gone, and only those", async () => {
+    const pod = await runningPod(sb, "swept-neighbour");
+    await leaveRows(sb.sandboxId, pod.metadata.uid);
+    await leaveRows(sb.sandboxId, hostPathOwner(pod.spec.nodeName));
+    const orphan = "00000000-0000-4000-8000-0000000000aa";
+    await leaveOrphanRows(sb.sandboxId, orphan);
+    await leaveOrphanRows(sb.sandboxId, hostPathOwner("node-gone"));
+    expect(await rowsOf(sb.sandboxId, orphan)).toEqual([1, 1, 1]);
+    expect(await sweepOrphanRows(t.database.sql)).toBeGreaterThanOrEqual(6);
+    expect(await rowsOf(sb.sandboxId, orphan)).toEqual([0, 0, 0]);
+    expect(await rowsOf(sb.sandboxId, hostPathOwner("node-gone"))).toEqual([0, 0, 0]);
+    expect(await rowsOf(sb.sandboxId, pod.metadata.uid)).toEqual([1, 1, 1]);
+    expect(await rowsOf(sb.sandboxId, hostPathOwner(pod.spec.nodeName))).toEqual([1, 1, 1]);
   });
 });
 
