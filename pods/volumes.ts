@@ -35,7 +35,7 @@ function tree(files: Record<string, { content: string; mode: number }>): ReadOnl
   for (const [path, f] of Object.entries(files)) {
     const abs = `/${path}`;
     fs.mkdirSync(abs.slice(0, abs.lastIndexOf("/")) || "/", { recursive: true });
-    fs.writeFileSync(abs, f.content);
+    fs.writeFileSync(abs, f.content, undefined, { mode: f.mode });
   }
   return fs;
 }

@@ -326,4 +326,23 @@ describe("a program still running goes on writing", () => {
       ["forever", ""],
     ]);
   });
+
+  it("a script from a configMap, run as the container's command, keeps what it writes", async () => {
+    await send(sb, "POST", "/api/v1/namespaces/default/configmaps", {
+      metadata: { name: "start-script" },
+      data: { "start.sh": "#!/bin/sh\necho ready > /tmp/ready\nsleep 3600\n" },
+    });
+    const pod = await runningPod(sb, "scripted", {
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["/scripts/start.sh"],
+          volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+        },
+      ],
+      volumes: [{ name: "scripts", configMap: { name: "start-script", defaultMode: 0o755 } }],
+    });
+    expect(await exec(sb, pod, "main", "cat /tmp/ready")).toEqual({ code: 0, stdout: "ready\n" });
+  });
 });

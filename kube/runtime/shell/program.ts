@@ -61,12 +61,32 @@ export function exitCodeWhenStopped(container: Container, image = container.imag
 /** Programs that write files when they are the container's command itself. */
 const writers = new Set(["touch", "mkdir", "cp", "mv", "tee", "ln", "dd", "install", "tar", "wget", "curl"]);
 
+/** Programs that never write a file, whatever their arguments. */
+const nonWriters = new Set([
+  "sleep",
+  "pause",
+  "true",
+  "false",
+  "echo",
+  "printf",
+  "cat",
+  "env",
+  "printenv",
+  "yes",
+]);
+
 /**
  * Whether the container's main process may write files: a shell (its redirections, the tools it
- * runs) or a program that writes. Servers and `sleep` write none, so what they serve or show is
- * the image's files and their volumes', without evaluating them (pods/main-files.ts).
+ * runs), a program that writes, or a program the image does not ship as its own (a script from
+ * a volume or the image, which runs as a shell would). The image's own program (its servers)
+ * and the programs that never write write none, so what they serve or show is the image's
+ * files and their volumes', without evaluating them (pods/main-files.ts).
  */
 export function mayWriteFiles(container: Container, info: ImageInfo): boolean {
-  const first = containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "";
-  return shells.has(basename(first)) || writers.has(basename(first));
+  const first = basename(
+    containerArgv(container, info).find((a) => !/^(tini|dumb-init|--|-g)$/.test(a)) ?? "",
+  );
+  if (shells.has(first) || writers.has(first)) return true;
+  const imageOwn = [...info.entrypoint, ...info.cmd].map(basename);
+  return !(nonWriters.has(first) || imageOwn.includes(first));
 }

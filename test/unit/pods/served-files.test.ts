@@ -107,6 +107,16 @@ describe("mayWriteFiles", () => {
       false,
     );
   });
+
+  it("is true for a script the image does not ship as its own program, false for the image's own", () => {
+    expect(
+      mayWriteFiles({ name: "c", image: "busybox", command: ["/scripts/start.sh"] }, info("busybox")),
+    ).toBe(true);
+    expect(
+      mayWriteFiles({ name: "c", image: "nginx", command: ["nginx", "-g", "daemon off;"] }, info("nginx")),
+    ).toBe(false);
+    expect(mayWriteFiles({ name: "c", image: "redis" }, info("redis"))).toBe(false);
+  });
 });
 
 describe("a server in the process's own container", () => {
