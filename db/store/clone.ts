@@ -62,11 +62,14 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
  * sandboxes: each object gets a new uid, every reference to an old uid in any copied body (owner
  * references, an event's involved object, an endpoint's target) is rewritten to the new one —
  * each body's text split around the uuids it holds and put back together with the new ones —
- * resourceVersions are renumbered 1…n in the order they were written, each with its ADDED
- * change-log row, and the sandbox's revision set to n, its object count to n and its bytes to the
- * source's (each new uid is as long as the old one, so the bodies are too); its pods' files, log
- * journals and settled runs are copied under their new uids (db/pods/rows.ts). Sealed Secrets
- * stay sealed (the copy gets the data keys: copyDataKeys). Sent in the caller's transaction;
+ * resourceVersions are renumbered 1…n in the order they were written, and the sandbox's
+ * revision set to n, its object count to n and its bytes to the source's (each new uid is as
+ * long as the old one, so the bodies are too); its pods' files, log journals and settled runs
+ * are copied under their new uids (db/pods/rows.ts). Sealed Secrets stay sealed (the copy gets
+ * the data keys: copyDataKeys). The copy starts with its history compacted at n, as a cluster
+ * restored from a snapshot does: its objects were never written in it, so it logs no change
+ * for them, and a watch or subscription from before n is told Gone (clients list, then watch
+ * from n). Half the rows and WAL of a copy with its log. Sent in the caller's transaction;
  * resolves to n.
  */
 export function cloneObjects(tx: Queryable, from: string, to: string) {
@@ -87,12 +90,10 @@ export function cloneObjects(tx: Queryable, from: string, to: string) {
     ), inserted AS (
       INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
       SELECT ${to}, resource, namespace, name, uid, rv, body FROM copied
-    ), logged AS (
-      INSERT INTO changes (sandbox_id, revision, resource, namespace, name, type, object)
-      SELECT ${to}, rv, resource, namespace, name, 'ADDED', body FROM copied
     )
-    UPDATE sandboxes SET revision = (SELECT count(*) FROM copied), object_count = (SELECT count(*) FROM copied),
+    UPDATE sandboxes SET revision = n.n, compacted_revision = n.n, object_count = n.n,
       object_bytes = (SELECT object_bytes FROM sandboxes WHERE id = ${from})
+    FROM (SELECT count(*) AS n FROM copied) n
     WHERE id = ${to}
     RETURNING revision`.execute();
 }

@@ -353,13 +353,25 @@ describe("fork and reset", () => {
       (await t.database.sql`SELECT count(*)::int AS n FROM objects WHERE sandbox_id = ${id}`)[0]?.n;
     const n = await count(sb.sandboxId);
     expect(await count(fork)).toBe(n);
-    // resourceVersions 1…n, each with its ADDED change: a watch from 0 replays the copy.
+    // resourceVersions 1…n, its history compacted at n (as a cluster restored from a snapshot):
+    // no change logged for the copies; a subscription from before n is told GONE.
     const [log] = await t.database.sql`
-      SELECT s.revision::int AS revision,
-        (SELECT count(*)::int FROM changes c WHERE c.sandbox_id = s.id AND c.type = 'ADDED') AS added,
+      SELECT s.revision::int AS revision, s.compacted_revision::int AS compacted,
+        (SELECT count(*)::int FROM changes c WHERE c.sandbox_id = s.id) AS logged,
         (SELECT count(DISTINCT resource_version)::int FROM objects o WHERE o.sandbox_id = s.id) AS versions
       FROM sandboxes s WHERE s.id = ${fork}`;
-    expect(log).toEqual({ revision: n, added: n, versions: n });
+    expect(log).toEqual({ revision: n, compacted: n, logged: 0, versions: n });
+    const sub = `subscription($s:ID!,$r:String){sandboxChanges(sandboxId:$s,fromRevision:$r){type revision}}`;
+    const tooOld = await subscribeSse(t, sub, { s: fork, r: "0" }, sb.userToken);
+    expect((await tooOld.next()).errors[0].extensions.code).toBe("GONE");
+    tooOld.close();
+    // A watch from "0" (any) starts with the copies, as ADDED.
+    const watched = await t.kube(
+      fork,
+      sb.userToken,
+      "/api/v1/namespaces/shop/pods?watch=1&resourceVersion=0&timeoutSeconds=1",
+    );
+    expect(await watched.text()).toContain('"type":"ADDED"');
     const uids = async (id: string) =>
       new Set(
         (await t.database.sql`SELECT uid::text FROM objects WHERE sandbox_id = ${id}`).map((r) => r.uid),
