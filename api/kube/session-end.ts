@@ -4,6 +4,7 @@ import { podKind } from "../../kube/kinds/pod/index.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
 import { statusesOf } from "../../pods/container-refs.ts";
 import { readObject } from "../../registry/read.ts";
+import { coalesced } from "../coalesced.ts";
 import type { KubeRequestContext } from "./context.ts";
 
 /**
@@ -25,8 +26,6 @@ export function whileContainerRuns(
   end: (why: SessionEnd) => void,
 ): () => void {
   let over = false;
-  let checking = false;
-  let again = false;
   const runId = statusesOf(pod).find((s) => s.name === container.name)?.containerID;
   const finish = (why: SessionEnd) => {
     if (over) return;
@@ -51,22 +50,10 @@ export function whileContainerRuns(
       return false;
     }
   };
-  // One read at a time; changes during it ask for one more.
-  const check = async () => {
-    if (checking) {
-      again = true;
-      return;
-    }
-    checking = true;
-    try {
-      do {
-        again = false;
-        if (!(await stillRuns())) finish("containerStopped");
-      } while (again && !over);
-    } finally {
-      checking = false;
-    }
-  };
+  const check = coalesced(async () => {
+    if (!(await stillRuns())) finish("containerStopped");
+    return !over;
+  });
   const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void check());
   const unrevoke = onRevocation(ctx.database, {
     revoked: ({ what, id }) => {

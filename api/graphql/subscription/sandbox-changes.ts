@@ -5,6 +5,7 @@ import { onRevocation } from "../../../accounts/access-cache.ts";
 import { userForToken } from "../../../accounts/users.ts";
 import { sharedChangesAfter } from "../../../db/store/changes.ts";
 import { currentRevision } from "../../../db/store/reads.ts";
+import { coalesced } from "../../coalesced.ts";
 import { readableSandbox } from "../cluster/access.ts";
 import type { ObjectRef } from "../cluster/refs.ts";
 import { type GraphQLContext, requireUser } from "../context.ts";
@@ -43,44 +44,39 @@ export async function subscribeSandboxChanges(
   const sandboxId = args.sandboxId;
 
   return new Repeater<SandboxChangeEvent>(async (push, stop) => {
-    let busy = false;
-    let again = false;
-    const catchUp = async () => {
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        do {
-          again = false;
-          let full = false;
-          do {
-            const batch = await sharedChangesAfter(ctx.database, sandboxId, null, null, revision);
-            if (!batch) return stop();
-            if (revision < batch.compacted)
-              return stop(
-                new GraphQLError(`too old resource version: ${revision} (${batch.compacted})`, {
-                  extensions: { code: "GONE" },
-                }),
-              );
-            for (const change of batch.changes) {
-              revision = change.revision;
-              await push({
-                type: change.type,
-                revision: String(change.revision),
-                object: { sandboxId, scope, obj: change.object },
-              });
-            }
-            full = batch.changes.length === 500;
-          } while (full);
-        } while (again);
-      } catch (err) {
-        stop(err);
-      } finally {
-        busy = false;
-      }
+    let ended = false;
+    const end = (err?: unknown) => {
+      ended = true;
+      stop(err);
+      return false;
     };
+    const catchUp = coalesced(async () => {
+      try {
+        let full = false;
+        do {
+          const batch = await sharedChangesAfter(ctx.database, sandboxId, null, null, revision);
+          if (!batch) return end();
+          if (revision < batch.compacted)
+            return end(
+              new GraphQLError(`too old resource version: ${revision} (${batch.compacted})`, {
+                extensions: { code: "GONE" },
+              }),
+            );
+          for (const change of batch.changes) {
+            revision = change.revision;
+            await push({
+              type: change.type,
+              revision: String(change.revision),
+              object: { sandboxId, scope, obj: change.object },
+            });
+          }
+          full = batch.changes.length === 500;
+        } while (full);
+        return !ended;
+      } catch (err) {
+        return end(err);
+      }
+    });
     const unsubscribe = ctx.feed.subscribe(sandboxId, () => void catchUp());
     const recheckScope = () =>
       void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
