@@ -5,6 +5,7 @@ import type { Queryable, Sql } from "../sql.ts";
 import { notExpired } from "./event-expiry.ts";
 import { type Row, served } from "./rows.ts";
 import type { Sealing } from "./sealing.ts";
+import { keepTexts, keptTexts } from "./served-texts.ts";
 
 /** What a read runs on: a pool or a transaction, and how sealed bodies are opened. */
 export interface ReadSource {
@@ -67,9 +68,12 @@ type ListRow = Row & { revision: string; namespace: string; name: string; text?:
  * resourceVersion set: the same object `served` gives (its keys in jsonb's order, which no
  * client reads by), sent on without being parsed. One print of the row, as reading it costs.
  */
-const servedText = `jsonb_set(o.body, '{metadata,resourceVersion}', to_jsonb(o.resource_version::text))::text AS text`;
+const servedText = `jsonb_set(o.body, '{metadata,resourceVersion}', to_jsonb(o.resource_version::text))::text`;
 
-/** The rows of a list (see listPage), with each object's served text instead of its body when `asText`. */
+/**
+ * The rows of a list (see listPage), with each object's served text instead of its body when
+ * `asText` — but for the versions in `known`, whose text the caller has (a null text).
+ */
 async function listRows(
   source: ReadSource,
   sandboxId: string,
@@ -78,6 +82,7 @@ async function listRows(
   filter: ObjectFilter,
   page: Page,
   asText: boolean,
+  known: number[] = [],
 ): Promise<ListRow[]> {
   const sql = source.sql;
   const after = page.after
@@ -91,7 +96,11 @@ async function listRows(
   const columns = asText
     ? // The body only says whether a row was found (the text carries the object).
       sql`s.revision, o.resource_version, CASE WHEN o.body IS NULL THEN NULL ELSE '{}'::jsonb END AS body,
-        o.namespace, o.name, ${sql.unsafe(servedText)}`
+        o.namespace, o.name, ${
+          known.length
+            ? sql`CASE WHEN o.resource_version = ANY(${known}::bigint[]) THEN NULL ELSE ${sql.unsafe(servedText)} END`
+            : sql.unsafe(servedText)
+        } AS text`
     : sql`s.revision, o.resource_version, o.body, o.namespace, o.name`;
   return sql<ListRow[]>`
     SELECT ${columns}
@@ -116,8 +125,9 @@ async function listPage<T>(
   page: Page,
   asText: boolean,
   itemsOf: (kept: ListRow[]) => T[] | Promise<T[]>,
+  known?: number[],
 ): Promise<{ items: T[]; revision: number; next: ListResult["next"] } | null> {
-  const rows = await listRows(source, sandboxId, resource, namespace, filter, page, asText);
+  const rows = await listRows(source, sandboxId, resource, namespace, filter, page, asText, known);
   const first = rows[0];
   if (!first) return null;
   const found = rows.filter((r) => r.body !== null);
@@ -154,7 +164,9 @@ export function listObjects(
 /**
  * listObjects for a list sent as JSON as it is: each item's served JSON text, made by Postgres,
  * never parsed here (a list of a hundred pods was a quarter of a megabyte parsed and printed
- * again). Not for a sealed kind, whose items are opened here. Null when the sandbox does not exist.
+ * again), and kept for the next list (db/store/served-texts.ts), which Postgres then prints only
+ * the objects changed since for. Not for a sealed kind, whose items are opened here. Null when
+ * the sandbox does not exist.
  */
 export function listObjectTexts(
   source: ReadSource,
@@ -165,8 +177,29 @@ export function listObjectTexts(
   page: Page = {},
 ): Promise<{ items: string[]; revision: number; next: ListResult["next"] } | null> {
   if (source.sealing.isSealed(resource)) throw new Error(`${resource} are sealed: list them as objects`);
-  return listPage(source, sandboxId, resource, namespace, filter, page, true, (kept) =>
-    kept.map((r) => r.text as string),
+  const texts = keptTexts(sandboxId, resource);
+  return listPage(
+    source,
+    sandboxId,
+    resource,
+    namespace,
+    filter,
+    page,
+    true,
+    (rows) => {
+      const printed: [number, string][] = [];
+      const items = rows.map((r) => {
+        const rv = Number(r.resource_version);
+        if (typeof r.text === "string") {
+          printed.push([rv, r.text]);
+          return r.text;
+        }
+        return texts.get(rv) as string;
+      });
+      keepTexts(sandboxId, resource, printed);
+      return items;
+    },
+    [...texts.keys()],
   );
 }
 

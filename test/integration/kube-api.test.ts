@@ -160,6 +160,37 @@ describe("a new sandbox is a bootstrapped cluster", () => {
     }
   });
 
+  it("lists again as a GET serves each object after one changed (the texts kept from the first list reused)", async () => {
+    const path = "/api/v1/namespaces/default/configmaps";
+    for (const name of ["kept-a", "kept-b", "kept-c"])
+      expect(
+        (
+          await kube(path, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ metadata: { name }, data: { v: "1" } }),
+          })
+        ).status,
+      ).toBe(201);
+    const first = await (await kube(`${path}?labelSelector=`)).json();
+    const changed = await kube(`${path}/kept-b`, {
+      method: "PATCH",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ data: { v: "2" } }),
+    });
+    expect(changed.status).toBe(200);
+    const second = await (await kube(path)).json();
+    type Item = { metadata: { name: string }; data?: Record<string, string> };
+    const byName = (list: { items: Item[] }): Record<string, Item | undefined> =>
+      Object.fromEntries(list.items.map((i) => [i.metadata.name, i]));
+    expect(byName(second)["kept-a"]).toEqual(byName(first)["kept-a"]);
+    expect(byName(second)["kept-b"]).toEqual(await (await kube(`${path}/kept-b`)).json());
+    expect(byName(second)["kept-b"]?.data).toEqual({ v: "2" });
+    expect(second.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(
+      first.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+    );
+  });
+
   it("has three Ready nodes with capacity and addresses", async () => {
     const list = await (await kube("/api/v1/nodes")).json();
     expect(list.items).toHaveLength(3);

@@ -1,0 +1,57 @@
+/**
+ * Objects' served JSON texts as lists printed them, kept in the process by sandbox, resource and
+ * resourceVersion, so the next list of the same objects asks Postgres for their versions only:
+ * printing a hundred pods' jsonb was most of a list's time there. A resourceVersion names one
+ * write of one object in its sandbox (every write takes the next revision), so a text kept under
+ * it is that object at that version for good (committed revisions are never reused, nor sandbox
+ * ids): nothing is ever invalidated, only forgotten — a resource's texts least recently listed
+ * first, past `maxBytes` in all, and a resource's oldest past `maxPerResource`.
+ */
+
+const maxBytes = 32 * 1024 * 1024;
+const maxPerResource = 2048;
+
+/** Texts by resourceVersion, per "sandbox resource", least recently listed first. */
+const kept = new Map<string, Map<number, string>>();
+let bytes = 0;
+
+const keyOf = (sandboxId: string, resource: string) => `${sandboxId} ${resource}`;
+
+/**
+ * The texts kept for a resource of a sandbox: what a list may leave Postgres to skip. A copy,
+ * so what the list then reads stays there whatever is forgotten meanwhile.
+ */
+export function keptTexts(sandboxId: string, resource: string): Map<number, string> {
+  const key = keyOf(sandboxId, resource);
+  const texts = kept.get(key);
+  if (!texts) return new Map();
+  kept.delete(key);
+  kept.set(key, texts);
+  return new Map(texts);
+}
+
+/** Keeps the texts a list printed, by resourceVersion. */
+export function keepTexts(sandboxId: string, resource: string, printed: [number, string][]): void {
+  if (!printed.length) return;
+  const key = keyOf(sandboxId, resource);
+  let texts = kept.get(key);
+  if (!texts) {
+    texts = new Map();
+    kept.set(key, texts);
+  }
+  for (const [rv, text] of printed) {
+    if (texts.has(rv)) continue;
+    texts.set(rv, text);
+    bytes += text.length;
+  }
+  while (texts.size > maxPerResource) {
+    const [oldest, text] = texts.entries().next().value as [number, string];
+    texts.delete(oldest);
+    bytes -= text.length;
+  }
+  for (const [k, group] of kept) {
+    if (bytes <= maxBytes || k === key) break;
+    for (const text of group.values()) bytes -= text.length;
+    kept.delete(k);
+  }
+}
