@@ -8,7 +8,8 @@
  * first, past `maxBytes` in all, and a resource's oldest past `maxPerResource`.
  */
 
-const maxBytes = 32 * 1024 * 1024;
+// Small enough for a Worker isolate (128 MB in all) beside the app.
+const maxBytes = 16 * 1024 * 1024;
 const maxPerResource = 2048;
 
 /** Texts by resourceVersion, per "sandbox resource", least recently listed first. */
