@@ -220,6 +220,8 @@ async function classOf(
     seconds: Math.round((performance.now() - started) / 100) / 10,
     worstStepP99: worstP99,
     failures: failures.length,
+    // What went wrong, a few of them: a figure with failures says nothing without them.
+    ...(failures.length ? { firstFailures: [...new Set(failures)].slice(0, 3) } : {}),
     overviewsReceived: overviews,
     steps: byStep,
   };
