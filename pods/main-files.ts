@@ -90,7 +90,13 @@ async function keepRun(
       ),
     );
   await opened.save();
-  const forGood = e.end !== null || e.idle === true || (e.period !== null && !turn);
+  // For good too when its budget stops it where the kept files already reach: it would stop
+  // there every time (a loop that reads the clock, long past thousands of turns), as its log does.
+  const forGood =
+    e.end !== null ||
+    e.idle === true ||
+    (e.period !== null && !turn) ||
+    (e.budgetSpent && e.reachedMs <= keptUntilMs);
   await saveFiles(
     database.sql,
     sandboxId,
