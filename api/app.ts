@@ -4,12 +4,15 @@ import type { AuthSettings } from "../accounts/users.ts";
 import type { Database } from "../db/connection.ts";
 import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
+import { type AcceptWebSocket, isWebSocketRequest } from "./accepted-socket.ts";
 import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { callerOf, RefusalBudget, tooManyRefusals } from "./graphql/refusals.ts";
+import { serveGraphQLWebSocket } from "./graphql/websocket.ts";
 import { kubeApi } from "./kube/index.ts";
+import type { ContainerExited } from "./kube/remote-command.ts";
 import { statusResponse } from "./kube/response.ts";
 import { type AppMetrics, noMetrics } from "./metrics.ts";
 import { readiness } from "./readiness.ts";
@@ -29,6 +32,15 @@ export interface AppDeps {
   metrics?: AppMetrics;
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
+  /**
+   * How this runtime accepts a WebSocket from the fetch handler (workerd's WebSocketPair), for a
+   * pod's streams and graphql-ws. Absent on Node, whose listener upgrades before the app sees the
+   * request (server/), and on Lambda, which cannot: a stream request then gets the API server's
+   * 400 "Upgrade request required" (api/kube/pod-streams.ts).
+   */
+  acceptWebSocket?: AcceptWebSocket;
+  /** Tells the kubelet that an attached container's process ended (with acceptWebSocket). */
+  containerExited?: ContainerExited;
 }
 
 /**
@@ -75,6 +87,8 @@ export function createApp(deps: AppDeps): App {
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));
   app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
+    if (deps.acceptWebSocket && isWebSocketRequest(c.req.raw))
+      return serveGraphQLWebSocket(yoga, deps.acceptWebSocket, c.req.raw, limits.maxBodyBytes);
     const clientAddress = c.env?.clientAddress ?? null;
     const wait = refusals.retryAfter(callerOf(c.req.raw, clientAddress));
     if (wait) return tooManyRefusals(wait);
@@ -87,7 +101,22 @@ export function createApp(deps: AppDeps): App {
   );
   const kube = new Hono();
   kube.use(corsAllowlist(deps.allowedOrigins ?? []));
-  kube.route("/", kubeApi({ database: deps.database, feed: deps.feed, signingKey: deps.auth.signingKey }));
+  kube.route(
+    "/",
+    kubeApi({
+      database: deps.database,
+      feed: deps.feed,
+      signingKey: deps.auth.signingKey,
+      ...(deps.containerExited
+        ? {
+            streams: {
+              containerExited: deps.containerExited,
+              ...(deps.acceptWebSocket ? { accept: deps.acceptWebSocket } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
   app.route("/", kube);
   // Any other path, as the API server answers one it does not serve.
   app.notFound(() =>

@@ -1,4 +1,5 @@
-import { badRequest } from "../../kube/errors.ts";
+import { onRevocation } from "../../accounts/access-cache.ts";
+import { badRequest, unauthorized } from "../../kube/errors.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
@@ -18,7 +19,8 @@ import type { ResourcePath } from "./resource-path.ts";
  * command runs in the container's shell and its output goes out on channels 1 and 2, its end as
  * a Status on channel 3 (so kubectl exits with the command's code). With a TTY, the session is
  * an interactive shell: keystrokes are echoed and each line runs when Enter comes. Transport-
- * free: the Node entry point (server/remote-command.ts) carries the frames.
+ * free: remote-websocket.ts carries the frames over a WebSocket (Node's listener, workerd's
+ * fetch handler), server/remote-command-spdy.ts over SPDY (Node).
  */
 
 /** The subprotocols spoken, best first. */
@@ -120,11 +122,33 @@ export async function prepareRemoteCommand(
       ? (code: number) => containerExited(ctx.sandboxId, pod, container, code)
       : null;
   return {
-    run: (io) =>
-      tty
+    run: (io) => {
+      endOnRevocation(ctx, io);
+      return tty
         ? interactive(ctx, pod, container, argv, io, attachedExit)
-        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, attachedExit),
+        : once(ctx, pod, container, argv, { stdin, stdout, stderr }, io, nowMs, attachedExit);
+    },
   };
+}
+
+/**
+ * Ends the session, as an open watch ends (watch.ts), once its token is revoked or its sandbox
+ * deleted: at the notice where one is heard (Node), else within `revocationPollMs` (workerd). The
+ * error channel says why (kubectl: "error executing remote command: Unauthorized").
+ */
+function endOnRevocation(ctx: KubeRequestContext, io: RemoteIO): void {
+  const end = () => {
+    io.send(errorChannel, encoder.encode(JSON.stringify(unauthorized().toStatus())));
+    io.close();
+  };
+  const unrevoke = onRevocation(ctx.database, {
+    revoked: ({ what, id }) => {
+      if ((what === "token" && id === ctx.caller.tokenId) || (what === "sandbox" && id === ctx.sandboxId))
+        end();
+    },
+    lost: () => void ctx.stillAllowed().then((ok) => ok || end()),
+  });
+  io.onClose(unrevoke);
 }
 
 /** What an attached process's end does to its container (null: nothing; see prepareRemoteCommand). */
