@@ -10,7 +10,7 @@ import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { callerOf, RefusalBudget, tooManyRefusals } from "./graphql/refusals.ts";
-import { serveGraphQLWebSocket } from "./graphql/websocket.ts";
+import { graphqlWebSocketUnserved, serveGraphQLWebSocket } from "./graphql/websocket.ts";
 import { kubeApi } from "./kube/index.ts";
 import type { ContainerExited } from "./kube/remote-command.ts";
 import { statusResponse } from "./kube/response.ts";
@@ -87,8 +87,11 @@ export function createApp(deps: AppDeps): App {
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));
   app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
-    if (deps.acceptWebSocket && isWebSocketRequest(c.req.raw))
-      return serveGraphQLWebSocket(yoga, deps.acceptWebSocket, c.req.raw, limits.maxBodyBytes);
+    if (isWebSocketRequest(c.req.raw))
+      // Node's listener upgrades these before the app sees them; a runtime that cannot (Lambda) says so.
+      return deps.acceptWebSocket
+        ? serveGraphQLWebSocket(yoga, deps.acceptWebSocket, c.req.raw, limits.maxBodyBytes)
+        : graphqlWebSocketUnserved();
     const clientAddress = c.env?.clientAddress ?? null;
     const wait = refusals.retryAfter(callerOf(c.req.raw, clientAddress));
     if (wait) return tooManyRefusals(wait);

@@ -95,3 +95,22 @@ export function serveGraphQLWebSocket(
   socket.onClose((code, reason) => void closed(code, reason));
   return response;
 }
+
+/**
+ * The answer to a graphql-ws upgrade on a runtime that cannot accept WebSockets (Lambda's
+ * Function URLs): a GraphQL error naming what serves subscriptions there instead.
+ */
+export function graphqlWebSocketUnserved(): Response {
+  return Response.json(
+    {
+      errors: [
+        {
+          message:
+            "GraphQL over WebSocket is not served here: subscribe over SSE (POST /graphql with Accept: text/event-stream)",
+          extensions: { code: "WEBSOCKET_UNSUPPORTED" },
+        },
+      ],
+    },
+    { status: 400 },
+  );
+}

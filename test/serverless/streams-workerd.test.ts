@@ -11,6 +11,7 @@ import {
   serverlessClient,
   testEmail,
   testPassword,
+  upgradeTo,
 } from "../support/serverless-client.ts";
 import { kubectl, kubectlPath } from "../support/service.ts";
 
@@ -198,51 +199,27 @@ describe("kubectl port-forward against the Worker (WebSocket tunnelling SPDY)", 
   });
 });
 
-/** A WebSocket upgrade to `path` with `protocols`, over the TLS front; the status and body of a refusal, or 101. */
-function upgrade(
-  path: string,
-  token: string,
-  protocols: string[],
-): Promise<{ status: number; body: string }> {
-  return new Promise((done, fail) => {
-    const ws = new WebSocket(`${service.https.replace(/^https/, "wss")}${path}`, protocols, {
-      ca: service.caPem,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    ws.on("open", () => {
-      ws.terminate();
-      done({ status: 101, body: "" });
-    });
-    ws.on("unexpected-response", (_req, res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => {
-        body += d;
-      });
-      res.on("end", () => done({ status: res.statusCode ?? 0, body }));
-    });
-    ws.on("error", fail);
-  });
-}
-
 describe("the gate of a pod's streams, before any upgrade", () => {
   const exec = (pod: string) =>
     `/sandboxes/${sb.id}/api/v1/namespaces/default/pods/${pod}/exec?command=true&stdout=true`;
 
   it("upgrades a request the token may make, echoing the channel protocol", async () => {
-    expect(await upgrade(exec("web"), sb.token, ["v5.channel.k8s.io", "v4.channel.k8s.io"])).toEqual({
+    expect(
+      await upgradeTo(service, exec("web"), sb.token, ["v5.channel.k8s.io", "v4.channel.k8s.io"]),
+    ).toEqual({
       status: 101,
       body: "",
     });
   });
 
   it("answers a missing pod with the API server's 404 Status", async () => {
-    const missing = await upgrade(exec("nope"), sb.token, ["v5.channel.k8s.io"]);
+    const missing = await upgradeTo(service, exec("nope"), sb.token, ["v5.channel.k8s.io"]);
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({ reason: "NotFound", message: 'pods "nope" not found' });
   });
 
   it("answers no token with 401", async () => {
-    expect((await upgrade(exec("web"), "", ["v5.channel.k8s.io"])).status).toBe(401);
+    expect((await upgradeTo(service, exec("web"), "", ["v5.channel.k8s.io"])).status).toBe(401);
   });
 
   it("refuses a read-only token's exec (an instructor's view of a student's sandbox) with 403", async () => {
@@ -280,7 +257,8 @@ describe("the gate of a pod's streams, before any upgrade", () => {
     expect(refused.stderr).toContain("Error from server (Forbidden)");
     expect(refused.stderr).toContain('cannot create resource "pods/exec"');
     const readOnlyToken = /token: (\S+)/.exec(view.data.sandbox.kubeconfig as string)?.[1] ?? "";
-    const raw = await upgrade(
+    const raw = await upgradeTo(
+      service,
       `/sandboxes/${joined.data.joinClassroom.id}/api/v1/namespaces/default/pods/web/exec?command=true&stdout=true`,
       readOnlyToken,
       ["v5.channel.k8s.io"],

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
+import WebSocket from "ws";
 import type { ServerlessService } from "./serverless.ts";
 import { type TlsFetch, tlsFetch } from "./tls-fetch.ts";
 
@@ -64,4 +65,34 @@ export function serverlessClient(service: ServerlessService): ServerlessClient {
       };
     },
   };
+}
+
+/**
+ * A WebSocket upgrade to `path` offering `protocols`, over the service's https front: 101 once
+ * it opens (then closed), or the status and body of the answer that refused it.
+ */
+export function upgradeTo(
+  service: ServerlessService,
+  path: string,
+  token: string,
+  protocols: string[],
+): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const ws = new WebSocket(`${service.https.replace(/^http/, "ws")}${path}`, protocols, {
+      ca: service.caPem,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    ws.on("open", () => {
+      ws.terminate();
+      done({ status: 101, body: "" });
+    });
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => {
+        body += d;
+      });
+      res.on("end", () => done({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on("error", fail);
+  });
 }
