@@ -97,7 +97,8 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
       // An accepted WebSocket's streams use the connection until the socket closes.
       const held = sockets?.heldBy(database);
       if (held) {
-        waitUntil?.(held.then(close));
+        const closing = held.then(close);
+        waitUntil?.(closing);
         return response;
       }
       return closeAfter(response, close, (read) => requests.run(database, read));

@@ -6,8 +6,9 @@ import { type ServerlessService, type StartServerless, signingSecret } from "./s
 /**
  * The integration files that run on each serverless runtime as well as in process: those that
  * drive the app only through HTTP (GraphQL and the Kubernetes API). Left out, and why:
- * - graphql-ws, and exec, attach, port-forward (test/e2e): upgrades (WebSocket, SPDY), which
- *   the Node server alone serves today.
+ * - graphql-ws, and exec, attach, port-forward (test/e2e): they attach Node's upgrade handlers
+ *   to a listener of their own; on workerd the same streams are driven by real kubectl in
+ *   test/serverless/streams-workerd.test.ts, and what Lambda answers in streams-lambda.test.ts.
  * - http-surface, attempt-limits, health: what the Node host tells the app of each request (its
  *   listener, the client's address) and the Node server's own endpoints (/metrics).
  * - graphql-batching, graphql-limits, revocation, watch-limits, secret-rotation: they build the
