@@ -1,7 +1,7 @@
 /**
  * A WebSocket the server accepted, reduced to what the streams over it need (exec's and attach's
  * channels, port-forward's tunnel, graphql-ws), whatever runtime holds it: `ws` on Node
- * (server/accepted-ws.ts), one end of a WebSocketPair in workerd (serverless/worker.ts). So each
+ * (server/accepted-ws.ts), one end of a WebSocketPair in workerd (serverless/websocket-pair.ts). So each
  * stream is carried by one implementation, not one per runtime. Messages arrive as text or bytes;
  * what is sent after the socket closed is dropped.
  */

@@ -4,7 +4,7 @@ import type { AuthSettings } from "../accounts/users.ts";
 import type { Database } from "../db/connection.ts";
 import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
-import { type AcceptWebSocket, isWebSocketRequest } from "./accepted-socket.ts";
+import { isWebSocketRequest } from "./accepted-socket.ts";
 import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
@@ -12,7 +12,7 @@ import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { callerOf, RefusalBudget, tooManyRefusals } from "./graphql/refusals.ts";
 import { graphqlWebSocketUnserved, serveGraphQLWebSocket } from "./graphql/websocket.ts";
 import { kubeApi } from "./kube/index.ts";
-import type { ContainerExited } from "./kube/remote-command.ts";
+import type { PodStreamDeps } from "./kube/pod-streams.ts";
 import { statusResponse } from "./kube/response.ts";
 import { type AppMetrics, noMetrics } from "./metrics.ts";
 import { readiness } from "./readiness.ts";
@@ -33,14 +33,13 @@ export interface AppDeps {
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
   /**
-   * How this runtime accepts a WebSocket from the fetch handler (workerd's WebSocketPair), for a
-   * pod's streams and graphql-ws. Absent on Node, whose listener upgrades before the app sees the
-   * request (server/), and on Lambda, which cannot: a stream request then gets the API server's
-   * 400 "Upgrade request required" (api/kube/pod-streams.ts).
+   * How this runtime accepts a WebSocket in the fetch handler (workerd's WebSocketPair), for a
+   * pod's streams and graphql-ws, and tells the kubelet an attached container ended. Absent on
+   * Node, whose listener upgrades before the app sees the request (server/), and on Lambda, which
+   * cannot: a stream request then gets the API server's 400 "Upgrade request required"
+   * (api/kube/pod-streams.ts), a graphql-ws one a 400 naming SSE.
    */
-  acceptWebSocket?: AcceptWebSocket;
-  /** Tells the kubelet that an attached container's process ended (with acceptWebSocket). */
-  containerExited?: ContainerExited;
+  webSockets?: PodStreamDeps;
 }
 
 /**
@@ -89,8 +88,8 @@ export function createApp(deps: AppDeps): App {
   app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
     if (isWebSocketRequest(c.req.raw))
       // Node's listener upgrades these before the app sees them; a runtime that cannot (Lambda) says so.
-      return deps.acceptWebSocket
-        ? serveGraphQLWebSocket(yoga, deps.acceptWebSocket, c.req.raw, limits.maxBodyBytes)
+      return deps.webSockets
+        ? serveGraphQLWebSocket(yoga, deps.webSockets.accept, c.req.raw, limits.maxBodyBytes)
         : graphqlWebSocketUnserved();
     const clientAddress = c.env?.clientAddress ?? null;
     const wait = refusals.retryAfter(callerOf(c.req.raw, clientAddress));
@@ -110,14 +109,7 @@ export function createApp(deps: AppDeps): App {
       database: deps.database,
       feed: deps.feed,
       signingKey: deps.auth.signingKey,
-      ...(deps.containerExited
-        ? {
-            streams: {
-              containerExited: deps.containerExited,
-              ...(deps.acceptWebSocket ? { accept: deps.acceptWebSocket } : {}),
-            },
-          }
-        : {}),
+      ...(deps.webSockets ? { streams: deps.webSockets } : {}),
     }),
   );
   app.route("/", kube);

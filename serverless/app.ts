@@ -74,7 +74,9 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
     graphqlLimits: graphqlLimitsOf(config),
     ready: () => true,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
-    ...(sockets ? { acceptWebSocket: sockets.accept, containerExited: tellKubelet(requests.handle) } : {}),
+    ...(sockets
+      ? { webSockets: { accept: sockets.accept, containerExited: tellKubelet(requests.handle) } }
+      : {}),
   });
   // The keys are checked against the database once, by the first request that gets this far.
   let keysVerified = false;

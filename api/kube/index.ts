@@ -38,7 +38,7 @@ export interface KubeApiDeps {
   database: Database;
   feed: Feed;
   signingKey: Uint8Array;
-  /** How a pod's streams are served from the fetch handler (pod-streams.ts); without it, not upgraded. */
+  /** How a pod's streams are upgraded in the fetch handler (pod-streams.ts); without it, they are not. */
   streams?: PodStreamDeps;
 }
 
@@ -83,15 +83,15 @@ export function kubeApi(deps: KubeApiDeps): Hono {
     Math.max(2 * maxBodyBytes, limits.bodyBytesPerTokenPerSecond),
   );
   // Without a way to accept a WebSocket no session runs, so no container can end by one.
-  const streams = deps.streams ?? { containerExited: () => Promise.resolve() };
-  const execGate = remoteCommandGate(deps, streams.containerExited);
+  const execGate = remoteCommandGate(deps, deps.streams?.containerExited ?? (() => Promise.resolve()));
   const forwardGate = portForwardGate(deps);
+  const accept = deps.streams?.accept;
   /** A pod's stream (exec, attach, port-forward), or null for any other path. */
   const podStream = (req: Request, pathname: string) =>
     isRemoteCommandPath(pathname)
-      ? remoteCommandStream(execGate, streams.accept, req)
+      ? remoteCommandStream(execGate, accept, req)
       : isPortForwardPath(pathname)
-        ? portForwardStream(forwardGate, streams.accept, req)
+        ? portForwardStream(forwardGate, accept, req)
         : null;
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);

@@ -1,6 +1,11 @@
 import { badRequest } from "../../kube/errors.ts";
 import type { PortForwardTarget } from "../../kube/network/port-forward.ts";
-import { type AcceptWebSocket, isWebSocketRequest, offeredProtocols } from "../accepted-socket.ts";
+import {
+  type AcceptedSocket,
+  type AcceptWebSocket,
+  isWebSocketRequest,
+  offeredProtocols,
+} from "../accepted-socket.ts";
 import { carryPortForward, portForwardTunnelProtocol } from "./port-forward-websocket.ts";
 import { type ContainerExited, type RemoteCommand, remoteCommandProtocols } from "./remote-command.ts";
 import { carryRemoteCommand } from "./remote-websocket.ts";
@@ -17,8 +22,8 @@ import { statusResponse } from "./response.ts";
  * SPDY) before the app sees the request (server/remote-command.ts, server/port-forward.ts).
  */
 export interface PodStreamDeps {
-  /** How this runtime accepts a WebSocket from its fetch handler; none where it cannot. */
-  accept?: AcceptWebSocket;
+  /** How this runtime accepts a WebSocket from its fetch handler. */
+  accept: AcceptWebSocket;
   /** Tells the kubelet that an attached container's process ended (workers/kubelet's containerExited). */
   containerExited: ContainerExited;
 }
@@ -33,32 +38,46 @@ function chosen(req: Request, spoken: string[]): string | null {
   return spoken.find((p) => offered.includes(p)) ?? null;
 }
 
-/** Answers an exec or attach request: the gate's Status, the WebSocket, or 400. */
-export async function remoteCommandStream(
+/**
+ * Answers a stream request: the gate's Status, or the WebSocket (with the protocol of `spoken`
+ * the client offered first) that `carry` serves what the gate prepared over, or 400.
+ */
+async function podStream<T>(
+  gate: (req: Request) => Promise<T | Response>,
+  spoken: string[],
+  carry: (socket: AcceptedSocket, protocol: string, prepared: T) => void,
+  accept: AcceptWebSocket | undefined,
+  req: Request,
+): Promise<Response> {
+  const prepared = await gate(req);
+  if (prepared instanceof Response) return prepared;
+  const protocol = chosen(req, spoken);
+  if (!accept || !protocol) return upgradeRequired();
+  const { socket, response } = accept(protocol);
+  carry(socket, protocol, prepared);
+  return response;
+}
+
+/** Answers an exec or attach request: the gate's Status, the WebSocket (v5 or v4), or 400. */
+export function remoteCommandStream(
   gate: (req: Request) => Promise<RemoteCommand | Response>,
   accept: AcceptWebSocket | undefined,
   req: Request,
 ): Promise<Response> {
-  const session = await gate(req);
-  if (session instanceof Response) return session;
-  const protocol = chosen(req, remoteCommandProtocols);
-  if (!accept || !protocol) return upgradeRequired();
-  const { socket, response } = accept(protocol);
-  carryRemoteCommand(socket, protocol, session);
-  return response;
+  return podStream(gate, remoteCommandProtocols, carryRemoteCommand, accept, req);
 }
 
 /** Answers a port-forward request: the gate's Status, the tunnelled WebSocket, or 400. */
-export async function portForwardStream(
+export function portForwardStream(
   gate: (req: Request) => Promise<PortForwardTarget | Response>,
   accept: AcceptWebSocket | undefined,
   req: Request,
 ): Promise<Response> {
-  const target = await gate(req);
-  if (target instanceof Response) return target;
-  const protocol = chosen(req, [portForwardTunnelProtocol]);
-  if (!accept || !protocol) return upgradeRequired();
-  const { socket, response } = accept(protocol);
-  carryPortForward(socket, target);
-  return response;
+  return podStream(
+    gate,
+    [portForwardTunnelProtocol],
+    (socket, _protocol, target) => carryPortForward(socket, target),
+    accept,
+    req,
+  );
 }

@@ -1,18 +1,13 @@
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectExecEndedByRevocation } from "../support/kubectl-streams.ts";
 import { graphql, kubectlPath, useSandbox } from "../support/service.ts";
 
 // An open exec session ends when its token is revoked, as a watch does: on `npm start` at the
 // revocation's NOTIFY (test/serverless/streams-workerd.test.ts: within a second on workerd).
 const cluster = useSandbox("exec-revocation");
 const gcloud = "/usr/lib/google-cloud-sdk/bin";
-const stops: (() => void)[] = [];
-
-afterAll(() => {
-  for (const stop of stops) stop();
-});
 
 beforeAll(async () => {
   const k = cluster.kubectl;
@@ -52,21 +47,6 @@ describe("an exec session whose token is revoked", () => {
   ])
     it(`${name}: ends, and kubectl says why`, async () => {
       const kubeconfig = await issued(`exec-${name.replace(/\W+/g, "-")}`);
-      // stdin held open: `cat` waits for its end, as long as the session lasts.
-      const child = spawn(binary, ["exec", "-i", "web", "--", "cat"], {
-        env: { ...process.env, KUBECONFIG: kubeconfig.path },
-      });
-      stops.push(() => child.kill("SIGKILL"));
-      let stderr = "";
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      const exited = new Promise<number | null>((done) => child.on("close", done));
-      await new Promise((r) => setTimeout(r, 2_000));
-      expect(child.exitCode).toBeNull();
-      expect((await kubeconfig.revoke()).errors).toBeUndefined();
-      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still open"), 5_000))]);
-      expect(code).toBe(1);
-      expect(stderr).toContain("Unauthorized");
+      await expectExecEndedByRevocation(binary, kubeconfig.path, "web", kubeconfig.revoke, 5_000);
     });
 });
