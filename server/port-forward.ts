@@ -12,9 +12,8 @@ import { answerOnSocket } from "./upgrade-fallback.ts";
 import { pathOf, requestOf } from "./upgrade-request.ts";
 
 /**
- * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
- * `SPDY/3.1+portforward.k8s.io`, whose binary messages carry a SPDY/3.1 connection
- * (kube/network/port-forward.ts speaks it). Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
+ * `kubectl port-forward` on Node's listener: over WebSocket (kubectl 1.31 and later), the tunnel
+ * api/kube/port-forward-websocket.ts carries, as on workerd. Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
  * upgrades the HTTP connection to SPDY/3.1 itself: the same gate as exec's and attach's (who may
  * create pods/portforward), then the same session on the raw socket.
  */

@@ -12,8 +12,8 @@ import { carryRemoteCommand } from "./remote-websocket.ts";
 import { statusResponse } from "./response.ts";
 
 /**
- * A pod's streams (`kubectl exec`, `attach`, `cp`, `port-forward`) as a fetch handler answers
- * them: the stream gate first (401, 403, 404, 400 as Status responses, before any upgrade), then,
+ * What a runtime that upgrades in its fetch handler gives a pod's streams (`kubectl exec`,
+ * `attach`, `cp`, `port-forward`), which a fetch handler answers so: the stream gate first (401, 403, 404, 400 as Status responses, before any upgrade), then,
  * where the runtime accepts WebSockets in its fetch handler (`accept`: workerd), the WebSocket
  * with the protocol kubectl offered, echoed back. Anything else — a plain request, SPDY/3.1
  * (kubectl before 1.30, which needs the raw connection no fetch handler is given), a runtime that
