@@ -135,13 +135,20 @@ describe("the gate of a pod's streams, before any upgrade", () => {
   const exec = (pod: string) =>
     `/sandboxes/${sb.id}/api/v1/namespaces/default/pods/${pod}/exec?command=true&stdout=true`;
 
-  it("upgrades a request the token may make, echoing the channel protocol", async () => {
-    expect(
-      await upgradeTo(service, exec("web"), sb.token, ["v5.channel.k8s.io", "v4.channel.k8s.io"]),
-    ).toEqual({
-      status: 101,
-      body: "",
-    });
+  it("upgrades a request the token may make with the best channel protocol offered, echoed back: v5, else v4", async () => {
+    const hostname = `/sandboxes/${sb.id}/api/v1/namespaces/default/pods/web/exec?command=cat&command=/etc/hostname&stdout=true`;
+    for (const [offered, chosen] of [
+      [["v5.channel.k8s.io", "v4.channel.k8s.io"], "v5.channel.k8s.io"],
+      [["v4.channel.k8s.io", "v3.channel.k8s.io"], "v4.channel.k8s.io"],
+    ] as const) {
+      const session = await upgradeTo(service, hostname, sb.token, [...offered]);
+      expect(session).toMatchObject({ status: 101, protocol: chosen });
+      // The output on stdout (1), then the command's end as a Status on the error channel (3).
+      expect(session.frames).toEqual([
+        [1, "web\n"],
+        [3, JSON.stringify({ metadata: {}, status: "Success" })],
+      ]);
+    }
   });
 
   it("answers a missing pod with the API server's 404 Status", async () => {

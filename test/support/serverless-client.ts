@@ -68,24 +68,24 @@ export function serverlessClient(service: ServerlessService): ServerlessClient {
 }
 
 /**
- * A WebSocket upgrade to `path` offering `protocols`, over the service's https front: 101 once
- * it opens (then closed), or the status and body of the answer that refused it.
+ * A WebSocket upgrade to `path` offering `protocols`, over the service's https front: once it
+ * opens, the protocol the server chose and the frames it sent until it closed (a channel byte, then
+ * text); else the status and body of the answer that refused it.
  */
 export function upgradeTo(
   service: ServerlessService,
   path: string,
   token: string,
   protocols: string[],
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; protocol?: string; frames?: [number, string][] }> {
   return new Promise((done, fail) => {
     const ws = new WebSocket(`${service.https.replace(/^http/, "ws")}${path}`, protocols, {
       ca: service.caPem,
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-    ws.on("open", () => {
-      ws.terminate();
-      done({ status: 101, body: "" });
-    });
+    const frames: [number, string][] = [];
+    ws.on("message", (data: Buffer) => frames.push([data[0] ?? -1, data.subarray(1).toString("utf8")]));
+    ws.on("close", () => done({ status: 101, body: "", protocol: ws.protocol, frames }));
     ws.on("unexpected-response", (_req, res) => {
       let body = "";
       res.on("data", (d: Buffer) => {
