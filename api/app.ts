@@ -4,12 +4,15 @@ import type { AuthSettings } from "../accounts/users.ts";
 import type { Database } from "../db/connection.ts";
 import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
+import { isWebSocketRequest } from "./accepted-socket.ts";
 import { corsAllowlist } from "./cors.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
 import { callerOf, RefusalBudget, tooManyRefusals } from "./graphql/refusals.ts";
+import { graphqlWebSocketUnserved, serveGraphQLWebSocket } from "./graphql/websocket.ts";
 import { kubeApi } from "./kube/index.ts";
+import type { PodStreamDeps } from "./kube/pod-streams.ts";
 import { statusResponse } from "./kube/response.ts";
 import { type AppMetrics, noMetrics } from "./metrics.ts";
 import { readiness } from "./readiness.ts";
@@ -29,6 +32,14 @@ export interface AppDeps {
   metrics?: AppMetrics;
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
+  /**
+   * How this runtime accepts a WebSocket in the fetch handler (workerd's WebSocketPair), for a
+   * pod's streams and graphql-ws, and tells the kubelet an attached container ended. Absent on
+   * Node, whose listener upgrades before the app sees the request (server/), and on Lambda, which
+   * cannot: a stream request then gets the API server's 400 "Upgrade request required"
+   * (api/kube/pod-streams.ts), a graphql-ws one a 400 naming SSE.
+   */
+  webSockets?: PodStreamDeps;
 }
 
 /**
@@ -75,6 +86,11 @@ export function createApp(deps: AppDeps): App {
   app.get("/livez", (c) => c.text("ok"));
   app.get("/readyz", async (c) => ((await ready()) ? c.text("ok") : c.text("not ready", 503)));
   app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
+    if (isWebSocketRequest(c.req.raw))
+      // Node's listener upgrades these before the app sees them; a runtime that cannot (Lambda) says so.
+      return deps.webSockets
+        ? serveGraphQLWebSocket(yoga, deps.webSockets.accept, c.req.raw, limits.maxBodyBytes)
+        : graphqlWebSocketUnserved();
     const clientAddress = c.env?.clientAddress ?? null;
     const wait = refusals.retryAfter(callerOf(c.req.raw, clientAddress));
     if (wait) return tooManyRefusals(wait);
@@ -87,7 +103,15 @@ export function createApp(deps: AppDeps): App {
   );
   const kube = new Hono();
   kube.use(corsAllowlist(deps.allowedOrigins ?? []));
-  kube.route("/", kubeApi({ database: deps.database, feed: deps.feed, signingKey: deps.auth.signingKey }));
+  kube.route(
+    "/",
+    kubeApi({
+      database: deps.database,
+      feed: deps.feed,
+      signingKey: deps.auth.signingKey,
+      ...(deps.webSockets ? { streams: deps.webSockets } : {}),
+    }),
+  );
   app.route("/", kube);
   // Any other path, as the API server answers one it does not serve.
   app.notFound(() =>

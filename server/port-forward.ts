@@ -1,24 +1,23 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { type KubeApiDeps, portForwardGate } from "../api/kube/index.ts";
 import { isPortForwardPath } from "../api/kube/port-forward.ts";
+import { carryPortForward, portForwardTunnelProtocol } from "../api/kube/port-forward-websocket.ts";
 import { PortForwardSession, type PortForwardTarget } from "../kube/network/port-forward.ts";
 import { log } from "../log.ts";
+import { acceptedOf } from "./accepted-ws.ts";
 import { isSpdyUpgrade, serveSpdy, spdyHandshake } from "./spdy-upgrade.ts";
 import { answerOnSocket } from "./upgrade-fallback.ts";
 import { pathOf, requestOf } from "./upgrade-request.ts";
 
 /**
- * `kubectl port-forward` over WebSocket (kubectl 1.31 and later): the subprotocol
- * `SPDY/3.1+portforward.k8s.io`, whose binary messages carry a SPDY/3.1 connection
- * (kube/network/port-forward.ts speaks it). Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
+ * `kubectl port-forward` on Node's listener: over WebSocket (kubectl 1.31 and later), the tunnel
+ * api/kube/port-forward-websocket.ts carries, as on workerd. Older kubectl (or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)
  * upgrades the HTTP connection to SPDY/3.1 itself: the same gate as exec's and attach's (who may
  * create pods/portforward), then the same session on the raw socket.
  */
 
-/** The tunnelled protocol kubectl 1.31+ offers. */
-export const tunnelProtocol = "SPDY/3.1+portforward.k8s.io";
 const standIn = "spdy-portforward-tunnel";
 /** The stream protocol of port-forward over SPDY. */
 const spdyProtocol = "portforward.k8s.io";
@@ -30,7 +29,7 @@ export function takesPortForward(req: IncomingMessage): boolean {
     .map((p) => p.trim());
   if (!isPortForwardPath(pathOf(req))) return false;
   if (isSpdyUpgrade(req)) return true;
-  return req.method === "GET" && offered.includes(tunnelProtocol);
+  return req.method === "GET" && offered.includes(portForwardTunnelProtocol);
 }
 
 /**
@@ -60,7 +59,7 @@ export function attachPortForward(server: Server, deps: KubeApiDeps): () => void
     maxPayload: 4 * 1024 * 1024,
     // ws refuses "SPDY/3.1+portforward.k8s.io" as a subprotocol ("/" is no token character, though
     // Go's websocket accepts it): the request names a stand-in, and the answer the real one.
-    handleProtocols: (protocols) => (protocols.has(standIn) ? tunnelProtocol : false),
+    handleProtocols: (protocols) => (protocols.has(standIn) ? portForwardTunnelProtocol : false),
   });
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!takesPortForward(req)) return;
@@ -83,27 +82,7 @@ export function attachPortForward(server: Server, deps: KubeApiDeps): () => void
     }
     const found = target;
     req.headers["sec-websocket-protocol"] = standIn;
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = new PortForwardSession(
-        found,
-        (bytes) => {
-          if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
-        },
-        (err) => {
-          log.warn({ err }, "port-forward: session ended on an error");
-          ws.close(1011);
-        },
-      );
-      ws.on("message", (data: Buffer, isBinary: boolean) => {
-        if (!isBinary) {
-          ws.close(1003);
-          return;
-        }
-        session.receive(Buffer.isBuffer(data) ? data : Buffer.from(data));
-      });
-      ws.on("close", () => session.close());
-      ws.on("error", () => ws.terminate());
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => carryPortForward(acceptedOf(ws), found));
   };
   server.on("upgrade", onUpgrade);
   return () => {

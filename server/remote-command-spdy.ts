@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { RemoteCommand } from "../api/kube/remote-command.ts";
+import { remoteLink } from "../api/kube/remote-io.ts";
 import { SpdyStreams } from "../kube/network/spdy/streams.ts";
 import { log } from "../log.ts";
-import { remoteLink } from "./remote-io.ts";
 import { serveSpdy, spdyHandshake } from "./spdy-upgrade.ts";
 
 /**

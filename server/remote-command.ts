@@ -3,38 +3,15 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { KubeApiDeps } from "../api/kube/index.ts";
 import { isRemoteCommandPath, remoteCommandGate } from "../api/kube/index.ts";
-import { type ContainerExited, remoteCommandProtocols } from "../api/kube/remote-command.ts";
-import { containerExited } from "../workers/kubelet/task.ts";
+import { upgradeRequired } from "../api/kube/pod-streams.ts";
+import { remoteCommandProtocols } from "../api/kube/remote-command.ts";
+import { carryRemoteCommand } from "../api/kube/remote-websocket.ts";
+import { tellKubelet } from "../workers/kubelet/attached-exit.ts";
+import { acceptedOf } from "./accepted-ws.ts";
 import { negotiateSpdyRemoteCommand, serveRemoteCommandOverSpdy } from "./remote-command-spdy.ts";
-import { remoteLink } from "./remote-io.ts";
 import { isSpdyUpgrade } from "./spdy-upgrade.ts";
 import { answerOnSocket } from "./upgrade-fallback.ts";
 import { pathOf, requestOf } from "./upgrade-request.ts";
-
-/** An attached container that ended, told to its pod's kubelet (as its runtime would). */
-function toKubelet(deps: KubeApiDeps): ContainerExited {
-  return (sandboxId, pod, container, exitCode) =>
-    containerExited(
-      deps.database,
-      sandboxId,
-      { namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? "" },
-      { podUid: pod.metadata.uid ?? "", container: container.name, exitCode },
-    );
-}
-
-const upgradeRequired = () =>
-  new Response(
-    JSON.stringify({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: "Upgrade request required",
-      reason: "BadRequest",
-      code: 400,
-    }),
-    { status: 400, headers: { "content-type": "application/json" } },
-  );
 
 /**
  * `kubectl exec` and `attach` over WebSocket (Node-only: the upgrade): the gate checks the
@@ -46,7 +23,7 @@ const upgradeRequired = () =>
  * request required".
  */
 export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => void {
-  const gate = remoteCommandGate(deps, toKubelet(deps));
+  const gate = remoteCommandGate(deps, tellKubelet(deps.database));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
@@ -80,22 +57,7 @@ export function attachRemoteCommands(server: Server, deps: KubeApiDeps): () => v
       return;
     }
     const session = result;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const link = remoteLink(ws.protocol, {
-        send: (channel, data) => {
-          if (ws.readyState === ws.OPEN)
-            ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]), { binary: true });
-        },
-        close: () => ws.close(1000),
-      });
-      ws.on("message", (data: Buffer, isBinary: boolean) => {
-        if (!isBinary && typeof data === "string") return;
-        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-        if (bytes.length) link.deliver(bytes[0] as number, bytes.subarray(1));
-      });
-      ws.on("close", () => link.ended());
-      session.run(link.io).catch(() => ws.close(1011));
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => carryRemoteCommand(acceptedOf(ws), ws.protocol, session));
   };
   server.on("upgrade", onUpgrade);
   return () => {

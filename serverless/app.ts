@@ -1,3 +1,4 @@
+import type { AcceptWebSocket } from "../api/accepted-socket.ts";
 import { createApp } from "../api/app.ts";
 import { parseOrigins } from "../api/cors.ts";
 import { type Config, graphqlLimitsOf, tenantLimits } from "../config.ts";
@@ -7,8 +8,10 @@ import { sealingWith } from "../db/crypto/secret-sealer.ts";
 import { verifyKeyring } from "../db/crypto/verify.ts";
 import { PollingFeed } from "../db/polling-feed.ts";
 import { triggerRules } from "../workers/controllers.ts";
+import { tellKubelet } from "../workers/kubelet/attached-exit.ts";
 import { closeAfter } from "./close-after.ts";
 import { RequestDatabase } from "./request-database.ts";
+import { RequestSockets } from "./request-sockets.ts";
 
 /** What a serverless entry point reads from its platform (secrets, bindings) and hands the app. */
 export interface ServerlessSettings {
@@ -30,6 +33,12 @@ export interface ServerlessSettings {
    * a warm invocation pays no connection set-up. Either way nothing LISTENs.
    */
   connections?: "request" | "process";
+  /**
+   * How the runtime accepts a WebSocket from its fetch handler (workerd's WebSocketPair), for
+   * exec, attach, port-forward and graphql-ws; absent where it cannot (Lambda's Function URLs),
+   * where those get the API server's 400 "Upgrade request required".
+   */
+  acceptWebSocket?: AcceptWebSocket;
 }
 
 /** One request through the app, with the caller's address as the platform reports it. */
@@ -56,6 +65,7 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
     limits: tenantLimits(config),
   };
   const requests = new RequestDatabase(fixed);
+  const sockets = settings.acceptWebSocket ? new RequestSockets(requests, settings.acceptWebSocket) : null;
   const app = createApp({
     database: requests.handle,
     feed: new PollingFeed(),
@@ -64,6 +74,9 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
     graphqlLimits: graphqlLimitsOf(config),
     ready: () => true,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
+    ...(sockets
+      ? { webSockets: { accept: sockets.accept, containerExited: tellKubelet(requests.handle) } }
+      : {}),
   });
   // The keys are checked against the database once, by the first request that gets this far.
   let keysVerified = false;
@@ -83,6 +96,13 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
         keysVerified = true;
       }
       const response = await requests.run(database, () => app.fetch(request, { clientAddress }));
+      // An accepted WebSocket's streams use the connection until the socket closes.
+      const held = sockets?.heldBy(database);
+      if (held) {
+        const closing = held.then(close);
+        waitUntil?.(closing);
+        return response;
+      }
       return closeAfter(response, close, (read) => requests.run(database, read));
     } catch (err) {
       await close();

@@ -8,18 +8,14 @@ import type { Database } from "../db/connection.ts";
  * progress, which the entry point opens and hands in with `run`.
  */
 export class RequestDatabase {
-  private readonly current = new AsyncLocalStorage<Database>();
+  private readonly store = new AsyncLocalStorage<Database>();
 
   /** The handle the app is built on; used outside a request it throws. */
   readonly handle: Database;
 
   /** `fixed`: what is the same for every request (the limits, sealing, trigger rules). */
   constructor(fixed: Pick<Database, "limits" | "sealing" | "triggers">) {
-    const now = (): Database => {
-      const database = this.current.getStore();
-      if (!database) throw new Error("no database connection outside a request");
-      return database;
-    };
+    const now = (): Database => this.current();
     this.handle = {
       get sql() {
         return now().sql;
@@ -37,8 +33,15 @@ export class RequestDatabase {
     };
   }
 
+  /** The connection of the request in progress; throws outside a request. */
+  current(): Database {
+    const database = this.store.getStore();
+    if (!database) throw new Error("no database connection outside a request");
+    return database;
+  }
+
   /** Runs `fn` (the app's handling of one request) with `database` as its connection. */
   run<T>(database: Database, fn: () => T): T {
-    return this.current.run(database, fn);
+    return this.store.run(database, fn);
   }
 }

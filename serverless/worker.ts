@@ -1,15 +1,21 @@
 import { setWASMModules } from "argon2-wasm-edge";
 import argon2WASM from "argon2-wasm-edge/wasm/argon2.wasm";
 import blake2bWASM from "argon2-wasm-edge/wasm/blake2b.wasm";
+import { tarCommand } from "just-bash-node-tar";
 import { loadConfig } from "../config.ts";
 import { Keyring } from "../db/crypto/keyring.ts";
+import { addShellCommands } from "../kube/runtime/shell/added-commands.ts";
 import { type ServerlessFetch, serverlessApp } from "./app.ts";
+import { acceptWorkerdWebSocket } from "./websocket-pair.ts";
 
 // workerd compiles no WebAssembly from bytes: argon2's modules come in as module imports.
 (setWASMModules as (modules: { argon2WASM: WebAssembly.Module; blake2bWASM: WebAssembly.Module }) => void)({
   argon2WASM,
   blake2bWASM,
 });
+
+// `kubectl cp` runs tar in the container, which just-bash's browser build (this bundle's) leaves out.
+addShellCommands(tarCommand);
 
 /** What the Worker is bound to (wrangler.toml): Hyperdrive or a URL, secrets, and plain settings. */
 export interface WorkerEnv {
@@ -49,6 +55,8 @@ async function build(env: WorkerEnv): Promise<ServerlessFetch> {
     keyring: await Keyring.fromEnv(env.KUBESANDBOX_KEK ?? ""),
     caPem: env.CLUSTER_CA_PEM ?? "",
     baseUrl: env.PUBLIC_URL,
+    // exec, attach, port-forward and graphql-ws: a 101 carrying one end of a WebSocketPair.
+    acceptWebSocket: acceptWorkerdWebSocket,
   });
 }
 

@@ -22,7 +22,8 @@ import {
 } from "./discovery.ts";
 import { queryBool } from "./negotiate.ts";
 import { openapiV2, openapiV3Document, openapiV3Index } from "./openapi.ts";
-import { preparePortForward } from "./port-forward.ts";
+import { type PodStreamDeps, portForwardStream, remoteCommandStream } from "./pod-streams.ts";
+import { isPortForwardPath, preparePortForward } from "./port-forward.ts";
 import { handleProxy, isProxyRequest } from "./proxy.ts";
 import { type ContainerExited, prepareRemoteCommand, type RemoteCommand } from "./remote-command.ts";
 import { parseResourcePath, type ResourcePath } from "./resource-path.ts";
@@ -37,6 +38,8 @@ export interface KubeApiDeps {
   database: Database;
   feed: Feed;
   signingKey: Uint8Array;
+  /** How a pod's streams are upgraded in the fetch handler (pod-streams.ts); without it, they are not. */
+  streams?: PodStreamDeps;
 }
 
 /** The API server's answer to a path it does not serve. */
@@ -79,6 +82,17 @@ export function kubeApi(deps: KubeApiDeps): Hono {
     limits.bodyBytesPerTokenPerSecond,
     Math.max(2 * maxBodyBytes, limits.bodyBytesPerTokenPerSecond),
   );
+  // Without a way to accept a WebSocket no session runs, so no container can end by one.
+  const execGate = remoteCommandGate(deps, deps.streams?.containerExited ?? (() => Promise.resolve()));
+  const forwardGate = portForwardGate(deps);
+  const accept = deps.streams?.accept;
+  /** A pod's stream (exec, attach, port-forward), or null for any other path. */
+  const podStream = (req: Request, pathname: string) =>
+    isRemoteCommandPath(pathname)
+      ? remoteCommandStream(execGate, accept, req)
+      : isPortForwardPath(pathname)
+        ? portForwardStream(forwardGate, accept, req)
+        : null;
   const serve = async (req: Request, sandboxId: string | null, rest: string) => {
     const url = new URL(req.url);
     let release = () => {};
@@ -102,6 +116,8 @@ export function kubeApi(deps: KubeApiDeps): Hono {
     const given = c.req.param("sandbox");
     const sandboxId = given.toLowerCase();
     const pathname = new URL(c.req.url).pathname;
+    const stream = podStream(c.req.raw, pathname);
+    if (stream) return stream;
     try {
       return serve(c.req.raw, sandboxId, restOf(pathname, `/sandboxes/${given}`));
     } catch (err) {
@@ -110,8 +126,11 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   });
   for (const root of ["/version", "/api", "/api/*", "/apis", "/apis/*", "/openapi/*", "/swagger-2.0.0.pb-v1"])
     app.all(root, (c) => {
+      const pathname = new URL(c.req.url).pathname;
+      const stream = podStream(c.req.raw, pathname);
+      if (stream) return stream;
       try {
-        return serve(c.req.raw, null, restOf(new URL(c.req.url).pathname, ""));
+        return serve(c.req.raw, null, restOf(pathname, ""));
       } catch (err) {
         return statusResponse(err);
       }

@@ -1,4 +1,4 @@
-import { badRequest } from "../../kube/errors.ts";
+import { badRequest, unauthorized } from "../../kube/errors.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { pullImage } from "../../kube/runtime/images.ts";
@@ -19,7 +19,8 @@ import { whileContainerRuns } from "./session-end.ts";
  * command runs in the container's shell and its output goes out on channels 1 and 2, its end as
  * a Status on channel 3 (so kubectl exits with the command's code). With a TTY, the session is
  * an interactive shell: keystrokes are echoed and each line runs when Enter comes. Transport-
- * free: the Node entry point (server/remote-command.ts) carries the frames.
+ * free: remote-websocket.ts carries the frames over a WebSocket (Node's listener, workerd's
+ * fetch handler), server/remote-command-spdy.ts over SPDY (Node).
  */
 
 /** The subprotocols spoken, best first. */
@@ -123,10 +124,17 @@ export async function prepareRemoteCommand(
   return {
     run: (io) => {
       // A stopped container kills its processes (kubectl: "command terminated with exit code
-      // 137"); a revoked token ends the session as the API server refuses it (kubectl:
-      // "error: Unauthorized", exit 1).
+      // 137"); a revoked token or a deleted sandbox ends the session as an open watch ends, the
+      // API server's Unauthorized on the error channel (kubectl: "error executing remote
+      // command: Unauthorized"): at the notice where one is heard (Node), else within
+      // `revocationPollMs` (workerd).
       const stop = whileContainerRuns(ctx, pod, container, (why) => {
-        io.send(errorChannel, why === "containerStopped" ? exitStatus(137) : failure("Unauthorized"));
+        io.send(
+          errorChannel,
+          why === "containerStopped"
+            ? exitStatus(137)
+            : encoder.encode(JSON.stringify(unauthorized().toStatus())),
+        );
         io.close();
       });
       io.onClose(stop);

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { compatibilityDate, compatibilityFlags, wranglerToml } from "./wrangler-toml.ts";
@@ -20,6 +20,34 @@ export const oneGraphql: Plugin = {
   name: "one-graphql",
   setup(b) {
     b.onResolve({ filter: /^graphql$/ }, () => ({ path: join(root, "node_modules", "graphql", "index.js") }));
+  },
+};
+
+/**
+ * just-bash's tar, which its browser build (the one resolved here) leaves out: `just-bash-node-tar`
+ * is the Node build's tar chunk. Its code is web-standard (gzip through CompressionStream; xz and
+ * zstd imported only when asked, inside a try); only the line each chunk of that build opens
+ * with, a `require` made from `import.meta.url` (which workerd does not give a module, and these
+ * chunks never call), is left out.
+ */
+const justBashChunks = join(root, "node_modules", "just-bash", "dist", "bundle", "chunks");
+const requireLine = 'import{createRequire} from"node:module";const require=createRequire(import.meta.url);';
+const justBashTar: Plugin = {
+  name: "just-bash-node-tar",
+  setup(b) {
+    b.onResolve({ filter: /^just-bash-node-tar$/ }, async () => {
+      const chunk = (await readdir(justBashChunks)).find((name) => /^tar-\w+\.js$/.test(name));
+      if (!chunk) throw new Error(`no tar chunk in ${justBashChunks}`);
+      return { path: join(justBashChunks, chunk) };
+    });
+    b.onResolve({ filter: /^(node-liblzma|@mongodb-js\/zstd)$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    b.onLoad({ filter: /just-bash[\\/]dist[\\/]bundle[\\/]chunks[\\/].*\.js$/ }, async (args) => {
+      const code = await readFile(args.path, "utf8");
+      return { contents: code.startsWith(requireLine) ? code.slice(requireLine.length) : code, loader: "js" };
+    });
   },
 };
 
@@ -61,7 +89,7 @@ export async function buildWorker(outDir = workerDir): Promise<{ bundle: string;
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["browser", "module", "main"],
     external: ["node:*", "cloudflare:*"],
-    plugins: [oneGraphql, wasmBeside],
+    plugins: [oneGraphql, wasmBeside, justBashTar],
     minify: true,
     legalComments: "none",
     logLevel: "warning",

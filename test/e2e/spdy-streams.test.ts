@@ -4,6 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectAttachedRun,
+  expectExecExitCodes,
+  expectExecStdin,
+  expectInteractiveShell,
+  kubectlWithInput,
+} from "../support/kubectl-streams.ts";
 import { debianKubectlPath, graphql, kubectlAt, readOnlyKubeconfig, useSandbox } from "../support/service.ts";
 
 // kubectl before 1.30 (exec, attach, cp) and 1.31 (port-forward) speaks SPDY/3.1 over a plain
@@ -27,34 +34,8 @@ async function until(check: () => Promise<boolean>, seconds = 60): Promise<void>
 }
 
 /** Runs a kubectl binary with `input` on its stdin; its exit code and output. */
-function withInput(binary: string, args: string[], input: string, viaScript = false) {
-  const child = viaScript
-    ? spawn("script", ["-qec", [binary, ...args].join(" "), "/dev/null"], {
-        env: { ...process.env, KUBECONFIG: cluster.sandbox.path },
-      })
-    : spawn(binary, args, { env: { ...process.env, KUBECONFIG: cluster.sandbox.path } });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  if (viaScript) {
-    // Keystrokes once the shell's prompt is there, as a person types them.
-    const typed = setInterval(() => {
-      if (stdout.includes("# ")) {
-        clearInterval(typed);
-        child.stdin.end(input);
-      }
-    }, 100);
-  } else child.stdin.end(input);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
-    child.on("close", (code) => done({ code, stdout, stderr })),
-  );
-}
+const withInput = (binary: string, args: string[], input: string, viaScript = false) =>
+  kubectlWithInput(binary, cluster.sandbox.path, args, input, viaScript);
 
 /** Starts `kubectl port-forward`; resolves once it says it forwards. */
 function portForward(binary: string, args: string[]): Promise<() => string> {
@@ -96,26 +77,10 @@ for (const { minor, binary, pfPort } of [
       expect((await k("version", "--client", "-o", "json")).stdout).toContain(`"minor": "${minor}"`);
     });
 
-    it("execs a command, and carries its exit code through", async () => {
-      const hostname = await k("exec", "web", "--", "cat", "/etc/hostname");
-      expect(hostname).toMatchObject({ code: 0, stdout: "web\n", stderr: "" });
-      const failed = await k("exec", "web", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
-      expect(failed.code).toBe(3);
-      expect(failed.stdout).toBe("out\n");
-      expect(failed.stderr).toContain("err\n");
-      expect(failed.stderr).toContain("command terminated with exit code 3");
-    });
+    it("execs a command, and carries its exit code through", () => expectExecExitCodes(k, "web"));
 
-    it("sends stdin to the command (exec -i)", async () => {
-      const echoed = await withInput(
-        binary,
-        ["exec", "-i", "web", "--", "cat"],
-        `line one\nline two 1.${minor}\n`,
-      );
-      expect(echoed).toMatchObject({ code: 0, stdout: `line one\nline two 1.${minor}\n` });
-      const counted = await withInput(binary, ["exec", "-i", "web", "--", "wc", "-l"], "a\nb\nc\n");
-      expect(counted.stdout.trim()).toBe("3");
-    });
+    it("sends stdin to the command (exec -i)", () =>
+      expectExecStdin(binary, cluster.sandbox.path, "web", `line one\nline two 1.${minor}\n`));
 
     it("copies files into and out of a pod (cp)", async () => {
       const dir = await mkdtemp(join(tmpdir(), `spdy-cp-${minor}-`));
@@ -130,27 +95,11 @@ for (const { minor, binary, pfPort } of [
       expect(await readFile(join(dir, "out.txt"), "utf8")).toBe(`copied in by 1.${minor}\n`);
     });
 
-    it("runs an interactive shell over a TTY (exec -it), with the resize stream open", async () => {
-      const shell = await withInput(
-        binary,
-        ["exec", "-it", "web", "--", "sh"],
-        "cd /etc\necho here-$(pwd)\nexit 4\n",
-        true,
-      );
-      expect(shell.stdout).toContain("here-/etc");
-      expect(shell.code).toBe(4);
-    });
+    it("runs an interactive shell over a TTY (exec -it), with the resize stream open", () =>
+      expectInteractiveShell(binary, cluster.sandbox.path, "web"));
 
-    it("attaches to a shell that reads its stdin (run -i --rm)", async () => {
-      const attached = await withInput(
-        binary,
-        ["run", "-i", "--rm", `att-${minor}`, "--image=busybox", "--restart=Never", "--", "sh"],
-        "echo attached-$HOSTNAME\n",
-      );
-      expect(attached.stdout).toContain(`attached-att-${minor}`);
-      expect(attached.stdout).toContain(`pod "att-${minor}" deleted`);
-      expect(attached.code).toBe(0);
-    });
+    it("attaches to a shell that reads its stdin (run -i --rm)", () =>
+      expectAttachedRun(binary, cluster.sandbox.path, `att-${minor}`));
 
     it("answers a missing pod with the API server's NotFound", async () => {
       const missing = await k("exec", "nope", "--", "true");

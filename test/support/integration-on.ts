@@ -6,12 +6,13 @@ import { type ServerlessService, type StartServerless, signingSecret } from "./s
 /**
  * The integration files that run on each serverless runtime as well as in process: those that
  * drive the app only through HTTP (GraphQL and the Kubernetes API). Left out, and why:
- * - graphql-ws, and exec, attach, port-forward (test/e2e): upgrades (WebSocket, SPDY), which
- *   the Node server alone serves today.
+ * - graphql-ws, and exec, attach, port-forward (test/e2e): they attach Node's upgrade handlers
+ *   to a listener of their own; on workerd the same streams are driven by real kubectl in
+ *   test/serverless/streams-workerd.test.ts, and what Lambda answers in streams-lambda.test.ts.
  * - http-surface, attempt-limits, health: what the Node host tells the app of each request (its
  *   listener, the client's address) and the Node server's own endpoints (/metrics).
- * - graphql-batching, graphql-limits, revocation, watch-limits, secret-rotation: they build the
- *   app themselves around a wrapped database, or wake it with a NOTIFY it does not LISTEN for here.
+ * - graphql-batching, graphql-limits, watch-limits, secret-rotation: they build the app
+ *   themselves around a wrapped database or a keyring of their own, or count its statements.
  * - request-bodies: it counts the bytes the app took from a body stream, which over a socket
  *   include what the kernel and the runtime buffer, and declares a Content-Length fetch will not
  *   send falsely (the 413s themselves are the same: no-500 and bad-input send oversized bodies).
@@ -37,6 +38,7 @@ export const integrationSuites: Record<string, () => Promise<unknown>> = {
   secrets: () => import("../integration/secrets.test.ts"),
   "sandbox-limits": () => import("../integration/sandbox-limits.test.ts"),
   "student-limits": () => import("../integration/student-limits.test.ts"),
+  revocation: () => import("../integration/revocation.test.ts"),
 };
 
 /**

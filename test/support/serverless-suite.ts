@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testApp } from "./app.ts";
 import type { ServerlessService } from "./serverless.ts";
+import { type ServerlessClient, serverlessClient, testEmail, testPassword } from "./serverless-client.ts";
 import { kubectl, kubectlPath, tutorialManifests } from "./service.ts";
-import { type TlsFetch, tlsFetch } from "./tls-fetch.ts";
+import type { TlsFetch } from "./tls-fetch.ts";
 import { readWatch } from "./watch-stream.ts";
 
 /**
@@ -18,54 +18,22 @@ export function serverlessSuite(
   start: (databaseUrl: string, kek: string) => Promise<ServerlessService>,
 ) {
   let service: ServerlessService;
-  let fetchTls: TlsFetch;
+  let client: ServerlessClient;
   const node = testApp();
 
   beforeAll(async () => {
     service = await start(inject("databaseUrl"), inject("kek"));
-    fetchTls = tlsFetch(service.caPem);
+    client = serverlessClient(service);
   });
   afterAll(async () => {
     if (service) expect(await service.stop()).toBe(0);
   });
 
-  const graphql = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
-    const res = await fetchTls(`${service.https}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as { data?: any; errors?: any[] };
-  };
-
-  const password = "correct-horse-9";
-  const email = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-  /** A user and a sandbox made through the Worker; the kubeconfig written to the service's folder. */
-  async function workerSandbox(name: string) {
-    const up = await graphql(`mutation($e:String!,$p:String!){signUp(email:$e,password:$p){token}}`, {
-      e: email(name),
-      p: password,
-    });
-    expect(up.errors).toBeUndefined();
-    const userToken = up.data.signUp.token as string;
-    const sb = await graphql(
-      `mutation($n:String!){createSandbox(name:$n){id kubeconfig}}`,
-      { n: name },
-      userToken,
-    );
-    expect(sb.errors).toBeUndefined();
-    const kubeconfig = sb.data.createSandbox.kubeconfig as string;
-    const path = join(service.dataDir, `kubeconfig-${name}`);
-    await writeFile(path, kubeconfig);
-    return {
-      userToken,
-      id: sb.data.createSandbox.id as string,
-      kubeconfig,
-      path,
-      token: /token: (\S+)/.exec(kubeconfig)?.[1] ?? "",
-    };
-  }
+  const graphql: ServerlessClient["graphql"] = (...args) => client.graphql(...args);
+  const fetchTls: TlsFetch = (...args) => client.fetch(...args);
+  const workerSandbox = (name: string) => client.sandbox(name);
+  const password = testPassword;
+  const email = testEmail;
 
   describe(`the app in ${runtime}`, () => {
     it("signs up, logs in and makes a sandbox whose kubeconfig names the https address and its CA", async () => {

@@ -1,4 +1,5 @@
 import { Bash, type IFileSystem } from "just-bash";
+import { addedShellCommands } from "./added-commands.ts";
 import { VirtualClock } from "./clock.ts";
 import { bindCommand, type PodCommand } from "./commands/define.ts";
 import { podCommands } from "./commands/index.ts";
@@ -157,7 +158,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     fs: fs.fs,
     cwd: input.cwd,
     env: input.env,
-    customCommands: [...byName.values()].map((c) => bindCommand(c, world)),
+    customCommands: [...addedShellCommands(), ...[...byName.values()].map((c) => bindCommand(c, world))],
     executionLimits: {
       maxCommandCount: limits.maxCommands,
       maxCallDepth: limits.maxCallDepth,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { remoteLink } from "../../../server/remote-io.ts";
+import { remoteLink } from "../../../api/kube/remote-io.ts";
 
 // The channel plumbing the WebSocket and SPDY remote-command paths share.
 describe("a remote-command link", () => {

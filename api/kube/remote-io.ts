@@ -1,4 +1,4 @@
-import type { RemoteIO } from "../api/kube/remote-command.ts";
+import type { RemoteIO } from "./remote-command.ts";
 
 /**
  * The session's side of an exec or attach connection (RemoteIO), whatever carries its channels
