@@ -47,7 +47,11 @@ export function serveOverSpdy(socket: Duplex, head: Buffer, target: PortForwardT
       socket.destroy();
     },
   );
-  socket.on("close", () => session.close());
+  const stop = target.endsWhen?.(() => socket.destroy()) ?? (() => {});
+  socket.on("close", () => {
+    stop();
+    session.close();
+  });
   serveSpdy(socket, head, spdyProtocol, (bytes) => session.receive(bytes));
 }
 

@@ -25,5 +25,10 @@ export function carryPortForward(socket: AcceptedSocket, target: PortForwardTarg
     if (typeof data === "string") socket.close(1003);
     else session.receive(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   });
-  socket.onClose(() => session.close());
+  // The pod stopped or gone, or the token revoked: kubectl says it lost the connection to the pod.
+  const stop = target.endsWhen?.(() => socket.close(1000)) ?? (() => {});
+  socket.onClose(() => {
+    stop();
+    session.close();
+  });
 }

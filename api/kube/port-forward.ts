@@ -10,6 +10,7 @@ import { readObject } from "../../registry/read.ts";
 import { appendContainerLog } from "./container-log.ts";
 import type { KubeRequestContext } from "./context.ts";
 import type { ResourcePath } from "./resource-path.ts";
+import { whilePodRuns } from "./session-end.ts";
 
 /**
  * What a port-forward upgrade may open, once the request is authenticated and authorized as any
@@ -31,13 +32,13 @@ export async function preparePortForward(
 ): Promise<PortForwardTarget> {
   const namespace = path.namespace ?? "";
   const name = path.name ?? "";
-  const pod = podView(
-    viewAs(podKind, await readObject(ctx.database, ctx.sandboxId, podKind, { namespace, name })),
-  );
+  const object = viewAs(podKind, await readObject(ctx.database, ctx.sandboxId, podKind, { namespace, name }));
+  const pod = podView(object);
   if (pod.phase !== "Running") throw badRequest(`pod ${name} is not running`);
   const { database, sandboxId } = ctx;
   return {
     pod,
+    endsWhen: (end) => whilePodRuns(ctx, object, end),
     async network() {
       const world = await readNetworkWorld(database, sandboxId);
       const self = world.pods.find((p) => p.namespace === namespace && p.name === name) ?? pod;

@@ -131,9 +131,7 @@ export async function prepareRemoteCommand(
       const stop = whileContainerRuns(ctx, pod, container, (why) => {
         io.send(
           errorChannel,
-          why === "containerStopped"
-            ? exitStatus(137)
-            : encoder.encode(JSON.stringify(unauthorized().toStatus())),
+          why === "stopped" ? exitStatus(137) : encoder.encode(JSON.stringify(unauthorized().toStatus())),
         );
         io.close();
       });

@@ -8,31 +8,32 @@ import { coalesced } from "../coalesced.ts";
 import type { KubeRequestContext } from "./context.ts";
 
 /**
- * Why an open session into a container (exec, attach) ends before its process does: its token
- * or sandbox was revoked, or the container stopped under it — the pod deleted (forced or at the
- * end of its grace period), or the container restarted — which kills every process in it.
+ * Why an open stream into a pod (exec, attach, port-forward) ends from outside: its token or
+ * sandbox was revoked, or what it reaches stopped under it — the pod deleted (forced or at the
+ * end of its grace period), or, for a session in a container, the container restarted, which
+ * kills every process in it.
  */
-export type SessionEnd = "revoked" | "containerStopped";
+export type SessionEnd = "revoked" | "stopped";
 
 /**
- * Watches, for as long as a session is open, for what ends it from outside: revocation notices
+ * Watches, for as long as a stream is open, for what ends it from outside: revocation notices
  * (or a fresh access check where none can arrive), and the sandbox's changes, after which the
- * pod is read again. Calls `end` once; returns the function that stops watching.
+ * pod is read again and `stillOn` asked of it (null: the pod is gone). Calls `end` once;
+ * returns the function that stops watching.
  */
-export function whileContainerRuns(
+function whilePodHolds(
   ctx: KubeRequestContext,
   pod: Pod,
-  container: Container,
+  stillOn: (now: Pod) => boolean,
   end: (why: SessionEnd) => void,
 ): () => void {
   let over = false;
-  const runId = statusesOf(pod).find((s) => s.name === container.name)?.containerID;
   const finish = (why: SessionEnd) => {
     if (over) return;
     stop();
     end(why);
   };
-  const stillRuns = async (): Promise<boolean> => {
+  const holds = async (): Promise<boolean> => {
     try {
       const now = viewAs(
         podKind,
@@ -41,17 +42,14 @@ export function whileContainerRuns(
           name: pod.metadata.name ?? "",
         }),
       );
-      const status = statusesOf(now).find((s) => s.name === container.name);
-      return (
-        now.metadata.uid === pod.metadata.uid && status?.containerID === runId && !!status?.state?.running
-      );
+      return now.metadata.uid === pod.metadata.uid && stillOn(now);
     } catch {
       // Not found: the pod is gone.
       return false;
     }
   };
   const check = coalesced(async () => {
-    if (!(await stillRuns())) finish("containerStopped");
+    if (!(await holds())) finish("stopped");
     return !over;
   });
   const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void check());
@@ -68,4 +66,28 @@ export function whileContainerRuns(
     unrevoke();
   }
   return stop;
+}
+
+/** An exec or attach session: ends when its container's run stops (or the pod goes), or on revocation. */
+export function whileContainerRuns(
+  ctx: KubeRequestContext,
+  pod: Pod,
+  container: Container,
+  end: (why: SessionEnd) => void,
+): () => void {
+  const runId = statusesOf(pod).find((s) => s.name === container.name)?.containerID;
+  return whilePodHolds(
+    ctx,
+    pod,
+    (now) => {
+      const status = statusesOf(now).find((s) => s.name === container.name);
+      return status?.containerID === runId && !!status?.state?.running;
+    },
+    end,
+  );
+}
+
+/** A port-forward: ends when its pod stops running (or goes), or on revocation. */
+export function whilePodRuns(ctx: KubeRequestContext, pod: Pod, end: (why: SessionEnd) => void): () => void {
+  return whilePodHolds(ctx, pod, (now) => now.status?.phase === "Running", end);
 }

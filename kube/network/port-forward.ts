@@ -27,6 +27,11 @@ export interface PortForwardTarget {
   pod: PodView;
   /** The network as seen from inside the pod (read afresh for each forwarded connection). */
   network(): Promise<PodNetwork>;
+  /**
+   * Watches for what ends the forward from outside (the pod stopped or gone, the token revoked)
+   * and calls `end` then; returns the function that stops watching.
+   */
+  endsWhen?(end: () => void): () => void;
 }
 
 /** One port-forward connection: bytes from kubectl in, bytes to kubectl out through `send`. */

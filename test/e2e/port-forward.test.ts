@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { kubectlPath, useSandbox } from "../support/service.ts";
+import { graphql, kubectlPath, useSandbox } from "../support/service.ts";
 
 const cluster = useSandbox("port-forward");
 const k = cluster.kubectl;
@@ -98,5 +99,47 @@ describe("kubectl port-forward (WebSocket tunnelling SPDY, kubectl 1.32)", () =>
     await expect(fetch("http://127.0.0.1:18193/")).rejects.toThrow();
     expect(await waitFor(async () => pf.output().includes("connect: connection refused"), 5)).toBe(true);
     expect(pf.output()).toContain("an error occurred forwarding 18193 -> 8080");
+  });
+
+  it("ends when its kubeconfig is revoked, and when its pod is deleted", async () => {
+    expect((await k("run", "pf-end", "--image=nginx")).code).toBe(0);
+    expect(
+      await waitFor(
+        async () => (await k("get", "pod", "pf-end", "--no-headers")).stdout.includes("Running"),
+        30,
+      ),
+    ).toBe(true);
+    const exited = (child: ChildProcess) =>
+      new Promise<number | null>((resolve) => {
+        if (child.exitCode !== null) resolve(child.exitCode);
+        child.on("exit", (code) => resolve(code));
+      });
+    // A kubeconfig of its own, revoked while its forward is open.
+    const issued = await graphql(
+      cluster.service.http,
+      `mutation($s:ID!){issueKubeconfig(sandboxId:$s,label:"pf"){token{id} kubeconfig}}`,
+      { s: cluster.sandbox.id },
+      cluster.sandbox.userToken,
+    );
+    const path = join(cluster.service.dataDir, "kubeconfig-revoked-pf");
+    await writeFile(path, issued.data.issueKubeconfig.kubeconfig);
+    const revoked = await portForward(["pod/pf-end", "18194:80"], { KUBECONFIG: path });
+    expect((await fetch("http://127.0.0.1:18194/")).status).toBe(200);
+    const revokedExit = exited(revoked.child);
+    await graphql(
+      cluster.service.http,
+      `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
+      { t: issued.data.issueKubeconfig.token.id },
+      cluster.sandbox.userToken,
+    );
+    expect(await revokedExit).not.toBe(0);
+    expect(revoked.output()).toContain("lost connection to pod");
+    // The pod deleted: the forward ends, as kubectl's does when its pod goes.
+    const gone = await portForward(["pod/pf-end", "18195:80"]);
+    expect((await fetch("http://127.0.0.1:18195/")).status).toBe(200);
+    const goneExit = exited(gone.child);
+    expect((await k("delete", "pod", "pf-end", "--grace-period=0", "--force")).code).toBe(0);
+    expect(await goneExit).not.toBe(0);
+    expect(gone.output()).toContain("lost connection to pod");
   });
 });
