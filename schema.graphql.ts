@@ -37,7 +37,10 @@ type Mutation {
   createSandbox(name: String!): Sandbox!
   "Deletes a sandbox and everything in it; its kubeconfigs stop working and its streams end."
   deleteSandbox(id: ID!): Boolean!
-  "A new sandbox holding a copy of every object of one of yours (new uids)."
+  """
+  A new sandbox holding a copy of every object of one of yours (new uids), its history starting at
+  its revision: read it, then subscribe from its revision (an earlier one is GONE).
+  """
   forkSandbox(id: ID!, name: String!): Sandbox!
   "Puts a sandbox back as its template left it (a student's: the class's template), or empty."
   resetSandbox(id: ID!): Sandbox!
