@@ -175,9 +175,17 @@ export async function insertSandbox(
       locked,
       made.inserted,
       sandboxLimitCheck(tx, userId, database.limits.sandboxesPerUser),
-      ...(also?.(tx, id) ?? []),
     ];
-    if (fill) statements.push(copyDataKeys(tx, fill.copiesOf, id), cloneObjects(tx, fill.copiesOf, id));
+    // The caller's statements (a class's seat, under the class's lock) go last before the commit,
+    // after the copy: what they lock is held for the commit only, not for the copy, so a class's
+    // students joining at once do not take turns for the whole of each other's fork.
+    if (fill)
+      statements.push(
+        copyDataKeys(tx, fill.copiesOf, id),
+        cloneObjects(tx, fill.copiesOf, id),
+        ...(also?.(tx, id) ?? []),
+      );
+    else statements.push(...(also?.(tx, id) ?? []));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});
     let committed: Promise<unknown>;
