@@ -58,6 +58,13 @@ export function writingRuns(pod: Pod): { container: Container; run: Run }[] {
   return out;
 }
 
+/**
+ * How far behind a server's read may find what a running program wrote: a probe or a page read
+ * every few seconds would otherwise run the program again from its start each time (an exec
+ * always reads it up to now).
+ */
+export const servedLagMs = 10_000;
+
 /** Evaluations under way in this process, by run: a second request waits for the first. */
 const underWay = new Map<string, Promise<void>>();
 
@@ -90,13 +97,14 @@ async function keepRun(
       ),
     );
   await opened.save();
-  // For good too when its budget stops it where the kept files already reach: it would stop
-  // there every time (a loop that reads the clock, long past thousands of turns), as its log does.
+  // For good too when its budget of sleeps stops it where the kept files already reach: it would
+  // stop there every time (a loop that reads the clock, long past thousands of turns), as its log
+  // does. Not when wall time stopped it: a busy machine's evaluation gets less far.
   const forGood =
     e.end !== null ||
     e.idle === true ||
     (e.period !== null && !turn) ||
-    (e.budgetSpent && e.reachedMs <= keptUntilMs);
+    (e.budgetOf === "sleeps" && e.reachedMs <= keptUntilMs);
   await saveFiles(
     database.sql,
     sandboxId,
@@ -124,6 +132,8 @@ export async function keepMainFiles(
   nowMs: number,
   kept: Map<string, number> | undefined,
   fileReader: FileReaderFactory,
+  /** How far behind `nowMs` what is kept may be and still do (a server's read: see servedLagMs). */
+  lagMs = 0,
 ): Promise<boolean> {
   const runs = writingRuns(pod);
   if (!runs.length) return false;
@@ -149,7 +159,7 @@ export async function keepMainFiles(
       horizon: horizonOf(r.run, nowMs),
       until: present.get(mainScope(r.container.name, r.run.containerId)) ?? Number.NEGATIVE_INFINITY,
     }))
-    .filter((r) => r.until < r.horizon);
+    .filter((r) => r.until < r.horizon - lagMs);
   // One after the other: they may write the same volumes.
   for (const { container, run, horizon, until } of behind) {
     const key = `${sandboxId}/${uid}/${run.containerId}`;

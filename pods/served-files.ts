@@ -6,7 +6,7 @@ import { imageFileText } from "../kube/runtime/shell/filesystem.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { containersOf, layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import type { ContainerFileReader, FileReadCache } from "./file-reader.ts";
-import { keepingMainFiles, keepMainFiles } from "./main-files.ts";
+import { keepingMainFiles, keepMainFiles, servedLagMs } from "./main-files.ts";
 import { sandboxObjects } from "./objects.ts";
 import { volumeTree } from "./volumes.ts";
 
@@ -54,8 +54,8 @@ async function readFile(
   nowMs: number,
 ): Promise<string | null> {
   const uid = pod.metadata.uid ?? "";
-  // What the pod's main processes wrote is kept first (once per run), unless this read is made
-  // by such an evaluation itself; a pod the read knew had no files has none kept yet.
+  // What the pod's main processes wrote is kept first (up to a few seconds ago), unless this
+  // read is made by such an evaluation itself; a pod the read knew had no files has none kept yet.
   const kept =
     !keepingMainFiles() &&
     (await keepMainFiles(
@@ -65,6 +65,7 @@ async function readFile(
       nowMs,
       world.written?.has(uid) === false ? new Map() : undefined,
       containerFileReader,
+      servedLagMs,
     ));
   const unwritten = (owner: string) => !kept && world.written !== undefined && !world.written.has(owner);
   const at = volumeAt(container, path);

@@ -122,7 +122,20 @@ export async function prepareRemoteCommand(
       ? (code: number) => containerExited(ctx.sandboxId, pod, container, code)
       : null;
   return {
-    run: (io) => {
+    run: (link) => {
+      // One Status on the error channel, the first: client-go reads the channel to its end as
+      // one JSON value (an attached shell's exit, then its container's stop, would make two).
+      let ended = false;
+      const io: RemoteIO = {
+        ...link,
+        send: (channel, data) => {
+          if (channel === errorChannel) {
+            if (ended) return;
+            ended = true;
+          }
+          link.send(channel, data);
+        },
+      };
       // A stopped container kills its processes (kubectl: "command terminated with exit code
       // 137"); a revoked token or a deleted sandbox ends the session as an open watch ends, the
       // API server's Unauthorized on the error channel (kubectl: "error executing remote

@@ -65,6 +65,8 @@ function whilePodHolds(
     unsubscribe();
     unrevoke();
   }
+  // What happened between the request's read of the pod and now (a delete) is looked at once.
+  void check();
   return stop;
 }
 

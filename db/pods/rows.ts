@@ -53,29 +53,45 @@ export async function dropRuns(
 }
 
 /**
- * Removes rows whose owner is gone: what the one-statement window of `ownerExists` let through
- * (a write racing its pod's delete), and rows of sandboxes from before rows went with their
- * pods. Looks at no more than `owners` owners per table a run. How many rows it removed.
+ * Removes a sandbox's rows whose owner is gone: what the one-statement window of `ownerExists`
+ * let through (a write racing its pod's delete). One statement, within the sandbox. How many
+ * rows it removed.
  */
-export async function sweepOrphanRows(sql: Queryable, owners = 1000): Promise<number> {
+export async function sweepOrphanRows(sql: Queryable, sandboxId: string): Promise<number> {
+  const gone = sql`(SELECT x.pod_uid FROM (
+      SELECT pod_uid FROM pod_files WHERE sandbox_id = ${sandboxId}
+      UNION SELECT pod_uid FROM pod_log_lines WHERE sandbox_id = ${sandboxId}
+      UNION SELECT pod_uid FROM container_runs WHERE sandbox_id = ${sandboxId}) x
+    WHERE NOT EXISTS (
+      SELECT 1 FROM objects o WHERE o.sandbox_id = ${sandboxId} AND (
+        CASE WHEN x.pod_uid LIKE 'node:%'
+          THEN o.resource = 'nodes' AND o.namespace = '' AND o.name = substr(x.pod_uid, 6)
+          ELSE o.resource = 'pods' AND o.uid::text = x.pod_uid END)))`;
+  const [row] = await sql<{ n: number }[]>`
+    WITH owners AS ${gone}, files AS (
+      DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid IN (SELECT pod_uid FROM owners) RETURNING 1
+    ), lines AS (
+      DELETE FROM pod_log_lines WHERE sandbox_id = ${sandboxId} AND pod_uid IN (SELECT pod_uid FROM owners) RETURNING 1
+    ), runs AS (
+      DELETE FROM container_runs WHERE sandbox_id = ${sandboxId} AND pod_uid IN (SELECT pod_uid FROM owners) RETURNING 1
+    )
+    SELECT ((SELECT count(*) FROM files) + (SELECT count(*) FROM lines) + (SELECT count(*) FROM runs))::int AS n`;
+  return row?.n ?? 0;
+}
+
+/**
+ * Sweeps up to `count` sandboxes that hold rows, from a random point of their ids (wrapping
+ * round): run after run, every sandbox's turn comes, each sweep a statement of its own.
+ */
+export async function sweepSomeSandboxes(sql: Queryable, count = 500): Promise<number> {
+  const ids = await sql<{ id: string }[]>`
+    WITH start AS (SELECT gen_random_uuid() AS id)
+    (SELECT s.id FROM sandboxes s, start WHERE s.id >= start.id ORDER BY s.id LIMIT ${count})
+    UNION ALL
+    (SELECT s.id FROM sandboxes s, start WHERE s.id < start.id ORDER BY s.id LIMIT ${count})
+    LIMIT ${count}`;
   let removed = 0;
-  for (const table of ["pod_files", "pod_log_lines", "container_runs"] as const) {
-    const [row] = await sql<{ n: number }[]>`
-      WITH gone AS (
-        SELECT x.sandbox_id, x.pod_uid FROM (SELECT DISTINCT sandbox_id, pod_uid FROM ${sql(table)}) x
-        WHERE NOT EXISTS (
-          SELECT 1 FROM objects o WHERE o.sandbox_id = x.sandbox_id AND (
-            CASE WHEN x.pod_uid LIKE 'node:%'
-              THEN o.resource = 'nodes' AND o.namespace = '' AND o.name = substr(x.pod_uid, 6)
-              ELSE o.resource = 'pods' AND o.uid::text = x.pod_uid END))
-        LIMIT ${owners}
-      ), deleted AS (
-        DELETE FROM ${sql(table)} t USING gone g WHERE t.sandbox_id = g.sandbox_id AND t.pod_uid = g.pod_uid
-        RETURNING 1
-      )
-      SELECT count(*)::int AS n FROM deleted`;
-    removed += row?.n ?? 0;
-  }
+  for (const { id } of ids) removed += await sweepOrphanRows(sql, id);
   return removed;
 }
 

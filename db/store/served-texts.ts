@@ -5,15 +5,20 @@
  * write of one object in its sandbox (every write takes the next revision), so a text kept under
  * it is that object at that version for good (committed revisions are never reused, nor sandbox
  * ids): nothing is ever invalidated, only forgotten — a resource's texts least recently listed
- * first, past `maxBytes` in all, and a resource's oldest past `maxPerResource`.
+ * first, past `maxBytes` in all, and a resource's oldest past `maxPerResource` or its share of
+ * the bytes.
  */
 
 // Small enough for a Worker isolate (128 MB in all) beside the app.
 const maxBytes = 16 * 1024 * 1024;
 const maxPerResource = 2048;
+/** A resource's share of them, and the largest text kept (a list of big objects is printed each time). */
+const maxResourceBytes = maxBytes / 4;
+const maxTextBytes = 64 * 1024;
 
-/** Texts by resourceVersion, per "sandbox resource", least recently listed first. */
+/** Texts by resourceVersion, per "sandbox resource", least recently listed first, and their bytes. */
 const kept = new Map<string, Map<number, string>>();
+const resourceBytes = new Map<string, number>();
 let bytes = 0;
 
 const keyOf = (sandboxId: string, resource: string) => `${sandboxId} ${resource}`;
@@ -40,19 +45,23 @@ export function keepTexts(sandboxId: string, resource: string, printed: [number,
     texts = new Map();
     kept.set(key, texts);
   }
+  let mine = resourceBytes.get(key) ?? 0;
   for (const [rv, text] of printed) {
-    if (texts.has(rv)) continue;
+    if (texts.has(rv) || text.length > maxTextBytes) continue;
     texts.set(rv, text);
-    bytes += text.length;
+    mine += text.length;
   }
-  while (texts.size > maxPerResource) {
+  while (texts.size > maxPerResource || mine > maxResourceBytes) {
     const [oldest, text] = texts.entries().next().value as [number, string];
     texts.delete(oldest);
-    bytes -= text.length;
+    mine -= text.length;
   }
-  for (const [k, group] of kept) {
+  bytes += mine - (resourceBytes.get(key) ?? 0);
+  resourceBytes.set(key, mine);
+  for (const k of kept.keys()) {
     if (bytes <= maxBytes || k === key) break;
-    for (const text of group.values()) bytes -= text.length;
+    bytes -= resourceBytes.get(k) ?? 0;
+    resourceBytes.delete(k);
     kept.delete(k);
   }
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resetSandboxTo } from "../../accounts/sandbox-copies.ts";
 import { saveFiles } from "../../db/pods/files.ts";
 import { appendJournal } from "../../db/pods/journal.ts";
-import { hostPathOwner, sweepOrphanRows } from "../../db/pods/rows.ts";
+import { hostPathOwner, sweepOrphanRows, sweepSomeSandboxes } from "../../db/pods/rows.ts";
 import { settleRun } from "../../db/pods/runs.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
@@ -197,11 +197,19 @@ describe("the hourly sweep", () => {
     await leaveOrphanRows(sb.sandboxId, orphan);
     await leaveOrphanRows(sb.sandboxId, hostPathOwner("node-gone"));
     expect(await rowsOf(sb.sandboxId, orphan)).toEqual([1, 1, 1]);
-    expect(await sweepOrphanRows(t.database.sql)).toBeGreaterThanOrEqual(6);
+    expect(await sweepOrphanRows(t.database.sql, sb.sandboxId)).toBe(6);
     expect(await rowsOf(sb.sandboxId, orphan)).toEqual([0, 0, 0]);
     expect(await rowsOf(sb.sandboxId, hostPathOwner("node-gone"))).toEqual([0, 0, 0]);
     expect(await rowsOf(sb.sandboxId, pod.metadata.uid)).toEqual([1, 1, 1]);
     expect(await rowsOf(sb.sandboxId, hostPathOwner(pod.spec.nodeName))).toEqual([1, 1, 1]);
+  });
+
+  it("visits every sandbox in turn, from a random point", async () => {
+    const orphan = "00000000-0000-4000-8000-0000000000ab";
+    await leaveOrphanRows(sb.sandboxId, orphan);
+    const [count] = await t.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM sandboxes`;
+    expect(await sweepSomeSandboxes(t.database.sql, (count?.n ?? 0) + 10)).toBeGreaterThanOrEqual(3);
+    expect(await rowsOf(sb.sandboxId, orphan)).toEqual([0, 0, 0]);
   });
 });
 

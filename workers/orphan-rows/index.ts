@@ -1,9 +1,10 @@
-import { sweepOrphanRows } from "../../db/pods/rows.ts";
+import { sweepSomeSandboxes } from "../../db/pods/rows.ts";
 import type { Controller } from "../queue/controller.ts";
 
 /**
  * Rows of pods and nodes that are gone (db/pods/rows.ts: a write that raced its owner's delete)
- * removed, for every sandbox, hourly: such rows are rare, and a run reads every owner once.
+ * removed, hourly, a few hundred sandboxes a run, each in a statement of its own: such rows are
+ * rare.
  */
 export const orphanRows: Controller = {
   name: "orphan-rows",
@@ -14,7 +15,7 @@ export const orphanRows: Controller = {
       name: "sweep_orphan_rows",
       schedule: "17 * * * * ?max=1",
       run: async (ctx) => {
-        await sweepOrphanRows(ctx.database.sql);
+        await sweepSomeSandboxes(ctx.database.sql);
       },
     },
   ],

@@ -35,6 +35,8 @@ export interface Evaluation {
   reachedMs: number;
   /** The budget ran out before the horizon: a later evaluation must start over. */
   budgetSpent: boolean;
+  /** Which budget: its sleeps (where every evaluation stops) or its wall time (where a busy machine does). */
+  budgetOf?: "sleeps" | "time";
   /** The process sleeps for ever from `reachedMs` (a server, `sleep infinity`): nothing more will happen. */
   idle?: boolean;
   /** The shell's variables when it stopped (an interactive shell carries them to its next line). */
@@ -130,6 +132,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
   const wallStart = performance.now();
   let sleeps = 0;
   let budgetSpent = false;
+  let budgetOf: "sleeps" | "time" | undefined;
   let period: Period | null = null;
   const byName = new Map<string, PodCommand>();
   for (const c of [...podCommands, ...(input.commands ?? [])]) byName.set(c.name, c);
@@ -146,8 +149,15 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
           clock.stopHere();
           return { stdout: "", stderr: "", exitCode: 0 };
         }
-        if (++sleeps > limits.maxSleeps || performance.now() - wallStart > limits.maxWallMs / 2) {
+        const outOf =
+          ++sleeps > limits.maxSleeps
+            ? "sleeps"
+            : performance.now() - wallStart > limits.maxWallMs / 2
+              ? "time"
+              : null;
+        if (outOf) {
           budgetSpent = true;
+          budgetOf = outOf;
           clock.stopHere();
           return { stdout: "", stderr: "", exitCode: 0 };
         }
@@ -215,6 +225,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     end,
     reachedMs: end ? end.atMs : reachedMs,
     budgetSpent,
+    ...(budgetOf ? { budgetOf } : {}),
     ...(clock.forever && !found && !end && !budgetSpent ? { idle: true } : {}),
     env: { ...result.env },
   };

@@ -7,19 +7,26 @@ import type { IFileSystem } from "just-bash";
  * only what came after them.
  */
 
-/** The calls that change a filesystem, with their arguments. */
-const changing = new Set([
-  "writeFile",
-  "appendFile",
-  "mkdir",
-  "rm",
-  "cp",
-  "mv",
-  "chmod",
-  "symlink",
-  "link",
-  "createExclusive",
+/** The calls that change a filesystem, and how many of their first arguments are paths. */
+const changing = new Map([
+  ["writeFile", 1],
+  ["appendFile", 1],
+  ["mkdir", 1],
+  ["rm", 1],
+  ["chmod", 1],
+  ["createExclusive", 1],
+  ["cp", 2],
+  ["mv", 2],
+  ["symlink", 2],
+  ["link", 2],
 ]);
+
+/** The paths a call names (a symlink's target is text, not a path it changes). */
+function pathsOf(op: Pick<FileOp, "name" | "args">): string[] {
+  const n = op.name === "symlink" ? 1 : (changing.get(op.name) ?? 0);
+  const args = op.name === "symlink" ? op.args.slice(1) : op.args;
+  return args.slice(0, n).filter((a): a is string => typeof a === "string");
+}
 
 /** One change a process made, and when. */
 export interface FileOp {
@@ -58,8 +65,8 @@ export function notingChanges(
       if (typeof key !== "string" || !changing.has(key))
         return (...args: unknown[]) => value.apply(target, args);
       return async (...args: unknown[]) => {
-        const paths = args.filter((a): a is string => typeof a === "string").slice(0, 2);
-        if (!armed || paths.some(options.passThrough)) return value.apply(target, args);
+        if (!armed || pathsOf({ name: key, args }).some(options.passThrough))
+          return value.apply(target, args);
         const atMs = options.now();
         ops.push({ name: key, args: args.map(copyArg), atMs });
         if (atMs <= options.keptUntilMs) return;
@@ -88,17 +95,23 @@ export interface FileTurn {
 }
 
 /**
- * The most a repeating loop's appends may add to a file when carried on: a node's disk would
- * take more, but what one pod keeps in storage is bounded (past it, the file stops growing).
+ * The most a repeating loop's appends may make a file, and add in all at one carrying on: a
+ * node's disk would take more, but what one pod keeps in storage is bounded (past it, the file
+ * stops growing).
  */
 export const maxCarriedBytes = 8 * 1024 * 1024;
 
+/** Whether `path` is `other` or inside it. */
+const within = (path: string, other: string) => path === other || path.startsWith(`${other}/`);
+
 /**
  * Carries a repeating loop's file changes on from after `afterMs` up to `untilMs`: turn m (m ≥ 1)
- * makes its ops at `fromMs + m·periodMs + offset`. Whole turns in between are applied at once —
- * appends to a path that a turn only appends to are repeated as many times as there are turns,
- * any other op once (it leaves the same state however often it is made) — and the partial
- * turns at either end op by op. Errors are the process's (a cp of a file gone): ignored.
+ * makes its ops at `fromMs + m·periodMs + offset`. Whole turns in between are applied at once:
+ * appends to a file nothing else in the turn touches (no write, move, copy or removal of it or a
+ * directory it is in) are repeated as many times as there are turns, up to `maxCarriedBytes` a
+ * file and in all; every other op is made once, in order (it leaves the same state however
+ * often it is made). The partial turns at either end are made op by op. Errors are the
+ * process's (a cp of a file gone): ignored.
  */
 export async function carryOn(
   fs: IFileSystem,
@@ -126,19 +139,26 @@ export async function carryOn(
   await partial(first);
   const whole = last - first - 1;
   if (whole > 0) {
-    const appendOnly = new Map<string, boolean>();
-    for (const op of turn.ops) {
-      const path = String(op.args[0]);
-      appendOnly.set(path, (appendOnly.get(path) ?? true) && op.name === "appendFile");
-    }
-    for (const op of turn.ops) if (!appendOnly.get(String(op.args[0]))) await apply(op);
-    for (const [path, only] of appendOnly) {
-      if (!only) continue;
-      const parts = turn.ops
-        .filter((op) => op.name === "appendFile" && op.args[0] === path)
-        .map((op) => bytes(op.args[1]));
+    // Files only appended to: what else the turn changes touches none of them.
+    const others = turn.ops.filter((op) => op.name !== "appendFile").flatMap(pathsOf);
+    const appendOnly = (path: string) => !others.some((o) => within(path, o));
+    for (const op of turn.ops)
+      if (op.name !== "appendFile" || !appendOnly(String(op.args[0]))) await apply(op);
+    let budget = maxCarriedBytes;
+    const appended = new Map<string, Uint8Array[]>();
+    for (const op of turn.ops)
+      if (op.name === "appendFile" && appendOnly(String(op.args[0])))
+        appended.set(String(op.args[0]), [...(appended.get(String(op.args[0])) ?? []), bytes(op.args[1])]);
+    for (const [path, parts] of appended) {
       const once = concat(parts);
-      const times = Math.min(whole, Math.floor(maxCarriedBytes / Math.max(1, once.length)));
+      const size = await fs.stat(path).then(
+        (st) => st.size,
+        () => 0,
+      );
+      const room = Math.min(budget, maxCarriedBytes - size);
+      const times = Math.min(whole, Math.floor(Math.max(0, room) / Math.max(1, once.length)));
+      if (times <= 0) continue;
+      budget -= times * once.length;
       await apply({ name: "appendFile", args: [path, repeat(once, times)] });
     }
   }

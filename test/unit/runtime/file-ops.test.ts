@@ -29,17 +29,48 @@ describe("carryOn", () => {
     expect(await fs.exists("/a")).toBe(false);
   });
 
-  it("stops a file's growth at its bound", async () => {
+  it("stops a file's growth at its bound, however often it is carried on, and in all at one carrying", async () => {
     const fs = new InMemoryFs();
-    await carryOn(
-      fs,
-      { fromMs: 0, periodMs: 1, ops: [{ name: "appendFile", args: ["/big", "0123456789"], offsetMs: 1 }] },
-      0,
-      1e9,
-    );
+    const grows = {
+      fromMs: 0,
+      periodMs: 1,
+      ops: [{ name: "appendFile", args: ["/big", "0123456789"], offsetMs: 1 }],
+    };
+    await carryOn(fs, grows, 0, 1e9);
+    await carryOn(fs, grows, 1e9, 2e9);
     const size = (await fs.stat("/big")).size;
     expect(size).toBeLessThanOrEqual(maxCarriedBytes + 20);
     expect(size).toBeGreaterThan(maxCarriedBytes - 20);
+    const many = {
+      fromMs: 0,
+      periodMs: 1,
+      ops: Array.from({ length: 10 }, (_, i) => ({
+        name: "appendFile",
+        args: [`/f${i}`, "0123456789"],
+        offsetMs: 1,
+      })),
+    };
+    const other = new InMemoryFs();
+    await carryOn(other, many, 0, 1e9);
+    let total = 0;
+    for (let i = 0; i < 10; i++) total += (await other.stat(`/f${i}`)).size;
+    expect(total).toBeLessThanOrEqual(maxCarriedBytes + 200);
+  });
+
+  it("a file the turn also writes, moves or removes is made once per turn, not appended to", async () => {
+    const fs = new InMemoryFs();
+    // echo x > /tmp; mv /tmp /log; echo y >> /log; sleep 1
+    const turn = {
+      fromMs: 0,
+      periodMs: 10,
+      ops: [
+        { name: "writeFile", args: ["/tmp", "x\n"], offsetMs: 1 },
+        { name: "mv", args: ["/tmp", "/log"], offsetMs: 2 },
+        { name: "appendFile", args: ["/log", "y\n"], offsetMs: 3 },
+      ],
+    };
+    await carryOn(fs, turn, 5, 1000);
+    expect(await fs.readFile("/log")).toBe("x\ny\n");
   });
 });
 
@@ -56,10 +87,13 @@ describe("notingChanges", () => {
     noted.arm();
     await noted.fs.writeFile("/early", "kept already");
     await noted.fs.writeFile("/proc/x", "through");
+    // A path is what is checked, not the content.
+    await noted.fs.appendFile("/data", "/dev/sda1\n");
     now = 11;
     await noted.fs.appendFile("/late", "new");
     expect(noted.ops.map((o) => [o.name, o.args[0], o.atMs])).toEqual([
       ["writeFile", "/early", 5],
+      ["appendFile", "/data", 5],
       ["appendFile", "/late", 11],
     ]);
     expect(await base.exists("/stub")).toBe(true);

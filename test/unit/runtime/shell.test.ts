@@ -213,6 +213,23 @@ describe("hostile input costs a bounded amount", () => {
     expect(e.reachedMs).toBeLessThan(start + 86_400_000);
   });
 
+  it("says which budget stopped it: its sleeps (where every evaluation stops), or its wall time", async () => {
+    const input = mainProcess(
+      setup({
+        name: "c",
+        image: "busybox",
+        command: ["sh", "-c", "i=0; while :; do i=$((i+1)); sleep 1; done"],
+      }),
+      start,
+      start + 86_400_000,
+    );
+    const bySleeps = await evaluate({ ...input, limits: { maxSleeps: 50 } });
+    expect(bySleeps).toMatchObject({ budgetSpent: true, budgetOf: "sleeps" });
+    expect(bySleeps.reachedMs).toBe(start + 50_000);
+    const byTime = await evaluate({ ...input, limits: { maxWallMs: 40 } });
+    expect(byTime.budgetOf).toBe("time");
+  });
+
   it("reaches nothing outside: no host files, no network", async () => {
     const e = await run(
       "cat /etc/shadow; ls /work; curl http://example.com; wget http://example.com; echo done",
