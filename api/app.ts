@@ -6,6 +6,7 @@ import type { Database } from "../db/connection.ts";
 import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
 import { corsAllowlist } from "./cors.ts";
+import { FairQueue } from "./flow-control/fair-queue.ts";
 import { flowControl } from "./flow-control/index.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
@@ -69,7 +70,9 @@ export function createApp(deps: AppDeps): App {
       forbidden("the Kubernetes API is served over https only: use the server your kubeconfig names"),
     );
   });
-  app.use(flowControl(deps.flowControl ?? defaultFlowControl, deps.auth.signingKey));
+  const seats = new FairQueue(deps.flowControl ?? defaultFlowControl);
+  metrics.flowControl?.(() => seats.load());
+  app.use(flowControl(seats, deps.auth.signingKey));
   app.get("/metrics", async (c) => {
     const exposition = await metrics.exposition();
     return exposition

@@ -1,9 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { sandboxAudience, userAudience, verifyToken } from "../../auth/tokens.ts";
-import type { FlowControl } from "../../config.ts";
 import { apiAudiences } from "../../kube/kinds/serviceaccount/token-request.ts";
 import { surfaceOf } from "../surfaces.ts";
-import { FairQueue } from "./fair-queue.ts";
+import type { FairQueue } from "./fair-queue.ts";
 
 /** The API server's refusal past a flow's share (APF's tooManyRequests). */
 export const tooManyRequestsMessage = "Too many requests, please try again later.";
@@ -32,10 +31,9 @@ const longRunning =
  * costs a refusal a second per connection, not as many as it can send.
  */
 export function flowControl(
-  settings: FlowControl,
+  queue: FairQueue,
   signingKey: Uint8Array,
 ): MiddlewareHandler<{ Bindings: { clientAddress?: string | null } }> {
-  const queue = new FairQueue(settings);
   return async (c, next) => {
     const path = c.req.path;
     if (exempt.has(path) || longRunning.test(path)) {
