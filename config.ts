@@ -67,7 +67,7 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Each caller's share of the service, API Priority and Fairness' way (api/flow-control/): FlowControl says what each is. */
   FLOW_CONTROL_SEATS: count(8),
-  FLOW_CONTROL_QUEUE_LENGTH: count(32),
+  FLOW_CONTROL_QUEUE_LENGTH: count(64),
   FLOW_CONTROL_QUEUE_WAIT_SECONDS: count(5),
 });
 
@@ -159,7 +159,10 @@ export function graphqlLimitsOf(config: Config) {
 export interface FlowControl {
   /** Requests served at once in one process before requests queue (APF's concurrency limit). */
   seats: number;
-  /** Requests one flow may have waiting; past them it gets 429 (APF's queueLengthLimit). */
+  /**
+   * Requests one flow may have waiting; past them it gets 429 (APF's queueLengthLimit, 50 there).
+   * A class of sixty signing up at once from one school address is one flow, and must all wait.
+   */
   queueLength: number;
   /** The longest a request waits in its queue before it gets 429 (APF's request wait limit). */
   queueWaitSeconds: number;

@@ -25,10 +25,11 @@ const longRunning =
 /**
  * Each caller's fair share of the service, for every request but the exempt and long-running
  * ones: a flow (a token's subject and sandbox, else the client's address) past its share waits
- * in its own short queue and, past that, gets APF's 429 (fair-queue.ts). The answer to a 429 —
- * this one, or any limit's within — is sent only after its Retry-After, with the seat given back
- * first: a client that retries at once, instead of after Retry-After as client-go does, then
- * costs a refusal a second per connection, not as many as it can send.
+ * in its own short queue and, past that, gets APF's 429 (fair-queue.ts). That 429, and any of the
+ * Kubernetes API's own limits within, is sent only after its Retry-After, with the seat given
+ * back first: a client that retries at once, instead of after Retry-After as client-go does, then
+ * costs a refusal a second per connection, not as many as it can send. (GraphQL's refused
+ * log-ins wait their second in the resolver, as they must over WebSocket too.)
  */
 export function flowControl(
   queue: FairQueue,
@@ -36,9 +37,10 @@ export function flowControl(
 ): MiddlewareHandler<{ Bindings: { clientAddress?: string | null } }> {
   return async (c, next) => {
     const path = c.req.path;
+    const kube = surfaceOf(path) === "kube";
     if (exempt.has(path) || longRunning.test(path)) {
       await next();
-      return tarpitted(c.res);
+      return kube ? tarpitted(c.res) : c.res;
     }
     const release = await queue.seat(await flowOf(c.req.raw, c.env?.clientAddress ?? null, signingKey));
     if (!release) {
@@ -50,7 +52,7 @@ export function flowControl(
     } finally {
       release();
     }
-    return tarpitted(c.res);
+    return kube ? tarpitted(c.res) : c.res;
   };
 }
 

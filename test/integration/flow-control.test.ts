@@ -125,7 +125,7 @@ describe("a flow past its share", () => {
 
 describe("flows", () => {
   it("of anonymous callers are their addresses; a token that does not verify makes no flow of its own", async () => {
-    const from = (address: string, token: string) => (init: RequestInit) =>
+    const from = (address: string, token: string) => async (init: RequestInit) =>
       t.app.request(
         "/graphql",
         {
