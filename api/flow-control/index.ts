@@ -25,34 +25,32 @@ const longRunning =
 /**
  * Each caller's fair share of the service, for every request but the exempt and long-running
  * ones: a flow (a token's subject and sandbox, else the client's address) past its share waits
- * in its own short queue and, past that, gets APF's 429 (fair-queue.ts). That 429, and any of the
- * Kubernetes API's own limits within, is sent only after its Retry-After, with the seat given
- * back first: a client that retries at once, instead of after Retry-After as client-go does, then
- * costs a refusal a second per connection, not as many as it can send. (GraphQL's refused
- * log-ins wait their second in the resolver, as they must over WebSocket too.)
+ * in its own short queue and, past that, gets APF's 429 (fair-queue.ts). Any 429 — that one, or
+ * a limit's within — is answered no sooner than its Retry-After (a second at most) after its
+ * request came, with the seat given back first: a client that retries at once, instead of after
+ * Retry-After as client-go does, then costs a refusal a second per connection, not as many as it
+ * can send. (A refused log-in has waited its second in the resolver already, as it must over
+ * WebSocket too; it waits no more here.)
  */
 export function flowControl(
   queue: FairQueue,
   signingKey: Uint8Array,
 ): MiddlewareHandler<{ Bindings: { clientAddress?: string | null } }> {
   return async (c, next) => {
+    const came = performance.now();
     const path = c.req.path;
-    const kube = surfaceOf(path) === "kube";
     if (exempt.has(path) || longRunning.test(path)) {
       await next();
-      return kube ? tarpitted(c.res) : c.res;
+      return tarpitted(c.res, came);
     }
     const release = await queue.seat(await flowOf(c.req.raw, c.env?.clientAddress ?? null, signingKey));
-    if (!release) {
-      await tarpit(retryAfterSeconds);
-      return tooManyRequests(surfaceOf(path) === "graphql");
-    }
+    if (!release) return tarpitted(tooManyRequests(surfaceOf(path) === "graphql"), came);
     try {
       await next();
     } finally {
       release();
     }
-    return kube ? tarpitted(c.res) : c.res;
+    return tarpitted(c.res, came);
   };
 }
 
@@ -73,15 +71,13 @@ async function flowOf(
   return `address:${clientAddress ?? ""}`;
 }
 
-/** The response, once its Retry-After (a second at most) has passed when it is a 429. */
-async function tarpitted(response: Response): Promise<Response> {
-  if (response.status === 429) await tarpit(Number(response.headers.get("retry-after")) || 0);
+/** The response; a 429 once its Retry-After (a second at most) has passed since its request came. */
+async function tarpitted(response: Response, came: number): Promise<Response> {
+  if (response.status !== 429) return response;
+  const seconds = Math.min(Number(response.headers.get("retry-after")) || 0, 1);
+  const left = seconds * 1000 - (performance.now() - came);
+  if (left > 0) await new Promise((done) => setTimeout(done, left));
   return response;
-}
-
-function tarpit(seconds: number): Promise<void> {
-  if (!(seconds > 0)) return Promise.resolve();
-  return new Promise((done) => setTimeout(done, Math.min(seconds, 1) * 1000));
 }
 
 /**
