@@ -66,7 +66,7 @@ const EnvSchema = z.object({
   /** GraphQL documents one caller may have refused in a minute before it is answered 429 (api/graphql/refusals.ts). */
   GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Each caller's share of the service, API Priority and Fairness' way (api/flow-control/): FlowControl says what each is. */
-  FLOW_CONTROL_SEATS: count(8),
+  FLOW_CONTROL_SEATS: count(4),
   FLOW_CONTROL_QUEUE_LENGTH: count(64),
   FLOW_CONTROL_QUEUE_WAIT_SECONDS: count(5),
 });
@@ -157,7 +157,12 @@ export function graphqlLimitsOf(config: Config) {
  * progress, so a caller sending one request at a time never waits behind a flood.
  */
 export interface FlowControl {
-  /** Requests served at once in one process before requests queue (APF's concurrency limit). */
+  /**
+   * Requests served at once in one process before requests queue (APF's concurrency limit), on
+   * top of each flow's first, which is always seated. One event loop gains little from more: with
+   * 8, three tenants' one request each and a flood's four loops all fit, and the flood was never
+   * held to its share; with 4 it is.
+   */
   seats: number;
   /**
    * Requests one flow may have waiting; past them it gets 429 (APF's queueLengthLimit, 50 there).
