@@ -65,6 +65,10 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
   /** GraphQL documents one caller may have refused in a minute before it is answered 429 (api/graphql/refusals.ts). */
   GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Each caller's share of the service, API Priority and Fairness' way (api/flow-control/): FlowControl says what each is. */
+  FLOW_CONTROL_SEATS: count(4),
+  FLOW_CONTROL_QUEUE_LENGTH: count(64),
+  FLOW_CONTROL_QUEUE_WAIT_SECONDS: count(5),
 });
 
 /** A positive whole number setting, with its default. */
@@ -144,6 +148,42 @@ export function graphqlLimitsOf(config: Config) {
     maxRefusalsPerMinute: config.GRAPHQL_MAX_REFUSALS_PER_MINUTE,
   };
 }
+
+/**
+ * How the service shares itself between callers when it is saturated (api/flow-control/), after
+ * the kube-apiserver's API Priority and Fairness: a caller (a flow) is a token's subject and
+ * sandbox, else the client's address. One process serves `seats` requests at once; past them, a
+ * flow's requests wait in its own queue, and the next served is from the flow with fewest in
+ * progress, so a caller sending one request at a time never waits behind a flood.
+ */
+export interface FlowControl {
+  /**
+   * Requests served at once in one process before requests queue (APF's concurrency limit), on
+   * top of each flow's first, which is always seated. One event loop gains little from more: with
+   * 8, three tenants' one request each and a flood's four loops all fit, and the flood was never
+   * held to its share; with 4 it is.
+   */
+  seats: number;
+  /**
+   * Requests one flow may have waiting; past them it gets 429 (APF's queueLengthLimit, 50 there).
+   * A class of sixty signing up at once from one school address is one flow, and must all wait.
+   */
+  queueLength: number;
+  /** The longest a request waits in its queue before it gets 429 (APF's request wait limit). */
+  queueWaitSeconds: number;
+}
+
+/** The flow control a configuration sets. */
+export function flowControlOf(config: Config): FlowControl {
+  return {
+    seats: config.FLOW_CONTROL_SEATS,
+    queueLength: config.FLOW_CONTROL_QUEUE_LENGTH,
+    queueWaitSeconds: config.FLOW_CONTROL_QUEUE_WAIT_SECONDS,
+  };
+}
+
+/** Flow control with every setting at its default. */
+export const defaultFlowControl: FlowControl = flowControlOf(EnvSchema.parse({}));
 
 /** The limits with every setting at its default: what tests and tools get unless they say. */
 export const defaultLimits: TenantLimits = tenantLimits(EnvSchema.parse({}));

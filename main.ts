@@ -5,7 +5,7 @@ import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
 import { isRemoteCommandPath } from "./api/kube/index.ts";
-import { type Config, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
+import { type Config, flowControlOf, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
@@ -92,6 +92,7 @@ async function main(config: Config): Promise<void> {
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl, caPem: tls.caPem },
     graphqlLimits: graphqlLimitsOf(config),
+    flowControl: flowControlOf(config),
     ready: () => ready,
     metrics: prometheusMetrics,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),

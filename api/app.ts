@@ -1,11 +1,14 @@
 import { Hono } from "hono";
 import type { ServerIdentity } from "../accounts/sandboxes.ts";
 import type { AuthSettings } from "../accounts/users.ts";
+import { defaultFlowControl, type FlowControl } from "../config.ts";
 import type { Database } from "../db/connection.ts";
 import type { Feed } from "../db/feed.ts";
 import { forbidden, StatusError } from "../kube/errors.ts";
 import { isWebSocketRequest } from "./accepted-socket.ts";
 import { corsAllowlist } from "./cors.ts";
+import { FairQueue } from "./flow-control/fair-queue.ts";
+import { flowControl } from "./flow-control/index.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
@@ -30,6 +33,8 @@ export interface AppDeps {
   ready: () => boolean;
   /** Request metrics (server/metrics.ts on Node); none when absent. */
   metrics?: AppMetrics;
+  /** Each caller's share of the service when it is saturated (default: config.ts's defaults). */
+  flowControl?: FlowControl;
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
   /**
@@ -76,6 +81,9 @@ export function createApp(deps: AppDeps): App {
       forbidden("the Kubernetes API is served over https only: use the server your kubeconfig names"),
     );
   });
+  const seats = new FairQueue(deps.flowControl ?? defaultFlowControl);
+  metrics.flowControl?.(() => seats.load());
+  app.use(flowControl(seats, deps.auth.signingKey));
   app.get("/metrics", async (c) => {
     const exposition = await metrics.exposition();
     return exposition

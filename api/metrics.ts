@@ -10,6 +10,8 @@ export interface AppMetrics {
   middleware: MiddlewareHandler;
   /** The exposition served at /metrics, or null where the runtime keeps no metrics. */
   exposition(): Promise<{ contentType: string; body: string } | null>;
+  /** Reports a flow control's requests in progress and waiting (api/flow-control/) from now on. */
+  flowControl?(load: () => { executing: number; waiting: number }): void;
 }
 
 /** No metrics: requests pass straight through, and /metrics answers 404. */

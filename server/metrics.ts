@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AppMetrics } from "../api/metrics.ts";
 import { surfaceOf } from "../api/surfaces.ts";
 
@@ -22,6 +22,27 @@ const duration = new Histogram({
   registers: [registry],
 });
 
+/** The flow controls of the apps in this process (one, but for tests), summed by the gauges. */
+const flowControls = new Set<() => { executing: number; waiting: number }>();
+const sumOf = (part: "executing" | "waiting") => [...flowControls].reduce((n, load) => n + load()[part], 0);
+// APF's apiserver_flowcontrol_current_executing_requests and _current_inqueue_requests.
+new Gauge({
+  name: "kubesandbox_flowcontrol_current_executing_requests",
+  help: "Requests holding a seat of the flow control (api/flow-control/).",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("executing"));
+  },
+});
+new Gauge({
+  name: "kubesandbox_flowcontrol_current_inqueue_requests",
+  help: "Requests waiting in their flow's queue for a seat.",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("waiting"));
+  },
+});
+
 /** Counts and times every request. */
 const metricsMiddleware: MiddlewareHandler = async (c, next) => {
   const start = performance.now();
@@ -35,4 +56,5 @@ const metricsMiddleware: MiddlewareHandler = async (c, next) => {
 export const prometheusMetrics: AppMetrics = {
   middleware: metricsMiddleware,
   exposition: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  flowControl: (load) => flowControls.add(load),
 };

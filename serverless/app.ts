@@ -1,7 +1,7 @@
 import type { AcceptWebSocket } from "../api/accepted-socket.ts";
 import { createApp } from "../api/app.ts";
 import { parseOrigins } from "../api/cors.ts";
-import { type Config, graphqlLimitsOf, tenantLimits } from "../config.ts";
+import { type Config, flowControlOf, graphqlLimitsOf, tenantLimits } from "../config.ts";
 import { connect, type Database } from "../db/connection.ts";
 import type { Keyring } from "../db/crypto/keyring.ts";
 import { sealingWith } from "../db/crypto/secret-sealer.ts";
@@ -72,6 +72,7 @@ export function serverlessApp(settings: ServerlessSettings): ServerlessFetch {
     auth: { signingKey: settings.signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     server: { baseUrl: settings.baseUrl.replace(/\/+$/, ""), caPem: settings.caPem },
     graphqlLimits: graphqlLimitsOf(config),
+    flowControl: flowControlOf(config),
     ready: () => true,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
     ...(sockets

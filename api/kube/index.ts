@@ -104,8 +104,7 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       if (!isWatch(req, url)) release = requests.take(caller.tokenId);
       return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);
     } catch (err) {
-      release();
-      await tarpit(err);
+      // A 429 is answered after its Retry-After by the flow control (api/flow-control/).
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });
     } finally {
       release();
@@ -247,9 +246,9 @@ export async function sandboxOfToken(signingKey: Uint8Array, token: string | nul
 }
 
 /**
- * A client told to wait (429) hears so only after the wait: one that retries at once, instead
- * of after Retry-After as client-go does, then costs the process a refusal a second per
- * connection rather than as many as it can send.
+ * A pod stream's client told to wait (429) hears so only after the wait, as the flow control
+ * (api/flow-control/) answers every other request: one that retries at once then costs a
+ * refusal a second per connection rather than as many as it can send.
  */
 async function tarpit(err: unknown): Promise<void> {
   const seconds = err instanceof StatusError && err.code === 429 ? err.details?.retryAfterSeconds : undefined;

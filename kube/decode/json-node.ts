@@ -82,7 +82,9 @@ export function nodeToValue(node: JsonNode): unknown {
 
 const whitespace = /[ \t\n\r]*/y;
 const numberToken = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const stringToken = /"(?:[^"\\]|\\.)*"/y;
+// Unrolled ("runs of plain characters, then an escape"), not an alternation per character: on a
+// 3 MiB string the alternation took ~200 ms of the event loop, this ~2 ms (the same strings match).
+const stringToken = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
 
 /** Parses JSON text (already known to be valid) into nodes. */
 export function parseJsonNodes(text: string): JsonNode {

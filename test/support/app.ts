@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 import { type App, createApp } from "../../api/app.ts";
-import type { TenantLimits } from "../../config.ts";
+import type { FlowControl, TenantLimits } from "../../config.ts";
 import type { Database } from "../../db/connection.ts";
 import { ChangeFeed } from "../../db/feed.ts";
 import { startKeyring } from "../../server/keyring.ts";
@@ -18,6 +18,8 @@ export interface TestAppOptions {
   /** Tenant limits changed from their defaults. */
   limits?: Partial<TenantLimits>;
   allowedOrigins?: string[];
+  /** Flow control changed from its defaults (in process only). */
+  flowControl?: FlowControl;
 }
 
 /**
@@ -138,6 +140,7 @@ function nodeApp(database: Database, feed: ChangeFeed, options: TestAppOptions):
     ready: () => true,
     metrics: prometheusMetrics,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.flowControl ? { flowControl: options.flowControl } : {}),
   });
   return { runtime: "node", auth, app, request: async (path, init) => app.request(path, init) };
 }
