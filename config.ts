@@ -66,7 +66,7 @@ const EnvSchema = z.object({
   /** GraphQL documents one caller may have refused in a minute before it is answered 429 (api/graphql/refusals.ts). */
   GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Each caller's share of the service, API Priority and Fairness' way (api/flow-control/): FlowControl says what each is. */
-  FLOW_CONTROL_SEATS: count(4),
+  FLOW_CONTROL_SEATS: count(16),
   FLOW_CONTROL_QUEUE_LENGTH: count(64),
   FLOW_CONTROL_QUEUE_WAIT_SECONDS: count(5),
 });
