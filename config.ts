@@ -67,7 +67,7 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Each caller's share of the service, API Priority and Fairness' way (api/flow-control/): FlowControl says what each is. */
   FLOW_CONTROL_SEATS: count(16),
-  FLOW_CONTROL_QUEUE_LENGTH: count(64),
+  FLOW_CONTROL_QUEUE_LENGTH: count(128),
   FLOW_CONTROL_QUEUE_WAIT_SECONDS: count(5),
 });
 

@@ -76,7 +76,7 @@ describe("FairQueue", () => {
 
 describe("flow control settings", () => {
   it("come from the configuration, with defaults", () => {
-    expect(flowControlOf(loadConfig({}))).toEqual({ seats: 4, queueLength: 64, queueWaitSeconds: 5 });
+    expect(flowControlOf(loadConfig({}))).toEqual({ seats: 16, queueLength: 128, queueWaitSeconds: 5 });
     expect(
       flowControlOf(
         loadConfig({
