@@ -73,6 +73,7 @@ describe("the queue's task list", () => {
         "scheduler",
         "serviceaccount",
         "sweep_expired_events",
+        "sweep_orphan_rows",
       ].sort(),
     );
   });
