@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two files at once on two cores (the default leaves one core idle): most of a file's time is
+    // waiting — on Postgres, kubectl, a pod's start — not computing.
+    maxWorkers: 2,
   },
 });
