@@ -1,8 +1,6 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectExecEndedByRevocation } from "../support/kubectl-streams.ts";
-import { graphql, kubectlPath, useSandbox } from "../support/service.ts";
+import { kubectlPath, revocableKubeconfig, useSandbox } from "../support/service.ts";
 
 // An open exec session ends when its token is revoked, as a watch does: on `npm start` at the
 // revocation's NOTIFY (test/serverless/streams-workerd.test.ts: within a second on workerd).
@@ -17,28 +15,7 @@ beforeAll(async () => {
 });
 
 /** A kubeconfig issued by hand for the sandbox, and how to revoke it. */
-async function issued(label: string) {
-  const { http } = cluster.service;
-  const { userToken, id } = cluster.sandbox;
-  const made = await graphql(
-    http,
-    `mutation($s:ID!,$l:String!){issueKubeconfig(sandboxId:$s,label:$l){token{id} kubeconfig}}`,
-    { s: id, l: label },
-    userToken,
-  );
-  const path = join(cluster.service.dataDir, `kubeconfig-${label}`);
-  await writeFile(path, made.data.issueKubeconfig.kubeconfig);
-  return {
-    path,
-    revoke: () =>
-      graphql(
-        http,
-        `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
-        { t: made.data.issueKubeconfig.token.id },
-        userToken,
-      ),
-  };
-}
+const issued = (label: string) => revocableKubeconfig(cluster.service, cluster.sandbox, label);
 
 describe("an exec session whose token is revoked", () => {
   for (const { name, binary } of [

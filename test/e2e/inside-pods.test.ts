@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { connect } from "../../db/connection.ts";
 import { rowsContaining } from "../support/plaintext-scan.ts";
-import { graphql, kubectlPath, tutorialManifests, useSandbox } from "../support/service.ts";
+import { kubectlPath, revocableKubeconfig, tutorialManifests, useSandbox } from "../support/service.ts";
 
 /**
  * Inside pods with the real kubectl: logs of a two-container pod (the tutorial's shape, with an
@@ -373,23 +373,11 @@ spec:
       return { child, done };
     };
     // Revoked: a kubeconfig issued on its own, revoked while its exec is open.
-    const issued = await graphql(
-      cluster.service.http,
-      `mutation($s:ID!){issueKubeconfig(sandboxId:$s,label:"exec"){token{id} kubeconfig}}`,
-      { s: cluster.sandbox.id },
-      cluster.sandbox.userToken,
-    );
-    const path = join(cluster.service.dataDir, "kubeconfig-revoked-exec");
-    await writeFile(path, issued.data.issueKubeconfig.kubeconfig);
-    const revoked = open(path);
+    const issued = await revocableKubeconfig(cluster.service, cluster.sandbox, "revoked-exec");
+    const revoked = open(issued.path);
     await new Promise((r) => setTimeout(r, 1500));
     expect(revoked.child.exitCode).toBeNull();
-    await graphql(
-      cluster.service.http,
-      `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
-      { t: issued.data.issueKubeconfig.token.id },
-      cluster.sandbox.userToken,
-    );
+    await issued.revoke();
     const ended = await revoked.done;
     expect(ended.stderr).toContain("Unauthorized");
     expect(ended.code).toBe(1);

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { graphql, kubectlPath, useSandbox } from "../support/service.ts";
+import { kubectlPath, revocableKubeconfig, useSandbox } from "../support/service.ts";
 
 const cluster = useSandbox("port-forward");
 const k = cluster.kubectl;
@@ -115,23 +114,11 @@ describe("kubectl port-forward (WebSocket tunnelling SPDY, kubectl 1.32)", () =>
         child.on("exit", (code) => resolve(code));
       });
     // A kubeconfig of its own, revoked while its forward is open.
-    const issued = await graphql(
-      cluster.service.http,
-      `mutation($s:ID!){issueKubeconfig(sandboxId:$s,label:"pf"){token{id} kubeconfig}}`,
-      { s: cluster.sandbox.id },
-      cluster.sandbox.userToken,
-    );
-    const path = join(cluster.service.dataDir, "kubeconfig-revoked-pf");
-    await writeFile(path, issued.data.issueKubeconfig.kubeconfig);
-    const revoked = await portForward(["pod/pf-end", "18194:80"], { KUBECONFIG: path });
+    const issued = await revocableKubeconfig(cluster.service, cluster.sandbox, "revoked-pf");
+    const revoked = await portForward(["pod/pf-end", "18194:80"], { KUBECONFIG: issued.path });
     expect((await fetch("http://127.0.0.1:18194/")).status).toBe(200);
     const revokedExit = exited(revoked.child);
-    await graphql(
-      cluster.service.http,
-      `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
-      { t: issued.data.issueKubeconfig.token.id },
-      cluster.sandbox.userToken,
-    );
+    await issued.revoke();
     expect(await revokedExit).not.toBe(0);
     expect(revoked.output()).toContain("lost connection to pod");
     // The pod deleted: the forward ends, as kubectl's does when its pod goes.

@@ -122,6 +122,35 @@ export async function readOnlyKubeconfig(
   return path;
 }
 
+/**
+ * A kubeconfig issued by hand for a sandbox (GraphQL `issueKubeconfig`), written to the
+ * service's data directory: its path, and how to revoke it.
+ */
+export async function revocableKubeconfig(
+  service: Service,
+  sandbox: { id: string; userToken: string },
+  label: string,
+): Promise<{ path: string; revoke: () => Promise<{ errors?: unknown[] }> }> {
+  const made = await graphql(
+    service.http,
+    `mutation($s:ID!,$l:String!){issueKubeconfig(sandboxId:$s,label:$l){token{id} kubeconfig}}`,
+    { s: sandbox.id, l: label },
+    sandbox.userToken,
+  );
+  const path = join(service.dataDir, `kubeconfig-${label}`);
+  await writeFile(path, made.data.issueKubeconfig.kubeconfig);
+  return {
+    path,
+    revoke: () =>
+      graphql(
+        service.http,
+        `mutation($t:ID!){revokeKubeconfig(tokenId:$t)}`,
+        { t: made.data.issueKubeconfig.token.id },
+        sandbox.userToken,
+      ),
+  };
+}
+
 /** The output of one kubectl run: exit code, stdout, stderr. */
 export interface KubectlResult {
   code: number;
