@@ -150,27 +150,3 @@ describe("workers killed in the middle of a burst", () => {
     expect(await podHistory()).toEqual({ added: 20, deleted: 0 });
   });
 });
-
-describe("a worker stopped as it starts", () => {
-  it("stops cleanly once started, exit 0 (Ctrl-C is not lost to the signal's default)", async () => {
-    const child = spawn(process.execPath, [...nodeFlags, join(root, "workers", "main.ts")], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        KUBESANDBOX_KEK: inject("kek"),
-        DATA_DIR: service.dataDir,
-        LOG_LEVEL: "warn",
-      },
-      stdio: "ignore",
-    });
-    const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
-      child.once("exit", (code, signal) => done({ code, signal })),
-    );
-    // As soon as it runs at all: before its modules load and its pool starts.
-    await new Promise((r) => child.once("spawn", r));
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill("SIGINT");
-    expect(await exited).toEqual({ code: 0, signal: null });
-  });
-});

@@ -226,7 +226,9 @@ describe("hostile input costs a bounded amount", () => {
     const bySleeps = await evaluate({ ...input, limits: { maxSleeps: 50 } });
     expect(bySleeps).toMatchObject({ budgetSpent: true, budgetOf: "sleeps" });
     expect(bySleeps.reachedMs).toBe(start + 50_000);
-    const byTime = await evaluate({ ...input, limits: { maxWallMs: 40 } });
+    // Half its wall time (the soft budget) runs out at a sleep long before a day of turns is done;
+    // the hard limit, twice that, would need one turn to take the other half.
+    const byTime = await evaluate({ ...input, limits: { maxWallMs: 400, maxSleeps: 1e9 } });
     expect(byTime.budgetOf).toBe("time");
   });
 
