@@ -13,8 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // Two files at once on two cores (the default leaves one core idle): most of a file's time is
-    // waiting — on Postgres, kubectl, a pod's start — not computing.
-    maxWorkers: 2,
+    // One file at a time (vitest's default on two cores): every file shares the suite's database,
+    // and with it the queue, so a file running controllers would act on another file's sandboxes
+    // that expect none (the Lambda integration files').
   },
 });
