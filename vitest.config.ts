@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { testWorkers } from "./test/support/workers.ts";
 
 export default defineConfig({
   resolve: {
@@ -13,8 +14,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // One file at a time (vitest's default on two cores): every file shares the suite's database,
-    // and with it the queue, so a file running controllers would act on another file's sandboxes
-    // that expect none (the Lambda integration files').
+    // Two files at once, each worker on its own database (test/support/global-setup.ts): a file's
+    // controllers act on every sandbox of their database, so files never share one.
+    maxWorkers: testWorkers,
   },
 });

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { suiteDatabaseUrl } from "../support/db.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..", "..");
@@ -22,7 +23,7 @@ describe("npm run bench, as a smoke run", () => {
           BENCH_QUICK: "1",
           SCALE_SANDBOXES: "20",
           BENCH_RESULTS: results,
-          DATABASE_URL: inject("databaseUrl"),
+          DATABASE_URL: suiteDatabaseUrl(),
         },
         timeout: 360_000,
       });

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../db/embedded.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import {
   graphql,
   kubectl,
@@ -19,7 +20,7 @@ let b: Awaited<ReturnType<typeof sandboxKubeconfig>>;
 const k = (...args: string[]) => kubectl(a.path, args);
 
 beforeAll(async () => {
-  service = await startService(inject("databaseUrl"));
+  service = await startService(suiteDatabaseUrl());
   a = await sandboxKubeconfig(service, "found-a");
   b = await sandboxKubeconfig(service, "found-b");
 });

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import { rowsContaining } from "../support/plaintext-scan.ts";
 import { kubectlPath, revocableKubeconfig, tutorialManifests, useSandbox } from "../support/service.ts";
 
@@ -111,7 +112,7 @@ spec:
     // Logs settle the run (its evaluation is kept): without the shell's variables.
     expect((await k("logs", "envsecret")).stdout).toBe("started\n");
     await sh("envsecret", "c", "echo written > /tmp/f");
-    const database = connect(inject("databaseUrl"), 1);
+    const database = connect(suiteDatabaseUrl(), 1);
     try {
       expect(await rowsContaining(database.sql, ["1f2d1e2e67df", "MWYyZDFlMmU2N2Rm"])).toEqual([]);
     } finally {

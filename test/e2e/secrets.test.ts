@@ -3,10 +3,11 @@ import { randomBytes } from "node:crypto";
 import { rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.ts";
 import { newKekText } from "../../db/crypto/kek.ts";
 import { freePort } from "../../db/embedded.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import { rowsContaining } from "../support/plaintext-scan.ts";
 import { nodeFlags } from "../support/process.ts";
 import {
@@ -135,7 +136,7 @@ describe("Secrets with the real kubectl", () => {
     const lastApplied = got.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"];
     expect(lastApplied).toContain(`more-${marker}`);
     expect(Buffer.from(got.data.more, "base64").toString()).toBe(`more-${marker}`);
-    const database = connect(inject("databaseUrl"), 1);
+    const database = connect(suiteDatabaseUrl(), 1);
     try {
       const values = [
         `lit-${marker}`,
@@ -156,7 +157,7 @@ describe("the key-encryption key of a service", () => {
   it("stops start-up loudly when the KEK is not the database's", async () => {
     const env = {
       ...process.env,
-      DATABASE_URL: inject("databaseUrl"),
+      DATABASE_URL: suiteDatabaseUrl(),
       KUBESANDBOX_KEK: newKekText(),
       PORT: String(await freePort()),
       HTTPS_PORT: String(await freePort()),

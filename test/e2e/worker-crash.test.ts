@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { testDatabase } from "../support/db.ts";
+import { suiteDatabaseUrl, testDatabase } from "../support/db.ts";
 import { nodeFlags } from "../support/process.ts";
 import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService } from "../support/service.ts";
 
@@ -11,7 +11,7 @@ import { kubectl, removeDataDir, type Service, sandboxKubeconfig, startService }
 // Each reconcile is one transaction under the sandbox's lock, so a killed one leaves nothing
 // behind, and the live workers unlock its job (workers/queue/liveness.ts) and run it again.
 const root = resolve(import.meta.dirname, "..", "..");
-const databaseUrl = inject("databaseUrl");
+const databaseUrl = suiteDatabaseUrl();
 const database = testDatabase();
 let service: Service;
 let sandbox: Awaited<ReturnType<typeof sandboxKubeconfig>>;

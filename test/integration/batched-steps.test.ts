@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { SandboxBatches } from "../../workers/queue/batches.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 
 /**
  * Group commit of the controllers' steps (workers/queue/batches.ts): jobs of one sandbox that
@@ -13,7 +14,7 @@ import { testApp } from "../support/app.ts";
 const t = testApp();
 // The controllers' pool as the queue has it: gated (a sandbox's steps take turns in the process),
 // and without trigger rules, so nothing here wakes another file's workers.
-const gated = connect(inject("databaseUrl"), 4, { gated: true });
+const gated = connect(suiteDatabaseUrl(), 4, { gated: true });
 afterAll(() => gated.close());
 let sb: Awaited<ReturnType<typeof t.newSandbox>>;
 const pods = "/api/v1/namespaces/default/pods";

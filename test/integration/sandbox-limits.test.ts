@@ -1,10 +1,11 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultLimits } from "../../config.ts";
 import { connect } from "../../db/connection.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { createObject } from "../../registry/create.ts";
 import { reconcileReplicaSet } from "../../workers/replication/task.ts";
 import { testApp } from "../support/app.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 
 /**
  * What one sandbox, and one user, may hold: sandboxes per user, objects and bytes per sandbox
@@ -180,7 +181,7 @@ describe("objects per sandbox", () => {
 
   it("the replica set controller is refused past it as by a quota: FailedCreate, and its job does not fail", async () => {
     // Writes of its own pool (no trigger rules: no job that another test's workers would run).
-    const database = connect(inject("databaseUrl"), 2, { limits: { ...defaultLimits, ...limits } });
+    const database = connect(suiteDatabaseUrl(), 2, { limits: { ...defaultLimits, ...limits } });
     try {
       const sb = await t.newSandbox("controller");
       const free = limits.objectsPerSandbox - (await usage(sb.sandboxId)).objects;

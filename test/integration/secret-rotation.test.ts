@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.ts";
 import { connect, type Database } from "../../db/connection.ts";
 import { listKeks } from "../../db/crypto/inspect.ts";
@@ -21,6 +21,7 @@ import { ChangeFeed } from "../../db/feed.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { triggerRules } from "../../workers/controllers.ts";
 import { migrateQueue } from "../../workers/queue/runner.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 
 /**
  * Rotation is database-wide, so this file has a database of its own (on the suite's server),
@@ -31,7 +32,7 @@ const root = resolve(import.meta.dirname, "..", "..");
 const dir = await mkdtemp(join(tmpdir(), "kubesandbox-rotation-"));
 const keyFile = join(dir, "kek");
 const dbName = `kubesandbox_rotation_${Date.now()}_${randomBytes(3).toString("hex")}`;
-const admin = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
+const admin = postgres(suiteDatabaseUrl(), { max: 1, onnotice: () => {} });
 let database: Database;
 let app: ReturnType<typeof createApp>;
 let feed: ChangeFeed;
@@ -90,7 +91,7 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 beforeAll(async () => {
   await admin.unsafe(`CREATE DATABASE ${dbName}`);
-  const url = new URL(inject("databaseUrl"));
+  const url = new URL(suiteDatabaseUrl());
   url.pathname = `/${dbName}`;
   dbUrl = url.toString();
   database = connect(dbUrl, 5, { triggers: triggerRules });

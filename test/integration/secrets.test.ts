@@ -5,6 +5,7 @@ import { kekFromBase64 } from "../../db/crypto/kek.ts";
 import { sealedField } from "../../db/crypto/secret-sealer.ts";
 import { reconcileNamespace } from "../../workers/namespace/task.ts";
 import { testApp } from "../support/app.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import { allTables, pgDump, rowsContaining } from "../support/plaintext-scan.ts";
 
 const t = testApp();
@@ -172,7 +173,7 @@ describe("Secrets through the API, encrypted at rest", () => {
 
   it("leaves no plaintext in a pg_dump of the database", async () => {
     // The embedded Postgres is 15, as the machine's pg_dump (postgresql-client) is.
-    const result = await pgDump(inject("databaseUrl"));
+    const result = await pgDump(suiteDatabaseUrl());
     if (result.dump === null) throw new Error(`no pg_dump could dump the database: ${result.reason}`);
     expect(result.dump).toContain("sandbox_keys");
     for (const needle of needles) expect(result.dump.includes(needle), needle).toBe(false);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { defaultLimits } from "../../config.ts";
 import { connect } from "../../db/connection.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
@@ -8,6 +8,7 @@ import { createInTransaction, createObject } from "../../registry/create.ts";
 import { inSandbox } from "../../registry/transaction.ts";
 import { reconcileReplicaSet } from "../../workers/replication/task.ts";
 import { testApp } from "../support/app.ts";
+import { suiteDatabaseUrl } from "../support/db.ts";
 
 /**
  * The limits an instructor sets for a student (maxObjects, maxPods) hold on every write to the
@@ -165,7 +166,7 @@ spec: {containers: [{name: c, image: nginx}]}
   it("refuses the replica set controller as a quota does: FailedCreate event and ReplicaFailure condition", async () => {
     const sb = await student({ maxPods: 2 });
     // The controller on a pool of its own (no trigger rules: no job another file's workers would run).
-    const database = connect(inject("databaseUrl"), 2, { limits: defaultLimits });
+    const database = connect(suiteDatabaseUrl(), 2, { limits: defaultLimits });
     try {
       const rs = {
         apiVersion: "apps/v1",

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import { type ServerlessService, startLambda } from "../support/serverless.ts";
 import { type ServerlessClient, serverlessClient, upgradeTo } from "../support/serverless-client.ts";
 import { kubectl, kubectlPath } from "../support/service.ts";
@@ -13,7 +14,7 @@ let sb: Awaited<ReturnType<ServerlessClient["sandbox"]>>;
 const k = (...args: string[]) => kubectl(sb.path, args);
 
 beforeAll(async () => {
-  service = await startLambda(inject("databaseUrl"), inject("kek"));
+  service = await startLambda(suiteDatabaseUrl(), inject("kek"));
   client = serverlessClient(service);
   sb = await client.sandbox("lambda-streams");
   expect((await k("run", "web", "--image=nginx")).code).toBe(0);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { suiteDatabaseUrl } from "../support/db.ts";
 import {
   expectAttachedRun,
   expectExecEndedByRevocation,
@@ -44,7 +45,7 @@ const running = (pod: string) => async () =>
   (await k("get", "pod", pod, "--no-headers")).stdout.includes("Running");
 
 beforeAll(async () => {
-  service = await startWorkerd(inject("databaseUrl"), inject("kek"));
+  service = await startWorkerd(suiteDatabaseUrl(), inject("kek"));
   client = serverlessClient(service);
   sb = await client.sandbox("wd-streams");
   expect((await k("create", "secret", "generic", "creds", "--from-literal=password=s3cr3t")).code).toBe(0);

@@ -4,12 +4,20 @@ import { defaultLimits, type TenantLimits } from "../../config.ts";
 import { connect, type Database } from "../../db/connection.ts";
 import { triggerRules } from "../../workers/controllers.ts";
 
+/** This test worker's own database (see global-setup): no other file runs on it at the same time. */
+export function suiteDatabaseUrl(): string {
+  const urls = inject("databaseUrls");
+  const url = urls[Number(process.env.VITEST_POOL_ID ?? "1") - 1];
+  if (!url) throw new Error(`no database for test worker ${process.env.VITEST_POOL_ID}`);
+  return url;
+}
+
 /**
  * A connection pool to the suite's database, closed after the file's tests; its writes wake the
  * controllers, as the service's do. `limits` changes some tenant limits from their defaults.
  */
 export function testDatabase(limits: Partial<TenantLimits> = {}): Database {
-  const database = connect(inject("databaseUrl"), 5, {
+  const database = connect(suiteDatabaseUrl(), 5, {
     triggers: triggerRules,
     limits: { ...defaultLimits, ...limits },
   });

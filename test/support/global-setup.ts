@@ -9,18 +9,20 @@ import { newKekText } from "../../db/crypto/kek.ts";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../../db/embedded.ts";
 import { migrateDatabase } from "../../db/migrate.ts";
 import { migrateQueue } from "../../workers/queue/runner.ts";
+import { testWorkers } from "./workers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    databaseUrl: string;
+    /** One migrated database per test worker, by `VITEST_POOL_ID - 1`: see `suiteDatabaseUrl`. */
+    databaseUrls: string[];
     /** The suite's key-encryption key (base64): every app and service on the suite's database uses it. */
     kek: string;
   }
 }
 
 /**
- * Gives the suite a new, migrated database: on the server named by DATABASE_URL when set (as
- * in CI), otherwise on an embedded Postgres started for this run. Dropped afterwards.
+ * Gives each test worker a new, migrated database: on the server named by DATABASE_URL when set
+ * (as in CI), otherwise on an embedded Postgres started for this run. Dropped afterwards.
  */
 export default async function setup(project: TestProject) {
   // The clients the end-to-end tests drive besides npm's packages (kubectl 1.20, the Python, Ruby
@@ -39,18 +41,25 @@ export default async function setup(project: TestProject) {
   }
   const name = `kubesandbox_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const urlOf = (database: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  // Migrated once, then copied per worker (CREATE DATABASE … TEMPLATE copies files, not statements).
   await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = connect(url.toString(), 2);
+  const database = connect(urlOf(name), 2);
   await migrateDatabase(database);
   await database.close();
-  await migrateQueue(url.toString());
-  project.provide("databaseUrl", url.toString());
+  await migrateQueue(urlOf(name));
+  const names = Array.from({ length: testWorkers }, (_, i) => `${name}_w${i + 1}`);
+  for (const copy of names) await admin.unsafe(`CREATE DATABASE ${copy} TEMPLATE ${name}`);
+  project.provide("databaseUrls", names.map(urlOf));
   project.provide("kek", newKekText());
 
   return async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const database of [...names, name])
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     await embedded?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

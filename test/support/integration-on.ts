@@ -1,6 +1,7 @@
 import { afterAll, describe, inject } from "vitest";
 import { limitSettings } from "../../config.ts";
 import { type RemoteRuntime, type TestAppOptions, testBaseUrl, testCaPem, useRuntime } from "./app.ts";
+import { suiteDatabaseUrl } from "./db.ts";
 import { type ServerlessService, type StartServerless, signingSecret } from "./serverless.ts";
 
 /**
@@ -85,7 +86,7 @@ export function integrationSuitesOn(
       const key = JSON.stringify(settings);
       let instance = instances.get(key);
       if (!instance) {
-        instance = start(inject("databaseUrl"), inject("kek"), {
+        instance = start(suiteDatabaseUrl(), inject("kek"), {
           settings,
           controllers: false,
           identity: { baseUrl: testBaseUrl, caPem: testCaPem },

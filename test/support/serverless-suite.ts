@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testApp } from "./app.ts";
+import { suiteDatabaseUrl } from "./db.ts";
 import type { ServerlessService } from "./serverless.ts";
 import { type ServerlessClient, serverlessClient, testEmail, testPassword } from "./serverless-client.ts";
 import { kubectl, kubectlPath, tutorialManifests } from "./service.ts";
@@ -22,7 +23,7 @@ export function serverlessSuite(
   const node = testApp();
 
   beforeAll(async () => {
-    service = await start(inject("databaseUrl"), inject("kek"));
+    service = await start(suiteDatabaseUrl(), inject("kek"));
     client = serverlessClient(service);
   });
   afterAll(async () => {

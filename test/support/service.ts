@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 import { freePort } from "../../db/embedded.ts";
+import { suiteDatabaseUrl } from "./db.ts";
 import { graphql, type ServiceProcess, spawnService } from "./process.ts";
 
 const run = promisify(execFile);
@@ -221,7 +222,7 @@ export function useSandbox(name: string): SandboxFixture {
     return value;
   };
   beforeAll(async () => {
-    service = await startService(inject("databaseUrl"));
+    service = await startService(suiteDatabaseUrl());
     sandbox = await sandboxKubeconfig(service, name);
   });
   afterAll(async () => {
