@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   LIMIT_REPLICAS_PER_CONTROLLER: count(100),
   LIMIT_WATCHES_PER_TOKEN: count(50),
   LIMIT_REQUESTS_PER_TOKEN: count(10),
+  LIMIT_REQUESTS_PER_TOKEN_PER_SECOND: count(100),
   LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND: count(1024 * 1024),
   LIMIT_WATCH_TIMEOUT_SECONDS: count(3600),
   LIMIT_LOGINS_PER_ACCOUNT: count(10),
@@ -98,6 +99,12 @@ export interface TenantLimits {
   /** Requests other than watches in progress at once with one token (in one API process). */
   requestsPerToken: number;
   /**
+   * Requests one token may make per second, past a burst of 300 (kubectl's own client-side
+   * burst, so kubectl never meets it) or three seconds' worth if more (in one API process): each
+   * costs the process's one thread a request's work, however fairly it was seated.
+   */
+  requestsPerTokenPerSecond: number;
+  /**
    * Request-body bytes one token may send per second, past a burst of a second's worth and at
    * least two bodies at the 3 MiB limit (in one API process): parsing is paid per byte.
    */
@@ -120,6 +127,7 @@ export const limitSettings = {
   replicasPerController: "LIMIT_REPLICAS_PER_CONTROLLER",
   watchesPerToken: "LIMIT_WATCHES_PER_TOKEN",
   requestsPerToken: "LIMIT_REQUESTS_PER_TOKEN",
+  requestsPerTokenPerSecond: "LIMIT_REQUESTS_PER_TOKEN_PER_SECOND",
   bodyBytesPerTokenPerSecond: "LIMIT_BODY_BYTES_PER_TOKEN_PER_SECOND",
   watchTimeoutSeconds: "LIMIT_WATCH_TIMEOUT_SECONDS",
   logInsPerAccount: "LIMIT_LOGINS_PER_ACCOUNT",

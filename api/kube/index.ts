@@ -30,6 +30,7 @@ import { parseResourcePath, type ResourcePath } from "./resource-path.ts";
 import { handleResource } from "./resources.ts";
 import { json, statusResponse } from "./response.ts";
 import { handleReview } from "./reviews.ts";
+import { TokenBudget } from "./token-budget.ts";
 import { TokenBytes } from "./token-bytes.ts";
 import { TokenSlots } from "./token-slots.ts";
 
@@ -76,6 +77,10 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   // The tenant limits come with the database: the store and registry check theirs from there too.
   const limits = deps.database.limits;
   const requests = new TokenSlots(limits.requestsPerToken);
+  const requestRate = new TokenBudget(
+    limits.requestsPerTokenPerSecond,
+    Math.max(300, 3 * limits.requestsPerTokenPerSecond),
+  );
   const watches = new TokenSlots(limits.watchesPerToken);
   // A second's worth at once, and at least two bodies at the limit.
   const bodies = new TokenBytes(
@@ -100,6 +105,7 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       if (publicPaths.has(rest)) return rest === "/version" ? json(versionInfo) : new Response("ok");
       const ctx = await requestContext(deps, req, sandboxId, watches);
       const caller = ctx.caller;
+      requestRate.spend(caller.tokenId, 1);
       // A watch holds a watch slot instead, for as long as it is open (watch.ts).
       if (!isWatch(req, url)) release = requests.take(caller.tokenId);
       return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);

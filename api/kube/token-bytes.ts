@@ -1,37 +1,22 @@
-import { type StatusError, tooManyRequests } from "../../kube/errors.ts";
 import { maxBodyBytes } from "./body.ts";
+import { TokenBudget } from "./token-budget.ts";
 
 /**
- * Request-body bytes per token, as a budget that refills at `perSecond` up to `burst` (GCRA, in
- * this process): reading and parsing a body costs CPU in proportion to its size, and a tenant
- * who sends 3 MiB patches back to back would take the process from everyone else. A client
- * applying manifests spends a few KB now and then; one past its budget is told to wait (429).
+ * Request-body bytes per token, as a budget that refills at `perSecond` up to `burst`: reading
+ * and parsing a body costs CPU in proportion to its size, and a tenant who sends 3 MiB patches
+ * back to back would take the process from everyone else. A client applying manifests spends a
+ * few KB now and then; one past its budget is told to wait (429).
  */
 export class TokenBytes {
-  /** When each token's budget is whole again (ms since the epoch). */
-  private readonly full = new Map<string, number>();
-  private readonly perSecond: number;
-  private readonly burst: number;
+  private readonly budget: TokenBudget;
 
   constructor(perSecond: number, burst: number) {
-    this.perSecond = perSecond;
-    this.burst = burst;
+    this.budget = new TokenBudget(perSecond, burst);
   }
 
   /** Spends `bytes` of the token's budget, or throws 429 saying how long to wait. */
   spend(tokenId: string, bytes: number): void {
-    const now = Date.now();
-    const windowMs = (this.burst / this.perSecond) * 1000;
-    const base = Math.max(this.full.get(tokenId) ?? now, now);
-    const next = base + (bytes / this.perSecond) * 1000;
-    if (next - now > windowMs) throw overBudget(Math.ceil((next - now - windowMs) / 1000));
-    if (this.full.size >= 10_000 && !this.full.has(tokenId)) this.forgetWhole(now);
-    this.full.set(tokenId, next);
-  }
-
-  /** Drops the budgets that are whole again (as if absent), so the map stays small. */
-  private forgetWhole(now: number): void {
-    for (const [token, at] of this.full) if (at <= now) this.full.delete(token);
+    this.budget.spend(tokenId, bytes);
   }
 
   /**
@@ -58,6 +43,3 @@ export class TokenBytes {
   }
 }
 
-function overBudget(seconds: number): StatusError {
-  return tooManyRequests("Too many requests, please try again later.", Math.max(1, seconds));
-}
