@@ -139,7 +139,7 @@ export async function saveFiles(
           ${put.map((f) => f.mode)}::int[], ${starts}::int[], ${put.map((f) => f.content.byteLength)}::int[])
           WITH ORDINALITY AS p(path, kind, mode, start, length, ord)),
       grown AS (
-        SELECT p.*, ${bytes("p")} - coalesce(${bytes("old")}, 0) AS bytes
+        SELECT p.*, ${bytes("p")} - (CASE WHEN old.path IS NULL THEN 0 ELSE ${bytes("old")} END) AS bytes
         FROM put p LEFT JOIN pod_files old ON old.sandbox_id = ${sandboxId} AND old.pod_uid = ${podUid}
           AND old.scope = ${scope} AND old.path = p.path),
       usage AS (

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { defaultLimits, loadConfig, tenantLimits } from "../../config.ts";
 import type { Database } from "../../db/connection.ts";
+import { saveFiles } from "../../db/pods/files.ts";
 import type { Container, Pod } from "../../kube/types/core-v1.ts";
 import { execInContainer } from "../../pods/exec.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
@@ -146,6 +147,58 @@ describe("a pod's files are bounded", () => {
     expect(files).toBeGreaterThan(0);
     expect(files).toBeLessThan(60);
     expect(await storedBlocks(sb, pod)).toBeLessThanOrEqual(podBudget);
+  });
+});
+
+describe("storage keeps no more than the budget, whatever a request believed", () => {
+  it("two execs at once, each fitting alone, do not both keep their files", async () => {
+    const pod = await runningPod(sb, "racing");
+    const both = await Promise.all([
+      exec(sb, pod, write(200_000, "/tmp/a")),
+      exec(sb, pod, write(200_000, "/tmp/b")),
+    ]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)?.output).toContain("No space left on device");
+    expect(await storedBlocks(sb, pod)).toBeLessThanOrEqual(podBudget);
+  });
+
+  it("saveFiles puts entries in order while they fit, and says some were left out", async () => {
+    const pod = await runningPod(sb, "direct");
+    const uid = pod.metadata.uid ?? "";
+    const file = (path: string, bytes: number) => ({
+      path,
+      kind: "file" as const,
+      mode: 0o644,
+      content: new Uint8Array(bytes),
+    });
+    const budget = { podBytes: 16 * 1024, sandboxBytes: sandboxBudget };
+    // Three blocks fit, a fourth and a fifth (after it in order) do not; the first two are put.
+    const all = await saveFiles(
+      t.database.sql,
+      sb.sandboxId,
+      uid,
+      "c/c/x",
+      [file("/a", 8000), file("/b", 4000), file("/c", 8000), file("/d", 1)],
+      [],
+      budget,
+    );
+    expect(all).toBe(false);
+    const paths = await t.database.sql<{ path: string }[]>`
+      SELECT path FROM pod_files WHERE sandbox_id = ${sb.sandboxId} AND pod_uid = ${uid} ORDER BY path`;
+    expect(paths.map((p) => p.path)).toEqual(["/a", "/b"]);
+    // Replacing a file with a smaller one, and removing one, make room again.
+    expect(
+      await saveFiles(
+        t.database.sql,
+        sb.sandboxId,
+        uid,
+        "c/c/x",
+        [file("/a", 10), file("/c", 4000)],
+        ["/b"],
+        budget,
+      ),
+    ).toBe(true);
+    expect(await storedBlocks(sb, pod)).toBe(8192);
   });
 });
 
