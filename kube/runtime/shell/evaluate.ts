@@ -193,7 +193,8 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
       // writing command fails, and with it (here) the process, as a shell under `set -e` would.
       if (!isDiskFull(e)) throw e;
       world.print("stderr", "sh: write error: No space left on device\n");
-      return { exitCode: 1, stdout: "", stderr: "", env: {} as Record<string, string> };
+      // Its variables are lost with it: an interactive shell's next line starts where this one did.
+      return { exitCode: 1, stdout: "", stderr: "", env: { ...input.env, PWD: input.cwd } };
     });
   const found = period as Period | null;
   const writes = found ? consoleFs.writes.slice(0, found.fromWrite) : consoleFs.writes;

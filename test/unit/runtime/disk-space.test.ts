@@ -50,6 +50,17 @@ describe("a disk with little room", () => {
     expect(r.code).toBe(code);
   });
 
+  it("a shell line that fails on a full disk leaves the next line in its directory", async () => {
+    const { setup } = container(4096);
+    const r = await runInContainer(setup, ["sh", "-c", "printf %05000d 0 > f"], {
+      nowMs: Date.UTC(2026, 0, 1),
+      cwd: "/tmp",
+      env: { A: "1" },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.env).toMatchObject({ PWD: "/tmp", A: "1" });
+  });
+
   it("a write that fits takes its blocks; rewriting a file takes only its growth; /dev is free", async () => {
     const { setup, space } = container(64 * 1024);
     expect((await sh(setup, "printf %05000d 0 > /tmp/f")).code).toBe(0);
