@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   LIMIT_SANDBOXES_PER_USER: count(20),
   LIMIT_OBJECTS_PER_SANDBOX: count(5000),
   LIMIT_BYTES_PER_SANDBOX: count(64 * 1024 * 1024),
+  LIMIT_FILE_BYTES_PER_POD: count(64 * 1024 * 1024),
+  LIMIT_FILE_BYTES_PER_SANDBOX: count(256 * 1024 * 1024),
   LIMIT_REPLICAS_PER_CONTROLLER: count(100),
   LIMIT_WATCHES_PER_TOKEN: count(50),
   LIMIT_REQUESTS_PER_TOKEN: count(10),
@@ -92,6 +94,20 @@ export interface TenantLimits {
   objectsPerSandbox: number;
   /** Bytes of stored JSON one sandbox may hold. */
   bytesPerSandbox: number;
+  /**
+   * Bytes of files the containers of one pod may keep (their writable layers and emptyDirs,
+   * counted as du counts them: 4 KiB blocks, one at least per file or directory), as a node
+   * bounds a pod's ephemeral storage: past it a write gets "No space left on device". 64 MiB is
+   * what one just-bash evaluation may hold, so one exec can still write its largest file; a
+   * tutorial's writes (a page, a config, a log) are kilobytes.
+   */
+  fileBytesPerPod: number;
+  /**
+   * Bytes of files all the pods of one sandbox (and its nodes' hostPath volumes) may keep: the
+   * share of the service's disk one learner may fill. 256 MiB: four pods full to their budget,
+   * and a class of sixty at most 15 GiB even if every student tries.
+   */
+  fileBytesPerSandbox: number;
   /** `spec.replicas` of one ReplicationController, ReplicaSet or Deployment at most. */
   replicasPerController: number;
   /** Watches open at once with one token (in one API process), past which a watch gets 429. */
@@ -124,6 +140,8 @@ export const limitSettings = {
   sandboxesPerUser: "LIMIT_SANDBOXES_PER_USER",
   objectsPerSandbox: "LIMIT_OBJECTS_PER_SANDBOX",
   bytesPerSandbox: "LIMIT_BYTES_PER_SANDBOX",
+  fileBytesPerPod: "LIMIT_FILE_BYTES_PER_POD",
+  fileBytesPerSandbox: "LIMIT_FILE_BYTES_PER_SANDBOX",
   replicasPerController: "LIMIT_REPLICAS_PER_CONTROLLER",
   watchesPerToken: "LIMIT_WATCHES_PER_TOKEN",
   requestsPerToken: "LIMIT_REQUESTS_PER_TOKEN",

@@ -1,15 +1,23 @@
 import { InMemoryFs } from "just-bash";
 import type { Database } from "../db/connection.ts";
-import { loadFiles, type StoredFile, saveFiles } from "../db/pods/files.ts";
+import {
+  type FileBudget,
+  type FileUsage,
+  loadFiles,
+  loadFilesWithUsage,
+  type StoredFile,
+  saveFiles,
+} from "../db/pods/files.ts";
 import { readNetworkWorld } from "../db/pods/network-read.ts";
 import { pullImage } from "../kube/runtime/images.ts";
 import { type ContainerSetup, freshRoot } from "../kube/runtime/shell/container.ts";
+import { type DiskSpace, onDisk } from "../kube/runtime/shell/disk-space.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { keptUntil, layerScope, mainScope, runId, statusesOf } from "./container-refs.ts";
 import { containerEnv } from "./env.ts";
 import type { FileReadCache, FileReaderFactory } from "./file-reader.ts";
 import { sandboxObjects } from "./objects.ts";
-import { changes, dumpTree, fillTree, layerOf } from "./trees.ts";
+import { changes, dumpTree, fillTree, layerOf, notLayered } from "./trees.ts";
 import { containerMounts, serviceAccountTree, type VolumeTree, volumeTree } from "./volumes.ts";
 
 /**
@@ -24,8 +32,11 @@ export interface OpenedContainer {
   containerId: string;
   /** When the run started, in ms (0 when not running). */
   startedMs: number;
-  /** Writes back the layer's and the stored volumes' changes. */
-  save(): Promise<void>;
+  /**
+   * Writes back the layer's and the stored volumes' changes; false when some were left out,
+   * past the budget the container was opened with.
+   */
+  save(): Promise<boolean>;
   /** Up to when what the run's main process wrote was kept (pods/main-files.ts), as loaded; null: not kept. */
   mainKeptUntil: number | null;
 }
@@ -46,7 +57,9 @@ async function imageEntries(root: InMemoryFs, key: string): Promise<StoredFile[]
  * wrote (pods/main-files.ts) and its own layer over it, and `save` writes the own layer. With
  * `layer`, the root is the image and that one scope, which `save` writes (what the main
  * process writes, evaluated from its start). `fileReader` serves the files of the servers its
- * commands reach (pods/file-reader.ts says why it is handed in).
+ * commands reach (pods/file-reader.ts says why it is handed in). With `budget` (a request that
+ * writes), its writes to the layer and the stored volumes are bounded by what the pod and the
+ * sandbox may still keep (pods/file-budget.ts), read with the pod's files.
  */
 export async function openContainer(
   database: Database,
@@ -54,7 +67,7 @@ export async function openContainer(
   pod: Pod,
   container: Container,
   nowMs: number,
-  options: { layer?: string; fileReader: FileReaderFactory },
+  options: { layer?: string; fileReader: FileReaderFactory; budget?: FileBudget },
 ): Promise<OpenedContainer> {
   const pull = pullImage(container.image ?? "");
   if (!pull.ok) throw new Error(`image ${container.image} cannot be pulled`);
@@ -85,10 +98,15 @@ export async function openContainer(
   for (const t of trees.values())
     if (t.stored) byPod.set(t.stored.podUid, [...(byPod.get(t.stored.podUid) ?? []), t.stored.scope]);
   const loaded = new Map<string, StoredFile[]>();
+  let usage: FileUsage | null = null;
   const scopesByPod = await Promise.all(
-    [...byPod].map(
-      async ([uid, scopes]) => [uid, await loadFiles(database.sql, sandboxId, uid, scopes)] as const,
-    ),
+    [...byPod].map(async ([uid, scopes]) => {
+      if (uid !== podUid || !options.budget)
+        return [uid, await loadFiles(database.sql, sandboxId, uid, scopes)] as const;
+      const read = await loadFilesWithUsage(database.sql, sandboxId, uid, scopes);
+      usage = read.usage;
+      return [uid, read.files] as const;
+    }),
   );
   for (const [uid, files] of scopesByPod) for (const [scope, f] of files) loaded.set(`${uid} ${scope}`, f);
   for (const t of trees.values())
@@ -120,22 +138,48 @@ export async function openContainer(
   const layer = loaded.get(`${podUid} ${ownScope}`) ?? [];
   await fillTree(root, layer);
   const { mounts, infos } = await containerMounts(container, trees, sa);
+  const budget = options.budget;
+  const space = budget && usage ? roomLeft(budget, usage) : null;
+  const stored = new Set([...trees.values()].filter((t) => t.stored).map((t) => t.fs));
   return {
-    setup: { ...base, root, mounts, mountInfos: infos },
+    setup: {
+      ...base,
+      root: space ? onDisk(root, space, inNoLayer) : root,
+      mounts: space
+        ? mounts.map((m) => (stored.has(m.fs as InMemoryFs) ? { ...m, fs: onDisk(m.fs, space) } : m))
+        : mounts,
+      mountInfos: infos,
+    },
     containerId,
     startedMs,
     mainKeptUntil: keptUntil(mainLoaded.find((e) => e.path === "/")),
     async save() {
+      let all = true;
       if (containerId) {
         const change = changes(layer, layerOf(image, await dumpTree(root)));
-        await saveFiles(database.sql, sandboxId, podUid, ownScope, change.put, change.removed);
+        all = await saveFiles(database.sql, sandboxId, podUid, ownScope, change.put, change.removed, budget);
       }
       for (const t of trees.values()) {
         if (!t.stored || !(t.fs instanceof InMemoryFs)) continue;
         const before = loaded.get(`${t.stored.podUid} ${t.stored.scope}`) ?? [];
         const change = changes(before, await dumpTree(t.fs));
-        await saveFiles(database.sql, sandboxId, t.stored.podUid, t.stored.scope, change.put, change.removed);
+        const { podUid: owner, scope } = t.stored;
+        if (!(await saveFiles(database.sql, sandboxId, owner, scope, change.put, change.removed, budget)))
+          all = false;
       }
+      return all;
     },
   };
+}
+
+/** What a request may still write: the smaller room of the pod's budget and the sandbox's. */
+function roomLeft(budget: FileBudget, usage: FileUsage): DiskSpace {
+  const left = Math.min(budget.podBytes - usage.podBytes, budget.sandboxBytes - usage.sandboxBytes);
+  return { left: Math.max(0, left) };
+}
+
+/** Writes that are in no layer: /proc, /dev, and the command stubs just-bash writes as it starts. */
+function inNoLayer(path: string, content: unknown): boolean {
+  const bytes = content instanceof Uint8Array ? content : new TextEncoder().encode(String(content ?? ""));
+  return notLayered({ path, kind: "file", content: bytes });
 }

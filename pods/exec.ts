@@ -4,6 +4,7 @@ import { runInContainer } from "../kube/runtime/shell/exec.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
 import { openContainer } from "./container.ts";
 import { mainScope } from "./container-refs.ts";
+import { fileBudgetOf } from "./file-budget.ts";
 import { keepMainFiles, writingRuns } from "./main-files.ts";
 import { writeAppends } from "./runs.ts";
 import { containerFileReader } from "./served-files.ts";
@@ -22,7 +23,11 @@ export async function execInContainer(
   options: { nowMs: number; stdin?: string; env?: Record<string, string>; cwd?: string },
 ): Promise<ExecOutcome> {
   const fileReader = containerFileReader;
-  let opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
+  const budget = fileBudgetOf(database.limits, pod);
+  let opened = await openContainer(database, sandboxId, pod, container, options.nowMs, {
+    fileReader,
+    budget,
+  });
   // What the pod's main processes wrote up to now is there before the command looks (then the
   // container is opened again). When the only one that may write is this container's, its load
   // says up to when it was kept: nothing more to read.
@@ -42,7 +47,10 @@ export async function execInContainer(
           ])
         : undefined;
     if (await keepMainFiles(database, sandboxId, pod, options.nowMs, known, fileReader))
-      opened = await openContainer(database, sandboxId, pod, container, options.nowMs, { fileReader });
+      opened = await openContainer(database, sandboxId, pod, container, options.nowMs, {
+        fileReader,
+        budget,
+      });
   }
   const outcome = await runInContainer(opened.setup, argv, {
     nowMs: options.nowMs,
@@ -51,7 +59,16 @@ export async function execInContainer(
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  await opened.save();
+  // What did not fit after all (another request took the room meanwhile) is not kept: the
+  // command's write failed, as on a disk that filled up under it.
+  if (!(await opened.save())) {
+    outcome.writes.push({
+      stream: "stderr",
+      text: "sh: write error: No space left on device\n",
+      atMs: outcome.endMs,
+    });
+    if (outcome.exitCode === 0) outcome.exitCode = 1;
+  }
   const source = `exec:${opened.containerId}:${options.nowMs}:${Math.random().toString(36).slice(2, 10)}`;
   await writeAppends(
     database,

@@ -19,6 +19,7 @@ import {
   runOf,
   statusesOf,
 } from "./container-refs.ts";
+import { fileBudgetOf } from "./file-budget.ts";
 import type { FileReaderFactory } from "./file-reader.ts";
 
 /**
@@ -79,9 +80,11 @@ async function keepRun(
   fileReader: FileReaderFactory,
 ) {
   const scope = mainScope(container.name, run.containerId);
+  // Its writes past the budget fail (ENOSPC) as the process makes them, and what it kept stops there.
   const opened = await openContainer(database, sandboxId, pod, container, horizon, {
     layer: scope,
     fileReader,
+    budget: fileBudgetOf(database.limits, pod),
   });
   const e = await keeping.run(true, () =>
     evaluate({ ...mainProcess(opened.setup, run.startedMs, horizon), keptUntilMs }),
@@ -105,6 +108,7 @@ async function keepRun(
     e.idle === true ||
     (e.period !== null && !turn) ||
     (e.budgetOf === "sleeps" && e.reachedMs <= keptUntilMs);
+  // The marker takes no room (db/pods/files.ts): it needs no budget.
   await saveFiles(
     database.sql,
     sandboxId,

@@ -62,7 +62,7 @@ export function changes(
  * /bin/NAME and /usr/bin/NAME per command it registers), and /proc and /dev, which are a
  * container's procfs and tmpfs, not its layer.
  */
-function notLayered(e: StoredFile): boolean {
+export function notLayered(e: Pick<StoredFile, "path" | "kind" | "content">): boolean {
   if (/^\/(?:proc|dev)(?:\/|$)/.test(e.path)) return true;
   const m = /^\/(?:usr\/)?bin\/([^/]+)$/.exec(e.path);
   if (!m || e.kind !== "file" || e.content.length > 200) return false;

@@ -1,3 +1,4 @@
+import { blockSize } from "../../kube/runtime/shell/disk-space.ts";
 import type { Queryable } from "../sql.ts";
 import { ownerExists } from "./rows.ts";
 
@@ -33,7 +34,75 @@ export async function loadFiles(
   return out;
 }
 
-/** Writes a scope's changes: entries put (replacing), paths removed; nothing put once the pod is gone. */
+/**
+ * Bytes a stored entry takes against the file budgets, in SQL (kube/runtime/shell/disk-space.ts
+ * counts the same in a request): whole 4 KiB blocks, one at least; a whiteout (bounded by the
+ * image) and a main scope's marker ("/") nothing. octet_length reads a TOASTed value's header only.
+ */
+function entryBytesSql(alias: string): string {
+  return `(CASE WHEN ${alias}.kind = 'whiteout' OR ${alias}.path = '/' THEN 0
+    ELSE greatest(1, ceil(octet_length(${alias}.content) / ${blockSize}.0))::bigint * ${blockSize} END)`;
+}
+
+/** Bytes of files kept: by one pod, and by all the pods and nodes of its sandbox. */
+export interface FileUsage {
+  podBytes: number;
+  sandboxBytes: number;
+}
+
+/** The most a pod's files, and a sandbox's, may take (pods/file-budget.ts). */
+export interface FileBudget {
+  podBytes: number;
+  sandboxBytes: number;
+}
+
+/**
+ * loadFiles, with what the pod and its sandbox keep, in the same statement: the room an exec
+ * may write in. The sandbox's sum reads every file row of it, but no more of them than its
+ * budget allows (a block each at least): 65 536 at the default.
+ */
+export async function loadFilesWithUsage(
+  sql: Queryable,
+  sandboxId: string,
+  podUid: string,
+  scopes: string[],
+): Promise<{ files: Map<string, StoredFile[]>; usage: FileUsage }> {
+  const files = new Map<string, StoredFile[]>(scopes.map((s) => [s, []]));
+  const rows = await sql<
+    {
+      pod_bytes: string;
+      sandbox_bytes: string;
+      scope: string | null;
+      path: string;
+      kind: StoredFile["kind"];
+      mode: number;
+      content: Uint8Array;
+    }[]
+  >`
+    WITH usage AS (
+      SELECT coalesce(sum(${sql.unsafe(entryBytesSql("u"))}) FILTER (WHERE u.pod_uid = ${podUid}), 0) AS pod_bytes,
+        coalesce(sum(${sql.unsafe(entryBytesSql("u"))}), 0) AS sandbox_bytes
+      FROM pod_files u WHERE u.sandbox_id = ${sandboxId})
+    SELECT usage.pod_bytes, usage.sandbox_bytes, f.scope, f.path, f.kind, f.mode, f.content
+    FROM usage LEFT JOIN pod_files f ON f.sandbox_id = ${sandboxId} AND f.pod_uid = ${podUid}
+      AND f.scope = ANY(${scopes}::text[])`;
+  for (const r of rows)
+    if (r.scope !== null)
+      files.get(r.scope)?.push({ path: r.path, kind: r.kind, mode: r.mode, content: r.content });
+  const first = rows[0];
+  return {
+    files,
+    usage: { podBytes: Number(first?.pod_bytes ?? 0), sandboxBytes: Number(first?.sandbox_bytes ?? 0) },
+  };
+}
+
+/**
+ * Writes a scope's changes: entries put (replacing), paths removed; nothing put once the pod is
+ * gone. With a budget, entries are put in order while the pod's files (unless the owner is a
+ * node) and the sandbox's stay within it, and the rest are left out: whether all were put. The
+ * writes of one sandbox take turns (an advisory lock for the transaction), so two requests
+ * saving at once cannot both take the last of the room.
+ */
 export async function saveFiles(
   sql: Queryable,
   sandboxId: string,
@@ -41,17 +110,60 @@ export async function saveFiles(
   scope: string,
   put: StoredFile[],
   removed: string[],
-): Promise<void> {
-  if (removed.length)
-    await sql`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}
-      AND scope = ${scope} AND path = ANY(${removed}::text[])`;
-  for (const f of put)
-    await sql`INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
-      SELECT ${sandboxId}::uuid, ${podUid}::text, ${scope}::text, ${f.path}::text, ${f.kind}::text,
-        ${f.mode}::int, ${f.content}::bytea
-      WHERE ${ownerExists(sql, sandboxId, podUid)}
-      ON CONFLICT (sandbox_id, pod_uid, scope, path)
-      DO UPDATE SET kind = EXCLUDED.kind, mode = EXCLUDED.mode, content = EXCLUDED.content`;
+  budget?: FileBudget,
+): Promise<boolean> {
+  if (!put.length && !removed.length) return true;
+  const write = async (tx: Queryable) => {
+    if (budget) await tx`SELECT pg_advisory_xact_lock(hashtext(${`kubesandbox:pod-files:${sandboxId}`}))`;
+    if (removed.length)
+      await tx`DELETE FROM pod_files WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}
+        AND scope = ${scope} AND path = ANY(${removed}::text[])`;
+    if (!put.length) return true;
+    const podLimit = budget && !podUid.startsWith("node:") ? budget.podBytes : null;
+    const sandboxLimit = budget ? budget.sandboxBytes : null;
+    // Each entry's growth of the usage (its bytes less those of the entry it replaces), summed
+    // in order: entries are put up to the first that would take either past its budget.
+    const bytes = (alias: string) => tx.unsafe(entryBytesSql(alias));
+    // The contents travel as one bytea and where each lies in it (postgres.js sends no bytea[]).
+    const starts: number[] = [];
+    let at = 1;
+    for (const f of put) {
+      starts.push(at);
+      at += f.content.byteLength;
+    }
+    const blob = Buffer.concat(put.map((f) => f.content));
+    const [row] = await tx<{ left_out: string }[]>`
+      WITH put AS (
+        SELECT path, kind, mode, substring(${blob}::bytea FROM start FOR length) AS content, ord
+        FROM unnest(${put.map((f) => f.path)}::text[], ${put.map((f) => f.kind)}::text[],
+          ${put.map((f) => f.mode)}::int[], ${starts}::int[], ${put.map((f) => f.content.byteLength)}::int[])
+          WITH ORDINALITY AS p(path, kind, mode, start, length, ord)),
+      grown AS (
+        SELECT p.*, ${bytes("p")} - (CASE WHEN old.path IS NULL THEN 0 ELSE ${bytes("old")} END) AS bytes
+        FROM put p LEFT JOIN pod_files old ON old.sandbox_id = ${sandboxId} AND old.pod_uid = ${podUid}
+          AND old.scope = ${scope} AND old.path = p.path),
+      usage AS (
+        SELECT coalesce(sum(${bytes("u")}) FILTER (WHERE u.pod_uid = ${podUid}), 0) AS pod_bytes,
+          coalesce(sum(${bytes("u")}), 0) AS sandbox_bytes
+        FROM pod_files u WHERE u.sandbox_id = ${sandboxId} AND ${sandboxLimit !== null}),
+      running AS (SELECT g.*, sum(g.bytes) OVER (ORDER BY g.ord) AS total FROM grown g),
+      fits AS (
+        SELECT r.*, bool_and(r.total <= 0 OR (
+            (${podLimit}::bigint IS NULL OR usage.pod_bytes + r.total <= ${podLimit}::bigint)
+            AND (${sandboxLimit}::bigint IS NULL OR usage.sandbox_bytes + r.total <= ${sandboxLimit}::bigint)
+          )) OVER (ORDER BY r.ord) AS fit
+        FROM running r, usage),
+      written AS (
+        INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
+        SELECT ${sandboxId}::uuid, ${podUid}::text, ${scope}::text, path, kind, mode, content FROM fits
+        WHERE fit AND ${ownerExists(tx, sandboxId, podUid)}
+        ON CONFLICT (sandbox_id, pod_uid, scope, path)
+        DO UPDATE SET kind = EXCLUDED.kind, mode = EXCLUDED.mode, content = EXCLUDED.content
+        RETURNING 1)
+      SELECT count(*) FILTER (WHERE NOT fit) AS left_out FROM fits`;
+    return Number(row?.left_out ?? 0) === 0;
+  };
+  return budget && "begin" in sql ? (sql.begin((tx) => write(tx)) as Promise<boolean>) : write(sql);
 }
 
 /** Bytes a pod's scopes hold (the storage a writable layer costs). */

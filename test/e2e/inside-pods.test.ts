@@ -149,6 +149,33 @@ spec:
     expect(await readFile(join(dir, "out.txt"), "utf8")).toBe("hello-cache\n");
   });
 
+  it("a pod's files stop at its ephemeral-storage limit: exec and cp past it get No space left on device", async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: small-disk}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+    resources: {limits: {ephemeral-storage: 1Mi}}
+`);
+    await until(running("small-disk"));
+    expect((await sh("small-disk", "c", "printf %0600000d 0 > /tmp/a")).code).toBe(0);
+    const past = await sh("small-disk", "c", "printf %0600000d 0 > /tmp/b");
+    expect(past.code).not.toBe(0);
+    expect(past.stderr).toContain("No space left on device");
+    const dir = await mkdtemp(join(tmpdir(), "cp-full-"));
+    await writeFile(join(dir, "big.bin"), Buffer.alloc(700_000, 1));
+    const cp = await k("cp", join(dir, "big.bin"), "small-disk:/tmp/big.bin");
+    expect(cp.code).not.toBe(0);
+    expect(cp.stderr).toContain("No space left on device");
+    // Nothing past the limit was kept: the first file is whole, the copy is not there in full.
+    const kept = await sh("small-disk", "c", "wc -c < /tmp/a; wc -c < /tmp/big.bin || true");
+    expect(kept.stdout.split("\n")[0]).toBe("600000");
+    expect(kept.stdout).not.toContain("700000");
+  });
+
   it("keeps what a container's command wrote: exec reads it, and nginx serves what a sidecar's command wrote", async () => {
     await apply(`apiVersion: v1
 kind: Pod

@@ -5,6 +5,7 @@ import { bindCommand, type PodCommand } from "./commands/define.ts";
 import { podCommands } from "./commands/index.ts";
 import { ConsoleFs, type ConsoleWrite, consoleMount } from "./console.ts";
 import { consoleRouting } from "./console-routing.ts";
+import { isDiskFull } from "./disk-space.ts";
 import { notingChanges } from "./file-ops.ts";
 import { containerFs, type Mount } from "./filesystem.ts";
 import { type Period, PeriodDetector } from "./period.ts";
@@ -182,10 +183,19 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
   bash.registerTransformPlugin(consoleRouting());
   // From here on the process's own changes (not the stubs just-bash writes as it starts).
   fs.arm();
-  const result = await bash.exec(input.script, {
-    signal: clock.signal,
-    ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
-  });
+  const result = await bash
+    .exec(input.script, {
+      signal: clock.signal,
+      ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
+    })
+    .catch((e: unknown) => {
+      // just-bash lets a redirection's failed write escape the script: on a full disk the
+      // writing command fails, and with it (here) the process, as a shell under `set -e` would.
+      if (!isDiskFull(e)) throw e;
+      world.print("stderr", "sh: write error: No space left on device\n");
+      // Its variables are lost with it: an interactive shell's next line starts where this one did.
+      return { exitCode: 1, stdout: "", stderr: "", env: { ...input.env, PWD: input.cwd } };
+    });
   const found = period as Period | null;
   const writes = found ? consoleFs.writes.slice(0, found.fromWrite) : consoleFs.writes;
   const before = found ? appends.slice(0, found.fromAppend) : appends;
