@@ -34,6 +34,25 @@ interface Phase {
   /** The service's process and the attacker's, each as a share of one core: who kept the machine busy. */
   serviceCpuPercent: number | null;
   attackerCpuPercent: number | null;
+  /**
+   * How late the service's event loop ran its timers in the phase (prom-client's
+   * monitorEventLoopDelay, reset by each scrape of /metrics): a p99 latency the loop's own stalls
+   * (a long task, a collection) made, whoever caused them.
+   */
+  serviceLoopDelay: { p99Ms: number; maxMs: number } | null;
+}
+
+/** Reads the service's event-loop delay since the last scrape, which it resets. */
+async function loopDelay(service: BenchService): Promise<{ p99Ms: number; maxMs: number } | null> {
+  const text = await fetch(`${service.http}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  const ms = (name: string) =>
+    Math.round(Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]) * 1e5) / 100;
+  const p99Ms = ms("nodejs_eventloop_lag_p99_seconds");
+  const maxMs = ms("nodejs_eventloop_lag_max_seconds");
+  return Number.isNaN(p99Ms + maxMs) ? null : { p99Ms, maxMs };
 }
 
 /**
@@ -55,6 +74,7 @@ async function measure(
   const started = performance.now();
   const serviceBefore = await processCpuMs(service.pid);
   const attackerBefore = attackerPid ? await processCpuMs(attackerPid) : null;
+  await loopDelay(service);
   await Promise.all(
     sandboxes.map(async (sb, s) => {
       const first = performance.now() + (s * periodMs) / sandboxes.length;
@@ -89,6 +109,7 @@ async function measure(
     machineBusyPercent: cpu?.machineBusyPercent ?? null,
     serviceCpuPercent: await percentOfCore(service.pid, serviceBefore),
     attackerCpuPercent: await percentOfCore(attackerPid, attackerBefore),
+    serviceLoopDelay: await loopDelay(service),
   };
 }
 

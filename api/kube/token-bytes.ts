@@ -42,4 +42,3 @@ export class TokenBytes {
     return new Request(req, { body: counted, duplex: "half" } as RequestInit);
   }
 }
-
