@@ -13,6 +13,8 @@ export const benchLimits: NodeJS.ProcessEnv = {
   LIMIT_SANDBOXES_PER_USER: "100000",
   LIMIT_WATCHES_PER_TOKEN: "1000",
   LIMIT_REQUESTS_PER_TOKEN: "1000",
+  // The API figures take one token's requests as fast as the service answers them.
+  LIMIT_REQUESTS_PER_TOKEN_PER_SECOND: "1000000",
   LIMIT_OBJECTS_PER_SANDBOX: "100000",
   // A Deployment scaled to 300 at once (the one-sandbox throughput figure).
   LIMIT_REPLICAS_PER_CONTROLLER: "1000",

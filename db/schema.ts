@@ -94,7 +94,12 @@ export const objects = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.sandboxId, t.resource, t.namespace, t.name] }),
-    index("objects_labels_idx").using("gin", sql`(${t.body} -> 'metadata' -> 'labels') jsonb_path_ops`),
+    // The GIN indexes write straight into their trees (fastupdate off): with a pending list, every
+    // scan read the whole list of recent writes (megabytes under a class's load), so finding a
+    // deleted object's dependents took about 3 ms where it takes a few hundredths.
+    index("objects_labels_idx")
+      .using("gin", sql`(${t.body} -> 'metadata' -> 'labels') jsonb_path_ops`)
+      .with({ fastupdate: false }),
     // Events by the object they are about: the recorder's aggregation and `kubectl describe`.
     index("objects_event_subject_idx")
       .on(t.sandboxId, sql`(${t.body} -> 'involvedObject' ->> 'uid')`)
@@ -107,10 +112,9 @@ export const objects = pgTable(
         sql`${t.resource} = 'pods' AND ${t.body} -> 'status' ->> 'phase' = 'Pending' AND ${t.body} -> 'status' ? 'hostIP'`,
       ),
     // Dependents by owner uid, for the garbage collector.
-    index("objects_owner_refs_idx").using(
-      "gin",
-      sql`(${t.body} -> 'metadata' -> 'ownerReferences') jsonb_path_ops`,
-    ),
+    index("objects_owner_refs_idx")
+      .using("gin", sql`(${t.body} -> 'metadata' -> 'ownerReferences') jsonb_path_ops`)
+      .with({ fastupdate: false }),
   ],
 );
 
