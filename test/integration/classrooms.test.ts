@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { classroomOverview, glanceCache } from "../../accounts/classroom-overview.ts";
+import type { SandboxGlance } from "../../db/store/overview.ts";
 import { testApp } from "../support/app.ts";
 import { subscribeSse } from "../support/sse.ts";
 
@@ -246,6 +248,40 @@ describe("classrooms", () => {
       { phase: "Pending", count: 1 },
     ]);
     sub.close();
+  });
+
+  it("makes an overview again from the glances of the sandboxes that did not change", async () => {
+    const cache = glanceCache();
+    const watched: string[][] = [];
+    const first = await classroomOverview(t.database, teacher.id, classroom.id, cache, (ids) =>
+      watched.push(ids),
+    );
+    const sandboxes = first.flatMap((l) => (l.sandboxId ? [l.sandboxId] : []));
+    expect(sandboxes).toHaveLength(2);
+    // The watcher heard of every sandbox before any was read.
+    expect(watched).toEqual([sandboxes]);
+    const other = sandboxes.find((id) => id !== studentA.sandboxId) as string;
+    // A mark on the other's glance shows whether it was read again.
+    cache.glances.set(other, { ...(cache.glances.get(other) as SandboxGlance), warnings: 999 });
+    const created = await t.kube(studentA.sandboxId, studentA.token, "/api/v1/namespaces/default/pods", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        metadata: { name: "q" },
+        spec: { containers: [{ name: "c", image: "nginx" }] },
+      }),
+    });
+    expect(created.status).toBe(201);
+    cache.changed.add(studentA.sandboxId);
+    const again = await classroomOverview(t.database, teacher.id, classroom.id, cache);
+    const line = (id: string) => again.find((l) => l.sandboxId === id);
+    expect(line(studentA.sandboxId)?.podsByPhase).toEqual([{ phase: "Pending", count: 2 }]);
+    expect(line(other)?.warnings).toBe(999);
+    expect(cache.changed.size).toBe(0);
+    // Once it changes, it is read again.
+    cache.changed.add(other);
+    const third = await classroomOverview(t.database, teacher.id, classroom.id, cache);
+    expect(third.find((l) => l.sandboxId === other)?.warnings).toBe(0);
   });
 
   it("removes a student: the instructor's read access ends at once", async () => {
