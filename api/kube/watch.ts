@@ -8,6 +8,7 @@ import { toTable } from "../../kube/printing/table.ts";
 import { fieldsMatch } from "../../kube/selectors/field-selectors.ts";
 import { labelsMatch } from "../../kube/selectors/parse.ts";
 import { listKind } from "../../registry/read.ts";
+import { coalesced } from "../coalesced.ts";
 import type { KubeRequestContext } from "./context.ts";
 import { listResourceVersion, watchTimeoutMs } from "./list-options.ts";
 import { includeObject, queryBool, wantsTable } from "./negotiate.ts";
@@ -98,8 +99,6 @@ export async function watchResponse(
     {
       start(controller) {
         let closed = false;
-        let busy = false;
-        let again = false;
         /** Reading stopped for a slow client; `pull` resumes it. */
         let paused = false;
         const full = () => (controller.desiredSize ?? 1) <= 0;
@@ -125,52 +124,50 @@ export async function watchResponse(
           }
         };
         stop = finish;
-        const catchUp = async () => {
-          if (busy) {
-            again = true;
-            return;
-          }
-          busy = true;
+        // Reads the log on from the revision held until caught up; pauses (false) while the
+        // client has a buffer's worth unread, and stops (false) once the watch ended.
+        const catchUp = coalesced(async () => {
           try {
+            let batch: ChangeBatch | null;
             do {
-              again = false;
-              let batch: ChangeBatch | null;
-              do {
-                if (full()) {
-                  paused = true;
-                  return;
-                }
-                batch = await sharedChangesAfter(
-                  ctx.database,
-                  ctx.sandboxId,
-                  resource,
-                  path.namespace,
-                  revision,
+              if (full()) {
+                paused = true;
+                return false;
+              }
+              batch = await sharedChangesAfter(
+                ctx.database,
+                ctx.sandboxId,
+                resource,
+                path.namespace,
+                revision,
+              );
+              if (closed) return false;
+              if (!batch) {
+                finish();
+                return false;
+              }
+              if (revision < batch.compacted) {
+                // As the API server does: an ERROR event with 410 Expired, then the end.
+                controller.enqueue(
+                  render(
+                    "ERROR",
+                    gone(`too old resource version: ${revision} (${batch.compacted})`).toStatus(),
+                  ),
                 );
-                if (closed) return;
-                if (!batch) return finish();
-                if (revision < batch.compacted) {
-                  // As the API server does: an ERROR event with 410 Expired, then the end.
-                  controller.enqueue(
-                    render(
-                      "ERROR",
-                      gone(`too old resource version: ${revision} (${batch.compacted})`).toStatus(),
-                    ),
-                  );
-                  return finish();
-                }
-                for (const change of batch.changes) {
-                  revision = change.revision;
-                  if (matches(filter, change.object)) send(change.type, change.object);
-                }
-              } while (batch.changes.length === batchSize && !closed);
-            } while (again && !closed);
+                finish();
+                return false;
+              }
+              for (const change of batch.changes) {
+                revision = change.revision;
+                if (matches(filter, change.object)) send(change.type, change.object);
+              }
+            } while (batch.changes.length === batchSize && !closed);
+            return !closed;
           } catch {
             finish();
-          } finally {
-            busy = false;
+            return false;
           }
-        };
+        });
         resume = () => {
           if (!paused || closed) return;
           paused = false;
@@ -191,7 +188,7 @@ export async function watchResponse(
         });
         const timer = setTimeout(finish, timeoutMs);
         const bookmarkTimer = setInterval(() => {
-          if (bookmarks && !closed && !busy && !full())
+          if (bookmarks && !closed && !catchUp.running && !full())
             controller.enqueue(
               render("BOOKMARK", {
                 kind: kind.kind,
