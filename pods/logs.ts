@@ -22,6 +22,30 @@ export interface LogLine {
   text: string;
 }
 
+/**
+ * What `kubectl logs` gets of a container's log: the kubelet's current log file, which it
+ * rotates past containerLogMaxSize (10 MiB by default) and of which it serves nothing older. A
+ * line takes its text and the CRI prefix and newline ("2006-01-02T15:04:05.999999999Z stdout F
+ * …\n": 41 bytes) there. Without this bound, a month-old loop's whole log would be made (and
+ * held) for one request.
+ */
+export const logFileMaxBytes = 10 * 1024 * 1024;
+const criLineBytes = 41;
+/** The most lines a log file of that size holds: what a request expands at most. */
+const logFileMaxLines = Math.floor(logFileMaxBytes / criLineBytes);
+
+/** The newest lines that fit in a log file before it rotates (see logFileMaxBytes), in order. */
+export function currentLogFile(lines: LogLine[]): LogLine[] {
+  let bytes = 0;
+  let first = lines.length;
+  while (first > 0) {
+    bytes += criLineBytes + Buffer.byteLength((lines[first - 1] as LogLine).text);
+    if (bytes > logFileMaxBytes) break;
+    first--;
+  }
+  return first === 0 ? lines : lines.slice(first);
+}
+
 /** What the request asks for. */
 export interface LogQuery {
   previous: boolean;
@@ -154,14 +178,15 @@ export async function containerLog(
   }
   const e = await runEvaluation(database, sandboxId, pod, container, run, untilMs);
   const sinceMs = query.sinceMs ?? Number.NEGATIVE_INFINITY;
-  const own = evaluationLines(e, sinceMs, untilMs, query.tailLines);
+  const tail = Math.min(query.tailLines ?? logFileMaxLines, logFileMaxLines);
+  const own = evaluationLines(e, sinceMs, untilMs, tail);
   const journal = journalLines(
     await readJournal(database.sql, sandboxId, pod.metadata.uid ?? "", run.containerId),
     sinceMs,
     untilMs,
-    query.tailLines,
+    tail,
   );
-  const lines = keepTail(mergeByTime(own, journal), query.tailLines);
+  const lines = currentLogFile(keepTail(mergeByTime(own, journal), tail));
   return { lines, run, ended: run.finishedMs !== null || e.end !== null };
 }
 

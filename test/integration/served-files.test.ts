@@ -291,6 +291,42 @@ describe("a program still running goes on writing", () => {
     expect(await count(started + 86_400_000 + 25_000)).toEqual(["8643", "8643"]);
   });
 
+  it("its log is served as the kubelet serves it: the newest 10 MiB, the current file's, however long it ran", async () => {
+    const line = "x".repeat(200);
+    const pod = await runningPod(sb, "chatty", {
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["sh", "-c", `while true; do echo ${line}; sleep 1; done`],
+        },
+      ],
+    });
+    // Started a day ago (the runtime's run as the kubelet writes it): 86,400 lines, 20 MiB as the kubelet stores them.
+    const status = pod.status?.containerStatuses?.[0];
+    await send(sb, "PUT", "/api/v1/namespaces/default/pods/chatty/status", {
+      ...pod,
+      status: {
+        ...pod.status,
+        containerStatuses: [
+          { ...status, state: { running: { startedAt: new Date(Date.now() - 86_400_000).toISOString() } } },
+        ],
+      },
+    });
+    const logs = await t.kube(sb.sandboxId, sb.sandboxToken, "/api/v1/namespaces/default/pods/chatty/log");
+    expect(logs.status).toBe(200);
+    const lines = (await logs.text()).split("\n").filter(Boolean);
+    // Each line takes 41 bytes of prefix and its text in the kubelet's file.
+    expect(lines.length).toBe(Math.floor((10 * 1024 * 1024) / (41 + line.length)));
+    expect(new Set(lines)).toEqual(new Set([line]));
+    const tail = await t.kube(
+      sb.sandboxId,
+      sb.sandboxToken,
+      "/api/v1/namespaces/default/pods/chatty/log?tailLines=2",
+    );
+    expect((await tail.text()).split("\n").filter(Boolean)).toHaveLength(2);
+  });
+
   it("a loop that reads the clock is run again up to now, its earlier lines not written twice", async () => {
     const pod = await runningPod(sb, "dater", {
       containers: [

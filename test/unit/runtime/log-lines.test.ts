@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Evaluation } from "../../../kube/runtime/shell/evaluate.ts";
 import { timeAt } from "../../../kube/runtime/shell/log-time.ts";
-import { evaluationLines, formatLine, journalLines } from "../../../pods/logs.ts";
+import {
+  currentLogFile,
+  evaluationLines,
+  formatLine,
+  journalLines,
+  logFileMaxBytes,
+} from "../../../pods/logs.ts";
 
 /** A container's log lines from its evaluation and the journal: tails, since, repeating turns. */
 
@@ -76,5 +82,15 @@ describe("log lines", () => {
       "2026-01-01T00:00:01.234000000Z x\n",
     );
     expect(formatLine({ atMs: start, stream: "stdout", text: "x" }, false)).toBe("x\n");
+  });
+
+  it("the current log file keeps the newest lines that fit, counted in UTF-8 with the kubelet's 41-byte prefix", () => {
+    const text = "é".repeat(1000); // 2000 bytes
+    const lines = Array.from({ length: 6000 }, (_, i) => ({ atMs: i, stream: "stdout" as const, text }));
+    const kept = currentLogFile(lines);
+    expect(kept).toHaveLength(Math.floor(logFileMaxBytes / 2041));
+    expect(kept.at(-1)?.atMs).toBe(5999);
+    const few = lines.slice(0, 10);
+    expect(currentLogFile(few)).toBe(few);
   });
 });
