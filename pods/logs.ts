@@ -31,8 +31,8 @@ export interface LogLine {
  */
 export const logFileMaxBytes = 10 * 1024 * 1024;
 const criLineBytes = 41;
-/** The most lines a log file of that size holds: what a request expands at most. */
-const logFileMaxLines = Math.floor(logFileMaxBytes / criLineBytes);
+/** The most lines a log file of that size holds: what a request expands at most, and a journal keeps. */
+export const logFileMaxLines = Math.floor(logFileMaxBytes / criLineBytes);
 
 /** The newest lines that fit in a log file before it rotates (see logFileMaxBytes), in order. */
 export function currentLogFile(lines: LogLine[]): LogLine[] {

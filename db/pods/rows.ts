@@ -81,9 +81,14 @@ export async function sweepOrphanRows(sql: Queryable, sandboxId: string): Promis
 
 /**
  * Sweeps up to `count` sandboxes that hold rows, from a random point of their ids (wrapping
- * round): run after run, every sandbox's turn comes, each sweep a statement of its own.
+ * round): run after run, every sandbox's turn comes, each sweep a statement of its own. With
+ * `keepJournalLines`, each container run's journal is rotated to that many lines too.
  */
-export async function sweepSomeSandboxes(sql: Queryable, count = 500): Promise<number> {
+export async function sweepSomeSandboxes(
+  sql: Queryable,
+  count = 500,
+  keepJournalLines: number | null = null,
+): Promise<number> {
   const ids = await sql<{ id: string }[]>`
     WITH start AS (SELECT gen_random_uuid() AS id)
     (SELECT s.id FROM sandboxes s, start WHERE s.id >= start.id ORDER BY s.id LIMIT ${count})
@@ -91,8 +96,32 @@ export async function sweepSomeSandboxes(sql: Queryable, count = 500): Promise<n
     (SELECT s.id FROM sandboxes s, start WHERE s.id < start.id ORDER BY s.id LIMIT ${count})
     LIMIT ${count}`;
   let removed = 0;
-  for (const { id } of ids) removed += await sweepOrphanRows(sql, id);
+  for (const { id } of ids) {
+    removed += await sweepOrphanRows(sql, id);
+    if (keepJournalLines !== null) removed += await rotateJournal(sql, id, keepJournalLines);
+  }
   return removed;
+}
+
+/**
+ * Forgets a sandbox's journal lines past the newest `keep` of each container run, as the
+ * kubelet's log rotation forgets a file's oldest lines (a repeating line stays: it is one row
+ * for all its turns). One statement; how many lines it removed.
+ */
+export async function rotateJournal(sql: Queryable, sandboxId: string, keep: number): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    WITH rotated AS (
+      DELETE FROM pod_log_lines l USING (
+        SELECT pod_uid, container_id, source FROM (
+          SELECT pod_uid, container_id, source,
+            row_number() OVER (PARTITION BY pod_uid, container_id ORDER BY at_ms DESC, source DESC) AS newer
+          FROM pod_log_lines WHERE sandbox_id = ${sandboxId} AND period_ms IS NULL) r
+        WHERE r.newer > ${keep}) old
+      WHERE l.sandbox_id = ${sandboxId} AND l.pod_uid = old.pod_uid AND l.container_id = old.container_id
+        AND l.source = old.source
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM rotated`;
+  return row?.n ?? 0;
 }
 
 /** Whether deleting an object of this resource takes rows with it (rowsOfDeletedGone). */

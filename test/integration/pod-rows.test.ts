@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resetSandboxTo } from "../../accounts/sandbox-copies.ts";
 import { saveFiles } from "../../db/pods/files.ts";
 import { appendJournal } from "../../db/pods/journal.ts";
-import { hostPathOwner, sweepOrphanRows, sweepSomeSandboxes } from "../../db/pods/rows.ts";
+import { hostPathOwner, rotateJournal, sweepOrphanRows, sweepSomeSandboxes } from "../../db/pods/rows.ts";
 import { settleRun } from "../../db/pods/runs.ts";
 import { syncPod } from "../../workers/kubelet/task.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
@@ -202,6 +202,35 @@ describe("the hourly sweep", () => {
     expect(await rowsOf(sb.sandboxId, hostPathOwner("node-gone"))).toEqual([0, 0, 0]);
     expect(await rowsOf(sb.sandboxId, pod.metadata.uid)).toEqual([1, 1, 1]);
     expect(await rowsOf(sb.sandboxId, hostPathOwner(pod.spec.nodeName))).toEqual([1, 1, 1]);
+  });
+
+  it("rotates each container run's journal to its newest lines, as a log file rotates; a repeating line stays", async () => {
+    const pod = await runningPod(sb, "rotated");
+    const uid = pod.metadata.uid as string;
+    const line = (i: number) => ({
+      source: `s${i}`,
+      atMs: i,
+      periodMs: null,
+      stream: "stdout" as const,
+      text: `${i}`,
+    });
+    await appendJournal(t.database.sql, sb.sandboxId, uid, "run-a", [1, 2, 3, 4, 5].map(line));
+    await appendJournal(t.database.sql, sb.sandboxId, uid, "run-a", [
+      { source: "every", atMs: 0, periodMs: 1000, stream: "stdout", text: "tick" },
+    ]);
+    await appendJournal(t.database.sql, sb.sandboxId, uid, "run-b", [1, 2].map(line));
+    expect(await rotateJournal(t.database.sql, sb.sandboxId, 2)).toBe(3);
+    const kept = await t.database.sql<{ container_id: string; source: string }[]>`
+      SELECT container_id, source FROM pod_log_lines WHERE sandbox_id = ${sb.sandboxId} AND pod_uid = ${uid}
+      ORDER BY container_id, source`;
+    expect(kept.map((r) => `${r.container_id}/${r.source}`)).toEqual([
+      "run-a/every",
+      "run-a/s4",
+      "run-a/s5",
+      "run-b/s1",
+      "run-b/s2",
+    ]);
+    expect(await rotateJournal(t.database.sql, sb.sandboxId, 2)).toBe(0);
   });
 
   it("visits every sandbox in turn, from a random point", async () => {
