@@ -11,7 +11,15 @@ import { catalogueName } from "../servers/catalogue.ts";
 const busyboxImages = new Set(["busybox", "alpine", "registry.k8s.io/busybox", "k8s.gcr.io/busybox"]);
 
 /** Images whose /bin/sh is bash. */
-const bashShImages = new Set(["centos", "fedora", "rockylinux", "almalinux", "oraclelinux", "amazonlinux", "archlinux"]);
+const bashShImages = new Set([
+  "centos",
+  "fedora",
+  "rockylinux",
+  "almalinux",
+  "oraclelinux",
+  "amazonlinux",
+  "archlinux",
+]);
 
 /** Whose tools an image ships. */
 export function toolFlavor(image: string): "busybox" | "gnu" {

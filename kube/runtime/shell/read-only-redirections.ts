@@ -41,7 +41,8 @@ const opening = new Set([">", ">>", ">|", "&>", "&>>", "<>"]);
 function literalText(word: WordNode): string | null {
   let text = "";
   for (const part of word.parts) {
-    if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "Escaped") text += part.value;
+    if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "Escaped")
+      text += part.value;
     else if (part.type === "DoubleQuoted") {
       const inner = literalText({ type: "Word", parts: part.parts } as WordNode);
       if (inner === null) return null;
@@ -94,7 +95,10 @@ function word(value: string): WordNode {
 function bodiesOf(command: CommandNode): StatementNode[][] {
   switch (command.type) {
     case "If":
-      return [...command.clauses.flatMap((c) => [c.condition, c.body]), ...(command.elseBody ? [command.elseBody] : [])];
+      return [
+        ...command.clauses.flatMap((c) => [c.condition, c.body]),
+        ...(command.elseBody ? [command.elseBody] : []),
+      ];
     case "For":
     case "CStyleFor":
     case "Subshell":
