@@ -9,7 +9,7 @@ import { redirectionFailure, shellDialect } from "./dialect.ts";
 import { notingChanges } from "./file-ops.ts";
 import { containerFs, type Mount, ReadOnlyFs } from "./filesystem.ts";
 import { type Period, PeriodDetector } from "./period.ts";
-import { readOnlyRedirections, redirectionFailed } from "./read-only-redirections.ts";
+import { readOnlyRedirections } from "./read-only-redirections.ts";
 import { isRefusedWrite } from "./refused-writes.ts";
 import type { LogAppend, PodWorld } from "./world.ts";
 
@@ -169,6 +169,10 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     });
   const processes = input.world.processes;
   const shell = shellDialect(input.world.container.image ?? "", processes[processes.length - 1]?.argv ?? []);
+  const redirections = readOnlyRedirections(
+    input.mounts.map((m) => ({ path: m.path, readOnly: m.fs instanceof ReadOnlyFs })),
+    shell,
+  );
   const bash = new Bash({
     fs: fs.fs,
     cwd: input.cwd,
@@ -176,7 +180,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     customCommands: [
       ...addedShellCommands(),
       ...[...byName.values()].map((c) => bindCommand(c, world)),
-      redirectionFailed,
+      redirections.command,
     ],
     executionLimits: {
       maxCommandCount: limits.maxCommands,
@@ -189,8 +193,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     },
   });
   bash.registerTransformPlugin(consoleRouting());
-  const mountPoints = input.mounts.map((m) => ({ path: m.path, readOnly: m.fs instanceof ReadOnlyFs }));
-  bash.registerTransformPlugin(readOnlyRedirections(mountPoints, shell));
+  bash.registerTransformPlugin(redirections.plugin);
   // From here on the process's own changes (not the stubs just-bash writes as it starts).
   fs.arm();
   const result = await bash

@@ -1,5 +1,6 @@
 import {
   type CommandNode,
+  type CustomCommand,
   defineCommand,
   type ScriptNode,
   type SimpleCommandNode,
@@ -9,6 +10,21 @@ import {
 } from "just-bash";
 import { redirectionFailure, type ShellDialect } from "./dialect.ts";
 
+/**
+ * A redirection into a read-only mount fails as the shell's open(2) fails there: the command
+ * is not run, the shell says why in its own words (`sh: can't create /etc/cfg/a: Read-only
+ * file system`) and the script goes on with the shell's status for it. just-bash (3.6) lets a
+ * redirection's failed open escape the whole script instead, so a script's redirections are
+ * checked before they open, by a command the transform puts there:
+ * - a literal absolute target in a read-only mount (the mounts do not change while a script
+ *   runs) is known to fail: its command is replaced by the check, which fails;
+ * - a target known only as it runs (`> $f`, `> "$DIR/a"`) that may reach a read-only mount is
+ *   checked first (`{ check "$f" && cmd > $f; }`); words whose expansion does something
+ *   (`$(…)`, `${x:=y}`, globs) are not expanded twice, nor relative targets checked.
+ * What the check does not see still escapes, and ends the process where it does (evaluate.ts,
+ * in the same words).
+ */
+
 /** Where a tree is mounted, and whether it refuses writes. */
 export interface MountPoint {
   path: string;
@@ -16,41 +32,11 @@ export interface MountPoint {
 }
 
 type RedirectionNode = SimpleCommandNode["redirections"][number];
+type WordPart = WordNode["parts"][number];
+type PipelineNode = StatementNode["pipelines"][number];
 
-/**
- * A redirection into a read-only mount fails as the shell's open(2) fails there: the command
- * is not run, the shell says why in its own words (`sh: can't create /etc/cfg/a: Read-only
- * file system`) and the script goes on with its status. just-bash (3.6) lets a redirection's
- * failed open escape the whole script instead, so a script's own redirections are checked
- * before it runs: the mounts do not change while it runs, so a literal absolute target under a
- * read-only mount is known to fail, and the command that names it is replaced by one that
- * fails so. A target only known as the script runs (`> $f`, a relative path) still escapes,
- * and ends the process where it does (evaluate.ts, with the same words).
- */
-
-/** The command a refused redirection becomes: prints its message, exits with its status. */
-export const redirectionFailed = defineCommand("kubesandbox-redirection-failed", async (args) => ({
-  stdout: "",
-  stderr: args[1] ?? "",
-  exitCode: Number(args[0] ?? 1),
-}));
-
+const checkName = "kubesandbox-redirection-check";
 const opening = new Set([">", ">>", ">|", "&>", "&>>", "<>"]);
-
-/** A word's text when it expands to itself (no parameters, globs, substitutions), else null. */
-function literalText(word: WordNode): string | null {
-  let text = "";
-  for (const part of word.parts) {
-    if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "Escaped")
-      text += part.value;
-    else if (part.type === "DoubleQuoted") {
-      const inner = literalText({ type: "Word", parts: part.parts } as WordNode);
-      if (inner === null) return null;
-      text += inner;
-    } else return null;
-  }
-  return text;
-}
 
 /** An absolute path with "." and ".." resolved. */
 function normalized(path: string): string {
@@ -63,32 +49,60 @@ function normalized(path: string): string {
   return `/${out.join("/")}`;
 }
 
-/** Whether `path` lies inside a read-only mount (the deepest mount above it decides). */
+/** Whether `path` (absolute) lies inside a read-only mount: the deepest mount above it decides. */
 export function inReadOnlyMount(mounts: readonly MountPoint[], path: string): boolean {
   let best: MountPoint | null = null;
   for (const m of mounts) {
     const at = m.path.length > 1 ? m.path.replace(/\/+$/, "") : m.path;
     const under = at === "/" || path.startsWith(`${at}/`);
-    if (under && (!best || best.path.length < at.length)) best = { ...m, path: at };
+    if (under && (!best || best.path.length < at.length)) best = { path: at, readOnly: m.readOnly };
   }
   return best?.readOnly === true;
 }
 
-/** The path of the first redirection of `redirections` that cannot open, and its index. */
-function refusedTarget(
-  mounts: readonly MountPoint[],
-  redirections: RedirectionNode[],
-): { index: number; path: string } | null {
-  for (const [index, r] of redirections.entries()) {
-    if (!opening.has(r.operator) || r.target.type !== "Word") continue;
-    const text = literalText(r.target);
-    if (text === null || !text.startsWith("/")) continue;
-    if (inReadOnlyMount(mounts, normalized(text))) return { index, path: text };
+/** The text a word's leading parts fix (up to its first expansion), and whether that is all of it. */
+function fixedText(parts: readonly WordPart[]): { text: string; whole: boolean } {
+  let text = "";
+  for (const part of parts) {
+    if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "Escaped")
+      text += part.value;
+    else if (part.type === "DoubleQuoted") {
+      const inner = fixedText(part.parts);
+      text += inner.text;
+      if (!inner.whole) return { text, whole: false };
+    } else return { text, whole: false };
   }
-  return null;
+  return { text, whole: true };
 }
 
-function word(value: string): WordNode {
+/** Whether expanding a word twice is the same as once: text and plain `$x`, nothing else. */
+function expandsPlainly(parts: readonly WordPart[]): boolean {
+  return parts.every(
+    (p) =>
+      p.type === "Literal" ||
+      p.type === "SingleQuoted" ||
+      p.type === "Escaped" ||
+      (p.type === "ParameterExpansion" && p.operation === null) ||
+      (p.type === "DoubleQuoted" && expandsPlainly(p.parts)),
+  );
+}
+
+/** How a redirection's target stands: fails for sure, to be checked as it runs, or fine. */
+function standing(mounts: readonly MountPoint[], target: WordNode): "fails" | "check" | "opens" {
+  const { text, whole } = fixedText(target.parts);
+  if (whole) return text.startsWith("/") && inReadOnlyMount(mounts, normalized(text)) ? "fails" : "opens";
+  if (!expandsPlainly(target.parts)) return "opens";
+  if (text === "") return "check"; // `$f`, `"$DIR/a"`: anywhere.
+  if (!text.startsWith("/")) return "opens";
+  // `/etc/cfg/$name` may reach a read-only mount under or above its fixed directory.
+  const dir = normalized(text.slice(0, text.lastIndexOf("/") + 1));
+  const reaches = mounts.some(
+    (m) => m.readOnly && (m.path === dir || m.path.startsWith(`${dir}/`) || dir === "/"),
+  );
+  return reaches || inReadOnlyMount(mounts, `${dir}/x`) ? "check" : "opens";
+}
+
+function literal(value: string): WordNode {
   return { type: "Word", parts: [{ type: "SingleQuoted", value }] } as WordNode;
 }
 
@@ -116,36 +130,76 @@ function bodiesOf(command: CommandNode): StatementNode[][] {
   }
 }
 
-/** The transform, for every script the process runs (its own, `eval`'s, a nested shell's). */
-export function readOnlyRedirections(mounts: readonly MountPoint[], shell: ShellDialect): TransformPlugin {
+/** The check of one target, after the redirections before it (which carry its message). */
+function check(line: number, target: WordNode, before: RedirectionNode[]): SimpleCommandNode {
+  return {
+    type: "SimpleCommand",
+    line,
+    assignments: [],
+    name: literal(checkName),
+    args: [literal(String(line)), structuredClone(target)],
+    redirections: structuredClone(before),
+  };
+}
+
+/** A command run only when the check before it passes: `{ check && command; }`. */
+function checkedFirst(guard: SimpleCommandNode, command: CommandNode): CommandNode {
+  const pipeline = (c: CommandNode): PipelineNode => ({ type: "Pipeline", commands: [c], negated: false });
+  return {
+    type: "Group",
+    line: command.line,
+    redirections: [],
+    body: [
+      {
+        type: "Statement",
+        pipelines: [pipeline(guard), pipeline(command)],
+        operators: ["&&"],
+        background: false,
+      },
+    ],
+  };
+}
+
+/**
+ * The transform, for every script the process runs (its own, `eval`'s, a nested shell's), and
+ * the check it calls, for a container whose mounts and shell are these.
+ */
+export function readOnlyRedirections(
+  mounts: readonly MountPoint[],
+  shell: ShellDialect,
+): { plugin: TransformPlugin; command: CustomCommand } {
   const checked = (command: CommandNode): CommandNode => {
-    const refused = command.type === "FunctionDef" ? null : refusedTarget(mounts, command.redirections);
-    if (!refused) {
-      for (const body of bodiesOf(command)) visit(body);
-      return command;
-    }
-    const line = command.line || 1;
-    const { message, status } = redirectionFailure(shell, refused.path, "Read-only file system", line);
-    const failing: SimpleCommandNode = {
-      type: "SimpleCommand",
-      line,
-      assignments: [],
-      name: word(redirectionFailed.name),
-      args: [word(String(status)), word(message)],
-      // The redirections before it are made (`2>/dev/null > /ro/f` says nothing), not those after.
-      redirections: command.redirections.slice(0, refused.index),
-    };
-    return failing;
+    if (command.type !== "FunctionDef")
+      for (const [index, r] of command.redirections.entries()) {
+        if (!opening.has(r.operator) || r.target.type !== "Word") continue;
+        const how = standing(mounts, r.target);
+        if (how === "opens") continue;
+        const guard = check(command.line || 1, r.target, command.redirections.slice(0, index));
+        if (how === "fails") return guard;
+        for (const body of bodiesOf(command)) visit(body);
+        return checkedFirst(guard, command);
+      }
+    for (const body of bodiesOf(command)) visit(body);
+    return command;
   };
   const visit = (statements: StatementNode[]) => {
     for (const statement of statements)
       for (const pipeline of statement.pipelines) pipeline.commands = pipeline.commands.map(checked);
   };
+  const command = defineCommand(checkName, async ([line, target = ""], ctx) => {
+    const path = normalized(target.startsWith("/") ? target : `${ctx.cwd}/${target}`);
+    if (!inReadOnlyMount(mounts, path)) return { stdout: "", stderr: "", exitCode: 0 };
+    const failure = redirectionFailure(shell, target, "Read-only file system", Number(line) || 1);
+    return { stdout: "", stderr: failure.message, exitCode: failure.status };
+  });
   return {
-    name: "read-only-redirections",
-    transform({ ast }: { ast: ScriptNode }) {
-      visit(ast.statements);
-      return { ast };
+    plugin: {
+      name: "read-only-redirections",
+      transform({ ast }: { ast: ScriptNode }) {
+        visit(ast.statements);
+        return { ast };
+      },
     },
+    command,
   };
 }

@@ -106,8 +106,44 @@ describe("a redirection into a read-only mount", () => {
     expect(r).toEqual({ code: 0, output: "x\ny\nv\n" });
   });
 
-  it("whose target is only known as the script runs ends the process with the shell's words, not the exec", async () => {
-    const r = await sh("nginx", "f=/etc/cfg/z; echo x > $f; echo after");
+  it.each([
+    [
+      "a variable",
+      "f=/etc/cfg/z; echo x > $f; echo $?",
+      "sh: 1: cannot create /etc/cfg/z: Read-only file system\n2\n",
+    ],
+    [
+      "a quoted path with a variable",
+      'd=/etc/cfg; echo x > "$d/z"; echo $?',
+      "sh: 1: cannot create /etc/cfg/z: Read-only file system\n2\n",
+    ],
+    [
+      "a name in the mount",
+      "n=z; echo x >> /etc/cfg/$n; echo $?",
+      "sh: 1: cannot create /etc/cfg/z: Read-only file system\n2\n",
+    ],
+    [
+      "a relative path from a directory there",
+      "cd /etc/cfg && f=z && echo x > $f; echo $?",
+      "sh: 1: cannot create z: Read-only file system\n2\n",
+    ],
+    ["a variable naming a writable place", "f=/data/z; echo x > $f; cat $f", "x\n"],
+    [
+      "a loop's",
+      "for f in /data/a /etc/cfg/b; do echo $f > $f; done; cat /data/a",
+      "sh: 1: cannot create /etc/cfg/b: Read-only file system\n/data/a\n",
+    ],
+  ])(
+    "whose target is known only as the script runs fails that command alone: %s",
+    async (_name, script, output) => {
+      const r = await sh("nginx", script);
+      expect(r.output).toBe(output);
+      expect(r.code).toBe(0);
+    },
+  );
+
+  it("whose target the check cannot see ends the process in the shell's words, not the exec", async () => {
+    const r = await sh("nginx", "echo x > $(echo /etc/cfg/z); echo after");
     expect(r.output).toBe("sh: 1: cannot create /etc/cfg/z: Read-only file system\n");
     expect(r.code).toBe(2);
   });
