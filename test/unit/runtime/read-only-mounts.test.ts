@@ -1,6 +1,9 @@
 import { InMemoryFs } from "just-bash";
 import { describe, expect, it } from "vitest";
 import { pullImage } from "../../../kube/runtime/images.ts";
+import { writeText } from "../../../kube/runtime/shell/console.ts";
+import { mainProcess } from "../../../kube/runtime/shell/container.ts";
+import { evaluate } from "../../../kube/runtime/shell/evaluate.ts";
 import { runInContainer } from "../../../kube/runtime/shell/exec.ts";
 import { ReadOnlyFs } from "../../../kube/runtime/shell/filesystem.ts";
 import type { Pod } from "../../../kube/types/core-v1.ts";
@@ -146,6 +149,30 @@ describe("a redirection into a read-only mount", () => {
     const r = await sh("nginx", "echo x > $(echo /etc/cfg/z); echo after");
     expect(r.output).toBe("sh: 1: cannot create /etc/cfg/z: Read-only file system\n");
     expect(r.code).toBe(2);
+  });
+});
+
+describe("a container's own command writing into a read-only mount", () => {
+  it("logs the shell's message and goes on", async () => {
+    const start = Date.UTC(2026, 0, 1);
+    const setup = container("busybox");
+    const e = await evaluate(
+      mainProcess(
+        {
+          ...setup,
+          container: {
+            ...setup.container,
+            command: ["sh", "-c", "echo x > /etc/cfg/a; echo after; sleep 5"],
+          },
+        },
+        start,
+        start + 60_000,
+      ),
+    );
+    expect(e.writes.map(writeText).join("")).toBe(
+      "sh: can't create /etc/cfg/a: Read-only file system\nafter\n",
+    );
+    expect(e.end).toMatchObject({ exitCode: 0, reason: "Completed" });
   });
 });
 
