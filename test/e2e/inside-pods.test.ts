@@ -414,6 +414,9 @@ spec:
     const touch = await k("exec", "ro", "-c", "web", "--", "touch", "/etc/cfg/b");
     expect(touch.code).toBe(1);
     expect(touch.stderr).toContain("touch: cannot touch '/etc/cfg/b': Read-only file system");
+    const bbTouch = await k("exec", "ro", "-c", "box", "--", "touch", "/etc/cfg/b");
+    expect(bbTouch.code).toBe(1);
+    expect(bbTouch.stderr).toContain("touch: /etc/cfg/b: Read-only file system");
     const mkdir = await sh("ro", "web", "mkdir /etc/cfg/d");
     expect(mkdir.code).toBe(1);
     expect(mkdir.stderr).toContain("mkdir: cannot create directory '/etc/cfg/d': Read-only file system");

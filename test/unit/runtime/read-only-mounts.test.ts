@@ -188,11 +188,29 @@ describe("a tool writing into a read-only mount", () => {
     ["rm", "rm /etc/cfg/k", "rm: cannot remove '/etc/cfg/k': Read-only file system\n"],
     ["cp", "cp /etc/hostname /etc/cfg/", "Read-only file system\n"],
     ["mv", "mv /etc/cfg/k /tmp/k", "Read-only file system\n"],
-  ])("fails with Read-only file system: %s", async (_name, script, output) => {
+  ])("fails with Read-only file system, in coreutils' words: %s", async (_name, script, output) => {
     const r = await sh("nginx", `${script}; echo $?`);
     expect(r.output).toContain(output);
     expect(r.output).not.toContain("EROFS");
     expect(r.output.endsWith("1\n")).toBe(true);
     expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ["touch, a new file", "touch /etc/cfg/b", "touch: /etc/cfg/b: Read-only file system\n"],
+    ["touch, an existing file", "touch /etc/cfg/k", "touch: /etc/cfg/k: Read-only file system\n"],
+    ["mkdir", "mkdir /etc/cfg/d", "mkdir: can't create directory '/etc/cfg/d': Read-only file system\n"],
+    ["rm", "rm /etc/cfg/k", "rm: can't remove '/etc/cfg/k': Read-only file system\n"],
+  ])("fails with Read-only file system, in BusyBox's words: %s", async (_name, script, output) => {
+    const r = await sh("busybox", `${script}; echo $?`);
+    expect(r.output).toBe(`${output}1\n`);
+  });
+
+  it("keeps the tools' other failures and successes as they were", async () => {
+    const r = await sh(
+      "busybox",
+      "rm /nonexistent; touch /tmp/a && mkdir -p /tmp/d/e && rm -r /tmp/d && echo ok",
+    );
+    expect(r.output).toBe("rm: cannot remove '/nonexistent': No such file or directory\nok\n");
   });
 });
