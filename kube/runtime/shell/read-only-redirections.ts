@@ -19,10 +19,13 @@ import { redirectionFailure, type ShellDialect } from "./dialect.ts";
  * - a literal absolute target in a read-only mount (the mounts do not change while a script
  *   runs) is known to fail: its command is replaced by the check, which fails;
  * - a target known only as it runs (`> $f`, `> "$DIR/a"`) that may reach a read-only mount is
- *   checked first (`{ check "$f" && cmd > $f; }`); words whose expansion does something
- *   (`$(…)`, `${x:=y}`, globs) are not expanded twice, nor relative targets checked.
- * What the check does not see still escapes, and ends the process where it does (evaluate.ts,
- * in the same words).
+ *   checked first (`{ check "$f" && cmd > $f; }`, the value resolved from the directory
+ *   then); words whose expansion does something (`$(…)`, `${x:=y}`, globs) are not expanded
+ *   twice.
+ * A target written relative (`> a`, `> logs/$n`) is not checked: only a script that moved
+ * into a read-only mount could fail there, and a check on every `>> log` of a loop would cost
+ * more than it finds. What the check does not see still escapes, and ends the process where
+ * it does (evaluate.ts, in the same words).
  */
 
 /** Where a tree is mounted, and whether it refuses writes. */
