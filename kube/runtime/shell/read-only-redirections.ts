@@ -53,7 +53,7 @@ function normalized(path: string): string {
 }
 
 /** Whether `path` (absolute) lies inside a read-only mount: the deepest mount above it decides. */
-export function inReadOnlyMount(mounts: readonly MountPoint[], path: string): boolean {
+function inReadOnlyMount(mounts: readonly MountPoint[], path: string): boolean {
   let best: MountPoint | null = null;
   for (const m of mounts) {
     const at = m.path.length > 1 ? m.path.replace(/\/+$/, "") : m.path;
