@@ -379,6 +379,49 @@ spec:
     );
   });
 
+  it("a write into a read-only volume fails that command alone, in the shell's and the tools' words", async () => {
+    expect((await k("create", "configmap", "cfg", "--from-literal=k=v")).code).toBe(0);
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: ro}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    volumeMounts: [{name: cfg, mountPath: /etc/cfg}]
+  - name: box
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts: [{name: cfg, mountPath: /etc/cfg}, {name: scratch, mountPath: /ro, readOnly: true}]
+  volumes:
+  - {name: cfg, configMap: {name: cfg}}
+  - {name: scratch, emptyDir: {}}
+`);
+    await until(running("ro"));
+    // dash (nginx's sh), then BusyBox's ash: the shell's own message, and the script goes on.
+    const dash = await sh("ro", "web", "echo x > /etc/cfg/a; echo after");
+    expect(dash).toMatchObject({
+      code: 0,
+      stdout: "after\n",
+      stderr: "sh: 1: cannot create /etc/cfg/a: Read-only file system\n",
+    });
+    const ash = await sh("ro", "box", "echo x > /ro/a; echo $?; cat /etc/cfg/k");
+    expect(ash).toMatchObject({
+      code: 0,
+      stdout: "1\nv",
+      stderr: "sh: can't create /ro/a: Read-only file system\n",
+    });
+    const touch = await k("exec", "ro", "-c", "web", "--", "touch", "/etc/cfg/b");
+    expect(touch.code).toBe(1);
+    expect(touch.stderr).toContain("touch: cannot touch '/etc/cfg/b': Read-only file system");
+    const bbTouch = await k("exec", "ro", "-c", "box", "--", "touch", "/etc/cfg/b");
+    expect(bbTouch.code).toBe(1);
+    expect(bbTouch.stderr).toContain("touch: /etc/cfg/b: Read-only file system");
+    const mkdir = await sh("ro", "web", "mkdir /etc/cfg/d");
+    expect(mkdir.code).toBe(1);
+    expect(mkdir.stderr).toContain("mkdir: cannot create directory '/etc/cfg/d': Read-only file system");
+  });
+
   it("ends an open exec when its container stops (137) or its token is revoked", async () => {
     await apply(`apiVersion: v1
 kind: Pod

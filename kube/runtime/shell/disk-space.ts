@@ -1,4 +1,5 @@
 import type { IFileSystem } from "just-bash";
+import { RefusedWriteError } from "./refused-writes.ts";
 
 /**
  * The room left on a container's disk for one request: what the pod (and its sandbox) may still
@@ -22,19 +23,11 @@ export interface DiskSpace {
   left: number;
 }
 
-/** The error of a write that does not fit: Node's ENOSPC. */
-export class DiskFullError extends Error {
-  readonly code = "ENOSPC";
-  readonly path: string;
+/** The error of a write that does not fit: ENOSPC. */
+export class DiskFullError extends RefusedWriteError {
   constructor(path: string) {
-    super("No space left on device");
-    this.path = path;
+    super("ENOSPC", "No space left on device", path);
   }
-}
-
-/** Whether an error is a write's that did not fit. */
-export function isDiskFull(e: unknown): e is DiskFullError {
-  return e instanceof DiskFullError;
 }
 
 const text = new TextEncoder();

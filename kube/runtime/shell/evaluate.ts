@@ -5,10 +5,12 @@ import { bindCommand, type PodCommand } from "./commands/define.ts";
 import { podCommands } from "./commands/index.ts";
 import { ConsoleFs, type ConsoleWrite, consoleMount } from "./console.ts";
 import { consoleRouting } from "./console-routing.ts";
-import { isDiskFull } from "./disk-space.ts";
+import { redirectionFailure, shellDialect } from "./dialect.ts";
 import { notingChanges } from "./file-ops.ts";
-import { containerFs, type Mount } from "./filesystem.ts";
+import { containerFs, type Mount, ReadOnlyFs } from "./filesystem.ts";
 import { type Period, PeriodDetector } from "./period.ts";
+import { readOnlyRedirections } from "./read-only-redirections.ts";
+import { isRefusedWrite } from "./refused-writes.ts";
 import type { LogAppend, PodWorld } from "./world.ts";
 
 /**
@@ -165,11 +167,21 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
         return sleep.run(args, ctx, w);
       },
     });
+  const processes = input.world.processes;
+  const shell = shellDialect(input.world.container.image ?? "", processes[processes.length - 1]?.argv ?? []);
+  const redirections = readOnlyRedirections(
+    input.mounts.map((m) => ({ path: m.path, readOnly: m.fs instanceof ReadOnlyFs })),
+    shell,
+  );
   const bash = new Bash({
     fs: fs.fs,
     cwd: input.cwd,
     env: input.env,
-    customCommands: [...addedShellCommands(), ...[...byName.values()].map((c) => bindCommand(c, world))],
+    customCommands: [
+      ...addedShellCommands(),
+      ...[...byName.values()].map((c) => bindCommand(c, world)),
+      redirections.command,
+    ],
     executionLimits: {
       maxCommandCount: limits.maxCommands,
       maxCallDepth: limits.maxCallDepth,
@@ -181,6 +193,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
     },
   });
   bash.registerTransformPlugin(consoleRouting());
+  bash.registerTransformPlugin(redirections.plugin);
   // From here on the process's own changes (not the stubs just-bash writes as it starts).
   fs.arm();
   const result = await bash
@@ -189,12 +202,18 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
       ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
     })
     .catch((e: unknown) => {
-      // just-bash lets a redirection's failed write escape the script: on a full disk the
-      // writing command fails, and with it (here) the process, as a shell under `set -e` would.
-      if (!isDiskFull(e)) throw e;
-      world.print("stderr", "sh: write error: No space left on device\n");
+      // just-bash lets a redirection's refused write escape the script (one the transform
+      // above could not see coming): the writing command fails, and with it (here) the
+      // process, as a shell under `set -e` would. A full disk fails the write, a read-only
+      // mount the open.
+      if (!isRefusedWrite(e)) throw e;
+      const failure =
+        e.code === "ENOSPC"
+          ? { message: "sh: write error: No space left on device\n", status: 1 }
+          : redirectionFailure(shell, e.path, e.message, 1);
+      world.print("stderr", failure.message);
       // Its variables are lost with it: an interactive shell's next line starts where this one did.
-      return { exitCode: 1, stdout: "", stderr: "", env: { ...input.env, PWD: input.cwd } };
+      return { exitCode: failure.status, stdout: "", stderr: "", env: { ...input.env, PWD: input.cwd } };
     });
   const found = period as Period | null;
   const writes = found ? consoleFs.writes.slice(0, found.fromWrite) : consoleFs.writes;

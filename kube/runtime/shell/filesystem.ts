@@ -2,6 +2,7 @@ import { type IFileSystem, InMemoryFs, MountableFs } from "just-bash";
 import type { Pod } from "../../types/core-v1.ts";
 import { type ImageFile, imageFiles } from "../image-files.ts";
 import { type ImageInfo, pullImage } from "../images.ts";
+import { isRefusedWrite, ReadOnlyError } from "./refused-writes.ts";
 
 /**
  * A container's filesystem as just-bash sees it: the image's files with the container's
@@ -92,38 +93,65 @@ export function imageTree(info: ImageInfo, extra: Record<string, ImageFile> = {}
 export function containerFs(root: IFileSystem, mounts: Mount[]): MountableFs {
   return new MountableFs({
     base: root,
-    mounts: mounts.map((m) => ({ mountPoint: m.path, filesystem: m.fs })),
+    mounts: mounts.map((m) => ({ mountPoint: m.path, filesystem: namingFromRoot(m.fs, m.path) })),
   });
 }
 
-function readOnlyError(path: string): Error {
-  return Object.assign(new Error(`EROFS: read-only file system, open '${path}'`), { code: "EROFS" });
+/**
+ * A mount's tree whose refused writes name their path as the container does: the tree is
+ * given paths inside the mount ("/a" for /etc/cfg/a), and a shell's message names the whole.
+ */
+function namingFromRoot(fs: IFileSystem, mountPoint: string): IFileSystem {
+  const at = mountPoint.replace(/\/+$/, "");
+  return new Proxy(fs, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const named = (e: unknown) => {
+          if (isRefusedWrite(e)) e.path = e.path === "/" ? at || "/" : `${at}${e.path}`;
+          throw e;
+        };
+        const r = value.apply(target, args);
+        return r instanceof Promise ? r.catch(named) : r;
+      };
+    },
+  });
 }
 
-/** A tree that refuses writes (secret, configMap and downwardAPI volumes, readOnly mounts). */
+/** A tree that refuses writes (secret, configMap, downwardAPI and projected volumes, readOnly mounts). */
 export class ReadOnlyFs extends InMemoryFs {
   override async writeFile(path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
   }
   override async appendFile(path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
+  }
+  override async createExclusive(path: string): Promise<void> {
+    throw new ReadOnlyError(path);
   }
   override async mkdir(path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
   }
   override async rm(path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
   }
   override async mv(_src: string, dest: string): Promise<void> {
-    throw readOnlyError(dest);
+    throw new ReadOnlyError(dest);
   }
   override async chmod(path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
+  }
+  override async utimes(path: string): Promise<void> {
+    throw new ReadOnlyError(path);
   }
   override async symlink(_t: string, path: string): Promise<void> {
-    throw readOnlyError(path);
+    throw new ReadOnlyError(path);
+  }
+  override async link(_s: string, path: string): Promise<void> {
+    throw new ReadOnlyError(path);
   }
   override async cp(_s: string, dest: string): Promise<void> {
-    throw readOnlyError(dest);
+    throw new ReadOnlyError(dest);
   }
 }

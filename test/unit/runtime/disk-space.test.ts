@@ -40,7 +40,7 @@ describe("a disk with little room", () => {
     [
       "mkdir",
       "printf %013000d 0 > /tmp/b; mkdir /tmp/d; echo $?",
-      "mkdir: cannot create directory '/tmp/d': No space left on device\n1\n",
+      "mkdir: can't create directory '/tmp/d': No space left on device\n1\n",
       0,
     ],
   ])("%s past the room fails with No space left on device", async (_name, script, output, code) => {

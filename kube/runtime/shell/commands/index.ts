@@ -1,3 +1,4 @@
+import { busyboxWordedTools } from "./busybox-words.ts";
 import { date } from "./date.ts";
 import type { PodCommand } from "./define.ts";
 import { env } from "./env.ts";
@@ -29,4 +30,5 @@ export const podCommands: PodCommand[] = [
   ...servers,
   ...programs,
   ...networkPodCommands,
+  ...busyboxWordedTools,
 ];

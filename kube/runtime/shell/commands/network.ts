@@ -6,7 +6,7 @@ import type { ContainerRef, PodNetwork } from "../../../network/context.ts";
 import { originOf } from "../../../network/route.ts";
 import { buildWorld, podView } from "../../../network/world.ts";
 import { pathInContainer, volumeAt } from "../../mount-at.ts";
-import { catalogueName } from "../../servers/catalogue.ts";
+import { toolFlavor } from "../dialect.ts";
 import { imageFileText } from "../filesystem.ts";
 import { timeAt } from "../log-time.ts";
 import { stdinText } from "../stdin-text.ts";
@@ -18,9 +18,6 @@ import { definePodCommand, type PodCommand } from "./define.ts";
  * redis-cli) as pod commands: the sandbox's network read from the world's objects when the
  * command runs, the clock the container's, servers' log lines through the pods' journal.
  */
-
-/** Images whose tools are BusyBox's. */
-const busyboxImages = new Set(["busybox", "alpine", "registry.k8s.io/busybox", "k8s.gcr.io/busybox"]);
 
 /** The network as the world's objects make it (a world without a network read of its own). */
 async function listedNetwork(world: PodWorld): Promise<NetworkRead> {
@@ -101,7 +98,7 @@ function ioOf(ctx: Parameters<PodCommand["run"]>[1], world: PodWorld): CommandIO
   return {
     stdin: stdinText(ctx.stdin),
     cwd: ctx.cwd,
-    flavor: busyboxImages.has(catalogueName(world.container.image ?? "")) ? "busybox" : "gnu",
+    flavor: toolFlavor(world.container.image ?? ""),
     writeFile: (path, data) => ctx.fs.writeFile(path, data),
     readFile: async (path) => {
       try {
