@@ -1,5 +1,6 @@
 import type { CommandNode, ScriptNode, StatementNode, TransformPlugin } from "just-bash";
 import { consoleMount } from "./console.ts";
+import { bodiesOf } from "./script-bodies.ts";
 
 /**
  * Sends what a container's main process prints to its console as each command completes: a
@@ -23,28 +24,6 @@ function toConsole(fd: 1 | 2): Redirection {
     operator: ">>",
     target: { type: "Word", parts: [{ type: "Literal", value: `${consoleMount}/${fd}` }] },
   };
-}
-
-function bodiesOf(command: CommandNode): StatementNode[][] {
-  switch (command.type) {
-    case "If":
-      return [
-        ...command.clauses.flatMap((c) => [c.condition, c.body]),
-        ...(command.elseBody ? [command.elseBody] : []),
-      ];
-    case "For":
-    case "CStyleFor":
-    case "Subshell":
-    case "Group":
-      return [command.body];
-    case "While":
-    case "Until":
-      return [command.condition, command.body];
-    case "Case":
-      return command.items.map((i) => i.body);
-    default:
-      return [];
-  }
 }
 
 function route(command: CommandNode, stdout: boolean): void {

@@ -9,6 +9,7 @@ import {
   type WordNode,
 } from "just-bash";
 import { redirectionFailure, type ShellDialect } from "./dialect.ts";
+import { bodiesOf } from "./script-bodies.ts";
 
 /**
  * A redirection into a read-only mount fails as the shell's open(2) fails there: the command
@@ -107,30 +108,6 @@ function standing(mounts: readonly MountPoint[], target: WordNode): "fails" | "c
 
 function literal(value: string): WordNode {
   return { type: "Word", parts: [{ type: "SingleQuoted", value }] } as WordNode;
-}
-
-function bodiesOf(command: CommandNode): StatementNode[][] {
-  switch (command.type) {
-    case "If":
-      return [
-        ...command.clauses.flatMap((c) => [c.condition, c.body]),
-        ...(command.elseBody ? [command.elseBody] : []),
-      ];
-    case "For":
-    case "CStyleFor":
-    case "Subshell":
-    case "Group":
-      return [command.body];
-    case "While":
-    case "Until":
-      return [command.condition, command.body];
-    case "Case":
-      return command.items.map((i) => i.body);
-    case "FunctionDef":
-      return bodiesOf(command.body);
-    default:
-      return [];
-  }
 }
 
 /** The check of one target, after the redirections before it (which carry its message). */
