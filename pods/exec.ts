@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import { diskFullWriteError } from "../kube/runtime/shell/disk-space.ts";
 import type { ExecOutcome } from "../kube/runtime/shell/exec.ts";
 import { runInContainer } from "../kube/runtime/shell/exec.ts";
 import type { Container, Pod } from "../kube/types/core-v1.ts";
@@ -64,7 +65,7 @@ export async function execInContainer(
   if (!(await opened.save())) {
     outcome.writes.push({
       stream: "stderr",
-      text: "sh: write error: No space left on device\n",
+      text: diskFullWriteError,
       atMs: outcome.endMs,
     });
     if (outcome.exitCode === 0) outcome.exitCode = 1;

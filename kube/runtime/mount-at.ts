@@ -13,25 +13,36 @@ export interface VolumePath {
   inside: string;
 }
 
-function trimmed(path: string): string {
+/** A mount path without trailing slashes ("/" stays). */
+export function trimmed(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/** Of `mounts`, the deepest mounted at or above `path` (absolute), with where (trimmed); null when none is. */
+export function deepestMount<M>(
+  mounts: readonly M[],
+  mountPath: (mount: M) => string,
+  path: string,
+): { mount: M; at: string } | null {
+  let best: { mount: M; at: string } | null = null;
+  for (const mount of mounts) {
+    const at = trimmed(mountPath(mount));
+    const under = at === "/" || path === at || path.startsWith(`${at}/`);
+    if (under && (!best || best.at.length < at.length)) best = { mount, at };
+  }
+  return best;
 }
 
 /** The volume holding `path` in the container, or null when the path is in its own layer. */
 export function volumeAt(container: Container, path: string): VolumePath | null {
-  let best: VolumePath | null = null;
-  for (const m of container.volumeMounts ?? []) {
-    if (m.subPath) continue;
-    const at = trimmed(m.mountPath);
-    const under = at === "/" || path === at || path.startsWith(`${at}/`);
-    if (!under || (best && best.mountPath.length >= at.length)) continue;
-    best = {
-      volume: m.name,
-      mountPath: at,
-      inside: path === at ? "/" : path.slice(at === "/" ? 0 : at.length),
-    };
-  }
-  return best;
+  const mounts = (container.volumeMounts ?? []).filter((m) => !m.subPath);
+  const hit = deepestMount(mounts, (m) => m.mountPath, path);
+  if (!hit) return null;
+  return {
+    volume: hit.mount.name,
+    mountPath: hit.at,
+    inside: path === hit.at ? "/" : path.slice(hit.at === "/" ? 0 : hit.at.length),
+  };
 }
 
 /** Where a volume's path is seen in a container that mounts it too (not by subPath), or null. */

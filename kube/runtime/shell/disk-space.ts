@@ -18,6 +18,9 @@ export function blockBytes(length: number): number {
   return Math.max(1, Math.ceil(length / blockSize)) * blockSize;
 }
 
+/** What a shell prints when a write of its own fails on a full disk (and the process ends). */
+export const diskFullWriteError = "sh: write error: No space left on device\n";
+
 /** The bytes a container's requests may still write. */
 export interface DiskSpace {
   left: number;

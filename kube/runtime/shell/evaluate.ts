@@ -6,6 +6,7 @@ import { podCommands } from "./commands/index.ts";
 import { ConsoleFs, type ConsoleWrite, consoleMount } from "./console.ts";
 import { consoleRouting } from "./console-routing.ts";
 import { redirectionFailure, shellDialect } from "./dialect.ts";
+import { diskFullWriteError } from "./disk-space.ts";
 import { notingChanges } from "./file-ops.ts";
 import { containerFs, type Mount, ReadOnlyFs } from "./filesystem.ts";
 import { type Period, PeriodDetector } from "./period.ts";
@@ -209,7 +210,7 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
       if (!isRefusedWrite(e)) throw e;
       const failure =
         e.code === "ENOSPC"
-          ? { message: "sh: write error: No space left on device\n", status: 1 }
+          ? { message: diskFullWriteError, status: 1 }
           : redirectionFailure(shell, e.path, e.message, 1);
       world.print("stderr", failure.message);
       // Its variables are lost with it: an interactive shell's next line starts where this one did.

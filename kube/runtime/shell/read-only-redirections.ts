@@ -8,6 +8,7 @@ import {
   type TransformPlugin,
   type WordNode,
 } from "just-bash";
+import { deepestMount, trimmed } from "../mount-at.ts";
 import { redirectionFailure, type ShellDialect } from "./dialect.ts";
 import { bodiesOf } from "./script-bodies.ts";
 
@@ -53,15 +54,13 @@ function normalized(path: string): string {
   return `/${out.join("/")}`;
 }
 
-/** Whether `path` (absolute) lies inside a read-only mount: the deepest mount above it decides. */
+/**
+ * Whether `path` (absolute) lies inside a read-only mount: the deepest mount above it decides
+ * (a mount point itself counts as its parent's).
+ */
 function inReadOnlyMount(mounts: readonly MountPoint[], path: string): boolean {
-  let best: MountPoint | null = null;
-  for (const m of mounts) {
-    const at = m.path.length > 1 ? m.path.replace(/\/+$/, "") : m.path;
-    const under = at === "/" || path.startsWith(`${at}/`);
-    if (under && (!best || best.path.length < at.length)) best = { path: at, readOnly: m.readOnly };
-  }
-  return best?.readOnly === true;
+  const above = mounts.filter((m) => trimmed(m.path) !== path);
+  return deepestMount(above, (m) => m.path, path)?.mount.readOnly === true;
 }
 
 /** The text a word's leading parts fix (up to its first expansion), and whether that is all of it. */
