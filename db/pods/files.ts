@@ -44,6 +44,17 @@ function entryBytesSql(alias: string): string {
     ELSE greatest(1, ceil(octet_length(${alias}.content) / ${blockSize}.0))::bigint * ${blockSize} END)`;
 }
 
+/**
+ * The bytes of files a pod keeps and its whole sandbox keeps (pod_bytes, sandbox_bytes), as a
+ * query to use inside a statement; the sandbox's rows are read only when `wanted`.
+ */
+function fileUsage(sql: Queryable, sandboxId: string, podUid: string, wanted = true) {
+  const bytes = sql.unsafe(entryBytesSql("u"));
+  return sql`SELECT coalesce(sum(${bytes}) FILTER (WHERE u.pod_uid = ${podUid}), 0) AS pod_bytes,
+      coalesce(sum(${bytes}), 0) AS sandbox_bytes
+    FROM pod_files u WHERE u.sandbox_id = ${sandboxId} AND ${wanted}`;
+}
+
 /** Bytes of files kept: by one pod, and by all the pods and nodes of its sandbox. */
 export interface FileUsage {
   podBytes: number;
@@ -79,10 +90,7 @@ export async function loadFilesWithUsage(
       content: Uint8Array;
     }[]
   >`
-    WITH usage AS (
-      SELECT coalesce(sum(${sql.unsafe(entryBytesSql("u"))}) FILTER (WHERE u.pod_uid = ${podUid}), 0) AS pod_bytes,
-        coalesce(sum(${sql.unsafe(entryBytesSql("u"))}), 0) AS sandbox_bytes
-      FROM pod_files u WHERE u.sandbox_id = ${sandboxId})
+    WITH usage AS (${fileUsage(sql, sandboxId, podUid)})
     SELECT usage.pod_bytes, usage.sandbox_bytes, f.scope, f.path, f.kind, f.mode, f.content
     FROM usage LEFT JOIN pod_files f ON f.sandbox_id = ${sandboxId} AND f.pod_uid = ${podUid}
       AND f.scope = ANY(${scopes}::text[])`;
@@ -142,10 +150,7 @@ export async function saveFiles(
         SELECT p.*, ${bytes("p")} - (CASE WHEN old.path IS NULL THEN 0 ELSE ${bytes("old")} END) AS bytes
         FROM put p LEFT JOIN pod_files old ON old.sandbox_id = ${sandboxId} AND old.pod_uid = ${podUid}
           AND old.scope = ${scope} AND old.path = p.path),
-      usage AS (
-        SELECT coalesce(sum(${bytes("u")}) FILTER (WHERE u.pod_uid = ${podUid}), 0) AS pod_bytes,
-          coalesce(sum(${bytes("u")}), 0) AS sandbox_bytes
-        FROM pod_files u WHERE u.sandbox_id = ${sandboxId} AND ${sandboxLimit !== null}),
+      usage AS (${fileUsage(tx, sandboxId, podUid, sandboxLimit !== null)}),
       running AS (SELECT g.*, sum(g.bytes) OVER (ORDER BY g.ord) AS total FROM grown g),
       fits AS (
         SELECT r.*, bool_and(r.total <= 0 OR (
@@ -164,14 +169,6 @@ export async function saveFiles(
     return Number(row?.left_out ?? 0) === 0;
   };
   return budget && "begin" in sql ? (sql.begin((tx) => write(tx)) as Promise<boolean>) : write(sql);
-}
-
-/** Bytes a pod's scopes hold (the storage a writable layer costs). */
-export async function storedBytes(sql: Queryable, sandboxId: string, podUid: string): Promise<number> {
-  const [row] = await sql<{ bytes: string | null }[]>`
-    SELECT sum(pg_column_size(pod_files.*))::bigint AS bytes FROM pod_files
-    WHERE sandbox_id = ${sandboxId} AND pod_uid = ${podUid}`;
-  return Number(row?.bytes ?? 0);
 }
 
 /** Where to look for stored entries: an owner's scope, at some paths. */
