@@ -6,7 +6,7 @@ import { badRequest, conflict, invalid, notFound } from "../kube/errors.ts";
 import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { shouldDeleteDuringUpdate } from "../kube/meta/deletion.ts";
-import { prepareMetaForUpdate } from "../kube/meta/object-meta.ts";
+import { prepareMetaForUpdate, validateObjectMeta } from "../kube/meta/object-meta.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { assertReplicasWithinLimit, validateNew, type WriteOptions } from "./create.ts";
 import { removeObject } from "./delete.ts";
@@ -55,7 +55,10 @@ export async function replaceObject(
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   const check = () => {
-    const errors = [...validateNew(kind, next), ...(kind.validateUpdate?.(next, old) ?? [])];
+    const errors =
+      subresource === "status" && kind.validateStatusUpdate
+        ? [...validateObjectMeta(kind, next), ...kind.validateStatusUpdate(next, old)]
+        : [...validateNew(kind, next), ...(kind.validateUpdate?.(next, old) ?? [])];
     if (errors.length) throw invalid(kind.group, kind.kind, name, errors);
   };
   check();

@@ -52,6 +52,12 @@ export interface Kind<T extends KubeObject = KubeObject> {
   /** Kind-specific validation of an update. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /**
+   * Kind-specific validation of a write through the status subresource (the status strategy's
+   * ValidateUpdate), in place of validate and validateUpdate, since the spec there is the stored
+   * one. A kind without it runs those on status writes too.
+   */
+  validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
    * For kinds deleted gracefully (pods), CheckGracefulDelete: the grace period a DELETE gives
    * the object, from the one requested (if any). Kinds without it are removed at once.
    */

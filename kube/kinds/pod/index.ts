@@ -8,6 +8,7 @@ import { podPrinter } from "./printer.ts";
 import { validateImagesForPod } from "./spec/containers.ts";
 import { podQOSClass } from "./spec/resources.ts";
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from "./spec/validation.ts";
+import { validatePodStatusUpdate } from "./status-update.ts";
 import { validatePodSpecUpdate } from "./update.ts";
 
 function spec(obj: KubeObject): Json {
@@ -82,5 +83,6 @@ export const podKind = defineKind<Pod>({
   validateUpdate(obj, old) {
     return validatePodSpecUpdate(obj.spec, old.spec);
   },
+  validateStatusUpdate: validatePodStatusUpdate,
   gracefulDeletePeriod: podGracePeriod,
 });
