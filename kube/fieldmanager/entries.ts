@@ -65,6 +65,25 @@ export function parseManagerId(id: string): Partial<ManagerInfo> {
 const storedForm = new WeakMap<FieldSet, unknown>();
 
 /**
+ * Sets read from FieldsV1, by its JSON. The same few forms come back on every write of an
+ * object (its creator's entry, its kubelet's), and reading one walks every key, parsing each;
+ * its JSON costs a fraction of that. Sets never change once made, so one serves every read of
+ * its form. Bounded; the oldest read goes first.
+ */
+const readSets = new Map<string, FieldSet>();
+const readSetsMax = 4096;
+
+function readSet(fields: unknown): FieldSet {
+  const json = JSON.stringify(fields);
+  const hit = readSets.get(json);
+  if (hit) return hit;
+  const set = FieldSet.fromFieldsV1(fields);
+  if (readSets.size >= readSetsMax) readSets.delete(readSets.keys().next().value as string);
+  readSets.set(json, set);
+  return set;
+}
+
+/**
  * Reads metadata.managedFields (DecodeManagedFields); throws on an entry the API server would
  * refuse. `stored`: the entries are a stored object's (see storedForm), not a client's.
  */
@@ -83,7 +102,7 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined, s
       apiVersion: e.apiVersion,
       subresource: e.subresource ?? "",
     });
-    const set = e.fieldsV1 === undefined ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1);
+    const set = e.fieldsV1 === undefined ? new FieldSet() : readSet(e.fieldsV1);
     if (stored && e.fieldsV1 !== undefined) storedForm.set(set, e.fieldsV1);
     out.sets.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === "Apply" });
     if (e.time !== undefined) out.times.set(id, e.time);

@@ -79,6 +79,20 @@ function compareKeys(a: Record<string, unknown>, b: Record<string, unknown>): nu
   return cmp(ea.length, eb.length);
 }
 
+/**
+ * The JSON of key and value elements, parsed: sorting a set's elements (every managedFields
+ * entry written) compares the same few elements many times.
+ */
+const parsedBodies = new Map<string, unknown>();
+
+function parsedBody(body: string): unknown {
+  if (parsedBodies.has(body)) return parsedBodies.get(body);
+  const value = JSON.parse(body);
+  if (parsedBodies.size >= 4096) parsedBodies.delete(parsedBodies.keys().next().value as string);
+  parsedBodies.set(body, value);
+  return value;
+}
+
 /** PathElement.Compare: fields, then keys, then values, then indexes, each in their own order. */
 export function compareElements(a: PathElement, b: PathElement): number {
   const ta = kinds.indexOf(a[0] as (typeof kinds)[number]);
@@ -90,9 +104,12 @@ export function compareElements(a: PathElement, b: PathElement): number {
     case "f":
       return cmp(ba, bb);
     case "k":
-      return compareKeys(JSON.parse(ba), JSON.parse(bb));
+      return compareKeys(
+        parsedBody(ba) as Record<string, unknown>,
+        parsedBody(bb) as Record<string, unknown>,
+      );
     case "v":
-      return compareValues(JSON.parse(ba), JSON.parse(bb));
+      return compareValues(parsedBody(ba), parsedBody(bb));
     default:
       return cmp(Number(ba), Number(bb));
   }

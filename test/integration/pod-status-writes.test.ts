@@ -18,7 +18,12 @@ beforeAll(async () => {
   const created = await send(
     "POST",
     pods,
-    { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "nginx" }] } },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "nginx" }] },
+    },
     "application/json",
   );
   expect(created.status).toBe(201);

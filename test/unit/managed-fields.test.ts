@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StatusError } from "../../kube/errors.ts";
 import { applyConfiguration } from "../../kube/fieldmanager/apply.ts";
+import { decodeManagedFields } from "../../kube/fieldmanager/entries.ts";
 import { recordUpdate, type WriteScope } from "../../kube/fieldmanager/managed-fields.ts";
 import type { Kind } from "../../kube/kinds/kind.ts";
 import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
@@ -454,5 +455,45 @@ describe("server-side apply", () => {
     expect(err.message).toBe(
       "Internal error occurred: failed to decode managed fields: missing fieldsType in managed fields entry 0",
     );
+  });
+});
+
+describe("entries read once and kept (the sets read from a FieldsV1 form are shared)", () => {
+  it("gives each object its own result from the same stored form", () => {
+    const stored = (): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: "a",
+        labels: { x: "1", y: "2" },
+        managedFields: [
+          entry("one", "Update", { "f:metadata": { "f:labels": { ".": {}, "f:x": {}, "f:y": {} } } }),
+        ],
+      },
+    });
+    // Two objects read with the same entries: one loses a field to another manager, the other
+    // is untouched; the second must still own both labels.
+    const firstLive = stored();
+    const first = structuredClone(firstLive);
+    (first.metadata.labels as Record<string, string>).x = "changed";
+    recordUpdate(ns, firstLive, first, "two", T1);
+    expect(first.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ["one", { "f:metadata": { "f:labels": { ".": {}, "f:y": {} } } }],
+      ["two", { "f:metadata": { "f:labels": { "f:x": {} } } }],
+    ]);
+    const secondLive = stored();
+    const second = structuredClone(secondLive);
+    (second.metadata.labels as Record<string, string>).z = "3";
+    recordUpdate(ns, secondLive, second, "two", T1);
+    expect(second.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ["one", { "f:metadata": { "f:labels": { ".": {}, "f:x": {}, "f:y": {} } } }],
+      ["two", { "f:metadata": { "f:labels": { "f:z": {} } } }],
+    ]);
+  });
+
+  it("refuses a malformed form every time it is read", () => {
+    const entries = [entry("one", "Update", { "f:metadata": "oops" } as Fields)];
+    for (let i = 0; i < 2; i++)
+      expect(() => decodeManagedFields(entries, true)).toThrow("fieldsV1 must be a JSON object");
   });
 });
