@@ -11,7 +11,14 @@ import { procStat } from "./machine.ts";
  */
 export const statementStats = !!process.env.BENCH_STATEMENTS && !process.env.DATABASE_URL;
 const statementFlags = statementStats
-  ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"]
+  ? [
+      "-c",
+      "shared_preload_libraries=pg_stat_statements",
+      "-c",
+      "pg_stat_statements.track=all",
+      "-c",
+      "pg_stat_statements.track_planning=on",
+    ]
   : [];
 
 /** The statements that took the most server time since the database was made (BENCH_STATEMENTS), or ran most often. */
@@ -21,15 +28,16 @@ export async function topStatements(url: string, count = 40): Promise<string[]> 
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
-    const rows = await sql<{ ms: string; calls: string; min: string; q: string }[]>`
-      SELECT round(total_exec_time::numeric, 1) AS ms, calls, round(min_exec_time::numeric, 3) AS min,
+    const rows = await sql<{ ms: string; plan: string; calls: string; min: string; q: string }[]>`
+      SELECT round(total_exec_time::numeric, 1) AS ms, round(total_plan_time::numeric, 1) AS plan,
+             calls, round(min_exec_time::numeric, 3) AS min,
              left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 140) AS q
       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY CASE WHEN ${byCalls} THEN calls ELSE 0 END DESC, total_exec_time DESC LIMIT ${count}`;
     // The least a statement took: its cost without waiting for a lock.
     return rows.map(
       (r) =>
-        `${r.ms.padStart(9)} ms ${String(r.calls).padStart(7)} calls  min ${r.min.padStart(7)} ms  ${r.q}`,
+        `${r.ms.padStart(9)} ms ${r.plan.padStart(8)} ms planning ${String(r.calls).padStart(7)} calls  min ${r.min.padStart(7)} ms  ${r.q}`,
     );
   } finally {
     await sql.end();

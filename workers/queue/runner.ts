@@ -40,9 +40,23 @@ function crontabOf(controllers: Controller[]): string {
     .join("\n");
 }
 
-/** Installs or upgrades graphile-worker's own schema (jobs can then be enqueued in any transaction). */
-export function migrateQueue(connectionString: string): Promise<void> {
-  return runMigrations({ connectionString, logger: queueLogger });
+/**
+ * Installs or upgrades graphile-worker's own schema (jobs can then be enqueued in any
+ * transaction). Its `add_jobs`, called by every commit that enqueues, plans its statements with
+ * generic plans: Postgres kept choosing a custom plan, made afresh on each call (about half of
+ * all planning at 100 pods/s), for upserts by key whose plan does not depend on the values. Set
+ * again after every upgrade, which may replace the function.
+ */
+export async function migrateQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: queueLogger });
+  const database = connect(connectionString, 1);
+  try {
+    await database.sql`
+      ALTER FUNCTION graphile_worker.add_jobs(graphile_worker.job_spec[], boolean)
+      SET plan_cache_mode = force_generic_plan`;
+  } finally {
+    await database.close();
+  }
 }
 
 /**
