@@ -40,6 +40,17 @@ function encodeEvent(type: string, object: KubeObject): Uint8Array {
   return bytes;
 }
 
+/** Byte arrays one after another, as one. */
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 function matches(filter: ObjectFilter, obj: KubeObject): boolean {
   return (
     labelsMatch(filter.labels, obj.metadata.labels) &&
@@ -102,12 +113,16 @@ export async function watchResponse(
         /** Reading stopped for a slow client; `pull` resumes it. */
         let paused = false;
         const full = () => (controller.desiredSize ?? 1) <= 0;
-        const send = (type: string, obj: KubeObject) =>
-          controller.enqueue(
-            table
-              ? render(type, toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include))
-              : encodeEvent(type, obj),
-          );
+        const eventOf = (type: string, obj: KubeObject) =>
+          table
+            ? render(type, toTable(kind.printer, [obj], obj.metadata.resourceVersion ?? "", include))
+            : encodeEvent(type, obj);
+        // The events of one read go as one chunk: one write (and one TLS record) for a commit
+        // that changed many objects, not one each.
+        const sendAll = (events: Uint8Array[]) => {
+          if (events.length)
+            controller.enqueue(events.length === 1 ? (events[0] as Uint8Array) : joined(events));
+        };
         const finish = () => {
           if (closed) return;
           closed = true;
@@ -157,10 +172,12 @@ export async function watchResponse(
                 finish();
                 return false;
               }
+              const events: Uint8Array[] = [];
               for (const change of batch.changes) {
                 revision = change.revision;
-                if (matches(filter, change.object)) send(change.type, change.object);
+                if (matches(filter, change.object)) events.push(eventOf(change.type, change.object));
               }
+              sendAll(events);
             } while (batch.changes.length === batchSize && !closed);
             return !closed;
           } catch {
@@ -198,7 +215,7 @@ export async function watchResponse(
             );
         }, bookmarkEveryMs);
         req.signal?.addEventListener("abort", finish);
-        for (const obj of initial) send("ADDED", obj);
+        sendAll(initial.map((obj) => eventOf("ADDED", obj)));
         void catchUp();
       },
       pull() {

@@ -502,6 +502,35 @@ describe("watch", () => {
     await reader.cancel();
   });
 
+  it("sends the events of one read as one chunk: the current objects at once, a list of changes at once", async () => {
+    const res = await kube("/api/v1/nodes?watch=1");
+    const reader = res.body!.getReader();
+    // The three nodes in the first chunk, each its own line.
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(
+      first
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).object.metadata.name),
+    ).toEqual(["node-1", "node-2", "node-3"]);
+    await reader.cancel();
+    const list = await (await kube("/api/v1/namespaces")).json();
+    const rv = list.metadata.resourceVersion;
+    await post("/api/v1/namespaces", ns("chunked-a"));
+    await post("/api/v1/namespaces", ns("chunked-b"));
+    // Both changes were in the log before the watch read it: one read, one chunk.
+    const later = await kube(`/api/v1/namespaces?watch=1&resourceVersion=${rv}`);
+    const changes = later.body!.getReader();
+    const text = new TextDecoder().decode((await changes.read()).value);
+    expect(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).object.metadata.name),
+    ).toEqual(["chunked-a", "chunked-b"]);
+    await changes.cancel();
+  });
+
   it("serves the deprecated /watch/ paths: a collection's, and one object's by name", async () => {
     const list = await (await kube("/api/v1/namespaces")).json();
     const rv = list.metadata.resourceVersion;
