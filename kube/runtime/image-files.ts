@@ -185,8 +185,8 @@ fi
 exec "$@"
 `;
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not placeholders
 const redisEntrypoint =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not placeholders
   '#!/bin/sh\nset -e\n# first arg is `-f` or `--some-option`, or a .conf file\nif [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then\n\tset -- redis-server "$@"\nfi\nexec "$@"\n';
 
 const passThrough = `#!/bin/sh
