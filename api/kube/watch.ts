@@ -1,6 +1,7 @@
 import { onRevocation } from "../../accounts/access-cache.ts";
 import type { ObjectFilter } from "../../db/filters.ts";
 import { type ChangeBatch, sharedChangesAfter } from "../../db/store/changes.ts";
+import { concatBytes } from "../../kube/bytes.ts";
 import { gone } from "../../kube/errors.ts";
 import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
 import type { KubeObject } from "../../kube/object.ts";
@@ -38,17 +39,6 @@ function encodeEvent(type: string, object: KubeObject): Uint8Array {
   const bytes = new TextEncoder().encode(`${JSON.stringify({ type, object })}\n`);
   encoded.set(object, { type, bytes });
   return bytes;
-}
-
-/** Byte arrays one after another, as one. */
-function joined(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function matches(filter: ObjectFilter, obj: KubeObject): boolean {
@@ -121,7 +111,7 @@ export async function watchResponse(
         // that changed many objects, not one each.
         const sendAll = (events: Uint8Array[]) => {
           if (events.length)
-            controller.enqueue(events.length === 1 ? (events[0] as Uint8Array) : joined(events));
+            controller.enqueue(events.length === 1 ? (events[0] as Uint8Array) : concatBytes(events));
         };
         const finish = () => {
           if (closed) return;

@@ -1,4 +1,5 @@
 import type { IFileSystem } from "just-bash";
+import { concatBytes } from "../../bytes.ts";
 
 /**
  * What a container's main process does to its files, op by op and on the virtual clock: so a
@@ -150,7 +151,7 @@ export async function carryOn(
       if (op.name === "appendFile" && appendOnly(String(op.args[0])))
         appended.set(String(op.args[0]), [...(appended.get(String(op.args[0])) ?? []), bytes(op.args[1])]);
     for (const [path, parts] of appended) {
-      const once = concat(parts);
+      const once = concatBytes(parts);
       const size = await fs.stat(path).then(
         (st) => st.size,
         () => 0,
@@ -167,16 +168,6 @@ export async function carryOn(
 
 function bytes(content: unknown): Uint8Array {
   return typeof content === "string" ? new TextEncoder().encode(content) : (content as Uint8Array);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let i = 0;
-  for (const p of parts) {
-    out.set(p, i);
-    i += p.length;
-  }
-  return out;
 }
 
 function repeat(once: Uint8Array, times: number): Uint8Array {
