@@ -39,6 +39,22 @@ export async function processCpuMs(pid: number): Promise<number | null> {
 }
 
 /**
+ * How long a process's threads have waited, runnable, for a CPU (ms), from each thread's
+ * /proc/<pid>/task/<tid>/schedstat; null off Linux or once it is gone. What a busy machine, not
+ * the process's own work, adds to its latencies.
+ */
+export async function processRunQueueMs(pid: number): Promise<number | null> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => null);
+  if (!tasks) return null;
+  let waitedNs = 0;
+  for (const tid of tasks) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, "utf8").catch(() => null);
+    waitedNs += Number(stat?.split(" ")[1] ?? 0);
+  }
+  return waitedNs / 1e6;
+}
+
+/**
  * A process's parent pid and its CPU time (its own, and that of its children it has reaped),
  * from /proc/<pid>/stat; null off Linux or once it is gone.
  */

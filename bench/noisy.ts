@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { nodeFlags } from "../test/support/process.ts";
 import { type BenchSandbox, benchSandbox, kube } from "./client.ts";
-import { cpuBetween, machineCpuTime, processCpuMs } from "./machine.ts";
+import { cpuBetween, machineCpuTime, processCpuMs, processRunQueueMs } from "./machine.ts";
 import { type BenchService, graphql, startBenchService } from "./service.ts";
 import { quick, ratio, type Summary, samples, summarize } from "./stats.ts";
 
@@ -35,15 +35,32 @@ interface Phase {
   serviceCpuPercent: number | null;
   attackerCpuPercent: number | null;
   /**
+   * How long the service's threads waited, runnable, for a CPU, as a share of the phase: on a
+   * machine the attacker's client shares, the part of a latency no service could avoid.
+   */
+  serviceRunQueuePercent: number | null;
+  /**
    * How late the service's event loop ran its timers in the phase (prom-client's
    * monitorEventLoopDelay, reset by each scrape of /metrics): a p99 latency the loop's own stalls
    * (a long task, a collection) made, whoever caused them.
    */
   serviceLoopDelay: { p99Ms: number; maxMs: number } | null;
+  /** The service's garbage collections in the phase, by kind: their pauses stall every request. */
+  serviceGc: Record<string, { count: number; ms: number; meanMs: number }>;
+  serviceRequestsPerSecond: Record<string, number>;
 }
 
-/** Reads the service's event-loop delay since the last scrape, which it resets. */
-async function loopDelay(service: BenchService): Promise<{ p99Ms: number; maxMs: number } | null> {
+/** What the service's /metrics says of its event loop and its garbage collections. */
+interface LoopMetrics {
+  /** The loop's delay since the last scrape, which resets it. */
+  delay: { p99Ms: number; maxMs: number } | null;
+  /** Garbage collections since the process started, by kind (major, minor, incremental, weakcb): how many, and their pauses in all (ms). */
+  gc: Record<string, { count: number; ms: number }>;
+  /** Requests answered since the process started, by surface, method and status code. */
+  requests: Record<string, number>;
+}
+
+async function loopMetrics(service: BenchService): Promise<LoopMetrics> {
   const text = await fetch(`${service.http}/metrics`).then(
     (r) => r.text(),
     () => "",
@@ -52,7 +69,30 @@ async function loopDelay(service: BenchService): Promise<{ p99Ms: number; maxMs:
     Math.round(Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]) * 1e5) / 100;
   const p99Ms = ms("nodejs_eventloop_lag_p99_seconds");
   const maxMs = ms("nodejs_eventloop_lag_max_seconds");
-  return Number.isNaN(p99Ms + maxMs) ? null : { p99Ms, maxMs };
+  const gc: LoopMetrics["gc"] = {};
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
+    const [, field, kind = "", value] = m;
+    gc[kind] ??= { count: 0, ms: 0 };
+    if (field === "sum") gc[kind].ms = Number(value) * 1000;
+    else gc[kind].count = Number(value);
+  }
+  const requests: LoopMetrics["requests"] = {};
+  for (const m of text.matchAll(
+    /^kubesandbox_http_requests_total\{surface="(\w+)",method="(\w+)",code="(\d+)"\} (\S+)$/gm,
+  ))
+    requests[`${m[1]} ${m[2]} ${m[3]}`] = Number(m[4]);
+  return { delay: Number.isNaN(p99Ms + maxMs) ? null : { p99Ms, maxMs }, gc, requests };
+}
+
+/** The collections between two scrapes, by kind: how many, their pauses in all and the mean (ms). */
+function gcBetween(before: LoopMetrics["gc"], after: LoopMetrics["gc"]) {
+  return Object.fromEntries(
+    Object.entries(after).map(([kind, a]) => {
+      const count = a.count - (before[kind]?.count ?? 0);
+      const ms = Math.round((a.ms - (before[kind]?.ms ?? 0)) * 10) / 10;
+      return [kind, { count, ms, meanMs: count ? Math.round((ms / count) * 100) / 100 : 0 }];
+    }),
+  );
 }
 
 /**
@@ -74,7 +114,8 @@ async function measure(
   const started = performance.now();
   const serviceBefore = await processCpuMs(service.pid);
   const attackerBefore = attackerPid ? await processCpuMs(attackerPid) : null;
-  await loopDelay(service);
+  const waitedBefore = await processRunQueueMs(service.pid);
+  const metricsBefore = await loopMetrics(service);
   await Promise.all(
     sandboxes.map(async (sb, s) => {
       const first = performance.now() + (s * periodMs) / sandboxes.length;
@@ -99,6 +140,7 @@ async function measure(
   );
   const cpu = cpuBetween(before, await machineCpuTime(), 1);
   const elapsed = performance.now() - started;
+  const waitedAfter = await processRunQueueMs(service.pid);
   const percentOfCore = async (pid: number | null, before: number | null) => {
     const after = pid ? await processCpuMs(pid) : null;
     return after === null || before === null ? null : Math.round(((after - before) / elapsed) * 100);
@@ -109,7 +151,23 @@ async function measure(
     machineBusyPercent: cpu?.machineBusyPercent ?? null,
     serviceCpuPercent: await percentOfCore(service.pid, serviceBefore),
     attackerCpuPercent: await percentOfCore(attackerPid, attackerBefore),
-    serviceLoopDelay: await loopDelay(service),
+    serviceRunQueuePercent:
+      waitedBefore === null || waitedAfter === null
+        ? null
+        : Math.round(((waitedAfter - waitedBefore) / elapsed) * 1000) / 10,
+    ...(await loopMetrics(service).then((m) => ({
+      serviceLoopDelay: m.delay,
+      serviceGc: gcBetween(metricsBefore.gc, m.gc),
+      // Per second, the service's answers in the phase (the neighbours' included), busiest first.
+      serviceRequestsPerSecond: Object.fromEntries(
+        Object.entries(m.requests)
+          .map(
+            ([k, n]) => [k, Math.round((n - (metricsBefore.requests[k] ?? 0)) / (elapsed / 1000))] as const,
+          )
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => b[1] - a[1]),
+      ),
+    }))),
   };
 }
 
