@@ -12,7 +12,7 @@ function notFound(id: string): AccountError {
 
 /**
  * Forks one of the caller's sandboxes: a new sandbox of theirs holding a copy of every object,
- * with new uids, made inside Postgres in one statement (db/store/clone.ts's cloneObjects). Like a
+ * with new uids, read in one statement and written in one (db/store/clone.ts). Like a
  * new sandbox it calls for no controller jobs: the copy is as the source's controllers left it
  * (a source caught mid-transition — a pod waiting on a delayed kubelet step — is copied as it
  * is, and its copy waits until something writes to it).
