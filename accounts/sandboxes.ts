@@ -182,12 +182,8 @@ export async function insertSandbox(
     // The caller's statements (a class's seat, under the class's lock) go last before the commit,
     // after the copy: what they lock is held for the commit only, not for the copy, so a class's
     // students joining at once do not take turns for the whole of each other's fork.
-    if (fill && copy)
-      statements.push(
-        copyDataKeys(tx, fill.copiesOf, id),
-        writeCopy(tx, copy, id),
-        ...(also?.(tx, id) ?? []),
-      );
+    if (copy)
+      statements.push(copyDataKeys(tx, copy.from, id), writeCopy(tx, copy, id), ...(also?.(tx, id) ?? []));
     else statements.push(...(also?.(tx, id) ?? []));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});

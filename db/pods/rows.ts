@@ -150,12 +150,13 @@ export function rowsOfDeletedGone(sql: Queryable, sandboxId: string) {
 
 /**
  * Common table expressions copying sandbox `from`'s rows into `to`: a pod's under its copy's
- * uid, read from `renamed` (old, new: uids as text) defined earlier in the statement; a node's
- * hostPath trees as they are (the copy's nodes keep their names). Rows of pods no longer there
- * are not copied.
+ * uid (`renamed`: old uid to new); a node's hostPath trees as they are (the copy's nodes keep
+ * their names). Rows of pods no longer there are not copied.
  */
-export function rowsCopied(sql: Queryable, from: string, to: string) {
-  return sql`owners_copied AS (
+export function rowsCopied(sql: Queryable, from: string, to: string, renamed: Map<string, string>) {
+  return sql`renamed AS (
+      SELECT * FROM unnest(${[...renamed.keys()]}::text[], ${[...renamed.values()]}::text[]) AS r(old, new)
+    ), owners_copied AS (
       SELECT DISTINCT x.pod_uid AS old, coalesce(r.new, x.pod_uid) AS new
       FROM (SELECT pod_uid FROM pod_files WHERE sandbox_id = ${from}
         UNION SELECT pod_uid FROM pod_log_lines WHERE sandbox_id = ${from}
@@ -182,11 +183,7 @@ export function rowsCopied(sql: Queryable, from: string, to: string) {
  * (`renamed`: old uid to new), in one statement sent in the caller's transaction.
  */
 export function copyRows(sql: Queryable, from: string, to: string, renamed: Map<string, string>) {
-  return sql`
-    WITH renamed AS (
-      SELECT * FROM unnest(${[...renamed.keys()]}::text[], ${[...renamed.values()]}::text[]) AS r(old, new)
-    ), ${rowsCopied(sql, from, to)}
-    SELECT 1`.execute();
+  return sql`WITH ${rowsCopied(sql, from, to, renamed)} SELECT 1`.execute();
 }
 
 /** Removes every row of a sandbox's pods and nodes (the sandbox is being deleted). */

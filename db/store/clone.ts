@@ -112,9 +112,7 @@ export function writeCopy(tx: Queryable, copy: SandboxCopy, to: string) {
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${`[${copy.rows.join(",")}]`}::jsonb)
         AS r(resource text, namespace text, name text, uid uuid, rv bigint, body jsonb)
-    ), renamed AS (
-      SELECT * FROM unnest(${[...copy.renamed.keys()]}::text[], ${[...copy.renamed.values()]}::text[]) AS r(old, new)
-    ), ${rowsCopied(tx, copy.from, to)}, inserted AS (
+    ), ${rowsCopied(tx, copy.from, to, copy.renamed)}, inserted AS (
       INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
       SELECT ${to}, resource, namespace, name, uid, rv, body FROM input
     )
