@@ -17,7 +17,7 @@ import { goQuote } from "../go/format.ts";
 import { isPlainObject } from "../object.ts";
 import { decodeSpecial, describe, fitsInt } from "./custom-unmarshalers.ts";
 import { anyType, type GoType, zeroValue } from "./go-model.ts";
-import { type JsonNode, nodeToValue } from "./json-node.ts";
+import { type JsonNode, nodeToValue, setOwn } from "./json-node.ts";
 import { converterMessage } from "./unstructured-converter.ts";
 
 /** Which of the API server's decoders to follow. */
@@ -125,7 +125,7 @@ class Decoder {
     const entries = this.dialect === "json" ? node.entries : this.inStructOrder(node, type);
     for (const [key, child] of entries) {
       const field = type.fields.get(key);
-      if (!field && type.open) out[key] = nodeToValue(child);
+      if (!field && type.open) setOwn(out, key, nodeToValue(child));
       if (!field) {
         if (!type.open) this.strictError("unknown field", key);
         continue;
@@ -179,7 +179,7 @@ class Decoder {
       // The converter's unknown-field paths leave map keys out; sigs.k8s.io/json's keep them.
       if (this.dialect === "json") this.pushKey(key);
       const value = this.value(child, type.element, undefined);
-      out[key] = value === unset ? zeroValue(type.element) : value;
+      setOwn(out, key, value === unset ? zeroValue(type.element) : value);
       this.path.length = pathDepth;
     }
     return out;
@@ -235,7 +235,7 @@ class Decoder {
       if (seen.has(key)) this.strictError("duplicate field", key);
       seen.add(key);
       this.pushKey(key);
-      out[key] = this.any(child);
+      setOwn(out, key, this.any(child));
       this.path.length = pathDepth;
     }
     return out;

@@ -60,12 +60,18 @@ function valueToNode(value: unknown, depth: number): JsonNode {
   return { type: "null" };
 }
 
+/** Sets a key as JSON.parse does: "__proto__" too is an own property (assigning would set the prototype and drop the key). */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 /** The plain value of nodes, as JSON.parse would give it (the last of duplicate keys wins). */
 export function nodeToValue(node: JsonNode): unknown {
   switch (node.type) {
     case "object": {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of node.entries) out[k] = nodeToValue(v);
+      for (const [k, v] of node.entries) setOwn(out, k, nodeToValue(v));
       return out;
     }
     case "array":

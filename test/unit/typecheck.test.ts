@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { typecheck } from "../../kube/decode/go-json-decoder.ts";
-import { type GoType, kindType } from "../../kube/decode/go-model.ts";
+import { type GoType, kindType, openKindType } from "../../kube/decode/go-model.ts";
 import { parseJsonNodes } from "../../kube/decode/json-node.ts";
 
 const type = (apiVersion: string, kind: string): GoType => {
@@ -235,6 +235,16 @@ describe("typecheck: what decodes", () => {
     const result = run(t, json);
     expect(result.error).toBeUndefined();
     expect(result.value).toEqual(value);
+  });
+
+  it("keeps a __proto__ key of a map, of an open struct and inside any value as an own key", () => {
+    const json = `{"data":{"__proto__":"x","b":"y"}}`;
+    const data = (run(type("v1", "ConfigMap"), json).value as { data: Record<string, unknown> }).data;
+    expect(Object.keys(data)).toEqual(["__proto__", "b"]);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    const open = run(openKindType("Widget"), `{"kind":"Widget","__proto__":{"__proto__":1}}`).value as Record<string, object>;
+    expect(Object.keys(open)).toEqual(["kind", "__proto__"]);
+    expect(Object.keys(open.__proto__ as object)).toEqual(["__proto__"]);
   });
 });
 
