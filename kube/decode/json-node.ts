@@ -62,7 +62,8 @@ function valueToNode(value: unknown, depth: number): JsonNode {
 
 /** Sets a key as JSON.parse does: "__proto__" too is an own property (assigning would set the prototype and drop the key). */
 export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }
 

@@ -242,9 +242,12 @@ describe("typecheck: what decodes", () => {
     const data = (run(type("v1", "ConfigMap"), json).value as { data: Record<string, unknown> }).data;
     expect(Object.keys(data)).toEqual(["__proto__", "b"]);
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
-    const open = run(openKindType("Widget"), `{"kind":"Widget","__proto__":{"__proto__":1}}`).value as Record<string, object>;
+    const open = run(openKindType("Widget"), `{"kind":"Widget","__proto__":{"__proto__":1}}`).value as Record<
+      string,
+      object
+    >;
     expect(Object.keys(open)).toEqual(["kind", "__proto__"]);
-    expect(Object.keys(open.__proto__ as object)).toEqual(["__proto__"]);
+    expect(Object.keys(open["__proto__"] as object)).toEqual(["__proto__"]);
   });
 });
 
