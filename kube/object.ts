@@ -20,6 +20,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Sets a key as JSON.parse does: "__proto__" too becomes an own property (assigning it would set
+ * the object's prototype and drop the key; it is a valid ConfigMap key, and any map's).
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** A key's own value (undefined when absent): not "constructor" or "toString" from the prototype. */
+export function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 /** A deep copy of a JSON value. */
 export function clone<T>(value: T): T {
   return structuredClone(value);

@@ -14,10 +14,10 @@
 
 import { base64Message, decodeBase64 } from "../go/base64.ts";
 import { goQuote } from "../go/format.ts";
-import { isPlainObject } from "../object.ts";
+import { isPlainObject, setOwn } from "../object.ts";
 import { decodeSpecial, describe, fitsInt } from "./custom-unmarshalers.ts";
 import { anyType, type GoType, zeroValue } from "./go-model.ts";
-import { type JsonNode, nodeToValue, setOwn } from "./json-node.ts";
+import { type JsonNode, nodeToValue } from "./json-node.ts";
 import { converterMessage } from "./unstructured-converter.ts";
 
 /** Which of the API server's decoders to follow. */

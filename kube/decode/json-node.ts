@@ -1,3 +1,5 @@
+import { setOwn } from "../object.ts";
+
 /**
  * JSON as Go's decoder sees it: objects keep every key in order, duplicates included, and numbers
  * keep their literal text ("1.0", "1e3"), both of which JSON.parse loses and encoding/json reports.
@@ -58,13 +60,6 @@ function valueToNode(value: unknown, depth: number): JsonNode {
         .map(([k, v]) => [k, valueToNode(v, depth + 1)]),
     };
   return { type: "null" };
-}
-
-/** Sets a key as JSON.parse does: "__proto__" too is an own property (assigning would set the prototype and drop the key). */
-export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__")
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }
 
 /** The plain value of nodes, as JSON.parse would give it (the last of duplicate keys wins). */

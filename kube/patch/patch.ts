@@ -1,7 +1,6 @@
 import jsonpatch from "fast-json-patch";
-import mergePatch from "json-merge-patch";
 import { badRequest, StatusError } from "../errors.ts";
-import { isPlainObject, type KubeObject } from "../object.ts";
+import { isPlainObject, type KubeObject, ownValue, setOwn } from "../object.ts";
 
 /** The PATCH content types the server accepts. */
 export const patchTypes = {
@@ -53,7 +52,21 @@ export function withinPatchDepth<T>(walk: () => T): T {
 /** RFC 7386 JSON merge patch: maps merge, null deletes, anything else replaces. */
 export function applyMergePatch(current: KubeObject, patch: unknown): unknown {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return withinPatchDepth(() => mergePatch.apply(structuredClone(current), patch));
+  return withinPatchDepth(() => mergePatchValue(structuredClone(current), patch));
+}
+
+/**
+ * RFC 7386's algorithm, by hand because the libraries mishandle keys JSON allows: json-merge-patch
+ * 1.0.2 silently drops the rest of a map after a "__proto__" or "constructor" key, json8's throws.
+ */
+function mergePatchValue(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const out = isPlainObject(target) ? target : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else setOwn(out, key, mergePatchValue(ownValue(out, key), value));
+  }
+  return out;
 }
 
 /** RFC 6902 JSON patch; a failing operation or test is a 422 as the API server answers it. */

@@ -1,6 +1,6 @@
 import { badRequest } from "../errors.ts";
 import { goSprintV } from "../go/format.ts";
-import { isPlainObject } from "../object.ts";
+import { isPlainObject, ownValue, setOwn } from "../object.ts";
 import { childSchema, itemSchema, type ListStrategy, type Schema } from "../types/merge-schema.ts";
 import { withinPatchDepth } from "./patch.ts";
 
@@ -94,10 +94,16 @@ function mergeMap(original: JsonMap, patch: JsonMap, schema: Schema, path: strin
       if (Array.isArray(v)) orders.push([k.slice(setOrderPrefix.length), v]);
       continue;
     }
+    const current = ownValue(out, k);
     if (k.startsWith(deleteFromPrefix)) {
       const field = k.slice(deleteFromPrefix.length);
-      if (Array.isArray(out[field]) && Array.isArray(v))
-        out[field] = (out[field] as Json[]).filter((x) => !v.some((d) => sameKey(d, x)));
+      const list = ownValue(out, field);
+      if (Array.isArray(list) && Array.isArray(v))
+        setOwn(
+          out,
+          field,
+          list.filter((x) => !v.some((d) => sameKey(d, x))),
+        );
       continue;
     }
     if (v === null) {
@@ -107,27 +113,26 @@ function mergeMap(original: JsonMap, patch: JsonMap, schema: Schema, path: strin
       const replace = (child.kind === "struct" || child.kind === "map") && child.replace;
       if (v.$patch === "delete") delete out[k];
       else
-        out[k] = mergeMap(
-          isPlainObject(out[k]) && !replace ? (out[k] as JsonMap) : {},
-          v,
-          child,
-          join(path, k),
-        );
+        setOwn(out, k, mergeMap(isPlainObject(current) && !replace ? current : {}, v, child, join(path, k)));
     } else if (Array.isArray(v)) {
       const child = childSchema(schema, k);
       const strategy = child.kind === "list" ? child.strategy : undefined;
-      out[k] =
-        strategy && Array.isArray(out[k])
-          ? mergeList(out[k] as Json[], v, strategy, itemSchema(child), join(path, k))
-          : stripDirectives(v, itemSchema(child));
+      setOwn(
+        out,
+        k,
+        strategy && Array.isArray(current)
+          ? mergeList(current, v, strategy, itemSchema(child), join(path, k))
+          : stripDirectives(v, itemSchema(child)),
+      );
     } else {
-      out[k] = v;
+      setOwn(out, k, v);
     }
   }
   for (const [field, order] of orders) {
     const child = childSchema(schema, field);
-    if (Array.isArray(out[field]))
-      out[field] = reorder(out[field] as Json[], order, child.kind === "list" ? child.strategy : undefined);
+    const list = ownValue(out, field);
+    if (Array.isArray(list))
+      setOwn(out, field, reorder(list, order, child.kind === "list" ? child.strategy : undefined));
   }
   const retain = patch.$retainKeys;
   if (Array.isArray(retain)) for (const k of Object.keys(out)) if (!retain.includes(k)) delete out[k];

@@ -57,7 +57,7 @@ export function validateConfigMap(obj: KubeObject): FieldError[] {
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
     for (const p of configKeyProblems(key)) errors.push(invalidValue(`data[${key}]`, key, p));
-    if (key in binary)
+    if (Object.hasOwn(binary, key))
       errors.push(invalidValue(`data[${key}]`, key, "duplicate of key present in binaryData"));
     size += Buffer.byteLength(value);
   }

@@ -44,7 +44,7 @@ function fill(
   defaults: Map<string, string>,
 ): string[] {
   const list: Record<string, JsonQuantity> = { ...resources[key] };
-  const set = [...defaults].filter(([name]) => !(name in list));
+  const set = [...defaults].filter(([name]) => !Object.hasOwn(list, name));
   if (!set.length) return [];
   for (const [name, q] of set) list[name] = q;
   resources[key] = Object.fromEntries(Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -125,7 +125,7 @@ export function defaultPodOnly(spec: Json): void {
     if (!isPlainObject(resources.limits)) continue;
     const requests = child(resources, "requests");
     for (const [name, value] of Object.entries(resources.limits))
-      if (!(name in requests)) requests[name] = value;
+      if (!Object.hasOwn(requests, name)) requests[name] = value;
   }
   if (typeof spec.enableServiceLinks !== "boolean") spec.enableServiceLinks = true;
   if (spec.hostNetwork === true)

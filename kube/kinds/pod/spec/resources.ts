@@ -53,7 +53,7 @@ export function validateResourceRequirements(resources: unknown, path: string): 
     const at = `${path}.requests[${name}]`;
     const request = tryQuantity(value);
     errors.push(...validateContainerResourceName(name, at), ...validateQuantity(name, request, at));
-    const limit = name in limits ? tryQuantity(limits[name]) : null;
+    const limit = Object.hasOwn(limits, name) ? tryQuantity(limits[name]) : null;
     if (request && limit) {
       const shown = formatQuantity(request);
       if (compareQuantities(request, limit) !== 0 && !isOvercommitAllowed(name))
@@ -72,7 +72,7 @@ export function validateResourceRequirements(resources: unknown, path: string): 
             `must be less than or equal to ${name} limit of ${formatQuantity(limit)}`,
           ),
         );
-    } else if (!(name in limits) && !isOvercommitAllowed(name))
+    } else if (!Object.hasOwn(limits, name) && !isOvercommitAllowed(name))
       errors.push(required(`${path}.limits`, "Limit must be set for non overcommitable resources"));
     note(name);
   }
