@@ -55,6 +55,26 @@ export async function processRunQueueMs(pid: number): Promise<number | null> {
 }
 
 /**
+ * A process's CPU time so far by thread name (ms; threads of one name summed): the service's
+ * MainThread (the API) and controllers (its workers' thread), from /proc/<pid>/task/<tid>/stat.
+ * Null off Linux or once it is gone.
+ */
+export async function threadCpuMs(pid: number): Promise<Map<string, number> | null> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => null);
+  if (!tasks) return null;
+  const byName = new Map<string, number>();
+  for (const tid of tasks) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, "utf8").catch(() => null);
+    const close = stat?.lastIndexOf(")") ?? -1;
+    if (!stat || close < 0) continue;
+    const name = stat.slice(stat.indexOf("(") + 1, close);
+    const f = stat.slice(close + 2).split(" ");
+    byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return byName;
+}
+
+/**
  * A process's parent pid and its CPU time (its own, and that of its children it has reaped),
  * from /proc/<pid>/stat; null off Linux or once it is gone.
  */
@@ -125,6 +145,7 @@ export async function cpuSplit(
 ): Promise<{ units: number; split: Record<string, number> | null }> {
   const machineBefore = await machineCpuTime();
   const serviceBefore = await processCpuMs(servicePid);
+  const threadsBefore = await threadCpuMs(servicePid);
   const callsBefore = await syscallCounts(servicePid);
   const postgresBefore = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const clientBefore = process.cpuUsage();
@@ -132,6 +153,7 @@ export async function cpuSplit(
   const client = process.cpuUsage(clientBefore);
   const postgresAfter = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const serviceAfter = await processCpuMs(servicePid);
+  const threadsAfter = await threadCpuMs(servicePid);
   const callsAfter = await syscallCounts(servicePid);
   const machineAfter = await machineCpuTime();
   const machine = cpuBetween(machineBefore, machineAfter, units);
@@ -156,6 +178,17 @@ export async function cpuSplit(
       machineBusyPercent: machine.machineBusyPercent,
       cpuMsPerUnit: machine.cpuMsPerUnit,
       serviceMsPerUnit: perUnit(serviceMs),
+      // Of which the API's thread and the controllers' (the rest: libuv's and V8's threads).
+      ...(threadsBefore && threadsAfter
+        ? {
+            serviceMainThreadMsPerUnit: perUnit(
+              (threadsAfter.get("MainThread") ?? 0) - (threadsBefore.get("MainThread") ?? 0),
+            ),
+            serviceControllersMsPerUnit: perUnit(
+              (threadsAfter.get("controllers") ?? 0) - (threadsBefore.get("controllers") ?? 0),
+            ),
+          }
+        : {}),
       benchClientMsPerUnit: perUnit(clientMs),
       ...(postgresMs !== null
         ? {
