@@ -19,13 +19,12 @@ import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
 import { attachRemoteCommands } from "./server/remote-command.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
 import { answerUnhandledUpgrades } from "./server/upgrade-fallback.ts";
-import { startWorkerThread } from "./server/worker-thread.ts";
-import { triggerRules } from "./workers/controllers.ts";
-import { migrateQueue } from "./workers/queue/runner.ts";
+import { controllers, triggerRules } from "./workers/controllers.ts";
+import { migrateQueue, startWorkers } from "./workers/queue/runner.ts";
 
 /**
  * The Node entry point (`npm start`): the database (embedded unless DATABASE_URL), migrations,
- * TLS material, the app on http and https, and the workers on a thread of their own. Ctrl-C stops
+ * TLS material, the app on http and https, and the workers, all in one process. Ctrl-C stops
  * each in reverse order.
  */
 async function main(config: Config): Promise<void> {
@@ -51,7 +50,7 @@ async function main(config: Config): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  const onUncaught = (err: unknown) => {
+  process.on("uncaughtException", (err) => {
     // When Postgres stops under us, the clients throw from timers and events (see
     // isConnectionLoss). That happens most often together with our own stop, as a Ctrl-C in a
     // terminal reaches Postgres too, and the signal may come a moment after the error: give it
@@ -61,8 +60,7 @@ async function main(config: Config): Promise<void> {
     log.fatal({ err }, "uncaught exception");
     if (!connectionLost) process.exit(1);
     setTimeout(() => stopping || process.exit(1), 1_000);
-  };
-  process.on("uncaughtException", onUncaught);
+  });
 
   let url = config.DATABASE_URL;
   if (!url) {
@@ -144,11 +142,14 @@ async function main(config: Config): Promise<void> {
     );
 
   if (config.WORKERS === "1") {
-    // The control plane on a thread of its own: its bursts run beside the requests, not between them.
-    const stopWorkers = await startWorkerThread(url, onUncaught);
+    const runner = await startWorkers(database, {
+      concurrency: config.WORKER_CONCURRENCY,
+      controllers,
+      settings: { clusterCaPem: tls.caPem, changeLogRetentionSeconds: config.CHANGE_LOG_RETENTION_SECONDS },
+    });
     // Bounded: with Postgres gone already (a Ctrl-C reaches it too) the queue may wait for it.
     // A job it leaves locked is freed by the liveness sweep of whichever process runs next.
-    stops.push(() => Promise.race([stopWorkers(), new Promise((done) => setTimeout(done, 3_000).unref())]));
+    stops.push(() => Promise.race([runner.stop(), new Promise((done) => setTimeout(done, 3_000).unref())]));
   }
   ready = true;
   const httpUrl = `http://${config.HOST}:${config.PORT}`;

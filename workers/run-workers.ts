@@ -6,16 +6,14 @@ import { controllers, triggerRules } from "./controllers.ts";
 import { migrateQueue, startWorkers } from "./queue/runner.ts";
 
 /**
- * The queue workers alone, against DATABASE_URL (the API runs elsewhere: in other processes, or on
- * the main thread of `npm start`, which names its database in `databaseUrl`): started, and the
- * function that stops them. Several such processes share the work through the queue.
+ * The queue workers alone, against DATABASE_URL (the API processes run elsewhere): started, and
+ * the function that stops them. Several such processes share the work through the queue.
  */
-export async function runWorkers(databaseUrl?: string): Promise<() => Promise<void>> {
+export async function runWorkers(): Promise<() => Promise<void>> {
   const config = loadConfig();
-  const url = databaseUrl ?? config.DATABASE_URL;
-  if (!url) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
-  const database = connect(url, 10, { triggers: triggerRules, limits: tenantLimits(config) });
-  await migrateQueue(url);
+  if (!config.DATABASE_URL) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
+  const database = connect(config.DATABASE_URL, 10, { triggers: triggerRules, limits: tenantLimits(config) });
+  await migrateQueue(config.DATABASE_URL);
   // Controllers read and write Secrets through the same store: they need the same keys.
   await startKeyring(database, config, false);
   const runner = await startWorkers(database, {
