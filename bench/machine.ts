@@ -55,8 +55,8 @@ export async function processRunQueueMs(pid: number): Promise<number | null> {
 }
 
 /**
- * A process's CPU time so far by thread name (ms; threads of one name summed): the service's
- * MainThread (the API) and controllers (its workers' thread), from /proc/<pid>/task/<tid>/stat.
+ * A process's CPU time so far by thread name (ms; threads of one name summed: MainThread,
+ * V8Worker, libuv-worker, …), from /proc/<pid>/task/<tid>/stat.
  * Null off Linux or once it is gone.
  */
 export async function threadCpuMs(pid: number): Promise<Map<string, number> | null> {
@@ -178,14 +178,12 @@ export async function cpuSplit(
       machineBusyPercent: machine.machineBusyPercent,
       cpuMsPerUnit: machine.cpuMsPerUnit,
       serviceMsPerUnit: perUnit(serviceMs),
-      // Of which the API's thread and the controllers' (the rest: libuv's and V8's threads).
+      // Of which its main thread (the API and the controllers' jobs); the rest is V8's compiler
+      // threads and libuv's pool.
       ...(threadsBefore && threadsAfter
         ? {
             serviceMainThreadMsPerUnit: perUnit(
               (threadsAfter.get("MainThread") ?? 0) - (threadsBefore.get("MainThread") ?? 0),
-            ),
-            serviceControllersMsPerUnit: perUnit(
-              (threadsAfter.get("controllers") ?? 0) - (threadsBefore.get("controllers") ?? 0),
             ),
           }
         : {}),
