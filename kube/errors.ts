@@ -41,7 +41,12 @@ export class StatusError extends Error {
   readonly details: StatusDetails | undefined;
 
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
+    // An expected failure, answered as a Status: no stack is captured for it, which cost some
+    // 20 µs each — a 429 storm's largest single cost after parsing its requests.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.reason = reason;
     this.details = details;
