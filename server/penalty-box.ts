@@ -71,7 +71,13 @@ export class PenaltyBox {
 
   private refuse(req: IncomingMessage, res: ServerResponse) {
     this.refused(req.method ?? "GET", req.headers.authorization ?? "");
-    const answer = setTimeout(() => res.writeHead(429, refusalHeaders).end(refusal), maxWaitMs);
+    // No sooner than the second, and spread over the next fifth of one: a flood's requests come
+    // together, and answered all at once they would come back together, a stall of the event loop
+    // each second that every other tenant's requests wait behind.
+    const answer = setTimeout(
+      () => res.writeHead(429, refusalHeaders).end(refusal),
+      maxWaitMs + Math.random() * 200,
+    );
     res.once("close", () => clearTimeout(answer));
   }
 }
