@@ -1,5 +1,4 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { refusalSpreadMs } from "../api/flow-control/index.ts";
 import type { TokenBudget } from "../api/kube/token-budget.ts";
 import { surfaceOf } from "../api/surfaces.ts";
 import { sandboxAudience, userAudience, verifyToken } from "../auth/tokens.ts";
@@ -67,10 +66,12 @@ export class PenaltyBox {
 
   private refuse(req: IncomingMessage, res: ServerResponse) {
     this.refused(req.method ?? "GET", req.headers.authorization ?? "");
-    // No sooner than the second, and spread past it as the flow control spreads its own.
+    // No sooner than the second, and spread over the next fifth of one: a flood's requests come
+    // together, and answered all at once they would come back together, a stall of the event loop
+    // each second that every other tenant's requests wait behind.
     const answer = setTimeout(
       () => res.writeHead(429, refusalHeaders).end(refusal),
-      maxWaitMs + Math.random() * refusalSpreadMs,
+      maxWaitMs + Math.random() * 200,
     );
     res.once("close", () => clearTimeout(answer));
   }

@@ -71,19 +71,11 @@ async function flowOf(
   return `address:${clientAddress ?? ""}`;
 }
 
-/**
- * How far past its Retry-After a refusal may be answered, at random: a flood's requests come
- * together, and answered together they come back together, a stall of the event loop each
- * second that every other tenant's requests wait behind. Retry-After allows later, not sooner.
- */
-export const refusalSpreadMs = 200;
-
-/** The response; a 429 once its Retry-After (a second at most, spread) has passed since its request came. */
+/** The response; a 429 once its Retry-After (a second at most) has passed since its request came. */
 async function tarpitted(response: Response, came: number): Promise<Response> {
   if (response.status !== 429) return response;
   const seconds = Math.min(Number(response.headers.get("retry-after")) || 0, 1);
-  if (seconds === 0) return response;
-  const left = seconds * 1000 + Math.random() * refusalSpreadMs - (performance.now() - came);
+  const left = seconds * 1000 - (performance.now() - came);
   if (left > 0) await new Promise((done) => setTimeout(done, left));
   return response;
 }
