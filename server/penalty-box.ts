@@ -58,6 +58,11 @@ export class PenaltyBox {
     };
   }
 
+  /** How many callers are remembered now, for tests. */
+  get size(): number {
+    return this.until.size;
+  }
+
   private remember(caller: string, retryAfterSeconds: number) {
     if (this.until.size >= maxRemembered) this.until.delete(this.until.keys().next().value as string);
     this.until.delete(caller);
