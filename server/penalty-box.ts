@@ -71,13 +71,7 @@ export class PenaltyBox {
 
   private refuse(req: IncomingMessage, res: ServerResponse) {
     this.refused(req.method ?? "GET", req.headers.authorization ?? "");
-    // No sooner than the second, and spread over the next fifth of one: a flood's requests come
-    // together, and answered all at once they would come back together, a stall of the event loop
-    // each second that every other tenant's requests wait behind.
-    const answer = setTimeout(
-      () => res.writeHead(429, refusalHeaders).end(refusal),
-      maxWaitMs + Math.random() * 200,
-    );
+    const answer = setTimeout(() => res.writeHead(429, refusalHeaders).end(refusal), maxWaitMs);
     res.once("close", () => clearTimeout(answer));
   }
 }
