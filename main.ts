@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
-import { isRemoteCommandPath, requestRateOf } from "./api/kube/index.ts";
+import { isRemoteCommandPath } from "./api/kube/index.ts";
 import { type Config, flowControlOf, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
@@ -15,7 +15,7 @@ import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
 import { countRefusedKubeRequest, prometheusMetrics, registry } from "./server/metrics.ts";
-import { PenaltyBox, spendRequest } from "./server/penalty-box.ts";
+import { PenaltyBox } from "./server/penalty-box.ts";
 import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
 import { attachRemoteCommands } from "./server/remote-command.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
@@ -87,9 +87,7 @@ async function main(config: Config): Promise<void> {
 
   let ready = false;
   const baseUrl = (config.PUBLIC_URL ?? `https://${config.HOST}:${config.HTTPS_PORT}`).replace(/\/+$/, "");
-  const kubeRequestRate = requestRateOf(database.limits);
   const appDeps = {
-    kubeRequestRate,
     database,
     feed,
     auth: { signingKey, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
@@ -108,12 +106,8 @@ async function main(config: Config): Promise<void> {
     (req: Request, env: { incoming: { socket: { remoteAddress?: string } } }) =>
       app.fetch(req, { listener, clientAddress: env.incoming.socket.remoteAddress ?? null });
   const http = serve({ fetch: through("http"), port: config.PORT, hostname: config.HOST });
-  // The Kubernetes API's callers who ask again before their 429's Retry-After are refused below the
-  // app; each still spends from its token's request budget, which the app shares.
-  const penaltyBox = new PenaltyBox((method, authorization) => {
-    countRefusedKubeRequest(method);
-    void spendRequest(signingKey, kubeRequestRate, authorization);
-  });
+  // The Kubernetes API's callers who ask again before their 429's Retry-After are refused below the app.
+  const penaltyBox = new PenaltyBox(countRefusedKubeRequest);
   const https = serve({
     fetch: through("https"),
     port: config.HTTPS_PORT,

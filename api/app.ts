@@ -17,7 +17,6 @@ import { graphqlWebSocketUnserved, serveGraphQLWebSocket } from "./graphql/webso
 import { kubeApi } from "./kube/index.ts";
 import type { PodStreamDeps } from "./kube/pod-streams.ts";
 import { statusResponse } from "./kube/response.ts";
-import type { TokenBudget } from "./kube/token-budget.ts";
 import { type AppMetrics, noMetrics } from "./metrics.ts";
 import { readiness } from "./readiness.ts";
 import { surfaceOf } from "./surfaces.ts";
@@ -36,8 +35,6 @@ export interface AppDeps {
   metrics?: AppMetrics;
   /** Each caller's share of the service when it is saturated (default: config.ts's defaults). */
   flowControl?: FlowControl;
-  /** The Kubernetes API's requests per token per second, when something below the app spends from it too. */
-  kubeRequestRate?: TokenBudget;
   /** Origins whose pages may call the service (GraphQL and the Kubernetes API) from a browser (CORS); none when absent. */
   allowedOrigins?: readonly string[];
   /**
@@ -121,7 +118,6 @@ export function createApp(deps: AppDeps): App {
       feed: deps.feed,
       signingKey: deps.auth.signingKey,
       ...(deps.webSockets ? { streams: deps.webSockets } : {}),
-      ...(deps.kubeRequestRate ? { requestRate: deps.kubeRequestRate } : {}),
     }),
   );
   app.route("/", kube);

@@ -1,7 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { TokenBudget } from "../api/kube/token-budget.ts";
 import { surfaceOf } from "../api/surfaces.ts";
-import { sandboxAudience, userAudience, verifyToken } from "../auth/tokens.ts";
 import { tooManyRequests } from "../kube/errors.ts";
 
 /** Callers remembered at once, at most; past it the oldest are forgotten (a Map keeps insertion order). */
@@ -31,14 +29,10 @@ const refusalHeaders = {
  */
 export class PenaltyBox {
   private readonly until = new Map<string, number>();
-  private readonly refused: (method: string, authorization: string) => void;
+  private readonly refused: (method: string) => void;
 
-  /**
-   * `refused` hears of each request refused here: the metrics count it, and its token spends
-   * from its request budget as in the app (a refused request is still one the token sent; spared
-   * that, a flood of refused watches left the same token's other requests more budget).
-   */
-  constructor(refused: (method: string, authorization: string) => void) {
+  /** `refused` hears of each request refused here (the metrics count it as the app would). */
+  constructor(refused: (method: string) => void) {
     this.refused = refused;
   }
 
@@ -70,7 +64,7 @@ export class PenaltyBox {
   }
 
   private refuse(req: IncomingMessage, res: ServerResponse) {
-    this.refused(req.method ?? "GET", req.headers.authorization ?? "");
+    this.refused(req.method ?? "GET");
     const answer = setTimeout(() => res.writeHead(429, refusalHeaders).end(refusal), maxWaitMs);
     res.once("close", () => clearTimeout(answer));
   }
@@ -83,16 +77,4 @@ function callerOf(req: IncomingMessage): string | null {
   if (!authorization || surfaceOf(url) !== "kube") return null;
   const watch = req.method === "GET" && /[?&]watch=(1|t|true)(&|$)/i.test(url);
   return `${watch ? "watch" : "request"} ${authorization}`;
-}
-
-/** Spends one request of a bearer token's budget, as the app does for each request it takes (a 429 past it is moot). */
-export async function spendRequest(signingKey: Uint8Array, budget: TokenBudget, authorization: string) {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-  const claims = token ? await verifyToken(signingKey, token, [sandboxAudience, userAudience]) : null;
-  if (!claims) return;
-  try {
-    budget.spend(claims.tokenId, 1);
-  } catch {
-    // Past its budget already: this refusal says as much.
-  }
 }

@@ -41,16 +41,6 @@ export interface KubeApiDeps {
   signingKey: Uint8Array;
   /** How a pod's streams are upgraded in the fetch handler (pod-streams.ts); without it, they are not. */
   streams?: PodStreamDeps;
-  /** Requests per token per second (requestRateOf), when the caller spends from it too (main.ts's penalty box). */
-  requestRate?: TokenBudget;
-}
-
-/** The budget of requests per token per second the tenant limits give. */
-export function requestRateOf(limits: { requestsPerTokenPerSecond: number }): TokenBudget {
-  return new TokenBudget(
-    limits.requestsPerTokenPerSecond,
-    Math.max(300, 3 * limits.requestsPerTokenPerSecond),
-  );
 }
 
 /** The API server's answer to a path it does not serve. */
@@ -87,7 +77,10 @@ export function kubeApi(deps: KubeApiDeps): Hono {
   // The tenant limits come with the database: the store and registry check theirs from there too.
   const limits = deps.database.limits;
   const requests = new TokenSlots(limits.requestsPerToken);
-  const requestRate = deps.requestRate ?? requestRateOf(limits);
+  const requestRate = new TokenBudget(
+    limits.requestsPerTokenPerSecond,
+    Math.max(300, 3 * limits.requestsPerTokenPerSecond),
+  );
   const watches = new TokenSlots(limits.watchesPerToken);
   // A second's worth at once, and at least two bodies at the limit.
   const bodies = new TokenBytes(
