@@ -1,5 +1,5 @@
-import type { Server as HttpServer, RequestListener } from "node:http";
-import { createServer as createHttpsServer, type ServerOptions } from "node:https";
+import type { Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
@@ -14,8 +14,7 @@ import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
 import { startKeyring } from "./server/keyring.ts";
-import { countRefusedKubeRequest, prometheusMetrics, registry } from "./server/metrics.ts";
-import { PenaltyBox } from "./server/penalty-box.ts";
+import { prometheusMetrics, registry } from "./server/metrics.ts";
 import { attachPortForward, takesPortForward } from "./server/port-forward.ts";
 import { attachRemoteCommands } from "./server/remote-command.ts";
 import { tokenSigningKey } from "./server/secrets.ts";
@@ -106,14 +105,11 @@ async function main(config: Config): Promise<void> {
     (req: Request, env: { incoming: { socket: { remoteAddress?: string } } }) =>
       app.fetch(req, { listener, clientAddress: env.incoming.socket.remoteAddress ?? null });
   const http = serve({ fetch: through("http"), port: config.PORT, hostname: config.HOST });
-  // The Kubernetes API's callers who ask again before their 429's Retry-After are refused below the app.
-  const penaltyBox = new PenaltyBox(countRefusedKubeRequest);
   const https = serve({
     fetch: through("https"),
     port: config.HTTPS_PORT,
     hostname: config.HOST,
-    createServer: ((options: ServerOptions, listener: RequestListener) =>
-      createHttpsServer(options, penaltyBox.wrap(listener))) as unknown as typeof createHttpsServer,
+    createServer: createHttpsServer,
     serverOptions: { cert: tls.certPem, key: tls.keyPem },
   });
   // Subscriptions over WebSocket (graphql-ws) on /graphql, on both listeners.

@@ -52,11 +52,6 @@ const metricsMiddleware: MiddlewareHandler = async (c, next) => {
   duration.observe({ surface, method: c.req.method }, (performance.now() - start) / 1000);
 };
 
-/** Counts a Kubernetes API request refused (429) below the app, by server/penalty-box.ts. */
-export function countRefusedKubeRequest(method: string): void {
-  requests.inc({ surface: "kube", method, code: "429" });
-}
-
 /** The Node entry point's metrics: Prometheus, with the process's own (collectDefaultMetrics in main.ts). */
 export const prometheusMetrics: AppMetrics = {
   middleware: metricsMiddleware,
