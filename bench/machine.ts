@@ -55,33 +55,16 @@ export async function processRunQueueMs(pid: number): Promise<number | null> {
 }
 
 /**
- * A process's CPU time so far by thread name (ms; threads of one name summed: MainThread,
- * V8Worker, libuv-worker, …), from /proc/<pid>/task/<tid>/stat.
- * Null off Linux or once it is gone.
- */
-export async function threadCpuMs(pid: number): Promise<Map<string, number> | null> {
-  const tasks = await readdir(`/proc/${pid}/task`).catch(() => null);
-  if (!tasks) return null;
-  const byName = new Map<string, number>();
-  for (const tid of tasks) {
-    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, "utf8").catch(() => null);
-    const close = stat?.lastIndexOf(")") ?? -1;
-    if (!stat || close < 0) continue;
-    const name = stat.slice(stat.indexOf("(") + 1, close);
-    const f = stat.slice(close + 2).split(" ");
-    byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
-  }
-  return byName;
-}
-
-/**
  * A process's parent pid and its CPU time (its own, and that of its children it has reaped),
- * from /proc/<pid>/stat; null off Linux or once it is gone.
+ * from /proc/<pid>/stat; or one of its threads' (its main thread's tid is its pid), from
+ * /proc/<pid>/task/<tid>/stat, which reads the same. Null off Linux or once it is gone.
  */
 export async function procStat(
   pid: number,
+  thread?: number,
 ): Promise<{ ppid: number; ownMs: number; reapedMs: number } | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  const dir = thread === undefined ? `/proc/${pid}` : `/proc/${pid}/task/${thread}`;
+  const stat = await readFile(`${dir}/stat`, "utf8").catch(() => null);
   if (!stat) return null;
   // The command name (field 2) may hold spaces; the fields after it are counted from its ')'.
   const f = stat
@@ -145,7 +128,7 @@ export async function cpuSplit(
 ): Promise<{ units: number; split: Record<string, number> | null }> {
   const machineBefore = await machineCpuTime();
   const serviceBefore = await processCpuMs(servicePid);
-  const threadsBefore = await threadCpuMs(servicePid);
+  const mainThreadBefore = (await procStat(servicePid, servicePid))?.ownMs ?? null;
   const callsBefore = await syscallCounts(servicePid);
   const postgresBefore = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const clientBefore = process.cpuUsage();
@@ -153,7 +136,7 @@ export async function cpuSplit(
   const client = process.cpuUsage(clientBefore);
   const postgresAfter = postgresPid ? await processTreeCpuMs(postgresPid) : null;
   const serviceAfter = await processCpuMs(servicePid);
-  const threadsAfter = await threadCpuMs(servicePid);
+  const mainThreadAfter = (await procStat(servicePid, servicePid))?.ownMs ?? null;
   const callsAfter = await syscallCounts(servicePid);
   const machineAfter = await machineCpuTime();
   const machine = cpuBetween(machineBefore, machineAfter, units);
@@ -180,12 +163,8 @@ export async function cpuSplit(
       serviceMsPerUnit: perUnit(serviceMs),
       // Of which its main thread (the API and the controllers' jobs); the rest is V8's compiler
       // threads and libuv's pool.
-      ...(threadsBefore && threadsAfter
-        ? {
-            serviceMainThreadMsPerUnit: perUnit(
-              (threadsAfter.get("MainThread") ?? 0) - (threadsBefore.get("MainThread") ?? 0),
-            ),
-          }
+      ...(mainThreadBefore !== null && mainThreadAfter !== null
+        ? { serviceMainThreadMsPerUnit: perUnit(mainThreadAfter - mainThreadBefore) }
         : {}),
       benchClientMsPerUnit: perUnit(clientMs),
       ...(postgresMs !== null

@@ -94,7 +94,6 @@ function mergeMap(original: JsonMap, patch: JsonMap, schema: Schema, path: strin
       if (Array.isArray(v)) orders.push([k.slice(setOrderPrefix.length), v]);
       continue;
     }
-    const current = ownValue(out, k);
     if (k.startsWith(deleteFromPrefix)) {
       const field = k.slice(deleteFromPrefix.length);
       const list = ownValue(out, field);
@@ -106,6 +105,7 @@ function mergeMap(original: JsonMap, patch: JsonMap, schema: Schema, path: strin
         );
       continue;
     }
+    const current = ownValue(out, k);
     if (v === null) {
       delete out[k];
     } else if (isPlainObject(v)) {
