@@ -8,7 +8,7 @@ import { forbidden, StatusError } from "../kube/errors.ts";
 import { isWebSocketRequest } from "./accepted-socket.ts";
 import { corsAllowlist } from "./cors.ts";
 import { FairQueue } from "./flow-control/fair-queue.ts";
-import { flowControl } from "./flow-control/index.ts";
+import { flowControl, holdingRefusals } from "./flow-control/index.ts";
 import { guardedGraphQL } from "./graphql/http.ts";
 import { graphqlServer } from "./graphql/index.ts";
 import { defaultGraphQLLimits, type GraphQLLimits } from "./graphql/limits.ts";
@@ -126,5 +126,6 @@ export function createApp(deps: AppDeps): App {
     statusResponse(new StatusError(404, "NotFound", "the server could not find the requested resource", {})),
   );
   app.onError((err) => statusResponse(err));
+  app.fetch = holdingRefusals(app.fetch);
   return app;
 }

@@ -72,12 +72,15 @@ describe("a flow past its share", () => {
     const holds = [holdCreate(flood), holdCreate(flood)];
     await Promise.all(holds.map((h) => h.seated));
     // Both seats are the flood's: its next request waits, the one after is refused.
+    const sent = performance.now();
     const race = await firstOf(
       t.kube(flood.sandboxId, flood.sandboxToken, "/api/v1/namespaces"),
       t.kube(flood.sandboxId, flood.sandboxToken, "/api/v1/namespaces"),
     );
     expect(race.settled.status).toBe(429);
     expect(race.settled.headers.get("retry-after")).toBe("1");
+    // Answered no sooner than its Retry-After: a client retrying at once costs a refusal a second.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(990);
     expect(race.settled.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await race.settled.text()).toBe("Too many requests, please try again later.\n");
     // Another tenant, and the flood's owner through GraphQL (a flow of its own), are not kept waiting.
