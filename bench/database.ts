@@ -21,10 +21,29 @@ const statementFlags = statementStats
     ]
   : [];
 
-/** The statements that took the most server time since the database was made (BENCH_STATEMENTS), or ran most often. */
-export async function topStatements(url: string, count = 40): Promise<string[]> {
+/** Forgets the statement statistics so far (BENCH_STATEMENTS), to count one phase's alone. */
+export async function resetStatements(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+    await sql`SELECT pg_stat_statements_reset()`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * The statements that took the most server time since the database was made or the statistics
+ * were reset (BENCH_STATEMENTS), or ran most often; with `units`, each one's calls per unit too.
+ */
+export async function topStatements(
+  url: string,
+  count = 40,
+  units = 0,
+  order: "calls" | "time" = process.env.BENCH_STATEMENTS === "calls" ? "calls" : "time",
+): Promise<string[]> {
   // BENCH_STATEMENTS=calls: the most frequent first (where round trips go), else the costliest.
-  const byCalls = process.env.BENCH_STATEMENTS === "calls";
+  const byCalls = order === "calls";
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
@@ -37,7 +56,7 @@ export async function topStatements(url: string, count = 40): Promise<string[]> 
     // The least a statement took: its cost without waiting for a lock.
     return rows.map(
       (r) =>
-        `${r.ms.padStart(9)} ms ${r.plan.padStart(8)} ms planning ${String(r.calls).padStart(7)} calls  min ${r.min.padStart(7)} ms  ${r.q}`,
+        `${r.ms.padStart(9)} ms ${r.plan.padStart(8)} ms planning ${String(r.calls).padStart(7)} calls${units ? ` ${(Number(r.calls) / units).toFixed(2).padStart(6)}/unit` : ""}  min ${r.min.padStart(7)} ms  ${r.q}`,
     );
   } finally {
     await sql.end();
