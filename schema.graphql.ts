@@ -38,8 +38,9 @@ type Mutation {
   "Deletes a sandbox and everything in it; its kubeconfigs stop working and its streams end."
   deleteSandbox(id: ID!): Boolean!
   """
-  A new sandbox holding a copy of every object of one of yours (new uids), its history starting at
-  its revision: read it, then subscribe from its revision (an earlier one is GONE).
+  A new sandbox holding a copy of every object of one of yours, as restoring a snapshot of it
+  would give it (the same uids, resourceVersions and revision), its history starting at that
+  revision: read it, then subscribe from its revision (an earlier one is GONE).
   """
   forkSandbox(id: ID!, name: String!): Sandbox!
   "Puts a sandbox back as its template left it (a student's: the class's template), or empty."

@@ -11,11 +11,11 @@ function notFound(id: string): AccountError {
 }
 
 /**
- * Forks one of the caller's sandboxes: a new sandbox of theirs holding a copy of every object,
- * with new uids, read in one statement and written in one (db/store/clone.ts). Like a
- * new sandbox it calls for no controller jobs: the copy is as the source's controllers left it
- * (a source caught mid-transition — a pod waiting on a delayed kubelet step — is copied as it
- * is, and its copy waits until something writes to it).
+ * Forks one of the caller's sandboxes: a new sandbox of theirs holding a copy of every object as
+ * a snapshot restore gives it (its uids kept), copied inside Postgres in one statement
+ * (db/store/clone.ts writeCopy). Like a new sandbox it calls for no controller jobs: the copy is
+ * as the source's controllers left it (a source caught mid-transition — a pod waiting on a
+ * delayed kubelet step — is copied as it is, and its copy waits until something writes to it).
  */
 export async function forkSandbox(deps: AccountDeps, userId: string, sourceId: string, name: string) {
   await requireOwner(deps.database, userId, sourceId);

@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { forgetSandboxRows } from "../db/pods/rows.ts";
-import { copyDataKeys, readForCopy, writeCopy } from "../db/store/clone.ts";
+import { copyDataKeys, writeCopy } from "../db/store/clone.ts";
 import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
@@ -147,12 +147,11 @@ export type SandboxFill = { copiesOf: string } | null;
 
 /**
  * Makes a sandbox in one transaction: its row, its owner's kubeconfig token, and its objects —
- * a new cluster's (bootstrap), or a copy of another sandbox's, read before and written in one
- * statement (db/store/clone.ts) — plus `also`, statements of the
- * caller's sent in the same transaction (a student's seat). One round trip (two for a copy): every statement is
- * sent without waiting for the one before, the COMMIT last; should one fail (the name is
- * taken), Postgres refuses the rest and rolls back. CONFLICT when the owner already has a
- * sandbox of that name.
+ * a new cluster's (bootstrap), or a copy of another sandbox's, made inside Postgres in one
+ * statement (db/store/clone.ts) — plus `also`, statements of the caller's sent in the same
+ * transaction (a student's seat). One round trip: every statement is sent without waiting for
+ * the one before, the COMMIT last; should one fail (the name is taken), Postgres refuses the
+ * rest and rolls back. CONFLICT when the owner already has a sandbox of that name.
  */
 export async function insertSandbox(
   deps: AccountDeps,
@@ -164,9 +163,6 @@ export async function insertSandbox(
   checkName(name);
   const { database, auth, server } = deps;
   const id = randomUUID();
-  // A copy's objects are read (and given new uids) first, in one statement; its writes then go
-  // with the sandbox's row.
-  const copy = fill ? await readForCopy(database.sql, fill.copiesOf) : null;
   const { row, token } = await pipelinedTransaction(database.sql, async (tx, commit) => {
     // A user's sandboxes are made one at a time (their limit is counted under this lock).
     const locked = tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`.execute();
@@ -182,8 +178,12 @@ export async function insertSandbox(
     // The caller's statements (a class's seat, under the class's lock) go last before the commit,
     // after the copy: what they lock is held for the commit only, not for the copy, so a class's
     // students joining at once do not take turns for the whole of each other's fork.
-    if (copy)
-      statements.push(copyDataKeys(tx, copy.from, id), writeCopy(tx, copy, id), ...(also?.(tx, id) ?? []));
+    if (fill)
+      statements.push(
+        copyDataKeys(tx, fill.copiesOf, id),
+        writeCopy(tx, fill.copiesOf, id),
+        ...(also?.(tx, id) ?? []),
+      );
     else statements.push(...(also?.(tx, id) ?? []));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});

@@ -6,7 +6,8 @@ import type { Queryable } from "../sql.ts";
  * `node:<name>` (hostPathOwner). They go when the object's row goes, in the same statement
  * (db/store/held-writes.ts), whatever removed it: the kubelet, a forced delete, a finished pod
  * removed at once, a reset. A copy of a sandbox (a fork, a reset to a template) copies them
- * under its pods' new uids, so its pods keep their files and logs.
+ * under its pods' uids (a fork's are the source's, a reset's new ones), so its pods keep their
+ * files and logs.
  */
 
 /** Whose rows a node's hostPath trees are. */
@@ -150,11 +151,13 @@ export function rowsOfDeletedGone(sql: Queryable, sandboxId: string) {
 
 /**
  * Common table expressions copying sandbox `from`'s rows into `to`: a pod's under its copy's
- * uid (`renamed`: old uid to new); a node's hostPath trees as they are (the copy's nodes keep
- * their names). Rows of pods no longer there are not copied.
+ * uid (`renamed`: old uid to new; null when the copies keep their uids, as a fork's do); a
+ * node's hostPath trees as they are (the copy's nodes keep their names). Rows of pods no longer
+ * there are not copied.
  */
-export function rowsCopied(sql: Queryable, from: string, to: string, renamed: Map<string, string>) {
-  return sql`renamed AS (
+export function rowsCopied(sql: Queryable, from: string, to: string, renamed: Map<string, string> | null) {
+  const owners = renamed
+    ? sql`renamed AS (
       SELECT * FROM unnest(${[...renamed.keys()]}::text[], ${[...renamed.values()]}::text[]) AS r(old, new)
     ), owners_copied AS (
       SELECT DISTINCT x.pod_uid AS old, coalesce(r.new, x.pod_uid) AS new
@@ -163,7 +166,16 @@ export function rowsCopied(sql: Queryable, from: string, to: string, renamed: Ma
         UNION SELECT pod_uid FROM container_runs WHERE sandbox_id = ${from}) x
       LEFT JOIN renamed r ON r.old = x.pod_uid
       WHERE r.new IS NOT NULL OR x.pod_uid LIKE 'node:%'
-    ), files_copied AS (
+    )`
+    : sql`owners_copied AS (
+      SELECT x.pod_uid AS old, x.pod_uid AS new
+      FROM (SELECT pod_uid FROM pod_files WHERE sandbox_id = ${from}
+        UNION SELECT pod_uid FROM pod_log_lines WHERE sandbox_id = ${from}
+        UNION SELECT pod_uid FROM container_runs WHERE sandbox_id = ${from}) x
+      WHERE x.pod_uid LIKE 'node:%' OR x.pod_uid IN (
+        SELECT uid::text FROM objects WHERE sandbox_id = ${from} AND resource = 'pods')
+    )`;
+  return sql`${owners}, files_copied AS (
       INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
       SELECT ${to}, o.new, x.scope, x.path, x.kind, x.mode, x.content
       FROM pod_files x JOIN owners_copied o ON o.old = x.pod_uid WHERE x.sandbox_id = ${from}

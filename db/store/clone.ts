@@ -28,20 +28,29 @@ export async function storedObjects(sql: Queryable, sandboxId: string): Promise<
 }
 
 /**
- * The objects of a sandbox, ready to be written into another through its writer (a reset): the
- * copies readForCopy makes, as objects. `renamed`: each old uid's new one (the copy's pod rows
- * follow it: db/pods/rows.ts).
+ * The objects of a sandbox, ready to be written into another through its writer (a reset), read
+ * in one statement, in the order they were written. Each gets a new uid, and every reference to
+ * an old uid inside any body (owner references, an event's involved object, an endpoint's
+ * target) names the new one, so the copies hang together as objects new to the sandbox they go
+ * into, distinct from any it held before (a controller must not take a copy for the object it
+ * replaces). The bodies are rewritten as text, one pass each, then parsed. `renamed`: each old
+ * uid's new one (the copy's pod rows follow it: db/pods/rows.ts).
  */
 export async function freshCopies(
   sql: Queryable,
   sandboxId: string,
 ): Promise<{ copies: StoredCopy[]; renamed: Map<string, string> }> {
-  const copy = await readForCopy(sql, sandboxId);
-  const copies = copy.rows.map((row) => {
-    const { resource, namespace, name, body } = JSON.parse(row) as ObjectKey & { body: KubeObject };
-    return { key: { resource, namespace, name }, object: body };
-  });
-  return { copies, renamed: copy.renamed };
+  const stored = await sql<
+    { resource: string; namespace: string; name: string; uid: string; text: string }[]
+  >`
+    SELECT resource, namespace, name, uid, body::text AS text FROM objects
+    WHERE sandbox_id = ${sandboxId} ORDER BY resource_version`;
+  const renamed = new Map(stored.map((o) => [o.uid, randomUUID()]));
+  const copies = stored.map((o) => ({
+    key: { resource: o.resource, namespace: o.namespace, name: o.name },
+    object: JSON.parse(o.text.replace(uuidPattern, (uid) => renamed.get(uid) ?? uid)) as KubeObject,
+  }));
+  return { copies, renamed };
 }
 
 /**
@@ -55,70 +64,31 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
     ON CONFLICT DO NOTHING`.execute();
 }
 
-/** A sandbox's objects as text, read for a copy, with each old uid's new one (`renamed`). */
-export interface SandboxCopy {
-  from: string;
-  /** One JSON row per object, in the order they were written: key, new uid, new revision, body. */
-  rows: string[];
-  renamed: Map<string, string>;
-  /** The source's stored bytes (SandboxUsage), read with its objects: the copy's are the same. */
-  bytes: number;
-}
-
 /**
- * Reads every object of sandbox `from` for a copy, in one statement, and makes the copy's
- * bodies: each object gets a new uid, and every reference to an old uid inside any copied body
- * (owner references, an event's involved object, an endpoint's target) names the new one, so
- * the copy is a cluster of its own that still hangs together; resourceVersions are renumbered
- * 1…n in the order they were written. The bodies are rewritten as text, in one pass each:
- * rewritten inside Postgres instead, with its regular expressions, a 140-object sandbox took
- * some 20 ms of the server, four times the copy's own writes.
+ * Copies every object of sandbox `from` into `to`, a sandbox this transaction has just made (at
+ * revision 0), in one statement that reads nothing back: as a cluster restored from a snapshot
+ * of `from` (an etcd restore), each object keeps its uid, its resourceVersion and its body, and
+ * the copy its source's revision, object count and bytes, all read in the statement's one
+ * snapshot. Every reference inside a body (owner references, an event's involved object, an
+ * endpoint's target) still names the object it did. Its pods' files, log journals and settled
+ * runs are copied under the same uids (db/pods/rows.ts); sealed Secrets stay sealed (the copy
+ * gets the data keys: copyDataKeys). The copy starts with its history compacted at that
+ * revision: its objects were never written in it, so it logs no change for them, and a watch or
+ * subscription from before it is told Gone (clients list, then watch from it). A source that is
+ * gone leaves the copy empty. Sent in the caller's transaction; resolves to the revision.
  */
-export async function readForCopy(sql: Queryable, from: string): Promise<SandboxCopy> {
-  const stored = await sql<
-    { resource: string; namespace: string; name: string; uid: string; text: string; bytes: string }[]
-  >`
-    SELECT o.resource, o.namespace, o.name, o.uid, o.body::text AS text, s.object_bytes AS bytes
-    FROM objects o JOIN sandboxes s ON s.id = o.sandbox_id
-    WHERE o.sandbox_id = ${from} ORDER BY o.resource_version`;
-  const renamed = new Map(stored.map((o) => [o.uid, randomUUID()]));
-  const rows = stored.map((o, i) => {
-    const meta = {
-      resource: o.resource,
-      namespace: o.namespace,
-      name: o.name,
-      uid: renamed.get(o.uid),
-      rv: i + 1,
-    };
-    const body = o.text.replace(uuidPattern, (uid) => renamed.get(uid) ?? uid);
-    return `${JSON.stringify(meta).slice(0, -1)},"body":${body}}`;
-  });
-  return { from, rows, renamed, bytes: Number(stored[0]?.bytes ?? 0) };
-}
-
-/**
- * Writes a copy read by readForCopy into `to`, a sandbox this transaction has just made (at
- * revision 0), in one statement: its objects, the sandbox's revision set to n, its object count
- * to n and its bytes to the source's (each new uid is as long as the old one, so the bodies are
- * too); its pods' files, log journals and settled runs copied under their new uids
- * (db/pods/rows.ts). Sealed Secrets stay sealed (the copy gets the data keys: copyDataKeys). The
- * copy starts with its history compacted at n, as a cluster restored from a snapshot does: its
- * objects were never written in it, so it logs no change for them, and a watch or subscription
- * from before n is told Gone (clients list, then watch from n). Half the rows and WAL of a copy
- * with its log. Sent in the caller's transaction; resolves to n.
- */
-export function writeCopy(tx: Queryable, copy: SandboxCopy, to: string) {
+export function writeCopy(tx: Queryable, from: string, to: string) {
   return tx<{ revision: string }[]>`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${`[${copy.rows.join(",")}]`}::jsonb)
-        AS r(resource text, namespace text, name text, uid uuid, rv bigint, body jsonb)
-    ), ${rowsCopied(tx, copy.from, to, copy.renamed)}, inserted AS (
+    WITH source AS (
+      SELECT revision, object_count, object_bytes FROM sandboxes WHERE id = ${from}
+    ), ${rowsCopied(tx, from, to, null)}, inserted AS (
       INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
-      SELECT ${to}, resource, namespace, name, uid, rv, body FROM input
+      SELECT ${to}, resource, namespace, name, uid, resource_version, body FROM objects
+      WHERE sandbox_id = ${from}
     )
-    UPDATE sandboxes SET revision = n.n, compacted_revision = n.n, object_count = n.n,
-      object_bytes = ${copy.bytes}
-    FROM (SELECT count(*) AS n FROM input) n
+    UPDATE sandboxes SET revision = s.revision, compacted_revision = s.revision,
+      object_count = s.object_count, object_bytes = s.object_bytes
+    FROM source s
     WHERE id = ${to}
-    RETURNING revision`.execute();
+    RETURNING sandboxes.revision`.execute();
 }

@@ -343,7 +343,7 @@ describe("mutations on objects", () => {
 });
 
 describe("fork and reset", () => {
-  it("forks every object with new uids and references rewritten; the fork's Secret opens", async () => {
+  it("forks every object as a snapshot restore would: uids, references and versions kept; the fork's Secret opens", async () => {
     const d = await gql(`mutation($s:ID!){forkSandbox(id:$s,name:"gql-fork"){id name access}}`, {
       s: sb.sandboxId,
     });
@@ -353,14 +353,26 @@ describe("fork and reset", () => {
       (await t.database.sql`SELECT count(*)::int AS n FROM objects WHERE sandbox_id = ${id}`)[0]?.n;
     const n = await count(sb.sandboxId);
     expect(await count(fork)).toBe(n);
-    // resourceVersions 1…n, its history compacted at n (as a cluster restored from a snapshot):
-    // no change logged for the copies; a subscription from before n is told GONE.
-    const [log] = await t.database.sql`
+    // The source's revision, its history compacted there (as a cluster restored from a snapshot):
+    // no change logged for the copies; a subscription from before it is told GONE.
+    const history = async (id: string) =>
+      (
+        await t.database.sql`
       SELECT s.revision::int AS revision, s.compacted_revision::int AS compacted,
         (SELECT count(*)::int FROM changes c WHERE c.sandbox_id = s.id) AS logged,
-        (SELECT count(DISTINCT resource_version)::int FROM objects o WHERE o.sandbox_id = s.id) AS versions
-      FROM sandboxes s WHERE s.id = ${fork}`;
-    expect(log).toEqual({ revision: n, compacted: n, logged: 0, versions: n });
+        (SELECT object_count FROM sandboxes WHERE id = s.id) AS objects,
+        (SELECT object_bytes FROM sandboxes WHERE id = s.id) AS bytes
+      FROM sandboxes s WHERE s.id = ${id}`
+      )[0];
+    const [source, copied] = [await history(sb.sandboxId), await history(fork)];
+    expect(copied).toEqual({
+      revision: source?.revision,
+      compacted: source?.revision,
+      logged: 0,
+      objects: n,
+      bytes: source?.bytes,
+    });
+    expect(source?.revision).toBeGreaterThanOrEqual(n);
     const sub = `subscription($s:ID!,$r:String){sandboxChanges(sandboxId:$s,fromRevision:$r){type revision}}`;
     const tooOld = await subscribeSse(t, sub, { s: fork, r: "0" }, sb.userToken);
     expect((await tooOld.next()).errors[0].extensions.code).toBe("GONE");
@@ -372,12 +384,13 @@ describe("fork and reset", () => {
       "/api/v1/namespaces/shop/pods?watch=1&resourceVersion=0&timeoutSeconds=1",
     );
     expect(await watched.text()).toContain('"type":"ADDED"');
-    const uids = async (id: string) =>
-      new Set(
-        (await t.database.sql`SELECT uid::text FROM objects WHERE sandbox_id = ${id}`).map((r) => r.uid),
-      );
-    const [a, b] = [await uids(sb.sandboxId), await uids(fork)];
-    expect([...b].filter((u) => a.has(u))).toEqual([]);
+    // Each object as it was: its uid, its resourceVersion, its body.
+    const stored = (id: string) =>
+      t.database.sql`SELECT resource, namespace, name, uid::text, resource_version::text AS rv, body
+        FROM objects WHERE sandbox_id = ${id} ORDER BY resource, namespace, name`;
+    const [a, copies] = [await stored(sb.sandboxId), await stored(fork)];
+    expect(copies).toEqual(a);
+    const b = new Set(copies.map((r) => r.uid));
     const q = `query($s:ID!){sandbox(id:$s){pods(namespace:"shop",labelSelector:"app=web"){nodes{name owner{uid name}}} secrets(namespace:"shop"){nodes{name values{value}}}}}`;
     const forked = (await gql(q, { s: fork })).sandbox;
     expect(forked.pods.nodes[0].owner.name).toBe("web");

@@ -11,7 +11,7 @@ import { kubeSender } from "../support/kube-send.ts";
 
 // What a pod's containers leave in Postgres (pod_files, pod_log_lines, container_runs) lives as
 // long as the pod's object: every path that removes a pod removes its rows, and a copy of a
-// sandbox (fork, reset to a template) copies them under its pods' new uids.
+// sandbox copies them under its pods' uids: a fork's the same, a reset to a template's new ones.
 const t = testApp();
 type Sandbox = Awaited<ReturnType<typeof t.newSandbox>>;
 const tables = ["pod_files", "pod_log_lines", "container_runs"] as const;
@@ -243,7 +243,7 @@ describe("the hourly sweep", () => {
 });
 
 describe("a sandbox's rows when it is forked, reset or deleted", () => {
-  it("a fork's pods get their files, journal and runs under their new uids; leftovers are not copied", async () => {
+  it("a fork's pods keep their files, journal and runs under their uids; leftovers are not copied", async () => {
     const source = await t.newSandbox("rows-fork");
     const pod = await runningPod(source, "web");
     await leaveRows(source.sandboxId, pod.metadata.uid, "web's");
@@ -257,8 +257,7 @@ describe("a sandbox's rows when it is forked, reset or deleted", () => {
     const fork = d.forkSandbox.id as string;
     const [copy] = await t.database.sql<{ uid: string }[]>`
       SELECT uid::text FROM objects WHERE sandbox_id = ${fork} AND resource = 'pods' AND name = 'web'`;
-    expect(copy?.uid).toBeTruthy();
-    expect(copy?.uid).not.toBe(pod.metadata.uid);
+    expect(copy?.uid).toBe(pod.metadata.uid);
     expect(await rowsOf(fork, copy?.uid)).toEqual([1, 1, 1]);
     expect(await rowsOf(fork, hostPathOwner(pod.spec.nodeName))).toEqual([1, 1, 1]);
     expect(await rowsOf(fork)).toEqual([2, 2, 2]);
