@@ -86,6 +86,9 @@ const cases: { name: string; path: string; init?: RequestInit; status: number; m
       status: 200,
     },
     { name: "NUL in a name", path: "/api/v1/namespaces/default/pods/a%00", status: 404 },
+    // The client resolves the dot segments, and sends a path starting "//" (no relative URL: a
+    // host would follow it); it is taken as a path.
+    { name: "an empty first segment", path: "/../..//%2F/x", status: 404 },
     { name: "NUL in a namespace, listed", path: "/api/v1/namespaces/a%00/pods", status: 200 },
     { name: "NUL in a namespace's name", path: "/api/v1/namespaces/a%00", status: 404 },
     {

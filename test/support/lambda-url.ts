@@ -67,7 +67,14 @@ type StreamingHandler = (event: unknown, stream: Writable, context: unknown) => 
 
 /** A Function URL event (payload 2.0) for one HTTP request; the body always base64, as binary bodies are. */
 function functionUrlEvent(req: IncomingMessage, body: Buffer, domainName: string) {
-  const url = new URL(req.url ?? "/", `https://${domainName}`);
+  // The request target as it came (origin form), split by hand: a path such as "//x" is no
+  // relative URL to resolve (URL takes "x" for a host), and the function sees it raw.
+  const target = req.url ?? "/";
+  const query = target.indexOf("?");
+  const url = {
+    pathname: query < 0 ? target : target.slice(0, query),
+    search: query < 0 ? "" : target.slice(query),
+  };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined && name !== "cookie")
