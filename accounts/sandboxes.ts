@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signToken } from "../auth/tokens.ts";
 import type { Database } from "../db/connection.ts";
 import { forgetSandboxRows } from "../db/pods/rows.ts";
-import { copyDataKeys, writeCopy } from "../db/store/clone.ts";
+import { writeCopy } from "../db/store/clone.ts";
 import { pipelinedTransaction } from "../db/store/transaction.ts";
 import { SandboxWriter } from "../db/store/writer.ts";
 import { dns1123LabelProblems } from "../kube/meta/names.ts";
@@ -178,12 +178,7 @@ export async function insertSandbox(
     // The caller's statements (a class's seat, under the class's lock) go last before the commit,
     // after the copy: what they lock is held for the commit only, not for the copy, so a class's
     // students joining at once do not take turns for the whole of each other's fork.
-    if (fill)
-      statements.push(
-        copyDataKeys(tx, fill.copiesOf, id),
-        writeCopy(tx, fill.copiesOf, id),
-        ...(also?.(tx, id) ?? []),
-      );
+    if (fill) statements.push(writeCopy(tx, fill.copiesOf, id), ...(also?.(tx, id) ?? []));
     else statements.push(...(also?.(tx, id) ?? []));
     // Answered with the rest; meanwhile, a failure is not unhandled.
     for (const statement of statements) statement.catch(() => {});

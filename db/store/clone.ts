@@ -58,10 +58,16 @@ export async function freshCopies(
  * sealed Secrets copied from it open in the copy. Sent in the caller's transaction.
  */
 export function copyDataKeys(tx: Queryable, from: string, to: string) {
-  return tx`
-    INSERT INTO sandbox_keys (sandbox_id, kid, kek_kid, wrapped, created_at)
-    SELECT ${to}, kid, kek_kid, wrapped, created_at FROM sandbox_keys WHERE sandbox_id = ${from}
-    ON CONFLICT DO NOTHING`.execute();
+  return tx`WITH ${dataKeysCopied(tx, from, to)} SELECT 1`.execute();
+}
+
+/** copyDataKeys as a common table expression, for a statement that copies the objects too. */
+function dataKeysCopied(tx: Queryable, from: string, to: string) {
+  return tx`keys_copied AS (
+      INSERT INTO sandbox_keys (sandbox_id, kid, kek_kid, wrapped, created_at)
+      SELECT ${to}, kid, kek_kid, wrapped, created_at FROM sandbox_keys WHERE sandbox_id = ${from}
+      ON CONFLICT DO NOTHING
+    )`;
 }
 
 /**
@@ -71,17 +77,18 @@ export function copyDataKeys(tx: Queryable, from: string, to: string) {
  * the copy its source's revision, object count and bytes, all read in the statement's one
  * snapshot. Every reference inside a body (owner references, an event's involved object, an
  * endpoint's target) still names the object it did. Its pods' files, log journals and settled
- * runs are copied under the same uids (db/pods/rows.ts); sealed Secrets stay sealed (the copy
- * gets the data keys: copyDataKeys). The copy starts with its history compacted at that
- * revision: its objects were never written in it, so it logs no change for them, and a watch or
- * subscription from before it is told Gone (clients list, then watch from it). A source that is
- * gone leaves the copy empty. Sent in the caller's transaction; resolves to the revision.
+ * runs are copied under the same uids (db/pods/rows.ts); sealed Secrets stay sealed, and the copy
+ * gets the data keys they are sealed under, read in the same snapshot (copyDataKeys). The copy
+ * starts with its history compacted at that revision: its objects were never written in it, so
+ * it logs no change for them, and a watch or subscription from before it is told Gone (clients
+ * list, then watch from it). A source that is gone leaves the copy empty. Sent in the caller's
+ * transaction; resolves to the revision.
  */
 export function writeCopy(tx: Queryable, from: string, to: string) {
   return tx<{ revision: string }[]>`
     WITH source AS (
       SELECT revision, object_count, object_bytes FROM sandboxes WHERE id = ${from}
-    ), ${rowsCopied(tx, from, to, null)}, inserted AS (
+    ), ${dataKeysCopied(tx, from, to)}, ${rowsCopied(tx, from, to, null)}, inserted AS (
       INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
       SELECT ${to}, resource, namespace, name, uid, resource_version, body FROM objects
       WHERE sandbox_id = ${from}
