@@ -3,7 +3,7 @@ import type { SandboxWriter } from "../db/store/writer.ts";
 import { type FieldError, invalid, invalidValue, notFound, required, StatusError } from "../kube/errors.ts";
 import { viewAs } from "../kube/kinds/kind.ts";
 import { podKind } from "../kube/kinds/pod/index.ts";
-import { isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
+import { clone, isPlainObject, type KubeObject, timestamp } from "../kube/object.ts";
 import type { Pod } from "../kube/types/core-v1.ts";
 import { inSandbox } from "./transaction.ts";
 
@@ -46,7 +46,7 @@ export async function bindInTransaction(
   const key = { resource: "pods", namespace, name };
   const before = viewAs(podKind, current ?? (await w.get(key)));
   if (!before) throw notFound("", "pods", name);
-  const pod = structuredClone(before);
+  const pod = clone(before);
   const spec = pod.spec ?? {};
   if (spec.nodeName)
     throw bindingConflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);

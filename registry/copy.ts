@@ -1,5 +1,6 @@
 import type { StoredCopy } from "../db/store/clone.ts";
 import type { SandboxWriter } from "../db/store/writer.ts";
+import { clone } from "../kube/object.ts";
 import { bootstrapSandbox } from "./bootstrap.ts";
 
 /**
@@ -9,7 +10,7 @@ import { bootstrapSandbox } from "./bootstrap.ts";
  * commit in one statement.
  */
 export async function writeCopies(w: SandboxWriter, copies: StoredCopy[]): Promise<void> {
-  for (const { key, object } of copies) await w.create(key, structuredClone(object));
+  for (const { key, object } of copies) await w.create(key, clone(object));
 }
 
 /**

@@ -7,7 +7,7 @@ import { recordUpdate } from "../kube/fieldmanager/managed-fields.ts";
 import { type Kind, storageResource } from "../kube/kinds/kind.ts";
 import { shouldDeleteDuringUpdate } from "../kube/meta/deletion.ts";
 import { prepareMetaForUpdate, validateObjectMeta } from "../kube/meta/object-meta.ts";
-import type { KubeObject } from "../kube/object.ts";
+import { clone, type KubeObject } from "../kube/object.ts";
 import { assertReplicasWithinLimit, validateNew, type WriteOptions } from "./create.ts";
 import { removeObject } from "./delete.ts";
 import { withSecretsScrubbed } from "./secret-errors.ts";
@@ -98,7 +98,7 @@ export async function modifyObject(
         const old = await w.get(key);
         if (!old) throw notFound(kind.group, kind.resource, target.name);
         seen.push(old);
-        const changed = change(structuredClone(old));
+        const changed = change(clone(old));
         seen.push(changed as KubeObject);
         const next = decodeObject(kind, changed, options);
         return replaceObject(w, kind, old, next, subresource, options);

@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { alreadyExists } from "../../kube/errors.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { clone, type KubeObject } from "../../kube/object.ts";
 import type { ObjectKey, ObjectStore } from "../../kube/object-store.ts";
 import type { ObjectFilter } from "../filters.ts";
 import { enqueueFragment, type QueuedJob } from "../queue.ts";
@@ -281,7 +281,7 @@ export class SandboxWriter implements ObjectStore {
       hit &&
       !this.written.slice(hit.writes).some((x) => x.resource === resource && x.namespace === namespace);
     if (!fresh) this.readLists([resource], namespace);
-    return structuredClone(await (this.lists.get(id) as CachedList).objects);
+    return clone(await (this.lists.get(id) as CachedList).objects);
   }
 
   /** The objects of a resource in a namespace (all when null) that a filter keeps, read now. */

@@ -1,7 +1,7 @@
 import { StatusError } from "../errors.ts";
 import { goJson, jsonEqual } from "../go/json-marshal.ts";
 import { apiVersionOf } from "../kinds/kind.ts";
-import { isPlainObject, type KubeObject, timestamp } from "../object.ts";
+import { clone, isPlainObject, type KubeObject, timestamp } from "../object.ts";
 import { ApplyConflicts, type Conflict, conflictError } from "./conflict.ts";
 import { copyManaged, decodeManagedFields, type Managed, managerId } from "./entries.ts";
 import {
@@ -94,7 +94,7 @@ function applyOnce(
   }
   const changed = !jsonEqual(live, next);
   if (changed) managed.times.set(id, now);
-  return { object: changed ? next : structuredClone(live), managed, changed };
+  return { object: changed ? next : clone(live), managed, changed };
 }
 
 /**
@@ -147,7 +147,7 @@ function applyAsKubectl(
 
 /** The last-applied annotation as the API server rewrites it: the applied configuration as Go JSON. */
 function lastAppliedText(config: KubeObject): string {
-  const copy = structuredClone(config);
+  const copy = clone(config);
   if (isPlainObject(copy.metadata.annotations)) delete copy.metadata.annotations[lastAppliedAnnotation];
   return `${goJson(copy)}\n`;
 }

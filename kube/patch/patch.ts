@@ -1,6 +1,6 @@
 import jsonpatch from "fast-json-patch";
 import { badRequest, StatusError } from "../errors.ts";
-import { isPlainObject, type KubeObject, ownValue, setOwn } from "../object.ts";
+import { clone, isPlainObject, type KubeObject, ownValue, setOwn } from "../object.ts";
 
 /** The PATCH content types the server accepts. */
 export const patchTypes = {
@@ -52,7 +52,7 @@ export function withinPatchDepth<T>(walk: () => T): T {
 /** RFC 7386 JSON merge patch: maps merge, null deletes, anything else replaces. */
 export function applyMergePatch(current: KubeObject, patch: unknown): unknown {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return withinPatchDepth(() => mergePatchValue(structuredClone(current), patch));
+  return withinPatchDepth(() => mergePatchValue(clone(current), patch));
 }
 
 /**
@@ -86,8 +86,7 @@ export function applyJsonPatch(current: KubeObject, patch: unknown): unknown {
     try {
       // The library's validation itself throws (a TypeError) on some patches it cannot follow.
       if (jsonpatch.validate(patch as jsonpatch.Operation[], current)) throw patchRejected();
-      return jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], false, false)
-        .newDocument;
+      return jsonpatch.applyPatch(clone(current), patch as jsonpatch.Operation[], false, false).newDocument;
     } catch (err) {
       if (err instanceof RangeError) throw err;
       throw patchRejected();

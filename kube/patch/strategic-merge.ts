@@ -1,6 +1,6 @@
 import { badRequest } from "../errors.ts";
 import { goSprintV } from "../go/format.ts";
-import { isPlainObject, ownValue, setOwn } from "../object.ts";
+import { clone, isPlainObject, ownValue, setOwn } from "../object.ts";
 import { childSchema, itemSchema, type ListStrategy, type Schema } from "../types/merge-schema.ts";
 import { withinPatchDepth } from "./patch.ts";
 
@@ -151,5 +151,5 @@ function stripDirectives(list: Json[], items: Schema): Json[] {
  */
 export function applyStrategicMergePatch(current: JsonMap, patch: unknown, schema: Schema): JsonMap {
   if (!isPlainObject(patch)) throw badRequest("the patch must be a JSON object");
-  return withinPatchDepth(() => mergeMap(structuredClone(current), patch, schema, ""));
+  return withinPatchDepth(() => mergeMap(clone(current), patch, schema, ""));
 }

@@ -2,7 +2,7 @@ import { StatusError } from "../../kube/errors.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { controllerOf } from "../../kube/meta/owners.ts";
-import { timestamp } from "../../kube/object.ts";
+import { clone, timestamp } from "../../kube/object.ts";
 import type { Deployment, DeploymentStatus, ReplicaSet, ReplicaSetSpec } from "../../kube/types/apps-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { setNewReplicaSetAnnotations } from "./annotations.ts";
@@ -70,14 +70,14 @@ async function syncExisting(s: Sync, found: ReplicaSet, newRevision: number): Pr
   );
   let rs = found;
   if (changed || minReadySeconds(found) !== minReadySeconds(s.d)) {
-    const next = structuredClone(found);
+    const next = clone(found);
     next.metadata.annotations = annotations;
     next.spec = { ...next.spec, minReadySeconds: minReadySeconds(s.d) };
     rs = await saveReplicaSet(s, found, next);
   }
   await saveRevision(s, rs.metadata.annotations?.[revisionAnnotation] ?? String(newRevision));
   if (progressDeadline(s.d) !== null && !getCondition(statusOf(s.d), "Progressing")) {
-    const status = structuredClone(statusOf(s.d));
+    const status = clone(statusOf(s.d));
     const message = `Found new replica set "${rs.metadata.name}"`;
     setCondition(
       status,
@@ -111,7 +111,7 @@ async function createNew(s: Sync, old: ReplicaSet[], newRevision: number): Promi
         return existing;
       }
       const status: DeploymentStatus = {
-        ...structuredClone(statusOf(s.d)),
+        ...clone(statusOf(s.d)),
         collisionCount: (collisionCount ?? 0) + 1,
       };
       await saveStatus(s, status);
@@ -153,7 +153,7 @@ async function createNew(s: Sync, old: ReplicaSet[], newRevision: number): Promi
       );
     await saveRevision(s, String(newRevision));
     if (progressDeadline(s.d) !== null) {
-      const status = structuredClone(statusOf(s.d));
+      const status = clone(statusOf(s.d));
       const message = `Created new replica set "${name}"`;
       setCondition(
         status,
@@ -183,7 +183,7 @@ async function createOrReport(s: Sync, body: ReplicaSet): Promise<ReplicaSet> {
     if (!(err instanceof StatusError)) throw err;
     const message = `Failed to create new replica set "${body.metadata.name}": ${err.message}`;
     if (progressDeadline(s.d) !== null) {
-      const status = structuredClone(statusOf(s.d));
+      const status = clone(statusOf(s.d));
       setCondition(
         status,
         newCondition("Progressing", "False", "ReplicaSetCreateError", message, timestamp(s.now)),

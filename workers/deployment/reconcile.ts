@@ -3,7 +3,7 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
-import { timestamp } from "../../kube/object.ts";
+import { clone, timestamp } from "../../kube/object.ts";
 import type { Deployment } from "../../kube/types/apps-v1.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
 import { desiredReplicasAnnotation, intAnnotation } from "./annotations.ts";
@@ -26,7 +26,7 @@ async function checkPausedConditions(s: Sync, paused: boolean): Promise<void> {
   if (cond?.reason === "ProgressDeadlineExceeded") return;
   const pausedNow = cond?.reason === "DeploymentPaused";
   if (paused === pausedNow) return;
-  const status = structuredClone(statusOf(s.d));
+  const status = clone(statusOf(s.d));
   const stamp = timestamp(s.now);
   setCondition(
     status,

@@ -2,6 +2,7 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
 import { controllerOf, newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
+import { clone } from "../../kube/object.ts";
 import { selectorMatches } from "../../kube/selectors/label-selector.ts";
 import type { Deployment, ReplicaSet } from "../../kube/types/apps-v1.ts";
 import { replaceObject } from "../../registry/update.ts";
@@ -38,14 +39,14 @@ export async function claimReplicaSets(w: SandboxWriter, d: Deployment): Promise
 
 /** Adds the deployment as the ReplicaSet's controller. */
 async function adopt(w: SandboxWriter, d: Deployment, rs: ReplicaSet): Promise<ReplicaSet> {
-  const next = structuredClone(rs);
+  const next = clone(rs);
   next.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ownerRefTo(d)];
   return viewAs(replicaSetKind, await replaceObject(w, replicaSetKind, rs, next, "", manager));
 }
 
 /** Removes the deployment's controller reference from a ReplicaSet it no longer selects. */
 async function release(w: SandboxWriter, d: Deployment, rs: ReplicaSet): Promise<void> {
-  const next = structuredClone(rs);
+  const next = clone(rs);
   const kept = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid);
   if (kept.length) next.metadata.ownerReferences = kept;
   else delete next.metadata.ownerReferences;

@@ -2,6 +2,7 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { deploymentKind } from "../../kube/kinds/deployment/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { replicaSetKind } from "../../kube/kinds/replicaset/index.ts";
+import { clone } from "../../kube/object.ts";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "../../kube/types/apps-v1.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { recordEvent } from "../../registry/events.ts";
@@ -75,7 +76,7 @@ export async function scaleReplicaSet(
   const annotations = { ...(old.metadata.annotations ?? {}) };
   if (from === to && !replicasAnnotationsNeedUpdate(annotations, s.p.replicas, max)) return false;
   setReplicasAnnotations(annotations, s.p.replicas, max);
-  const next = structuredClone(old);
+  const next = clone(old);
   next.metadata.annotations = annotations;
   next.spec = { ...next.spec, replicas: to };
   const stored = await saveReplicaSet(s, old, next);
@@ -108,7 +109,7 @@ export async function saveStatus(s: Sync, status: DeploymentStatus): Promise<voi
 /** SetDeploymentRevision: the deployment's revision annotation, written when it differs. */
 export async function saveRevision(s: Sync, revision: string): Promise<void> {
   if (s.d.metadata.annotations?.[revisionAnnotation] === revision) return;
-  const next = structuredClone(s.d);
+  const next = clone(s.d);
   next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [revisionAnnotation]: revision };
   s.d = viewAs(deploymentKind, await replaceObject(s.w, deploymentKind, s.d, next, "", manager));
 }

@@ -1,4 +1,4 @@
-import { isPlainObject } from "../../kube/object.ts";
+import { clone, isPlainObject } from "../../kube/object.ts";
 import type { Deployment, ReplicaSet } from "../../kube/types/apps-v1.ts";
 import type { PodTemplateSpec } from "../../kube/types/core-v1.ts";
 import type { LabelSelector } from "../../kube/types/meta-v1.ts";
@@ -34,7 +34,7 @@ export function canonicalJson(value: unknown): string {
 
 /** A template without the pod-template-hash label. */
 function withoutHash(template: PodTemplateSpec): PodTemplateSpec {
-  const t = structuredClone(template);
+  const t = clone(template);
   delete t.metadata?.labels?.[hashLabel];
   return t;
 }
@@ -51,7 +51,7 @@ export function templateOf(obj: Deployment | ReplicaSet): PodTemplateSpec {
 
 /** GetNewReplicaSetTemplate: the deployment's template with the hash label added. */
 export function templateWithHash(d: Deployment, hash: string): PodTemplateSpec {
-  const t = structuredClone(templateOf(d));
+  const t = clone(templateOf(d));
   t.metadata ??= {};
   t.metadata.labels = { ...t.metadata.labels, [hashLabel]: hash };
   return t;
@@ -59,7 +59,7 @@ export function templateWithHash(d: Deployment, hash: string): PodTemplateSpec {
 
 /** CloneSelectorAndAddLabel: the deployment's selector with `pod-template-hash: <hash>` in matchLabels. */
 export function selectorWithHash(d: Deployment, hash: string): LabelSelector {
-  const selector: LabelSelector = structuredClone(d.spec?.selector ?? {});
+  const selector: LabelSelector = clone(d.spec?.selector ?? {});
   selector.matchLabels = { ...selector.matchLabels, [hashLabel]: hash };
   return selector;
 }

@@ -1,6 +1,7 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointsKind } from "../../kube/kinds/endpoints/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
+import { clone } from "../../kube/object.ts";
 import type { Endpoints, Service } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
@@ -55,7 +56,7 @@ export async function syncEndpoints(
   if (serviceIPSet(service)) delete labels[headlessLabel];
   else labels[headlessLabel] = "";
   const next: Endpoints = current
-    ? structuredClone(current)
+    ? clone(current)
     : { apiVersion: "v1", kind: "Endpoints", metadata: { name, namespace } };
   next.metadata.labels = orNothing(labels);
   next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [triggerTimeAnnotation]: now };

@@ -3,6 +3,7 @@ import type { SandboxWriter } from "../../db/store/writer.ts";
 import { endpointSliceKind } from "../../kube/kinds/endpointslice/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { newControllerRef, type OwnerReference } from "../../kube/meta/owners.ts";
+import { clone } from "../../kube/object.ts";
 import type { Service } from "../../kube/types/core-v1.ts";
 import type { Endpoint, EndpointPort, EndpointSlice } from "../../kube/types/discovery-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
@@ -86,7 +87,7 @@ export async function syncSlices(
   }
   for (const [slice, want] of writes) {
     const next: ManagedSlice = slice
-      ? structuredClone(slice)
+      ? clone(slice)
       : {
           apiVersion: "discovery.k8s.io/v1",
           kind: "EndpointSlice",

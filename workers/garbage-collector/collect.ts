@@ -1,7 +1,7 @@
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { type DeleteOptions, foregroundFinalizer, orphanFinalizer } from "../../kube/meta/deletion.ts";
 import { type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
-import type { KubeObject } from "../../kube/object.ts";
+import { clone, type KubeObject } from "../../kube/object.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
 import { replaceObject } from "../../registry/update.ts";
 import { dependentsOf, type Node, objectByUid, resolveOwner } from "./graph.ts";
@@ -20,7 +20,7 @@ function deletingDependents(obj: KubeObject): boolean {
 
 /** Stores the object without the references to these uids (the collector's ownerReferences patch). */
 async function dropReferences(w: SandboxWriter, node: Node, uids: Set<string>): Promise<void> {
-  const next = structuredClone(node.object);
+  const next = clone(node.object);
   const kept = ownerReferences(node.object).filter((r) => !uids.has(r.uid));
   if (kept.length) next.metadata.ownerReferences = kept;
   else delete next.metadata.ownerReferences;
@@ -29,7 +29,7 @@ async function dropReferences(w: SandboxWriter, node: Node, uids: Set<string>): 
 
 /** Stores the object without one finalizer; when it was the last, the update path removes the object. */
 async function dropFinalizer(w: SandboxWriter, node: Node, finalizer: string): Promise<void> {
-  const next = structuredClone(node.object);
+  const next = clone(node.object);
   const kept = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
   if (kept.length) next.metadata.finalizers = kept;
   else delete next.metadata.finalizers;

@@ -1,4 +1,4 @@
-import { timestamp } from "../../kube/object.ts";
+import { clone, timestamp } from "../../kube/object.ts";
 import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
 import { stateKind, waiting } from "./container-status.ts";
@@ -103,7 +103,7 @@ function isTerminal(phase: string | undefined): boolean {
  */
 export function sync(ctx: KubeletContext): SyncResult {
   const spec = ctx.pod.spec ?? {};
-  const work: Work = { ctx, spec, status: structuredClone(ctx.pod.status ?? {}), events: [] };
+  const work: Work = { ctx, spec, status: clone(ctx.pod.status ?? {}), events: [] };
   const refs = containerRefs(spec);
   for (const ref of refs) {
     const code = ctx.exited?.get(ref.spec.name);

@@ -1,4 +1,4 @@
-import { timestamp } from "../../kube/object.ts";
+import { clone, timestamp } from "../../kube/object.ts";
 import { exitCodeWhenStopped } from "../../kube/runtime/shell/program.ts";
 import type { PodStatus } from "../../kube/types/core-v1.ts";
 import { podConditions } from "./conditions.ts";
@@ -37,7 +37,7 @@ function stopTime(ctx: KubeletContext): number {
 export function terminate(ctx: KubeletContext): TerminationResult {
   const spec = ctx.pod.spec ?? {};
   const status = ctx.pod.status ?? {};
-  const work: Work = { ctx, spec, status: structuredClone(status), events: [] };
+  const work: Work = { ctx, spec, status: clone(status), events: [] };
   const running = containerRefs(spec).filter((ref) => stateKind(statusOf(work, ref)) === "running");
   const phase = status.phase ?? "";
   if (!status.hostIP || phase === "Succeeded" || phase === "Failed" || !running.length)

@@ -6,6 +6,7 @@ import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 import { podKind } from "../../kube/kinds/pod/index.ts";
 import { specReplicas } from "../../kube/kinds/workload/spec.ts";
 import { controllerOf, type OwnerReference, ownerReferences } from "../../kube/meta/owners.ts";
+import { clone } from "../../kube/object.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { deleteInTransaction } from "../../registry/delete.ts";
@@ -31,7 +32,7 @@ export interface SyncOutcome {
 
 /** Stores the pod with new ownerReferences, through the update path (as the controller's patch does). */
 async function setOwnerReferences(w: SandboxWriter, pod: Pod, refs: OwnerReference[]): Promise<Pod> {
-  const next = structuredClone(pod);
+  const next = clone(pod);
   if (refs.length) next.metadata.ownerReferences = refs;
   else delete next.metadata.ownerReferences;
   return viewAs(podKind, await replaceObject(w, podKind, pod, next, "", { fieldManager }));

@@ -1,4 +1,5 @@
 import type { OwnerReference } from "../../kube/meta/owners.ts";
+import { clone } from "../../kube/object.ts";
 import type { Pod } from "../../kube/types/core-v1.ts";
 import type { ReplicaController } from "./flavours.ts";
 
@@ -22,11 +23,11 @@ export function podFromTemplate(controller: ReplicaController, ref: OwnerReferen
     kind: "Pod",
     metadata: {
       generateName: podNamePrefix(controller.metadata.name ?? ""),
-      ...(meta?.labels ? { labels: structuredClone(meta.labels) } : {}),
-      ...(meta?.annotations ? { annotations: structuredClone(meta.annotations) } : {}),
-      ...(meta?.finalizers ? { finalizers: structuredClone(meta.finalizers) } : {}),
+      ...(meta?.labels ? { labels: clone(meta.labels) } : {}),
+      ...(meta?.annotations ? { annotations: clone(meta.annotations) } : {}),
+      ...(meta?.finalizers ? { finalizers: clone(meta.finalizers) } : {}),
       ownerReferences: [{ ...ref }],
     },
-    spec: structuredClone(template?.spec ?? {}),
+    spec: clone(template?.spec ?? {}),
   };
 }

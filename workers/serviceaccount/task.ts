@@ -11,6 +11,7 @@ import { configMapKind } from "../../kube/kinds/configmap/index.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { namespaceKind } from "../../kube/kinds/namespace/index.ts";
 import { serviceAccountKind } from "../../kube/kinds/serviceaccount/index.ts";
+import { clone } from "../../kube/object.ts";
 import type { ServiceAccount } from "../../kube/types/core-v1.ts";
 import { createInTransaction } from "../../registry/create.ts";
 import { inSandbox } from "../../registry/transaction.ts";
@@ -42,7 +43,7 @@ async function ensureRootCa(w: SandboxWriter, namespace: string, caPem: string):
     return;
   }
   if (semanticEqual(current.data, body.data) && current.metadata.annotations?.[descriptionAnnotation]) return;
-  const next = structuredClone(current);
+  const next = clone(current);
   next.data = body.data;
   next.metadata.annotations = { ...next.metadata.annotations, [descriptionAnnotation]: rootCaDescription };
   await replaceObject(w, configMapKind, current, next, "", { fieldManager });

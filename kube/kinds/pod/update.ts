@@ -1,6 +1,6 @@
 import { type FieldError, forbiddenField, invalidValue, required } from "../../errors.ts";
 import { semanticEqual } from "../../go/semantic-equal.ts";
-import { isPlainObject } from "../../object.ts";
+import { clone, isPlainObject } from "../../object.ts";
 import { type Json, record, records, text } from "../../validation/json.ts";
 import { inclusiveRange } from "../../validation/messages.ts";
 import { validateOnlyAddedTolerations } from "./spec/tolerations.ts";
@@ -91,7 +91,7 @@ export function validatePodSpecUpdate(nextSpec: unknown, oldSpec: unknown): Fiel
       );
   });
   if (semanticEqual(next, old)) return errors;
-  const munged: Json = structuredClone(next);
+  const munged: Json = clone(next);
   for (const key of ["containers", "initContainers"]) {
     const oldList = records(old[key]);
     if (Array.isArray(munged[key]))

@@ -1,7 +1,7 @@
 import type { AdmissionPlugin, AdmissionRequest } from "../../admission/plugin.ts";
 import { type FieldError, invalid } from "../../errors.ts";
 import { parseIPv4 } from "../../go/ip.ts";
-import type { KubeObject } from "../../object.ts";
+import { clone, type KubeObject } from "../../object.ts";
 import type { ObjectStore } from "../../object-store.ts";
 import type { ServiceSpec } from "../../types/core-v1.ts";
 import { viewAs } from "../kind.ts";
@@ -64,7 +64,7 @@ export const serviceAllocation: AdmissionPlugin = {
     if (req.subresource === "status") return;
     const name = obj.metadata.name ?? "";
     const spec = specOf(viewAs(serviceKind, obj));
-    const old = req.old ? structuredClone(viewAs(serviceKind, req.old).spec ?? {}) : null;
+    const old = req.old ? clone(viewAs(serviceKind, req.old).spec ?? {}) : null;
     const fail = (errors: FieldError[]) => {
       if (errors.length) throw invalid("", "Service", name, errors);
     };

@@ -1,3 +1,4 @@
+import { clone } from "../../object.ts";
 import type { Service, ServiceStatus } from "../../types/core-v1.ts";
 import { defineKind } from "../kind.ts";
 import { validateClusterIPsUpdate, validateIPFamiliesUpdate } from "./cluster-ips.ts";
@@ -43,7 +44,7 @@ export const serviceKind = defineKind<Service>({
   },
   prepareForUpdate(obj, old) {
     const spec = specOf(obj);
-    const oldSpec = structuredClone(old.spec ?? {});
+    const oldSpec = clone(old.spec ?? {});
     // Resubmitted manifests keep what was allocated; a type change drops what no longer applies.
     patchAllocatedValues(spec, oldSpec);
     normalizeClusterIPs(spec, oldSpec);
@@ -53,7 +54,7 @@ export const serviceKind = defineKind<Service>({
   validate: (obj) => validateServiceSpec(serviceSpec(obj)),
   validateUpdate(obj, old) {
     const spec = serviceSpec(obj);
-    const oldSpec = serviceSpec(structuredClone(old));
+    const oldSpec = serviceSpec(clone(old));
     return [
       ...validateClusterIPsUpdate(spec, oldSpec),
       ...validateIPFamiliesUpdate(spec, oldSpec),
