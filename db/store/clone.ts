@@ -73,28 +73,29 @@ function dataKeysCopied(tx: Queryable, from: string, to: string) {
 /**
  * Copies every object of sandbox `from` into `to`, a sandbox this transaction has just made (at
  * revision 0), in one statement that reads nothing back: as a cluster restored from a snapshot
- * of `from` (an etcd restore), each object keeps its uid, its resourceVersion and its body, and
- * the copy its source's revision, object count and bytes, all read in the statement's one
- * snapshot. Every reference inside a body (owner references, an event's involved object, an
- * endpoint's target) still names the object it did. Its pods' files, log journals and settled
- * runs are copied under the same uids (db/pods/rows.ts); sealed Secrets stay sealed, and the copy
- * gets the data keys they are sealed under, read in the same snapshot (copyDataKeys). The copy
- * starts with its history compacted at that revision: its objects were never written in it, so
- * it logs no change for them, and a watch or subscription from before it is told Gone (clients
- * list, then watch from it). A source that is gone leaves the copy empty. Sent in the caller's
- * transaction; resolves to the revision.
+ * of `from` (an etcd restore), each object keeps its uid, its resourceVersion and its body; the
+ * copy gets its source's revision and bytes, and counts the objects it copied, all read in the
+ * statement's one snapshot. Every reference inside a body (owner references, an event's involved
+ * object, an endpoint's target) still names the object it did. Its pods' files, log journals and
+ * settled runs are copied under the same uids (db/pods/rows.ts); sealed Secrets stay sealed, and
+ * the copy gets the data keys they are sealed under, read in the same snapshot (copyDataKeys).
+ * The copy starts with its history compacted at that revision: its objects were never written in
+ * it, so it logs no change for them, and a watch or subscription from before it is told Gone
+ * (clients list, then watch from it). A source that is gone leaves the copy empty. Sent in the
+ * caller's transaction; resolves to the revision.
  */
 export function writeCopy(tx: Queryable, from: string, to: string) {
   return tx<{ revision: string }[]>`
     WITH source AS (
-      SELECT revision, object_count, object_bytes FROM sandboxes WHERE id = ${from}
+      SELECT revision, object_bytes FROM sandboxes WHERE id = ${from}
     ), ${dataKeysCopied(tx, from, to)}, ${rowsCopied(tx, from, to, null)}, inserted AS (
       INSERT INTO objects (sandbox_id, resource, namespace, name, uid, resource_version, body)
       SELECT ${to}, resource, namespace, name, uid, resource_version, body FROM objects
       WHERE sandbox_id = ${from}
+      RETURNING 1
     )
     UPDATE sandboxes SET revision = s.revision, compacted_revision = s.revision,
-      object_count = s.object_count, object_bytes = s.object_bytes
+      object_count = (SELECT count(*) FROM inserted), object_bytes = s.object_bytes
     FROM source s
     WHERE id = ${to}
     RETURNING sandboxes.revision`.execute();
