@@ -156,26 +156,18 @@ export function rowsOfDeletedGone(sql: Queryable, sandboxId: string) {
  * there are not copied.
  */
 export function rowsCopied(sql: Queryable, from: string, to: string, renamed: Map<string, string> | null) {
-  const owners = renamed
-    ? sql`renamed AS (
-      SELECT * FROM unnest(${[...renamed.keys()]}::text[], ${[...renamed.values()]}::text[]) AS r(old, new)
-    ), owners_copied AS (
+  // Each copied object's old uid and its copy's; for copies that keep them, the pods' own.
+  const uids = renamed
+    ? sql`SELECT * FROM unnest(${[...renamed.keys()]}::text[], ${[...renamed.values()]}::text[]) AS r(old, new)`
+    : sql`SELECT uid::text AS old, uid::text AS new FROM objects WHERE sandbox_id = ${from} AND resource = 'pods'`;
+  return sql`renamed AS (${uids}), owners_copied AS (
       SELECT DISTINCT x.pod_uid AS old, coalesce(r.new, x.pod_uid) AS new
       FROM (SELECT pod_uid FROM pod_files WHERE sandbox_id = ${from}
         UNION SELECT pod_uid FROM pod_log_lines WHERE sandbox_id = ${from}
         UNION SELECT pod_uid FROM container_runs WHERE sandbox_id = ${from}) x
       LEFT JOIN renamed r ON r.old = x.pod_uid
       WHERE r.new IS NOT NULL OR x.pod_uid LIKE 'node:%'
-    )`
-    : sql`owners_copied AS (
-      SELECT x.pod_uid AS old, x.pod_uid AS new
-      FROM (SELECT pod_uid FROM pod_files WHERE sandbox_id = ${from}
-        UNION SELECT pod_uid FROM pod_log_lines WHERE sandbox_id = ${from}
-        UNION SELECT pod_uid FROM container_runs WHERE sandbox_id = ${from}) x
-      WHERE x.pod_uid LIKE 'node:%' OR x.pod_uid IN (
-        SELECT uid::text FROM objects WHERE sandbox_id = ${from} AND resource = 'pods')
-    )`;
-  return sql`${owners}, files_copied AS (
+    ), files_copied AS (
       INSERT INTO pod_files (sandbox_id, pod_uid, scope, path, kind, mode, content)
       SELECT ${to}, o.new, x.scope, x.path, x.kind, x.mode, x.content
       FROM pod_files x JOIN owners_copied o ON o.old = x.pod_uid WHERE x.sandbox_id = ${from}
