@@ -8,8 +8,11 @@ import { changesChannel } from "./store/changes.ts";
  * runtime has no LISTEN: workerd, a Lambda whose process freezes between requests).
  */
 export interface Feed {
-  /** Calls `wake` after each commit to the sandbox (at least); returns the function that stops it. */
-  subscribe(sandboxId: string, wake: () => void): () => void;
+  /**
+   * Calls `wake` after each commit to the sandbox (at least), with the revision it reached when
+   * the feed knows it; returns the function that stops it.
+   */
+  subscribe(sandboxId: string, wake: (revision?: number) => void): () => void;
 }
 
 /**

@@ -14,7 +14,7 @@ export class PollingFeed implements Feed {
   }
 
   subscribe(_sandboxId: string, wake: () => void): () => void {
-    const timer = setInterval(wake, this.intervalMs);
+    const timer = setInterval(() => wake(), this.intervalMs);
     return () => clearInterval(timer);
   }
 }

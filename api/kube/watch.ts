@@ -1,6 +1,6 @@
 import { onRevocation } from "../../accounts/access-cache.ts";
 import type { ObjectFilter } from "../../db/filters.ts";
-import { type ChangeBatch, sharedChangesAfter } from "../../db/store/changes.ts";
+import { type ChangeBatch, Notices, sharedChangesAfter } from "../../db/store/changes.ts";
 import { concatBytes } from "../../kube/bytes.ts";
 import { gone } from "../../kube/errors.ts";
 import { apiVersionOf, storageResource } from "../../kube/kinds/kind.ts";
@@ -129,14 +129,19 @@ export async function watchResponse(
           }
         };
         stop = finish;
+        const notices = new Notices();
         // Reads the log on from the revision held until caught up; pauses (false) while the
         // client has a buffer's worth unread, and stops (false) once the watch ended.
         const catchUp = coalesced(async () => {
           try {
             let batch: ChangeBatch | null;
+            let upTo = notices.next(revision);
+            if (upTo === false) return !closed;
             do {
               if (full()) {
                 paused = true;
+                // What it has not read is read when it resumes.
+                notices.note();
                 return false;
               }
               batch = await sharedChangesAfter(
@@ -145,7 +150,9 @@ export async function watchResponse(
                 resource,
                 path.namespace,
                 revision,
+                upTo,
               );
+              upTo = null;
               if (closed) return false;
               if (!batch) {
                 finish();
@@ -180,7 +187,10 @@ export async function watchResponse(
           paused = false;
           void catchUp();
         };
-        const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, () => void catchUp());
+        const unsubscribe = ctx.feed.subscribe(ctx.sandboxId, (reached) => {
+          notices.note(reached);
+          void catchUp();
+        });
         const unrevoke = onRevocation(ctx.database, {
           revoked: ({ what, id }) => {
             if (

@@ -1,5 +1,6 @@
 import type { KubeObject } from "../../kube/object.ts";
 import { type ReadSource, servedOpen, storableText } from "./reads.ts";
+import { recentChanges } from "./recent-changes.ts";
 
 /** A change-log event type, as watch events name them. */
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
@@ -84,15 +85,29 @@ const inFlight = new Map<string, Promise<ChangeBatch | null>>();
  * changesAfter, shared: readers that a commit wakes together holding the same revision (the
  * watches of one resource that keep up, a class's overview, a hundred browser tabs subscribed to
  * a sandbox) make one query between them, not one each. Each filters what it gets in memory: the
- * batch's objects are shared, and nobody may change them.
+ * batch's objects are shared, and nobody may change them. `upTo`: the revision a notice said the
+ * sandbox reached; when this process committed every change up to it, they are taken from what it
+ * keeps (db/store/recent-changes.ts), with no query at all.
  */
-export function sharedChangesAfter(
-  source: ReadSource & { listens?: boolean },
+export async function sharedChangesAfter(
+  source: ReadSource & { listens?: boolean; url?: string },
   sandboxId: string,
   resource: string | null,
   namespace: string | null,
   after: number,
+  upTo: number | null = null,
 ): Promise<ChangeBatch | null> {
+  if (upTo !== null && source.url !== undefined) {
+    const kept = await recentChanges(source.url).after(sandboxId, after, upTo);
+    if (kept) {
+      const changes = kept.filter(
+        (c) =>
+          (resource === null || c.resource === resource) && (namespace === null || c.namespace === namespace),
+      );
+      // Kept changes are this process's last half second: nothing compacted them yet.
+      return { changes, compacted: 0 };
+    }
+  }
   // A handle that cannot listen has a connection per request (workerd): one request may not wait
   // on another's query there, so each reads alone.
   if (source.listens === false) return changesAfter(source, sandboxId, resource, namespace, after);
@@ -103,4 +118,32 @@ export function sharedChangesAfter(
     inFlight.set(key, read);
   }
   return read;
+}
+
+/**
+ * What a reader of the change log was told of what it has not read: the newest revision a
+ * notice named (the change feed says which revision each commit reached), or that it must look
+ * (its first read, or a wake that named none: a polling feed's).
+ */
+export class Notices {
+  private newest = -1;
+  private look = true;
+
+  /** A wake, with the revision its commit reached when the feed names one. */
+  note(revision?: number): void {
+    if (revision === undefined) this.look = true;
+    else if (revision > this.newest) this.newest = revision;
+  }
+
+  /**
+   * What a read after `after` is to reach: false when no notice names anything newer (nothing
+   * to read), null when the log must be read as it is, else the revision a notice named.
+   */
+  next(after: number): number | null | false {
+    if (this.look) {
+      this.look = false;
+      return null;
+    }
+    return this.newest > after ? this.newest : false;
+  }
 }

@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Database } from "../connection.ts";
 import type { Sql } from "../sql.ts";
+import { recentChanges } from "./recent-changes.ts";
 import { SandboxWriter } from "./writer.ts";
 
 /**
@@ -30,6 +31,35 @@ export async function pipelinedTransaction<T>(
   }
 }
 
+/**
+ * Commits the writer's transaction (SandboxWriter.finish), and keeps what it changed for this
+ * process's readers of the change log once the commit is answered (db/store/recent-changes.ts).
+ */
+async function finishKept(
+  database: Database,
+  w: SandboxWriter,
+  commit: () => postgres.PendingQuery<postgres.Row[]>,
+): Promise<void> {
+  if (w.dryRun || !w.logged.length) {
+    await w.finish(commit);
+    return;
+  }
+  const settle = recentChanges(database.url).committing(
+    w.sandboxId,
+    w.lockedRevision,
+    w.endRevision,
+    w.logged,
+    !w.loggedSealed,
+  );
+  let committed = false;
+  try {
+    await w.finish(commit);
+    committed = true;
+  } finally {
+    settle(committed);
+  }
+}
+
 /** How `writeSandbox` runs its transaction. */
 export interface WriteSandboxOptions {
   /** Reads to send with the lock: see SandboxWriter.open. */
@@ -54,6 +84,7 @@ export function writeSandbox<T>(
   return pipelinedTransaction(database.sql, async (tx, commit) => {
     const writerOptions = {
       sealing: database.sealing,
+      url: database.url,
       triggers: database.triggers,
       limits: database.limits,
       dryRun: options.dryRun,
@@ -66,7 +97,7 @@ export function writeSandbox<T>(
     }
     try {
       const value = await fn(w);
-      await w.finish(commit);
+      await finishKept(database, w, commit);
       return { value };
     } catch (err) {
       throw w.explain(err);

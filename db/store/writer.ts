@@ -7,6 +7,7 @@ import { enqueueFragment, type QueuedJob } from "../queue.ts";
 import { type ChangeType, changesChannel } from "./changes.ts";
 import { type HeldWrite, sendHeldWrites, takenKey } from "./held-writes.ts";
 import { getObject, getObjects, listObjects, type ReadSource, storableText } from "./reads.ts";
+import type { LoggedChange } from "./recent-changes.ts";
 import { objectId, type Row, served, storable, storableJson } from "./rows.ts";
 import {
   countPods,
@@ -40,6 +41,8 @@ export type TriggerRules = (written: Written) => QueuedJob[];
 /** How a writer's transaction runs. */
 export interface WriterOptions {
   sealing: Sealing;
+  /** The database's URL: what names it to this process's caches of its commits (RecentChanges). */
+  url?: string;
   triggers?: TriggerRules;
   /**
    * What the sandbox may hold (objects, bytes), past which a write that adds is refused with the
@@ -87,6 +90,8 @@ interface CachedList {
  */
 export class SandboxWriter implements ObjectStore {
   readonly sandboxId: string;
+  /** The database's URL, when the caller gave it (WriterOptions.url); "" otherwise. */
+  readonly databaseUrl: string;
   readonly dryRun: boolean;
   /** What this transaction wrote, in order: the controllers to wake are derived from it. */
   readonly written: Written[] = [];
@@ -106,6 +111,10 @@ export class SandboxWriter implements ObjectStore {
   private readonly triggers: TriggerRules | undefined;
   /** Writes held for the next statement. */
   private held: HeldWrite[] = [];
+  /** Every change this transaction sent to the log, in revision order (RecentChanges keeps them). */
+  readonly logged: LoggedChange[] = [];
+  /** Whether one of them is of a sealed kind, whose stored form only Postgres opens. */
+  loggedSealed = false;
   /** Sent held writes whose answer nobody has awaited yet: `finish` does. */
   private unanswered: Promise<unknown>[] = [];
   /** The first failure of sent held writes (a taken name), which explains any later error. */
@@ -131,6 +140,7 @@ export class SandboxWriter implements ObjectStore {
   ) {
     this.tx = tx;
     this.sandboxId = sandboxId;
+    this.databaseUrl = options.url ?? "";
     this.revision = revision;
     this.startRevision = revision;
     this.sealing = options.sealing;
@@ -379,6 +389,7 @@ export class SandboxWriter implements ObjectStore {
       SELECT (SELECT body FROM prev) AS previous`;
     this.revision = rev;
     obj.metadata.resourceVersion = String(rev);
+    this.logChange(key, rev, "MODIFIED", body, sealed);
     // Past the byte limit, the error rolls the transaction (and this update) back.
     if (row?.previous)
       this.charge(key, {
@@ -425,7 +436,26 @@ export class SandboxWriter implements ObjectStore {
     const rev = ++this.revision;
     obj.metadata.resourceVersion = String(rev);
     this.held.push({ key, uid: obj.metadata.uid ?? null, rv: rev, type, body });
+    this.logChange(key, rev, type, body, this.sealing.isSealed(key.resource));
     this.written.push({ ...key, type, object: obj, previous });
+  }
+
+  /** Notes a change as sent to the log: its stored JSON, the very text the change row gets. */
+  private logChange(key: ObjectKey, revision: number, type: ChangeType, body: string, sealed: boolean): void {
+    this.logged.push({
+      revision,
+      resource: key.resource,
+      namespace: key.namespace,
+      name: key.name,
+      type,
+      body,
+    });
+    if (sealed) this.loggedSealed = true;
+  }
+
+  /** The revision this transaction's commit leaves the sandbox at. */
+  get endRevision(): number {
+    return this.revision;
   }
 
   /** Counts a write against the sandbox's limits (SandboxUsage): past one, it is refused. */

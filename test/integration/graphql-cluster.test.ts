@@ -422,15 +422,27 @@ describe("fork and reset", () => {
     );
     expect(reset.errors).toBeUndefined();
     const reader = (watch.body as ReadableStream<Uint8Array>).getReader();
+    type Event = { type: string; object: { metadata: { name: string; namespace: string } } };
+    const events: Event[] = [];
+    const rootCaAdded = (e: Event) =>
+      e.type === "ADDED" &&
+      e.object.metadata.name === "kube-root-ca.crt" &&
+      e.object.metadata.namespace === "default";
     let text = "";
-    while (!/"type":"ADDED".*"name":"kube-root-ca.crt","namespace":"default"/.test(text)) {
+    while (!events.some(rootCaAdded)) {
       const { value, done } = await reader.read();
       if (done) break;
       text += new TextDecoder().decode(value);
+      const lines = text.split("\n");
+      text = lines.pop() ?? "";
+      events.push(...lines.filter(Boolean).map((l) => JSON.parse(l) as Event));
     }
     await reader.cancel();
-    expect(text).toMatch(/"type":"DELETED".*"name":"mine"/);
-    expect(text).toMatch(/"type":"ADDED"/);
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      "DELETED kube-root-ca.crt",
+      "DELETED mine",
+      "ADDED kube-root-ca.crt",
+    ]);
     expect(
       (await t.kube(other.sandboxId, other.sandboxToken, "/api/v1/namespaces/default/configmaps/mine"))
         .status,

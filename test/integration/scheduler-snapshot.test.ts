@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../db/connection.ts";
+import { writeSandbox } from "../../db/store/transaction.ts";
+import type { Node } from "../../kube/types/core-v1.ts";
 import { schedulePod } from "../../workers/scheduler/task.ts";
 import { testApp } from "../support/app.ts";
 
@@ -100,5 +103,32 @@ describe("the scheduler's snapshot", () => {
       WITH s AS (UPDATE sandboxes SET compacted_revision = revision WHERE id = ${sb.sandboxId})
       DELETE FROM changes WHERE sandbox_id = ${sb.sandboxId}`;
     expect(await place("uncordoned", "1m", onNode1)).toBe("node-1");
+  });
+
+  it("sees a node another process changed, though this process's own commits were all it kept", async () => {
+    expect(await place("kept-1", "1m", onNode1)).toBe("node-1");
+    await send("POST", pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "kept-2" },
+      spec: { nodeSelector: onNode1, containers: [{ name: "c", image: "nginx" }] },
+    });
+    // Another process's pool (the same database): its commit, the sandbox's last, is not among
+    // this process's.
+    const elsewhere = connect(
+      `${t.database.url}${t.database.url.includes("?") ? "&" : "?"}application_name=elsewhere`,
+      1,
+    );
+    try {
+      await writeSandbox(elsewhere, sb.sandboxId, async (w) => {
+        const key = { resource: "nodes", namespace: "", name: "node-1" };
+        const node = (await w.get(key)) as Node;
+        await w.update(key, { ...node, spec: { ...node.spec, unschedulable: true } }, node);
+      });
+    } finally {
+      await elsewhere.close();
+    }
+    await schedulePod(t.database, { sandbox: sb.sandboxId, namespace: "default", name: "kept-2" });
+    expect((await send("GET", `${pods}/kept-2`)).spec.nodeName ?? "").toBe("");
   });
 });

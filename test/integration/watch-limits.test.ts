@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../db/connection.ts";
+import { writeSandbox } from "../../db/store/transaction.ts";
 import { testApp } from "../support/app.ts";
 import { readWatch, within } from "../support/watch-stream.ts";
 
@@ -147,7 +150,8 @@ describe("request-body bytes per token", () => {
 });
 
 describe("many watches of one sandbox", () => {
-  it("a write wakes them all with one read of the change log between them", async () => {
+  /** Opens four watches of the sandbox, runs `write`, and counts the change-log reads it took. */
+  async function changeReadsOf(write: () => Promise<void>, name: string): Promise<number> {
     // One sandbox, watched twice with its kubeconfig's token and twice with its owner's login token.
     const watches = await Promise.all(
       [sb.sandboxToken, sb.sandboxToken, sb.userToken, sb.userToken].map(async (token) =>
@@ -164,24 +168,53 @@ describe("many watches of one sandbox", () => {
       },
     });
     try {
-      expect(
-        (
-          await t.kube(
-            sb.sandboxId,
-            sb.sandboxToken,
-            "/api/v1/namespaces/default/configmaps",
-            configMap("one"),
-          )
-        ).status,
-      ).toBe(201);
+      await write();
       for (const w of watches) expect(await w.waitFor(1)).toBe(true);
     } finally {
       t.database.sql = original;
     }
-    expect(changeReads).toBe(1);
     for (const w of watches) {
-      expect(w.events[0]).toMatchObject({ type: "ADDED", object: { metadata: { name: "one" } } });
+      expect(w.events[0]).toMatchObject({ type: "ADDED", object: { metadata: { name } } });
       await w.cancel();
+    }
+    return changeReads;
+  }
+
+  it("a write of this process wakes them all with no read of the change log: they take its commit", async () => {
+    const reads = await changeReadsOf(async () => {
+      const created = await t.kube(
+        sb.sandboxId,
+        sb.sandboxToken,
+        "/api/v1/namespaces/default/configmaps",
+        configMap("one"),
+      );
+      expect(created.status).toBe(201);
+    }, "one");
+    expect(reads).toBe(0);
+  });
+
+  it("a write of another process wakes them all with one read of the change log between them", async () => {
+    // Another process's pool: the same database, not this process's commits.
+    const elsewhere = connect(
+      `${t.database.url}${t.database.url.includes("?") ? "&" : "?"}application_name=elsewhere`,
+      1,
+    );
+    try {
+      const reads = await changeReadsOf(async () => {
+        await writeSandbox(elsewhere, sb.sandboxId, (w) =>
+          w.create(
+            { resource: "configmaps", namespace: "default", name: "two" },
+            {
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              metadata: { name: "two", namespace: "default", uid: randomUUID() },
+            },
+          ),
+        );
+      }, "two");
+      expect(reads).toBe(1);
+    } finally {
+      await elsewhere.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/connection.ts";
+import { recentChanges } from "../../db/store/recent-changes.ts";
 
 /**
  * Trims the change log, as etcd compacts its history: changes older than the retention go, and
@@ -18,5 +19,8 @@ export async function compactChanges(database: Database, retentionSeconds: numbe
       FROM newest WHERE s.id = newest.sandbox_id
     )
     SELECT coalesce(sum(n), 0) AS deleted FROM newest`;
-  return Number(row?.deleted ?? 0);
+  const deleted = Number(row?.deleted ?? 0);
+  // What this process keeps of recent commits must not outlive the log it mirrors.
+  if (deleted) recentChanges(database.url).forgetAll();
+  return deleted;
 }

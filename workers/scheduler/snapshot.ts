@@ -1,3 +1,4 @@
+import { recentChanges } from "../../db/store/recent-changes.ts";
 import type { SandboxWriter } from "../../db/store/writer.ts";
 import { viewAs } from "../../kube/kinds/kind.ts";
 import { nodeKind } from "../../kube/kinds/node/index.ts";
@@ -86,15 +87,16 @@ function readChanges(w: SandboxWriter, after: number, upTo: number | null): Prom
     WHERE s.id = ${w.sandboxId}`.execute();
 }
 
-/**
- * Brings a snapshot up to the lock's revision with changes read after `after` (at most its own
- * revision: changes it already has are applied again, to the same end); false when the log no
- * longer reaches back.
- */
-function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: ChangeRow[]): boolean {
-  if (!rows.length || Number(rows[0]?.compacted) > after) return false;
-  for (const c of rows) {
-    if (c.revision === null || Number(c.revision) > w.lockedRevision) continue;
+/** A change to the pods and nodes the snapshot holds. */
+type SnapshotChange = Pick<ChangeRow, "resource" | "name" | "type" | "object"> & {
+  namespace: string;
+  revision: number;
+};
+
+/** Applies changes up to the lock's revision to a snapshot, and moves it there. */
+function apply(w: SandboxWriter, snapshot: Snapshot, changes: SnapshotChange[]): void {
+  for (const c of changes) {
+    if (c.revision > w.lockedRevision) continue;
     if (c.resource === "nodes") {
       if (c.type === "DELETED") snapshot.nodes.delete(c.name);
       else snapshot.nodes.set(c.name, viewAs(nodeKind, c.object));
@@ -106,6 +108,36 @@ function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: Chan
     }
   }
   snapshot.revision = w.lockedRevision;
+}
+
+/**
+ * Brings a snapshot up to the lock's revision with changes read after `after` (at most its own
+ * revision: changes it already has are applied again, to the same end); false when the log no
+ * longer reaches back.
+ */
+function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: ChangeRow[]): boolean {
+  if (!rows.length || Number(rows[0]?.compacted) > after) return false;
+  apply(
+    w,
+    snapshot,
+    rows.flatMap((c) =>
+      c.revision === null || c.resource === null
+        ? []
+        : [{ ...c, resource: c.resource, revision: Number(c.revision) }],
+    ),
+  );
+  return true;
+}
+
+/**
+ * Brings a snapshot up to the lock's revision from this process's recent commits
+ * (db/store/recent-changes.ts), with no read at all; false when they do not cover the way.
+ */
+async function catchUpKept(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
+  if (!w.databaseUrl) return false;
+  const kept = await recentChanges(w.databaseUrl).after(w.sandboxId, snapshot.revision, w.lockedRevision);
+  if (!kept) return false;
+  apply(w, snapshot, kept);
   return true;
 }
 
@@ -121,6 +153,10 @@ const earlyId = "schedulerSnapshot";
 export function prefetchSchedulerSnapshot(w: SandboxWriter): void {
   const cached = snapshots.get(w.sandboxId);
   const after = cached?.revision;
+  // This process's recent commits very likely bring it up to the lock (its own writes of the
+  // sandbox take turns): no read, unless another process wrote meanwhile (current reads then).
+  if (after !== undefined && w.databaseUrl && recentChanges(w.databaseUrl).reaches(w.sandboxId, after))
+    return;
   const read: Promise<Early> =
     after === undefined
       ? readWhole(w).then((whole) => ({ whole }))
@@ -138,7 +174,7 @@ async function current(w: SandboxWriter): Promise<Snapshot> {
   if (sent && cached && cached.revision >= sent.after && cached.revision <= w.lockedRevision) {
     if (catchUp(w, cached, sent.after, sent.changes)) return cached;
   } else if (cached && cached.revision <= w.lockedRevision) {
-    if (cached.revision === w.lockedRevision) return cached;
+    if (cached.revision === w.lockedRevision || (await catchUpKept(w, cached))) return cached;
     const rows = await readChanges(w, cached.revision, w.lockedRevision);
     if (catchUp(w, cached, cached.revision, rows)) return cached;
   }

@@ -3,7 +3,7 @@ import { Repeater } from "graphql-yoga";
 import { sandboxScope } from "../../../accounts/access.ts";
 import { onRevocation } from "../../../accounts/access-cache.ts";
 import { userForToken } from "../../../accounts/users.ts";
-import { sharedChangesAfter } from "../../../db/store/changes.ts";
+import { Notices, sharedChangesAfter } from "../../../db/store/changes.ts";
 import { currentRevision } from "../../../db/store/reads.ts";
 import { coalesced } from "../../coalesced.ts";
 import { readableSandbox } from "../cluster/access.ts";
@@ -50,11 +50,15 @@ export async function subscribeSandboxChanges(
       stop(err);
       return false;
     };
+    const notices = new Notices();
     const catchUp = coalesced(async () => {
       try {
         let full = false;
+        let upTo = notices.next(revision);
+        if (upTo === false) return !ended;
         do {
-          const batch = await sharedChangesAfter(ctx.database, sandboxId, null, null, revision);
+          const batch = await sharedChangesAfter(ctx.database, sandboxId, null, null, revision, upTo);
+          upTo = null;
           if (!batch) return end();
           if (revision < batch.compacted)
             return end(
@@ -77,7 +81,10 @@ export async function subscribeSandboxChanges(
         return end(err);
       }
     });
-    const unsubscribe = ctx.feed.subscribe(sandboxId, () => void catchUp());
+    const unsubscribe = ctx.feed.subscribe(sandboxId, (reached) => {
+      notices.note(reached);
+      void catchUp();
+    });
     const recheckScope = () =>
       void sandboxScope(ctx.database, user.id, sandboxId).then((still) => still || stop(), stop);
     const unrevoke = onRevocation(ctx.database, {
