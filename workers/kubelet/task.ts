@@ -113,18 +113,20 @@ function waitsForConfig(pod: Pod): boolean {
 /**
  * The kubelet's first sync of a pod bound to its node: an IP from the node's pod CIDR, the
  * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync —
- * or, with `startInline`, is left to the caller, which runs `syncPod` itself when it is due
- * (`inline` says so; a pod whose volumes fail waits for its retry job either way). `next`: when
- * the next step is due; `pod`: the pod as written. `nodePods`: the node's live pods, if the
- * caller has them.
+ * or, with `startInline`, in the caller's transaction, as of when it is due (`inline` says so; a
+ * pod whose volumes fail waits for its retry job either way). `next`: when the next step is due
+ * (the start, or the one after it when it ran inline); `pod`: the pod as written. `nodePods`: the
+ * node's live pods, if the caller has them.
  */
 export async function takeOn(
   w: SandboxWriter,
-  pod: Pod,
+  database: Database,
+  job: KubeletJob,
   node: Node,
   now: number,
-  options: { nodePods?: Pod[]; startInline?: boolean } = {},
-): Promise<{ next: number; inline: boolean; pod: Pod }> {
+  options: { pod: Pod; nodePods?: Pod[]; startInline?: boolean },
+): Promise<{ next: number | null; inline: boolean; pod: Pod }> {
+  const pod = options.pod;
   const ctx = kubeletContext(pod, node, now);
   const { failedMounts } = await checkReferences(w, pod);
   if (failedMounts.length) {
@@ -141,8 +143,11 @@ export async function takeOn(
   }
   const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), options.nodePods);
   const written = await writeStatus(w, pod, firstSync(ctx, podIP).status);
-  const next = now + containerCreatingMs;
-  if (!options.startInline) return { next: await syncAt(w, pod, next), inline: false, pod: written };
+  const start = now + containerCreatingMs;
+  if (!options.startInline) return { next: await syncAt(w, pod, start), inline: false, pod: written };
+  // The start, as of when it is due: its own write and revision, so watchers see
+  // ContainerCreating come before Running, in the same commit.
+  const next = await syncOne(w, database, job, start, { pod: written, node });
   return { next, inline: true, pod: written };
 }
 
@@ -202,7 +207,7 @@ async function syncOne(
     return null;
   }
   if (!node || isTerminal(pod)) return null;
-  if (!hasSandbox(pod)) return (await takeOn(w, pod, node, now)).next;
+  if (!hasSandbox(pod)) return (await takeOn(w, database, job, node, now, { pod })).next;
   const context = kubeletContext(pod, node, now);
   if (exited && exited.podUid === pod.metadata.uid)
     context.exited = new Map([[exited.container, exited.exitCode]]);
