@@ -1,29 +1,12 @@
 import type { KubeObject } from "../../kube/object.ts";
+import type { ChangeBatch, ChangeType } from "./change-types.ts";
 import { type ReadSource, servedOpen, storableText } from "./reads.ts";
 import { recentChanges } from "./recent-changes.ts";
 
-/** A change-log event type, as watch events name them. */
-export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+export type { Change, ChangeBatch, ChangeType } from "./change-types.ts";
 
 /** The channel every commit notifies with "<sandbox>:<revision>"; watches listen on it. */
 export const changesChannel = "kubesandbox_changes";
-
-/** One change-log row, as a watch replays it. */
-export interface Change {
-  revision: number;
-  resource: string;
-  namespace: string;
-  name: string;
-  type: ChangeType;
-  object: KubeObject;
-}
-
-/** A stretch of the change log, and the revision below which the log was compacted away. */
-export interface ChangeBatch {
-  changes: Change[];
-  /** Changes up to this revision are gone; a watch from before it must start over (410). */
-  compacted: number;
-}
 
 /**
  * Changes after `after` for one resource (one namespace or all; every resource when null), in

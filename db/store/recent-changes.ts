@@ -1,4 +1,4 @@
-import type { Change, ChangeType } from "./changes.ts";
+import type { Change, ChangeType } from "./change-types.ts";
 import { served } from "./rows.ts";
 
 /** One change as a writer sent it to the log: its revision, where, and the stored body's JSON. */

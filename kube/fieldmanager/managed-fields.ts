@@ -167,7 +167,11 @@ export function recordUpdateOn(
   const own = stripServerOwned(changed);
   if (!own.isEmpty()) {
     const previous = out.sets.get(id);
-    out.sets.set(id, { set: previous ? own.union(previous.set) : own, apiVersion, applied: false });
+    const set = previous ? own.union(previous.set) : own;
+    // A manager that changed only fields it owned (a kubelet's status writes, mostly) keeps its
+    // very set, whose stored form is then written back as it was read (entries.ts).
+    const before = managed.sets.get(id)?.set;
+    out.sets.set(id, { set: before?.equals(set) ? before : set, apiVersion, applied: false });
     out.times.set(id, now);
   }
   capUpdateManagers(out);

@@ -87,6 +87,21 @@ export class FieldSet {
     return false;
   }
 
+  /** Whether every path of this set is in the other. */
+  isSubsetOf(other: FieldSet): boolean {
+    for (const pe of this.members) if (!other.members.has(pe)) return false;
+    for (const [pe, c] of this.children) {
+      const theirs = other.children.get(pe);
+      if (!(theirs ? c.isSubsetOf(theirs) : c.isEmpty())) return false;
+    }
+    return true;
+  }
+
+  /** Whether both sets hold the same paths. */
+  equals(other: FieldSet): boolean {
+    return this.isSubsetOf(other) && other.isSubsetOf(this);
+  }
+
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();

@@ -33,8 +33,26 @@ function splitDomain(name: string): [string, string] {
   return [first === "index.docker.io" ? "docker.io" : first, name.slice(i + 1)];
 }
 
+/**
+ * References parsed, by their text: every sync of every pod reads its images' again, and a
+ * sandbox runs a handful of images. Frozen, as each is shared; bounded, the oldest going first.
+ */
+const parsedRefs = new Map<string, Readonly<ImageRef> | string>();
+const parsedRefsMax = 1024;
+
 /** Parses an image reference; a string is the parse error, in the runtime's words. */
-export function parseImageRef(image: string): ImageRef | string {
+export function parseImageRef(image: string): Readonly<ImageRef> | string {
+  let ref = parsedRefs.get(image);
+  if (ref === undefined) {
+    ref = parse(image);
+    if (typeof ref !== "string") Object.freeze(ref);
+    if (parsedRefs.size >= parsedRefsMax) parsedRefs.delete(parsedRefs.keys().next().value as string);
+    parsedRefs.set(image, ref);
+  }
+  return ref;
+}
+
+function parse(image: string): ImageRef | string {
   if (/^[a-f0-9]{64}$/.test(image))
     return `invalid repository name (${image}), cannot specify 64-byte hexadecimal strings`;
   let [domain, remainder] = splitDomain(image);

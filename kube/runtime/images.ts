@@ -174,8 +174,17 @@ const known: Record<string, Entry> = {
   "gcr.io/google-samples/kubernetes-bootcamp": [[], ["/bin/sh", "-c", "node server.js"], 78.2],
 };
 
+/** SHA-256 hex digests by text: the same few names are hashed on every pull. Bounded. */
+const digests = new Map<string, string>();
+
 function hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  let digest = digests.get(text);
+  if (digest === undefined) {
+    digest = createHash("sha256").update(text).digest("hex");
+    if (digests.size >= 1024) digests.delete(digests.keys().next().value as string);
+    digests.set(text, digest);
+  }
+  return digest;
 }
 
 function resolveFailure(name: string, ref: ImageRef): string {

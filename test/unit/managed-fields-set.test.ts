@@ -16,6 +16,21 @@ const podSpec = (containers: unknown[]) => ({
   spec: { containers },
 });
 
+describe("subsets and equality", () => {
+  it("a subset holds when every path of one set is in the other, at every depth", () => {
+    const big = FieldSet.of(["f:a"], ["f:b", "f:c"], ["f:b", "f:d"], ["f:b"]);
+    expect(FieldSet.of(["f:b", "f:c"]).isSubsetOf(big)).toBe(true);
+    expect(FieldSet.of(["f:a"], ["f:b"]).isSubsetOf(big)).toBe(true);
+    expect(new FieldSet().isSubsetOf(big)).toBe(true);
+    expect(FieldSet.of(["f:b", "f:e"]).isSubsetOf(big)).toBe(false);
+    expect(FieldSet.of(["f:c"]).isSubsetOf(big)).toBe(false);
+    expect(FieldSet.of(["f:a", "f:x"]).isSubsetOf(big)).toBe(false);
+    expect(big.isSubsetOf(FieldSet.of(["f:b", "f:c"]))).toBe(false);
+    expect(big.equals(FieldSet.of(["f:b"], ["f:b", "f:d"], ["f:a"], ["f:b", "f:c"]))).toBe(true);
+    expect(big.equals(FieldSet.of(["f:b"], ["f:b", "f:d"], ["f:a"]))).toBe(false);
+  });
+});
+
 describe("FieldsV1 encoding", () => {
   const cases: { name: string; paths: string[][]; fields: Record<string, unknown> }[] = [
     {

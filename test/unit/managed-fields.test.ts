@@ -491,6 +491,32 @@ describe("entries read once and kept (the sets read from a FieldsV1 form are sha
     ]);
   });
 
+  it("keeps a manager's stored form when it changes only fields it owns, with the write's time", () => {
+    const form = { "f:metadata": { "f:labels": { ".": {}, "f:x": {}, "f:y": {} } } };
+    const live: KubeObject = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "a", labels: { x: "1", y: "2" }, managedFields: [entry("one", "Update", form)] },
+    };
+    // As a client sends it, without managedFields: the stored ones are the starting point.
+    const next = structuredClone(live);
+    delete next.metadata.managedFields;
+    (next.metadata.labels as Record<string, string>).x = "changed";
+    recordUpdate(ns, live, next, "one", T1);
+    const entries = (o: KubeObject) => o.metadata.managedFields ?? [];
+    expect(entries(next).map((e) => [e.manager, e.time, e.fieldsV1])).toEqual([["one", T1, form]]);
+    // The very form read, not one encoded again.
+    expect(entries(next)[0]?.fieldsV1).toBe(entries(live)[0]?.fieldsV1);
+    // A field it did not own joins its set.
+    const more = structuredClone(next);
+    delete more.metadata.managedFields;
+    (more.metadata.labels as Record<string, string>).z = "3";
+    recordUpdate(ns, next, more, "one", T2);
+    expect(entries(more)[0]?.fieldsV1).toEqual({
+      "f:metadata": { "f:labels": { ".": {}, "f:x": {}, "f:y": {}, "f:z": {} } },
+    });
+  });
+
   it("refuses a malformed form every time it is read", () => {
     const entries = [entry("one", "Update", { "f:metadata": "oops" } as Fields)];
     for (let i = 0; i < 2; i++)
