@@ -31,16 +31,22 @@ interface SandboxLog {
 }
 
 /**
- * How long a commit stays: a watcher woken by it reads it within milliseconds; one further behind
- * reads the log in Postgres. Short, so what is kept dies young (no promotion to V8's old space).
+ * How long a commit stays: a watcher woken by it reads it within milliseconds, the scheduler at
+ * its next pod of the sandbox; one further behind reads the log in Postgres. Short, as what is
+ * kept past a scavenge or two is promoted to V8's old space, which costs a major GC to free.
  */
-const keepMs = 500;
+const keepMs = 250;
 /** Changes kept per sandbox, and in all: bounds the memory of a burst. */
 const maxPerSandbox = 256;
 const maxInAll = 4096;
 
-/** The objects a change's JSON was read into, once, for every reader: shared, so nobody may change them. */
-const parsed = new WeakMap<LoggedChange, Change>();
+/**
+ * The objects changes' JSON was read into, for the readers one notice wakes together (every
+ * watch of a sandbox reads in the same turn of the event loop): shared, so nobody may change
+ * them, and let go after that turn, so what a commit keeps for a later reader is only its text.
+ */
+let parsed = new Map<LoggedChange, Change>();
+let releasing = false;
 
 function changeOf(c: LoggedChange): Change {
   let change = parsed.get(c);
@@ -55,6 +61,13 @@ function changeOf(c: LoggedChange): Change {
       object,
     };
     parsed.set(c, change);
+    if (!releasing) {
+      releasing = true;
+      setImmediate(() => {
+        releasing = false;
+        parsed = new Map();
+      });
+    }
   }
   return change;
 }
