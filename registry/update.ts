@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection.ts";
+import { storable } from "../db/store/rows.ts";
 import type { SandboxWriter } from "../db/store/writer.ts";
 import { admit, mutate, validate } from "../kube/admission/chain.ts";
 import { decodeObject } from "../kube/decode/decode-object.ts";
@@ -67,10 +68,12 @@ export async function replaceObject(
   const req = { objects: w, kind, operation: "UPDATE" as const, old, dryRun: !!options.dryRun, subresource };
   if (await mutate(req, resource, next)) check();
   await validate(req, resource, next);
-  if (JSON.stringify(next) === JSON.stringify(old) || options.dryRun) return next;
+  // Compared as stored (both carry the same resourceVersion here): the texts go on to the write.
+  const texts = { body: JSON.stringify(storable(next)), previous: JSON.stringify(storable(old)) };
+  if (texts.body === texts.previous || options.dryRun) return next;
   // Removing the last finalizer of an object being deleted removes it (ShouldDeleteDuringUpdate).
   if (shouldDeleteDuringUpdate(old, next)) await removeObject(w, kind, next);
-  else await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next, old);
+  else await w.update({ resource, namespace: old.metadata.namespace ?? "", name }, next, old, texts);
   return next;
 }
 

@@ -62,6 +62,16 @@ export interface WriterOptions {
   dryRun?: boolean;
 }
 
+/**
+ * An update's stored JSON, and its previous state's, when the caller has made them already
+ * (JSON.stringify(storable(…)) of each): a write's no-op check needs both, and the write then
+ * serializes neither again. Only for a kind stored as it is (not sealed).
+ */
+export interface StoredTexts {
+  body: string;
+  previous: string;
+}
+
 /** Reads `SandboxWriter.prefetch` sends with the lock. */
 export interface Prefetch {
   /** Objects the transaction will `get`. */
@@ -357,10 +367,10 @@ export class SandboxWriter implements ObjectStore {
    * object as the caller read it in this transaction, when it has it, which lets the write be
    * held; without it (or for a sealed kind) the write is sent now, reading it back.
    */
-  async update(key: ObjectKey, obj: KubeObject, previous?: KubeObject): Promise<void> {
+  async update(key: ObjectKey, obj: KubeObject, previous?: KubeObject, texts?: StoredTexts): Promise<void> {
     if (this.dryRun) return;
     const sealed = this.sealing.isSealed(key.resource);
-    if (previous && !sealed) return this.hold(key, obj, "MODIFIED", storable(previous));
+    if (previous && !sealed) return this.hold(key, obj, "MODIFIED", storable(previous), undefined, texts);
     this.early.clear();
     this.peeked.delete(objectId(key));
     const sql = this.sql;
@@ -418,8 +428,9 @@ export class SandboxWriter implements ObjectStore {
     previous: KubeObject | null,
     /** The stored form, when it is not the object's own (a sealed kind's). */
     stored?: KubeObject,
+    texts?: StoredTexts,
   ): void {
-    const body = storableJson(JSON.stringify(stored ?? storable(obj)));
+    const body = storableJson(texts?.body ?? JSON.stringify(stored ?? storable(obj)));
     // What the write adds to the sandbox: an object and its bytes, or the bytes it grows by.
     if (type === "ADDED")
       this.charge(key, { objects: 1, bytes: body.length, pods: podChange(key.resource, obj, null) });
@@ -428,7 +439,7 @@ export class SandboxWriter implements ObjectStore {
     else if (previous)
       this.charge(key, {
         objects: 0,
-        bytes: body.length - JSON.stringify(previous).length,
+        bytes: body.length - (texts?.previous ?? JSON.stringify(previous)).length,
         pods: podChange(key.resource, obj, previous),
       });
     this.early.clear();
