@@ -81,15 +81,15 @@ export async function sharedChangesAfter(
   upTo: number | null = null,
 ): Promise<ChangeBatch | null> {
   if (upTo !== null && source.url !== undefined) {
-    const kept = await recentChanges(source.url).after(sandboxId, after, upTo);
-    if (kept) {
-      const changes = kept.filter(
-        (c) =>
-          (resource === null || c.resource === resource) && (namespace === null || c.namespace === namespace),
-      );
-      // Kept changes are this process's last half second: nothing compacted them yet.
-      return { changes, compacted: 0 };
-    }
+    const changes = await recentChanges(source.url).after(
+      sandboxId,
+      after,
+      upTo,
+      (c) =>
+        (resource === null || c.resource === resource) && (namespace === null || c.namespace === namespace),
+    );
+    // Kept changes are this process's last moments: nothing compacted them yet.
+    if (changes) return { changes, compacted: 0 };
   }
   // A handle that cannot listen has a connection per request (workerd): one request may not wait
   // on another's query there, so each reads alone.

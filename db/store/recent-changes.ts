@@ -11,6 +11,9 @@ export interface LoggedChange {
   body: string;
 }
 
+/** Which changes a reader wants, by where they are: only those are read into objects. */
+export type Wanted = (change: { resource: string; namespace: string }) => boolean;
+
 /** A committed transaction's changes: revisions `from + 1` to `to`, every one of them. */
 interface Commit {
   from: number;
@@ -162,14 +165,14 @@ export class RecentChanges {
     for (const [id, log] of this.logs) this.drop(id, log);
   }
 
-  /** The changes after `after`, if every one up to `upTo` is kept; null when the log must be read. */
-  private kept(sandboxId: string, after: number, upTo: number): Change[] | null {
+  /** The changes after `after` that `wanted` keeps, if every one up to `upTo` is kept; null when the log must be read. */
+  private kept(sandboxId: string, after: number, upTo: number, wanted: Wanted): Change[] | null {
     const log = this.logs.get(sandboxId);
     if (!log || log.base < 0 || after < log.base || log.end < upTo) return null;
     const out: Change[] = [];
     for (const commit of log.commits) {
       if (commit.to <= after) continue;
-      for (const c of commit.changes) if (c.revision > after) out.push(changeOf(c));
+      for (const c of commit.changes) if (c.revision > after && wanted(c)) out.push(changeOf(c));
     }
     return out;
   }
@@ -185,17 +188,23 @@ export class RecentChanges {
   }
 
   /**
-   * Every change of the sandbox after `after`, when this process committed all of them up to
-   * `upTo` (at least) and keeps them still; null when the change log must be read. A commit
-   * still being answered here is waited for: a notice may arrive before the commit's answer does.
+   * The changes of the sandbox after `after` that `wanted` keeps (read into objects only then),
+   * when this process committed every change up to `upTo` (at least) and keeps them still; null
+   * when the change log must be read. A commit still being answered here is waited for: a
+   * notice may arrive before the commit's answer does.
    */
-  async after(sandboxId: string, after: number, upTo: number): Promise<Change[] | null> {
-    const hit = this.kept(sandboxId, after, upTo);
+  async after(
+    sandboxId: string,
+    after: number,
+    upTo: number,
+    wanted: Wanted = () => true,
+  ): Promise<Change[] | null> {
+    const hit = this.kept(sandboxId, after, upTo, wanted);
     if (hit) return hit;
     const pending = this.logs.get(sandboxId)?.pending;
     if (!pending?.size) return null;
     await Promise.all(pending);
-    return this.kept(sandboxId, after, upTo);
+    return this.kept(sandboxId, after, upTo, wanted);
   }
 }
 

@@ -135,7 +135,12 @@ function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: Chan
  */
 async function catchUpKept(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
   if (!w.databaseUrl) return false;
-  const kept = await recentChanges(w.databaseUrl).after(w.sandboxId, snapshot.revision, w.lockedRevision);
+  const kept = await recentChanges(w.databaseUrl).after(
+    w.sandboxId,
+    snapshot.revision,
+    w.lockedRevision,
+    (c) => c.resource === "pods" || c.resource === "nodes",
+  );
   if (!kept) return false;
   apply(w, snapshot, kept);
   return true;
