@@ -25,9 +25,9 @@ const EnvSchema = z.object({
   /** Run the queue workers in this process (the default for `npm start`). */
   WORKERS: z.enum(["0", "1"]).default("1"),
   /**
-   * Jobs one worker process runs at once. Each is a short transaction on one sandbox, but a job
-   * may keep its slot while it waits (the scheduler's job waits out ContainerCreating, then
-   * starts the pod): with 4 slots, waiting, not CPU, capped a process at about 110 pods/s. The
+   * Jobs one worker process runs at once. Each is a short transaction on one sandbox, waiting
+   * most of its time on Postgres (and, under a burst, on the sandbox's lock): with 4 slots,
+   * waiting, not CPU, capped a process at about 110 pods/s. The
    * steps of one sandbox that wait together run as one transaction (workers/queue/batches.ts),
    * so slots are what a burst in one sandbox batches over: a Deployment scaled to 300 was all
    * Ready in 2.2 s with 16, 1.5 s with 64.
