@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -39,7 +40,9 @@ export interface ServiceProcess {
 export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promise<ServiceProcess> {
   // SERVICE_CPU_PROF=dir: the service writes a V8 CPU profile there when it stops (`npm run bench`'s profiles).
   const profile = env.SERVICE_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${env.SERVICE_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...profile, join(root, "main.ts")], {
+  // SERVICE_NODE_FLAGS="--trace-gc-nvp …": more V8 flags, for measuring (promotion, say) as the bench runs.
+  const extra = (env.SERVICE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, ...extra, ...profile, join(root, "main.ts")], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,6 +51,11 @@ export async function spawnService(env: NodeJS.ProcessEnv, port: number): Promis
   });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
+  // SERVICE_STDOUT=path: the service's output also goes to <path>.<pid> (what such flags print).
+  if (env.SERVICE_STDOUT) {
+    const file = `${env.SERVICE_STDOUT}.${child.pid}`;
+    child.stdout?.on("data", (d) => appendFileSync(file, d));
+  }
   child.stderr?.on("data", (d) => (out += d));
   const http = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
