@@ -21,7 +21,7 @@ export interface Feed {
  * The feed says only "look again": watchers read what changed from the change log.
  */
 export class ChangeFeed implements Feed {
-  private readonly listeners = new Map<string, Set<(revision: number) => void>>();
+  private readonly listeners = new Map<string, Set<(revision?: number) => void>>();
   private unlisten: (() => Promise<void>) | null = null;
   private readonly sql: Sql;
 
@@ -34,14 +34,16 @@ export class ChangeFeed implements Feed {
     const { unlisten } = await this.sql.listen(changesChannel, (payload) => {
       const sep = payload.lastIndexOf(":");
       const sandboxId = payload.slice(0, sep);
-      const revision = Number(payload.slice(sep + 1));
+      const reached = payload.slice(sep + 1);
+      // A notice without a revision (none is sent so) wakes its listeners to read the log as it is.
+      const revision = /^\d{1,15}$/.test(reached) ? Number(reached) : undefined;
       for (const fn of this.listeners.get(sandboxId) ?? []) fn(revision);
     });
     this.unlisten = unlisten;
   }
 
   /** Calls `fn` after each commit to the sandbox; returns the function that stops it. */
-  subscribe(sandboxId: string, fn: (revision: number) => void): () => void {
+  subscribe(sandboxId: string, fn: (revision?: number) => void): () => void {
     let set = this.listeners.get(sandboxId);
     if (!set) {
       set = new Set();
