@@ -53,7 +53,15 @@ const podId = (job: SchedulerJob) => `${job.namespace}/${job.name}`;
  */
 const podSchedulings = new SandboxBatches<SchedulingRun, Scheduled>({
   early: (w, runs) => {
-    w.prefetch({ objects: distinctJobs(runs, (r) => podId(r.job)).map((r) => podKeyOf(r.job)) });
+    w.prefetch({
+      objects: distinctJobs(runs, (r) => podId(r.job)).map((r) => podKeyOf(r.job)),
+      // The services of the pods' namespaces, whose variables the containers the kubelet starts
+      // get (pods/env.ts): read with the lock, not between the binding's writes and the commit.
+      lists: [...new Set(runs.map((r) => r.job.namespace))].map((namespace) => ({
+        resource: "services",
+        namespace,
+      })),
+    });
     prefetchSchedulerSnapshot(w);
   },
   run: async (w, runs, database) => {
