@@ -104,6 +104,14 @@ describe("the scheduler", () => {
     expect(started.status.phase).toBe("Running");
     expect(started.status.containerStatuses[0].state.running).toBeDefined();
     expect(await jobs("kubelet")).toEqual([]);
+    // Bound, taken on and started in the binding's transaction: three writes a watch sees in
+    // order, from one commit (its change rows share the transaction's time).
+    const changes = await t.database.sql<{ reason: string | null; at: string }[]>`
+      SELECT object #>> '{status,containerStatuses,0,state,waiting,reason}' AS reason, created_at::text AS at
+      FROM changes WHERE sandbox_id = ${sb.sandboxId} AND resource = 'pods' AND name = 'inline'
+        AND type = 'MODIFIED' ORDER BY revision`;
+    expect(changes.map((c) => c.reason)).toEqual([null, "ContainerCreating", null]);
+    expect(new Set(changes.map((c) => c.at)).size).toBe(1);
   });
 
   it("syncs the kubelet of a pod bound before a crash when its job runs again", async () => {
