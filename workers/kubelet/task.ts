@@ -113,10 +113,10 @@ function waitsForConfig(pod: Pod): boolean {
 /**
  * The kubelet's first sync of a pod bound to its node: an IP from the node's pod CIDR, the
  * hostIP, Pending with its containers ContainerCreating; the start follows as a delayed sync —
- * or, with `startInline`, in the caller's transaction, as of when it is due (`inline` says so; a
- * pod whose volumes fail waits for its retry job either way). `next`: when the next step is due
- * (the start, or the one after it when it ran inline); `pod`: the pod as written. `nodePods`: the
- * node's live pods, if the caller has them.
+ * or, with `startInline`, in the caller's transaction, as of when it is due (a pod whose volumes
+ * fail waits for its retry job either way). `next`: when the next step is due (the start, or the
+ * one after it when it ran inline); `pod`: the pod as taken on (its IP). `nodePods`: the node's
+ * live pods, if the caller has them.
  */
 export async function takeOn(
   w: SandboxWriter,
@@ -125,7 +125,7 @@ export async function takeOn(
   node: Node,
   now: number,
   options: { pod: Pod; nodePods?: Pod[]; startInline?: boolean },
-): Promise<{ next: number | null; inline: boolean; pod: Pod }> {
+): Promise<{ next: number | null; pod: Pod }> {
   const pod = options.pod;
   const ctx = kubeletContext(pod, node, now);
   const { failedMounts } = await checkReferences(w, pod);
@@ -139,16 +139,16 @@ export async function takeOn(
       message,
     }));
     await recordAll(w, written, node.metadata.name ?? "", events, now);
-    return { next: await syncAt(w, written, now + mountRetryMs), inline: false, pod: written };
+    return { next: await syncAt(w, written, now + mountRetryMs), pod: written };
   }
   const podIP = await allocatePodIP(w, node, pod, nodeIP(ctx), options.nodePods);
   const written = await writeStatus(w, pod, firstSync(ctx, podIP).status);
   const start = now + containerCreatingMs;
-  if (!options.startInline) return { next: await syncAt(w, pod, start), inline: false, pod: written };
+  if (!options.startInline) return { next: await syncAt(w, pod, start), pod: written };
   // The start, as of when it is due: its own write and revision, so watchers see
   // ContainerCreating come before Running, in the same commit.
   const next = await syncOne(w, database, job, start, { pod: written, node });
-  return { next, inline: true, pod: written };
+  return { next, pod: written };
 }
 
 /** A container's process that ended by itself, as its runtime reports it to the kubelet. */
