@@ -185,7 +185,7 @@ export async function insertSandbox(
     let committed: Promise<unknown>;
     if (fill) committed = commit().execute();
     else {
-      const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing });
+      const w = SandboxWriter.forNew(tx, id, { sealing: database.sealing, url: database.url });
       await bootstrapSandbox(w, server.caPem);
       committed = w.finish(commit);
     }

@@ -36,7 +36,6 @@ export async function pipelinedTransaction<T>(
  * process's readers of the change log once the commit is answered (db/store/recent-changes.ts).
  */
 async function finishKept(
-  database: Database,
   w: SandboxWriter,
   commit: () => postgres.PendingQuery<postgres.Row[]>,
 ): Promise<void> {
@@ -44,7 +43,7 @@ async function finishKept(
     await w.finish(commit);
     return;
   }
-  const settle = recentChanges(database.url).committing(
+  const settle = recentChanges(w.databaseUrl).committing(
     w.sandboxId,
     w.lockedRevision,
     w.endRevision,
@@ -97,7 +96,7 @@ export function writeSandbox<T>(
     }
     try {
       const value = await fn(w);
-      await finishKept(database, w, commit);
+      await finishKept(w, commit);
       return { value };
     } catch (err) {
       throw w.explain(err);

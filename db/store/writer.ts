@@ -42,7 +42,7 @@ export type TriggerRules = (written: Written) => QueuedJob[];
 export interface WriterOptions {
   sealing: Sealing;
   /** The database's URL: what names it to this process's caches of its commits (RecentChanges). */
-  url?: string;
+  url: string;
   triggers?: TriggerRules;
   /**
    * What the sandbox may hold (objects, bytes), past which a write that adds is refused with the
@@ -100,7 +100,7 @@ interface CachedList {
  */
 export class SandboxWriter implements ObjectStore {
   readonly sandboxId: string;
-  /** The database's URL, when the caller gave it (WriterOptions.url); "" otherwise. */
+  /** The database's URL (WriterOptions.url). */
   readonly databaseUrl: string;
   readonly dryRun: boolean;
   /** What this transaction wrote, in order: the controllers to wake are derived from it. */
@@ -150,7 +150,7 @@ export class SandboxWriter implements ObjectStore {
   ) {
     this.tx = tx;
     this.sandboxId = sandboxId;
-    this.databaseUrl = options.url ?? "";
+    this.databaseUrl = options.url;
     this.revision = revision;
     this.startRevision = revision;
     this.sealing = options.sealing;

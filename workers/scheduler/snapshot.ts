@@ -134,7 +134,6 @@ function catchUp(w: SandboxWriter, snapshot: Snapshot, after: number, rows: Chan
  * (db/store/recent-changes.ts), with no read at all; false when they do not cover the way.
  */
 async function catchUpKept(w: SandboxWriter, snapshot: Snapshot): Promise<boolean> {
-  if (!w.databaseUrl) return false;
   const kept = await recentChanges(w.databaseUrl).after(
     w.sandboxId,
     snapshot.revision,
@@ -160,8 +159,7 @@ export function prefetchSchedulerSnapshot(w: SandboxWriter): void {
   const after = cached?.revision;
   // This process's recent commits very likely bring it up to the lock (its own writes of the
   // sandbox take turns): no read, unless another process wrote meanwhile (current reads then).
-  if (after !== undefined && w.databaseUrl && recentChanges(w.databaseUrl).reaches(w.sandboxId, after))
-    return;
+  if (after !== undefined && recentChanges(w.databaseUrl).reaches(w.sandboxId, after)) return;
   const read: Promise<Early> =
     after === undefined
       ? readWhole(w).then((whole) => ({ whole }))
