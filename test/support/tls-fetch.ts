@@ -11,7 +11,7 @@ export type TlsFetch = (url: string, init?: RequestInit) => Promise<Response>;
  */
 export function tlsFetch(caPem: string): TlsFetch {
   const agent = new Agent({ keepAlive: true, ca: caPem });
-  return (url, init = {}) =>
+  const send = (url: string, init: RequestInit, retried: boolean) =>
     new Promise<Response>((resolve, reject) => {
       const headers: Record<string, string> = {};
       new Headers(init.headers).forEach((value, key) => {
@@ -30,7 +30,13 @@ export function tlsFetch(caPem: string): TlsFetch {
         const stream = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream);
         resolve(new Response(stream, { status, headers: out }));
       });
-      req.on("error", reject);
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed as this request went out on it: sent again
+        // on a new one, as Go's client (kubectl's) and fetch do, unless its body was a stream.
+        if (req.reusedSocket && err.code === "ECONNRESET" && !retried && !(body instanceof ReadableStream))
+          resolve(send(url, init, true));
+        else reject(err);
+      });
       init.signal?.addEventListener("abort", () => req.destroy(new Error("aborted")));
       if (body instanceof ReadableStream) {
         const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream);
@@ -43,4 +49,5 @@ export function tlsFetch(caPem: string): TlsFetch {
         });
       } else req.end(body ?? undefined);
     });
+  return (url, init = {}) => send(url, init, false);
 }
