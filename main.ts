@@ -1,10 +1,12 @@
 import type { Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Readable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { collectDefaultMetrics } from "prom-client";
 import { type AppBindings, createApp } from "./api/app.ts";
 import { parseOrigins } from "./api/cors.ts";
 import { isRemoteCommandPath } from "./api/kube/index.ts";
+import { readFromNode } from "./api/request-body.ts";
 import { type Config, flowControlOf, graphqlLimitsOf, loadConfig, tenantLimits } from "./config.ts";
 import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
@@ -102,8 +104,10 @@ async function main(config: Config): Promise<void> {
   // Each listener tells the app which it is (plain http serves no Kubernetes API) and who called.
   const through =
     (listener: AppBindings["listener"]) =>
-    (req: Request, env: { incoming: { socket: { remoteAddress?: string } } }) =>
-      app.fetch(req, { listener, clientAddress: env.incoming.socket.remoteAddress ?? null });
+    (req: Request, env: { incoming: Readable & { socket: { remoteAddress?: string } } }) => {
+      readFromNode(req, env.incoming);
+      return app.fetch(req, { listener, clientAddress: env.incoming.socket.remoteAddress ?? null });
+    };
   const http = serve({ fetch: through("http"), port: config.PORT, hostname: config.HOST });
   const https = serve({
     fetch: through("https"),

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { readCappedBody } from "../request-body.ts";
 
 /** Content types a GraphQL POST may have: JSON only. */
 const postTypes = new Set(["application/json", "application/graphql-response+json"]);
@@ -8,30 +9,6 @@ function refusal(status: number, code: string, message: string): Response {
     status,
     headers: { "content-type": "application/json; charset=utf-8" },
   });
-}
-
-/**
- * The body of a POST, read as it arrives and stopped at `max` bytes, so a 20 MB query is
- * refused after 64 KB instead of being buffered (the declared length is refused at once).
- */
-async function cappedBody(req: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) return null;
-  if (!req.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -50,8 +27,15 @@ export function guardedGraphQL(maxBytes: number, serve: (req: Request) => Promis
     const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (!postTypes.has(type))
       return refusal(415, "UNSUPPORTED_MEDIA_TYPE", "a GraphQL POST must be sent as application/json");
-    const body = await cappedBody(req, maxBytes);
+    const body = await readCappedBody(req, maxBytes);
     if (!body) return refusal(413, "PAYLOAD_TOO_LARGE", `the request body is larger than ${maxBytes} bytes`);
-    return serve(new Request(req.url, { method: "POST", headers: req.headers, body, signal: req.signal }));
+    return serve(
+      new Request(req.url, {
+        method: "POST",
+        headers: req.headers,
+        body: new Uint8Array(body),
+        signal: req.signal,
+      }),
+    );
   };
 }

@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import { type JsonBody, parseJsonBody } from "../../kube/decode/json-node.ts";
 import { badRequest, StatusError, unsupportedMediaType } from "../../kube/errors.ts";
 import { decodeProtobufObject, isProtobufContentType } from "../../kube/protobuf/decode.ts";
+import { readCappedBody } from "../request-body.ts";
 
 /** The API server's request body limit (3 MiB). */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -59,36 +60,10 @@ export async function readPatchBody(req: Request): Promise<JsonBody> {
   }
 }
 
-/**
- * The body's bytes, or 413 past the API server's limit: a declared length over it is refused
- * before anything is read, and a body without one (chunked) is read as it comes and dropped at
- * the limit, so no request makes the server hold more than the limit, whatever its method.
- */
+/** The body's bytes, or 413 past the API server's limit (read as request-body.ts reads bodies). */
 export async function readBytes(req: Request): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBodyBytes) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBodyBytes) {
-      // What the client still sends is not read: the connection answers and moves on.
-      void reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
+  const bytes = await readCappedBody(req, maxBodyBytes);
+  if (!bytes) throw tooLarge();
   return bytes;
 }
 
