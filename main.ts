@@ -12,6 +12,7 @@ import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
 import { migrateDatabase } from "./db/migrate.ts";
+import { nodeSocket } from "./db/node-socket.ts";
 import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
@@ -71,7 +72,11 @@ async function main(config: Config): Promise<void> {
     stops.push(() => pg.stop());
     url = pg.socketUrl;
   }
-  const database = connect(url, 20, { triggers: triggerRules, limits: tenantLimits(config) });
+  const database = connect(url, 20, {
+    triggers: triggerRules,
+    limits: tenantLimits(config),
+    socket: nodeSocket,
+  });
   stops.push(() => database.close());
   await migrateDatabase(database);
   await migrateQueue(url);
