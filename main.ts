@@ -12,7 +12,6 @@ import { connect, isConnectionLoss } from "./db/connection.ts";
 import { startEmbeddedPostgres } from "./db/embedded.ts";
 import { ChangeFeed } from "./db/feed.ts";
 import { migrateDatabase } from "./db/migrate.ts";
-import { nodeSocket } from "./db/node-socket.ts";
 import { log } from "./log.ts";
 import { ensureTls } from "./server/certs.ts";
 import { attachGraphQLWebSocket } from "./server/graphql-ws.ts";
@@ -72,11 +71,7 @@ async function main(config: Config): Promise<void> {
     stops.push(() => pg.stop());
     url = pg.socketUrl;
   }
-  const database = connect(url, 20, {
-    triggers: triggerRules,
-    limits: tenantLimits(config),
-    socket: nodeSocket,
-  });
+  const database = connect(url, 20, { triggers: triggerRules, limits: tenantLimits(config) });
   stops.push(() => database.close());
   await migrateDatabase(database);
   await migrateQueue(url);

@@ -1,4 +1,3 @@
-import type { Socket } from "node:net";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { defaultLimits, type TenantLimits } from "../config.ts";
@@ -35,8 +34,6 @@ export interface Database {
    * is shared between requests (db/store/changes.ts sharedChangesAfter, api/readiness.ts).
    */
   listens: boolean;
-  /** How the pool opens its sockets, for pools opened beside it (the controllers'). */
-  socket?: SocketFactory;
   close(): Promise<void>;
 }
 
@@ -57,16 +54,7 @@ export interface PoolOptions {
   triggers?: TriggerRules;
   /** The tenant limits (defaultLimits when not given). */
   limits?: TenantLimits;
-  /** Opens the pool's sockets (db/node-socket.ts on Node); postgres.js's own when absent. */
-  socket?: SocketFactory;
 }
-
-/** Opens a connected socket where postgres.js says (its parsed options: path, or host and port). */
-export type SocketFactory = (target: {
-  path?: string | false;
-  host: string[];
-  port: number[];
-}) => Promise<Socket>;
 
 /**
  * postgres.js's view of a URL: libpq's `?host=/directory` (a unix socket, as the embedded
@@ -85,8 +73,6 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
   const target = socketOptions(url);
   const sql = postgres(target.url, {
     ...(target.path ? { path: target.path } : {}),
-    // Not in postgres.js's types, but its documented way to bring a socket.
-    ...(options.socket ? ({ socket: options.socket } as object) : {}),
     max,
     onnotice: () => {},
     transform: { undefined: null },
@@ -107,7 +93,6 @@ export function connect(url: string, max = 10, options: PoolOptions = {}): Datab
     ...(options.triggers ? { triggers: options.triggers } : {}),
     limits: options.limits ?? defaultLimits,
     listens: true,
-    ...(options.socket ? { socket: options.socket } : {}),
     close: () => sql.end({ timeout: 2 }),
   };
 }

@@ -1,6 +1,5 @@
 import { loadConfig, tenantLimits } from "../config.ts";
 import { connect } from "../db/connection.ts";
-import { nodeSocket } from "../db/node-socket.ts";
 import { readClusterCaPem } from "../server/cluster-ca.ts";
 import { startKeyring } from "../server/keyring.ts";
 import { controllers, triggerRules } from "./controllers.ts";
@@ -13,11 +12,7 @@ import { migrateQueue, startWorkers } from "./queue/runner.ts";
 export async function runWorkers(): Promise<() => Promise<void>> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error("npm run worker needs DATABASE_URL (the database the API uses)");
-  const database = connect(config.DATABASE_URL, 10, {
-    triggers: triggerRules,
-    limits: tenantLimits(config),
-    socket: nodeSocket,
-  });
+  const database = connect(config.DATABASE_URL, 10, { triggers: triggerRules, limits: tenantLimits(config) });
   await migrateQueue(config.DATABASE_URL);
   // Controllers read and write Secrets through the same store: they need the same keys.
   await startKeyring(database, config, false);

@@ -95,7 +95,6 @@ export function startWorkers(database: Database, options: WorkerOptions): Promis
     sealing: database.sealing,
     triggers: triggerRulesOf(controllers),
     limits: database.limits,
-    ...(database.socket ? { socket: database.socket } : {}),
   });
   const stopAll = async () => {
     await liveness.stop();
