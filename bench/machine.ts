@@ -159,6 +159,11 @@ export async function cpuSplit(
     units,
     split: {
       machineBusyPercent: machine.machineBusyPercent,
+      // The same without this client's share: the load a server machine would carry, its users'
+      // clients (here the bench, TLS and watches included) running elsewhere.
+      machineBusyPercentWithoutBenchClient: Math.round(
+        ((busyMs - clientMs) / (machineAfter.totalMs - machineBefore.totalMs)) * 100,
+      ),
       cpuMsPerUnit: machine.cpuMsPerUnit,
       serviceMsPerUnit: perUnit(serviceMs),
       // Of which its main thread (the API and the controllers' jobs); the rest is V8's compiler
@@ -170,6 +175,8 @@ export async function cpuSplit(
       ...(postgresMs !== null
         ? {
             postgresMsPerUnit: perUnit(postgresMs),
+            // What a server spends per unit: the service and its Postgres.
+            serverMsPerUnit: perUnit(serviceMs + postgresMs),
             // Service, Postgres and client: the unit's own cost, whatever else the machine runs.
             ownMsPerUnit: perUnit(serviceMs + postgresMs + clientMs),
             otherMsPerUnit: perUnit(busyMs - serviceMs - postgresMs - clientMs),

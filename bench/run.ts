@@ -131,6 +131,8 @@ async function main() {
         ...(cpu100
           ? {
               machineBusyPercentAt100PerSecond: cpu100.machineBusyPercent,
+              // Of which the service and its Postgres: the busy share of a machine serving them.
+              machineBusyPercentWithoutBenchClientAt100PerSecond: cpu100.machineBusyPercentWithoutBenchClient,
               cpuMsPerPodAt100PerSecond: cpu100.cpuMsPerUnit,
               // The pod's own: the service, its Postgres and the bench client (not what else runs).
               cpuPerPodAt100PerSecond: cpu100,
