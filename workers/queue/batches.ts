@@ -6,11 +6,12 @@ import { inSandbox } from "../../registry/transaction.ts";
  * How a controller's step runs over several jobs of one sandbox in one transaction: `early`
  * sends their reads with the lock, `run` does each job's step in order and answers one result
  * per job, in the jobs' order (`database`: the handle the transaction is on, for what a step
- * reads outside it).
+ * reads outside it), and `committed` sees the transaction's writer once it has committed.
  */
 export interface BatchStep<J, R> {
   early?: (w: SandboxWriter, jobs: J[]) => void;
   run: (w: SandboxWriter, jobs: J[], database: Database) => Promise<R[]>;
+  committed?: (w: SandboxWriter) => void;
 }
 
 /**
@@ -99,13 +100,23 @@ export class SandboxBatches<J, R> {
     close: () => void,
   ): Promise<void> {
     const jobs = () => members.map((m) => m.job);
+    let writer: SandboxWriter | null = null;
     try {
-      const results = await inSandbox(database, sandboxId, (w) => this.step.run(w, jobs(), database), {
-        early: (w) => {
-          close();
-          this.step.early?.(w, jobs());
+      const results = await inSandbox(
+        database,
+        sandboxId,
+        (w) => {
+          writer = w;
+          return this.step.run(w, jobs(), database);
         },
-      });
+        {
+          early: (w) => {
+            close();
+            this.step.early?.(w, jobs());
+          },
+        },
+      );
+      if (writer) this.step.committed?.(writer);
       for (const [i, m] of members.entries()) m.resolve(results[i] as R);
     } catch (err) {
       close();

@@ -93,21 +93,40 @@ type SnapshotChange = Pick<ChangeRow, "resource" | "name" | "type" | "object"> &
   revision: number;
 };
 
+/** Applies one change of a pod or node to a snapshot. */
+function applyChange(
+  snapshot: Snapshot,
+  c: { resource: string | null; namespace: string; name: string; type: string; object: KubeObject },
+): void {
+  if (c.resource === "nodes") {
+    if (c.type === "DELETED") snapshot.nodes.delete(c.name);
+    else snapshot.nodes.set(c.name, viewAs(nodeKind, c.object));
+  } else if (c.resource === "pods") {
+    const key = podKey(c);
+    const pod = viewAs(podKind, c.object);
+    if (c.type !== "DELETED" && holdsResources(pod)) snapshot.pods.set(key, withoutManagedFields(pod));
+    else snapshot.pods.delete(key);
+  }
+}
+
 /** Applies changes up to the lock's revision to a snapshot, and moves it there. */
 function apply(w: SandboxWriter, snapshot: Snapshot, changes: SnapshotChange[]): void {
-  for (const c of changes) {
-    if (c.revision > w.lockedRevision) continue;
-    if (c.resource === "nodes") {
-      if (c.type === "DELETED") snapshot.nodes.delete(c.name);
-      else snapshot.nodes.set(c.name, viewAs(nodeKind, c.object));
-    } else if (c.resource === "pods") {
-      const key = podKey(c);
-      const pod = viewAs(podKind, c.object);
-      if (c.type !== "DELETED" && holdsResources(pod)) snapshot.pods.set(key, withoutManagedFields(pod));
-      else snapshot.pods.delete(key);
-    }
-  }
+  for (const c of changes) if (c.revision <= w.lockedRevision) applyChange(snapshot, c);
   snapshot.revision = w.lockedRevision;
+}
+
+/**
+ * Moves the snapshot a scheduling transaction took at its lock on to its commit, with the pods
+ * and nodes the transaction wrote itself (the objects in hand), so that the sandbox's next run
+ * does not read them back from the kept commits (a JSON parse of each). Only while the snapshot
+ * is still at the transaction's lock: its writes are then every change between the two revisions.
+ * Call once the transaction has committed.
+ */
+export function advanceSchedulerSnapshot(w: SandboxWriter): void {
+  const snapshot = snapshots.get(w.sandboxId);
+  if (!snapshot || snapshot.revision !== w.lockedRevision) return;
+  for (const written of w.written) applyChange(snapshot, written);
+  snapshot.revision = w.endRevision;
 }
 
 /**

@@ -13,7 +13,7 @@ import { completeHandOver, type HandOver, handOverBound, resumeHandOver } from "
 import type { schedulePendingTask, schedulerTask } from "./jobs.ts";
 import { loadNodeInfos, type NodeInfo } from "./node-info.ts";
 import { scheduleOne } from "./schedule.ts";
-import { prefetchSchedulerSnapshot } from "./snapshot.ts";
+import { advanceSchedulerSnapshot, prefetchSchedulerSnapshot } from "./snapshot.ts";
 
 /** A scheduler job: the pod to place. */
 export type SchedulerJob = JobOf<typeof schedulerTask>;
@@ -64,6 +64,8 @@ const podSchedulings = new SandboxBatches<SchedulingRun, Scheduled>({
     });
     prefetchSchedulerSnapshot(w);
   },
+  // The snapshot moves on with the pods this transaction bound and started (snapshot.ts).
+  committed: advanceSchedulerSnapshot,
   run: async (w, runs, database) => {
     const firstReads = readEachOnce(
       runs,
