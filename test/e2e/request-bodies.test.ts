@@ -19,11 +19,15 @@ async function client() {
   const token = /token: (\S+)/.exec(await readFile(sandbox.path, "utf8"))?.[1] ?? "";
   const fetch = tlsFetch(await readFile(join(service.dataDir, "tls", "ca.crt"), "utf8"));
   const base = `${service.https}/sandboxes/${sandbox.id}`;
-  return (path: string, init: RequestInit = {}) =>
+  const kube = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
     });
+  /** Creates a ConfigMap from a streamed body. */
+  const create = (body: ReadableStream<Uint8Array>) =>
+    kube("/api/v1/namespaces/default/configmaps", { method: "POST", body, duplex: "half" } as RequestInit);
+  return { kube, create };
 }
 
 /** `text` as a chunked body (no Content-Length) of `size`-byte chunks; `pulled()` says how much went out. */
@@ -52,26 +56,17 @@ function configMap(name: string, bytes: number): string {
 
 describe("request bodies on the TLS listener", () => {
   it("a body sent in many small chunks is read whole", async () => {
-    const kube = await client();
-    const { body } = chunked(configMap("many-chunks", 200_000), 1000);
-    const res = await kube("/api/v1/namespaces/default/configmaps", {
-      method: "POST",
-      body,
-      duplex: "half",
-    } as RequestInit);
+    const { kube, create } = await client();
+    const res = await create(chunked(configMap("many-chunks", 200_000), 1000).body);
     expect(res.status).toBe(201);
     const got = await kube("/api/v1/namespaces/default/configmaps/many-chunks");
     expect(((await got.json()) as { data: { v: string } }).data.v).toHaveLength(200_000 - 100);
   });
 
   it("a 50 MB chunked body is cut off at 3 MiB with the API server's 413, and the listener serves on", async () => {
-    const kube = await client();
+    const { kube, create } = await client();
     const { body, pulled } = chunked(configMap("too-big", 50 * 1024 * 1024), 64 * 1024);
-    const res = await kube("/api/v1/namespaces/default/configmaps", {
-      method: "POST",
-      body,
-      duplex: "half",
-    } as RequestInit);
+    const res = await create(body);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({
       kind: "Status",
@@ -87,17 +82,12 @@ describe("request bodies on the TLS listener", () => {
   });
 
   it("chunked bodies past the token's byte budget (1 MiB/s, 6 MiB at once) are refused with 429", async () => {
-    const kube = await client();
+    const { create } = await client();
     const statuses: number[] = [];
     // 0.9 MiB each (a ConfigMap holds 1 MiB at most), back to back: the budget holds seven or
     // eight of them, not fifteen.
     for (let i = 0; i < 15 && !statuses.includes(429); i++) {
-      const { body } = chunked(configMap(`budget-${i}`, 0.9 * 1024 * 1024), 64 * 1024);
-      const res = await kube("/api/v1/namespaces/default/configmaps", {
-        method: "POST",
-        body,
-        duplex: "half",
-      } as RequestInit);
+      const res = await create(chunked(configMap(`budget-${i}`, 0.9 * 1024 * 1024), 64 * 1024).body);
       statuses.push(res.status);
       if (res.status === 429) {
         expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
