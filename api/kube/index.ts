@@ -108,7 +108,8 @@ export function kubeApi(deps: KubeApiDeps): Hono {
       requestRate.spend(caller.tokenId, 1);
       // A watch holds a watch slot instead, for as long as it is open (watch.ts).
       if (!isWatch(req, url)) release = requests.take(caller.tokenId);
-      return await route(ctx, bodies.meter(req, caller.tokenId), url, rest);
+      bodies.meter(req, caller.tokenId);
+      return await route(ctx, req, url, rest);
     } catch (err) {
       // A 429 is answered after its Retry-After by the flow control (api/flow-control/).
       return statusResponse(err, { sandbox: sandboxId, method: req.method, path: rest });

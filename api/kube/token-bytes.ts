@@ -24,15 +24,14 @@ export class TokenBytes {
    * Meters the request's body: the declared length is spent at once, a body without one as it
    * is read; past the budget, reading it fails with the 429.
    */
-  meter(req: Request, tokenId: string): Request {
-    if (req.method === "GET" || req.method === "HEAD") return req;
+  meter(req: Request, tokenId: string): void {
+    if (req.method === "GET" || req.method === "HEAD") return;
     const declared = Number(req.headers.get("content-length") ?? "");
     if (declared > 0) {
       // One past the body limit is refused unread (413): it costs nothing to refuse.
       if (declared <= maxBodyBytes) this.spend(tokenId, declared);
-      return req;
+      return;
     }
     watchBodyChunks(req, (bytes) => this.spend(tokenId, bytes));
-    return req;
   }
 }
