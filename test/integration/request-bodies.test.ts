@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../support/app.ts";
+import { bodyLimit, expectTooLarge } from "../support/body-limit.ts";
 
 // Bodies at the limit, many of them: the per-token byte budget is not what this file is about.
 const t = testApp({ limits: { bodyBytesPerTokenPerSecond: 1_000_000_000 } });
 let sb: Awaited<ReturnType<typeof t.newSandbox>>;
-const limit = 3 * 1024 * 1024;
 
 beforeAll(async () => {
   sb = await t.newSandbox("bodies");
@@ -111,19 +111,13 @@ describe("request bodies stop at the API server's limit on every method", () => 
       body,
       duplex: "half",
     } as RequestInit);
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({
-      kind: "Status",
-      reason: "RequestEntityTooLarge",
-      message: `Request entity too large: limit is ${limit}`,
-      code: 413,
-    });
+    await expectTooLarge(res);
     // Read as it came, and dropped at the limit (a chunk or two of read-ahead past it at most).
-    expect(pulled()).toBeLessThan(limit + 4 * 64 * 1024);
+    expect(pulled()).toBeLessThan(bodyLimit + 4 * 64 * 1024);
   });
 
   it.each(cases)("$name: a declared length over the limit is refused unread", async (c) => {
-    const { body, pulled } = endlessBody(limit + 1);
+    const { body, pulled } = endlessBody(bodyLimit + 1);
     const res = await t.kube(sb.sandboxId, sb.sandboxToken, c.path, {
       method: c.method,
       headers: { "content-type": c.contentType, "content-length": String(50 * 1024 * 1024) },
@@ -142,7 +136,7 @@ describe("request bodies stop at the API server's limit on every method", () => 
       data: { a: "x".repeat(1000) },
     };
     // Padded with white space to just under the limit, sent in chunks without a length.
-    const text = JSON.stringify(cm) + " ".repeat(limit - 2000);
+    const text = JSON.stringify(cm) + " ".repeat(bodyLimit - 2000);
     const res = await t.kube(sb.sandboxId, sb.sandboxToken, "/api/v1/namespaces/default/configmaps", {
       method: "POST",
       headers: { "content-type": "application/json" },
