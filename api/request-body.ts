@@ -27,7 +27,7 @@ export function watchBodyChunks(req: Request, watch: (bytes: number) => void): v
 function chunksOf(req: Request): AsyncIterator<Uint8Array> | null {
   const incoming = nodeBodies.get(req);
   // Not destroyed when the reader stops early: the server answers (413) and drains what is left.
-  if (incoming) return incoming.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]();
+  if (incoming) return incoming.iterator({ destroyOnReturn: false });
   const reader = req.body?.getReader();
   if (!reader) return null;
   return {
